@@ -1,0 +1,99 @@
+//! Command-line definitions (clap) and the dispatch of each command.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::Error;
+use crate::flags::SpecFlags;
+use crate::output::{self, OutFile};
+use crate::pipeline::{self, Input};
+use crate::render;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "kubeward",
+    version,
+    about = "Scaffold hardened Kubernetes services and audit manifests"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render the hardened bundle for a service
+    Render(RenderArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The service spec (kubeward.yaml); without it, the service is described by flags
+    #[arg(long, short = 'f', value_name = "SPEC")]
+    pub file: Option<PathBuf>,
+    /// Write one file per object (and kustomization.yaml) into this folder instead of stdout
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Write into an output folder that holds files kubeward did not write
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub spec: SpecFlags,
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    match cli.command {
+        Command::Render(args) => render_command(&args),
+    }
+}
+
+fn render_command(args: &RenderArgs) -> Result<(), Error> {
+    let rendered = pipeline::render(&Input {
+        file: args.file.as_deref(),
+        flags: &args.spec,
+    })?;
+    match &args.output {
+        None => print_stdout(&render::stream(&rendered.manifests)),
+        Some(dir) => {
+            let mut files: Vec<OutFile> = rendered
+                .manifests
+                .iter()
+                .map(|m| OutFile {
+                    name: m.object.file_name(),
+                    content: m.text.clone(),
+                    secret: m.object.secret,
+                })
+                .collect();
+            files.push(OutFile {
+                name: "kustomization.yaml".into(),
+                content: kustomization(&files),
+                secret: false,
+            });
+            output::write_dir(dir, &files, args.force)
+        }
+    }
+}
+
+fn kustomization(files: &[OutFile]) -> String {
+    let mut text = String::from(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n",
+    );
+    for file in files {
+        text.push_str(&format!("  - {}\n", crate::yaml_safe::quote(&file.name)));
+    }
+    text
+}
+
+/// Prints data to stdout; a closed pipe (`| head`) is not an error.
+fn print_stdout(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io("cannot write to stdout", e))
+        }
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,105 @@
+//! Errors shared across stages, and how each maps to an exit code and a message.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One problem with one field of the input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field path as the user wrote it, e.g. `spec.callers[1].namespace`.
+    pub field: String,
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+            line: None,
+        }
+    }
+
+    pub fn at_line(mut self, line: Option<usize>) -> Self {
+        self.line = line;
+        self
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}: {}", self.field, self.message),
+            None => write!(f, "{}: {}", self.field, self.message),
+        }
+    }
+}
+
+/// Input that cannot become a valid service: unreadable, unparsable or invalid.
+#[derive(Debug, thiserror::Error)]
+pub enum SpecError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}", format_invalid(path.as_ref(), errors))]
+    Invalid {
+        path: Option<PathBuf>,
+        errors: Vec<FieldError>,
+    },
+}
+
+fn format_invalid(path: Option<&PathBuf>, errors: &[FieldError]) -> String {
+    let source = match path {
+        Some(path) => path.display().to_string(),
+        None => "the flags".to_string(),
+    };
+    let mut text = format!(
+        "{source} is not a valid service ({} problem{}):",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" }
+    );
+    for error in errors {
+        text.push_str(&format!("\n  - {error}"));
+    }
+    text
+}
+
+/// Every failure of a command, with its exit code.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Spec(#[from] SpecError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("preset `{name}`: {message}")]
+    Preset { name: String, message: String },
+    #[error("rendering failed: {0}")]
+    Render(String),
+    #[error("{0}")]
+    Output(String),
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// Usage and validation errors exit 2, everything else 1.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } => 2,
+            Error::Render(_) | Error::Output(_) | Error::Io { .. } => 1,
+        }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! kubeward: describe a service once, get a hardened Kubernetes bundle.
+//!
+//! The flow: `spec` (load) → `validate` → `plan` (with a `preset`) → `render` (tera
+//! templates, YAML-safe values, parsed back) → `output`.
+
+pub mod cidr;
+pub mod cli;
+pub mod error;
+pub mod flags;
+pub mod image;
+pub mod output;
+pub mod pipeline;
+pub mod plan;
+pub mod preset;
+pub mod render;
+pub mod spec;
+pub mod validate;
+pub mod yaml_locate;
+pub mod yaml_safe;

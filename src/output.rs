@@ -1,0 +1,158 @@
+//! The only module that writes files: a folder of manifests written atomically (a temporary
+//! sibling folder, then a rename), secret-bearing files with mode 0600, and never over files
+//! kubeward did not write unless forced.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// The record of what kubeward wrote into an output folder.
+pub const MARKER: &str = ".kubeward-output";
+
+/// A file to write: name inside the folder, content, and whether it holds secret material.
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    pub name: String,
+    pub content: String,
+    pub secret: bool,
+}
+
+/// Writes `files` as the whole content of `dir`.
+///
+/// When `dir` exists, every entry in it must be one kubeward wrote (listed in the marker
+/// file) unless `force`; forced, the other entries are kept, except those a new file replaces.
+pub fn write_dir(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error> {
+    let foreign = foreign_entries(dir)?;
+    if !foreign.is_empty() && !force {
+        return Err(Error::Output(format!(
+            "{} holds files kubeward did not write ({}); choose an empty folder or pass --force to write beside them",
+            dir.display(),
+            foreign
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    let parent = match dir.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&parent)
+        .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+    let staging = unique_sibling(dir, "tmp");
+    let result = stage(&staging, files).and_then(|()| {
+        for entry in &foreign {
+            if !files.iter().any(|f| Path::new(&f.name) == entry) {
+                fs::rename(dir.join(entry), staging.join(entry)).map_err(|e| {
+                    Error::io(format!("cannot keep {}", dir.join(entry).display()), e)
+                })?;
+            }
+        }
+        swap(&staging, dir)
+    });
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+/// Entries of `dir` that kubeward's marker does not list (none when `dir` does not exist).
+fn foreign_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let read = |e| Error::io(format!("cannot read {}", dir.display()), e);
+    let entries = match fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
+        Err(e) => return Err(read(e)),
+    };
+    let ours: Vec<String> = fs::read_to_string(dir.join(MARKER))
+        .map(|text| text.lines().map(str::to_string).collect())
+        .unwrap_or_default();
+    let mut foreign = Vec::new();
+    for entry in entries {
+        let name = entry
+            .map_err(read)?
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name != MARKER && !ours.contains(&name) {
+            foreign.push(PathBuf::from(name));
+        }
+    }
+    foreign.sort();
+    Ok(foreign)
+}
+
+fn unique_sibling(dir: &Path, tag: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    dir.with_file_name(format!(
+        ".{name}.kubeward-{tag}-{}-{nanos}",
+        std::process::id()
+    ))
+}
+
+fn stage(staging: &Path, files: &[OutFile]) -> Result<(), Error> {
+    fs::create_dir(staging)
+        .map_err(|e| Error::io(format!("cannot create {}", staging.display()), e))?;
+    let mut marker = String::new();
+    for file in files {
+        write_file(
+            &staging.join(&file.name),
+            file.content.as_bytes(),
+            file.secret,
+        )?;
+        marker.push_str(&file.name);
+        marker.push('\n');
+    }
+    write_file(&staging.join(MARKER), marker.as_bytes(), false)
+}
+
+/// Writes one new file; secret-bearing files are created with mode 0600.
+pub fn write_file(path: &Path, content: &[u8], secret: bool) -> Result<(), Error> {
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(if secret { 0o600 } else { 0o644 });
+    }
+    let mut file = options
+        .open(path)
+        .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+    file.write_all(content)
+        .and_then(|()| file.sync_all())
+        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
+}
+
+/// Puts `staging` in place of `dir`, moving any old folder aside first.
+fn swap(staging: &Path, dir: &Path) -> Result<(), Error> {
+    let old = unique_sibling(dir, "old");
+    let had_old = dir.exists();
+    if had_old {
+        fs::rename(dir, &old)
+            .map_err(|e| Error::io(format!("cannot replace {}", dir.display()), e))?;
+    }
+    if let Err(e) = fs::rename(staging, dir) {
+        if had_old {
+            let _ = fs::rename(&old, dir);
+        }
+        return Err(Error::io(
+            format!("cannot move the new files into {}", dir.display()),
+            e,
+        ));
+    }
+    if had_old {
+        fs::remove_dir_all(&old)
+            .map_err(|e| Error::io(format!("cannot remove {}", old.display()), e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+//! The path from input to manifests: load the spec, apply flags, load the preset, validate,
+//! plan and render. Commands call this; it writes nothing.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, SpecError};
+use crate::flags::SpecFlags;
+use crate::plan::{self, Plan};
+use crate::preset;
+use crate::render::{self, Manifest};
+use crate::spec::{self, SpecFile};
+use crate::validate::{self, Service};
+use crate::yaml_locate::Locator;
+
+/// Where a service description comes from.
+pub struct Input<'a> {
+    pub file: Option<&'a Path>,
+    pub flags: &'a SpecFlags,
+}
+
+/// A validated service, its plan and its rendered manifests.
+pub struct Rendered {
+    pub service: Service,
+    pub plan: Plan,
+    pub manifests: Vec<Manifest>,
+    /// The folder relative paths in the spec are resolved against.
+    pub base_dir: PathBuf,
+}
+
+/// Loads and validates the service described by `input`.
+pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf), Error> {
+    let (mut file, locator, path, base_dir) = match input.file {
+        Some(path) => {
+            let loaded = spec::load(path)?;
+            let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            (loaded.spec, loaded.locator, Some(path.to_path_buf()), base)
+        }
+        None => (
+            SpecFile::default(),
+            Locator::default(),
+            None,
+            PathBuf::from("."),
+        ),
+    };
+    if input.file.is_none() {
+        if !input.flags.any() {
+            return Err(Error::Usage(
+                "describe the service with -f kubeward.yaml, or with flags (--name, --namespace, --image, --port, ...)".into(),
+            ));
+        }
+        file = input.flags.to_spec().map_err(Error::Usage)?;
+    } else {
+        input.flags.apply(&mut file).map_err(Error::Usage)?;
+    }
+    let preset_name = file
+        .spec
+        .preset
+        .clone()
+        .unwrap_or_else(|| preset::DEFAULT.to_string());
+    let preset = preset::load(&preset_name, &base_dir)?;
+    let service = validate::validate(&file, &preset).map_err(|errors| SpecError::Invalid {
+        errors: errors
+            .into_iter()
+            .map(|e| {
+                let line = path.as_ref().and_then(|_| locator.line_of(&e.field));
+                e.at_line(line)
+            })
+            .collect(),
+        path,
+    })?;
+    Ok((service, preset, base_dir))
+}
+
+/// Loads, validates, plans and renders.
+pub fn render(input: &Input) -> Result<Rendered, Error> {
+    let (service, preset, base_dir) = load_service(input)?;
+    let plan = plan::plan(&service, &preset);
+    let manifests = render::render(&plan)?;
+    Ok(Rendered {
+        service,
+        plan,
+        manifests,
+        base_dir,
+    })
+}

@@ -1,0 +1,798 @@
+//! The plan: a pure function from a validated service and its preset to the objects to
+//! render and the decisions behind them, each with its reason and rubric rows. No YAML, no I/O.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::cidr::Cidr;
+use crate::preset::Preset;
+use crate::spec::{Exposure, Protocol, ResourceAmounts, Transport};
+use crate::validate::{AppRef, Service, Target};
+
+pub const NAME_LABEL: &str = "app.kubernetes.io/name";
+pub const NAMESPACE_LABEL: &str = "kubernetes.io/metadata.name";
+/// Where client libraries look for the service account token, CA and namespace.
+pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+
+/// Everything a render needs, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub name: String,
+    pub namespace: String,
+    /// Labels on every object.
+    pub labels: BTreeMap<String, String>,
+    /// The one label that selects the service's pods.
+    pub selector: BTreeMap<String, String>,
+    pub pod_security_version: String,
+    pub workload: Workload,
+    pub service: ServicePort,
+    pub network: Network,
+    pub ingress: Option<Ingress>,
+    pub role: Option<Vec<RoleRule>>,
+    pub objects: Vec<PlannedObject>,
+    pub decisions: Vec<Decision>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Workload {
+    /// `None` only when an autoscaler owns the count.
+    pub replicas: Option<u32>,
+    pub image: String,
+    pub port: u16,
+    pub port_name: &'static str,
+    pub run_as_user: i64,
+    pub run_as_group: i64,
+    pub requests: ResourceAmounts,
+    pub limits: ResourceAmounts,
+    /// The readiness probe, then the liveness probe.
+    pub probes: [Probe; 2],
+    pub tmp_mount_path: String,
+    pub tmp_size_limit: String,
+    pub termination_grace_period_seconds: u32,
+    pub revision_history_limit: u32,
+    /// Whether the projected API token volume is mounted.
+    pub api_token: bool,
+    pub token_mount_path: &'static str,
+    /// Scanner suppression annotations, each with its reason.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// A probe handler: `httpGet` (with path and scheme), `grpc` or `tcpSocket`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Probe {
+    /// The container field: `readinessProbe` or `livenessProbe`.
+    pub field: &'static str,
+    pub kind: &'static str,
+    pub path: Option<String>,
+    pub scheme: Option<&'static str>,
+    pub period_seconds: u32,
+    pub failure_threshold: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServicePort {
+    pub port: u16,
+    pub target_port_name: &'static str,
+    pub app_protocol: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Network {
+    /// Peers admitted to the service's port; empty means no ingress at all.
+    pub ingress_from: Vec<PodPeer>,
+    pub port: u16,
+    pub egress: Vec<EgressRule>,
+}
+
+/// Pods selected by labels in one namespace (by its `kubernetes.io/metadata.name`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PodPeer {
+    pub namespace: String,
+    pub pod_labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EgressRule {
+    pub pod: Option<PodPeer>,
+    pub cidr: Option<String>,
+    pub except: Vec<String>,
+    pub ports: Vec<PortRule>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PortRule {
+    pub protocol: &'static str,
+    pub port: u16,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ingress {
+    pub host: String,
+    pub class_name: String,
+    pub tls_secret: String,
+    pub annotations: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleRule {
+    pub api_groups: Vec<String>,
+    pub resources: Vec<String>,
+    pub verbs: Vec<String>,
+    pub resource_names: Vec<String>,
+}
+
+/// One Kubernetes object of the bundle and the template that renders it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlannedObject {
+    pub api_version: &'static str,
+    pub kind: &'static str,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub template: &'static str,
+    /// Whether the object carries secret material (written with mode 0600).
+    pub secret: bool,
+    /// For a peer policy: the neighbour whose side of a flow it opens.
+    pub peer: Option<PeerPolicy>,
+}
+
+/// A policy for a pod that is not ours but shares our namespace, and so our default deny:
+/// it opens exactly its side of a declared flow (a caller's egress to us, or a destination's
+/// ingress from us), and nothing else.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PeerPolicy {
+    pub pod_labels: BTreeMap<String, String>,
+    /// `Egress` for a caller, `Ingress` for a destination.
+    pub direction: &'static str,
+    pub port: u16,
+    pub protocol: &'static str,
+}
+
+impl PlannedObject {
+    /// The file name in an output folder, e.g. `deployment-payments-api.yaml`.
+    pub fn file_name(&self) -> String {
+        format!("{}-{}.yaml", self.kind.to_lowercase(), self.name)
+    }
+}
+
+/// Groups of decisions, as `explain` presents them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Concern {
+    Identity,
+    Network,
+    Runtime,
+    SecretsAndTls,
+    Availability,
+}
+
+/// One choice the plan made, the answer that caused it, and what it counters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Decision {
+    pub id: &'static str,
+    pub concern: Concern,
+    pub summary: String,
+    pub cause: String,
+    pub reason: &'static str,
+    pub rubric: Vec<u8>,
+}
+
+/// Ranges a declared CIDR egress never reaches unless named exactly: cluster-internal and
+/// link-local (cloud metadata) addresses.
+const NEVER_IMPLIED: &[&str] = &[
+    "10.0.0.0/8",
+    "172.16.0.0/12",
+    "192.168.0.0/16",
+    "100.64.0.0/10",
+    "169.254.0.0/16",
+    "127.0.0.0/8",
+    "fc00::/7",
+    "fe80::/10",
+];
+
+/// Builds the plan. Pure: same inputs, same plan.
+pub fn plan(service: &Service, preset: &Preset) -> Plan {
+    let mut decisions = Decisions::default();
+    let name = service.name.clone();
+    let ns = service.namespace.clone();
+    let selector = BTreeMap::from([(NAME_LABEL.to_string(), name.clone())]);
+    let mut labels = selector.clone();
+    labels.insert("app.kubernetes.io/managed-by".into(), "kubeward".into());
+
+    decisions.identity(service, preset);
+    let workload = workload(service, preset, &mut decisions);
+    let network = network(service, preset, &mut decisions);
+    let ingress = ingress(service, preset, &mut decisions);
+    let role = role(service, &mut decisions);
+    let service_port = service_port(service);
+
+    let mut objects = vec![object("v1", "Namespace", &ns, None, "namespace.yaml")];
+    let mut add =
+        |api: &'static str, kind: &'static str, obj_name: &str, template: &'static str| {
+            objects.push(object(api, kind, obj_name, Some(&ns), template));
+        };
+    add("v1", "ServiceAccount", &name, "serviceaccount.yaml");
+    if role.is_some() {
+        add("rbac.authorization.k8s.io/v1", "Role", &name, "role.yaml");
+        add(
+            "rbac.authorization.k8s.io/v1",
+            "RoleBinding",
+            &name,
+            "rolebinding.yaml",
+        );
+    }
+    add("v1", "Service", &name, "service.yaml");
+    add("apps/v1", "Deployment", &name, "deployment.yaml");
+    add(
+        "policy/v1",
+        "PodDisruptionBudget",
+        &name,
+        "poddisruptionbudget.yaml",
+    );
+    add(
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        "default-deny",
+        "networkpolicy-default-deny.yaml",
+    );
+    add(
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        &name,
+        "networkpolicy.yaml",
+    );
+    for (peer_name, peer) in peer_policies(service) {
+        let mut policy = object(
+            "networking.k8s.io/v1",
+            "NetworkPolicy",
+            &peer_name,
+            Some(&ns),
+            "networkpolicy-peer.yaml",
+        );
+        policy.peer = Some(peer);
+        objects.push(policy);
+    }
+    if ingress.is_some() {
+        objects.push(object(
+            "networking.k8s.io/v1",
+            "Ingress",
+            &name,
+            Some(&ns),
+            "ingress.yaml",
+        ));
+    }
+
+    Plan {
+        name,
+        namespace: ns,
+        labels,
+        selector,
+        pod_security_version: preset.pod_security_version.clone(),
+        workload,
+        service: service_port,
+        network,
+        ingress,
+        role,
+        objects,
+        decisions: decisions.0,
+    }
+}
+
+fn object(
+    api_version: &'static str,
+    kind: &'static str,
+    name: &str,
+    namespace: Option<&str>,
+    template: &'static str,
+) -> PlannedObject {
+    PlannedObject {
+        api_version,
+        kind,
+        name: name.to_string(),
+        namespace: namespace.map(str::to_string),
+        template,
+        secret: false,
+        peer: None,
+    }
+}
+
+/// Peer policies for callers and destinations inside the service's own namespace, which the
+/// namespace's default deny would otherwise cut off on their side.
+fn peer_policies(service: &Service) -> Vec<(String, PeerPolicy)> {
+    let local = |app: &AppRef| app.namespace == service.namespace && app.app != service.name;
+    let mut out = Vec::new();
+    for caller in service.callers.iter().filter(|c| local(c)) {
+        out.push((
+            format!("{}-from-{}", service.name, caller.app),
+            PeerPolicy {
+                pod_labels: app_peer(caller).pod_labels,
+                direction: "Egress",
+                port: service.port,
+                protocol: "TCP",
+            },
+        ));
+    }
+    for dest in &service.egress {
+        if let Target::App(app) = &dest.target
+            && local(app)
+        {
+            out.push((
+                format!("{}-to-{}-{}", service.name, app.app, dest.port),
+                PeerPolicy {
+                    pod_labels: app_peer(app).pod_labels,
+                    direction: "Ingress",
+                    port: dest.port,
+                    protocol: transport(dest.transport),
+                },
+            ));
+        }
+    }
+    out
+}
+
+#[derive(Default)]
+struct Decisions(Vec<Decision>);
+
+impl Decisions {
+    fn add(
+        &mut self,
+        id: &'static str,
+        concern: Concern,
+        summary: impl Into<String>,
+        cause: impl Into<String>,
+        reason: &'static str,
+        rubric: &[u8],
+    ) {
+        self.0.push(Decision {
+            id,
+            concern,
+            summary: summary.into(),
+            cause: cause.into(),
+            reason,
+            rubric: rubric.to_vec(),
+        });
+    }
+
+    fn identity(&mut self, service: &Service, preset: &Preset) {
+        self.add(
+            "namespace-pod-security",
+            Concern::Identity,
+            format!("namespace `{}` enforces, audits and warns at Pod Security level restricted ({})", service.namespace, preset.pod_security_version),
+            "always",
+            "the API server itself refuses pods that could break out of their container, even ones not written by kubeward",
+            &[22],
+        );
+        self.add(
+            "dedicated-service-account",
+            Concern::Identity,
+            format!("a ServiceAccount `{}` of its own, with automountServiceAccountToken: false", service.name),
+            "always",
+            "the namespace's default account is shared; a dedicated one gets exactly the permissions granted below and no token unless the API is needed",
+            &[10, 11],
+        );
+    }
+}
+
+fn merge_amounts(base: &ResourceAmounts, over: Option<&ResourceAmounts>) -> ResourceAmounts {
+    let over = over.cloned().unwrap_or_default();
+    ResourceAmounts {
+        cpu: over.cpu.or_else(|| base.cpu.clone()),
+        memory: over.memory.or_else(|| base.memory.clone()),
+        ephemeral_storage: over
+            .ephemeral_storage
+            .or_else(|| base.ephemeral_storage.clone()),
+    }
+}
+
+fn port_name(protocol: Protocol) -> &'static str {
+    match protocol {
+        Protocol::Http => "http",
+        Protocol::Https => "https",
+        Protocol::Grpc => "grpc",
+        Protocol::Tcp => "tcp",
+    }
+}
+
+/// The Service listens on 80 or 443 for HTTP(S), on the container's port otherwise.
+fn service_port(service: &Service) -> ServicePort {
+    ServicePort {
+        port: match service.protocol {
+            Protocol::Http => 80,
+            Protocol::Https => 443,
+            Protocol::Grpc | Protocol::Tcp => service.port,
+        },
+        target_port_name: port_name(service.protocol),
+        app_protocol: match service.protocol {
+            Protocol::Http => "http",
+            Protocol::Https => "https",
+            Protocol::Grpc => "kubernetes.io/h2c",
+            Protocol::Tcp => "tcp",
+        },
+    }
+}
+
+/// Readiness and liveness differ in handler or path, so a busy pod is taken out of
+/// rotation without being restarted.
+fn probes(service: &Service, preset: &Preset) -> [Probe; 2] {
+    let http = |path: String, scheme| Probe {
+        field: "readinessProbe",
+        kind: "httpGet",
+        path: Some(path),
+        scheme: Some(scheme),
+        period_seconds: 10,
+        failure_threshold: 3,
+    };
+    let bare = |kind| Probe {
+        field: "readinessProbe",
+        kind,
+        path: None,
+        scheme: None,
+        period_seconds: 10,
+        failure_threshold: 3,
+    };
+    let readiness_path = service
+        .readiness_path
+        .clone()
+        .unwrap_or_else(|| preset.probes.readiness_path.clone());
+    let liveness_path = service
+        .liveness_path
+        .clone()
+        .unwrap_or_else(|| preset.probes.liveness_path.clone());
+    let (readiness, liveness) = match service.protocol {
+        Protocol::Http => (http(readiness_path, "HTTP"), http(liveness_path, "HTTP")),
+        Protocol::Https => (http(readiness_path, "HTTPS"), http(liveness_path, "HTTPS")),
+        Protocol::Grpc => (bare("grpc"), bare("tcpSocket")),
+        Protocol::Tcp => (bare("tcpSocket"), bare("tcpSocket")),
+    };
+    let liveness = Probe {
+        field: "livenessProbe",
+        period_seconds: 20,
+        failure_threshold: 6,
+        ..liveness
+    };
+    [readiness, liveness]
+}
+
+fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
+    let replicas = service.replicas.unwrap_or(preset.replicas);
+    let replica_cause = match service.replicas {
+        Some(_) => "spec.replicas",
+        None => "the preset's replicas",
+    };
+    d.add(
+        "replicas",
+        Concern::Availability,
+        format!("{replicas} replica(s), spread across nodes, with a PodDisruptionBudget allowing one down at a time"),
+        replica_cause,
+        "one pod is one node failure or one eviction away from an outage; spreading and a budget keep the service up through drains and crashes",
+        &[19, 20, 21],
+    );
+    let mut annotations = BTreeMap::new();
+    if service.image_ref.is_pinned_by_digest() {
+        d.add(
+            "image-digest",
+            Concern::Runtime,
+            "the image is pinned by digest and always pulled",
+            "spec.image",
+            "a digest names exact bytes: a re-pushed tag cannot swap the code that runs",
+            &[13, 14],
+        );
+    } else {
+        annotations.insert(
+            "checkov.io/skip1".to_string(),
+            format!(
+                "CKV_K8S_43=image is pinned by tag only, which sensitivity {:?} allows; pin by digest to remove this exemption",
+                service.sensitivity
+            )
+            .to_lowercase(),
+        );
+        d.add(
+            "image-tag-only",
+            Concern::Runtime,
+            "the image is pinned by tag only; recorded as a checkov exemption (CKV_K8S_43) on the Deployment",
+            "spec.image",
+            "a tag can be re-pushed; the exemption keeps the departure visible until the image is pinned by digest",
+            &[13],
+        );
+    }
+    if service.port < 1024 {
+        d.add(
+            "low-port",
+            Concern::Runtime,
+            format!("port {} is below 1024 and is not granted NET_BIND_SERVICE: the runtime must allow unprivileged low ports, or listen on 1024+", service.port),
+            "spec.port",
+            "adding a capability would weaken the container; listening on a high port is the portable fix",
+            &[5],
+        );
+    }
+    d.add(
+        "non-root",
+        Concern::Runtime,
+        format!("runs as uid {} / gid {} (non-root), no privilege escalation, all capabilities dropped, seccomp RuntimeDefault", preset.run_as_user, preset.run_as_group),
+        "always",
+        "a process that escapes the application as root, or with capabilities, is one kernel bug away from the node",
+        &[1, 2, 3, 4, 5, 7, 8],
+    );
+    d.add(
+        "read-only-root",
+        Concern::Runtime,
+        format!("read-only root filesystem; {} is a size-limited emptyDir", preset.writable_tmp.mount_path),
+        "always",
+        "an attacker who gets code execution cannot drop tools or alter the binary, and a runaway writer cannot fill the node's disk",
+        &[6, 9],
+    );
+    d.add(
+        "resources",
+        Concern::Availability,
+        "cpu, memory and ephemeral-storage requests and limits on the container",
+        if service.resources.requests.is_some() || service.resources.limits.is_some() { "spec.resources" } else { "the preset's resources" },
+        "limits contain a compromised or leaking pod so it cannot starve its neighbours (denial of service)",
+        &[15],
+    );
+    d.add(
+        "probes",
+        Concern::Availability,
+        "distinct readiness and liveness probes",
+        format!("spec.protocol: {}", port_name(service.protocol)),
+        "readiness keeps traffic off pods that are not ready; a separate liveness check restarts only pods that are stuck",
+        &[16],
+    );
+    let api_token = !service.api_access.is_empty();
+    Workload {
+        replicas: Some(replicas),
+        image: service.image.clone(),
+        port: service.port,
+        port_name: port_name(service.protocol),
+        run_as_user: preset.run_as_user,
+        run_as_group: preset.run_as_group,
+        requests: merge_amounts(
+            &preset.resources.requests,
+            service.resources.requests.as_ref(),
+        ),
+        limits: merge_amounts(&preset.resources.limits, service.resources.limits.as_ref()),
+        probes: probes(service, preset),
+        tmp_mount_path: preset.writable_tmp.mount_path.clone(),
+        tmp_size_limit: preset.writable_tmp.size_limit.clone(),
+        termination_grace_period_seconds: preset.termination_grace_period_seconds,
+        revision_history_limit: preset.revision_history_limit,
+        api_token,
+        token_mount_path: TOKEN_MOUNT_PATH,
+        annotations,
+    }
+}
+
+fn app_peer(app: &AppRef) -> PodPeer {
+    PodPeer {
+        namespace: app.namespace.clone(),
+        pod_labels: BTreeMap::from([(NAME_LABEL.to_string(), app.app.clone())]),
+    }
+}
+
+fn transport(t: Transport) -> &'static str {
+    match t {
+        Transport::Tcp => "TCP",
+        Transport::Udp => "UDP",
+    }
+}
+
+/// The ranges to carve out of a declared CIDR: never-implied ranges it strictly contains.
+fn implied_exceptions(cidr: &Cidr) -> Vec<String> {
+    NEVER_IMPLIED
+        .iter()
+        .map(|r| r.parse::<Cidr>().expect("constant ranges parse"))
+        .filter(|r| cidr.strictly_contains(r))
+        .map(|r| r.to_string())
+        .collect()
+}
+
+fn controller(service: &Service, preset: &Preset) -> AppRef {
+    service
+        .ingress
+        .as_ref()
+        .and_then(|i| i.controller.clone())
+        .unwrap_or_else(|| AppRef {
+            app: preset.ingress.controller.app.clone(),
+            namespace: preset.ingress.controller.namespace.clone(),
+        })
+}
+
+fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
+    d.add(
+        "default-deny",
+        Concern::Network,
+        format!("namespace `{}` denies all ingress and egress unless a policy allows it", service.namespace),
+        "always",
+        "without a default deny, every pod in the cluster can reach every other: one compromised component reaches them all",
+        &[23],
+    );
+    let mut ingress_from: Vec<PodPeer> = service.callers.iter().map(app_peer).collect();
+    for caller in &service.callers {
+        d.add(
+            "caller",
+            Concern::Network,
+            format!("admit {}/{} on port {}", caller.namespace, caller.app, service.port),
+            "spec.callers",
+            "only declared callers may open connections: unauthorised access between components is denied",
+            &[24],
+        );
+    }
+    if service.exposure == Exposure::Public {
+        let controller = controller(service, preset);
+        d.add(
+            "ingress-controller",
+            Concern::Network,
+            format!("admit the ingress controller {}/{} on port {}", controller.namespace, controller.app, service.port),
+            "exposure: public",
+            "public traffic arrives only through the ingress controller, which terminates TLS for the public host",
+            &[24, 27],
+        );
+        ingress_from.push(app_peer(&controller));
+    }
+    if ingress_from.is_empty() {
+        d.add(
+            "no-callers",
+            Concern::Network,
+            "no pod may connect to the service (no callers declared)",
+            format!("exposure: {:?}, no callers", service.exposure).to_lowercase(),
+            "what is not declared is denied",
+            &[24],
+        );
+    }
+    let dns = PodPeer {
+        namespace: preset.dns.namespace.clone(),
+        pod_labels: preset.dns.pod_labels.clone(),
+    };
+    d.add(
+        "dns-egress",
+        Concern::Network,
+        format!("allow DNS to {} pods in {} on port {} (UDP and TCP) only", label_text(&dns.pod_labels), dns.namespace, preset.dns.port),
+        "always",
+        "name resolution is needed by every client; limiting it to cluster DNS stops DNS being used as a tunnel to anything else",
+        &[25],
+    );
+    let mut egress = vec![EgressRule {
+        pod: Some(dns),
+        cidr: None,
+        except: vec![],
+        ports: vec![
+            PortRule {
+                protocol: "UDP",
+                port: preset.dns.port,
+            },
+            PortRule {
+                protocol: "TCP",
+                port: preset.dns.port,
+            },
+        ],
+    }];
+    for dest in &service.egress {
+        let ports = vec![PortRule {
+            protocol: transport(dest.transport),
+            port: dest.port,
+        }];
+        match &dest.target {
+            Target::App(app) => {
+                d.add(
+                    "egress-app",
+                    Concern::Network,
+                    format!("allow egress to {}/{} on port {}", app.namespace, app.app, dest.port),
+                    "spec.egress",
+                    "the service reaches only what it declared: a compromised pod cannot scan or pivot",
+                    &[24],
+                );
+                egress.push(EgressRule {
+                    pod: Some(app_peer(app)),
+                    cidr: None,
+                    except: vec![],
+                    ports,
+                });
+            }
+            Target::Cidr(cidr) => {
+                let except = implied_exceptions(cidr);
+                let carve = if except.is_empty() {
+                    String::new()
+                } else {
+                    format!(", except {}", except.join(", "))
+                };
+                d.add(
+                    "egress-cidr",
+                    Concern::Network,
+                    format!("allow egress to {cidr} on port {}{carve}", dest.port),
+                    "spec.egress",
+                    "an address range reaches the outside world only; cluster-internal and cloud-metadata ranges it happens to contain stay denied unless declared exactly",
+                    &[24],
+                );
+                egress.push(EgressRule {
+                    pod: None,
+                    cidr: Some(cidr.to_string()),
+                    except,
+                    ports,
+                });
+            }
+        }
+    }
+    Network {
+        ingress_from,
+        port: service.port,
+        egress,
+    }
+}
+
+fn label_text(labels: &BTreeMap<String, String>) -> String {
+    labels
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn ingress(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Ingress> {
+    let public = service.ingress.as_ref()?;
+    let class_name = public
+        .class_name
+        .clone()
+        .unwrap_or_else(|| preset.ingress.class_name.clone());
+    let mut annotations = BTreeMap::new();
+    if class_name == "nginx" {
+        let backend = match service.protocol {
+            Protocol::Https => Some("HTTPS"),
+            Protocol::Grpc => Some("GRPC"),
+            Protocol::Http | Protocol::Tcp => None,
+        };
+        if let Some(backend) = backend {
+            annotations.insert(
+                "nginx.ingress.kubernetes.io/backend-protocol".to_string(),
+                backend.to_string(),
+            );
+        }
+    }
+    let tls_secret = format!("{}-ingress-tls", service.name);
+    d.add(
+        "public-ingress",
+        Concern::Network,
+        format!("Ingress for https://{} (class {class_name}) with TLS from Secret `{tls_secret}`", public.host),
+        "exposure: public",
+        "public traffic is encrypted in transit (man-in-the-middle) and enters only through the ingress controller",
+        &[27],
+    );
+    Some(Ingress {
+        host: public.host.clone(),
+        class_name,
+        tls_secret,
+        annotations,
+    })
+}
+
+fn role(service: &Service, d: &mut Decisions) -> Option<Vec<RoleRule>> {
+    if service.api_access.is_empty() {
+        d.add(
+            "no-api-access",
+            Concern::Identity,
+            "no Role, no RoleBinding and no API token in the pod",
+            "no spec.apiAccess",
+            "a pod without a token cannot be used to attack the API server",
+            &[10, 12],
+        );
+        return None;
+    }
+    d.add(
+        "api-access",
+        Concern::Identity,
+        "a Role with exactly the declared rules, bound to the service's own account; a short-lived projected token instead of the automounted one",
+        "spec.apiAccess",
+        "least privilege: a compromised pod can do only what the service itself needs against the API server",
+        &[12, 28],
+    );
+    Some(
+        service
+            .api_access
+            .iter()
+            .map(|r| RoleRule {
+                api_groups: r.api_groups.clone(),
+                resources: r.resources.clone(),
+                verbs: r.verbs.clone(),
+                resource_names: r.resource_names.clone(),
+            })
+            .collect(),
+    )
+}

@@ -1,0 +1,163 @@
+//! Presets: the defaults a service starts from, as data. Shipped presets are embedded from
+//! `presets/`; a spec may also name a preset file by path.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::spec::{Exposure, Protocol, ResourceAmounts, Sensitivity};
+
+pub const KIND: &str = "Preset";
+pub const DEFAULT: &str = "restricted";
+
+/// The presets compiled into the binary: (name, YAML text).
+pub const SHIPPED: &[(&str, &str)] = &[("restricted", include_str!("../presets/restricted.yaml"))];
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PresetFile {
+    pub api_version: String,
+    pub kind: String,
+    pub metadata: PresetMetadata,
+    pub spec: Preset,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PresetMetadata {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+/// The settings a preset fixes for every service that uses it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Preset {
+    pub defaults: Defaults,
+    pub replicas: u32,
+    pub run_as_user: i64,
+    pub run_as_group: i64,
+    pub resources: Resources,
+    pub probes: Probes,
+    pub writable_tmp: WritableTmp,
+    pub dns: Dns,
+    pub ingress: IngressDefaults,
+    pub cluster_domain: String,
+    pub pod_security_version: String,
+    pub termination_grace_period_seconds: u32,
+    pub revision_history_limit: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Defaults {
+    pub protocol: Protocol,
+    pub exposure: Exposure,
+    pub sensitivity: Sensitivity,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    pub requests: ResourceAmounts,
+    pub limits: ResourceAmounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Probes {
+    pub readiness_path: String,
+    pub liveness_path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct WritableTmp {
+    pub mount_path: String,
+    pub size_limit: String,
+}
+
+/// Where cluster DNS runs: the only destination every service may always reach.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Dns {
+    pub namespace: String,
+    pub pod_labels: BTreeMap<String, String>,
+    pub port: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct IngressDefaults {
+    pub class_name: String,
+    pub controller: AppSelector,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppSelector {
+    pub namespace: String,
+    pub app: String,
+}
+
+/// Loads a preset by shipped name or, when `reference` looks like a path, from that file
+/// (relative paths are taken from `base_dir`, the spec's folder).
+pub fn load(reference: &str, base_dir: &Path) -> Result<Preset, Error> {
+    if let Some((_, text)) = SHIPPED.iter().find(|(name, _)| *name == reference) {
+        return parse(reference, text);
+    }
+    if !(reference.contains('/') || reference.ends_with(".yaml") || reference.ends_with(".yml")) {
+        let known: Vec<&str> = SHIPPED.iter().map(|(name, _)| *name).collect();
+        return Err(Error::Preset {
+            name: reference.to_string(),
+            message: format!(
+                "no shipped preset has this name (shipped: {}); to use a file, give its path",
+                known.join(", ")
+            ),
+        });
+    }
+    let path = base_dir.join(reference);
+    let text = std::fs::read_to_string(&path).map_err(|e| Error::Preset {
+        name: reference.to_string(),
+        message: format!("cannot read {}: {e}", path.display()),
+    })?;
+    parse(reference, &text)
+}
+
+fn parse(name: &str, text: &str) -> Result<Preset, Error> {
+    let fail = |message: String| Error::Preset {
+        name: name.to_string(),
+        message,
+    };
+    let file: PresetFile = serde_saphyr::from_str(text).map_err(|e| fail(e.to_string()))?;
+    if file.api_version != crate::spec::API_VERSION || file.kind != KIND {
+        return Err(fail(format!(
+            "expected apiVersion {} and kind {KIND}, found {} {}",
+            crate::spec::API_VERSION,
+            file.api_version,
+            file.kind
+        )));
+    }
+    Ok(file.spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_preset_parses() {
+        for (name, _) in SHIPPED {
+            load(name, Path::new(".")).unwrap();
+        }
+    }
+
+    #[test]
+    fn unknown_names_are_refused_with_the_list() {
+        let err = load("nope", Path::new(".")).unwrap_err().to_string();
+        assert!(err.contains("restricted"), "{err}");
+    }
+}

@@ -1,0 +1,185 @@
+//! The YAML-safe encoding every user value passes through before it reaches a template:
+//! strings become double-quoted scalars that YAML readers decode to exactly the input,
+//! structures become JSON flow collections built from such scalars.
+
+use serde_json::Value;
+
+/// Writes `text` as a YAML scalar that decodes to exactly `text`: plain when that is
+/// unambiguous in YAML 1.1 and 1.2 (a letter first, then letters, digits, `.`, `_`, `/`, `-`,
+/// and not a word some reader takes for a boolean or null), double-quoted otherwise.
+pub fn scalar(text: &str) -> String {
+    if is_plain_safe(text) {
+        text.to_string()
+    } else {
+        quote(text)
+    }
+}
+
+/// Words that YAML 1.1 readers (Kubernetes among them) turn into booleans or null.
+const SPECIAL_WORDS: &[&str] = &["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
+
+fn is_plain_safe(text: &str) -> bool {
+    text.starts_with(|c: char| c.is_ascii_alphabetic())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-'))
+        && !SPECIAL_WORDS.iter().any(|w| w.eq_ignore_ascii_case(text))
+}
+
+/// Quotes `text` as a YAML double-quoted scalar that decodes to exactly `text`.
+///
+/// Escapes the quote and the backslash, every character YAML does not allow in a stream
+/// (C0 and C1 controls, DEL, U+FFFE/U+FFFF), and the characters that some readers treat as
+/// line breaks or byte-order marks (U+0085, U+2028, U+2029, U+FEFF).
+pub fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if needs_escape(c) => {
+                out.push_str(&format!("\\u{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    matches!(c as u32,
+        0x00..=0x1F | 0x7F..=0x9F | 0x2028 | 0x2029 | 0xFEFF | 0xFFFE | 0xFFFF)
+}
+
+/// Encodes any JSON value as YAML flow syntax: strings through [`scalar`], numbers and
+/// booleans as they are, sequences and mappings as flow collections.
+pub fn encode(value: &Value) -> String {
+    let mut out = String::new();
+    encode_into(value, &mut out);
+    out
+}
+
+fn encode_into(value: &Value, out: &mut String) {
+    match value {
+        Value::Null => out.push_str("null"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::String(s) => out.push_str(&scalar(s)),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                encode_into(item, out);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (key, item)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                out.push_str(&scalar(key));
+                out.push_str(": ");
+                encode_into(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn decode(yaml: &str) -> String {
+        serde_saphyr::from_str::<String>(yaml).expect("quoted scalar parses")
+    }
+
+    /// Decodes `value: <scalar>` as a mapping, so a plain scalar is judged in context.
+    fn decode_in_mapping(scalar_text: &str) -> Value {
+        serde_saphyr::from_str::<Value>(&format!("value: {scalar_text}\n")).expect("mapping parses")
+            ["value"]
+            .clone()
+    }
+
+    #[test]
+    fn plain_scalars_stay_strings() {
+        for text in [
+            "payments-api",
+            "app.kubernetes.io/name",
+            "Yes",
+            "NULL",
+            "e10",
+            "ON",
+            "x1.5",
+            "a-b_c",
+        ] {
+            let encoded = scalar(text);
+            assert_eq!(
+                decode_in_mapping(&encoded),
+                Value::String(text.into()),
+                "{encoded}"
+            );
+        }
+        assert_eq!(scalar("payments"), "payments");
+        assert_eq!(scalar("yes"), "\"yes\"");
+        assert_eq!(scalar("8080"), "\"8080\"");
+    }
+
+    #[test]
+    fn hostile_values_round_trip() {
+        for text in [
+            "",
+            "plain",
+            "say \"hi\"",
+            "back\\slash",
+            "line\nbreak\r\n",
+            "---\nkind: Pod",
+            "{{ evil }}",
+            "key: value # comment",
+            "\u{2028}\u{2029}\u{85}\u{feff}",
+            "emoji 🦀 and é",
+            "yes",
+            "on",
+            "0x1F",
+            "~",
+            "\u{7f}\u{0}\u{1b}",
+        ] {
+            assert_eq!(decode(&quote(text)), text, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn structures_decode_to_the_same_value() {
+        let value = serde_json::json!({"a\nb": ["x: y", 3, true, null], "k": {"---": "#"}});
+        let back: Value = serde_saphyr::from_str(&encode(&value)).unwrap();
+        assert_eq!(back, value);
+    }
+
+    proptest! {
+        #[test]
+        fn any_string_round_trips(text in any::<String>()) {
+            prop_assert_eq!(decode(&quote(&text)), text.clone());
+            prop_assert_eq!(decode_in_mapping(&scalar(&text)), Value::String(text));
+        }
+
+        #[test]
+        fn plain_looking_strings_round_trip(text in "[a-zA-Z][a-zA-Z0-9._/-]{0,12}") {
+            prop_assert_eq!(decode_in_mapping(&scalar(&text)), Value::String(text));
+        }
+
+        #[test]
+        fn yaml_hostile_strings_round_trip(text in "[-:#{}\"'\\\\\n\r\t \u{2028}\u{2029}\u{85}\u{feff}a🦀|>&*!%@`]{0,40}") {
+            prop_assert_eq!(decode_in_mapping(&scalar(&text)), Value::String(text));
+        }
+    }
+}

@@ -1,0 +1,428 @@
+"""Checks kubeward's rendered NetworkPolicies against the spec they were rendered from.
+
+Inputs (both required; missing, empty or unmatched inputs FAIL, they never skip):
+
+* ``KUBEWARD_EXAMPLES``: a folder with one sub-folder per example holding ``kubeward.yaml``
+  (sub-folders without one are ignored);
+* ``KUBEWARD_RENDERED``: a folder with one sub-folder per example, of the same name, holding
+  the bundle kubeward rendered for it (``kubeward render -f .../kubeward.yaml -o DIR``).
+
+For each example a small cluster is modelled (see ``build_world``): the service's own pods
+(labels read from the rendered Deployment's pod template), pods that are not ours (which carry
+nothing but ``app.kubernetes.io/name``, or ``k8s-app: kube-dns`` for DNS), and external
+addresses. A set of probe flows is then evaluated with ``netpol_eval`` (independent of kubeward)
+and compared with what the spec contract says (``Oracle``):
+
+* declared callers (and, for ``exposure: public``, the ingress controller) reach the service on
+  ``spec.port``/TCP; the service reaches DNS (kube-dns in kube-system, 53 UDP+TCP), each
+  declared egress app on its port and each declared CIDR on its port;
+* everything else is denied in both directions, the namespace included (default deny).
+
+Some probes look at one side only (``ingress side`` / ``egress side``): a flow whose other end
+is closed anyway (e.g. by the namespace's default deny) would hide a too-wide rule on the side
+under test.
+
+Note on same-namespace peers: a declared caller (or egress app) in the service's own namespace
+lives under that namespace's default deny too, so the flow as a whole is only admitted if the
+bundle also opens that pod's side (egress to the service, resp. ingress from it). The probes
+check the whole flow, so such a bundle must do that.
+
+With ``apiAccess`` the bundle also admits traffic to the API server, whose address this suite
+does not know: private-range addresses on 443 are then not probed (169.254.169.254 still is).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from netpol_eval import External, Pod, World, iter_objects  # noqa: E402
+
+APP = "app.kubernetes.io/name"
+DNS_NS, DNS_LABELS = "kube-system", {"k8s-app": "kube-dns"}
+DEFAULT_CONTROLLER = ("ingress-nginx", "ingress-nginx")
+# (address, port, protocol) that must stay closed unless a declared CIDR egress covers them
+FIXED_EXTERNALS = [
+    ("169.254.169.254", 80, "TCP"),
+    ("10.0.0.1", 443, "TCP"),
+    ("172.16.0.1", 443, "TCP"),
+    ("192.168.1.1", 443, "TCP"),
+    ("8.8.8.8", 443, "TCP"),
+    ("1.1.1.1", 53, "UDP"),
+    ("1.1.1.1", 53, "TCP"),
+]
+PRIVATE_RANGES = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12",
+                                                    "192.168.0.0/16")]
+# kubeward's documented rule: a declared range never implies the cluster-internal, CGNAT,
+# loopback or link-local (cloud metadata) ranges it strictly contains; those must be declared
+# exactly (or as a range inside them) to be reached.
+NEVER_IMPLIED = [ipaddress.ip_network(n) for n in (
+    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16",
+    "127.0.0.0/8", "fc00::/7", "fe80::/10")]
+
+
+def cidr_admits(net: Any, ip: Any) -> bool:
+    """Whether a declared egress range admits ``ip`` under kubeward's rule above."""
+    if ip not in net:
+        return False
+    return not any(ip in r and net.version == r.version and r.subnet_of(net) and r != net
+                   for r in NEVER_IMPLIED)
+
+
+# --------------------------------------------------------------------------------------------
+# The spec, as the contract (spec-contract.md) defines it
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Spec:
+    name: str
+    namespace: str
+    port: int
+    exposure: str
+    callers: list[tuple[str, str]]  # (namespace, app)
+    egress_apps: list[tuple[str, str, int, str]]  # (namespace, app, port, protocol)
+    egress_cidrs: list[tuple[Any, int, str]]  # (network, port, protocol)
+    controller: tuple[str, str]  # (namespace, app)
+    api_access: bool
+
+    @classmethod
+    def load(cls, path: Path) -> "Spec":
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        meta, spec = doc["metadata"], doc["spec"]
+        name, ns = str(meta["name"]), str(meta["namespace"])
+        port = spec["port"]
+        assert isinstance(port, int), f"{path}: spec.port must be a number"
+        callers = [(str(c.get("namespace") or ns), str(c["app"])) for c in spec.get("callers") or []]
+        apps, cidrs = [], []
+        for e in spec.get("egress") or []:
+            proto = str(e.get("protocol", "TCP")).upper()
+            if "cidr" in e:
+                cidrs.append((ipaddress.ip_network(str(e["cidr"]), strict=False), int(e["port"]), proto))
+            else:
+                apps.append((str(e.get("namespace") or ns), str(e["app"]), int(e["port"]), proto))
+        ctl = ((spec.get("ingress") or {}).get("controller")) or {}
+        controller = (str(ctl.get("namespace") or DEFAULT_CONTROLLER[0]),
+                      str(ctl.get("app") or DEFAULT_CONTROLLER[1]))
+        return cls(name, ns, port, str(spec.get("exposure", "")), callers, apps, cidrs,
+                   controller, bool(spec.get("apiAccess")))
+
+
+class Oracle:
+    """What the contract says about a flow, side by side, without looking at any policy.
+
+    Pods are "ours" (the service pod), "in the namespace" (other pods of the service's
+    namespace: under the default deny) or "elsewhere" (not isolated by this bundle)."""
+
+    def __init__(self, spec: Spec, svc: Pod) -> None:
+        self.spec, self.svc = spec, svc
+
+    @staticmethod
+    def _is(pod: Any, ns: str, app: str) -> bool:
+        return isinstance(pod, Pod) and pod.namespace == ns and pod.labels.get(APP) == app
+
+    def _caller(self, src: Any) -> bool:
+        s = self.spec
+        if any(self._is(src, ns, app) for ns, app in s.callers):
+            return True
+        return s.exposure == "public" and self._is(src, *s.controller)
+
+    def _egress_target(self, dst: Any, port: int, proto: str) -> bool:
+        if isinstance(dst, External):
+            ip = ipaddress.ip_address(dst.ip)
+            return any(cidr_admits(net, ip) and (port, proto) == (p, pr)
+                       for net, p, pr in self.spec.egress_cidrs)
+        if dst.namespace == DNS_NS and all(dst.labels.get(k) == v for k, v in DNS_LABELS.items()):
+            return port == 53 and proto in ("UDP", "TCP")
+        return any(self._is(dst, ns, app) and (port, proto) == (p, pr)
+                   for ns, app, p, pr in self.spec.egress_apps)
+
+    def egress(self, src: Any, dst: Any, port: int, proto: str) -> bool:
+        if src is self.svc:
+            return self._egress_target(dst, port, proto)
+        if isinstance(src, Pod) and src.namespace == self.spec.namespace:
+            return dst is self.svc and self._caller(src) and (port, proto) == (self.spec.port, "TCP")
+        return True
+
+    def ingress(self, src: Any, dst: Any, port: int, proto: str) -> bool:
+        if dst is self.svc:
+            return self._caller(src) and (port, proto) == (self.spec.port, "TCP")
+        if isinstance(dst, Pod) and dst.namespace == self.spec.namespace:
+            return src is self.svc and self._egress_target(dst, port, proto)
+        return True
+
+    def flow(self, src: Any, dst: Any, port: int, proto: str) -> bool:
+        return self.egress(src, dst, port, proto) and self.ingress(src, dst, port, proto)
+
+
+# --------------------------------------------------------------------------------------------
+# The world and the probes
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Probe:
+    example: str
+    side: str  # "flow" | "ingress" | "egress"
+    src: Any
+    dst: Any
+    port: int
+    proto: str
+    expected: bool
+    why: str
+    world: World
+
+    @property
+    def id(self) -> str:
+        side = "" if self.side == "flow" else f"{self.side} side only: "
+        verdict = "ALLOWED" if self.expected else "DENIED"
+        return (f"{self.example}: {side}{self.src} -> {self.dst}:{self.port} {self.proto} "
+                f"expected {verdict} ({self.why})")
+
+
+def _fresh_name(base: str, taken: set[str]) -> str:
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+def _service_pod(spec: Spec, rendered: Path, objects: list[tuple[str, dict]]) -> Pod:
+    deployments = [o for _, o in objects if o.get("kind") == "Deployment"
+                   and (o.get("metadata") or {}).get("namespace") == spec.namespace]
+    named = [d for d in deployments if d["metadata"].get("name") == spec.name] or \
+        [d for d in deployments
+         if ((d.get("spec") or {}).get("template") or {}).get("metadata", {}).get("labels", {})
+         .get(APP) == spec.name]
+    assert len(named) == 1, (f"{rendered}: expected one Deployment of {spec.name} in namespace "
+                             f"{spec.namespace}, found {len(named)} (of {len(deployments)})")
+    template = named[0]["spec"]["template"]
+    labels = {str(k): str(v) for k, v in ((template.get("metadata") or {}).get("labels") or {}).items()}
+    assert labels.get(APP) == spec.name, \
+        f"{rendered}: the pod template must carry {APP}: {spec.name}, has {labels}"
+    ports = {}
+    for c in (template.get("spec") or {}).get("containers") or []:
+        for p in c.get("ports") or []:
+            if p.get("name"):
+                ports[str(p["name"])] = (int(p["containerPort"]), str(p.get("protocol", "TCP")))
+    return Pod(spec.namespace, labels, ip="10.244.0.10", ports=ports,
+               name=f"{spec.namespace}/{spec.name}")
+
+
+def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
+    spec = Spec.load(spec_path)
+    objects = list(iter_objects(rendered))
+    world = World()
+    if world.load_policies(rendered) == 0:
+        raise AssertionError(f"{rendered}: no networking.k8s.io/v1 NetworkPolicy in the bundle")
+    for _, o in objects:
+        if o.get("kind") == "Namespace":
+            world.add_namespace(o["metadata"]["name"], (o["metadata"].get("labels") or {}))
+
+    ns, P = spec.namespace, spec.port
+    svc = _service_pod(spec, rendered, objects)
+    oracle = Oracle(spec, svc)
+    declared_ns = {ns, DNS_NS, spec.controller[0]} | {n for n, _ in spec.callers} | \
+        {n for n, _, _, _ in spec.egress_apps}
+    declared_apps = {spec.name, spec.controller[1]} | {a for _, a in spec.callers} | \
+        {a for _, a, _, _ in spec.egress_apps}
+    evil = _fresh_name("evil", declared_ns)
+    elsewhere = _fresh_name("kw-elsewhere", declared_ns | {evil})
+    intruder_app = _fresh_name("kw-intruder", declared_apps)
+    for n in sorted(declared_ns | {evil, elsewhere}):
+        world.add_namespace(n)
+
+    ips = iter(f"10.244.{i // 200 + 1}.{i % 200 + 10}" for i in range(10_000))
+    pods: dict[tuple[str, tuple], Pod] = {}
+
+    def pod(namespace: str, labels: dict[str, str] | None = None, app: str | None = None) -> Pod:
+        labels = labels if labels is not None else {APP: app}
+        key = (namespace, tuple(sorted(labels.items())))
+        if key not in pods:
+            shown = labels.get(APP) or labels.get("k8s-app") or ",".join(f"{k}={v}" for k, v in labels.items())
+            # every modelled pod names its ports as the service does, so that a rule written
+            # with a named port still has to get its selectors right to be admitted
+            pods[key] = Pod(namespace, labels, ip=next(ips), ports=svc.ports, name=f"{namespace}/{shown}")
+        return pods[key]
+
+    probes: list[Probe] = []
+    seen: set[tuple] = set()
+
+    def probe(src: Any, dst: Any, port: int, proto: str, why: str, side: str = "flow") -> None:
+        key = (side, str(src), str(dst), port, proto)
+        if key in seen:
+            return
+        seen.add(key)
+        expected = getattr(oracle, side)(src, dst, port, proto)
+        probes.append(Probe(example, side, src, dst, port, proto, expected, why, world))
+
+    other_port = P + 1 if P < 65535 else P - 1
+    dns = pod(DNS_NS, dict(DNS_LABELS))
+    ks_other = pod(DNS_NS, {"k8s-app": "metrics-server", APP: "metrics-server"})
+    intruder = pod(ns, app=intruder_app)
+    random_pod = pod(elsewhere, app="kw-random")
+    controller = pod(spec.controller[0], app=spec.controller[1])
+
+    # -- who may reach the service -------------------------------------------------------
+    for c_ns, c_app in spec.callers:
+        caller = pod(c_ns, app=c_app)
+        probe(caller, svc, P, "TCP", "declared caller")
+        probe(caller, svc, other_port, "TCP", "declared caller, undeclared port")
+        probe(caller, svc, P, "UDP", "declared caller, wrong protocol")
+        probe(pod(evil, app=c_app), svc, P, "TCP", "caller's app name in another namespace")
+        probe(svc, caller, P, "TCP", "a caller is not a destination")
+        if c_ns != ns:
+            look_alike = pod(ns, app=c_app)
+            probe(look_alike, svc, P, "TCP", f"caller's app name in the service's namespace, declared in {c_ns}")
+            probe(look_alike, svc, P, "TCP", f"caller's app name in the service's namespace, declared in {c_ns}",
+                  side="ingress")
+            probe(pod(c_ns, app=intruder_app), svc, P, "TCP", "another app in a caller's namespace")
+        else:
+            probe(caller, External("8.8.8.8"), 443, "TCP", "same-namespace caller may reach only the service")
+            probe(caller, random_pod, P, "TCP", "same-namespace caller may reach only the service")
+    probe(controller, svc, P, "TCP",
+          "ingress controller, exposure public" if spec.exposure == "public"
+          else f"ingress controller, exposure {spec.exposure}")
+    probe(intruder, svc, P, "TCP", "another app in the service's namespace")
+    probe(intruder, svc, P, "TCP", "another app in the service's namespace", side="ingress")
+    probe(ks_other, svc, P, "TCP", "non-DNS pod in kube-system")
+    probe(random_pod, svc, P, "TCP", "random pod in another namespace")
+    probe(External("8.8.8.8"), svc, P, "TCP", "external source")
+
+    # -- what the service may reach ------------------------------------------------------
+    probe(svc, dns, 53, "UDP", "DNS")
+    probe(svc, dns, 53, "TCP", "DNS")
+    probe(svc, dns, 80, "TCP", "DNS pods, non-DNS port")
+    probe(svc, pod(evil, dict(DNS_LABELS)), 53, "UDP", "kube-dns label outside kube-system")
+    probe(svc, ks_other, 443, "TCP", "non-DNS pod in kube-system")
+    probe(svc, ks_other, 53, "UDP", "non-DNS pod in kube-system")
+    probe(svc, ks_other, 53, "TCP", "non-DNS pod in kube-system")
+    probe(svc, random_pod, 443, "TCP", "random pod in another namespace")
+    probe(svc, random_pod, P, "TCP", "random pod in another namespace")
+    probe(svc, intruder, P, "TCP", "another app in the service's namespace", side="egress")
+    probe(svc, controller, 443, "TCP", "the ingress controller is not a destination")
+    for e_ns, e_app, e_port, e_proto in spec.egress_apps:
+        dst = pod(e_ns, app=e_app)
+        probe(svc, dst, e_port, e_proto, "declared egress app")
+        probe(svc, dst, e_port + 1 if e_port < 65535 else e_port - 1, e_proto,
+              "declared egress app, undeclared port")
+        probe(svc, pod(evil, app=e_app), e_port, e_proto, "egress app's name in another namespace")
+        probe(dst, svc, P, "TCP", "an egress destination is not a caller")
+        if e_ns != ns:
+            probe(svc, pod(e_ns, app=intruder_app), e_port, e_proto, "another app in the egress app's namespace")
+            probe(svc, pod(ns, app=e_app), e_port, e_proto,
+                  f"egress app's name in the service's namespace, declared in {e_ns}", side="egress")
+    for net, e_port, e_proto in spec.egress_cidrs:
+        inside = {net[0], net[-1]}
+        outside = set()
+        address = ipaddress.IPv4Address if net.version == 4 else ipaddress.IPv6Address
+        for candidate in (int(net[0]) - 1, int(net[-1]) + 1):
+            try:
+                outside.add(address(candidate))
+            except ValueError:  # past either end of the address space
+                pass
+        for addr in sorted(inside):
+            probe(svc, External(str(addr)), e_port, e_proto, f"inside declared {net}")
+            probe(svc, External(str(addr)), e_port + 1 if e_port < 65535 else e_port - 1, e_proto,
+                  f"inside declared {net}, undeclared port")
+            probe(External(str(addr)), svc, P, "TCP", f"declared egress {net} is not a caller")
+        for addr in sorted(outside):
+            probe(svc, External(str(addr)), e_port, e_proto, f"just outside declared {net}")
+    for addr, port, proto in FIXED_EXTERNALS:
+        ip = ipaddress.ip_address(addr)
+        if spec.api_access and port == 443 and any(ip in n for n in PRIVATE_RANGES):
+            continue  # may be the API server, whose address this suite does not know
+        probe(svc, External(addr), port, proto, "external address")
+
+    # each allowed destination on each other allowed port: rules must not be merged into one
+    destinations = [(dns, "DNS")] + [(pod(n, app=a), "declared egress app") for n, a, _, _ in spec.egress_apps] \
+        + [(External(str(net[0])), f"inside declared {net}") for net, _, _ in spec.egress_cidrs]
+    ports = [(53, "UDP"), (53, "TCP")] + [(p, pr) for _, _, p, pr in spec.egress_apps] \
+        + [(p, pr) for _, p, pr in spec.egress_cidrs]
+    for dst, why in destinations:
+        for port, proto in ports:
+            probe(svc, dst, port, proto, f"{why}, on another destination's port")
+
+    # -- the rest of the namespace: default deny -----------------------------------------
+    for dst, why in destinations[1:]:
+        for port, proto in ports[2:]:
+            probe(intruder, dst, port, proto, f"another app in the service's namespace to the service's {why}")
+    probe(intruder, External("8.8.8.8"), 443, "TCP", "namespace default deny, egress")
+    probe(intruder, random_pod, 80, "TCP", "namespace default deny, egress")
+    probe(random_pod, intruder, P, "TCP", "namespace default deny, ingress")
+    for c_ns, c_app in spec.callers:
+        if c_ns != ns:
+            probe(pod(c_ns, app=c_app), intruder, P, "TCP", "a caller may reach only the service")
+    return probes
+
+
+# --------------------------------------------------------------------------------------------
+# Collection: failures here must FAIL the run, never skip it
+# --------------------------------------------------------------------------------------------
+
+
+def _collect() -> tuple[list[str], dict[str, str], list[Probe]]:
+    problems: list[str] = []
+    per_example: dict[str, str] = {}  # example -> "" if fine, else the error
+    probes: list[Probe] = []
+    examples_env, rendered_env = os.environ.get("KUBEWARD_EXAMPLES"), os.environ.get("KUBEWARD_RENDERED")
+    for var, value in (("KUBEWARD_EXAMPLES", examples_env), ("KUBEWARD_RENDERED", rendered_env)):
+        if not value:
+            problems.append(f"{var} is not set")
+        elif not Path(value).is_dir():
+            problems.append(f"{var}={value} is not a folder")
+    if problems:
+        return problems, per_example, probes
+    examples = sorted(d for d in Path(examples_env).iterdir()
+                      if d.is_dir() and (d / "kubeward.yaml").is_file())
+    if not examples:
+        problems.append(f"KUBEWARD_EXAMPLES={examples_env} holds no <example>/kubeward.yaml")
+    for ex in examples:
+        rendered = Path(rendered_env) / ex.name
+        try:
+            if not rendered.is_dir() or not any(rendered.iterdir()):
+                raise AssertionError(f"no rendered bundle for example {ex.name}: {rendered} is missing or empty")
+            probes.extend(build_probes(ex.name, ex / "kubeward.yaml", rendered))
+            per_example[ex.name] = ""
+        except Exception as err:  # noqa: BLE001 - reported as this example's failure
+            per_example[ex.name] = f"{type(err).__name__}: {err}"
+    return problems, per_example, probes
+
+
+PROBLEMS, EXAMPLES, PROBES = _collect()
+
+
+def test_inputs_present():
+    assert not PROBLEMS, "; ".join(PROBLEMS)
+
+
+@pytest.mark.parametrize("example", sorted(EXAMPLES) or ["<no examples>"])
+def test_bundle_loads(example):
+    assert example in EXAMPLES, "no examples were found (see test_inputs_present)"
+    assert not EXAMPLES[example], f"{example}: {EXAMPLES[example]}"
+
+
+@pytest.mark.parametrize("probe", PROBES, ids=[p.id for p in PROBES])
+def test_flow(probe: Probe):
+    w = probe.world
+    if probe.side == "ingress":
+        got = w.ingress_allowed(probe.src, probe.dst, probe.port, probe.proto)
+    elif probe.side == "egress":
+        got = w.egress_allowed(probe.src, probe.dst, probe.port, probe.proto)
+    else:
+        got = w.allowed(probe.src, probe.dst, probe.port, probe.proto)
+    if got != probe.expected:
+        why = w.explain(probe.src, probe.dst, probe.port, probe.proto)[1]
+        policies = ", ".join(f"{p} ({p.source})" for p in w.policies)
+        pytest.fail(f"{probe.id}, but it is {'ALLOWED' if got else 'DENIED'}.\n"
+                    f"  {why}\n  policies in the bundle: {policies}", pytrace=False)
