@@ -10,6 +10,7 @@ use crate::flags::SpecFlags;
 use crate::output::{self, OutFile};
 use crate::pipeline::{self, Input};
 use crate::render;
+use crate::validate::Overrides;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,6 +40,15 @@ pub struct RenderArgs {
     /// Write into an output folder that holds files kubeward did not write
     #[arg(long)]
     pub force: bool,
+    /// The state folder for generated secrets and keys [default: .kubeward beside the spec]
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
+    /// Generate a new value for this generated secret (repeatable)
+    #[arg(long, value_name = "SECRET")]
+    pub rotate: Vec<String>,
+    /// Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)
+    #[arg(long)]
+    pub allow_unpinned_image: bool,
     #[command(flatten)]
     pub spec: SpecFlags,
 }
@@ -54,6 +64,11 @@ fn render_command(args: &RenderArgs) -> Result<(), Error> {
     let rendered = pipeline::render(&Input {
         file: args.file.as_deref(),
         flags: &args.spec,
+        overrides: Overrides {
+            allow_unpinned_image: args.allow_unpinned_image,
+        },
+        state_dir: args.state.as_deref(),
+        rotate: &args.rotate,
     })?;
     match &args.output {
         None => print_stdout(&render::stream(&rendered.manifests)),

@@ -80,6 +80,10 @@ pub enum Error {
     Render(String),
     #[error("{0}")]
     Output(String),
+    #[error("{0}")]
+    State(String),
+    #[error("{0}")]
+    Material(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -92,7 +96,11 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } => 2,
-            Error::Render(_) | Error::Output(_) | Error::Io { .. } => 1,
+            Error::Render(_)
+            | Error::Output(_)
+            | Error::State(_)
+            | Error::Material(_)
+            | Error::Io { .. } => 1,
         }
     }
 

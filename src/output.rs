@@ -133,6 +133,17 @@ pub fn write_file(path: &Path, content: &[u8], secret: bool) -> Result<(), Error
         .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
 }
 
+/// Replaces `path` atomically: writes a temporary file beside it, then renames it over.
+pub fn replace_file(path: &Path, content: &[u8], secret: bool) -> Result<(), Error> {
+    let temp = unique_sibling(path, "tmp");
+    write_file(&temp, content, secret).and_then(|()| {
+        fs::rename(&temp, path).map_err(|e| {
+            let _ = fs::remove_file(&temp);
+            Error::io(format!("cannot replace {}", path.display()), e)
+        })
+    })
+}
+
 /// Puts `staging` in place of `dir`, moving any old folder aside first.
 fn swap(staging: &Path, dir: &Path) -> Result<(), Error> {
     let old = unique_sibling(dir, "old");

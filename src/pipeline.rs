@@ -5,17 +5,24 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, SpecError};
 use crate::flags::SpecFlags;
+use crate::material::{self, Sources};
 use crate::plan::{self, Plan};
 use crate::preset;
 use crate::render::{self, Manifest};
 use crate::spec::{self, SpecFile};
-use crate::validate::{self, Service};
+use crate::state;
+use crate::validate::{self, Overrides, Service};
 use crate::yaml_locate::Locator;
 
-/// Where a service description comes from.
+/// Where a service description comes from, and the choices that go with a render.
 pub struct Input<'a> {
     pub file: Option<&'a Path>,
     pub flags: &'a SpecFlags,
+    pub overrides: Overrides,
+    /// The state folder; default `.kubeward/` beside the spec (or in the current folder).
+    pub state_dir: Option<&'a Path>,
+    /// Generated secrets to replace on purpose.
+    pub rotate: &'a [String],
 }
 
 /// A validated service, its plan and its rendered manifests.
@@ -58,15 +65,17 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf),
         .clone()
         .unwrap_or_else(|| preset::DEFAULT.to_string());
     let preset = preset::load(&preset_name, &base_dir)?;
-    let service = validate::validate(&file, &preset).map_err(|errors| SpecError::Invalid {
-        errors: errors
-            .into_iter()
-            .map(|e| {
-                let line = path.as_ref().and_then(|_| locator.line_of(&e.field));
-                e.at_line(line)
-            })
-            .collect(),
-        path,
+    let service = validate::validate(&file, &preset, input.overrides).map_err(|errors| {
+        SpecError::Invalid {
+            errors: errors
+                .into_iter()
+                .map(|e| {
+                    let line = path.as_ref().and_then(|_| locator.line_of(&e.field));
+                    e.at_line(line)
+                })
+                .collect(),
+            path,
+        }
     })?;
     Ok((service, preset, base_dir))
 }
@@ -75,7 +84,21 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf),
 pub fn render(input: &Input) -> Result<Rendered, Error> {
     let (service, preset, base_dir) = load_service(input)?;
     let plan = plan::plan(&service, &preset);
-    let manifests = render::render(&plan)?;
+    let state_dir = match input.state_dir {
+        Some(dir) => dir.to_path_buf(),
+        None => base_dir.join(state::DEFAULT_DIR),
+    };
+    let material = material::gather(
+        &service,
+        &plan,
+        &Sources {
+            base_dir: &base_dir,
+            state_dir,
+            rotate: input.rotate,
+            now: time::OffsetDateTime::now_utc(),
+        },
+    )?;
+    let manifests = render::render(&plan, &material)?;
     Ok(Rendered {
         service,
         plan,

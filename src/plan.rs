@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::cidr::Cidr;
-use crate::preset::Preset;
-use crate::spec::{Exposure, Protocol, ResourceAmounts, Transport};
-use crate::validate::{AppRef, Service, Target};
+use crate::preset::{NamespaceQuota, Preset};
+use crate::spec::{Exposure, Protocol, ResourceAmounts, Sensitivity, TlsMode, Transport};
+use crate::validate::{AppRef, SecretSource, Service, Target};
 
 pub const NAME_LABEL: &str = "app.kubernetes.io/name";
 pub const NAMESPACE_LABEL: &str = "kubernetes.io/metadata.name";
@@ -30,6 +30,13 @@ pub struct Plan {
     pub network: Network,
     pub ingress: Option<Ingress>,
     pub role: Option<Vec<RoleRule>>,
+    pub secrets: Vec<SecretPlan>,
+    /// The certificate for the service's own port.
+    pub tls: Option<CertPlan>,
+    /// How long kubeward's own CA for the namespace is valid.
+    pub ca_validity_days: u32,
+    /// ResourceQuota and LimitRange for the namespace (sensitivity restricted).
+    pub quota: Option<NamespaceQuota>,
     pub objects: Vec<PlannedObject>,
     pub decisions: Vec<Decision>,
 }
@@ -51,9 +58,11 @@ pub struct Workload {
     pub tmp_size_limit: String,
     pub termination_grace_period_seconds: u32,
     pub revision_history_limit: u32,
-    /// Whether the projected API token volume is mounted.
-    pub api_token: bool,
+    /// The projected API token, when the service needs the API.
+    pub api_token: Option<ApiToken>,
     pub token_mount_path: &'static str,
+    /// Where secret files and the TLS folder are mounted.
+    pub secrets_mount_path: String,
     /// Scanner suppression annotations, each with its reason.
     pub annotations: BTreeMap<String, String>,
 }
@@ -68,6 +77,49 @@ pub struct Probe {
     pub scheme: Option<&'static str>,
     pub period_seconds: u32,
     pub failure_threshold: u32,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiToken {
+    pub audience: Option<String>,
+    pub expiration_seconds: u32,
+}
+
+/// A Secret of the service: its name in the spec, its object name, where it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SecretPlan {
+    pub name: String,
+    pub object_name: String,
+    #[serde(skip)]
+    pub source: SecretSource,
+}
+
+/// How a certificate is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CertSource {
+    /// Signed by kubeward's own CA for the namespace, kept in the state folder.
+    SelfSigned,
+    /// Signed by the CA given in `spec.tls.ca`.
+    Ca,
+    /// Issued in the cluster by cert-manager from a `Certificate` object.
+    CertManager,
+}
+
+/// A certificate to put in a `kubernetes.io/tls` Secret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CertPlan {
+    /// The Secret (and, for cert-manager, the Certificate) name.
+    pub secret_name: String,
+    pub dns_names: Vec<String>,
+    pub source: CertSource,
+    pub issuer_kind: String,
+    pub issuer_name: String,
+    pub validity_days: u32,
+    pub renew_before_days: u32,
+    /// The same two periods as cert-manager durations, e.g. `2160h`.
+    pub duration: String,
+    pub renew_before: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -110,7 +162,7 @@ pub struct PortRule {
 pub struct Ingress {
     pub host: String,
     pub class_name: String,
-    pub tls_secret: String,
+    pub tls: CertPlan,
     pub annotations: BTreeMap<String, String>,
 }
 
@@ -204,6 +256,9 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     let network = network(service, preset, &mut decisions);
     let ingress = ingress(service, preset, &mut decisions);
     let role = role(service, &mut decisions);
+    let secrets = secrets(service, &mut decisions);
+    let tls = service_cert(service, preset, &mut decisions);
+    let quota = quota(service, preset, &mut decisions);
     let service_port = service_port(service);
 
     let mut objects = vec![object("v1", "Namespace", &ns, None, "namespace.yaml")];
@@ -211,6 +266,10 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         |api: &'static str, kind: &'static str, obj_name: &str, template: &'static str| {
             objects.push(object(api, kind, obj_name, Some(&ns), template));
         };
+    if quota.is_some() {
+        add("v1", "ResourceQuota", &name, "resourcequota.yaml");
+        add("v1", "LimitRange", &name, "limitrange.yaml");
+    }
     add("v1", "ServiceAccount", &name, "serviceaccount.yaml");
     if role.is_some() {
         add("rbac.authorization.k8s.io/v1", "Role", &name, "role.yaml");
@@ -220,6 +279,22 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
             &name,
             "rolebinding.yaml",
         );
+    }
+    for secret in &secrets {
+        add("v1", "Secret", &secret.object_name, "secret.yaml");
+    }
+    for cert in tls.iter().chain(ingress.as_ref().map(|i| &i.tls)) {
+        match cert.source {
+            CertSource::CertManager => add(
+                "cert-manager.io/v1",
+                "Certificate",
+                &cert.secret_name,
+                "certificate.yaml",
+            ),
+            CertSource::SelfSigned | CertSource::Ca => {
+                add("v1", "Secret", &cert.secret_name, "secret-tls.yaml")
+            }
+        }
     }
     add("v1", "Service", &name, "service.yaml");
     add("apps/v1", "Deployment", &name, "deployment.yaml");
@@ -273,7 +348,17 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         network,
         ingress,
         role,
-        objects,
+        secrets,
+        tls,
+        ca_validity_days: preset.tls.ca_validity_days,
+        quota,
+        objects: objects
+            .into_iter()
+            .map(|mut o| {
+                o.secret = o.kind == "Secret";
+                o
+            })
+            .collect(),
         decisions: decisions.0,
     }
 }
@@ -478,13 +563,24 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
             &[13, 14],
         );
     } else {
+        let why = if service.sensitivity >= Sensitivity::Confidential {
+            annotations.insert(
+                "kubeward.dev/override".to_string(),
+                format!(
+                    "allow-unpinned-image: a tag-only image was accepted at sensitivity {} by --allow-unpinned-image",
+                    service.sensitivity.as_str()
+                ),
+            );
+            "accepted by --allow-unpinned-image"
+        } else {
+            "allowed at this sensitivity"
+        };
         annotations.insert(
             "checkov.io/skip1".to_string(),
             format!(
-                "CKV_K8S_43=image is pinned by tag only, which sensitivity {:?} allows; pin by digest to remove this exemption",
-                service.sensitivity
-            )
-            .to_lowercase(),
+                "CKV_K8S_43=image is pinned by tag only ({why}, sensitivity {}); pin by digest to remove this exemption",
+                service.sensitivity.as_str()
+            ),
         );
         d.add(
             "image-tag-only",
@@ -537,7 +633,10 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         "readiness keeps traffic off pods that are not ready; a separate liveness check restarts only pods that are stuck",
         &[16],
     );
-    let api_token = !service.api_access.is_empty();
+    let api_token = (!service.api_access.is_empty()).then(|| ApiToken {
+        audience: preset.api_server.token_audience.clone(),
+        expiration_seconds: preset.api_server.token_expiration_seconds,
+    });
     Workload {
         replicas: Some(replicas),
         image: service.image.clone(),
@@ -557,6 +656,7 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         revision_history_limit: preset.revision_history_limit,
         api_token,
         token_mount_path: TOKEN_MOUNT_PATH,
+        secrets_mount_path: preset.secrets_mount_path.clone(),
         annotations,
     }
 }
@@ -633,7 +733,7 @@ fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
             "no-callers",
             Concern::Network,
             "no pod may connect to the service (no callers declared)",
-            format!("exposure: {:?}, no callers", service.exposure).to_lowercase(),
+            format!("exposure: {}, no callers", service.exposure.as_str()),
             "what is not declared is denied",
             &[24],
         );
@@ -711,6 +811,32 @@ fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
             }
         }
     }
+    if !service.api_access.is_empty() {
+        let api = &preset.api_server;
+        d.add(
+            "api-server-egress",
+            Concern::Network,
+            format!("allow egress to the API server at {} on port(s) {}", api.cidrs.join(", "), api.ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")),
+            "spec.apiAccess",
+            "the service needs the API; only the API server's own addresses are opened, from the preset",
+            &[12, 24],
+        );
+        for cidr in &api.cidrs {
+            egress.push(EgressRule {
+                pod: None,
+                cidr: Some(cidr.clone()),
+                except: vec![],
+                ports: api
+                    .ports
+                    .iter()
+                    .map(|port| PortRule {
+                        protocol: "TCP",
+                        port: *port,
+                    })
+                    .collect(),
+            });
+        }
+    }
     Network {
         ingress_from,
         port: service.port,
@@ -746,11 +872,21 @@ fn ingress(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Ingr
             );
         }
     }
-    let tls_secret = format!("{}-ingress-tls", service.name);
+    let tls = cert_plan(
+        service,
+        preset,
+        format!("{}-ingress-tls", service.name),
+        vec![public.host.clone()],
+    );
     d.add(
         "public-ingress",
         Concern::Network,
-        format!("Ingress for https://{} (class {class_name}) with TLS from Secret `{tls_secret}`", public.host),
+        format!(
+            "Ingress for https://{} (class {class_name}) with a {} certificate in Secret `{}`",
+            public.host,
+            source_text(tls.source),
+            tls.secret_name
+        ),
         "exposure: public",
         "public traffic is encrypted in transit (man-in-the-middle) and enters only through the ingress controller",
         &[27],
@@ -758,7 +894,7 @@ fn ingress(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Ingr
     Some(Ingress {
         host: public.host.clone(),
         class_name,
-        tls_secret,
+        tls,
         annotations,
     })
 }
@@ -795,4 +931,126 @@ fn role(service: &Service, d: &mut Decisions) -> Option<Vec<RoleRule>> {
             })
             .collect(),
     )
+}
+
+fn secrets(service: &Service, d: &mut Decisions) -> Vec<SecretPlan> {
+    service
+        .secrets
+        .iter()
+        .map(|secret| {
+            let object_name = format!("{}-{}", service.name, secret.name);
+            let origin = match &secret.source {
+                SecretSource::Generate { length } => format!("generated, {length} random characters, kept in the state folder"),
+                SecretSource::Env(var) => format!("read from ${var} at render time"),
+                SecretSource::File(path) => format!("read from {path} at render time"),
+            };
+            d.add(
+                "secret-file",
+                Concern::SecretsAndTls,
+                format!("Secret `{object_name}` ({origin}), mounted read-only as a file, never an environment variable"),
+                "spec.secrets",
+                "environment variables leak into logs, crash dumps and child processes; a read-only file with mode 0440 does not",
+                &[17],
+            );
+            SecretPlan {
+                name: secret.name.clone(),
+                object_name,
+                source: secret.source.clone(),
+            }
+        })
+        .collect()
+}
+
+fn source_text(source: CertSource) -> &'static str {
+    match source {
+        CertSource::SelfSigned => "kubeward-CA-signed",
+        CertSource::Ca => "your-CA-signed",
+        CertSource::CertManager => "cert-manager-issued",
+    }
+}
+
+/// How a certificate is obtained for `service`: its TLS mode, or kubeward's own CA when the
+/// mode is `none` (the public host still gets TLS).
+fn cert_plan(
+    service: &Service,
+    preset: &Preset,
+    secret_name: String,
+    dns_names: Vec<String>,
+) -> CertPlan {
+    let source = match service.tls.mode {
+        TlsMode::Ca => CertSource::Ca,
+        TlsMode::CertManager => CertSource::CertManager,
+        TlsMode::SelfSigned | TlsMode::None => CertSource::SelfSigned,
+    };
+    CertPlan {
+        secret_name,
+        dns_names,
+        source,
+        issuer_kind: service
+            .tls
+            .issuer_kind
+            .clone()
+            .unwrap_or_else(|| "ClusterIssuer".into()),
+        issuer_name: service.tls.issuer_name.clone().unwrap_or_default(),
+        validity_days: preset.tls.leaf_validity_days,
+        renew_before_days: preset.tls.renew_before_days,
+        duration: format!("{}h", preset.tls.leaf_validity_days * 24),
+        renew_before: format!("{}h", preset.tls.renew_before_days * 24),
+    }
+}
+
+/// The certificate for the service's own port, with every name clients may use.
+fn service_cert(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<CertPlan> {
+    if service.tls.mode == TlsMode::None {
+        d.add(
+            "no-tls",
+            Concern::SecretsAndTls,
+            "no certificate for the service's own port",
+            format!("sensitivity {}, protocol {}", service.sensitivity.as_str(), port_name(service.protocol)),
+            "TLS is on by default from sensitivity internal when the protocol speaks it, and always for restricted",
+            &[],
+        );
+        return None;
+    }
+    let (name, ns, domain) = (&service.name, &service.namespace, &preset.cluster_domain);
+    let mut dns_names = vec![
+        name.clone(),
+        format!("{name}.{ns}"),
+        format!("{name}.{ns}.svc"),
+        format!("{name}.{ns}.svc.{domain}"),
+    ];
+    dns_names.extend(service.ingress.iter().map(|i| i.host.clone()));
+    dns_names.extend(service.tls.dns_names.iter().cloned());
+    dns_names.dedup();
+    let cert = cert_plan(service, preset, format!("{name}-tls"), dns_names);
+    d.add(
+        "service-tls",
+        Concern::SecretsAndTls,
+        format!(
+            "a {} certificate for {} in Secret `{}`, mounted at {}/tls",
+            source_text(cert.source),
+            cert.dns_names.join(", "),
+            cert.secret_name,
+            preset.secrets_mount_path
+        ),
+        format!("tls.mode {}, sensitivity {}", service.tls.mode.as_str(), service.sensitivity.as_str()),
+        "traffic between components is encrypted and authenticated, so a pod on the path cannot read or alter it (man-in-the-middle)",
+        &[],
+    );
+    Some(cert)
+}
+
+fn quota(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<NamespaceQuota> {
+    if service.sensitivity != Sensitivity::Restricted {
+        return None;
+    }
+    d.add(
+        "namespace-quota",
+        Concern::Availability,
+        "a ResourceQuota and a LimitRange for the namespace",
+        "sensitivity restricted",
+        "a compromised or runaway workload cannot exhaust the cluster, and every pod in the namespace gets limits (denial of service)",
+        &[30],
+    );
+    Some(preset.namespace_quota.clone())
 }

@@ -46,6 +46,11 @@ pub struct Preset {
     pub dns: Dns,
     pub ingress: IngressDefaults,
     pub cluster_domain: String,
+    pub secrets_mount_path: String,
+    pub tls: TlsDefaults,
+    pub api_server: ApiServer,
+    /// ResourceQuota for the namespace of a `restricted` service.
+    pub namespace_quota: NamespaceQuota,
     pub pod_security_version: String,
     pub termination_grace_period_seconds: u32,
     pub revision_history_limit: u32,
@@ -94,6 +99,37 @@ pub struct Dns {
 pub struct IngressDefaults {
     pub class_name: String,
     pub controller: AppSelector,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct TlsDefaults {
+    pub ca_validity_days: u32,
+    pub leaf_validity_days: u32,
+    pub renew_before_days: u32,
+}
+
+/// Where the API server is reached from pods, and the token they get for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ApiServer {
+    pub cidrs: Vec<String>,
+    pub ports: Vec<u16>,
+    pub token_expiration_seconds: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_audience: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NamespaceQuota {
+    pub pods: String,
+    pub requests_cpu: String,
+    pub requests_memory: String,
+    pub limits_cpu: String,
+    pub limits_memory: String,
+    pub requests_ephemeral_storage: String,
+    pub limits_ephemeral_storage: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

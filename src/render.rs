@@ -9,6 +9,7 @@ use serde_json::Value;
 use tera::{Context, Tera};
 
 use crate::error::Error;
+use crate::material::Material;
 use crate::plan::{Plan, PlannedObject};
 use crate::yaml_safe;
 
@@ -49,6 +50,23 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/networkpolicy-peer.yaml"),
     ),
     ("ingress.yaml", include_str!("../templates/ingress.yaml")),
+    ("secret.yaml", include_str!("../templates/secret.yaml")),
+    (
+        "secret-tls.yaml",
+        include_str!("../templates/secret-tls.yaml"),
+    ),
+    (
+        "certificate.yaml",
+        include_str!("../templates/certificate.yaml"),
+    ),
+    (
+        "resourcequota.yaml",
+        include_str!("../templates/resourcequota.yaml"),
+    ),
+    (
+        "limitrange.yaml",
+        include_str!("../templates/limitrange.yaml"),
+    ),
 ];
 
 /// One rendered object: its plan entry, its YAML text and the value parsed back from it.
@@ -89,11 +107,12 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     text
 }
 
-/// Renders every planned object and checks each against the plan.
-pub fn render(plan: &Plan) -> Result<Vec<Manifest>, Error> {
+/// Renders every planned object with its secret material and checks each against the plan.
+pub fn render(plan: &Plan, material: &Material) -> Result<Vec<Manifest>, Error> {
     let tera = engine()?;
     let mut context = Context::new();
     context.insert("plan", plan);
+    context.insert("material", material);
     plan.objects
         .iter()
         .map(|object| {

@@ -98,6 +98,38 @@ pub enum Sensitivity {
     Restricted,
 }
 
+impl Sensitivity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sensitivity::Public => "public",
+            Sensitivity::Internal => "internal",
+            Sensitivity::Confidential => "confidential",
+            Sensitivity::Restricted => "restricted",
+        }
+    }
+}
+
+impl TlsMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::None => "none",
+            TlsMode::SelfSigned => "self-signed",
+            TlsMode::Ca => "ca",
+            TlsMode::CertManager => "cert-manager",
+        }
+    }
+}
+
+impl Exposure {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Exposure::Namespace => "namespace",
+            Exposure::Cluster => "cluster",
+            Exposure::Public => "public",
+        }
+    }
+}
+
 /// Transport protocol of an egress destination.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Transport {

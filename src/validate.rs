@@ -211,8 +211,20 @@ impl Problems {
     }
 }
 
-/// Validates the whole file against the rules of the contract.
-pub fn validate(file: &SpecFile, preset: &Preset) -> Result<Service, Vec<FieldError>> {
+/// Departures from the sensitivity rules that the user asked for explicitly; each is
+/// recorded in an annotation on the objects it weakens.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Overrides {
+    /// Accept a tag-only image at sensitivity `confidential` or above.
+    pub allow_unpinned_image: bool,
+}
+
+/// Validates the whole file against the rules of the contract and of its sensitivity.
+pub fn validate(
+    file: &SpecFile,
+    preset: &Preset,
+    overrides: Overrides,
+) -> Result<Service, Vec<FieldError>> {
     let mut p = Problems::default();
     let s = &file.spec;
 
@@ -275,7 +287,36 @@ pub fn validate(file: &SpecFile, preset: &Preset) -> Result<Service, Vec<FieldEr
     let ingress = validate_ingress(&mut p, s.ingress.as_ref(), exposure);
     let api_access = validate_api_access(&mut p, &s.api_access);
     let secrets = validate_secrets(&mut p, &s.secrets);
-    let tls = validate_tls(&mut p, s.tls.as_ref());
+    let protocol = s.protocol.unwrap_or(preset.defaults.protocol);
+    let sensitivity = s.sensitivity.unwrap_or(preset.defaults.sensitivity);
+    let tls = validate_tls(
+        &mut p,
+        s.tls.as_ref(),
+        default_tls_mode(sensitivity, protocol),
+    );
+    if sensitivity >= Sensitivity::Confidential {
+        if let Some(image) = &image_ref
+            && !image.is_pinned_by_digest()
+            && !overrides.allow_unpinned_image
+        {
+            p.add(
+                "spec.image",
+                format!(
+                    "sensitivity `{}` requires an image pinned by digest (repo:tag@sha256:...); pass --allow-unpinned-image to accept a tag, recorded on the Deployment",
+                    sensitivity.as_str()
+                ),
+            );
+        }
+        if replicas == Some(1) {
+            p.add("spec.replicas", "sensitivity confidential and above needs at least 2 replicas: one pod is one eviction away from an outage");
+        }
+    }
+    if sensitivity == Sensitivity::Restricted && tls.mode == TlsMode::None {
+        p.add(
+            "spec.tls.mode",
+            "sensitivity restricted refuses `none`: use self-signed, ca or cert-manager",
+        );
+    }
     validate_resources(&mut p, s.resources.as_ref());
     let probes = s.probes.clone().unwrap_or_default();
     for (field, path) in [
@@ -307,10 +348,10 @@ pub fn validate(file: &SpecFile, preset: &Preset) -> Result<Service, Vec<FieldEr
         image: image_text.cloned().unwrap_or_default(),
         image_ref: image_ref.expect("checked above"),
         port: port_value.unwrap_or_default(),
-        protocol: s.protocol.unwrap_or(preset.defaults.protocol),
+        protocol,
         replicas,
         exposure,
-        sensitivity: s.sensitivity.unwrap_or(preset.defaults.sensitivity),
+        sensitivity,
         callers,
         egress,
         ingress,
@@ -623,10 +664,23 @@ fn validate_secrets(p: &mut Problems, secrets: &[spec::SecretSpec]) -> Vec<Secre
     out
 }
 
-fn validate_tls(p: &mut Problems, tls: Option<&spec::TlsSpec>) -> Tls {
+/// TLS when nothing is said: on for `restricted`, and from `internal` up when the protocol
+/// already speaks TLS (https, grpc); off otherwise.
+pub fn default_tls_mode(sensitivity: Sensitivity, protocol: Protocol) -> TlsMode {
+    let speaks_tls = matches!(protocol, Protocol::Https | Protocol::Grpc);
+    if sensitivity == Sensitivity::Restricted
+        || (sensitivity >= Sensitivity::Internal && speaks_tls)
+    {
+        TlsMode::SelfSigned
+    } else {
+        TlsMode::None
+    }
+}
+
+fn validate_tls(p: &mut Problems, tls: Option<&spec::TlsSpec>, default_mode: TlsMode) -> Tls {
     let default = spec::TlsSpec::default();
     let tls = tls.unwrap_or(&default);
-    let mode = tls.mode.unwrap_or(TlsMode::None);
+    let mode = tls.mode.unwrap_or(default_mode);
     let ca = tls.ca.clone().unwrap_or_default();
     let issuer = tls.issuer.clone().unwrap_or_default();
     match mode {
