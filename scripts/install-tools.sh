@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# Installs the external tools that scripts/scan-bundles.sh and the Python tests use:
+#   - kubectl (for `kubectl kustomize`), from Debian's packages when it is not on PATH;
+#   - a Python venv at <repo>/.venv with the pinned tools of scripts/requirements-tools.txt
+#     (checkov, kubernetes-validate, PyYAML, pytest, jsonschema), locked by
+#     scripts/constraints-tools.txt.
+#
+# Idempotent: a second run only checks (well under a second). The venv is reinstalled when
+# the requirements, the constraints or the Python interpreter change (a stamp file in the venv
+# holds their hash). Any failure exits non-zero; nothing is skipped.
+#
+# Environment: PYTHON (interpreter used to create the venv, default python3),
+#              KUBEWARD_VENV (venv path, default <repo>/.venv).
+set -euo pipefail
+
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(cd -- "$SCRIPT_DIR/.." && pwd)
+VENV=${KUBEWARD_VENV:-$REPO_ROOT/.venv}
+REQ=$SCRIPT_DIR/requirements-tools.txt
+CON=$SCRIPT_DIR/constraints-tools.txt
+STAMP=$VENV/.kubeward-tools.stamp
+PYTHON=${PYTHON:-python3}
+
+log() { printf 'install-tools: %s\n' "$*" >&2; }
+die() { printf 'install-tools: ERROR: %s\n' "$*" >&2; exit 1; }
+
+[[ -f $REQ ]] || die "missing $REQ"
+[[ -f $CON ]] || die "missing $CON"
+
+# --- apt helpers -----------------------------------------------------------------------
+
+as_root() {
+    if [[ $EUID -eq 0 ]]; then
+        "$@"
+    elif command -v sudo >/dev/null 2>&1; then
+        sudo "$@"
+    else
+        die "need root (or sudo) to run: $*"
+    fi
+}
+
+APT_UPDATED=0
+apt_update_once() {
+    if [[ $APT_UPDATED -eq 0 ]]; then
+        log "apt-get update"
+        as_root apt-get update -qq || die "apt-get update failed"
+        APT_UPDATED=1
+    fi
+}
+
+# Prints the candidate version of a Debian package, or nothing when apt has none.
+apt_candidate() {
+    local c
+    c=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ {print $2; exit}')
+    [[ -n $c && $c != "(none)" ]] && printf '%s\n' "$c"
+    return 0
+}
+
+# Installs Debian packages; on failure with possibly stale lists, updates once and retries.
+apt_install() {
+    command -v apt-get >/dev/null 2>&1 || die "apt-get not found: install $* by hand"
+    log "apt-get install $*"
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@"; then
+        [[ $APT_UPDATED -eq 0 ]] || die "apt-get install $* failed"
+        apt_update_once
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" \
+            || die "apt-get install $* failed"
+    fi
+}
+
+# --- kubectl ---------------------------------------------------------------------------
+
+kustomize_smoke_test() {
+    local d out
+    d=$(mktemp -d)
+    printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: smoke\n  namespace: smoke\ndata:\n  k: v\n' >"$d/cm.yaml"
+    printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - cm.yaml\n' >"$d/kustomization.yaml"
+    if ! out=$(kubectl kustomize "$d" 2>&1) || ! grep -q 'name: smoke' <<<"$out"; then
+        rm -rf "$d"
+        die "'kubectl kustomize' does not work: $out"
+    fi
+    rm -rf "$d"
+}
+
+ensure_kubectl() {
+    if ! command -v kubectl >/dev/null 2>&1; then
+        command -v apt-cache >/dev/null 2>&1 || die "kubectl is not on PATH and this is not a Debian-like system"
+        local pkg=""
+        # Debian ships kubectl as 'kubernetes-client'; some releases/repos call it 'kubectl'.
+        for p in kubernetes-client kubectl; do
+            if [[ -n $(apt_candidate "$p") ]]; then pkg=$p; break; fi
+        done
+        if [[ -z $pkg ]]; then
+            apt_update_once
+            for p in kubernetes-client kubectl; do
+                if [[ -n $(apt_candidate "$p") ]]; then pkg=$p; break; fi
+            done
+        fi
+        [[ -n $pkg ]] || die "no Debian package providing kubectl found (tried kubernetes-client, kubectl)"
+        apt_install "$pkg"
+        hash -r
+        command -v kubectl >/dev/null 2>&1 || die "installed $pkg but kubectl is still not on PATH"
+    fi
+    kustomize_smoke_test
+    log "kubectl: $(command -v kubectl) ($(kubectl version --client 2>/dev/null | grep -oE 'v[0-9]+\.[0-9]+\.[0-9]+[^ ",]*' | head -n1 || true))"
+}
+
+# --- Python venv -----------------------------------------------------------------------
+
+ensure_python() {
+    if ! command -v "$PYTHON" >/dev/null 2>&1; then
+        [[ $PYTHON == python3 ]] || die "PYTHON=$PYTHON not found"
+        apt_update_once
+        apt_install python3 python3-venv
+    fi
+    if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
+        # Debian splits venv/ensurepip into python3-venv.
+        [[ $(command -v "$PYTHON") == /usr/bin/* ]] || die "$PYTHON has no working venv/ensurepip module"
+        apt_update_once
+        apt_install python3-venv
+        "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1 || die "$PYTHON still has no venv/ensurepip after installing python3-venv"
+    fi
+}
+
+wanted_stamp() {
+    {
+        echo "kubeward-tools-stamp v1"
+        "$PYTHON" -c 'import sys, platform; print(sys.version, platform.machine())'
+        cat "$REQ" "$CON"
+    } | sha256sum | cut -d' ' -f1
+}
+
+venv_is_current() {
+    [[ -f $STAMP && -x $VENV/bin/python ]] || return 1
+    [[ $(cat "$STAMP") == "$1" ]] || return 1
+    local t
+    for t in checkov kubernetes-validate pytest; do
+        [[ -x $VENV/bin/$t ]] || return 1
+    done
+    "$VENV/bin/python" -c '' >/dev/null 2>&1
+}
+
+# Fails unless every pin of requirements-tools.txt is installed at exactly that version.
+verify_pins() {
+    "$VENV/bin/python" - "$REQ" <<'PY'
+import re, sys
+from importlib.metadata import version, PackageNotFoundError
+bad = []
+for line in open(sys.argv[1]):
+    line = line.split("#", 1)[0].strip()
+    if not line:
+        continue
+    m = re.fullmatch(r"([A-Za-z0-9_.\-]+)==([^\s;]+)", line)
+    if not m:
+        bad.append(f"unpinned requirement: {line!r}")
+        continue
+    name, want = m.groups()
+    try:
+        have = version(name)
+    except PackageNotFoundError:
+        bad.append(f"{name} not installed")
+        continue
+    if have != want:
+        bad.append(f"{name} {have} installed, {want} pinned")
+for b in bad:
+    print("install-tools: ERROR:", b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+}
+
+ensure_venv() {
+    ensure_python
+    local want
+    want=$(wanted_stamp)
+    if venv_is_current "$want"; then
+        log "venv $VENV is up to date"
+        return 0
+    fi
+    if [[ -e $VENV ]] && ! "$VENV/bin/python" -c '' >/dev/null 2>&1; then
+        log "removing broken venv $VENV"
+        rm -rf -- "$VENV"
+    fi
+    if [[ ! -x $VENV/bin/python ]]; then
+        log "creating venv $VENV"
+        "$PYTHON" -m venv "$VENV" || die "python venv creation failed"
+    fi
+    rm -f -- "$STAMP"
+    log "pip install -r $(basename "$REQ") -c $(basename "$CON")"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 "$VENV/bin/python" -m pip install --quiet -r "$REQ" -c "$CON" \
+        || die "pip install failed"
+    verify_pins || die "installed versions do not match $REQ"
+    "$VENV/bin/checkov" --version >/dev/null || die "checkov does not run"
+    "$VENV/bin/kubernetes-validate" --version >/dev/null || die "kubernetes-validate does not run"
+    "$VENV/bin/pytest" --version >/dev/null 2>&1 || die "pytest does not run"
+    printf '%s\n' "$want" >"$STAMP"
+    log "venv ready: $("$VENV/bin/checkov" --version | tail -n1 | sed 's/^/checkov /'), kubernetes-validate $("$VENV/bin/kubernetes-validate" --version)"
+}
+
+ensure_kubectl
+ensure_venv
+log "done"
