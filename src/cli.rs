@@ -5,9 +5,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::batch;
 use crate::error::Error;
 use crate::flags::SpecFlags;
-use crate::output::{self, OutFile};
+use crate::output;
 use crate::pipeline::{self, Input};
 use crate::render;
 use crate::validate::Overrides;
@@ -31,12 +32,18 @@ pub enum Command {
 
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// The service spec (kubeward.yaml); without it, the service is described by flags
+    /// The service spec (kubeward.yaml); without it, the service is described by flags.
+    /// Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render
+    /// a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream
     #[arg(long, short = 'f', value_name = "SPEC")]
-    pub file: Option<PathBuf>,
+    pub file: Vec<PathBuf>,
     /// Write one file per object (and kustomization.yaml) into this folder instead of stdout
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: Option<PathBuf>,
+    /// In a batch, render the services whose specs are good even when others fail (the exit
+    /// status still reports the failures)
+    #[arg(long)]
+    pub keep_going: bool,
     /// Write into an output folder that holds files kubeward did not write
     #[arg(long)]
     pub force: bool,
@@ -61,11 +68,14 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn render_command(args: &RenderArgs) -> Result<(), Error> {
+    if batch::is_batch(&args.file) {
+        return render_batch(args);
+    }
     if let Some(dir) = &args.output {
         output::check_dir(dir, args.force)?;
     }
     let rendered = pipeline::render(&Input {
-        file: args.file.as_deref(),
+        file: args.file.first().map(PathBuf::as_path),
         flags: &args.spec,
         overrides: Overrides {
             allow_unpinned_image: args.allow_unpinned_image,
@@ -75,34 +85,29 @@ fn render_command(args: &RenderArgs) -> Result<(), Error> {
     })?;
     match &args.output {
         None => print_stdout(&render::stream(&rendered.manifests)),
-        Some(dir) => {
-            let mut files: Vec<OutFile> = rendered
-                .manifests
-                .iter()
-                .map(|m| OutFile {
-                    name: m.object.file_name(),
-                    content: m.text.clone(),
-                    secret: m.object.secret,
-                })
-                .collect();
-            files.push(OutFile {
-                name: "kustomization.yaml".into(),
-                content: kustomization(&files),
-                secret: false,
-            });
-            output::write_dir(dir, &files, args.force)
-        }
+        Some(dir) => output::write_dir(dir, &render::files(&rendered.manifests), args.force),
     }
 }
 
-fn kustomization(files: &[OutFile]) -> String {
-    let mut text = String::from(
-        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n",
-    );
-    for file in files {
-        text.push_str(&format!("  - {}\n", crate::yaml_safe::quote(&file.name)));
+fn render_batch(args: &RenderArgs) -> Result<(), Error> {
+    if args.spec.any() || !args.rotate.is_empty() {
+        return Err(Error::Usage(
+            "--rotate and the flags that describe a service (--name, --image, ...) apply to one spec, not to a batch of several -f or a folder".into(),
+        ));
     }
-    text
+    batch::run(
+        &args.file,
+        &batch::Options {
+            overrides: Overrides {
+                allow_unpinned_image: args.allow_unpinned_image,
+            },
+            state_dir: args.state.as_deref(),
+            output: args.output.as_deref(),
+            force: args.force,
+            keep_going: args.keep_going,
+        },
+        print_stdout,
+    )
 }
 
 /// Prints data to stdout; a closed pipe (`| head`) is not an error.

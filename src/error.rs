@@ -81,6 +81,39 @@ fn format_invalid(path: Option<&PathBuf>, errors: &[FieldError]) -> String {
     text
 }
 
+/// One spec of a batch that failed, and why.
+#[derive(Debug)]
+pub struct Failure {
+    pub spec: PathBuf,
+    pub error: Error,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.error {
+            // These name the file already.
+            Error::Spec(_) => write!(f, "{}", self.error),
+            other => write!(f, "{}: {other}", self.spec.display()),
+        }
+    }
+}
+
+fn format_batch(failures: &[Failure], total: usize, rendered_others: bool) -> String {
+    let mut text = format!("{} of {total} specs failed; ", failures.len());
+    if rendered_others {
+        text.push_str(&format!(
+            "the other {} were rendered",
+            total - failures.len()
+        ));
+    } else {
+        text.push_str("no service was rendered (--keep-going renders the others)");
+    }
+    for failure in failures {
+        text.push_str(&format!("\n{failure}"));
+    }
+    text
+}
+
 /// Every failure of a command, with its exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -103,12 +136,26 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
+    /// Some specs of a batch failed, each reported with its file, in the order given.
+    #[error("{}", format_batch(failures, *total, *rendered_others))]
+    Batch {
+        failures: Vec<Failure>,
+        total: usize,
+        /// Whether the other services were rendered (`--keep-going`).
+        rendered_others: bool,
+    },
 }
 
 impl Error {
-    /// Usage and validation errors exit 2, everything else 1.
+    /// Usage and validation errors exit 2, everything else 1; a batch exits 2 when every
+    /// failure is a usage or validation error.
     pub fn exit_code(&self) -> i32 {
         match self {
+            Error::Batch { failures, .. } => failures
+                .iter()
+                .map(|failure| failure.error.exit_code())
+                .min()
+                .unwrap_or(1),
             Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } => 2,
             Error::Render(_)
             | Error::Output(_)

@@ -3,6 +3,7 @@
 //! The flow: `spec` (load) → `validate` → `plan` (with a `preset`) → `render` (tera
 //! templates, YAML-safe values, parsed back) → `output`.
 
+pub mod batch;
 pub mod cidr;
 pub mod cli;
 pub mod error;

@@ -32,6 +32,8 @@ pub struct Sources<'a> {
     /// Generated secrets to replace on purpose.
     pub rotate: &'a [String],
     pub now: time::OffsetDateTime,
+    /// The CAs obtained so far in this run.
+    pub cas: &'a pki::CaCache,
 }
 
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -111,7 +113,9 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         .chain(plan.ingress.as_ref().map(|i| &i.tls))
         .collect();
     if certs.iter().any(|c| c.source != CertSource::CertManager) {
-        let ca = pki::Ca::obtain(service, open_state()?, sources.base_dir, sources.now, plan)?;
+        let ca = sources
+            .cas
+            .obtain(service, open_state()?, sources.base_dir, sources.now, plan)?;
         for cert in certs
             .into_iter()
             .filter(|c| c.source != CertSource::CertManager)

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, FieldError, SpecError};
 use crate::flags::SpecFlags;
 use crate::material::{self, Sources};
+use crate::pki;
 use crate::plan::{self, Plan};
 use crate::preset;
 use crate::render::{self, Manifest};
@@ -36,6 +37,14 @@ pub struct Rendered {
 
 /// Loads and validates the service described by `input`.
 pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf), Error> {
+    load_service_with(input, &preset::Cache::default())
+}
+
+/// [`load_service`], taking preset files from `presets` (a batch shares one cache).
+pub fn load_service_with(
+    input: &Input,
+    presets: &preset::Cache,
+) -> Result<(Service, preset::Preset, PathBuf), Error> {
     let (mut file, locator, path, base_dir) = match input.file {
         Some(path) => {
             let loaded = spec::load(path)?;
@@ -72,7 +81,7 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf),
             e.at_line(line)
         }
     };
-    let preset = preset::load(&preset_name, &base_dir).map_err(|err| {
+    let preset = presets.load(&preset_name, &base_dir).map_err(|err| {
         match (&err, file.spec.preset.is_some()) {
             (Error::Preset { .. }, true) => Error::Spec(SpecError::Invalid {
                 path: path.clone(),
@@ -93,8 +102,28 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf),
 /// Loads, validates, plans and renders.
 pub fn render(input: &Input) -> Result<Rendered, Error> {
     let (service, preset, base_dir) = load_service(input)?;
-    let plan = plan::plan(&service, &preset);
-    let state_dir = match input.state_dir {
+    render_service(
+        service,
+        &preset,
+        base_dir,
+        input.state_dir,
+        input.rotate,
+        &pki::CaCache::default(),
+    )
+}
+
+/// Plans and renders a validated service: its secret material comes from `state_dir`
+/// (default `.kubeward/` in `base_dir`), its CA from `cas` when this run already has it.
+pub fn render_service(
+    service: Service,
+    preset: &preset::Preset,
+    base_dir: PathBuf,
+    state_dir: Option<&Path>,
+    rotate: &[String],
+    cas: &pki::CaCache,
+) -> Result<Rendered, Error> {
+    let plan = plan::plan(&service, preset);
+    let state_dir = match state_dir {
         Some(dir) => dir.to_path_buf(),
         None => base_dir.join(state::DEFAULT_DIR),
     };
@@ -104,8 +133,9 @@ pub fn render(input: &Input) -> Result<Rendered, Error> {
         &Sources {
             base_dir: &base_dir,
             state_dir,
-            rotate: input.rotate,
+            rotate,
             now: time::OffsetDateTime::now_utc(),
+            cas,
         },
     )?;
     let manifests = render::render(&plan, &material)?;

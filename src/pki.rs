@@ -1,6 +1,11 @@
 //! Certificates with rcgen: kubeward's own CA per namespace (kept in the state folder, its key
 //! never leaves it) or the user's CA from PEM files, and leaf certificates for the service,
 //! reused on re-render until they near expiry, their names change or their CA changes.
+//! A [`CaCache`] makes a run load (or create) each CA once, however many services use it.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -37,12 +42,78 @@ fn pki_error(what: &str, e: impl std::fmt::Display) -> Error {
     Error::Material(format!("{what}: {e}"))
 }
 
+/// Which CA a service uses: the user's, by its two files, or kubeward's own, by state
+/// folder and namespace.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum CaKey {
+    Files { cert: PathBuf, key: PathBuf },
+    Own { state: PathBuf, namespace: String },
+}
+
+/// The CAs obtained so far in a run. Each is loaded or created once, by the first service
+/// that needs it, while the other services that need it wait: two threads never create two
+/// CAs for one namespace. A failure is not kept, so each service that needs that CA reports it.
+#[derive(Default)]
+pub struct CaCache {
+    slots: Mutex<HashMap<CaKey, Arc<CaSlot>>>,
+}
+
+/// One CA of the cache: empty until obtained; locked while being obtained.
+type CaSlot = Mutex<Option<Arc<Ca>>>;
+
+impl CaCache {
+    /// The CA for `service`, from the cache or obtained now (see [`Ca::obtain`]).
+    pub fn obtain(
+        &self,
+        service: &Service,
+        state: &State,
+        base_dir: &Path,
+        now: OffsetDateTime,
+        plan: &Plan,
+    ) -> Result<Arc<Ca>, Error> {
+        let key = if service.tls.mode == TlsMode::Ca {
+            let file = |path: &Option<String>| {
+                canonical(&base_dir.join(path.as_deref().unwrap_or_default()))
+            };
+            CaKey::Files {
+                cert: file(&service.tls.ca_cert),
+                key: file(&service.tls.ca_key),
+            }
+        } else {
+            CaKey::Own {
+                state: canonical(state.root()),
+                namespace: plan.namespace.clone(),
+            }
+        };
+        let slot = Arc::clone(
+            self.slots
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry(key)
+                .or_default(),
+        );
+        let mut slot = slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(ca) = slot.as_ref() {
+            return Ok(Arc::clone(ca));
+        }
+        let ca = Arc::new(Ca::obtain(service, state, base_dir, now, plan)?);
+        *slot = Some(Arc::clone(&ca));
+        Ok(ca)
+    }
+}
+
+/// `path` with links and `..` resolved, so that two spellings of one folder share one CA
+/// (a path that does not exist stays as it is: obtaining the CA will report it).
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
 impl Ca {
     /// The CA for `service`: the user's (mode `ca`) or kubeward's own for the namespace.
     pub fn obtain(
         service: &Service,
         state: &State,
-        base_dir: &std::path::Path,
+        base_dir: &Path,
         now: OffsetDateTime,
         plan: &Plan,
     ) -> Result<Ca, Error> {

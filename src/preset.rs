@@ -1,8 +1,10 @@
 //! Presets: the defaults a service starts from, as data. Shipped presets are embedded from
-//! `presets/`; a spec may also name a preset file by path.
+//! `presets/`; a spec may also name a preset file by path. Shipped presets are parsed once
+//! per process; a [`Cache`] keeps the preset files a run has read.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
@@ -142,40 +144,79 @@ pub struct AppSelector {
 /// Loads a preset by shipped name or, when `reference` looks like a path, from that file
 /// (relative paths are taken from `base_dir`, the spec's folder).
 pub fn load(reference: &str, base_dir: &Path) -> Result<Preset, Error> {
-    if let Some((_, text)) = SHIPPED.iter().find(|(name, _)| *name == reference) {
-        return parse(reference, text);
-    }
-    if !(reference.contains('/') || reference.ends_with(".yaml") || reference.ends_with(".yml")) {
-        let known: Vec<&str> = SHIPPED.iter().map(|(name, _)| *name).collect();
-        return Err(Error::Preset {
-            name: reference.to_string(),
-            message: format!(
-                "no shipped preset has this name (shipped: {}); to use a file, give its path",
-                known.join(", ")
-            ),
-        });
-    }
-    let path = base_dir.join(reference);
-    let text = std::fs::read_to_string(&path).map_err(|e| Error::Preset {
-        name: reference.to_string(),
-        message: format!("cannot read {}: {e}", path.display()),
-    })?;
-    parse(reference, &text)
+    Cache::default().load(reference, base_dir)
 }
 
-fn parse(name: &str, text: &str) -> Result<Preset, Error> {
-    let fail = |message: String| Error::Preset {
-        name: name.to_string(),
-        message,
-    };
-    let file: PresetFile = serde_saphyr::from_str(text).map_err(|e| fail(e.to_string()))?;
+/// The preset files read so far in a run, by path, so that a batch of services sharing a
+/// preset file reads and parses it once.
+#[derive(Debug, Default)]
+pub struct Cache {
+    files: Mutex<HashMap<PathBuf, Preset>>,
+}
+
+impl Cache {
+    /// [`load`], with preset files taken from the cache when this run has read them.
+    pub fn load(&self, reference: &str, base_dir: &Path) -> Result<Preset, Error> {
+        if let Some(index) = SHIPPED.iter().position(|(name, _)| *name == reference) {
+            return shipped(index);
+        }
+        if !(reference.contains('/') || reference.ends_with(".yaml") || reference.ends_with(".yml"))
+        {
+            let known: Vec<&str> = SHIPPED.iter().map(|(name, _)| *name).collect();
+            return Err(Error::Preset {
+                name: reference.to_string(),
+                message: format!(
+                    "no shipped preset has this name (shipped: {}); to use a file, give its path",
+                    known.join(", ")
+                ),
+            });
+        }
+        let path = base_dir.join(reference);
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let cached = self.files().get(&key).cloned();
+        if let Some(preset) = cached {
+            return Ok(preset);
+        }
+        let fail = |message| Error::Preset {
+            name: reference.to_string(),
+            message,
+        };
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+        let preset = parse(&text).map_err(fail)?;
+        self.files().insert(key, preset.clone());
+        Ok(preset)
+    }
+
+    fn files(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Preset>> {
+        self.files.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// A shipped preset, parsed on first use and kept for the process.
+fn shipped(index: usize) -> Result<Preset, Error> {
+    static PARSED: [OnceLock<Result<Preset, String>>; SHIPPED.len()] =
+        [const { OnceLock::new() }; SHIPPED.len()];
+    let (name, text) = SHIPPED[index];
+    PARSED[index]
+        .get_or_init(|| parse(text))
+        .clone()
+        .map_err(|message| Error::Preset {
+            name: name.to_string(),
+            message,
+        })
+}
+
+/// Parses a preset file's text; the error is the message for [`Error::Preset`].
+fn parse(text: &str) -> Result<Preset, String> {
+    let file: PresetFile = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
     if file.api_version != crate::spec::API_VERSION || file.kind != KIND {
-        return Err(fail(format!(
+        return Err(format!(
             "expected apiVersion {} and kind {KIND}, found {} {}",
             crate::spec::API_VERSION,
             file.api_version,
             file.kind
-        )));
+        ));
     }
     Ok(file.spec)
 }

@@ -10,6 +10,7 @@ use tera::{Context, Tera};
 
 use crate::error::Error;
 use crate::material::Material;
+use crate::output::OutFile;
 use crate::plan::{Plan, PlannedObject};
 use crate::yaml_safe;
 
@@ -82,17 +83,37 @@ fn yaml_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value>
     Ok(Value::String(yaml_safe::encode(value)))
 }
 
-fn engine() -> Result<&'static Tera, Error> {
-    static ENGINE: OnceLock<Result<Tera, String>> = OnceLock::new();
-    ENGINE
-        .get_or_init(|| {
-            let mut tera = Tera::default();
-            tera.autoescape_on(vec![]);
-            tera.register_filter("yaml", yaml_filter);
-            tera.add_raw_templates(TEMPLATES.iter().copied())
-                .map_err(|e| error_chain(&e))?;
-            Ok(tera)
-        })
+/// Parses one shipped template into an engine of its own (the templates never include one
+/// another), with the `yaml` filter registered.
+pub fn parse_template(name: &str) -> Result<Tera, Error> {
+    parse(template_index(name)?).map_err(Error::Render)
+}
+
+fn template_index(name: &str) -> Result<usize, Error> {
+    TEMPLATES
+        .iter()
+        .position(|(file, _)| *file == name)
+        .ok_or_else(|| Error::Render(format!("no template is named {name}")))
+}
+
+fn parse(index: usize) -> Result<Tera, String> {
+    let (name, text) = TEMPLATES[index];
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![]);
+    tera.register_filter("yaml", yaml_filter);
+    tera.add_raw_template(name, text)
+        .map_err(|e| format!("template {name}: {}", error_chain(&e)))?;
+    Ok(tera)
+}
+
+/// The engine for one template, parsed on first use and kept for the process: a render
+/// parses only the templates its plan uses, and a batch parses each one once.
+fn engine(name: &str) -> Result<&'static Tera, Error> {
+    static ENGINES: [OnceLock<Result<Tera, String>>; TEMPLATES.len()] =
+        [const { OnceLock::new() }; TEMPLATES.len()];
+    let index = template_index(name)?;
+    ENGINES[index]
+        .get_or_init(|| parse(index))
         .as_ref()
         .map_err(|e| Error::Render(e.clone()))
 }
@@ -109,7 +130,6 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 
 /// Renders every planned object with its secret material and checks each against the plan.
 pub fn render(plan: &Plan, material: &Material) -> Result<Vec<Manifest>, Error> {
-    let tera = engine()?;
     let mut context = Context::new();
     context.insert("plan", plan);
     context.insert("material", material);
@@ -117,9 +137,11 @@ pub fn render(plan: &Plan, material: &Material) -> Result<Vec<Manifest>, Error> 
         .iter()
         .map(|object| {
             context.insert("object", object);
-            let text = tera.render(object.template, &context).map_err(|e| {
-                Error::Render(format!("template {}: {}", object.template, error_chain(&e)))
-            })?;
+            let text = engine(object.template)?
+                .render(object.template, &context)
+                .map_err(|e| {
+                    Error::Render(format!("template {}: {}", object.template, error_chain(&e)))
+                })?;
             let value = parse_back(object, &text)?;
             let text = if text.ends_with('\n') {
                 text
@@ -181,10 +203,49 @@ fn parse_back(object: &PlannedObject, text: &str) -> Result<Value, Error> {
     Ok(value)
 }
 
+/// The manifests as the files of an output folder: one per object, then a
+/// `kustomization.yaml` listing them so that `kubectl apply -k` takes the folder.
+pub fn files(manifests: &[Manifest]) -> Vec<OutFile> {
+    let mut files: Vec<OutFile> = manifests
+        .iter()
+        .map(|m| OutFile {
+            name: m.object.file_name(),
+            content: m.text.clone(),
+            secret: m.object.secret,
+        })
+        .collect();
+    let mut kustomization = String::from(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n",
+    );
+    for file in &files {
+        kustomization.push_str(&format!("  - {}\n", yaml_safe::quote(&file.name)));
+    }
+    files.push(OutFile {
+        name: "kustomization.yaml".into(),
+        content: kustomization,
+        secret: false,
+    });
+    files
+}
+
 /// Joins manifests into one multi-document stream.
 pub fn stream(manifests: &[Manifest]) -> String {
     manifests
         .iter()
         .map(|m| format!("---\n{}", m.text))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_template_parses() {
+        for (name, _) in TEMPLATES {
+            if let Err(e) = parse_template(name) {
+                panic!("{e}");
+            }
+        }
+    }
 }
