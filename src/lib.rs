@@ -11,6 +11,7 @@ pub mod flags;
 pub mod image;
 pub mod material;
 pub mod output;
+pub mod parallel;
 pub mod pipeline;
 pub mod pki;
 pub mod plan;

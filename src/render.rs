@@ -11,6 +11,7 @@ use tera::{Context, Tera};
 use crate::error::Error;
 use crate::material::Material;
 use crate::output::OutFile;
+use crate::parallel::parallel_map;
 use crate::plan::{Plan, PlannedObject};
 use crate::yaml_safe;
 
@@ -106,16 +107,37 @@ fn parse(index: usize) -> Result<Tera, String> {
     Ok(tera)
 }
 
+/// The engines of the templates parsed so far, by index in [`TEMPLATES`].
+static ENGINES: [OnceLock<Result<Tera, String>>; TEMPLATES.len()] =
+    [const { OnceLock::new() }; TEMPLATES.len()];
+
 /// The engine for one template, parsed on first use and kept for the process: a render
 /// parses only the templates its plan uses, and a batch parses each one once.
 fn engine(name: &str) -> Result<&'static Tera, Error> {
-    static ENGINES: [OnceLock<Result<Tera, String>>; TEMPLATES.len()] =
-        [const { OnceLock::new() }; TEMPLATES.len()];
     let index = template_index(name)?;
     ENGINES[index]
         .get_or_init(|| parse(index))
         .as_ref()
         .map_err(|e| Error::Render(e.clone()))
+}
+
+/// Parses the templates `plan` uses that this process has not parsed yet, on every core:
+/// parsing them is most of the work of a one-service run. A template that fails to parse
+/// keeps its error for [`engine`] to report.
+fn parse_unparsed(plan: &Plan) {
+    let mut unparsed: Vec<usize> = plan
+        .objects
+        .iter()
+        .filter_map(|object| template_index(object.template).ok())
+        .filter(|index| ENGINES[*index].get().is_none())
+        .collect();
+    unparsed.sort_unstable();
+    unparsed.dedup();
+    // Longest first, so that the threads finish together.
+    unparsed.sort_by_key(|index| std::cmp::Reverse(TEMPLATES[*index].1.len()));
+    parallel_map(unparsed, |index| {
+        ENGINES[index].get_or_init(|| parse(index));
+    });
 }
 
 fn error_chain(err: &dyn std::error::Error) -> String {
@@ -130,6 +152,7 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 
 /// Renders every planned object with its secret material and checks each against the plan.
 pub fn render(plan: &Plan, material: &Material) -> Result<Vec<Manifest>, Error> {
+    parse_unparsed(plan);
     let mut context = Context::new();
     context.insert("plan", plan);
     context.insert("material", material);

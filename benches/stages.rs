@@ -1,0 +1,87 @@
+//! Criterion benchmarks of the library stages for the typical service of
+//! `benches/typical/kubeward.yaml`, with its state folder already filled (a re-render):
+//! load and validate, plan, material, render, the whole pipeline, and the one-time cost of
+//! parsing the templates. `scripts/bench.sh` times the binary itself.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use kubeward::flags::SpecFlags;
+use kubeward::material::{self, Sources};
+use kubeward::pipeline::{self, Input};
+use kubeward::pki::CaCache;
+use kubeward::validate::Overrides;
+use kubeward::{plan, render};
+
+/// A copy of the typical spec in a temporary folder, rendered once so its state exists.
+fn typical() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let spec = dir.path().join("kubeward.yaml");
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/typical/kubeward.yaml");
+    std::fs::copy(source, &spec).expect("copy the typical spec");
+    pipeline::render(&input(&spec, &SpecFlags::default())).expect("the typical spec renders");
+    (dir, spec)
+}
+
+fn input<'a>(spec: &'a Path, flags: &'a SpecFlags) -> Input<'a> {
+    Input {
+        file: Some(spec),
+        flags,
+        overrides: Overrides::default(),
+        state_dir: None,
+        rotate: &[],
+    }
+}
+
+/// What gathering needs for the spec in `base_dir`, its state beside it.
+fn sources<'a>(base_dir: &'a Path, cas: &'a CaCache) -> Sources<'a> {
+    Sources {
+        base_dir,
+        state_dir: base_dir.join(kubeward::state::DEFAULT_DIR),
+        rotate: &[],
+        now: time::OffsetDateTime::now_utc(),
+        cas,
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    let (_dir, spec) = typical();
+    let flags = SpecFlags::default();
+    let input = input(&spec, &flags);
+    let (service, preset, base_dir) = pipeline::load_service(&input).unwrap();
+    let plan = plan::plan(&service, &preset);
+    let shared = CaCache::default();
+    let material = material::gather(&service, &plan, &sources(&base_dir, &shared)).unwrap();
+
+    c.bench_function("templates: parse all (once per process)", |b| {
+        b.iter(|| {
+            for (name, _) in render::TEMPLATES {
+                black_box(render::parse_template(name).unwrap());
+            }
+        })
+    });
+    c.bench_function("load + validate", |b| {
+        b.iter(|| pipeline::load_service(black_box(&input)).unwrap())
+    });
+    c.bench_function("plan", |b| {
+        b.iter(|| plan::plan(black_box(&service), black_box(&preset)))
+    });
+    c.bench_function("material, existing state, CA loaded", |b| {
+        b.iter(|| {
+            material::gather(&service, &plan, &sources(&base_dir, &CaCache::default())).unwrap()
+        })
+    });
+    c.bench_function("material, existing state, CA cached (batch)", |b| {
+        b.iter(|| material::gather(&service, &plan, &sources(&base_dir, &shared)).unwrap())
+    });
+    c.bench_function("render (templates parsed)", |b| {
+        b.iter(|| render::render(black_box(&plan), black_box(&material)).unwrap())
+    });
+    c.bench_function("whole pipeline, existing state", |b| {
+        b.iter(|| pipeline::render(black_box(&input)).unwrap())
+    });
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);

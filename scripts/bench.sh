@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# Times the kubeward binary end to end (process start to exit) with hyperfine and measures
+# its peak memory with /usr/bin/time -v:
+#   1. one typical service (benches/typical/kubeward.yaml), fresh and existing state, to
+#      stdout and to a folder;
+#   2. 1,000 distinct services (generated from it: 100 namespaces of 10) in one batch, each
+#      with its own state folder beside its spec, fresh and existing state;
+#   3. `kubeward check` over a 10,000-object corpus, when the build has that command;
+#   4. with PEERS=1, the peers on the same service: `cdk8s synth` of the cdk8s-plus-33 chart in
+#      benches/peers/cdk8s (npm packages installed under .tools/peers, git-ignored) and the
+#      `kubectl create ... --dry-run=client -o yaml` commands of benches/peers/kubectl.sh.
+# Targets on a 2-core machine: one service < 5 ms with existing state; 1,000 services < 1 s;
+# < 50 MiB peak memory for the batch. The library stages are timed by `cargo bench`.
+# Installs hyperfine and time (Debian packages) when missing. Not part of scripts/test.sh.
+# Results: target/bench/<case>.json (hyperfine) and target/bench/summary.md.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+repo=$PWD
+
+for tool in hyperfine:hyperfine time:/usr/bin/time; do
+    if ! command -v "${tool#*:}" >/dev/null 2>&1; then
+        apt-get update -qq && apt-get install -y -qq "${tool%%:*}" >/dev/null
+    fi
+done
+
+cargo build --release --locked --quiet
+kw=$repo/target/release/kubeward
+results=$repo/target/bench
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$results"
+: >"$results/cases.tsv"
+
+# bench NAME PREPARE COMMAND: times COMMAND (after PREPARE, each run) and its peak memory.
+# RUNS and WARMUP override hyperfine's run counts.
+bench() {
+    local name=$1 prepare=$2 command=$3 runs=${RUNS:-}
+    hyperfine --style basic --warmup "${WARMUP:-3}" ${runs:+--runs "$runs"} --prepare "$prepare" \
+        --export-json "$results/$name.json" "$command" >/dev/null
+    bash -c "$prepare"
+    local kib
+    kib=$(/usr/bin/time -v bash -c "exec $command" 2>&1 >/dev/null |
+        awk -F': ' '/Maximum resident set size/ {print $2}')
+    printf '%s\t%s\n' "$name" "$kib" >>"$results/cases.tsv"
+    echo "measured $name"
+}
+
+# 1. One typical service.
+one=$work/one
+mkdir -p "$one"
+cp benches/typical/kubeward.yaml "$one/"
+fresh_one="rm -rf $one/.kubeward $one/out"
+bench one-fresh-stdout "$fresh_one" "$kw render -f $one/kubeward.yaml"
+bench one-fresh-dir "$fresh_one" "$kw render -f $one/kubeward.yaml -o $one/out"
+"$kw" render -f "$one/kubeward.yaml" >/dev/null
+bench one-existing-stdout true "$kw render -f $one/kubeward.yaml"
+bench one-existing-dir true "$kw render -f $one/kubeward.yaml -o $one/out"
+
+# 2. 1,000 distinct services: names, namespaces, ports and callers differ.
+batch=$work/batch
+for i in $(seq 1 1000); do
+    ns=team-$(((i - 1) / 10 + 1)) name=svc-$i
+    mkdir -p "$batch/$ns/$name"
+    sed -e "s/name: payments-api/name: $name/" -e "s/namespace: payments/namespace: $ns/" \
+        -e "s/port: 8443/port: $((8000 + i))/" -e "s/app: web/app: web-$((i % 37))/" \
+        benches/typical/kubeward.yaml >"$batch/$ns/$name/kubeward.yaml"
+done
+fresh_batch="find $batch -name .kubeward -prune -exec rm -rf {} + ; rm -rf $work/out"
+# Fresh state is dominated by flushing the new state files (secrets, keys) to disk.
+RUNS=3 WARMUP=0 bench batch-1000-fresh-dir "$fresh_batch" "$kw render -f $batch -o $work/out"
+"$kw" render -f "$batch" -o "$work/out"
+RUNS=10 bench batch-1000-existing-dir true "$kw render -f $batch -o $work/out"
+RUNS=10 bench batch-1000-existing-stdout true "$kw render -f $batch"
+
+# 3. check over a 10,000-object corpus: the batch's stream holds 10 objects per service.
+"$kw" render -f "$batch" >"$work/corpus.yaml"
+objects=$(grep -c '^kind:' "$work/corpus.yaml")
+if "$kw" help check >/dev/null 2>&1; then
+    RUNS=10 bench check-corpus true "$kw check ${CHECK_ARGS:-} $work/corpus.yaml"
+else
+    echo "skipped check-corpus: this build has no check command (corpus: $objects objects)"
+fi
+
+# 4. Peers.
+if [[ ${PEERS:-0} == 1 ]]; then
+    peers=$repo/.tools/peers
+    if [[ ! -x $peers/node_modules/.bin/cdk8s ]]; then
+        mkdir -p "$peers"
+        (cd "$peers" && npm init -y >/dev/null &&
+            npm install --no-audit --no-fund cdk8s cdk8s-plus-33 constructs cdk8s-cli >/dev/null)
+    fi
+    cp benches/peers/cdk8s/main.js benches/peers/cdk8s/cdk8s.yaml "$peers/"
+    bench peer-cdk8s-synth true "cd $peers && node_modules/.bin/cdk8s synth"
+    bench peer-cdk8s-node true "cd $peers && node main.js"
+    bench peer-kubectl-create true "bash $repo/benches/peers/kubectl.sh $one/.kubeward"
+fi
+
+python3 - "$results" <<'EOF' | tee "$results/summary.md"
+import json, sys, pathlib
+results = pathlib.Path(sys.argv[1])
+print("| case | mean ms | σ ms | min ms | max ms | peak MiB |")
+print("|---|---:|---:|---:|---:|---:|")
+for line in (results / "cases.tsv").read_text().splitlines():
+    name, kib = line.split("\t")
+    r = json.loads((results / f"{name}.json").read_text())["results"][0]
+    ms = lambda s: f"{s * 1000:.1f}"
+    print(f"| {name} | {ms(r['mean'])} | {ms(r['stddev'] or 0)} | {ms(r['min'])} | {ms(r['max'])} | {int(kib) / 1024:.1f} |")
+EOF
