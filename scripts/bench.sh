@@ -32,14 +32,15 @@ mkdir -p "$results"
 : >"$results/cases.tsv"
 
 # bench NAME PREPARE COMMAND: times COMMAND (after PREPARE, each run) and its peak memory.
-# RUNS and WARMUP override hyperfine's run counts.
+# A COMMAND without shell syntax runs without a shell. RUNS and WARMUP override the counts.
 bench() {
-    local name=$1 prepare=$2 command=$3 runs=${RUNS:-}
-    hyperfine --style basic --warmup "${WARMUP:-3}" ${runs:+--runs "$runs"} --prepare "$prepare" \
-        --export-json "$results/$name.json" "$command" >/dev/null
+    local name=$1 prepare=$2 command=$3 runs=${RUNS:-} shell=(-N)
+    [[ $command == *'&&'* || $command == *';'* ]] && shell=()
+    hyperfine "${shell[@]}" --style basic --warmup "${WARMUP:-3}" ${runs:+--runs "$runs"} \
+        --prepare "bash -c '$prepare'" --export-json "$results/$name.json" "$command" >/dev/null
     bash -c "$prepare"
     local kib
-    kib=$(/usr/bin/time -v bash -c "exec $command" 2>&1 >/dev/null |
+    kib=$(/usr/bin/time -v bash -c "$command" 2>&1 >/dev/null |
         awk -F': ' '/Maximum resident set size/ {print $2}')
     printf '%s\t%s\n' "$name" "$kib" >>"$results/cases.tsv"
     echo "measured $name"
@@ -54,7 +55,7 @@ bench one-fresh-stdout "$fresh_one" "$kw render -f $one/kubeward.yaml"
 bench one-fresh-dir "$fresh_one" "$kw render -f $one/kubeward.yaml -o $one/out"
 "$kw" render -f "$one/kubeward.yaml" >/dev/null
 bench one-existing-stdout true "$kw render -f $one/kubeward.yaml"
-bench one-existing-dir true "$kw render -f $one/kubeward.yaml -o $one/out"
+bench one-existing-dir "rm -rf $one/out" "$kw render -f $one/kubeward.yaml -o $one/out"
 
 # 2. 1,000 distinct services: names, namespaces, ports and callers differ.
 batch=$work/batch
@@ -68,8 +69,9 @@ done
 fresh_batch="find $batch -name .kubeward -prune -exec rm -rf {} + ; rm -rf $work/out"
 # Fresh state is dominated by flushing the new state files (secrets, keys) to disk.
 RUNS=3 WARMUP=0 bench batch-1000-fresh-dir "$fresh_batch" "$kw render -f $batch -o $work/out"
-"$kw" render -f "$batch" -o "$work/out"
-RUNS=10 bench batch-1000-existing-dir true "$kw render -f $batch -o $work/out"
+RUNS=10 bench batch-1000-existing-new-dir "rm -rf $work/out" "$kw render -f $batch -o $work/out"
+# A re-render that changes nothing: the output folders already hold these files.
+RUNS=10 bench batch-1000-existing-same-dir true "$kw render -f $batch -o $work/out"
 RUNS=10 bench batch-1000-existing-stdout true "$kw render -f $batch"
 
 # 3. check over a 10,000-object corpus: the batch's stream holds 10 objects per service.

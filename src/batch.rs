@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Failure};
 use crate::flags::SpecFlags;
-use crate::output::{self, OutFile};
+use crate::output;
 use crate::parallel::parallel_map;
-use crate::pipeline::{self, Input, Rendered};
+use crate::pipeline::{self, Input};
 use crate::pki::CaCache;
 use crate::preset::{self, Preset};
 use crate::render;
@@ -87,7 +87,8 @@ pub fn run(
         Some(out) => {
             let bundles = parallel_map(loaded, |loaded| {
                 let (spec, rendered) = rendered_by(loaded?)?;
-                Ok((spec, service_dir(out, &rendered.service), bundle(&rendered)))
+                let files = render::files(&rendered.manifests);
+                Ok((spec, service_dir(out, &rendered.service), files))
             });
             let bundles = stop_unless_kept(bundles, total, options)?;
             let written = parallel_map(bundles, |bundle| {
@@ -109,13 +110,10 @@ pub fn run(
     }
 }
 
-/// `OUT/<namespace>/<name>`: unambiguous, since a batch renders each service once.
+/// `OUT/<namespace>/<name>`: unambiguous, since a batch renders each service once, and safe,
+/// since both are validated DNS labels.
 fn service_dir(out: &Path, service: &Service) -> PathBuf {
     out.join(&service.namespace).join(&service.name)
-}
-
-fn bundle(rendered: &Rendered) -> Vec<OutFile> {
-    render::files(&rendered.manifests)
 }
 
 fn failed(spec: &Path, error: Error) -> Failure {

@@ -51,13 +51,17 @@ pub fn check_dir(dir: &Path, force: bool) -> Result<(), Error> {
 
 /// Writes `files` as kubeward's content of `dir`.
 ///
-/// A folder that is new or holds only kubeward's files is replaced whole: a staging folder
+/// A folder that already holds exactly these files is left untouched. A folder that is new or
+/// holds only kubeward's files is replaced whole: a staging folder
 /// beside it, then a rename. A folder with other files (allowed only with `force`) is never
 /// moved: each file is replaced atomically in place, the user's files stay where they are,
 /// and files of an earlier render that are no longer planned are removed.
 pub fn write_dir(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error> {
     check_dir(dir, force)?;
     let dir = absolute(dir)?;
+    if holds_already(&dir, files) {
+        return Ok(());
+    }
     if foreign_entries(&dir)?.is_empty() {
         let parent = dir.parent().unwrap_or(Path::new("/"));
         fs::create_dir_all(parent)
@@ -80,6 +84,32 @@ pub fn write_dir(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error
         let _ = fs::remove_file(dir.join(stale));
     }
     replace_file(&dir.join(MARKER), marker(files).as_bytes(), false)
+}
+
+/// Whether `dir` already holds exactly `files` as kubeward's content (same names and bytes,
+/// secret-bearing files private): a re-render that changes nothing writes nothing, and leaves
+/// the files' times alone.
+fn holds_already(dir: &Path, files: &[OutFile]) -> bool {
+    let same_file = |file: &OutFile| {
+        let path = dir.join(&file.name);
+        fs::symlink_metadata(&path)
+            .is_ok_and(|meta| meta.is_file() && (!file.secret || private(&meta)))
+            && fs::read(&path).is_ok_and(|bytes| bytes == file.content.as_bytes())
+    };
+    fs::read(dir.join(MARKER)).is_ok_and(|bytes| bytes == marker(files).as_bytes())
+        && files.iter().all(same_file)
+}
+
+/// Whether only the owner may read the file.
+#[cfg(unix)]
+fn private(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o077 == 0
+}
+
+#[cfg(not(unix))]
+fn private(_: &fs::Metadata) -> bool {
+    true
 }
 
 /// `path` made absolute without resolving links, so that siblings are real siblings

@@ -490,3 +490,42 @@ fn the_book_shows_the_errors_of_a_batch_with_two_bad_specs() {
     assert_eq!(stderr(&output), book_block("batch-errors"));
     assert!(!ws.path("k8s").exists());
 }
+
+/// The inode and modification time of a file: whether it was written again.
+#[cfg(unix)]
+fn identity(path: &Path) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let meta = fs::metadata(path).unwrap();
+    (meta.ino(), meta.modified().unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unchanged_rerender_writes_nothing_and_a_changed_one_replaces_the_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Workspace::new_empty();
+    let secret = "  secrets:\n    - name: token\n      generate: { length: 24 }\n";
+    ws.write("app/kubeward.yaml", &spec("app", "shop", secret));
+    ws.render_ok(&["-f", "app", "-o", "out"]);
+    let deployment = ws.path("out/shop/app/deployment-app.yaml");
+    let token = ws.path("out/shop/app/secret-app-token.yaml");
+    let before = (identity(&deployment), identity(&token));
+    let files = ws.files("out");
+    ws.render_ok(&["-f", "app", "-o", "out"]);
+    assert_eq!((identity(&deployment), identity(&token)), before);
+    assert_eq!(ws.files("out"), files);
+    // A secret file that is no longer private is written again, private.
+    fs::set_permissions(&token, fs::Permissions::from_mode(0o644)).unwrap();
+    ws.render_ok(&["-f", "app", "-o", "out"]);
+    assert_eq!(
+        fs::metadata(&token).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(ws.files("out"), files);
+    // A changed spec replaces the folder.
+    let changed = spec("app", "shop", secret).replace("port: 8080", "port: 9090");
+    ws.write("app/kubeward.yaml", &changed);
+    ws.render_ok(&["-f", "app", "-o", "out"]);
+    assert_ne!(identity(&deployment), before.0);
+    assert!(read(&deployment).contains("containerPort: 9090"));
+}
