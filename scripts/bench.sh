@@ -32,6 +32,8 @@ mkdir -p "$results"
 : >"$results/cases.tsv"
 
 # bench NAME PREPARE COMMAND: times COMMAND (after PREPARE, each run) and its peak memory.
+# A PREPARE that deletes files ends with `sync`, so that the deletion's disk work (this disk
+# discards freed blocks) is not charged to the next command.
 # A COMMAND without shell syntax runs without a shell. RUNS and WARMUP override the counts.
 bench() {
     local name=$1 prepare=$2 command=$3 runs=${RUNS:-} shell=(-N)
@@ -50,12 +52,12 @@ bench() {
 one=$work/one
 mkdir -p "$one"
 cp benches/typical/kubeward.yaml "$one/"
-fresh_one="rm -rf $one/.kubeward $one/out"
+fresh_one="rm -rf $one/.kubeward $one/out; sync"
 bench one-fresh-stdout "$fresh_one" "$kw render -f $one/kubeward.yaml"
 bench one-fresh-dir "$fresh_one" "$kw render -f $one/kubeward.yaml -o $one/out"
 "$kw" render -f "$one/kubeward.yaml" >/dev/null
 bench one-existing-stdout true "$kw render -f $one/kubeward.yaml"
-bench one-existing-dir "rm -rf $one/out" "$kw render -f $one/kubeward.yaml -o $one/out"
+bench one-existing-dir "rm -rf $one/out; sync" "$kw render -f $one/kubeward.yaml -o $one/out"
 
 # 2. 1,000 distinct services: names, namespaces, ports and callers differ.
 batch=$work/batch
@@ -66,10 +68,10 @@ for i in $(seq 1 1000); do
         -e "s/port: 8443/port: $((8000 + i))/" -e "s/app: web/app: web-$((i % 37))/" \
         benches/typical/kubeward.yaml >"$batch/$ns/$name/kubeward.yaml"
 done
-fresh_batch="find $batch -name .kubeward -prune -exec rm -rf {} + ; rm -rf $work/out"
+fresh_batch="find $batch -name .kubeward -prune -exec rm -rf {} + ; rm -rf $work/out; sync"
 # Fresh state is dominated by flushing the new state files (secrets, keys) to disk.
 RUNS=3 WARMUP=0 bench batch-1000-fresh-dir "$fresh_batch" "$kw render -f $batch -o $work/out"
-RUNS=10 bench batch-1000-existing-new-dir "rm -rf $work/out" "$kw render -f $batch -o $work/out"
+RUNS=10 bench batch-1000-existing-new-dir "rm -rf $work/out; sync" "$kw render -f $batch -o $work/out"
 # A re-render that changes nothing: the output folders already hold these files.
 RUNS=10 bench batch-1000-existing-same-dir true "$kw render -f $batch -o $work/out"
 RUNS=10 bench batch-1000-existing-stdout true "$kw render -f $batch"

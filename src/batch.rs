@@ -51,12 +51,12 @@ struct Loaded {
 }
 
 /// Renders every spec the paths name. With an output folder, each service is written to
-/// `OUT/<namespace>/<name>/`; without, the joined stream goes to `print`. When any spec fails,
+/// `OUT/<namespace>/<name>/`; without, each service's stream goes to `print`, in order. When any spec fails,
 /// the error lists every failure with its file, and nothing is written unless `keep_going`.
 pub fn run(
     paths: &[PathBuf],
     options: &Options,
-    print: impl FnOnce(&str) -> Result<(), Error>,
+    print: impl Fn(&str) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let specs = discover(paths);
     let total = specs.len();
@@ -103,8 +103,9 @@ pub fn run(
                 Ok(render::stream(&rendered.manifests))
             });
             let streams = stop_unless_kept(streams, total, options)?;
-            let stream: String = streams.iter().flatten().map(String::as_str).collect();
-            print(&stream)?;
+            for stream in streams.iter().flatten() {
+                print(stream)?;
+            }
             finish(streams, total)
         }
     }
