@@ -8,6 +8,8 @@ pub mod cli;
 pub mod error;
 pub mod flags;
 pub mod image;
+pub mod init;
+pub mod interactive;
 pub mod material;
 pub mod output;
 pub mod pipeline;

@@ -24,18 +24,7 @@ pub struct OutFile {
 /// When `dir` exists, every entry in it must be one kubeward wrote (listed in the marker
 /// file) unless `force`; forced, the other entries are kept, except those a new file replaces.
 pub fn write_dir(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error> {
-    let foreign = foreign_entries(dir)?;
-    if !foreign.is_empty() && !force {
-        return Err(Error::Output(format!(
-            "{} holds files kubeward did not write ({}); choose an empty folder or pass --force to write beside them",
-            dir.display(),
-            foreign
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
+    let foreign = check_dir(dir, force)?;
     let parent = match dir.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -57,6 +46,45 @@ pub fn write_dir(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error
         let _ = fs::remove_dir_all(&staging);
     }
     result
+}
+
+/// Checks that [`write_dir`] may write `dir`: it is missing, or holds only files kubeward
+/// wrote, or `force`. Returns the entries kubeward did not write (kept when forced).
+pub fn check_dir(dir: &Path, force: bool) -> Result<Vec<PathBuf>, Error> {
+    let foreign = foreign_entries(dir)?;
+    if !foreign.is_empty() && !force {
+        return Err(Error::Output(format!(
+            "{} holds files kubeward did not write ({}); choose an empty folder or pass --force to write beside them",
+            dir.display(),
+            foreign
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(foreign)
+}
+
+/// Writes a file the user owns and edits (the spec `init` writes): created new, its folder
+/// too when missing; an existing file is replaced (atomically) only when `replace`.
+pub fn write_user_file(path: &Path, content: &[u8], replace: bool) -> Result<(), Error> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+    }
+    if replace {
+        return replace_file(path, content, false);
+    }
+    write_file(path, content, false).map_err(|e| match e {
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            Error::Output(format!(
+                "{} exists; pass --force to replace it",
+                path.display()
+            ))
+        }
+        other => other,
+    })
 }
 
 /// Entries of `dir` that kubeward's marker does not list (none when `dir` does not exist).

@@ -1,0 +1,876 @@
+//! The questionnaire of `kubeward init`; every dialoguer call of kubeward lives here.
+//!
+//! It asks, in plain words and in the contract's order, for each part of the spec that no flag
+//! gave. Every answer is checked as it is typed with the rules of `validate`, and a bad answer
+//! (or a bad flag value) is asked again with the reason. Defaults come from the preset.
+//! Esc (at a choice) or Ctrl-C (anywhere) cancels; the caller writes nothing before
+//! [`Questionnaire::confirm_plan`] returns.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use dialoguer::console::Term;
+use dialoguer::theme::{ColorfulTheme, Theme};
+use dialoguer::{Confirm, Input, MultiSelect, Select};
+
+use crate::cidr::Cidr;
+use crate::error::Error;
+use crate::flags::{comma_list, split_group};
+use crate::plan::Plan;
+use crate::preset::Preset;
+use crate::spec::{
+    ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec, IssuerRef,
+    Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode, TlsSpec,
+};
+use crate::validate::{self, AppRef, Overrides};
+
+/// Whether nothing has been written yet, so that Ctrl-C may say so.
+static ASKING: AtomicBool = AtomicBool::new(false);
+
+/// Asks the questions on the terminal (stderr), with the defaults of one preset.
+pub struct Questionnaire<'a> {
+    term: Term,
+    theme: ColorfulTheme,
+    preset: &'a Preset,
+    overrides: Overrides,
+}
+
+/// The options of a choice: each value with its name and a one-line explanation.
+type Choices<T> = [(T, &'static str, &'static str)];
+
+const PROTOCOLS: &Choices<Protocol> = &[
+    (Protocol::Http, "http", "plain HTTP"),
+    (Protocol::Https, "https", "HTTP over TLS"),
+    (Protocol::Grpc, "grpc", "gRPC"),
+    (Protocol::Tcp, "tcp", "any other protocol over TCP"),
+];
+
+const EXPOSURES: &Choices<Exposure> = &[
+    (
+        Exposure::Namespace,
+        "namespace",
+        "only the callers in its own namespace reach it",
+    ),
+    (
+        Exposure::Cluster,
+        "cluster",
+        "the callers you named reach it, from any namespace",
+    ),
+    (
+        Exposure::Public,
+        "public",
+        "the internet reaches it too, through the ingress controller",
+    ),
+];
+
+const SENSITIVITIES: &Choices<Sensitivity> = &[
+    (
+        Sensitivity::Public,
+        "public",
+        "anyone may see it: the full hardening, TLS only if you ask",
+    ),
+    (
+        Sensitivity::Internal,
+        "internal",
+        "inside the company: TLS on by default for https and grpc",
+    ),
+    (
+        Sensitivity::Confidential,
+        "confidential",
+        "customer or business data: also a digest-pinned image, 2+ replicas",
+    ),
+    (
+        Sensitivity::Restricted,
+        "restricted",
+        "the most sensitive: also TLS always, quota and limits on the namespace",
+    ),
+];
+
+const TLS_MODES: &Choices<TlsMode> = &[
+    (
+        TlsMode::None,
+        "none",
+        "no certificate: plain traffic on its port",
+    ),
+    (
+        TlsMode::SelfSigned,
+        "self-signed",
+        "kubeward's own CA for the namespace signs it (kept in .kubeward/)",
+    ),
+    (
+        TlsMode::Ca,
+        "ca",
+        "your CA signs it (give its certificate and key files)",
+    ),
+    (
+        TlsMode::CertManager,
+        "cert-manager",
+        "cert-manager issues it from your Issuer or ClusterIssuer",
+    ),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Destination {
+    Nothing,
+    App,
+    Range,
+}
+
+const DESTINATIONS: &Choices<Destination> = &[
+    (Destination::Nothing, "no", "nothing (more)"),
+    (Destination::App, "an app", "pods of an app in the cluster"),
+    (
+        Destination::Range,
+        "addresses",
+        "an address range outside the cluster (CIDR)",
+    ),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Verbs {
+    ReadOnly,
+    ReadWrite,
+    Pick,
+}
+
+const VERB_SETS: &Choices<Verbs> = &[
+    (Verbs::ReadOnly, "read-only", "get, list, watch"),
+    (
+        Verbs::ReadWrite,
+        "read-write",
+        "get, list, watch, create, update, patch, delete",
+    ),
+    (Verbs::Pick, "pick", "choose the verbs one by one"),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Source {
+    Generate,
+    Env,
+    File,
+}
+
+const SOURCES: &Choices<Source> = &[
+    (
+        Source::Generate,
+        "generate",
+        "a random value, created once and kept in .kubeward/",
+    ),
+    (
+        Source::Env,
+        "env",
+        "from an environment variable, read at each render",
+    ),
+    (Source::File, "file", "from a file, read at each render"),
+];
+
+const ISSUER_KINDS: &Choices<&str> = &[
+    (
+        "ClusterIssuer",
+        "ClusterIssuer",
+        "an issuer for the whole cluster",
+    ),
+    ("Issuer", "Issuer", "an issuer in the service's namespace"),
+];
+
+impl<'a> Questionnaire<'a> {
+    /// Prepares the questions; from now until [`Self::confirm_plan`], Ctrl-C cancels with a
+    /// word that nothing was written.
+    pub fn new(preset: &'a Preset, overrides: Overrides) -> Self {
+        ASKING.store(true, Ordering::SeqCst);
+        // Only the first handler of a process can be set; a second questionnaire keeps it.
+        let _ = ctrlc::set_handler(|| cancel_on_ctrl_c());
+        Questionnaire {
+            term: Term::stderr(),
+            theme: ColorfulTheme::default(),
+            preset,
+            overrides,
+        }
+    }
+
+    /// Asks for every part of `file` that no flag gave, in the contract's order.
+    pub fn fill(&self, file: &mut SpecFile, preset_name: &str) -> Result<(), Error> {
+        self.say(&format!(
+            "A few questions about your service. Defaults come from preset `{preset_name}`: Enter takes them.\nEsc at a choice or Ctrl-C anywhere cancels; nothing is written before you confirm.\n"
+        ));
+        self.identity(file)?;
+        self.callers(file)?;
+        self.exposure(file)?;
+        self.sensitivity(file)?;
+        self.egress(file)?;
+        self.api_access(file)?;
+        self.secrets(file)?;
+        self.tls(file)
+    }
+
+    /// Shows what the plan will generate and why, and asks to go on with `action`.
+    pub fn confirm_plan(&self, plan: &Plan, action: &str) -> Result<(), Error> {
+        self.say(&format!(
+            "\nThe plan for `{}` in namespace `{}` ({} objects):",
+            plan.name,
+            plan.namespace,
+            plan.objects.len()
+        ));
+        for decision in &plan.decisions {
+            self.say(&format!("  - {}", decision.summary));
+        }
+        if !self.confirm(action, true)? {
+            return Err(Error::Cancelled);
+        }
+        ASKING.store(false, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// A yes/no question; Esc cancels.
+    pub fn confirm(&self, prompt: &str, default: bool) -> Result<bool, Error> {
+        answered(
+            Confirm::with_theme(&self.theme)
+                .with_prompt(prompt)
+                .default(default)
+                .interact_on_opt(&self.term),
+        )?
+        .ok_or(Error::Cancelled)
+    }
+
+    fn identity(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let name = self.text(
+            "--name",
+            file.metadata.name.take(),
+            "Service name (lowercase letters, digits and '-')",
+            None,
+            validate::dns_label,
+        )?;
+        let namespace = self.text(
+            "--namespace",
+            file.metadata.namespace.take(),
+            "Namespace it runs in",
+            None,
+            validate::namespace,
+        )?;
+        let s = &mut file.spec;
+        let image = self.text(
+            "--image",
+            s.image.take(),
+            "Container image (best pinned by digest: repo:tag@sha256:...)",
+            None,
+            |v| validate::image(v).map(drop),
+        )?;
+        let port = self.text(
+            "--port",
+            s.port.take().map(|p| p.to_string()),
+            "Port the container listens on",
+            None,
+            |v| validate::port_text(v).map(drop),
+        )?;
+        let protocol = self.given_choice(
+            "--protocol",
+            s.protocol,
+            "Protocol it speaks on that port",
+            PROTOCOLS,
+            self.preset.defaults.protocol,
+            |_| Ok(()),
+        )?;
+        file.metadata.name = Some(name);
+        file.metadata.namespace = Some(namespace);
+        s.image = Some(image);
+        s.port = validate::port_text(&port).ok().map(i64::from);
+        s.protocol = Some(protocol);
+        Ok(())
+    }
+
+    fn callers(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let own = own_namespace(file);
+        let given = std::mem::take(&mut file.spec.callers);
+        if self.keep_given("--caller", &given, |c| {
+            let app = c.app.as_deref().unwrap_or_default();
+            validate::dns_label(app)?;
+            c.namespace.as_deref().map_or(Ok(()), validate::dns_label)
+        }) {
+            file.spec.callers = given;
+            return Ok(());
+        }
+        self.say(
+            "Callers are the apps allowed to open connections to it; everything else is refused.",
+        );
+        let mut callers = Vec::new();
+        loop {
+            let prompt = if callers.is_empty() {
+                "App that calls it (Enter if none)"
+            } else {
+                "Another app that calls it (Enter when done)"
+            };
+            let Some(app) = self.optional(prompt, validate::dns_label)? else {
+                break;
+            };
+            let namespace = self.input(
+                &format!("Namespace of `{app}` (Enter: the same namespace)"),
+                Some(&own),
+                validate::dns_label,
+            )?;
+            callers.push(CallerSpec {
+                app: Some(app),
+                namespace: (namespace != own).then_some(namespace),
+            });
+        }
+        file.spec.callers = callers;
+        Ok(())
+    }
+
+    fn exposure(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let own = own_namespace(file);
+        let outsider = file.spec.callers.iter().find_map(|c| {
+            let namespace = c.namespace.clone().filter(|n| *n != own)?;
+            Some(AppRef {
+                app: c.app.clone().unwrap_or_default(),
+                namespace,
+            })
+        });
+        let mut default = self.preset.defaults.exposure;
+        if file.spec.ingress.is_some() {
+            default = Exposure::Public;
+        } else if outsider.is_some() && default == Exposure::Namespace {
+            default = Exposure::Cluster;
+        }
+        let exposure = self.given_choice(
+            "--exposure",
+            file.spec.exposure,
+            "How far should it be reachable?",
+            EXPOSURES,
+            default,
+            |e| {
+                outsider
+                    .as_ref()
+                    .map_or(Ok(()), |c| validate::caller_allowed(c, e, &own))
+            },
+        )?;
+        file.spec.exposure = Some(exposure);
+        let given = file.spec.ingress.take();
+        if exposure != Exposure::Public {
+            if given.is_some() {
+                self.error(
+                    "--host and --ingress-class are only used with exposure public: left out",
+                );
+            }
+            return Ok(());
+        }
+        let given = given.unwrap_or_default();
+        let host = self.text(
+            "--host",
+            given.host,
+            "Public host name (e.g. shop.example.com)",
+            None,
+            validate::dns_subdomain,
+        )?;
+        let preset_class = &self.preset.ingress.class_name;
+        let class = self.text(
+            "--ingress-class",
+            given.class_name,
+            "Ingress class",
+            Some(preset_class),
+            validate::dns_subdomain,
+        )?;
+        file.spec.ingress = Some(IngressSpec {
+            host: Some(host),
+            class_name: (class != *preset_class).then_some(class),
+            controller: given.controller,
+        });
+        Ok(())
+    }
+
+    fn sensitivity(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let sensitivity = self.given_choice(
+            "--sensitivity",
+            file.spec.sensitivity,
+            "How sensitive is the data it handles?",
+            SENSITIVITIES,
+            self.preset.defaults.sensitivity,
+            |_| Ok(()),
+        )?;
+        file.spec.sensitivity = Some(sensitivity);
+        let pinned = |v: &str| {
+            validate::image(v).and_then(|r| validate::image_pinned(&r, sensitivity, self.overrides))
+        };
+        let image = file.spec.image.take().unwrap_or_default();
+        file.spec.image = Some(match pinned(&image) {
+            Ok(()) => image,
+            Err(why) => {
+                self.error(&why);
+                self.input(
+                    "Container image, pinned by digest (repo:tag@sha256:...)",
+                    None,
+                    pinned,
+                )?
+            }
+        });
+        Ok(())
+    }
+
+    fn egress(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let own = own_namespace(file);
+        let given = std::mem::take(&mut file.spec.egress);
+        if self.keep_given("--egress", &given, |e| {
+            match (&e.app, &e.cidr) {
+                (Some(app), _) => {
+                    validate::dns_label(app)?;
+                    e.namespace.as_deref().map_or(Ok(()), validate::dns_label)?;
+                }
+                (None, cidr) => drop(cidr.as_deref().unwrap_or_default().parse::<Cidr>()?),
+            }
+            validate::port(e.port.unwrap_or_default()).map(drop)
+        }) {
+            file.spec.egress = given;
+            return Ok(());
+        }
+        self.say("What does it call? DNS is always allowed; any other destination must be named.");
+        let mut egress = Vec::new();
+        loop {
+            let prompt = if egress.is_empty() {
+                "Does it call anything?"
+            } else {
+                "Does it call anything else?"
+            };
+            let destination =
+                self.choose(prompt, DESTINATIONS, Destination::Nothing, |_| Ok(()))?;
+            let entry = match destination {
+                Destination::Nothing => break,
+                Destination::App => {
+                    let app = self.input("App it calls", None, validate::dns_label)?;
+                    let namespace = self.input(
+                        &format!("Namespace of `{app}` (Enter: the same namespace)"),
+                        Some(&own),
+                        validate::dns_label,
+                    )?;
+                    EgressSpec {
+                        port: Some(self.port(&format!("Port on `{app}`"))?),
+                        app: Some(app),
+                        namespace: (namespace != own).then_some(namespace),
+                        ..EgressSpec::default()
+                    }
+                }
+                Destination::Range => {
+                    let cidr =
+                        self.input("Address range (CIDR, e.g. 203.0.113.0/24)", None, |v| {
+                            v.parse::<Cidr>().map(drop)
+                        })?;
+                    EgressSpec {
+                        port: Some(self.port(&format!("Port in {cidr}"))?),
+                        cidr: Some(cidr),
+                        ..EgressSpec::default()
+                    }
+                }
+            };
+            egress.push(entry);
+        }
+        file.spec.egress = egress;
+        Ok(())
+    }
+
+    fn api_access(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let given = std::mem::take(&mut file.spec.api_access);
+        if self.keep_given("--api", &given, check_api_rule) {
+            file.spec.api_access = given;
+            return Ok(());
+        }
+        if !self.confirm(
+            "Does it call the Kubernetes API? (most services do not)",
+            false,
+        )? {
+            return Ok(());
+        }
+        let mut rules = Vec::new();
+        loop {
+            let target = self.input(
+                "Which resources? (plural, comma-separated, e.g. configmaps; with an API group: apps/deployments)",
+                None,
+                |v| {
+                    let (group, resources) = split_group(v);
+                    validate::role_entry(&group, true)?;
+                    if resources.is_empty() {
+                        return Err("list at least one resource, e.g. [configmaps]".into());
+                    }
+                    resources
+                        .iter()
+                        .try_for_each(|r| validate::role_entry(r, false))
+                },
+            )?;
+            let (group, resources) = split_group(&target);
+            let verbs = self.verbs()?;
+            let names = if validate::role_secret_names(&resources, &[]).is_err() {
+                let answer =
+                    self.input("Which secrets, by name? (comma-separated)", None, |v| {
+                        check_names(v)
+                    })?;
+                comma_list(&answer)
+            } else {
+                let answer = self.optional(
+                    "Only these objects, by name (comma-separated; Enter for all)",
+                    check_names,
+                )?;
+                comma_list(&answer.unwrap_or_default())
+            };
+            rules.push(ApiRuleSpec {
+                api_groups: vec![group],
+                resources,
+                verbs,
+                resource_names: names,
+            });
+            if !self.confirm("Another API permission?", false)? {
+                break;
+            }
+        }
+        file.spec.api_access = rules;
+        Ok(())
+    }
+
+    fn verbs(&self) -> Result<Vec<String>, Error> {
+        let words = |list: &[&str]| list.iter().map(|v| v.to_string()).collect();
+        match self.choose("Which verbs?", VERB_SETS, Verbs::ReadOnly, |_| Ok(()))? {
+            Verbs::ReadOnly => Ok(words(&["get", "list", "watch"])),
+            Verbs::ReadWrite => Ok(words(&validate::ALLOWED_VERBS[..7])),
+            Verbs::Pick => loop {
+                let picked = answered(
+                    MultiSelect::with_theme(&self.theme)
+                        .with_prompt("Verbs (Space selects, Enter confirms)")
+                        .items(validate::ALLOWED_VERBS)
+                        .interact_on_opt(&self.term),
+                )?
+                .ok_or(Error::Cancelled)?;
+                if !picked.is_empty() {
+                    break Ok(picked
+                        .into_iter()
+                        .map(|i| validate::ALLOWED_VERBS[i].to_string())
+                        .collect());
+                }
+                self.error("list at least one verb, e.g. [get, list, watch]");
+            },
+        }
+    }
+
+    fn secrets(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let given = std::mem::take(&mut file.spec.secrets);
+        if self.keep_given("--secret", &given, check_secret) {
+            file.spec.secrets = given;
+            return Ok(());
+        }
+        self.say("Secrets are mounted as read-only files, never as environment variables.");
+        let mut secrets: Vec<SecretSpec> = Vec::new();
+        loop {
+            let prompt = if secrets.is_empty() {
+                "Secret name (Enter if none)"
+            } else {
+                "Another secret (Enter when done)"
+            };
+            let Some(name) = self.optional(prompt, |v| {
+                validate::dns_label(v)?;
+                match secrets.iter().any(|s| s.name.as_deref() == Some(v)) {
+                    true => Err(format!("`{v}` is listed twice")),
+                    false => Ok(()),
+                }
+            })?
+            else {
+                break;
+            };
+            let mut secret = SecretSpec {
+                name: Some(name),
+                ..SecretSpec::default()
+            };
+            match self.choose(
+                "Where does its value come from?",
+                SOURCES,
+                Source::Generate,
+                |_| Ok(()),
+            )? {
+                Source::Generate => secret.generate = Some(GenerateSpec::default()),
+                Source::Env => {
+                    secret.from_env =
+                        Some(self.input("Environment variable", None, validate::env_var_name)?)
+                }
+                Source::File => {
+                    secret.from_file = Some(self.input(
+                        "File (relative paths start at the spec's folder)",
+                        None,
+                        not_empty,
+                    )?)
+                }
+            }
+            secrets.push(secret);
+        }
+        file.spec.secrets = secrets;
+        Ok(())
+    }
+
+    fn tls(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let sensitivity = file
+            .spec
+            .sensitivity
+            .unwrap_or(self.preset.defaults.sensitivity);
+        let protocol = file.spec.protocol.unwrap_or(self.preset.defaults.protocol);
+        let default = validate::default_tls_mode(sensitivity, protocol);
+        let given = file.spec.tls.take().unwrap_or_default();
+        let mode = self.given_choice(
+            "--tls",
+            given.mode,
+            "TLS on its own port",
+            TLS_MODES,
+            default,
+            |m| validate::tls_mode_allowed(m, sensitivity),
+        )?;
+        let mut tls = TlsSpec {
+            mode: (given.mode.is_some() || mode != default).then_some(mode),
+            dns_names: given.dns_names,
+            ..TlsSpec::default()
+        };
+        match mode {
+            TlsMode::Ca => {
+                let ca = given.ca.unwrap_or_default();
+                let cert = self.text(
+                    "--tls-ca-cert",
+                    ca.cert,
+                    "CA certificate file (PEM)",
+                    None,
+                    not_empty,
+                )?;
+                let key = self.text(
+                    "--tls-ca-key",
+                    ca.key,
+                    "CA private key file (PEM)",
+                    None,
+                    not_empty,
+                )?;
+                tls.ca = Some(CaFiles {
+                    cert: Some(cert),
+                    key: Some(key),
+                });
+            }
+            TlsMode::CertManager => {
+                let issuer = given.issuer.unwrap_or_default();
+                let kind = match issuer.kind {
+                    Some(kind) => kind,
+                    None => self
+                        .choose("Kind of issuer", ISSUER_KINDS, "ClusterIssuer", |_| Ok(()))?
+                        .to_string(),
+                };
+                let name =
+                    self.text("--tls-issuer", issuer.name, "Issuer name", None, not_empty)?;
+                tls.issuer = Some(IssuerRef {
+                    kind: Some(kind),
+                    name: Some(name),
+                });
+            }
+            TlsMode::None | TlsMode::SelfSigned => {}
+        }
+        file.spec.tls = (tls != TlsSpec::default()).then_some(tls);
+        Ok(())
+    }
+
+    /// The flag's value when it passes `check`; otherwise the answer to `prompt`.
+    fn text(
+        &self,
+        flag: &str,
+        given: Option<String>,
+        prompt: &str,
+        default: Option<&str>,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<String, Error> {
+        if let Some(value) = given {
+            match check(&value) {
+                Ok(()) => return Ok(value),
+                Err(why) => self.error(&format!("{flag}: {why}")),
+            }
+        }
+        self.input(prompt, default, check)
+    }
+
+    /// Whether every entry a repeatable flag gave passes `check`; the reasons otherwise.
+    fn keep_given<T>(
+        &self,
+        flag: &str,
+        given: &[T],
+        check: impl Fn(&T) -> Result<(), String>,
+    ) -> bool {
+        let problems: Vec<String> = given.iter().filter_map(|g| check(g).err()).collect();
+        for why in &problems {
+            self.error(&format!("{flag}: {why}"));
+        }
+        !given.is_empty() && problems.is_empty()
+    }
+
+    /// A typed answer, asked again with the reason until `check` accepts it.
+    fn input(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<String, Error> {
+        let mut input = Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .validate_with(|v: &String| check(v));
+        if let Some(default) = default {
+            input = input.default(default.to_string());
+        }
+        answered(input.interact_text_on(&self.term))
+    }
+
+    /// Like [`Self::input`], but Enter alone answers `None`.
+    fn optional(
+        &self,
+        prompt: &str,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<Option<String>, Error> {
+        let answer = answered(
+            Input::<String>::with_theme(&self.theme)
+                .with_prompt(prompt)
+                .allow_empty(true)
+                .validate_with(|v: &String| if v.is_empty() { Ok(()) } else { check(v) })
+                .interact_text_on(&self.term),
+        )?;
+        Ok(Some(answer).filter(|a| !a.is_empty()))
+    }
+
+    fn port(&self, prompt: &str) -> Result<i64, Error> {
+        let answer = self.input(prompt, None, |v| validate::port_text(v).map(drop))?;
+        Ok(validate::port_text(&answer)
+            .map(i64::from)
+            .unwrap_or_default())
+    }
+
+    /// The flag's choice when it passes `check`; otherwise the answer to `prompt`.
+    fn given_choice<T: Copy + PartialEq>(
+        &self,
+        flag: &str,
+        given: Option<T>,
+        prompt: &str,
+        choices: &Choices<T>,
+        default: T,
+        check: impl Fn(T) -> Result<(), String>,
+    ) -> Result<T, Error> {
+        if let Some(value) = given {
+            match check(value) {
+                Ok(()) => return Ok(value),
+                Err(why) => self.error(&format!("{flag}: {why}")),
+            }
+        }
+        self.choose(prompt, choices, default, check)
+    }
+
+    /// A choice, asked again with the reason until `check` accepts it; Esc cancels.
+    fn choose<T: Copy + PartialEq>(
+        &self,
+        prompt: &str,
+        choices: &Choices<T>,
+        default: T,
+        check: impl Fn(T) -> Result<(), String>,
+    ) -> Result<T, Error> {
+        let mut cursor = choices.iter().position(|c| c.0 == default).unwrap_or(0);
+        let width = choices.iter().map(|c| c.1.len()).max().unwrap_or(0) + 2;
+        loop {
+            let picked = answered(
+                Select::with_theme(&self.theme)
+                    .with_prompt(prompt)
+                    .items(
+                        choices
+                            .iter()
+                            .map(|(_, name, why)| format!("{name:width$}{why}")),
+                    )
+                    .default(cursor)
+                    .report(false)
+                    .interact_on_opt(&self.term),
+            )?
+            .ok_or(Error::Cancelled)?;
+            let (value, name, _) = choices[picked];
+            match check(value) {
+                Ok(()) => {
+                    let mut line = String::new();
+                    let _ = self
+                        .theme
+                        .format_select_prompt_selection(&mut line, prompt, name);
+                    self.say(&line);
+                    return Ok(value);
+                }
+                Err(why) => {
+                    self.error(&why);
+                    cursor = picked;
+                }
+            }
+        }
+    }
+
+    fn say(&self, text: &str) {
+        let _ = self.term.write_line(text);
+    }
+
+    fn error(&self, text: &str) {
+        let mut line = String::new();
+        let _ = self.theme.format_error(&mut line, text);
+        self.say(&line);
+    }
+}
+
+fn own_namespace(file: &SpecFile) -> String {
+    file.metadata.namespace.clone().unwrap_or_default()
+}
+
+fn check_names(text: &str) -> Result<(), String> {
+    comma_list(text)
+        .iter()
+        .try_for_each(|n| validate::role_entry(n, false))
+}
+
+fn check_api_rule(rule: &ApiRuleSpec) -> Result<(), String> {
+    if rule.resources.is_empty() || rule.verbs.is_empty() {
+        return Err(
+            "give at least one resource and one verb, e.g. configmaps:get,list,watch".into(),
+        );
+    }
+    for group in &rule.api_groups {
+        validate::role_entry(group, true)?;
+    }
+    for entry in rule.resources.iter().chain(&rule.resource_names) {
+        validate::role_entry(entry, false)?;
+    }
+    rule.verbs.iter().try_for_each(|v| validate::role_verb(v))?;
+    validate::role_secret_names(&rule.resources, &rule.resource_names)
+}
+
+fn check_secret(secret: &SecretSpec) -> Result<(), String> {
+    validate::dns_label(secret.name.as_deref().unwrap_or_default())?;
+    match (&secret.from_env, &secret.from_file) {
+        (Some(var), _) => validate::env_var_name(var),
+        (None, Some(path)) => not_empty(path),
+        (None, None) => Ok(()),
+    }
+}
+
+fn not_empty(text: &str) -> Result<(), String> {
+    match text.is_empty() {
+        true => Err("must not be empty".into()),
+        false => Ok(()),
+    }
+}
+
+/// A dialoguer result as kubeward's; Ctrl-C read in raw mode exits as the signal would.
+fn answered<T>(result: dialoguer::Result<T>) -> Result<T, Error> {
+    result.map_err(|dialoguer::Error::IO(e)| {
+        if e.kind() == std::io::ErrorKind::Interrupted {
+            cancel_on_ctrl_c();
+        }
+        Error::io("cannot ask on the terminal", e)
+    })
+}
+
+/// Ctrl-C: restores the cursor, says nothing was written (when that is still true), and
+/// exits 130. Called by the signal handler's thread and by a prompt that read the key.
+fn cancel_on_ctrl_c() -> ! {
+    static EXITING: AtomicBool = AtomicBool::new(false);
+    if EXITING.swap(true, Ordering::SeqCst) {
+        // The other caller is already on its way out.
+        loop {
+            std::thread::park();
+        }
+    }
+    let term = Term::stderr();
+    let _ = term.show_cursor();
+    if ASKING.load(Ordering::SeqCst) {
+        let _ = term.write_line(&format!("\nerror: {}", Error::Cancelled));
+    }
+    std::process::exit(Error::Cancelled.exit_code());
+}
