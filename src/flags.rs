@@ -3,6 +3,8 @@
 
 use clap::Args;
 
+use crate::validate::DEFAULT_SECRET_LENGTH;
+
 use crate::spec::{
     self, ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec,
     IssuerRef, Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode,
@@ -164,7 +166,9 @@ fn parse_secret(text: &str) -> Result<SecretSpec, String> {
         ..SecretSpec::default()
     };
     if source == "generate" {
-        secret.generate = Some(GenerateSpec::default());
+        secret.generate = Some(GenerateSpec {
+            length: Some(DEFAULT_SECRET_LENGTH),
+        });
     } else if let Some(length) = source.strip_prefix("generate:") {
         let length = length
             .parse::<i64>()

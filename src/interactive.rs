@@ -6,9 +6,10 @@
 //! Esc (at a choice) or Ctrl-C (anywhere) cancels; the caller writes nothing before
 //! [`Questionnaire::confirm_plan`] returns.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use dialoguer::console::Term;
+use dialoguer::console::{Term, measure_text_width};
 use dialoguer::theme::{ColorfulTheme, Theme};
 use dialoguer::{Confirm, Input, MultiSelect, Select};
 
@@ -66,22 +67,22 @@ const SENSITIVITIES: &Choices<Sensitivity> = &[
     (
         Sensitivity::Public,
         "public",
-        "anyone may see it: the full hardening, TLS only if you ask",
+        "anyone may see it: full hardening, TLS only if asked",
     ),
     (
         Sensitivity::Internal,
         "internal",
-        "inside the company: TLS on by default for https and grpc",
+        "company-internal: TLS by default for https and grpc",
     ),
     (
         Sensitivity::Confidential,
         "confidential",
-        "customer or business data: also a digest-pinned image, 2+ replicas",
+        "business data: also a digest-pinned image and 2+ replicas",
     ),
     (
         Sensitivity::Restricted,
         "restricted",
-        "the most sensitive: also TLS always, quota and limits on the namespace",
+        "most sensitive: also TLS always, namespace quota and limits",
     ),
 ];
 
@@ -94,7 +95,7 @@ const TLS_MODES: &Choices<TlsMode> = &[
     (
         TlsMode::SelfSigned,
         "self-signed",
-        "kubeward's own CA for the namespace signs it (kept in .kubeward/)",
+        "kubeward's own CA for the namespace signs it",
     ),
     (
         TlsMode::Ca,
@@ -190,7 +191,7 @@ impl<'a> Questionnaire<'a> {
     /// Asks for every part of `file` that no flag gave, in the contract's order.
     pub fn fill(&self, file: &mut SpecFile, preset_name: &str) -> Result<(), Error> {
         self.say(&format!(
-            "A few questions about your service. Defaults come from preset `{preset_name}`: Enter takes them.\nEsc at a choice or Ctrl-C anywhere cancels; nothing is written before you confirm.\n"
+            "Questions about your service; Enter takes the default (preset `{preset_name}`).\nEsc at a choice or Ctrl-C cancels: nothing is written before you confirm.\n"
         ));
         self.identity(file)?;
         self.callers(file)?;
@@ -210,8 +211,9 @@ impl<'a> Questionnaire<'a> {
             plan.namespace,
             plan.objects.len()
         ));
+        let width = usize::from(self.term.size().1).max(40) - 1;
         for decision in &plan.decisions {
-            self.say(&format!("  - {}", decision.summary));
+            self.say(&hanging_indent(&decision.summary, "  - ", width));
         }
         if !self.confirm(action, true)? {
             return Err(Error::Cancelled);
@@ -250,7 +252,7 @@ impl<'a> Questionnaire<'a> {
         let image = self.text(
             "--image",
             s.image.take(),
-            "Container image (best pinned by digest: repo:tag@sha256:...)",
+            "Container image (best pinned: repo:tag@sha256:...)",
             None,
             |v| validate::image(v).map(drop),
         )?;
@@ -288,9 +290,7 @@ impl<'a> Questionnaire<'a> {
             file.spec.callers = given;
             return Ok(());
         }
-        self.say(
-            "Callers are the apps allowed to open connections to it; everything else is refused.",
-        );
+        self.say("Callers: the apps that may connect to it. Everything else is refused.");
         let mut callers = Vec::new();
         loop {
             let prompt = if callers.is_empty() {
@@ -420,7 +420,7 @@ impl<'a> Questionnaire<'a> {
             file.spec.egress = given;
             return Ok(());
         }
-        self.say("What does it call? DNS is always allowed; any other destination must be named.");
+        self.say("Destinations: what it may connect to. DNS is always allowed.");
         let mut egress = Vec::new();
         loop {
             let prompt = if egress.is_empty() {
@@ -479,7 +479,7 @@ impl<'a> Questionnaire<'a> {
         let mut rules = Vec::new();
         loop {
             let target = self.input(
-                "Which resources? (plural, comma-separated, e.g. configmaps; with an API group: apps/deployments)",
+                "Resources (plural, comma-separated; e.g. configmaps or apps/deployments)",
                 None,
                 |v| {
                     let (group, resources) = split_group(v);
@@ -551,7 +551,7 @@ impl<'a> Questionnaire<'a> {
             file.spec.secrets = given;
             return Ok(());
         }
-        self.say("Secrets are mounted as read-only files, never as environment variables.");
+        self.say("Secrets: mounted as read-only files, never as environment variables.");
         let mut secrets: Vec<SecretSpec> = Vec::new();
         loop {
             let prompt = if secrets.is_empty() {
@@ -579,7 +579,11 @@ impl<'a> Questionnaire<'a> {
                 Source::Generate,
                 |_| Ok(()),
             )? {
-                Source::Generate => secret.generate = Some(GenerateSpec::default()),
+                Source::Generate => {
+                    secret.generate = Some(GenerateSpec {
+                        length: Some(validate::DEFAULT_SECRET_LENGTH),
+                    })
+                }
                 Source::Env => {
                     secret.from_env =
                         Some(self.input("Environment variable", None, validate::env_var_name)?)
@@ -701,13 +705,7 @@ impl<'a> Questionnaire<'a> {
         default: Option<&str>,
         check: impl Fn(&str) -> Result<(), String>,
     ) -> Result<String, Error> {
-        let mut input = Input::<String>::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .validate_with(|v: &String| check(v));
-        if let Some(default) = default {
-            input = input.default(default.to_string());
-        }
-        answered(input.interact_text_on(&self.term))
+        self.ask_text(prompt, default, false, check)
     }
 
     /// Like [`Self::input`], but Enter alone answers `None`.
@@ -716,14 +714,57 @@ impl<'a> Questionnaire<'a> {
         prompt: &str,
         check: impl Fn(&str) -> Result<(), String>,
     ) -> Result<Option<String>, Error> {
-        let answer = answered(
-            Input::<String>::with_theme(&self.theme)
-                .with_prompt(prompt)
-                .allow_empty(true)
-                .validate_with(|v: &String| if v.is_empty() { Ok(()) } else { check(v) })
-                .interact_text_on(&self.term),
-        )?;
+        let answer = self.ask_text(prompt, None, true, check)?;
         Ok(Some(answer).filter(|a| !a.is_empty()))
+    }
+
+    fn ask_text(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        optional: bool,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<String, Error> {
+        // Every verdict, so that the reason on screen when the answer came is known.
+        let verdicts = RefCell::new(Vec::new());
+        let mut input = Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty(optional)
+            .report(false)
+            .validate_with(|v: &String| {
+                let verdict = match optional && v.is_empty() {
+                    true => Ok(()),
+                    false => check(v),
+                };
+                verdicts.borrow_mut().push(verdict.clone().err());
+                verdict
+            });
+        if let Some(default) = default {
+            input = input.default(default.to_string());
+        }
+        let answer = answered(input.interact_text_on(&self.term))?;
+        // dialoguer clears one row per line it wrote; the rows a long line wrapped onto stay
+        // on screen unless cleared here.
+        let cols = usize::from(self.term.size().1).max(1);
+        let rows = |text: &str| measure_text_width(text).max(1).div_ceil(cols);
+        let mut line = String::new();
+        let _ = self.theme.format_input_prompt(&mut line, prompt, default);
+        if default != Some(answer.as_str()) {
+            line.push_str(&answer);
+        }
+        let mut leftover = rows(&line) - 1;
+        if let Some(Some(reason)) = verdicts.borrow().iter().rev().nth(1) {
+            let mut error = String::new();
+            let _ = self.theme.format_error(&mut error, reason);
+            leftover += rows(&error) - 1;
+        }
+        let _ = self.term.clear_last_lines(leftover);
+        let mut report = String::new();
+        let _ = self
+            .theme
+            .format_input_prompt_selection(&mut report, prompt, &answer);
+        self.say(&report);
+        Ok(answer)
     }
 
     fn port(&self, prompt: &str) -> Result<i64, Error> {
@@ -761,16 +802,11 @@ impl<'a> Questionnaire<'a> {
         check: impl Fn(T) -> Result<(), String>,
     ) -> Result<T, Error> {
         let mut cursor = choices.iter().position(|c| c.0 == default).unwrap_or(0);
-        let width = choices.iter().map(|c| c.1.len()).max().unwrap_or(0) + 2;
         loop {
             let picked = answered(
                 Select::with_theme(&self.theme)
                     .with_prompt(prompt)
-                    .items(
-                        choices
-                            .iter()
-                            .map(|(_, name, why)| format!("{name:width$}{why}")),
-                    )
+                    .items(choice_lines(choices))
                     .default(cursor)
                     .report(false)
                     .interact_on_opt(&self.term),
@@ -803,6 +839,37 @@ impl<'a> Questionnaire<'a> {
         let _ = self.theme.format_error(&mut line, text);
         self.say(&line);
     }
+}
+
+/// `text` after `marker`, wrapped at word boundaries to `width` columns, later lines
+/// indented under the first.
+fn hanging_indent(text: &str, marker: &str, width: usize) -> String {
+    let indent = " ".repeat(marker.chars().count());
+    let mut out = marker.to_string();
+    let mut column = out.chars().count();
+    for (i, word) in text.split(' ').enumerate() {
+        let length = word.chars().count();
+        if i > 0 && column + 1 + length > width {
+            out.push('\n');
+            out.push_str(&indent);
+            column = indent.len();
+        } else if i > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += length;
+    }
+    out
+}
+
+/// The lines of a choice on screen: names in a column, then the explanations.
+fn choice_lines<T>(choices: &Choices<T>) -> Vec<String> {
+    let width = choices.iter().map(|c| c.1.len()).max().unwrap_or(0) + 2;
+    choices
+        .iter()
+        .map(|(_, name, why)| format!("{name:width$}{why}"))
+        .collect()
 }
 
 fn own_namespace(file: &SpecFile) -> String {
@@ -873,4 +940,46 @@ fn cancel_on_ctrl_c() -> ! {
         let _ = term.write_line(&format!("\nerror: {}", Error::Cancelled));
     }
     std::process::exit(Error::Cancelled.exit_code());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_wrap_at_words_under_their_marker() {
+        assert_eq!(
+            hanging_indent("one two three four", "  - ", 14),
+            "  - one two\n    three four"
+        );
+        assert_eq!(
+            hanging_indent("unbreakable-word", "- ", 6),
+            "- unbreakable-word"
+        );
+    }
+
+    /// dialoguer redraws a choice by counting lines: a line the terminal wraps would stay.
+    #[test]
+    fn every_choice_fits_on_one_line_of_an_80_column_terminal() {
+        fn widest<T>(choices: &Choices<T>) -> usize {
+            let marker = 2; // "❯ " before each line
+            choice_lines(choices)
+                .iter()
+                .map(|l| marker + l.chars().count())
+                .max()
+                .unwrap_or(0)
+        }
+        for width in [
+            widest(PROTOCOLS),
+            widest(EXPOSURES),
+            widest(SENSITIVITIES),
+            widest(TLS_MODES),
+            widest(DESTINATIONS),
+            widest(VERB_SETS),
+            widest(SOURCES),
+            widest(ISSUER_KINDS),
+        ] {
+            assert!(width < 80, "{width} columns");
+        }
+    }
 }

@@ -104,6 +104,8 @@ pub const ALLOWED_VERBS: &[&str] = &[
     "delete",
     "deletecollection",
 ];
+/// The length of a generated secret whose spec gives none.
+pub const DEFAULT_SECRET_LENGTH: i64 = 32;
 const FORBIDDEN_VERBS: &[&str] = &["bind", "escalate", "impersonate", "*"];
 const RESERVED_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
 
@@ -658,7 +660,7 @@ fn validate_secrets(p: &mut Problems, secrets: &[spec::SecretSpec]) -> Vec<Secre
         let source = match sources.iter().filter(|s| **s).count() {
             1 => {
                 if let Some(generate) = &secret.generate {
-                    let length = generate.length.unwrap_or(32);
+                    let length = generate.length.unwrap_or(DEFAULT_SECRET_LENGTH);
                     p.check(
                         format!("{field}.generate.length"),
                         if (16..=4096).contains(&length) {
