@@ -191,6 +191,9 @@ fn init_command(args: &InitArgs) -> Result<(), Error> {
 }
 
 fn render_command(args: &RenderArgs) -> Result<(), Error> {
+    if let Some(dir) = &args.output {
+        output::check_dir(dir, args.force)?;
+    }
     let rendered = pipeline::render(&Input {
         file: args.file.as_deref(),
         flags: &args.spec,

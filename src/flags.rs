@@ -95,17 +95,20 @@ value_enum!(ExposureArg => Exposure { Namespace, Cluster, Public });
 value_enum!(SensitivityArg => Sensitivity { Public, Internal, Confidential, Restricted });
 value_enum!(TlsArg => TlsMode { None, SelfSigned, Ca, CertManager });
 
+/// Splits `PREFIX/NAME` (or `NAME`) at the first `/`.
+fn split_prefix(text: &str) -> (Option<String>, String) {
+    match text.split_once('/') {
+        Some((prefix, name)) => (Some(prefix.to_string()), name.to_string()),
+        None => (None, text.to_string()),
+    }
+}
+
 /// Splits `NS/APP` (or `APP`) into a caller.
 fn parse_app(text: &str) -> CallerSpec {
-    match text.split_once('/') {
-        Some((ns, app)) => CallerSpec {
-            app: Some(app.to_string()),
-            namespace: Some(ns.to_string()),
-        },
-        None => CallerSpec {
-            app: Some(text.to_string()),
-            namespace: None,
-        },
+    let (namespace, app) = split_prefix(text);
+    CallerSpec {
+        app: Some(app),
+        namespace,
     }
 }
 
@@ -188,15 +191,10 @@ fn parse_secret(text: &str) -> Result<SecretSpec, String> {
 
 /// Parses `[KIND/]NAME` into a cert-manager issuer reference.
 fn parse_issuer(text: &str) -> IssuerRef {
-    match text.split_once('/') {
-        Some((kind, name)) => IssuerRef {
-            kind: Some(kind.to_string()),
-            name: Some(name.to_string()),
-        },
-        None => IssuerRef {
-            kind: None,
-            name: Some(text.to_string()),
-        },
+    let (kind, name) = split_prefix(text);
+    IssuerRef {
+        kind,
+        name: Some(name),
     }
 }
 
@@ -281,6 +279,40 @@ impl SpecFlags {
             s.tls.get_or_insert_with(spec::TlsSpec::default).issuer = Some(parse_issuer(issuer));
         }
         Ok(())
+    }
+
+    /// The spec fields the given flags set, with the flag that set each: errors in those
+    /// fields are the flag's, not the file's.
+    pub fn given(&self) -> Vec<(&'static str, &'static str)> {
+        let mut given = Vec::new();
+        let mut mark = |set: bool, field, flag| {
+            if set {
+                given.push((field, flag));
+            }
+        };
+        mark(self.name.is_some(), "metadata.name", "--name");
+        mark(
+            self.namespace.is_some(),
+            "metadata.namespace",
+            "--namespace",
+        );
+        mark(self.image.is_some(), "spec.image", "--image");
+        mark(self.port.is_some(), "spec.port", "--port");
+        mark(self.replicas.is_some(), "spec.replicas", "--replicas");
+        mark(self.preset.is_some(), "spec.preset", "--preset");
+        mark(!self.callers.is_empty(), "spec.callers", "--caller");
+        mark(
+            !self.egress.is_empty() || !self.egress_cidr.is_empty(),
+            "spec.egress",
+            "--egress/--egress-cidr",
+        );
+        mark(self.host.is_some(), "spec.ingress.host", "--host");
+        mark(
+            self.ingress_class.is_some(),
+            "spec.ingress.className",
+            "--ingress-class",
+        );
+        given
     }
 
     /// A spec built from flags alone, with the fixed header filled in.

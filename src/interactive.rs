@@ -282,36 +282,29 @@ impl<'a> Questionnaire<'a> {
     fn callers(&self, file: &mut SpecFile) -> Result<(), Error> {
         let own = own_namespace(file);
         let given = std::mem::take(&mut file.spec.callers);
-        if self.keep_given("--caller", &given, |c| {
-            let app = c.app.as_deref().unwrap_or_default();
-            validate::dns_label(app)?;
-            c.namespace.as_deref().map_or(Ok(()), validate::dns_label)
-        }) {
-            file.spec.callers = given;
-            return Ok(());
-        }
-        self.say("Callers: the apps that may connect to it. Everything else is refused.");
-        let mut callers = Vec::new();
-        loop {
-            let prompt = if callers.is_empty() {
-                "App that calls it (Enter if none)"
-            } else {
-                "Another app that calls it (Enter when done)"
-            };
-            let Some(app) = self.optional(prompt, validate::dns_label)? else {
-                break;
-            };
-            let namespace = self.input(
-                &format!("Namespace of `{app}` (Enter: the same namespace)"),
-                Some(&own),
-                validate::dns_label,
-            )?;
-            callers.push(CallerSpec {
-                app: Some(app),
-                namespace: (namespace != own).then_some(namespace),
-            });
-        }
-        file.spec.callers = callers;
+        file.spec.callers = self.list(
+            "--caller",
+            given,
+            |c| {
+                validate::dns_label(c.app.as_deref().unwrap_or_default())?;
+                c.namespace.as_deref().map_or(Ok(()), validate::dns_label)
+            },
+            "Callers: the apps that may connect to it. Everything else is refused.",
+            |callers| {
+                let prompt = match callers.is_empty() {
+                    true => "App that calls it (Enter if none)",
+                    false => "Another app that calls it (Enter when done)",
+                };
+                let Some(app) = self.optional(prompt, validate::dns_label)? else {
+                    return Ok(None);
+                };
+                let namespace = self.namespace_of(&app, &own)?;
+                Ok(Some(CallerSpec {
+                    app: Some(app),
+                    namespace,
+                }))
+            },
+        )?;
         Ok(())
     }
 
@@ -407,118 +400,110 @@ impl<'a> Questionnaire<'a> {
     fn egress(&self, file: &mut SpecFile) -> Result<(), Error> {
         let own = own_namespace(file);
         let given = std::mem::take(&mut file.spec.egress);
-        if self.keep_given("--egress", &given, |e| {
-            match (&e.app, &e.cidr) {
-                (Some(app), _) => {
-                    validate::dns_label(app)?;
-                    e.namespace.as_deref().map_or(Ok(()), validate::dns_label)?;
-                }
-                (None, cidr) => drop(cidr.as_deref().unwrap_or_default().parse::<Cidr>()?),
-            }
-            validate::port(e.port.unwrap_or_default()).map(drop)
-        }) {
-            file.spec.egress = given;
-            return Ok(());
-        }
-        self.say("Destinations: what it may connect to. DNS is always allowed.");
-        let mut egress = Vec::new();
-        loop {
-            let prompt = if egress.is_empty() {
-                "Does it call anything?"
-            } else {
-                "Does it call anything else?"
-            };
-            let destination =
-                self.choose(prompt, DESTINATIONS, Destination::Nothing, |_| Ok(()))?;
-            let entry = match destination {
-                Destination::Nothing => break,
-                Destination::App => {
-                    let app = self.input("App it calls", None, validate::dns_label)?;
-                    let namespace = self.input(
-                        &format!("Namespace of `{app}` (Enter: the same namespace)"),
-                        Some(&own),
-                        validate::dns_label,
-                    )?;
-                    EgressSpec {
-                        port: Some(self.port(&format!("Port on `{app}`"))?),
-                        app: Some(app),
-                        namespace: (namespace != own).then_some(namespace),
-                        ..EgressSpec::default()
+        file.spec.egress = self.list(
+            "--egress",
+            given,
+            |e| {
+                match (&e.app, &e.cidr) {
+                    (Some(app), _) => {
+                        validate::dns_label(app)?;
+                        e.namespace.as_deref().map_or(Ok(()), validate::dns_label)?;
                     }
+                    (None, cidr) => drop(cidr.as_deref().unwrap_or_default().parse::<Cidr>()?),
                 }
-                Destination::Range => {
-                    let cidr =
-                        self.input("Address range (CIDR, e.g. 203.0.113.0/24)", None, |v| {
-                            v.parse::<Cidr>().map(drop)
-                        })?;
-                    EgressSpec {
-                        port: Some(self.port(&format!("Port in {cidr}"))?),
-                        cidr: Some(cidr),
-                        ..EgressSpec::default()
+                validate::port(e.port.unwrap_or_default()).map(drop)
+            },
+            "Destinations: what it may connect to. DNS is always allowed.",
+            |egress| {
+                let prompt = match egress.is_empty() {
+                    true => "Does it call anything?",
+                    false => "Does it call anything else?",
+                };
+                let entry = match self
+                    .choose(prompt, DESTINATIONS, Destination::Nothing, |_| Ok(()))?
+                {
+                    Destination::Nothing => return Ok(None),
+                    Destination::App => {
+                        let app = self.input("App it calls", None, validate::dns_label)?;
+                        EgressSpec {
+                            namespace: self.namespace_of(&app, &own)?,
+                            port: Some(self.port(&format!("Port on `{app}`"))?),
+                            app: Some(app),
+                            ..EgressSpec::default()
+                        }
                     }
-                }
-            };
-            egress.push(entry);
-        }
-        file.spec.egress = egress;
+                    Destination::Range => {
+                        let cidr =
+                            self.input("Address range (CIDR, e.g. 203.0.113.0/24)", None, |v| {
+                                v.parse::<Cidr>().map(drop)
+                            })?;
+                        EgressSpec {
+                            port: Some(self.port(&format!("Port in {cidr}"))?),
+                            cidr: Some(cidr),
+                            ..EgressSpec::default()
+                        }
+                    }
+                };
+                Ok(Some(entry))
+            },
+        )?;
         Ok(())
     }
 
     fn api_access(&self, file: &mut SpecFile) -> Result<(), Error> {
         let given = std::mem::take(&mut file.spec.api_access);
-        if self.keep_given("--api", &given, check_api_rule) {
-            file.spec.api_access = given;
-            return Ok(());
-        }
-        if !self.confirm(
-            "Does it call the Kubernetes API? (most services do not)",
-            false,
-        )? {
-            return Ok(());
-        }
-        let mut rules = Vec::new();
-        loop {
-            let target = self.input(
-                "Resources (plural, comma-separated; e.g. configmaps or apps/deployments)",
-                None,
-                |v| {
-                    let (group, resources) = split_group(v);
-                    validate::role_entry(&group, true)?;
-                    if resources.is_empty() {
-                        return Err("list at least one resource, e.g. [configmaps]".into());
-                    }
-                    resources
-                        .iter()
-                        .try_for_each(|r| validate::role_entry(r, false))
-                },
-            )?;
-            let (group, resources) = split_group(&target);
-            let verbs = self.verbs()?;
-            let names = if validate::role_secret_names(&resources, &[]).is_err() {
-                let answer =
-                    self.input("Which secrets, by name? (comma-separated)", None, |v| {
-                        check_names(v)
-                    })?;
-                comma_list(&answer)
-            } else {
-                let answer = self.optional(
-                    "Only these objects, by name (comma-separated; Enter for all)",
-                    check_names,
-                )?;
-                comma_list(&answer.unwrap_or_default())
+        file.spec.api_access = self.list("--api", given, check_api_rule, "", |rules| {
+            let more = match rules.is_empty() {
+                true => self.confirm(
+                    "Does it call the Kubernetes API? (most services do not)",
+                    false,
+                )?,
+                false => self.confirm("Another API permission?", false)?,
             };
-            rules.push(ApiRuleSpec {
-                api_groups: vec![group],
-                resources,
-                verbs,
-                resource_names: names,
-            });
-            if !self.confirm("Another API permission?", false)? {
-                break;
+            match more {
+                true => self.api_rule().map(Some),
+                false => Ok(None),
             }
-        }
-        file.spec.api_access = rules;
+        })?;
         Ok(())
+    }
+
+    fn api_rule(&self) -> Result<ApiRuleSpec, Error> {
+        let target = self.input(
+            "Resources (plural, comma-separated; e.g. configmaps or apps/deployments)",
+            None,
+            |v| {
+                let (group, resources) = split_group(v);
+                validate::role_entry(&group, true)?;
+                if resources.is_empty() {
+                    return Err("list at least one resource, e.g. [configmaps]".into());
+                }
+                resources
+                    .iter()
+                    .try_for_each(|r| validate::role_entry(r, false))
+            },
+        )?;
+        let (group, resources) = split_group(&target);
+        let verbs = self.verbs()?;
+        let names = if validate::role_secret_names(&resources, &[]).is_err() {
+            self.input(
+                "Which secrets, by name? (comma-separated)",
+                None,
+                check_names,
+            )?
+        } else {
+            self.optional(
+                "Only these objects, by name (comma-separated; Enter for all)",
+                check_names,
+            )?
+            .unwrap_or_default()
+        };
+        Ok(ApiRuleSpec {
+            api_groups: vec![group],
+            resources,
+            verbs,
+            resource_names: comma_list(&names),
+        })
     }
 
     fn verbs(&self) -> Result<Vec<String>, Error> {
@@ -547,58 +532,60 @@ impl<'a> Questionnaire<'a> {
 
     fn secrets(&self, file: &mut SpecFile) -> Result<(), Error> {
         let given = std::mem::take(&mut file.spec.secrets);
-        if self.keep_given("--secret", &given, check_secret) {
-            file.spec.secrets = given;
-            return Ok(());
-        }
-        self.say("Secrets: mounted as read-only files, never as environment variables.");
-        let mut secrets: Vec<SecretSpec> = Vec::new();
-        loop {
-            let prompt = if secrets.is_empty() {
-                "Secret name (Enter if none)"
-            } else {
-                "Another secret (Enter when done)"
-            };
-            let Some(name) = self.optional(prompt, |v| {
-                validate::dns_label(v)?;
-                match secrets.iter().any(|s| s.name.as_deref() == Some(v)) {
-                    true => Err(format!("`{v}` is listed twice")),
-                    false => Ok(()),
+        file.spec.secrets = self.list(
+            "--secret",
+            given,
+            check_secret,
+            "Secrets: mounted as read-only files, never as environment variables.",
+            |secrets| {
+                let prompt = match secrets.is_empty() {
+                    true => "Secret name (Enter if none)",
+                    false => "Another secret (Enter when done)",
+                };
+                let Some(name) = self.optional(prompt, |v| {
+                    validate::dns_label(v)?;
+                    match secrets.iter().any(|s| s.name.as_deref() == Some(v)) {
+                        true => Err(format!("`{v}` is listed twice")),
+                        false => Ok(()),
+                    }
+                })?
+                else {
+                    return Ok(None);
+                };
+                let mut secret = SecretSpec {
+                    name: Some(name),
+                    ..SecretSpec::default()
+                };
+                let source = self.choose(
+                    "Where does its value come from?",
+                    SOURCES,
+                    Source::Generate,
+                    |_| Ok(()),
+                )?;
+                match source {
+                    Source::Generate => {
+                        secret.generate = Some(GenerateSpec {
+                            length: Some(validate::DEFAULT_SECRET_LENGTH),
+                        })
+                    }
+                    Source::Env => {
+                        secret.from_env = Some(self.input(
+                            "Environment variable",
+                            None,
+                            validate::env_var_name,
+                        )?)
+                    }
+                    Source::File => {
+                        secret.from_file = Some(self.input(
+                            "File (relative paths start at the spec's folder)",
+                            None,
+                            not_empty,
+                        )?)
+                    }
                 }
-            })?
-            else {
-                break;
-            };
-            let mut secret = SecretSpec {
-                name: Some(name),
-                ..SecretSpec::default()
-            };
-            match self.choose(
-                "Where does its value come from?",
-                SOURCES,
-                Source::Generate,
-                |_| Ok(()),
-            )? {
-                Source::Generate => {
-                    secret.generate = Some(GenerateSpec {
-                        length: Some(validate::DEFAULT_SECRET_LENGTH),
-                    })
-                }
-                Source::Env => {
-                    secret.from_env =
-                        Some(self.input("Environment variable", None, validate::env_var_name)?)
-                }
-                Source::File => {
-                    secret.from_file = Some(self.input(
-                        "File (relative paths start at the spec's folder)",
-                        None,
-                        not_empty,
-                    )?)
-                }
-            }
-            secrets.push(secret);
-        }
-        file.spec.secrets = secrets;
+                Ok(Some(secret))
+            },
+        )?;
         Ok(())
     }
 
@@ -684,18 +671,42 @@ impl<'a> Questionnaire<'a> {
         self.input(prompt, default, check)
     }
 
-    /// Whether every entry a repeatable flag gave passes `check`; the reasons otherwise.
-    fn keep_given<T>(
+    /// A repeatable answer: the flag's entries when they all pass `check` (the reasons are
+    /// shown otherwise); else `intro`, then `ask_one` (given the entries so far) until it
+    /// answers `None`.
+    fn list<T>(
         &self,
         flag: &str,
-        given: &[T],
+        given: Vec<T>,
         check: impl Fn(&T) -> Result<(), String>,
-    ) -> bool {
+        intro: &str,
+        mut ask_one: impl FnMut(&[T]) -> Result<Option<T>, Error>,
+    ) -> Result<Vec<T>, Error> {
         let problems: Vec<String> = given.iter().filter_map(|g| check(g).err()).collect();
         for why in &problems {
             self.error(&format!("{flag}: {why}"));
         }
-        !given.is_empty() && problems.is_empty()
+        if !given.is_empty() && problems.is_empty() {
+            return Ok(given);
+        }
+        if !intro.is_empty() {
+            self.say(intro);
+        }
+        let mut entries = Vec::new();
+        while let Some(entry) = ask_one(&entries)? {
+            entries.push(entry);
+        }
+        Ok(entries)
+    }
+
+    /// The namespace of a peer app; `None` (the spec's default) when it is the service's own.
+    fn namespace_of(&self, app: &str, own: &str) -> Result<Option<String>, Error> {
+        let namespace = self.input(
+            &format!("Namespace of `{app}` (Enter: the same namespace)"),
+            Some(own),
+            validate::dns_label,
+        )?;
+        Ok((namespace != own).then_some(namespace))
     }
 
     /// A typed answer, asked again with the reason until `check` accepts it.

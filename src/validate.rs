@@ -452,7 +452,7 @@ fn app_ref(
 
 /// A caller outside the service's namespace needs an exposure wider than `namespace`.
 pub fn caller_allowed(caller: &AppRef, exposure: Exposure, own_ns: &str) -> Result<(), String> {
-    if exposure == Exposure::Namespace && caller.namespace != own_ns {
+    if exposure == Exposure::Namespace && !own_ns.is_empty() && caller.namespace != own_ns {
         return Err(format!(
             "caller `{}/{}` is outside namespace `{own_ns}`, but exposure is `namespace`: use exposure `cluster` or drop the caller",
             caller.namespace, caller.app

@@ -8,6 +8,9 @@ use std::time::Duration;
 use assert_cmd::Command;
 use kubeward::spec::{self, SpecFile};
 
+mod common;
+use common::BookPage;
+
 const IMAGE: &str =
     "ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
@@ -353,4 +356,32 @@ fn render_takes_the_api_and_secret_flags_too() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("kind: Role\n"), "{text}");
     assert!(text.contains("name: api-pw\n"), "{text}");
+}
+
+/// The book's commands for `init` without a terminal, run as written: same output, same spec.
+#[test]
+fn the_book_commands_print_and_write_what_the_book_shows() {
+    let page = BookPage::read("how-to/questionnaire.md");
+    for (block, code) in [("flags", 0), ("missing", 2)] {
+        let text = page.block(block, "text");
+        let (command, shown) = text.split_once('\n').unwrap();
+        let args: Vec<&str> = command
+            .strip_prefix("$ kubeward init ")
+            .unwrap()
+            .split(' ')
+            .collect();
+        let folder = Folder::new();
+        let out = folder.init(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{block}");
+        assert_eq!(String::from_utf8(out.stderr).unwrap(), shown, "{block}");
+        if code == 0 {
+            assert_eq!(
+                fs::read_to_string(folder.path("kubeward.yaml")).unwrap(),
+                page.block("spec", "yaml"),
+                "the flags write the walkthrough's spec"
+            );
+        } else {
+            assert!(folder.entries().is_empty());
+        }
+    }
 }

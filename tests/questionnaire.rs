@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::num::NonZeroU16;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
@@ -13,6 +13,11 @@ use std::time::{Duration, Instant};
 use expectrl::process::unix::WaitStatus;
 use expectrl::session::OsSession;
 use expectrl::{Expect, Session};
+
+mod common;
+use common::BookPage;
+
+const BOOK_PAGE: &str = "how-to/questionnaire.md";
 
 const ENTER: &str = "\r";
 const DOWN: &str = "\x1b[B";
@@ -157,7 +162,14 @@ fn a_bad_answer_is_asked_again_with_its_reason_and_given_flags_are_not_asked() {
     let mut t = Terminal::start(dir.path(), &["--spec-only", "--namespace", "shop"]);
     t.answer("Service name", &format!("Payments{ENTER}"));
     t.expect("`Payments` is not a DNS-1123 label");
-    t.answer("Service name", &format!("payments{ENTER}"));
+    t.expect("Service name (lowercase letters, digits and '-') ›");
+    let reask = BookPage::read(BOOK_PAGE).block("reask", "text");
+    assert!(
+        t.screen().ends_with(reask.trim_end()),
+        "the book shows what a bad answer looks like:\n{}",
+        t.screen()
+    );
+    t.session.send(format!("payments{ENTER}")).unwrap();
     t.answer(
         "Container image",
         &format!("ghcr.io/acme/api:latest{ENTER}"),
@@ -253,12 +265,13 @@ fn several_callers_and_the_book_walkthrough() {
         body.contains("  callers:\n  - app: web\n    namespace: checkout\n  - app: billing-worker\n  - app: reports\n    namespace: analytics\n"),
         "{body}"
     );
-    let book = Book::read();
+    let book = BookPage::read(BOOK_PAGE);
     assert_eq!(
         t.screen(),
         book.block("transcript", "text")
             .strip_prefix("$ kubeward init\n")
-            .unwrap(),
+            .unwrap()
+            .trim_end(),
         "the book's transcript differs from this run's screen:\n{}",
         t.screen()
     );
@@ -330,31 +343,4 @@ fn an_existing_spec_is_kept_unless_replacing_is_confirmed() {
         "mine\n"
     );
     assert_eq!(entries(dir.path()), ["kubeward.yaml"]);
-}
-
-/// The questionnaire page of the book, with its blocks marked `<!-- NAME -->`.
-struct Book {
-    text: String,
-}
-
-impl Book {
-    fn read() -> Self {
-        let path: PathBuf = [
-            env!("CARGO_MANIFEST_DIR"),
-            "book/src/how-to/questionnaire.md",
-        ]
-        .iter()
-        .collect();
-        Book {
-            text: fs::read_to_string(path).unwrap(),
-        }
-    }
-
-    /// The fenced block of `language` that follows the marker `<!-- name -->`.
-    fn block(&self, name: &str, language: &str) -> String {
-        let marker = format!("<!-- {name} -->\n```{language}\n");
-        let start = self.text.find(&marker).expect("marker in the book") + marker.len();
-        let end = self.text[start..].find("```\n").expect("end of block") + start;
-        self.text[start..end].to_string()
-    }
 }
