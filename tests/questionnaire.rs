@@ -332,6 +332,25 @@ fn ctrl_c_while_typing_and_esc_at_a_choice_cancel_too() {
 }
 
 #[test]
+fn yes_never_asks_even_on_a_terminal_and_a_bad_flag_is_asked_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::start(dir.path(), &["--yes", "--name", "api"]);
+    assert_eq!(
+        t.finish("--yes never asks: pass --namespace NAMESPACE --image IMAGE --port PORT"),
+        2
+    );
+    assert!(!t.screen().contains('?'), "no question:\n{}", t.screen());
+
+    let mut t = Terminal::start(dir.path(), &["--spec-only", "--name", "Api", "-n", "shop"]);
+    t.expect("--name: `Api` is not a DNS-1123 label");
+    t.answer("Service name", &format!("api{ENTER}"));
+    t.answer("Container image", ESC);
+    t.session.send(CTRL_C).unwrap();
+    assert_eq!(t.finish("cancelled: nothing was written"), 130);
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
 fn an_existing_spec_is_kept_unless_replacing_is_confirmed() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("kubeward.yaml"), "mine\n").unwrap();
