@@ -7,7 +7,8 @@ use crate::error::Error;
 use crate::preset::Preset;
 use crate::spec::{self, Exposure, SpecFile, TlsMode};
 
-/// The first line of every spec `init` writes.
+/// The first line of every spec `init` writes. (When the JSON Schema for the spec exists, its
+/// `# yaml-language-server: $schema=...` modeline belongs here.)
 pub const SPEC_FIRST_LINE: &str =
     "# A kubeward service spec: `kubeward render -f <this file>` turns it into manifests.";
 
