@@ -1,32 +1,80 @@
 //! Command-line definitions (clap) and the dispatch of each command.
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::Error;
 use crate::flags::SpecFlags;
+use crate::manual;
 use crate::output::{self, OutFile};
 use crate::pipeline::{self, Input};
 use crate::render;
+use crate::schema::{self, SchemaKind};
+use crate::ui::Ui;
 use crate::validate::Overrides;
+
+/// `--version`: kubeward's version and the Kubernetes versions its output is validated
+/// against (the default `KUBE_VERSIONS` of scripts/scan-bundles.sh; a test keeps them equal).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (targets Kubernetes 1.30\u{2013}1.37)"
+);
 
 #[derive(Debug, Parser)]
 #[command(
     name = "kubeward",
-    version,
+    version = VERSION,
     about = "Scaffold hardened Kubernetes services and audit manifests"
 )]
 pub struct Cli {
+    /// When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always,
+    /// never
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Print nothing on stderr but errors
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; boxing would only add noise"
+)]
 pub enum Command {
     /// Render the hardened bundle for a service
     Render(RenderArgs),
+    /// Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors
+    Schema(SchemaArgs),
+    /// Print the completion script for a shell
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of kubeward or of one of its commands
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Which file the schema describes
+    #[arg(value_enum, default_value_t = SchemaKind::Spec)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// A command (e.g. render); without it, the page of kubeward itself
+    pub command: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -53,14 +101,52 @@ pub struct RenderArgs {
     pub spec: SpecFlags,
 }
 
-/// Runs one parsed command line.
-pub fn run(cli: Cli) -> Result<(), Error> {
-    match cli.command {
-        Command::Render(args) => render_command(&args),
+impl Cli {
+    /// How this command line wants messages shown.
+    pub fn ui(&self) -> Ui {
+        Ui::new(self.color, self.quiet)
     }
 }
 
-fn render_command(args: &RenderArgs) -> Result<(), Error> {
+/// Parses the process's arguments (exiting on `--help`, `--version` and usage errors); clap's
+/// own help and errors follow `--color` too.
+pub fn parse() -> Cli {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let matches = Cli::command().color(color_in(&args)).get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The `--color` value among `args`, read before clap parses them; `auto` when absent or not
+/// a valid value (clap then reports it).
+fn color_in(args: &[OsString]) -> ColorChoice {
+    let mut value = None;
+    let mut args = args.iter().map(|a| a.to_string_lossy());
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        } else if arg == "--color" {
+            value = args.next().map(|v| v.into_owned());
+        } else if let Some(v) = arg.strip_prefix("--color=") {
+            value = Some(v.to_string());
+        }
+    }
+    value
+        .and_then(|v| <ColorChoice as clap::ValueEnum>::from_str(&v, false).ok())
+        .unwrap_or(ColorChoice::Auto)
+}
+
+/// Runs one parsed command line.
+pub fn run(cli: Cli) -> Result<(), Error> {
+    let ui = cli.ui();
+    match cli.command {
+        Command::Render(args) => render_command(&args, &ui),
+        Command::Schema(args) => print_stdout(&schema::schema_text(args.kind)),
+        Command::Completions(args) => print_stdout(&manual::completions(args.shell)),
+        Command::Man(args) => print_stdout(&manual::man_page(args.command.as_deref())?),
+    }
+}
+
+fn render_command(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
     let rendered = pipeline::render(&Input {
         file: args.file.as_deref(),
         flags: &args.spec,
@@ -87,7 +173,14 @@ fn render_command(args: &RenderArgs) -> Result<(), Error> {
                 content: kustomization(&files),
                 secret: false,
             });
-            output::write_dir(dir, &files, args.force)
+            output::write_dir(dir, &files, args.force)?;
+            ui.note(format!(
+                "wrote {} files to {}; apply them with `kubectl apply -k {}`",
+                files.len(),
+                dir.display(),
+                dir.display()
+            ));
+            Ok(())
         }
     }
 }
