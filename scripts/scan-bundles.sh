@@ -28,7 +28,7 @@ VENV=${KUBEWARD_VENV:-$REPO_ROOT/.venv}
 # apiVersions (ERE) whose kinds kubernetes-validate has no schema for and that may pass unvalidated.
 ALLOW_NO_SCHEMA=${ALLOW_NO_SCHEMA:-cert-manager\.io/v1}
 
-usage() { sed -n '4,5p' "$0" | sed 's/^# //' >&2; exit 2; }
+usage() { sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 
 versions=()
 fail_on_skip=()
@@ -39,7 +39,7 @@ while [[ $# -gt 0 ]]; do
         -k|--kubernetes-version) [[ $# -ge 2 ]] || usage; versions+=("$2"); shift 2 ;;
         --fail-on-skip) fail_on_skip=(--fail-on-skip); shift ;;
         --checkov-once) checkov_once=1; shift ;;
-        -h|--help) usage ;;
+        -h|--help) usage 0 ;;
         -*) echo "scan-bundles: unknown option $1" >&2; usage ;;
         *) [[ -z $dir ]] || usage; dir=$1; shift ;;
     esac
@@ -101,7 +101,7 @@ for b in "${bundles[@]}"; do
     # YAML files of the bundle (recursively), kustomization excluded.
     files=()
     while IFS= read -r -d '' f; do files+=("$f"); done < <(
-        find "$b" -type f \( -name '*.yaml' -o -name '*.yml' \) ! -path "$b/$kfile" ! -path '*/.*' -print0 | sort -z)
+        find "$b" -mindepth 1 -name '.*' -prune -o -type f \( -name '*.yaml' -o -name '*.yml' \) ! -path "$b/$kfile" -print0 | sort -z)
 
     # Gate 1: kustomize build, and the kustomization lists exactly the files.
     if out=$(kubectl kustomize "$b" 2>&1); then
@@ -175,6 +175,12 @@ done
 # hide another bundle's gap: by default each bundle gets its own run (about 3 s each).
 run_checkov() { # TARGET LABEL
     local target=$1 label=$2 ckv_rc=0 rep_rc=0 report
+    if [[ $target == */.* ]]; then
+        # checkov ignores every file under a hidden folder: scan a copy instead.
+        rm -rf -- "$work/ckv"; mkdir -p -- "$work/ckv"
+        cp -R -- "$target" "$work/ckv/bundle"
+        target=$work/ckv/bundle
+    fi
     "$CKV" -d "$target" --framework kubernetes --skip-download -o json \
         >"$work/checkov.json" 2>"$work/checkov.err" || ckv_rc=$?
     report=$("$PY" "$SCRIPT_DIR/checkov-report.py" "$work/checkov.json" "$target" "${fail_on_skip[@]}" 2>&1) || rep_rc=$?

@@ -147,6 +147,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
 }
 
 fn render_command(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
+    if let Some(dir) = &args.output {
+        output::check_dir(dir, args.force)?;
+    }
     let rendered = pipeline::render(&Input {
         file: args.file.as_deref(),
         flags: &args.spec,

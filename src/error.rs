@@ -13,10 +13,12 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// A problem with `field`. Control characters (from user values quoted in the message)
+    /// are escaped so that a hostile value cannot rewrite the terminal or fake more lines.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
         FieldError {
-            field: field.into(),
-            message: message.into(),
+            field: escape_controls(&field.into()),
+            message: escape_controls(&message.into()),
             line: None,
         }
     }
@@ -34,6 +36,18 @@ impl fmt::Display for FieldError {
             None => write!(f, "{}: {}", self.field, self.message),
         }
     }
+}
+
+fn escape_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Input that cannot become a valid service: unreadable, unparsable or invalid.

@@ -164,6 +164,40 @@ impl SpecFlags {
         Ok(())
     }
 
+    /// The spec fields the given flags set, with the flag that set each: errors in those
+    /// fields are the flag's, not the file's.
+    pub fn given(&self) -> Vec<(&'static str, &'static str)> {
+        let mut given = Vec::new();
+        let mut mark = |set: bool, field, flag| {
+            if set {
+                given.push((field, flag));
+            }
+        };
+        mark(self.name.is_some(), "metadata.name", "--name");
+        mark(
+            self.namespace.is_some(),
+            "metadata.namespace",
+            "--namespace",
+        );
+        mark(self.image.is_some(), "spec.image", "--image");
+        mark(self.port.is_some(), "spec.port", "--port");
+        mark(self.replicas.is_some(), "spec.replicas", "--replicas");
+        mark(self.preset.is_some(), "spec.preset", "--preset");
+        mark(!self.callers.is_empty(), "spec.callers", "--caller");
+        mark(
+            !self.egress.is_empty() || !self.egress_cidr.is_empty(),
+            "spec.egress",
+            "--egress/--egress-cidr",
+        );
+        mark(self.host.is_some(), "spec.ingress.host", "--host");
+        mark(
+            self.ingress_class.is_some(),
+            "spec.ingress.className",
+            "--ingress-class",
+        );
+        given
+    }
+
     /// A spec built from flags alone, with the fixed header filled in.
     pub fn to_spec(&self) -> Result<SpecFile, String> {
         let mut file = SpecFile {

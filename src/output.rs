@@ -19,11 +19,9 @@ pub struct OutFile {
     pub secret: bool,
 }
 
-/// Writes `files` as the whole content of `dir`.
-///
-/// When `dir` exists, every entry in it must be one kubeward wrote (listed in the marker
-/// file) unless `force`; forced, the other entries are kept, except those a new file replaces.
-pub fn write_dir(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error> {
+/// Refuses an output folder that holds files kubeward did not write, unless `force`.
+/// Commands call this before doing any work, so a refusal leaves nothing behind.
+pub fn check_dir(dir: &Path, force: bool) -> Result<(), Error> {
     let foreign = foreign_entries(dir)?;
     if !foreign.is_empty() && !force {
         return Err(Error::Output(format!(
@@ -36,27 +34,65 @@ pub fn write_dir(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error
                 .join(", ")
         )));
     }
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)
-        .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
-    let staging = unique_sibling(dir, "tmp");
-    let result = stage(&staging, files).and_then(|()| {
-        for entry in &foreign {
-            if !files.iter().any(|f| Path::new(&f.name) == entry) {
-                fs::rename(dir.join(entry), staging.join(entry)).map_err(|e| {
-                    Error::io(format!("cannot keep {}", dir.join(entry).display()), e)
-                })?;
-            }
-        }
-        swap(&staging, dir)
-    });
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+    if dir.exists() && !dir.is_dir() {
+        return Err(Error::Output(format!(
+            "{} exists and is not a folder",
+            dir.display()
+        )));
     }
-    result
+    Ok(())
+}
+
+/// Writes `files` as kubeward's content of `dir`.
+///
+/// A folder that is new or holds only kubeward's files is replaced whole: a staging folder
+/// beside it, then a rename. A folder with other files (allowed only with `force`) is never
+/// moved: each file is replaced atomically in place, the user's files stay where they are,
+/// and files of an earlier render that are no longer planned are removed.
+pub fn write_dir(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error> {
+    check_dir(dir, force)?;
+    let dir = absolute(dir)?;
+    if foreign_entries(&dir)?.is_empty() {
+        let parent = dir.parent().unwrap_or(Path::new("/"));
+        fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+        let staging = unique_sibling(&dir, "tmp");
+        let result = stage(&staging, files).and_then(|()| swap(&staging, &dir));
+        if result.is_err() {
+            let _ = fs::remove_dir_all(&staging);
+        }
+        return result;
+    }
+    let previous = ours(&dir);
+    for file in files {
+        replace_file(&dir.join(&file.name), file.content.as_bytes(), file.secret)?;
+    }
+    for stale in previous
+        .iter()
+        .filter(|name| !files.iter().any(|f| &f.name == *name))
+    {
+        let _ = fs::remove_file(dir.join(stale));
+    }
+    replace_file(&dir.join(MARKER), marker(files).as_bytes(), false)
+}
+
+/// `path` made absolute without resolving links, so that siblings are real siblings
+/// (`-o .` must not stage inside the folder it replaces).
+fn absolute(path: &Path) -> Result<PathBuf, Error> {
+    std::path::absolute(path)
+        .map(|p| p.components().collect())
+        .map_err(|e| Error::io(format!("cannot resolve {}", path.display()), e))
+}
+
+fn marker(files: &[OutFile]) -> String {
+    files.iter().map(|f| format!("{}\n", f.name)).collect()
+}
+
+/// The file names kubeward's marker lists in `dir`.
+fn ours(dir: &Path) -> Vec<String> {
+    fs::read_to_string(dir.join(MARKER))
+        .map(|text| text.lines().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// Entries of `dir` that kubeward's marker does not list (none when `dir` does not exist).
@@ -67,9 +103,7 @@ fn foreign_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
         Err(e) => return Err(read(e)),
     };
-    let ours: Vec<String> = fs::read_to_string(dir.join(MARKER))
-        .map(|text| text.lines().map(str::to_string).collect())
-        .unwrap_or_default();
+    let ours = ours(dir);
     let mut foreign = Vec::new();
     for entry in entries {
         let name = entry
@@ -103,17 +137,14 @@ fn unique_sibling(dir: &Path, tag: &str) -> PathBuf {
 fn stage(staging: &Path, files: &[OutFile]) -> Result<(), Error> {
     fs::create_dir(staging)
         .map_err(|e| Error::io(format!("cannot create {}", staging.display()), e))?;
-    let mut marker = String::new();
     for file in files {
         write_file(
             &staging.join(&file.name),
             file.content.as_bytes(),
             file.secret,
         )?;
-        marker.push_str(&file.name);
-        marker.push('\n');
     }
-    write_file(&staging.join(MARKER), marker.as_bytes(), false)
+    write_file(&staging.join(MARKER), marker(files).as_bytes(), false)
 }
 
 /// Writes one new file; secret-bearing files are created with mode 0600.

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, SpecError};
+use crate::error::{Error, FieldError, SpecError};
 use crate::flags::SpecFlags;
 use crate::material::{self, Sources};
 use crate::plan::{self, Plan};
@@ -64,17 +64,27 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf),
         .preset
         .clone()
         .unwrap_or_else(|| preset::DEFAULT.to_string());
-    let preset = preset::load(&preset_name, &base_dir)?;
+    let given = input.flags.given();
+    let locate = |e: FieldError| match given.iter().find(|(field, _)| e.field.starts_with(field)) {
+        Some((_, flag)) => FieldError::new(format!("{} (from {flag})", e.field), e.message),
+        None => {
+            let line = path.as_ref().and_then(|_| locator.line_of(&e.field));
+            e.at_line(line)
+        }
+    };
+    let preset = preset::load(&preset_name, &base_dir).map_err(|err| {
+        match (&err, file.spec.preset.is_some()) {
+            (Error::Preset { .. }, true) => Error::Spec(SpecError::Invalid {
+                path: path.clone(),
+                errors: vec![locate(FieldError::new("spec.preset", err.to_string()))],
+            }),
+            _ => err,
+        }
+    })?;
     let service = validate::validate(&file, &preset, input.overrides).map_err(|errors| {
         SpecError::Invalid {
-            errors: errors
-                .into_iter()
-                .map(|e| {
-                    let line = path.as_ref().and_then(|_| locator.line_of(&e.field));
-                    e.at_line(line)
-                })
-                .collect(),
-            path,
+            errors: errors.into_iter().map(locate).collect(),
+            path: path.clone(),
         }
     })?;
     Ok((service, preset, base_dir))

@@ -633,6 +633,13 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         "readiness keeps traffic off pods that are not ready; a separate liveness check restarts only pods that are stuck",
         &[16],
     );
+    if service.protocol == Protocol::Tcp {
+        annotations.insert("kube-score/ignore".to_string(), "pod-probes".to_string());
+        annotations.insert(
+            "kubeward.dev/why-kube-score-ignore".to_string(),
+            "pod-probes: a plain TCP service has one check, the port; readiness and liveness both use it with different timings".to_string(),
+        );
+    }
     let api_token = (!service.api_access.is_empty()).then(|| ApiToken {
         audience: preset.api_server.token_audience.clone(),
         expiration_seconds: preset.api_server.token_expiration_seconds,

@@ -467,7 +467,7 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedSpec, SpecError> {
         let line = err.location().map(|l| l.line() as usize).filter(|l| *l > 0);
         let field = line
             .and_then(|l| locator.path_at_line(l))
-            .unwrap_or_else(|| "(document)".to_string());
+            .unwrap_or_else(|| "YAML".to_string());
         SpecError::Invalid {
             path: Some(path.to_path_buf()),
             errors: vec![FieldError::new(field, plain_message(&err)).at_line(line)],
@@ -484,10 +484,13 @@ pub fn parse(path: &Path, text: &str) -> Result<LoadedSpec, SpecError> {
 fn plain_message(err: &serde_saphyr::Error) -> String {
     let text = err.without_snippet().to_string();
     let first = text.lines().next().unwrap_or("invalid YAML").trim();
-    first
+    let message = first
         .split(" at line ")
         .next()
         .unwrap_or(first)
-        .trim_end_matches(',')
-        .to_string()
+        .trim_end_matches(',');
+    match message {
+        "invalid i64" => "expected a whole number".to_string(),
+        other => other.to_string(),
+    }
 }

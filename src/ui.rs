@@ -1,5 +1,6 @@
 //! Messages to the person at the terminal, on stderr: errors (with a prefix coloured when
-//! colour is allowed) and informational notes (silenced by `--quiet`). Data goes to stdout,
+//! colour is allowed) and informational notes (only on a terminal, and silenced by `--quiet`:
+//! a script sees data on stdout and errors on stderr, nothing else). Data goes to stdout,
 //! elsewhere.
 
 use std::ffi::OsStr;
@@ -16,22 +17,23 @@ const RESET: &str = "\x1b[0m";
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ui {
     color: bool,
-    quiet: bool,
+    notes: bool,
 }
 
 impl Ui {
     /// Decides for this process: its stderr and its `NO_COLOR` variable.
     pub fn new(choice: ColorChoice, quiet: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR");
+        let terminal = std::io::stderr().is_terminal();
         Ui {
-            color: use_color(choice, std::io::stderr().is_terminal(), no_color.as_deref()),
-            quiet,
+            color: use_color(choice, terminal, no_color.as_deref()),
+            notes: terminal && !quiet,
         }
     }
 
-    /// An informational note; nothing with `--quiet`.
+    /// An informational note: shown on a terminal, unless `--quiet`.
     pub fn note(&self, message: impl Display) {
-        if !self.quiet {
+        if self.notes {
             write_stderr(&message.to_string());
         }
     }
@@ -89,11 +91,11 @@ mod tests {
     fn the_error_prefix_is_coloured_only_when_colour_is_on() {
         let plain = Ui {
             color: false,
-            quiet: false,
+            notes: true,
         };
         let coloured = Ui {
             color: true,
-            quiet: false,
+            notes: true,
         };
         assert_eq!(plain.error_text("boom"), "error: boom");
         assert_eq!(coloured.error_text("boom"), "\x1b[1;31merror:\x1b[0m boom");

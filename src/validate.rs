@@ -406,7 +406,7 @@ fn validate_callers(
         let Some(peer) = app_ref(p, &field, &caller.app, &caller.namespace, own_ns) else {
             continue;
         };
-        if exposure == Exposure::Namespace && peer.namespace != own_ns {
+        if exposure == Exposure::Namespace && !own_ns.is_empty() && peer.namespace != own_ns {
             p.add(
                 format!("{field}.namespace"),
                 format!(

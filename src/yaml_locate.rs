@@ -79,13 +79,13 @@ impl Locator {
         }
     }
 
-    /// The deepest field path that starts on `line`.
+    /// The deepest field path that starts on `line`, if any does (a syntax error can stand
+    /// on a line no field reached).
     pub fn path_at_line(&self, line: usize) -> Option<String> {
         self.entries
             .iter()
             .filter(|(_, l)| *l == line)
             .max_by_key(|(p, _)| p.len())
-            .or_else(|| self.entries.iter().rev().find(|(_, l)| *l < line))
             .map(|(p, _)| p.clone())
     }
 }

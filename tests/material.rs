@@ -303,7 +303,7 @@ fn state_and_secret_files_are_private() {
     assert_eq!(mode(&project.path("out/secret-api-tls.yaml")), 0o600);
     assert_eq!(mode(&project.path("out/deployment-api.yaml")), 0o644);
     let deployment = fs::read_to_string(project.path("out/deployment-api.yaml")).unwrap();
-    assert!(deployment.contains("defaultMode: 0440"));
+    assert!(deployment.contains("defaultMode: 288 # 0440"));
 }
 
 #[test]
