@@ -3,14 +3,18 @@
 #   - kubectl (for `kubectl kustomize`), from Debian's packages when it is not on PATH;
 #   - a Python venv at <repo>/.venv with the pinned tools of scripts/requirements-tools.txt
 #     (checkov, kubernetes-validate, PyYAML, pytest, jsonschema), locked by
-#     scripts/constraints-tools.txt.
+#     scripts/constraints-tools.txt;
+#   - mdbook (which builds the book in book/), pinned to MDBOOK_VERSION, installed with
+#     `cargo install --locked` into <repo>/.tools (git-ignored; scripts/test.sh puts its bin/ on
+#     PATH) when missing or at another version. The first install compiles it: a few minutes.
 #
 # Idempotent: a second run only checks (well under a second). The venv is reinstalled when
 # the requirements, the constraints or the Python interpreter change (a stamp file in the venv
 # holds their hash). Any failure exits non-zero; nothing is skipped.
 #
 # Environment: PYTHON (interpreter used to create the venv, default python3),
-#              KUBEWARD_VENV (venv path, default <repo>/.venv).
+#              KUBEWARD_VENV (venv path, default <repo>/.venv),
+#              KUBEWARD_TOOLS (cargo install root for mdbook, default <repo>/.tools).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -20,6 +24,8 @@ REQ=$SCRIPT_DIR/requirements-tools.txt
 CON=$SCRIPT_DIR/constraints-tools.txt
 STAMP=$VENV/.kubeward-tools.stamp
 PYTHON=${PYTHON:-python3}
+TOOLS=${KUBEWARD_TOOLS:-$REPO_ROOT/.tools}
+MDBOOK_VERSION=0.5.4
 
 log() { printf 'install-tools: %s\n' "$*" >&2; }
 die() { printf 'install-tools: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -196,6 +202,26 @@ ensure_venv() {
     log "venv ready: $("$VENV/bin/checkov" --version | tail -n1 | sed 's/^/checkov /'), kubernetes-validate $("$VENV/bin/kubernetes-validate" --version)"
 }
 
+# --- mdbook ----------------------------------------------------------------------------
+
+ensure_mdbook() {
+    local mdbook=$TOOLS/bin/mdbook have=""
+    if [[ -x $mdbook ]]; then
+        have=$("$mdbook" --version 2>/dev/null | awk '{print $2}')
+    fi
+    if [[ $have == "v$MDBOOK_VERSION" ]]; then
+        log "mdbook $have: $mdbook"
+        return 0
+    fi
+    command -v cargo >/dev/null 2>&1 || die "cargo not found: it installs mdbook"
+    log "cargo install mdbook $MDBOOK_VERSION into $TOOLS${have:+ (found $have)}; a few minutes, once"
+    cargo install mdbook --locked --version "$MDBOOK_VERSION" --root "$TOOLS" --force --quiet \
+        || die "cargo install mdbook failed"
+    have=$("$mdbook" --version 2>/dev/null | awk '{print $2}')
+    [[ $have == "v$MDBOOK_VERSION" ]] || die "installed mdbook reports '$have', not v$MDBOOK_VERSION"
+}
+
 ensure_kubectl
 ensure_venv
+ensure_mdbook
 log "done"

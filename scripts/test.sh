@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Runs every test of kubeward, installing what they need first (idempotent):
-#   1. the outside tools (kubectl, a .venv with checkov, kubernetes-validate, pytest);
-#   2. cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration, snapshots);
-#   3. every example spec rendered, then judged by kubectl kustomize, kubernetes-validate
-#      --strict and checkov (zero failed checks), and by the independent NetworkPolicy
-#      evaluator (tests/netpol).
+#   1. the outside tools (kubectl, a .venv with checkov, kubernetes-validate, pytest; mdbook in
+#      .tools/);
+#   2. cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration, snapshots,
+#      the generated files, every example of the book);
+#   3. the book built with mdbook, and every internal link and #anchor of it resolved;
+#   4. every example, and every spec of the book, rendered, then judged by kubectl kustomize,
+#      kubernetes-validate --strict and checkov (zero failed checks), and by the independent
+#      NetworkPolicy evaluator (tests/netpol).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$PWD/.tools/bin:$PATH"
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -17,12 +21,18 @@ step "cargo fmt, clippy"
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 
-step "cargo test"
-cargo test --locked
-
-step "rendering every example"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+step "cargo test"
+# tests/book.rs also writes each book spec and its bundle under $work/book for the scanners.
+KUBEWARD_BOOK_EXPORT="$work/book" cargo test --locked
+
+step "the book: mdbook build, internal links"
+mdbook build book
+.venv/bin/python scripts/check-book-links.py book/src book/book
+
+step "rendering every example"
 cargo build --locked --quiet
 for spec in tests/examples/*/kubeward.yaml; do
     name=$(basename "$(dirname "$spec")")
@@ -55,4 +65,11 @@ bash scripts/scan-bundles.sh "$work/init-rendered"
 
 step "NetworkPolicy evaluator"
 KUBEWARD_EXAMPLES=tests/examples KUBEWARD_RENDERED="$work/rendered" \
+    .venv/bin/pytest -q -p no:cacheprovider tests/netpol
+
+step "scanners over the book's specs"
+bash scripts/scan-bundles.sh "$work/book/rendered"
+
+step "NetworkPolicy evaluator over the book's specs"
+KUBEWARD_EXAMPLES="$work/book/specs" KUBEWARD_RENDERED="$work/book/rendered" \
     .venv/bin/pytest -q -p no:cacheprovider tests/netpol

@@ -1,35 +1,83 @@
 //! Command-line definitions (clap) and the dispatch of each command.
 
+use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use clap::{Parser, Subcommand};
+use clap::{ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::{Error, SpecError};
 use crate::flags::SpecFlags;
 use crate::interactive::Questionnaire;
+use crate::manual;
 use crate::output::{self, OutFile};
 use crate::pipeline::{self, Input};
+use crate::schema::{self, SchemaKind};
+use crate::ui::Ui;
 use crate::validate::{self, Overrides};
 use crate::{init, plan, preset, render};
+
+/// `--version`: kubeward's version and the Kubernetes versions its output is validated
+/// against (the default `KUBE_VERSIONS` of scripts/scan-bundles.sh; a test keeps them equal).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (targets Kubernetes 1.30\u{2013}1.37)"
+);
 
 #[derive(Debug, Parser)]
 #[command(
     name = "kubeward",
-    version,
+    version = VERSION,
     about = "Scaffold hardened Kubernetes services and audit manifests"
 )]
 pub struct Cli {
+    /// When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always,
+    /// never
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Print nothing on stderr but errors
+    #[arg(long, short = 'q', global = true)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "parsed once per process; boxing would only add noise"
+)]
 pub enum Command {
     /// Render the hardened bundle for a service
     Render(RenderArgs),
     /// Describe a service by answering questions (or by flags), write kubeward.yaml and render it
     Init(InitArgs),
+    /// Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors
+    Schema(SchemaArgs),
+    /// Print the completion script for a shell
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of kubeward or of one of its commands
+    Man(ManArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// Which file the schema describes
+    #[arg(value_enum, default_value_t = SchemaKind::Spec)]
+    pub kind: SchemaKind,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ManArgs {
+    /// A command (e.g. render); without it, the page of kubeward itself
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Default, clap::Args)]
@@ -85,18 +133,56 @@ pub struct InitArgs {
     pub spec: SpecFlags,
 }
 
+impl Cli {
+    /// How this command line wants messages shown.
+    pub fn ui(&self) -> Ui {
+        Ui::new(self.color, self.quiet)
+    }
+}
+
+/// Parses the process's arguments (exiting on `--help`, `--version` and usage errors); clap's
+/// own help and errors follow `--color` too.
+pub fn parse() -> Cli {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let matches = Cli::command().color(color_in(&args)).get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+}
+
+/// The `--color` value among `args`, read before clap parses them; `auto` when absent or not
+/// a valid value (clap then reports it).
+fn color_in(args: &[OsString]) -> ColorChoice {
+    let mut value = None;
+    let mut args = args.iter().map(|a| a.to_string_lossy());
+    while let Some(arg) = args.next() {
+        if arg == "--" {
+            break;
+        } else if arg == "--color" {
+            value = args.next().map(|v| v.into_owned());
+        } else if let Some(v) = arg.strip_prefix("--color=") {
+            value = Some(v.to_string());
+        }
+    }
+    value
+        .and_then(|v| <ColorChoice as clap::ValueEnum>::from_str(&v, false).ok())
+        .unwrap_or(ColorChoice::Auto)
+}
+
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
+    let ui = cli.ui();
     match cli.command {
-        Command::Render(args) => render_command(&args),
-        Command::Init(args) => init_command(&args),
+        Command::Render(args) => render_command(&args, &ui),
+        Command::Init(args) => init_command(&args, &ui),
+        Command::Schema(args) => print_stdout(&schema::schema_text(args.kind)),
+        Command::Completions(args) => print_stdout(&manual::completions(args.shell)),
+        Command::Man(args) => print_stdout(&manual::man_page(args.command.as_deref())?),
     }
 }
 
 /// `init`: the answers come from the questionnaire when stdin and stderr are terminals and
 /// `--yes` is not given, else from flags and the preset alone; nothing is written before
 /// every answer is valid (and, when asked, confirmed).
-fn init_command(args: &InitArgs) -> Result<(), Error> {
+fn init_command(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     let overrides = Overrides {
         allow_unpinned_image: args.allow_unpinned_image,
@@ -163,17 +249,20 @@ fn init_command(args: &InitArgs) -> Result<(), Error> {
         q.confirm_plan(&plan::plan(&service, &preset), &action)?;
     }
     output::write_user_file(&args.file, text.as_bytes(), replace)?;
-    eprintln!("wrote {}", args.file.display());
+    ui.note(format!("wrote {}", args.file.display()));
     if args.spec_only {
         return Ok(());
     }
-    render_command(&RenderArgs {
-        file: Some(args.file.clone()),
-        output: Some(args.output.clone()),
-        force: args.force,
-        allow_unpinned_image: args.allow_unpinned_image,
-        ..RenderArgs::default()
-    })
+    render_command(
+        &RenderArgs {
+            file: Some(args.file.clone()),
+            output: Some(args.output.clone()),
+            force: args.force,
+            allow_unpinned_image: args.allow_unpinned_image,
+            ..RenderArgs::default()
+        },
+        ui,
+    )
     .map_err(|e| {
         Error::Output(format!(
             "{e}\n{} is written: fix the problem, then run `kubeward render -f {} -o {}`",
@@ -181,16 +270,10 @@ fn init_command(args: &InitArgs) -> Result<(), Error> {
             args.file.display(),
             args.output.display()
         ))
-    })?;
-    eprintln!(
-        "rendered the bundle into {}: apply it with `kubectl apply -k {}`",
-        args.output.display(),
-        args.output.display()
-    );
-    Ok(())
+    })
 }
 
-fn render_command(args: &RenderArgs) -> Result<(), Error> {
+fn render_command(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
     if let Some(dir) = &args.output {
         output::check_dir(dir, args.force)?;
     }
@@ -220,7 +303,13 @@ fn render_command(args: &RenderArgs) -> Result<(), Error> {
                 content: kustomization(&files),
                 secret: false,
             });
-            output::write_dir(dir, &files, args.force)
+            output::write_dir(dir, &files, args.force)?;
+            ui.note(format!(
+                "rendered the bundle into {}: apply it with `kubectl apply -k {}`",
+                dir.display(),
+                dir.display()
+            ));
+            Ok(())
         }
     }
 }

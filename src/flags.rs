@@ -25,8 +25,10 @@ pub struct SpecFlags {
     /// Port the container listens on
     #[arg(long, help_heading = "Service")]
     pub port: Option<i64>,
+    /// What the port speaks
     #[arg(long, value_enum, help_heading = "Service")]
     pub protocol: Option<ProtocolArg>,
+    /// How many pods (1-1000)
     #[arg(long, help_heading = "Service")]
     pub replicas: Option<i64>,
     /// Preset name or path to a preset file

@@ -107,7 +107,13 @@ pub const ALLOWED_VERBS: &[&str] = &[
 /// The length of a generated secret whose spec gives none.
 pub const DEFAULT_SECRET_LENGTH: i64 = 32;
 const FORBIDDEN_VERBS: &[&str] = &["bind", "escalate", "impersonate", "*"];
-const RESERVED_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
+/// Namespaces a service may not live in.
+pub const RESERVED_NAMESPACES: &[&str] =
+    &["default", "kube-system", "kube-public", "kube-node-lease"];
+/// [`dns_label`] as a regular expression (with a maximum length of 63), for the JSON Schema.
+pub const DNS_LABEL_PATTERN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+/// A value without `*`, for the JSON Schema of API rules (wildcards are never granted).
+pub const NO_WILDCARD_PATTERN: &str = "^[^*]*$";
 
 /// A DNS-1123 label: lowercase alphanumerics and `-`, starting and ending alphanumeric, <= 63.
 pub fn dns_label(value: &str) -> Result<(), String> {

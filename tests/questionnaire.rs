@@ -277,7 +277,7 @@ fn several_callers_and_the_book_walkthrough() {
     );
     assert_eq!(
         fs::read_to_string(dir.path().join("kubeward.yaml")).unwrap(),
-        book.block("spec", "yaml")
+        book.block("spec", "yaml kubeward")
     );
 }
 

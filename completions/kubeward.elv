@@ -1,0 +1,151 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[kubeward] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'kubeward'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'kubeward'= {
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand render 'Render the hardened bundle for a service'
+            cand init 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it'
+            cand schema 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors'
+            cand completions 'Print the completion script for a shell'
+            cand man 'Print the man page (roff) of kubeward or of one of its commands'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubeward;render'= {
+            cand -f 'The service spec (kubeward.yaml); without it, the service is described by flags'
+            cand --file 'The service spec (kubeward.yaml); without it, the service is described by flags'
+            cand -o 'Write one file per object (and kustomization.yaml) into this folder instead of stdout'
+            cand --output 'Write one file per object (and kustomization.yaml) into this folder instead of stdout'
+            cand --state 'The state folder for generated secrets and keys [default: .kubeward beside the spec]'
+            cand --rotate 'Generate a new value for this generated secret (repeatable)'
+            cand --name 'The app name (DNS-1123 label); metadata.name'
+            cand -n 'The namespace (not `default`); metadata.namespace'
+            cand --namespace 'The namespace (not `default`); metadata.namespace'
+            cand --image 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...'
+            cand --port 'Port the container listens on'
+            cand --protocol 'What the port speaks'
+            cand --replicas 'How many pods (1-1000)'
+            cand --preset 'Preset name or path to a preset file'
+            cand --exposure 'How far the service is reachable'
+            cand --sensitivity 'How sensitive its data is'
+            cand --caller 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable'
+            cand --egress 'A pod destination, NAMESPACE/APP:PORT; repeatable'
+            cand --egress-cidr 'An address-range destination, CIDR:PORT; repeatable'
+            cand --host 'Public host name (exposure public)'
+            cand --ingress-class 'Ingress class (exposure public)'
+            cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --tls 'TLS mode for the service''s own port'
+            cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
+            cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
+            cand --tls-issuer 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)'
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand --force 'Write into an output folder that holds files kubeward did not write'
+            cand --allow-unpinned-image 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubeward;init'= {
+            cand -f 'Where to write the spec'
+            cand --file 'Where to write the spec'
+            cand -o 'The folder to render the bundle into'
+            cand --output 'The folder to render the bundle into'
+            cand --name 'The app name (DNS-1123 label); metadata.name'
+            cand -n 'The namespace (not `default`); metadata.namespace'
+            cand --namespace 'The namespace (not `default`); metadata.namespace'
+            cand --image 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...'
+            cand --port 'Port the container listens on'
+            cand --protocol 'What the port speaks'
+            cand --replicas 'How many pods (1-1000)'
+            cand --preset 'Preset name or path to a preset file'
+            cand --exposure 'How far the service is reachable'
+            cand --sensitivity 'How sensitive its data is'
+            cand --caller 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable'
+            cand --egress 'A pod destination, NAMESPACE/APP:PORT; repeatable'
+            cand --egress-cidr 'An address-range destination, CIDR:PORT; repeatable'
+            cand --host 'Public host name (exposure public)'
+            cand --ingress-class 'Ingress class (exposure public)'
+            cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --tls 'TLS mode for the service''s own port'
+            cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
+            cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
+            cand --tls-issuer 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)'
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand --spec-only 'Write only the spec; render it later with `kubeward render -f SPEC -o DIR`'
+            cand --force 'Replace an existing spec, and write into an output folder that holds files kubeward did not write'
+            cand -y 'Never ask: answers come from the flags and the preset''s defaults'
+            cand --yes 'Never ask: answers come from the flags and the preset''s defaults'
+            cand --allow-unpinned-image 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubeward;schema'= {
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubeward;completions'= {
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubeward;man'= {
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubeward;help'= {
+            cand render 'Render the hardened bundle for a service'
+            cand init 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it'
+            cand schema 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors'
+            cand completions 'Print the completion script for a shell'
+            cand man 'Print the man page (roff) of kubeward or of one of its commands'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubeward;help;render'= {
+        }
+        &'kubeward;help;init'= {
+        }
+        &'kubeward;help;schema'= {
+        }
+        &'kubeward;help;completions'= {
+        }
+        &'kubeward;help;man'= {
+        }
+        &'kubeward;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

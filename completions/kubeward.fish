@@ -1,0 +1,143 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_kubeward_global_optspecs
+    string join \n color= q/quiet h/help V/version
+end
+
+function __fish_kubeward_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_kubeward_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_kubeward_using_subcommand
+    set -l cmd (__fish_kubeward_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c kubeward -n "__fish_kubeward_needs_command" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_needs_command" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_needs_command" -s V -l version -d 'Print version'
+complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "render" -d 'Render the hardened bundle for a service'
+complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "init" -d 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it'
+complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "schema" -d 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors'
+complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "man" -d 'Print the man page (roff) of kubeward or of one of its commands'
+complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s o -l output -d 'Write one file per object (and kustomization.yaml) into this folder instead of stdout' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l state -d 'The state folder for generated secrets and keys [default: .kubeward beside the spec]' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l rotate -d 'Generate a new value for this generated secret (repeatable)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l port -d 'Port the container listens on' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l protocol -d 'What the port speaks' -r -f -a "http\t''
+https\t''
+grpc\t''
+tcp\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l replicas -d 'How many pods (1-1000)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l preset -d 'Preset name or path to a preset file' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l exposure -d 'How far the service is reachable' -r -f -a "namespace\t''
+cluster\t''
+public\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l sensitivity -d 'How sensitive its data is' -r -f -a "public\t''
+internal\t''
+confidential\t''
+restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l host -d 'Public host name (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
+self-signed\t''
+ca\t''
+cert-manager\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l force -d 'Write into an output folder that holds files kubeward did not write'
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l allow-unpinned-image -d 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s f -l file -d 'Where to write the spec' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s o -l output -d 'The folder to render the bundle into' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l port -d 'Port the container listens on' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l protocol -d 'What the port speaks' -r -f -a "http\t''
+https\t''
+grpc\t''
+tcp\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l replicas -d 'How many pods (1-1000)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l preset -d 'Preset name or path to a preset file' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l exposure -d 'How far the service is reachable' -r -f -a "namespace\t''
+cluster\t''
+public\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l sensitivity -d 'How sensitive its data is' -r -f -a "public\t''
+internal\t''
+confidential\t''
+restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l host -d 'Public host name (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
+self-signed\t''
+ca\t''
+cert-manager\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l spec-only -d 'Write only the spec; render it later with `kubeward render -f SPEC -o DIR`'
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l force -d 'Replace an existing spec, and write into an output folder that holds files kubeward did not write'
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s y -l yes -d 'Never ask: answers come from the flags and the preset\'s defaults'
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l allow-unpinned-image -d 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_using_subcommand schema" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand schema" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubeward -n "__fish_kubeward_using_subcommand completions" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_using_subcommand man" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand man" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "render" -d 'Render the hardened bundle for a service'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "init" -d 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "schema" -d 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "man" -d 'Print the man page (roff) of kubeward or of one of its commands'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
