@@ -7,8 +7,10 @@ use clap::{Parser, Subcommand};
 
 use crate::error::Error;
 use crate::flags::SpecFlags;
+use crate::invariants;
 use crate::output::{self, OutFile};
 use crate::pipeline::{self, Input};
+use crate::platform::{self, PresetsCommand, PresetsDirArg, TemplatesCommand};
 use crate::render;
 use crate::validate::Overrides;
 
@@ -26,7 +28,13 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Render the hardened bundle for a service
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
+    /// List, show and validate presets
+    #[command(subcommand)]
+    Presets(PresetsCommand),
+    /// Export the shipped templates, to override some of them
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -50,6 +58,14 @@ pub struct RenderArgs {
     #[arg(long)]
     pub allow_unpinned_image: bool,
     #[command(flatten)]
+    pub presets: PresetsDirArg,
+    /// Replace shipped templates with the files of the same name in DIR (over the preset's)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Accept an override template that drops this control, recorded on the object (repeatable)
+    #[arg(long, value_name = "CONTROL", value_parser = clap::builder::PossibleValuesParser::new(invariants::control_ids()))]
+    pub allow_template_override: Vec<String>,
+    #[command(flatten)]
     pub spec: SpecFlags,
 }
 
@@ -57,6 +73,8 @@ pub struct RenderArgs {
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Render(args) => render_command(&args),
+        Command::Presets(command) => print_stdout(&platform::presets(&command)?),
+        Command::Templates(command) => print_stdout(&platform::templates(&command)?),
     }
 }
 
@@ -69,6 +87,9 @@ fn render_command(args: &RenderArgs) -> Result<(), Error> {
         },
         state_dir: args.state.as_deref(),
         rotate: &args.rotate,
+        presets: args.presets.lookup(),
+        templates: args.templates.as_deref(),
+        allow_template_override: &args.allow_template_override,
     })?;
     match &args.output {
         None => print_stdout(&render::stream(&rendered.manifests)),

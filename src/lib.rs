@@ -6,13 +6,17 @@
 pub mod cidr;
 pub mod cli;
 pub mod error;
+pub mod exemptions;
 pub mod flags;
+pub mod floors;
 pub mod image;
+pub mod invariants;
 pub mod material;
 pub mod output;
 pub mod pipeline;
 pub mod pki;
 pub mod plan;
+pub mod platform;
 pub mod preset;
 pub mod render;
 pub mod spec;

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, SpecError};
 use crate::flags::SpecFlags;
+use crate::floors;
 use crate::material::{self, Sources};
 use crate::plan::{self, Plan};
 use crate::preset;
@@ -23,19 +24,27 @@ pub struct Input<'a> {
     pub state_dir: Option<&'a Path>,
     /// Generated secrets to replace on purpose.
     pub rotate: &'a [String],
+    /// Where named presets are looked up besides the shipped ones.
+    pub presets: preset::Lookup<'a>,
+    /// A folder of template overrides (`--templates`), over the preset's own.
+    pub templates: Option<&'a Path>,
+    /// Invariant controls an override template may drop, each recorded on its object.
+    pub allow_template_override: &'a [String],
 }
 
 /// A validated service, its plan and its rendered manifests.
 pub struct Rendered {
     pub service: Service,
+    pub preset: preset::Resolved,
     pub plan: Plan,
     pub manifests: Vec<Manifest>,
     /// The folder relative paths in the spec are resolved against.
     pub base_dir: PathBuf,
 }
 
-/// Loads and validates the service described by `input`.
-pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf), Error> {
+/// Loads and validates the service described by `input`, with its resolved preset; a spec
+/// field below one of the preset's floors is a validation error like any other.
+pub fn load_service(input: &Input) -> Result<(Service, preset::Resolved, PathBuf), Error> {
     let (mut file, locator, path, base_dir) = match input.file {
         Some(path) => {
             let loaded = spec::load(path)?;
@@ -64,9 +73,18 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf),
         .preset
         .clone()
         .unwrap_or_else(|| preset::DEFAULT.to_string());
-    let preset = preset::load(&preset_name, &base_dir)?;
-    let service = validate::validate(&file, &preset, input.overrides).map_err(|errors| {
-        SpecError::Invalid {
+    let resolved = preset::resolve(&preset_name, &base_dir, input.presets)?;
+    let mut errors = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    let service = match validate::validate(&file, &resolved.preset, input.overrides) {
+        Ok(service) if errors.is_empty() => Some(service),
+        Ok(_) => None,
+        Err(invalid) => {
+            errors.splice(0..0, invalid);
+            None
+        }
+    };
+    let Some(service) = service else {
+        return Err(SpecError::Invalid {
             errors: errors
                 .into_iter()
                 .map(|e| {
@@ -76,14 +94,15 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf),
                 .collect(),
             path,
         }
-    })?;
-    Ok((service, preset, base_dir))
+        .into());
+    };
+    Ok((service, resolved, base_dir))
 }
 
 /// Loads, validates, plans and renders.
 pub fn render(input: &Input) -> Result<Rendered, Error> {
     let (service, preset, base_dir) = load_service(input)?;
-    let plan = plan::plan(&service, &preset);
+    let plan = plan::plan(&service, &preset.preset);
     let state_dir = match input.state_dir {
         Some(dir) => dir.to_path_buf(),
         None => base_dir.join(state::DEFAULT_DIR),
@@ -98,9 +117,18 @@ pub fn render(input: &Input) -> Result<Rendered, Error> {
             now: time::OffsetDateTime::now_utc(),
         },
     )?;
-    let manifests = render::render(&plan, &material)?;
+    let template_dirs: Vec<PathBuf> = preset
+        .preset
+        .templates
+        .iter()
+        .map(PathBuf::from)
+        .chain(input.templates.map(Path::to_path_buf))
+        .collect();
+    let templates = render::Templates::load(&template_dirs)?;
+    let manifests = render::render(&plan, &material, &templates, input.allow_template_override)?;
     Ok(Rendered {
         service,
+        preset,
         plan,
         manifests,
         base_dir,

@@ -307,8 +307,13 @@ pub fn validate(
                 ),
             );
         }
-        if replicas == Some(1) {
-            p.add("spec.replicas", "sensitivity confidential and above needs at least 2 replicas: one pod is one eviction away from an outage");
+        if replicas.unwrap_or(preset.replicas) == 1 {
+            let from_preset = if replicas.is_none() {
+                " (the preset's default is 1: set spec.replicas)"
+            } else {
+                ""
+            };
+            p.add("spec.replicas", format!("sensitivity confidential and above needs at least 2 replicas: one pod is one eviction away from an outage{from_preset}"));
         }
     }
     if sensitivity == Sensitivity::Restricted && tls.mode == TlsMode::None {
