@@ -386,3 +386,166 @@ fn pod(pod: &Value, plan: &Plan, fail: &mut impl FnMut(Control, String)) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::material::Material;
+    use crate::plan::plan_from_yaml;
+    use crate::render::{self, Templates};
+
+    /// The rendered objects of a service with a role, an ingress and a secret.
+    fn rendered() -> (Plan, Vec<render::Manifest>) {
+        let plan = plan_from_yaml(
+            "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {name: api, namespace: shop}\nspec:\n  image: ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 8080\n  exposure: public\n  ingress: {host: shop.example.com}\n  tls: {mode: cert-manager, issuer: {name: le}}\n  apiAccess: [{resources: [configmaps], verbs: [get]}]\n",
+        );
+        let manifests =
+            render::render(&plan, &Material::default(), &Templates::default(), &[]).unwrap();
+        (plan, manifests)
+    }
+
+    fn violations_after(kind: &str, change: impl Fn(&mut Value)) -> Vec<&'static str> {
+        let (plan, manifests) = rendered();
+        let manifest = manifests.iter().find(|m| m.object.kind == kind).unwrap();
+        let mut value = manifest.value.clone();
+        change(&mut value);
+        check(&manifest.object, &value, &plan)
+            .iter()
+            .map(|v| v.control.id)
+            .collect()
+    }
+
+    #[test]
+    fn shipped_templates_hold_every_control() {
+        let (plan, manifests) = rendered();
+        for m in &manifests {
+            assert_eq!(check(&m.object, &m.value, &plan), vec![], "{}", m.text);
+        }
+    }
+
+    /// Sets the value at a `/`-separated path, creating mappings on the way.
+    fn set(value: &mut Value, path: &str, new: Value) {
+        let mut at = value;
+        for part in path.split('/') {
+            at = match part.parse::<usize>() {
+                Ok(i) => &mut at[i],
+                Err(_) => &mut at[part],
+            };
+        }
+        *at = new;
+    }
+
+    #[test]
+    fn each_dropped_pod_control_is_named() {
+        use serde_json::json;
+        let pod = "spec/template/spec";
+        let context = "spec/template/spec/containers/0/securityContext";
+        let cases = [
+            (
+                "run-as-non-root",
+                vec![
+                    (format!("{pod}/securityContext/runAsNonRoot"), Value::Null),
+                    (format!("{context}/runAsNonRoot"), Value::Null),
+                ],
+            ),
+            ("high-ids", vec![(format!("{context}/runAsUser"), json!(0))]),
+            (
+                "no-privilege-escalation",
+                vec![(format!("{context}/allowPrivilegeEscalation"), json!(true))],
+            ),
+            (
+                "drop-all-capabilities",
+                vec![(format!("{context}/capabilities/add"), json!(["NET_ADMIN"]))],
+            ),
+            (
+                "read-only-root-filesystem",
+                vec![(format!("{context}/readOnlyRootFilesystem"), json!(false))],
+            ),
+            (
+                "not-privileged",
+                vec![(format!("{context}/privileged"), json!(true))],
+            ),
+            (
+                "no-host-namespaces",
+                vec![(format!("{pod}/hostPID"), json!(true))],
+            ),
+            (
+                "seccomp-profile",
+                vec![(
+                    format!("{context}/seccompProfile"),
+                    json!({"type": "Unconfined"}),
+                )],
+            ),
+            (
+                "volume-types",
+                vec![(
+                    format!("{pod}/volumes/0"),
+                    json!({"name": "x", "nfs": {"server": "n", "path": "/"}}),
+                )],
+            ),
+            (
+                "no-token-automount",
+                vec![(format!("{pod}/automountServiceAccountToken"), json!(true))],
+            ),
+            (
+                "no-secret-env",
+                vec![(
+                    format!("{pod}/containers/0/envFrom"),
+                    json!([{"secretRef": {"name": "db"}}]),
+                )],
+            ),
+        ];
+        for (control, changes) in cases {
+            let found = violations_after("Deployment", |v| {
+                for (path, new) in &changes {
+                    set(v, path, new.clone());
+                }
+            });
+            assert_eq!(found, vec![control]);
+        }
+    }
+
+    #[test]
+    fn other_kinds_are_checked_for_their_controls() {
+        assert_eq!(
+            violations_after(
+                "Namespace",
+                |v| v["metadata"]["labels"]["pod-security.kubernetes.io/enforce"] =
+                    "baseline".into()
+            ),
+            vec!["pod-security-restricted"]
+        );
+        assert_eq!(
+            violations_after("ServiceAccount", |v| v["automountServiceAccountToken"] =
+                true.into()),
+            vec!["no-token-automount"]
+        );
+        assert_eq!(
+            violations_after("Service", |v| v["spec"]["type"] = "NodePort".into()),
+            vec!["cluster-ip"]
+        );
+        assert_eq!(
+            violations_after("Role", |v| v["rules"][0]["verbs"] =
+                serde_json::json!(["*"])),
+            vec!["least-privilege-role"]
+        );
+        assert_eq!(
+            violations_after("Ingress", |v| v["metadata"]["annotations"] =
+                serde_json::json!({"nginx.ingress.kubernetes.io/server-snippet": "x"})),
+            vec!["ingress-tls"]
+        );
+        let (plan, manifests) = rendered();
+        let deny = manifests
+            .iter()
+            .find(|m| m.object.template == "networkpolicy-default-deny.yaml")
+            .unwrap();
+        let mut value = deny.value.clone();
+        value["spec"]["ingress"] = serde_json::json!([{}]);
+        value["spec"]["podSelector"] = serde_json::json!({"matchLabels": {"a": "b"}});
+        let found: Vec<&str> = check(&deny.object, &value, &plan)
+            .iter()
+            .map(|v| v.control.id)
+            .collect();
+        assert_eq!(found, vec!["default-deny", "default-deny"]);
+    }
+}

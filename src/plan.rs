@@ -1111,3 +1111,21 @@ fn quota(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Namesp
     );
     Some(preset.namespace_quota.clone())
 }
+
+/// Plans a spec written as YAML with the default preset, for other modules' tests.
+#[cfg(test)]
+pub(crate) fn plan_from_yaml(text: &str) -> Plan {
+    let file = crate::spec::parse(std::path::Path::new("kubeward.yaml"), text)
+        .expect("the test spec parses")
+        .spec;
+    let preset = crate::preset::resolve(
+        crate::preset::DEFAULT,
+        std::path::Path::new("."),
+        crate::preset::Lookup::default(),
+    )
+    .expect("restricted resolves")
+    .preset;
+    let service = crate::validate::validate(&file, &preset, Default::default())
+        .expect("the test spec is valid");
+    plan(&service, &preset)
+}

@@ -204,7 +204,15 @@ impl std::fmt::Display for Origin {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Origin::Shipped => f.write_str("shipped"),
-            Origin::File(path) => write!(f, "{}", path.display()),
+            Origin::File(path) => {
+                // Relative to the current folder when the file lies under it, as users type it.
+                let cwd = std::env::current_dir().and_then(std::fs::canonicalize);
+                let shown = cwd
+                    .ok()
+                    .and_then(|cwd| path.strip_prefix(cwd).ok())
+                    .unwrap_or(path);
+                write!(f, "{}", shown.display())
+            }
         }
     }
 }
@@ -288,7 +296,8 @@ struct Problem {
     error: FieldError,
 }
 
-fn problems_error(name: &str, problems: Vec<Problem>) -> Error {
+fn problems_error(name: &str, mut problems: Vec<Problem>) -> Error {
+    problems.sort_by_key(|p| (p.origin.to_string(), p.error.line));
     let mut message = format!(
         "not valid ({} problem{}):",
         problems.len(),

@@ -336,3 +336,104 @@ pub fn stream(manifests: &[Manifest]) -> String {
         .map(|m| format!("---\n{}", m.text))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::plan_from_yaml;
+
+    const SPEC: &str = "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {name: api, namespace: shop}\nspec:\n  image: ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 8080\n";
+
+    fn with_override(name: &'static str, text: &str) -> Templates {
+        Templates {
+            overrides: BTreeMap::from([(
+                name,
+                (PathBuf::from(format!("/tpl/{name}")), text.to_string()),
+            )]),
+        }
+    }
+
+    #[test]
+    fn a_value_that_spells_a_second_document_stays_one_string() {
+        let hostile = "x\n---\nkind: Pod\nmetadata: {name: evil}";
+        let mut plan = plan_from_yaml(SPEC);
+        plan.labels.insert("team".into(), hostile.into());
+        // One value through the filter, one printed raw: both stay a single string.
+        let template = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ plan.name | yaml }}\n  namespace: {{ plan.namespace }}\n  labels:\n    filtered: {{ plan.labels.team | yaml }}\n    raw: {{ plan.labels.team }}\nautomountServiceAccountToken: false\n";
+        let manifests = render(
+            &plan,
+            &Material::default(),
+            &with_override("serviceaccount.yaml", template),
+            &[],
+        )
+        .unwrap();
+        let account = manifests
+            .iter()
+            .find(|m| m.object.kind == "ServiceAccount")
+            .unwrap();
+        let docs: Vec<Value> = serde_saphyr::from_multiple(&account.text).unwrap();
+        assert_eq!(docs.len(), 1, "{}", account.text);
+        assert_eq!(docs[0]["metadata"]["labels"]["filtered"], hostile);
+        assert_eq!(docs[0]["metadata"]["labels"]["raw"], hostile);
+        let shipped = render(&plan, &Material::default(), &Templates::default(), &[]).unwrap();
+        let labelled: Vec<&Manifest> = shipped
+            .iter()
+            .filter(|m| m.object.name != "default-deny")
+            .collect();
+        assert_eq!(labelled.len(), plan.objects.len() - 1);
+        for m in labelled {
+            assert_eq!(m.value["metadata"]["labels"]["team"], hostile, "{}", m.text);
+        }
+    }
+
+    #[test]
+    fn an_override_that_adds_a_document_is_refused_naming_the_template() {
+        let plan = plan_from_yaml(SPEC);
+        let template = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ plan.name | yaml }}\n  namespace: {{ plan.namespace | yaml }}\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: miner, namespace: shop}\nspec:\n  containers: [{name: x, image: x, securityContext: {privileged: true}}]\n";
+        let err = render(
+            &plan,
+            &Material::default(),
+            &with_override("serviceaccount.yaml", template),
+            &["not-privileged".into()],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("template serviceaccount.yaml (override /tpl/serviceaccount.yaml) for ServiceAccount api: produced 2 documents instead of one"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_accepted_departure_is_recorded_on_the_object() {
+        let plan = plan_from_yaml(SPEC);
+        let template = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ plan.name | yaml }}\n  namespace: {{ plan.namespace | yaml }}\n";
+        let templates = with_override("serviceaccount.yaml", template);
+        let err = render(&plan, &Material::default(), &templates, &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no-token-automount: automountServiceAccountToken is missing"),
+            "{err}"
+        );
+        let manifests = render(
+            &plan,
+            &Material::default(),
+            &templates,
+            &["no-token-automount".into()],
+        )
+        .unwrap();
+        let account = manifests
+            .iter()
+            .find(|m| m.object.kind == "ServiceAccount")
+            .unwrap();
+        let record = account.value["metadata"]["annotations"][OVERRIDE_ANNOTATION]
+            .as_str()
+            .unwrap();
+        assert!(
+            record.contains("no-token-automount") && record.contains("/tpl/serviceaccount.yaml"),
+            "{record}"
+        );
+        assert!(account.text.contains(OVERRIDE_ANNOTATION));
+    }
+}
