@@ -84,17 +84,15 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Resolved, PathBuf
         }
     };
     let Some(service) = service else {
-        return Err(SpecError::Invalid {
-            errors: errors
-                .into_iter()
-                .map(|e| {
-                    let line = path.as_ref().and_then(|_| locator.line_of(&e.field));
-                    e.at_line(line)
-                })
-                .collect(),
-            path,
-        }
-        .into());
+        let mut errors: Vec<_> = errors
+            .into_iter()
+            .map(|e| {
+                let line = path.as_ref().and_then(|_| locator.line_of(&e.field));
+                e.at_line(line)
+            })
+            .collect();
+        errors.sort_by_key(|e| e.line);
+        return Err(SpecError::Invalid { errors, path }.into());
     };
     Ok((service, resolved, base_dir))
 }

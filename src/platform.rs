@@ -130,8 +130,8 @@ fn list(lookup: Lookup) -> Result<String, Error> {
         .collect();
     let mut out = String::new();
     for row in [&header].into_iter().chain(&rows) {
-        out.push_str(&format!(
-            "{:w0$}  {:w1$}  {:w2$}  {}\n",
+        let line = format!(
+            "{:w0$}  {:w1$}  {:w2$}  {}",
             row[0],
             row[1],
             row[2],
@@ -139,7 +139,9 @@ fn list(lookup: Lookup) -> Result<String, Error> {
             w0 = widths[0],
             w1 = widths[1],
             w2 = widths[2]
-        ));
+        );
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     Ok(out)
 }

@@ -1001,7 +1001,7 @@ pub fn list(lookup: Lookup) -> Result<Vec<Listed>, Error> {
             p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
         })
         .collect();
-    files.sort();
+    files.sort_by_key(|p| p.file_stem().map(|s| s.to_os_string()));
     for path in files {
         let stem = path
             .file_stem()
