@@ -549,22 +549,26 @@ fn an_unknown_template_file_is_an_error_not_a_silent_no_op() {
     );
 }
 
+/// Renders the project with its `tpl/` overrides into `out/`, expecting a failure.
+fn render_into_out(dir: &Dir) -> String {
+    dir.run(&[
+        "render",
+        "-f",
+        "kubeward.yaml",
+        "--templates",
+        "tpl",
+        "-o",
+        "out",
+    ])
+    .failed(1)
+}
+
 #[test]
 fn a_hostile_template_that_adds_a_privileged_pod_is_rejected() {
     let dir = with_deployment_template(|t| {
         t + "\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: miner\n  namespace: shop\nspec:\n  hostPID: true\n  containers:\n    - name: miner\n      image: evil/miner\n      securityContext: { privileged: true }\n"
     });
-    let err = dir
-        .run(&[
-            "render",
-            "-f",
-            "kubeward.yaml",
-            "--templates",
-            "tpl",
-            "-o",
-            "out",
-        ])
-        .failed(1);
+    let err = render_into_out(&dir);
     assert!(
         err.contains("template deployment.yaml (override ")
             && err.contains(
@@ -578,17 +582,7 @@ fn a_hostile_template_that_adds_a_privileged_pod_is_rejected() {
 #[test]
 fn a_hostile_template_that_removes_run_as_non_root_is_rejected_naming_the_control() {
     let dir = with_deployment_template(|t| t.replace("runAsNonRoot: true", "runAsNonRoot: false"));
-    let err = dir
-        .run(&[
-            "render",
-            "-f",
-            "kubeward.yaml",
-            "--templates",
-            "tpl",
-            "-o",
-            "out",
-        ])
-        .failed(1);
+    let err = render_into_out(&dir);
     assert!(
         err.contains("tpl/deployment.yaml) for Deployment api drops required controls:"),
         "{err}"
