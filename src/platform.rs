@@ -146,7 +146,8 @@ fn list(lookup: Lookup) -> Result<String, Error> {
     Ok(out)
 }
 
-/// Resolves each file; the report lists every file, and the error names the invalid ones.
+/// Resolves each file. The report lists every file; when one is invalid, it is the error's
+/// message (the command exits 2).
 fn validate(files: &[PathBuf], lookup: Lookup) -> Result<String, Error> {
     let mut report = String::new();
     let mut invalid = Vec::new();
@@ -177,10 +178,14 @@ fn validate(files: &[PathBuf], lookup: Lookup) -> Result<String, Error> {
     if invalid.is_empty() {
         return Ok(report);
     }
-    print!("{report}");
     Err(Error::Preset {
         name: invalid.join(", "),
-        message: format!("{} of {} files not valid", invalid.len(), files.len()),
+        message: format!(
+            "{} of {} files not valid:\n{}",
+            invalid.len(),
+            files.len(),
+            report.trim_end()
+        ),
     })
 }
 

@@ -344,30 +344,23 @@ impl Lookup<'_> {
     fn locate(&self, reference: &str, from_dir: Option<&Path>) -> Result<(Origin, String), String> {
         if is_path(reference) {
             let Some(dir) = from_dir else {
-                return Err(format!(
-                    "`{reference}` is a path, but a shipped preset can only extend shipped presets"
-                ));
+                return Err(
+                    "a path, but a shipped preset can only extend shipped presets".to_string(),
+                );
             };
-            let path = dir.join(reference);
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read preset file {}: {e}", path.display()))?;
-            let canonical = std::fs::canonicalize(&path).unwrap_or(path);
-            return Ok((Origin::File(canonical), text));
+            return read_file(dir.join(reference));
         }
         if let Some(text) = shipped_text(reference) {
             if let Some(shadow) = self.folder_file(reference) {
                 return Err(format!(
-                    "{} takes the name of the shipped preset `{reference}`; shipped names are reserved: rename it (e.g. acme-{reference}) and write `extends: {reference}` in it",
+                    "{} takes the name of a shipped preset, and shipped names are reserved: rename it (e.g. acme-{reference}) and write `extends: {reference}` in it",
                     shadow.display()
                 ));
             }
             return Ok((Origin::Shipped, text.to_string()));
         }
         if let Some(path) = self.folder_file(reference) {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read preset file {}: {e}", path.display()))?;
-            let canonical = std::fs::canonicalize(&path).unwrap_or(path);
-            return Ok((Origin::File(canonical), text));
+            return read_file(path);
         }
         let shipped: Vec<&str> = SHIPPED.iter().map(|(n, _)| *n).collect();
         let folder = match self.presets_dir {
@@ -378,10 +371,18 @@ impl Lookup<'_> {
             None => "no presets folder given (--presets-dir or KUBEWARD_PRESETS_DIR)".into(),
         };
         Err(format!(
-            "preset `{reference}` is not found: no shipped preset has this name (shipped: {}), {folder}; to use a file, give its path",
+            "not found: no shipped preset has this name (shipped: {}), {folder}; to use a file, give its path",
             shipped.join(", ")
         ))
     }
+}
+
+/// Reads a preset file; its origin is its canonical path, so one file is one preset.
+fn read_file(path: PathBuf) -> Result<(Origin, String), String> {
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot be read from {}: {e}", path.display()))?;
+    let canonical = std::fs::canonicalize(&path).unwrap_or(path);
+    Ok((Origin::File(canonical), text))
 }
 
 /// Parses one preset file and checks its header.
@@ -493,7 +494,7 @@ fn load_chain(reference: &str, base_dir: &Path, lookup: Lookup) -> Result<Vec<Lo
                 child_problem(message)
             } else {
                 child_problem(format!(
-                    "{message} (chain: {} → {reference})",
+                    "`{reference}`: {message} (chain: {} → {reference})",
                     chain_text(&chain_so_far)
                 ))
             }
@@ -994,32 +995,25 @@ pub fn list(lookup: Lookup) -> Result<Vec<Listed>, Error> {
             e,
         )
     })?;
-    let mut files: Vec<PathBuf> = entries
+    let mut names: Vec<String> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| {
             p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
         })
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .collect();
-    files.sort_by_key(|p| p.file_stem().map(|s| s.to_os_string()));
-    for path in files {
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if shipped_text(&stem).is_some() {
-            lookup
-                .locate(&stem, None)
-                .map_err(|message| Error::Preset {
-                    name: stem.clone(),
-                    message,
-                })?;
-        }
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
-        let canonical = std::fs::canonicalize(&path).unwrap_or(path);
-        let loaded =
-            parse(Origin::File(canonical), &text, lookup).map_err(|p| problems_error(&stem, p))?;
+    names.sort();
+    names.dedup();
+    for name in names {
+        // Found as a render would find it: a shipped name in the folder is refused here too.
+        let (origin, text) = lookup
+            .locate(&name, None)
+            .map_err(|message| Error::Preset {
+                name: name.clone(),
+                message,
+            })?;
+        let loaded = parse(origin, &text, lookup).map_err(|p| problems_error(&name, p))?;
         out.push(listed(loaded));
     }
     Ok(out)
@@ -1218,7 +1212,7 @@ mod tests {
         let folder = Folder::new(&[("team.yaml", &preset("team", "org", ""))]);
         let err = folder.resolve("team").unwrap_err();
         assert!(
-            err.contains("team.yaml: line 5: extends: preset `org` is not found"),
+            err.contains("team.yaml: line 5: extends: `org`: not found"),
             "{err}"
         );
         assert!(err.contains("(chain: team ("), "{err}");

@@ -414,27 +414,16 @@ fn presets_validate_reports_every_file_and_exits_2_if_any_is_invalid() {
         "--presets-dir",
         "presets",
     ]);
-    assert_eq!(run.code, 2, "{}", run.stderr);
+    let err = run.failed(2);
     assert!(
-        run.stdout.contains("ok    presets/acme.yaml"),
-        "{}",
-        run.stdout
+        err.contains("error: preset `presets/team.yaml`: 1 of 2 files not valid:"),
+        "{err}"
     );
+    assert!(err.contains("ok    presets/acme.yaml"), "{err}");
+    assert!(err.contains("FAIL  presets/team.yaml"), "{err}");
     assert!(
-        run.stdout.contains("FAIL  presets/team.yaml"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout
-            .contains("presets/team.yaml: line 8: spec.readOnlyRootFilesytem: unknown field"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stderr.contains("1 of 2 files not valid"),
-        "{}",
-        run.stderr
+        err.contains("presets/team.yaml: line 8: spec.readOnlyRootFilesytem: unknown field"),
+        "{err}"
     );
 }
 
