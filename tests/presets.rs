@@ -617,3 +617,64 @@ fn a_hostile_template_that_removes_run_as_non_root_is_rejected_naming_the_contro
         run.stderr
     );
 }
+
+#[test]
+fn a_localhost_seccomp_profile_is_recorded_and_a_floor_can_forbid_it() {
+    let dir = Dir::new(&[
+        (
+            "presets/spo.yaml",
+            &preset(
+                "spo",
+                "restricted",
+                "spec:\n  seccompProfile: { type: Localhost, localhostProfile: operator/api.json }\n",
+            ),
+        ),
+        (
+            "presets/locked.yaml",
+            &preset(
+                "locked",
+                "restricted",
+                "floors:\n  seccompProfile: RuntimeDefault\n",
+            ),
+        ),
+        (
+            "presets/sneaky.yaml",
+            &preset(
+                "sneaky",
+                "locked",
+                "spec:\n  seccompProfile: { type: Localhost, localhostProfile: allow-all.json }\n",
+            ),
+        ),
+    ]);
+    dir.write("kubeward.yaml", &spec("  preset: spo\n"));
+    let objects = dir
+        .run(&["render", "-f", "kubeward.yaml", "--presets-dir", "presets"])
+        .objects();
+    let profile = &pod(&objects)["securityContext"]["seccompProfile"];
+    assert_eq!(profile["type"], "Localhost");
+    assert_eq!(profile["localhostProfile"], "operator/api.json");
+    assert_eq!(
+        pod(&objects)["containers"][0]["securityContext"]["seccompProfile"],
+        *profile
+    );
+    let skip = find(&objects, "Deployment")["metadata"]["annotations"]["checkov.io/skip1"]
+        .as_str()
+        .unwrap();
+    assert!(
+        skip.starts_with("CKV_K8S_31=") && skip.contains("operator/api.json"),
+        "{skip}"
+    );
+    let err = dir
+        .run(&[
+            "presets",
+            "validate",
+            "presets/sneaky.yaml",
+            "--presets-dir",
+            "presets",
+        ])
+        .failed(2);
+    assert!(
+        err.contains("sneaky.yaml: line 7: spec.seccompProfile: seccompProfile is Localhost, but the floor requires RuntimeDefault (value set by preset `sneaky`, floor set by preset `locked`)"),
+        "{err}"
+    );
+}
