@@ -33,6 +33,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of kubeward or of one of its commands')
+            [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List, show and validate presets')
+            [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Export the shipped templates, to override some of them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -43,6 +45,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write one file per object (and kustomization.yaml) into this folder instead of stdout')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state folder for generated secrets and keys [default: .kubeward beside the spec]')
             [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Generate a new value for this generated secret (repeatable)')
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Replace shipped templates with the files of the same name in DIR (over the preset''s)')
+            [CompletionResult]::new('--allow-template-override', '--allow-template-override', [CompletionResultType]::ParameterName, 'Accept an override template that drops this control, recorded on the object (repeatable)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The app name (DNS-1123 label); metadata.name')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
@@ -78,6 +83,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Where to write the spec')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The folder to render the bundle into')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The folder to render the bundle into')
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The app name (DNS-1123 label); metadata.name')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
@@ -135,12 +141,103 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'kubeward;presets' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the shipped presets and those of the presets folder')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a preset as written, or resolved with the preset that set each value')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubeward;presets;list' {
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;presets;show' {
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--resolved', '--resolved', [CompletionResultType]::ParameterName, 'Print the settings and floors after merging the whole chain')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;presets;validate' {
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;presets;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the shipped presets and those of the presets folder')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a preset as written, or resolved with the preset that set each value')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubeward;presets;help;list' {
+            break
+        }
+        'kubeward;presets;help;show' {
+            break
+        }
+        'kubeward;presets;help;validate' {
+            break
+        }
+        'kubeward;presets;help;help' {
+            break
+        }
+        'kubeward;templates' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the shipped templates into DIR, as a starting point for overrides')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubeward;templates;export' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files that already exist in DIR')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;templates;help' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the shipped templates into DIR, as a starting point for overrides')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubeward;templates;help;export' {
+            break
+        }
+        'kubeward;templates;help;help' {
+            break
+        }
         'kubeward;help' {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the hardened bundle for a service')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it')
             [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of kubeward or of one of its commands')
+            [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List, show and validate presets')
+            [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Export the shipped templates, to override some of them')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -157,6 +254,28 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             break
         }
         'kubeward;help;man' {
+            break
+        }
+        'kubeward;help;presets' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the shipped presets and those of the presets folder')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a preset as written, or resolved with the preset that set each value')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid')
+            break
+        }
+        'kubeward;help;presets;list' {
+            break
+        }
+        'kubeward;help;presets;show' {
+            break
+        }
+        'kubeward;help;presets;validate' {
+            break
+        }
+        'kubeward;help;templates' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the shipped templates into DIR, as a starting point for overrides')
+            break
+        }
+        'kubeward;help;templates;export' {
             break
         }
         'kubeward;help;help' {

@@ -30,6 +30,8 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand schema 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page (roff) of kubeward or of one of its commands'
+            cand presets 'List, show and validate presets'
+            cand templates 'Export the shipped templates, to override some of them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;render'= {
@@ -39,6 +41,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --output 'Write one file per object (and kustomization.yaml) into this folder instead of stdout'
             cand --state 'The state folder for generated secrets and keys [default: .kubeward beside the spec]'
             cand --rotate 'Generate a new value for this generated secret (repeatable)'
+            cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
+            cand --templates 'Replace shipped templates with the files of the same name in DIR (over the preset''s)'
+            cand --allow-template-override 'Accept an override template that drops this control, recorded on the object (repeatable)'
             cand --name 'The app name (DNS-1123 label); metadata.name'
             cand -n 'The namespace (not `default`); metadata.namespace'
             cand --namespace 'The namespace (not `default`); metadata.namespace'
@@ -73,6 +78,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --file 'Where to write the spec'
             cand -o 'The folder to render the bundle into'
             cand --output 'The folder to render the bundle into'
+            cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
             cand --name 'The app name (DNS-1123 label); metadata.name'
             cand -n 'The namespace (not `default`); metadata.namespace'
             cand --namespace 'The namespace (not `default`); metadata.namespace'
@@ -126,12 +132,89 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'kubeward;presets'= {
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand list 'List the shipped presets and those of the presets folder'
+            cand show 'Print a preset as written, or resolved with the preset that set each value'
+            cand validate 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubeward;presets;list'= {
+            cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubeward;presets;show'= {
+            cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand --resolved 'Print the settings and floors after merging the whole chain'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubeward;presets;validate'= {
+            cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubeward;presets;help'= {
+            cand list 'List the shipped presets and those of the presets folder'
+            cand show 'Print a preset as written, or resolved with the preset that set each value'
+            cand validate 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubeward;presets;help;list'= {
+        }
+        &'kubeward;presets;help;show'= {
+        }
+        &'kubeward;presets;help;validate'= {
+        }
+        &'kubeward;presets;help;help'= {
+        }
+        &'kubeward;templates'= {
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand export 'Write the shipped templates into DIR, as a starting point for overrides'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubeward;templates;export'= {
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand --force 'Replace files that already exist in DIR'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'kubeward;templates;help'= {
+            cand export 'Write the shipped templates into DIR, as a starting point for overrides'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'kubeward;templates;help;export'= {
+        }
+        &'kubeward;templates;help;help'= {
+        }
         &'kubeward;help'= {
             cand render 'Render the hardened bundle for a service'
             cand init 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it'
             cand schema 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors'
             cand completions 'Print the completion script for a shell'
             cand man 'Print the man page (roff) of kubeward or of one of its commands'
+            cand presets 'List, show and validate presets'
+            cand templates 'Export the shipped templates, to override some of them'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;help;render'= {
@@ -143,6 +226,22 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         &'kubeward;help;completions'= {
         }
         &'kubeward;help;man'= {
+        }
+        &'kubeward;help;presets'= {
+            cand list 'List the shipped presets and those of the presets folder'
+            cand show 'Print a preset as written, or resolved with the preset that set each value'
+            cand validate 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid'
+        }
+        &'kubeward;help;presets;list'= {
+        }
+        &'kubeward;help;presets;show'= {
+        }
+        &'kubeward;help;presets;validate'= {
+        }
+        &'kubeward;help;templates'= {
+            cand export 'Write the shipped templates into DIR, as a starting point for overrides'
+        }
+        &'kubeward;help;templates;export'= {
         }
         &'kubeward;help;help'= {
         }

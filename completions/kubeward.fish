@@ -35,11 +35,31 @@ complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "init" -d 'Describ
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "schema" -d 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors'
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "completions" -d 'Print the completion script for a shell'
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "man" -d 'Print the man page (roff) of kubeward or of one of its commands'
+complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "presets" -d 'List, show and validate presets'
+complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "templates" -d 'Export the shipped templates, to override some of them'
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s o -l output -d 'Write one file per object (and kustomization.yaml) into this folder instead of stdout' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l state -d 'The state folder for generated secrets and keys [default: .kubeward beside the spec]' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l rotate -d 'Generate a new value for this generated secret (repeatable)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
+high-ids\t''
+no-privilege-escalation\t''
+drop-all-capabilities\t''
+read-only-root-filesystem\t''
+not-privileged\t''
+no-host-namespaces\t''
+seccomp-profile\t''
+volume-types\t''
+no-token-automount\t''
+no-secret-env\t''
+pod-security-restricted\t''
+default-deny\t''
+cluster-ip\t''
+ingress-tls\t''
+least-privilege-role\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -80,6 +100,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s q -l quiet 
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s f -l file -d 'Where to write the spec' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s o -l output -d 'The folder to render the bundle into' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -135,9 +156,62 @@ always\t''
 never\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c kubeward -n "__fish_kubeward_using_subcommand man" -s h -l help -d 'Print help'
-complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "render" -d 'Render the hardened bundle for a service'
-complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "init" -d 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it'
-complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "schema" -d 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors'
-complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "completions" -d 'Print the completion script for a shell'
-complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "man" -d 'Print the man page (roff) of kubeward or of one of its commands'
-complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -f -a "list" -d 'List the shipped presets and those of the presets folder'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -f -a "show" -d 'Print a preset as written, or resolved with the preset that set each value'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -f -a "validate" -d 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from list" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from list" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -l resolved -d 'Print the settings and floors after merging the whole chain'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from validate" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from validate" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the shipped presets and those of the presets folder'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a preset as written, or resolved with the preset that set each value'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from help" -f -a "validate" -d 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -f -a "export" -d 'Write the shipped templates into DIR, as a starting point for overrides'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from export" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from export" -l force -d 'Replace files that already exist in DIR'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the shipped templates into DIR, as a starting point for overrides'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man presets templates help" -f -a "render" -d 'Render the hardened bundle for a service'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man presets templates help" -f -a "init" -d 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man presets templates help" -f -a "schema" -d 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man presets templates help" -f -a "completions" -d 'Print the completion script for a shell'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man presets templates help" -f -a "man" -d 'Print the man page (roff) of kubeward or of one of its commands'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man presets templates help" -f -a "presets" -d 'List, show and validate presets'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man presets templates help" -f -a "templates" -d 'Export the shipped templates, to override some of them'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render init schema completions man presets templates help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and __fish_seen_subcommand_from presets" -f -a "list" -d 'List the shipped presets and those of the presets folder'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and __fish_seen_subcommand_from presets" -f -a "show" -d 'Print a preset as written, or resolved with the preset that set each value'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and __fish_seen_subcommand_from presets" -f -a "validate" -d 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid'
+complete -c kubeward -n "__fish_kubeward_using_subcommand help; and __fish_seen_subcommand_from templates" -f -a "export" -d 'Write the shipped templates into DIR, as a starting point for overrides'

@@ -9,13 +9,15 @@ use clap::{ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand};
 use crate::error::{Error, SpecError};
 use crate::flags::SpecFlags;
 use crate::interactive::Questionnaire;
+use crate::invariants;
 use crate::manual;
 use crate::output::{self, OutFile};
 use crate::pipeline::{self, Input};
+use crate::platform::{self, PresetsCommand, PresetsDirArg, TemplatesCommand};
 use crate::schema::{self, SchemaKind};
 use crate::ui::Ui;
 use crate::validate::{self, Overrides};
-use crate::{init, plan, preset, render};
+use crate::{floors, init, plan, preset, render};
 
 /// `--version`: kubeward's version and the Kubernetes versions its output is validated
 /// against (the default `KUBE_VERSIONS` of scripts/scan-bundles.sh; a test keeps them equal).
@@ -58,6 +60,12 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) of kubeward or of one of its commands
     Man(ManArgs),
+    /// List, show and validate presets
+    #[command(subcommand)]
+    Presets(PresetsCommand),
+    /// Export the shipped templates, to override some of them
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
 }
 
 #[derive(Debug, clap::Args)]
@@ -101,6 +109,14 @@ pub struct RenderArgs {
     #[arg(long)]
     pub allow_unpinned_image: bool,
     #[command(flatten)]
+    pub presets: PresetsDirArg,
+    /// Replace shipped templates with the files of the same name in DIR (over the preset's)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Accept an override template that drops this control, recorded on the object (repeatable)
+    #[arg(long, value_name = "CONTROL", value_parser = clap::builder::PossibleValuesParser::new(invariants::control_ids()))]
+    pub allow_template_override: Vec<String>,
+    #[command(flatten)]
     pub spec: SpecFlags,
 }
 
@@ -129,6 +145,8 @@ pub struct InitArgs {
     /// Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)
     #[arg(long)]
     pub allow_unpinned_image: bool,
+    #[command(flatten)]
+    pub presets: PresetsDirArg,
     #[command(flatten)]
     pub spec: SpecFlags,
 }
@@ -173,6 +191,8 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Render(args) => render_command(&args, &ui),
         Command::Init(args) => init_command(&args, &ui),
+        Command::Presets(command) => print_stdout(&platform::presets(&command)?),
+        Command::Templates(command) => print_stdout(&platform::templates(&command)?),
         Command::Schema(args) => print_stdout(&schema::schema_text(args.kind)),
         Command::Completions(args) => print_stdout(&manual::completions(args.shell)),
         Command::Man(args) => print_stdout(&manual::man_page(args.command.as_deref())?),
@@ -197,8 +217,9 @@ fn init_command(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let preset = preset::load(&preset_name, base_dir)?;
-    let questionnaire = (terminal && !args.yes).then(|| Questionnaire::new(&preset, overrides));
+    let resolved = preset::resolve(&preset_name, base_dir, args.presets.lookup())?;
+    let preset = &resolved.preset;
+    let questionnaire = (terminal && !args.yes).then(|| Questionnaire::new(preset, overrides));
     let replace = args.file.exists()
         && match &questionnaire {
             _ if args.force => true,
@@ -219,7 +240,7 @@ fn init_command(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
     match &questionnaire {
         Some(q) => q.fill(&mut file, &preset_name)?,
         None => {
-            let missing = init::missing_flags(&file, &preset);
+            let missing = init::missing_flags(&file, preset);
             if !missing.is_empty() {
                 let why = if args.yes {
                     "--yes never asks"
@@ -231,10 +252,12 @@ fn init_command(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
                     missing.join(" ")
                 )));
             }
-            init::fill_defaults(&mut file, &preset);
+            init::fill_defaults(&mut file, preset);
         }
     }
-    let service = validate::validate(&file, &preset, overrides)
+    let breaches = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    let service = validate::validate(&file, preset, overrides)
+        .and_then(|service| breaches.is_empty().then_some(service).ok_or(breaches))
         .map_err(|errors| SpecError::Invalid { path: None, errors })?;
     let text = init::spec_text(&file)?;
     if let Some(q) = &questionnaire {
@@ -246,7 +269,7 @@ fn init_command(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
                 args.output.display()
             ),
         };
-        q.confirm_plan(&plan::plan(&service, &preset), &action)?;
+        q.confirm_plan(&plan::plan(&service, preset), &action)?;
     }
     output::write_user_file(&args.file, text.as_bytes(), replace)?;
     ui.note(format!("wrote {}", args.file.display()));
@@ -285,6 +308,9 @@ fn render_command(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
         },
         state_dir: args.state.as_deref(),
         rotate: &args.rotate,
+        presets: args.presets.lookup(),
+        templates: args.templates.as_deref(),
+        allow_template_override: &args.allow_template_override,
     })?;
     match &args.output {
         None => print_stdout(&render::stream(&rendered.manifests)),

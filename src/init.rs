@@ -83,7 +83,9 @@ mod tests {
     use crate::spec::{CallerSpec, IngressSpec, SecretSpec, TlsSpec};
 
     fn preset() -> Preset {
-        crate::preset::load(crate::preset::DEFAULT, Path::new(".")).unwrap()
+        crate::preset::resolve(crate::preset::DEFAULT, Path::new("."), Default::default())
+            .unwrap()
+            .preset
     }
 
     fn complete() -> SpecFile {

@@ -168,6 +168,34 @@ fn stage(staging: &Path, files: &[OutFile]) -> Result<(), Error> {
     write_file(&staging.join(MARKER), marker(files).as_bytes(), false)
 }
 
+/// Writes `files` into `dir` (created when missing) beside whatever it holds. A file that
+/// already exists is replaced only when `force`; otherwise nothing is written at all.
+pub fn write_files(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error> {
+    let existing: Vec<&str> = files
+        .iter()
+        .filter(|f| dir.join(&f.name).exists())
+        .map(|f| f.name.as_str())
+        .collect();
+    if !existing.is_empty() && !force {
+        return Err(Error::Output(format!(
+            "{} already holds {}; pass --force to replace them",
+            dir.display(),
+            existing.join(", ")
+        )));
+    }
+    fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    for file in files {
+        let path = dir.join(&file.name);
+        if existing.contains(&file.name.as_str()) {
+            replace_file(&path, file.content.as_bytes(), file.secret)?;
+        } else {
+            write_file(&path, file.content.as_bytes(), file.secret)?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes one new file; secret-bearing files are created with mode 0600.
 pub fn write_file(path: &Path, content: &[u8], secret: bool) -> Result<(), Error> {
     let mut options = fs::OpenOptions::new();

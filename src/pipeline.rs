@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, FieldError, SpecError};
 use crate::flags::SpecFlags;
+use crate::floors;
 use crate::material::{self, Sources};
 use crate::plan::{self, Plan};
 use crate::preset;
@@ -23,19 +24,27 @@ pub struct Input<'a> {
     pub state_dir: Option<&'a Path>,
     /// Generated secrets to replace on purpose.
     pub rotate: &'a [String],
+    /// Where named presets are looked up besides the shipped ones.
+    pub presets: preset::Lookup<'a>,
+    /// A folder of template overrides (`--templates`), over the preset's own.
+    pub templates: Option<&'a Path>,
+    /// Invariant controls an override template may drop, each recorded on its object.
+    pub allow_template_override: &'a [String],
 }
 
 /// A validated service, its plan and its rendered manifests.
 pub struct Rendered {
     pub service: Service,
+    pub preset: preset::Resolved,
     pub plan: Plan,
     pub manifests: Vec<Manifest>,
     /// The folder relative paths in the spec are resolved against.
     pub base_dir: PathBuf,
 }
 
-/// Loads and validates the service described by `input`.
-pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf), Error> {
+/// Loads and validates the service described by `input`, with its resolved preset; a spec
+/// field below one of the preset's floors is a validation error like any other.
+pub fn load_service(input: &Input) -> Result<(Service, preset::Resolved, PathBuf), Error> {
     let (mut file, locator, path, base_dir) = match input.file {
         Some(path) => {
             let loaded = spec::load(path)?;
@@ -72,28 +81,40 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf),
             e.at_line(line)
         }
     };
-    let preset = preset::load(&preset_name, &base_dir).map_err(|err| {
+    let resolved = preset::resolve(&preset_name, &base_dir, input.presets).map_err(|err| {
+        // A preset that cannot be found is a problem of spec.preset; problems inside a
+        // preset file are listed with that file's own lines instead.
         match (&err, file.spec.preset.is_some()) {
-            (Error::Preset { .. }, true) => Error::Spec(SpecError::Invalid {
-                path: path.clone(),
-                errors: vec![locate(FieldError::new("spec.preset", err.to_string()))],
-            }),
+            (Error::Preset { message, .. }, true) if !message.contains('\n') => {
+                Error::Spec(SpecError::Invalid {
+                    path: path.clone(),
+                    errors: vec![locate(FieldError::new("spec.preset", err.to_string()))],
+                })
+            }
             _ => err,
         }
     })?;
-    let service = validate::validate(&file, &preset, input.overrides).map_err(|errors| {
-        SpecError::Invalid {
-            errors: errors.into_iter().map(locate).collect(),
-            path: path.clone(),
+    let mut errors = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    let service = match validate::validate(&file, &resolved.preset, input.overrides) {
+        Ok(service) if errors.is_empty() => Some(service),
+        Ok(_) => None,
+        Err(invalid) => {
+            errors.splice(0..0, invalid);
+            None
         }
-    })?;
-    Ok((service, preset, base_dir))
+    };
+    let Some(service) = service else {
+        let mut errors: Vec<_> = errors.into_iter().map(locate).collect();
+        errors.sort_by_key(|e| e.line);
+        return Err(SpecError::Invalid { errors, path }.into());
+    };
+    Ok((service, resolved, base_dir))
 }
 
 /// Loads, validates, plans and renders.
 pub fn render(input: &Input) -> Result<Rendered, Error> {
     let (service, preset, base_dir) = load_service(input)?;
-    let plan = plan::plan(&service, &preset);
+    let plan = plan::plan(&service, &preset.preset);
     let state_dir = match input.state_dir {
         Some(dir) => dir.to_path_buf(),
         None => base_dir.join(state::DEFAULT_DIR),
@@ -108,9 +129,18 @@ pub fn render(input: &Input) -> Result<Rendered, Error> {
             now: time::OffsetDateTime::now_utc(),
         },
     )?;
-    let manifests = render::render(&plan, &material)?;
+    let template_dirs: Vec<PathBuf> = preset
+        .preset
+        .templates
+        .iter()
+        .map(PathBuf::from)
+        .chain(input.templates.map(Path::to_path_buf))
+        .collect();
+    let templates = render::Templates::load(&template_dirs)?;
+    let manifests = render::render(&plan, &material, &templates, input.allow_template_override)?;
     Ok(Rendered {
         service,
+        preset,
         plan,
         manifests,
         base_dir,

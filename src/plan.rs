@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::cidr::Cidr;
-use crate::preset::{NamespaceQuota, Preset};
+use crate::exemptions::{self, Departure};
+use crate::preset::{NamespaceQuota, Preset, SeccompProfile, SeccompType};
 use crate::spec::{Exposure, Protocol, ResourceAmounts, Sensitivity, TlsMode, Transport};
 use crate::validate::{AppRef, SecretSource, Service, Target};
 
@@ -50,6 +51,12 @@ pub struct Workload {
     pub port_name: &'static str,
     pub run_as_user: i64,
     pub run_as_group: i64,
+    /// `false` only when the preset relaxes rubric row 6 (recorded in `annotations`).
+    pub read_only_root_filesystem: bool,
+    /// Anti-affinity and topology spread across nodes; `false` only when the preset relaxes
+    /// rubric row 20 (recorded in `annotations`).
+    pub spread_across_nodes: bool,
+    pub seccomp_profile: SeccompProfile,
     pub requests: ResourceAmounts,
     pub limits: ResourceAmounts,
     /// The readiness probe, then the liveness probe.
@@ -544,14 +551,20 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         Some(_) => "spec.replicas",
         None => "the preset's replicas",
     };
+    let spread = if preset.spread_across_nodes {
+        "spread across nodes"
+    } else {
+        "not spread across nodes (the preset's spreadAcrossNodes: false)"
+    };
     d.add(
         "replicas",
         Concern::Availability,
-        format!("{replicas} replica(s), spread across nodes, with a PodDisruptionBudget allowing one down at a time"),
+        format!("{replicas} replica(s), {spread}, with a PodDisruptionBudget allowing one down at a time"),
         replica_cause,
         "one pod is one node failure or one eviction away from an outage; spreading and a budget keep the service up through drains and crashes",
         &[19, 20, 21],
     );
+    let mut departures = Vec::new();
     let mut annotations = BTreeMap::new();
     if service.image_ref.is_pinned_by_digest() {
         d.add(
@@ -575,13 +588,13 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         } else {
             "allowed at this sensitivity"
         };
-        annotations.insert(
-            "checkov.io/skip1".to_string(),
+        departures.push((
+            Departure::TagOnlyImage,
             format!(
-                "CKV_K8S_43=image is pinned by tag only ({why}, sensitivity {}); pin by digest to remove this exemption",
+                "image is pinned by tag only ({why}, sensitivity {}); pin by digest to remove this exemption",
                 service.sensitivity.as_str()
             ),
-        );
+        ));
         d.add(
             "image-tag-only",
             Concern::Runtime,
@@ -591,6 +604,32 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
             &[13],
         );
     }
+    if replicas == 1 {
+        departures.push((
+            Departure::SingleReplica,
+            format!("a single replica ({replica_cause}); the PodDisruptionBudget still allows it to be evicted for node drains"),
+        ));
+    }
+    if !preset.spread_across_nodes {
+        departures.push((
+            Departure::NotSpread,
+            "the preset's spreadAcrossNodes is false: replicas may share a node".to_string(),
+        ));
+    }
+    if !preset.read_only_root_filesystem {
+        departures.push((
+            Departure::WritableRootFilesystem,
+            "the preset's readOnlyRootFilesystem is false: the application writes outside its emptyDir; the ephemeral-storage limit still bounds what it writes".to_string(),
+        ));
+    }
+    let seccomp = &preset.seccomp_profile;
+    if let (SeccompType::Localhost, Some(profile)) = (seccomp.kind, &seccomp.localhost_profile) {
+        departures.push((
+            Departure::LocalhostSeccomp,
+            format!("the preset's seccomp profile is Localhost {profile}, managed on the nodes, instead of RuntimeDefault"),
+        ));
+    }
+    annotations.extend(exemptions::annotations(&departures));
     if service.port < 1024 {
         d.add(
             "low-port",
@@ -601,22 +640,37 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
             &[5],
         );
     }
+    let seccomp_text = match (&seccomp.kind, &seccomp.localhost_profile) {
+        (SeccompType::Localhost, Some(profile)) => format!("seccomp Localhost {profile}"),
+        _ => "seccomp RuntimeDefault".to_string(),
+    };
     d.add(
         "non-root",
         Concern::Runtime,
-        format!("runs as uid {} / gid {} (non-root), no privilege escalation, all capabilities dropped, seccomp RuntimeDefault", preset.run_as_user, preset.run_as_group),
+        format!("runs as uid {} / gid {} (non-root), no privilege escalation, all capabilities dropped, {seccomp_text}", preset.run_as_user, preset.run_as_group),
         "always",
         "a process that escapes the application as root, or with capabilities, is one kernel bug away from the node",
         &[1, 2, 3, 4, 5, 7, 8],
     );
-    d.add(
-        "read-only-root",
-        Concern::Runtime,
-        format!("read-only root filesystem; {} is a size-limited emptyDir", preset.writable_tmp.mount_path),
-        "always",
-        "an attacker who gets code execution cannot drop tools or alter the binary, and a runaway writer cannot fill the node's disk",
-        &[6, 9],
-    );
+    if preset.read_only_root_filesystem {
+        d.add(
+            "read-only-root",
+            Concern::Runtime,
+            format!("read-only root filesystem; {} is a size-limited emptyDir", preset.writable_tmp.mount_path),
+            "always",
+            "an attacker who gets code execution cannot drop tools or alter the binary, and a runaway writer cannot fill the node's disk",
+            &[6, 9],
+        );
+    } else {
+        d.add(
+            "writable-root",
+            Concern::Runtime,
+            "writable root filesystem, recorded as scanner exemptions on the Deployment",
+            "the preset's readOnlyRootFilesystem: false",
+            "the application cannot run read-only yet; the ephemeral-storage limit still stops it filling the node's disk, and the exemptions keep the departure visible",
+            &[6, 9],
+        );
+    }
     d.add(
         "resources",
         Concern::Availability,
@@ -651,6 +705,9 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         port_name: port_name(service.protocol),
         run_as_user: preset.run_as_user,
         run_as_group: preset.run_as_group,
+        read_only_root_filesystem: preset.read_only_root_filesystem,
+        spread_across_nodes: preset.spread_across_nodes,
+        seccomp_profile: preset.seccomp_profile.clone(),
         requests: merge_amounts(
             &preset.resources.requests,
             service.resources.requests.as_ref(),
@@ -1060,4 +1117,22 @@ fn quota(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Namesp
         &[30],
     );
     Some(preset.namespace_quota.clone())
+}
+
+/// Plans a spec written as YAML with the default preset, for other modules' tests.
+#[cfg(test)]
+pub(crate) fn plan_from_yaml(text: &str) -> Plan {
+    let file = crate::spec::parse(std::path::Path::new("kubeward.yaml"), text)
+        .expect("the test spec parses")
+        .spec;
+    let preset = crate::preset::resolve(
+        crate::preset::DEFAULT,
+        std::path::Path::new("."),
+        crate::preset::Lookup::default(),
+    )
+    .expect("restricted resolves")
+    .preset;
+    let service = crate::validate::validate(&file, &preset, Default::default())
+        .expect("the test spec is valid");
+    plan(&service, &preset)
 }

@@ -24,11 +24,27 @@ pub fn schema(kind: SchemaKind) -> Value {
     let generator = SchemaSettings::draft07()
         .with_transform(RecursiveTransform(drop_null))
         .into_generator();
-    let schema = match kind {
-        SchemaKind::Spec => generator.into_root_schema_for::<SpecFile>(),
-        SchemaKind::Preset => generator.into_root_schema_for::<PresetFile>(),
-    };
-    schema.to_value()
+    match kind {
+        SchemaKind::Spec => generator.into_root_schema_for::<SpecFile>().to_value(),
+        SchemaKind::Preset => {
+            partial_settings(generator.into_root_schema_for::<PresetFile>().to_value())
+        }
+    }
+}
+
+/// A preset writes only the settings it changes (the rest come from the preset it extends),
+/// so no setting is required: only the file's own header is.
+fn partial_settings(mut schema: Value) -> Value {
+    if let Some(Value::Object(definitions)) = schema.get_mut("definitions") {
+        for (name, definition) in definitions.iter_mut() {
+            if name != "PresetMetadata"
+                && let Some(object) = definition.as_object_mut()
+            {
+                object.remove("required");
+            }
+        }
+    }
+    schema
 }
 
 /// The schema as pretty-printed JSON with a final newline, as committed under `schema/`.

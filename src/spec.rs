@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldError, SpecError};
+use crate::error::SpecError;
 use crate::validate::{ALLOWED_VERBS, DNS_LABEL_PATTERN, NO_WILDCARD_PATTERN, RESERVED_NAMESPACES};
 use crate::yaml_locate::Locator;
 
@@ -463,34 +463,13 @@ pub fn load(path: &Path) -> Result<LoadedSpec, SpecError> {
 /// Parses spec text; `path` is used only in messages.
 pub fn parse(path: &Path, text: &str) -> Result<LoadedSpec, SpecError> {
     let locator = Locator::new(text);
-    let spec = serde_saphyr::from_str::<SpecFile>(text).map_err(|err| {
-        let line = err.location().map(|l| l.line() as usize).filter(|l| *l > 0);
-        let field = line
-            .and_then(|l| locator.path_at_line(l))
-            .unwrap_or_else(|| "YAML".to_string());
-        SpecError::Invalid {
-            path: Some(path.to_path_buf()),
-            errors: vec![FieldError::new(field, plain_message(&err)).at_line(line)],
-        }
+    let spec = serde_saphyr::from_str::<SpecFile>(text).map_err(|err| SpecError::Invalid {
+        path: Some(path.to_path_buf()),
+        errors: vec![locator.locate(&err)],
     })?;
     Ok(LoadedSpec {
         path: path.to_path_buf(),
         spec,
         locator,
     })
-}
-
-/// The parser's message without its source snippet (we print our own location).
-fn plain_message(err: &serde_saphyr::Error) -> String {
-    let text = err.without_snippet().to_string();
-    let first = text.lines().next().unwrap_or("invalid YAML").trim();
-    let message = first
-        .split(" at line ")
-        .next()
-        .unwrap_or(first)
-        .trim_end_matches(',');
-    match message {
-        "invalid i64" => "expected a whole number".to_string(),
-        other => other.to_string(),
-    }
 }

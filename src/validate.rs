@@ -381,8 +381,13 @@ pub fn validate(
     if let Some(image) = &image_ref {
         p.check("spec.image", image_pinned(image, sensitivity, overrides));
     }
-    if sensitivity >= Sensitivity::Confidential && replicas == Some(1) {
-        p.add("spec.replicas", "sensitivity confidential and above needs at least 2 replicas: one pod is one eviction away from an outage");
+    if sensitivity >= Sensitivity::Confidential && replicas.unwrap_or(preset.replicas) == 1 {
+        let from_preset = if replicas.is_none() {
+            " (the preset's default is 1: set spec.replicas)"
+        } else {
+            ""
+        };
+        p.add("spec.replicas", format!("sensitivity confidential and above needs at least 2 replicas: one pod is one eviction away from an outage{from_preset}"));
     }
     p.check("spec.tls.mode", tls_mode_allowed(tls.mode, sensitivity));
     validate_resources(&mut p, s.resources.as_ref());

@@ -10,6 +10,8 @@
 //!   there, lists in full) of the bundle of the page's last spec or fragment.
 //! - ```` ```yaml preset ````: a preset file; it must match the preset schema, and a spec of the
 //!   same page that names a preset file gets it.
+//! - ```` ```yaml chapter-file ````: a file (`# file: PATH` first) that the chapter's own test
+//!   writes and runs as written (tests/platform_book.rs); here it must match its schema.
 //! - ```` ```yaml kubernetes ````: other Kubernetes objects; each must have apiVersion, kind and
 //!   metadata.name.
 //! - a `yaml` block without one of these tags fails the test; every `kubeward ...` line of a
@@ -320,6 +322,18 @@ fn every_yaml_example_in_the_book_is_checked() {
                 );
                 preset = Some(block.text.clone());
             }
+            "chapter-file" => {
+                let value = common::yaml_value(&block.text);
+                let schema = match value["kind"].as_str() {
+                    Some("Preset") => &preset_schema,
+                    _ => &spec_schema,
+                };
+                let errors = common::schema_errors(schema, &value);
+                assert!(
+                    errors.is_empty(),
+                    "{place}: the schema refuses it: {errors:#?}"
+                );
+            }
             "kubernetes" => {
                 for object in serde_saphyr::from_multiple::<Value>(&block.text).unwrap() {
                     for key in ["apiVersion", "kind"] {
@@ -332,7 +346,7 @@ fn every_yaml_example_in_the_book_is_checked() {
                 }
             }
             other => panic!(
-                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, kubernetes), not {other:?}"
+                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, chapter-file, kubernetes), not {other:?}"
             ),
         }
         checked += 1;
