@@ -84,6 +84,12 @@ pub enum Error {
     State(String),
     #[error("{0}")]
     Material(String),
+    /// `kubeward check` found problems at or above `--fail-on`.
+    #[error("{0}")]
+    Findings(String),
+    /// `kubeward check` could not read or parse some of its input.
+    #[error("{0}")]
+    Unreadable(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -95,11 +101,12 @@ impl Error {
     /// Usage and validation errors exit 2, everything else 1.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } => 2,
+            Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } | Error::Unreadable(_) => 2,
             Error::Render(_)
             | Error::Output(_)
             | Error::State(_)
             | Error::Material(_)
+            | Error::Findings(_)
             | Error::Io { .. } => 1,
         }
     }

@@ -1,8 +1,9 @@
 //! The path from input to manifests: load the spec, apply flags, load the preset, validate,
-//! plan and render. Commands call this; it writes nothing.
+//! plan, render and self-check. Commands call this; it writes nothing.
 
 use std::path::{Path, PathBuf};
 
+use crate::check;
 use crate::error::{Error, SpecError};
 use crate::flags::SpecFlags;
 use crate::material::{self, Sources};
@@ -99,6 +100,7 @@ pub fn render(input: &Input) -> Result<Rendered, Error> {
         },
     )?;
     let manifests = render::render(&plan, &material)?;
+    check::self_check(&manifests)?;
     Ok(Rendered {
         service,
         plan,

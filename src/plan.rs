@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::check::cross::POLICY_SELECTS_NOTHING;
+use crate::check::suppress::IGNORE_ANNOTATION;
 use crate::cidr::Cidr;
 use crate::preset::{NamespaceQuota, Preset};
 use crate::spec::{Exposure, Protocol, ResourceAmounts, Sensitivity, TlsMode, Transport};
@@ -198,6 +200,24 @@ pub struct PeerPolicy {
     pub direction: &'static str,
     pub port: u16,
     pub protocol: &'static str,
+    /// The suppression of "a policy that selects no pod of the bundle", with its reason.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// The `kubeward.dev/ignore` annotation for a peer policy: its pods are not in the bundle.
+fn peer_annotations(app: &AppRef, direction: &str) -> BTreeMap<String, String> {
+    let side = if direction == "Egress" {
+        "its egress to this service"
+    } else {
+        "its ingress from this service"
+    };
+    BTreeMap::from([(
+        IGNORE_ANNOTATION.to_string(),
+        format!(
+            "{POLICY_SELECTS_NOTHING}=selects the pods of `{}` in namespace {}, which are deployed separately: this policy opens {side}, as declared",
+            app.app, app.namespace
+        ),
+    )])
 }
 
 impl PlannedObject {
@@ -394,6 +414,7 @@ fn peer_policies(service: &Service) -> Vec<(String, PeerPolicy)> {
                 direction: "Egress",
                 port: service.port,
                 protocol: "TCP",
+                annotations: peer_annotations(caller, "Egress"),
             },
         ));
     }
@@ -408,6 +429,7 @@ fn peer_policies(service: &Service) -> Vec<(String, PeerPolicy)> {
                     direction: "Ingress",
                     port: dest.port,
                     protocol: transport(dest.transport),
+                    annotations: peer_annotations(app, "Ingress"),
                 },
             ));
         }
@@ -628,11 +650,31 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
     d.add(
         "probes",
         Concern::Availability,
-        "distinct readiness and liveness probes",
+        if service.protocol == Protocol::Tcp {
+            "readiness and liveness probes that both check the port accepts connections (protocol tcp has no health endpoint), the liveness one slower; recorded as an exemption on the Deployment"
+        } else {
+            "distinct readiness and liveness probes"
+        },
         format!("spec.protocol: {}", port_name(service.protocol)),
         "readiness keeps traffic off pods that are not ready; a separate liveness check restarts only pods that are stuck",
         &[16],
     );
+    let mut exemptions = Vec::new();
+    if replicas == 1 {
+        exemptions.push(format!(
+            "KW-AVAIL-009=a single replica was asked for ({replica_cause}); the PodDisruptionBudget still allows one eviction at a time"
+        ));
+    }
+    if service.protocol == Protocol::Tcp {
+        exemptions.push("KW-AVAIL-008=protocol tcp has one port and no health endpoint: both probes check that it accepts connections, and liveness waits longer (every 20 s, 6 failures) so a busy pod leaves the Service before it is restarted".to_string());
+        annotations.insert(
+            "kube-score/ignore".to_string(),
+            "pod-probes-identical".to_string(),
+        );
+    }
+    if !exemptions.is_empty() {
+        annotations.insert(IGNORE_ANNOTATION.to_string(), exemptions.join("\n"));
+    }
     let api_token = (!service.api_access.is_empty()).then(|| ApiToken {
         audience: preset.api_server.token_audience.clone(),
         expiration_seconds: preset.api_server.token_expiration_seconds,
