@@ -41,13 +41,17 @@ pub struct Loaded {
 pub const STDIN: &str = "-";
 
 /// Reads every path: `-` is stdin, a folder is walked for `.yaml`, `.yml` and `.json` files.
+/// The inputs are read in order, then parsed on every available core.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
     let mut loaded = Loaded::default();
     for path in paths {
         if path.as_os_str() == STDIN {
             let mut text = String::new();
             match std::io::stdin().read_to_string(&mut text) {
-                Ok(_) => loaded.add(STDIN.to_string(), text),
+                Ok(_) => loaded.sources.push(Source {
+                    name: STDIN.to_string(),
+                    text,
+                }),
                 Err(e) => loaded.error(STDIN, None, format!("cannot read stdin: {e}")),
             }
         } else if path.is_dir() {
@@ -63,13 +67,18 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
             loaded.read_file(path);
         }
     }
+    loaded.parse();
     loaded
 }
 
 /// Parses one text as if read from a file called `name`.
 pub fn load_text(name: &str, text: &str) -> Loaded {
     let mut loaded = Loaded::default();
-    loaded.add(name.to_string(), text.to_string());
+    loaded.sources.push(Source {
+        name: name.to_string(),
+        text: text.to_string(),
+    });
+    loaded.parse();
     loaded
 }
 
@@ -110,26 +119,68 @@ impl Loaded {
     fn read_file(&mut self, path: &Path) {
         let name = path.display().to_string();
         match std::fs::read_to_string(path) {
-            Ok(text) => self.add(name, text),
+            Ok(text) => self.sources.push(Source { name, text }),
             Err(e) => self.error(&name, None, format!("cannot read: {e}")),
         }
     }
 
-    /// Parses the documents of a new source.
-    fn add(&mut self, name: String, text: String) {
-        let source = self.sources.len();
+    /// Parses every source, sources spread over the available cores, results kept in order.
+    fn parse(&mut self) {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_thread = self.sources.len().div_ceil(threads).max(1);
+        let sources = &self.sources;
+        let parsed: Vec<Parsed> = std::thread::scope(|scope| {
+            let workers: Vec<_> = sources
+                .chunks(per_thread)
+                .enumerate()
+                .map(|(n, chunk)| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .enumerate()
+                            .map(|(i, source)| Parsed::of(n * per_thread + i, source))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a parser thread panicked"))
+                .collect()
+        });
+        for p in parsed {
+            self.objects.extend(p.objects);
+            self.errors.extend(p.errors);
+            self.skipped += p.skipped;
+        }
+    }
+}
+
+/// What one source holds.
+#[derive(Default)]
+struct Parsed {
+    objects: Vec<Object>,
+    errors: Vec<LoadError>,
+    skipped: usize,
+}
+
+impl Parsed {
+    /// Parses the documents of source number `index`.
+    fn of(index: usize, source: &Source) -> Parsed {
+        let mut parsed = Parsed::default();
+        let (name, text) = (&source.name, &source.text);
         let json = name.ends_with(".json");
         let documents = if json {
             vec![(0..text.len(), 1)]
         } else {
-            split_documents(&text)
+            split_documents(text)
         };
         for (range, first_line) in documents {
             let chunk = &text[range.clone()];
             let Some(line) = first_content_line(chunk) else {
                 continue;
             };
-            let parsed = if json {
+            let value = if json {
                 serde_json::from_str::<Value>(chunk).map_err(|e| (Some(e.line()), e.to_string()))
             } else {
                 serde_saphyr::from_str::<Value>(chunk).map_err(|e| {
@@ -140,25 +191,29 @@ impl Loaded {
                     )
                 })
             };
-            match parsed {
+            match value {
                 Ok(value) => {
                     let origin = Origin {
-                        source,
+                        source: index,
                         document: range,
                         document_line: first_line,
                         line: first_line + line - 1,
                         prefix: String::new(),
                     };
-                    self.add_value(value, origin, chunk);
+                    parsed.add(value, origin, chunk);
                 }
-                Err((line, message)) => self.error(&name, line, format!("invalid YAML: {message}")),
+                Err((line, message)) => parsed.errors.push(LoadError {
+                    source: name.clone(),
+                    line,
+                    message: format!("invalid YAML: {message}"),
+                }),
             }
         }
-        self.sources.push(Source { name, text });
+        parsed
     }
 
     /// Adds a parsed document: an object, a `List` of objects, or something skipped.
-    fn add_value(&mut self, value: Value, origin: Origin, chunk: &str) {
+    fn add(&mut self, value: Value, origin: Origin, chunk: &str) {
         let is_list = value
             .get("kind")
             .and_then(Value::as_str)
@@ -172,7 +227,10 @@ impl Loaded {
             return;
         }
         let locator = Locator::new(chunk);
-        let Some(Value::Array(items)) = value.get("items").cloned() else {
+        let Value::Object(mut list) = value else {
+            return;
+        };
+        let Some(Value::Array(items)) = list.remove("items") else {
             return;
         };
         for (i, item) in items.into_iter().enumerate() {
