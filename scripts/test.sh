@@ -2,9 +2,9 @@
 # Runs every test of kubeward, installing what they need first (idempotent):
 #   1. the outside tools (kubectl, a .venv with checkov, kubernetes-validate, pytest);
 #   2. cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration, snapshots);
-#   3. every example spec rendered, then judged by kubectl kustomize, kubernetes-validate
-#      --strict and checkov (zero failed checks), and by the independent NetworkPolicy
-#      evaluator (tests/netpol).
+#   3. every example spec rendered, then judged by `kubeward check` (no finding), kubectl
+#      kustomize, kubernetes-validate --strict and checkov (zero failed checks), and by the
+#      independent NetworkPolicy evaluator (tests/netpol).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,6 +29,9 @@ for spec in tests/examples/*/kubeward.yaml; do
     ./target/debug/kubeward render -f "$spec" -o "$work/rendered/$name" --state "$work/state/$name"
     echo "rendered $name"
 done
+
+step "kubeward check: every rendered bundle, no finding of any severity"
+./target/debug/kubeward check --fail-on info "$work/rendered"
 
 step "scanners: kubectl kustomize, kubernetes-validate --strict, checkov"
 bash scripts/scan-bundles.sh "$work/rendered"

@@ -364,3 +364,72 @@ fn the_self_check_fails_a_render_naming_the_object_and_rule() {
     );
     assert!(message.contains("KW-SEC-001"), "{message}");
 }
+
+/// The fenced block after the `<!-- test: NAME ... -->` marker of a book page.
+fn book_block(page: &str, name: &str) -> String {
+    let text = fs::read_to_string(root().join("book/src").join(page)).unwrap();
+    let marker = format!("<!-- test: {name} ");
+    let after = &text[text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{page}: no {marker}"))..];
+    let body = after.split_once("```").unwrap().1;
+    let body = body.split_once('\n').unwrap().1;
+    body.split_once("```").unwrap().0.to_string()
+}
+
+#[test]
+fn the_helm_how_to_shows_what_kubeward_check_prints() {
+    let block = book_block("how-to/check-a-helm-chart.md", "helm-output");
+    let (command, expected) = block.split_once('\n').unwrap();
+    assert_eq!(command, "$ kubeward check rendered.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        fixture("helm-create-default.yaml"),
+        dir.path().join("rendered.yaml"),
+    )
+    .unwrap();
+    let out = kubeward()
+        .current_dir(dir.path())
+        .args(["check", "rendered.yaml"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+}
+
+#[test]
+fn the_how_to_suppression_example_suppresses_with_its_reasons() {
+    let block = book_block("how-to/check-a-helm-chart.md", "suppressions");
+    let (_, stdout, _) = check(&["--format", "json", "-"], Some(&block));
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    for (id, reason) in [
+        (
+            "KW-AVAIL-009",
+            "one consumer by design: the queue allows a single reader",
+        ),
+        ("KW-SEC-018", "tags are immutable in our registry"),
+        (
+            "KW-SEC-019",
+            "the image is pinned by tag in an immutable registry",
+        ),
+    ] {
+        let finding = findings.iter().find(|f| f["ruleId"] == id).unwrap();
+        assert_eq!(finding["suppression"]["reason"], reason, "{id}");
+    }
+    assert!(!findings.iter().any(|f| f["ruleId"] == "KW-META-003"));
+}
+
+#[test]
+fn the_how_to_workflow_runs_a_sarif_check() {
+    let block = book_block("how-to/check-a-helm-chart.md", "workflow");
+    let steps: Value = serde_saphyr::from_str(&block).unwrap();
+    let run = steps[0]["run"].as_str().unwrap();
+    assert!(
+        run.contains("| kubeward check --format sarif - > kubeward.sarif"),
+        "{run}"
+    );
+    assert_eq!(steps[1]["with"]["sarif_file"], "kubeward.sarif");
+}

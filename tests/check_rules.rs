@@ -626,3 +626,19 @@ fn several_kubeward_suppressions_go_one_per_line() {
         "kubeward.dev/ignore": "KW-AVAIL-009=a singleton\nKW-SEC-019=the digest pins it"});
     assert!(standing(&bundle).is_empty(), "{:?}", standing(&bundle));
 }
+
+#[test]
+fn pods_that_run_to_completion_need_no_probes() {
+    let mut bundle = hardened();
+    let template = find(&mut bundle, "Deployment")["spec"]["template"].clone();
+    let mut pod = json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "once", "namespace": "shop", "labels": template["metadata"]["labels"]},
+        "spec": template["spec"]});
+    remove(&mut pod["spec"]["containers"][0], "readinessProbe");
+    bundle.push(pod.clone());
+    assert!(standing(&bundle).contains("KW-AVAIL-006"));
+    bundle.pop();
+    pod["spec"]["restartPolicy"] = json!("Never");
+    bundle.push(pod);
+    assert!(standing(&bundle).is_empty(), "{:?}", standing(&bundle));
+}

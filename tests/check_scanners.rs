@@ -38,6 +38,20 @@ const STRICTER_THAN_CHECKOV: &[(&str, &str)] = &[
     ),
 ];
 
+/// Where kubeward deliberately stays silent and checkov does not: (rule, object, why).
+const LAXER_THAN_CHECKOV: &[(&str, &str, &str)] = &[
+    (
+        "KW-AVAIL-006",
+        "release-name-mychart-test-connection",
+        "the `helm test` Pod has restartPolicy Never: it runs to completion, a probe guards nothing",
+    ),
+    (
+        "KW-AVAIL-007",
+        "release-name-mychart-test-connection",
+        "the `helm test` Pod has restartPolicy Never: it runs to completion, a probe guards nothing",
+    ),
+];
+
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/check")
@@ -115,7 +129,12 @@ fn kubectl_and_helm_manifests_have_the_findings_checkov_reports() {
                 .filter(|r| r.scanners.checkov.contains(&id.as_str()))
                 .map(|r| r.id)
                 .collect();
-            if rules.is_empty() {
+            let laxer = rules.iter().all(|rule| {
+                LAXER_THAN_CHECKOV
+                    .iter()
+                    .any(|(r, object, _)| r == rule && resource.contains(object))
+            });
+            if rules.is_empty() || laxer {
                 continue;
             }
             let found = findings

@@ -18,7 +18,7 @@ impl Applies {
                 "Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job and CronJob pod templates (init containers included)".into()
             }
             Applies::LongRunningPods => {
-                "Pod, Deployment, StatefulSet, DaemonSet and ReplicaSet pod templates (not Jobs and CronJobs)".into()
+                "Pod, Deployment, StatefulSet, DaemonSet and ReplicaSet pod templates (not Jobs, CronJobs, or Pods with restartPolicy Never or OnFailure)".into()
             }
             Applies::Replicated => "Deployment and StatefulSet".into(),
             Applies::Namespaced => "every namespaced kind kubeward knows".into(),

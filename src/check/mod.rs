@@ -67,7 +67,7 @@ pub enum Applies {
     /// Every kind that carries a pod template (Pod, Deployment, StatefulSet, DaemonSet,
     /// ReplicaSet, Job, CronJob).
     Pods,
-    /// Pods that run until stopped: not Jobs and CronJobs.
+    /// Pods that run until stopped: not Jobs, CronJobs, or Pods that run to completion.
     LongRunningPods,
     /// Deployments and StatefulSets.
     Replicated,
@@ -83,7 +83,7 @@ impl Applies {
         let kind = object.kind;
         match self {
             Applies::Pods => object.pod().is_some(),
-            Applies::LongRunningPods => kind.is_long_running() && object.pod().is_some(),
+            Applies::LongRunningPods => object.is_long_running() && object.pod().is_some(),
             Applies::Replicated => kind.is_replicated(),
             Applies::Namespaced => kind.is_namespaced(),
             Applies::AllKinds => true,

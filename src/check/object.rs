@@ -90,7 +90,7 @@ impl Kind {
     }
 
     /// Kinds whose pods are meant to run until stopped (not Jobs and CronJobs).
-    pub fn is_long_running(self) -> bool {
+    fn is_long_running(self) -> bool {
         matches!(
             self,
             Kind::Pod | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet | Kind::ReplicaSet
@@ -183,6 +183,14 @@ impl Object {
     /// A nested field by keys.
     pub fn at(&self, keys: &[&str]) -> Option<&Value> {
         keys.iter().try_fold(&self.value, |v, key| v.get(key))
+    }
+
+    /// Whether the object's pods run until stopped: not Jobs and CronJobs, nor bare Pods with
+    /// `restartPolicy: Never` or `OnFailure` (a `helm test` pod, a one-off task).
+    pub fn is_long_running(&self) -> bool {
+        let restart = self.at(&["spec", "restartPolicy"]).and_then(Value::as_str);
+        self.kind.is_long_running()
+            && !(self.kind == Kind::Pod && matches!(restart, Some("Never" | "OnFailure")))
     }
 
     /// The pod template, for the kinds that carry pods.
