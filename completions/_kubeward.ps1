@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of kubeward or of one of its commands')
             [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List, show and validate presets')
             [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Export the shipped templates, to override some of them')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -230,6 +231,17 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
         'kubeward;templates;help;help' {
             break
         }
+        'kubeward;check' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The output form')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at or above this severity is not suppressed')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--list-rules', '--list-rules', [CompletionResultType]::ParameterName, 'Print the rule catalogue instead of checking (text, json or markdown)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kubeward;help' {
             [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the hardened bundle for a service')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it')
@@ -238,6 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of kubeward or of one of its commands')
             [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List, show and validate presets')
             [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Export the shipped templates, to override some of them')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -276,6 +289,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             break
         }
         'kubeward;help;templates;export' {
+            break
+        }
+        'kubeward;help;check' {
             break
         }
         'kubeward;help;help' {

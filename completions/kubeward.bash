@@ -16,6 +16,9 @@ _kubeward() {
             ",$1")
                 cmd="kubeward"
                 ;;
+            kubeward,check)
+                cmd="kubeward__subcmd__check"
+                ;;
             kubeward,completions)
                 cmd="kubeward__subcmd__completions"
                 ;;
@@ -39,6 +42,9 @@ _kubeward() {
                 ;;
             kubeward,templates)
                 cmd="kubeward__subcmd__templates"
+                ;;
+            kubeward__subcmd__help,check)
+                cmd="kubeward__subcmd__help__subcmd__check"
                 ;;
             kubeward__subcmd__help,completions)
                 cmd="kubeward__subcmd__help__subcmd__completions"
@@ -119,12 +125,38 @@ _kubeward() {
 
     case "${cmd}" in
         kubeward)
-            opts="-q -h -V --color --quiet --help --version render init schema completions man presets templates help"
+            opts="-q -h -V --color --quiet --help --version render init schema completions man presets templates check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubeward__subcmd__check)
+            opts="-q -h --format --fail-on --list-rules --color --quiet --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "info warning error" -- "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -155,8 +187,22 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__help)
-            opts="render init schema completions man presets templates help"
+            opts="render init schema completions man presets templates check help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubeward__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand man 'Print the man page (roff) of kubeward or of one of its commands'
             cand presets 'List, show and validate presets'
             cand templates 'Export the shipped templates, to override some of them'
+            cand check 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;render'= {
@@ -207,6 +208,16 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         }
         &'kubeward;templates;help;help'= {
         }
+        &'kubeward;check'= {
+            cand --format 'The output form'
+            cand --fail-on 'Exit 1 when a finding at or above this severity is not suppressed'
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand --list-rules 'Print the rule catalogue instead of checking (text, json or markdown)'
+            cand -q 'Print nothing on stderr but errors'
+            cand --quiet 'Print nothing on stderr but errors'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'kubeward;help'= {
             cand render 'Render the hardened bundle for a service'
             cand init 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it'
@@ -215,6 +226,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand man 'Print the man page (roff) of kubeward or of one of its commands'
             cand presets 'List, show and validate presets'
             cand templates 'Export the shipped templates, to override some of them'
+            cand check 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;help;render'= {
@@ -242,6 +254,8 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand export 'Write the shipped templates into DIR, as a starting point for overrides'
         }
         &'kubeward;help;templates;export'= {
+        }
+        &'kubeward;help;check'= {
         }
         &'kubeward;help;help'= {
         }

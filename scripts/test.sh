@@ -5,7 +5,8 @@
 #   2. cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration, snapshots,
 #      the generated files, every example of the book);
 #   3. the book built with mdbook, and every internal link and #anchor of it resolved;
-#   4. every example, and every spec of the book, rendered, then judged by kubectl kustomize,
+#   4. every example, and every spec of the book, rendered, then judged by `kubeward check`
+#      (no finding), kubectl kustomize,
 #      kubernetes-validate --strict and checkov (zero failed checks), and by the independent
 #      NetworkPolicy evaluator (tests/netpol).
 #   5. every shipped preset rendered for a representative example and scanned the same way:
@@ -61,6 +62,9 @@ STRIPE_KEY=sk_test init public --name shop -n storefront --image "ghcr.io/acme/s
     --port 8443 --protocol https --exposure public --host shop.example.com --sensitivity restricted \
     --api configmaps:get,list,watch:shop-config --api apps/deployments:get --secret session=generate:64 \
     --secret stripe=env:STRIPE_KEY --secret "signing=file:$work/signing.pem" --tls self-signed
+
+step "kubeward check: every rendered bundle, no finding of any severity"
+./target/debug/kubeward check --fail-on info "$work/rendered"
 
 step "scanners: kubectl kustomize, kubernetes-validate --strict, checkov"
 bash scripts/scan-bundles.sh "$work/rendered"

@@ -66,6 +66,35 @@ pub enum Command {
     /// Export the shipped templates, to override some of them
     #[command(subcommand)]
     Templates(TemplatesCommand),
+    /// Audit Kubernetes manifests (any, not only kubeward's) against the hardening rules
+    Check(CheckArgs),
+}
+
+/// Output forms of `kubeward check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning
+    Sarif,
+    /// Markdown (with --list-rules only: the book's rule catalogue)
+    Markdown,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files, folders (searched recursively for .yaml, .yml and .json) or `-` for stdin
+    #[arg(value_name = "PATH", required_unless_present = "list_rules")]
+    pub paths: Vec<PathBuf>,
+    /// The output form
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CheckFormat,
+    /// Exit 1 when a finding at or above this severity is not suppressed
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value = "warning")]
+    pub fail_on: crate::check::Severity,
+    /// Print the rule catalogue instead of checking (text, json or markdown)
+    #[arg(long)]
+    pub list_rules: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -196,6 +225,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Schema(args) => print_stdout(&schema::schema_text(args.kind)),
         Command::Completions(args) => print_stdout(&manual::completions(args.shell)),
         Command::Man(args) => print_stdout(&manual::man_page(args.command.as_deref())?),
+        Command::Check(args) => crate::check::command::run(&args),
     }
 }
 
@@ -351,7 +381,7 @@ fn kustomization(files: &[OutFile]) -> String {
 }
 
 /// Prints data to stdout; a closed pipe (`| head`) is not an error.
-fn print_stdout(text: &str) -> Result<(), Error> {
+pub(crate) fn print_stdout(text: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

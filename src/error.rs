@@ -101,6 +101,12 @@ pub enum Error {
     /// The user stopped `init` (Esc, Ctrl-C, or no to a confirmation) before anything was written.
     #[error("cancelled: nothing was written")]
     Cancelled,
+    /// `kubeward check` found problems at or above `--fail-on`.
+    #[error("{0}")]
+    Findings(String),
+    /// `kubeward check` could not read or parse some of its input.
+    #[error("{0}")]
+    Unreadable(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -113,12 +119,13 @@ impl Error {
     /// everything else 1.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } => 2,
+            Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } | Error::Unreadable(_) => 2,
             Error::Cancelled => 130,
             Error::Render(_)
             | Error::Output(_)
             | Error::State(_)
             | Error::Material(_)
+            | Error::Findings(_)
             | Error::Io { .. } => 1,
         }
     }

@@ -4,6 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::check::suppress::IGNORE_ANNOTATION;
+
 /// A departure kubeward knows how to record, and the scanner checks it trips.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Departure {
@@ -17,10 +19,14 @@ pub enum Departure {
     NotSpread,
     /// Row 8: a Localhost seccomp profile instead of RuntimeDefault.
     LocalhostSeccomp,
+    /// Row 16: a plain TCP service, whose readiness and liveness probes both check its port.
+    SingleProbePort,
 }
 
 /// The checks one departure trips, per scanner.
 struct Checks {
+    /// kubeward's own rules (`kubeward check` and the render's self-check).
+    kubeward: &'static [&'static str],
     checkov: &'static [&'static str],
     kube_score: &'static [&'static str],
     kube_linter: &'static [&'static str],
@@ -31,32 +37,44 @@ impl Departure {
     fn checks(self) -> Checks {
         match self {
             Departure::TagOnlyImage => Checks {
+                kubeward: &["KW-SEC-018"],
                 checkov: &["CKV_K8S_43"],
                 kube_score: &[],
                 kube_linter: &[],
                 polaris: &[],
             },
             Departure::WritableRootFilesystem => Checks {
+                kubeward: &["KW-SEC-007"],
                 checkov: &["CKV_K8S_22"],
                 kube_score: &["container-security-context-readonlyrootfilesystem"],
                 kube_linter: &["no-read-only-root-fs"],
                 polaris: &["notReadOnlyRootFilesystem"],
             },
             Departure::SingleReplica => Checks {
+                kubeward: &["KW-AVAIL-009"],
                 checkov: &[],
                 kube_score: &["deployment-replicas"],
                 kube_linter: &["minimum-three-replicas"],
                 polaris: &["deploymentMissingReplicas"],
             },
             Departure::NotSpread => Checks {
+                kubeward: &["KW-AVAIL-012"],
                 checkov: &[],
                 kube_score: &["deployment-has-host-podantiaffinity"],
                 kube_linter: &["no-anti-affinity"],
                 polaris: &["topologySpreadConstraint"],
             },
             Departure::LocalhostSeccomp => Checks {
+                kubeward: &["KW-SEC-015"],
                 checkov: &["CKV_K8S_31"],
                 kube_score: &[],
+                kube_linter: &[],
+                polaris: &[],
+            },
+            Departure::SingleProbePort => Checks {
+                kubeward: &["KW-AVAIL-008"],
+                checkov: &[],
+                kube_score: &["pod-probes-identical"],
                 kube_linter: &[],
                 polaris: &[],
             },
@@ -64,7 +82,8 @@ impl Departure {
     }
 }
 
-/// The suppression annotations for `departures` (each with its reason): `checkov.io/skipN`
+/// The suppression annotations for `departures` (each with its reason): `kubeward.dev/ignore`
+/// (`KW-ID=reason`, one a line), `checkov.io/skipN`
 /// (`CKV_ID=reason`, numbered in order), `kube-score/ignore` (the checks, comma-separated:
 /// kube-score takes no reason), `ignore-check.kube-linter.io/<check>` (the reason) and
 /// `polaris.fairwinds.com/<check>-exempt` (`"true"`).
@@ -72,8 +91,10 @@ pub fn annotations(departures: &[(Departure, String)]) -> BTreeMap<String, Strin
     let mut out = BTreeMap::new();
     let mut checkov = 0;
     let mut kube_score = Vec::new();
+    let mut kubeward = Vec::new();
     for (departure, reason) in departures {
         let checks = departure.checks();
+        kubeward.extend(checks.kubeward.iter().map(|id| format!("{id}={reason}")));
         for id in checks.checkov {
             checkov += 1;
             out.insert(
@@ -97,6 +118,9 @@ pub fn annotations(departures: &[(Departure, String)]) -> BTreeMap<String, Strin
     }
     if !kube_score.is_empty() {
         out.insert("kube-score/ignore".to_string(), kube_score.join(","));
+    }
+    if !kubeward.is_empty() {
+        out.insert(IGNORE_ANNOTATION.to_string(), kubeward.join("\n"));
     }
     out
 }
@@ -130,6 +154,10 @@ mod tests {
             "true"
         );
         assert!(!annotations.contains_key("checkov.io/skip3"));
+        assert_eq!(
+            annotations[IGNORE_ANNOTATION],
+            "KW-SEC-018=tag only\nKW-SEC-007=writes to /var\nKW-AVAIL-009=one replica"
+        );
     }
 
     #[test]

@@ -9,92 +9,116 @@ use crate::plan::{Plan, PlannedObject};
 use crate::preset::SeccompType;
 
 /// A control an object must hold: its id (as `--allow-template-override` takes it), the
-/// rubric rows it stands for, and what it requires.
+/// rubric rows it stands for, the `kubeward check` rules that judge the same thing (an
+/// accepted override suppresses them on the object, with the reason), and what it requires.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Control {
     pub id: &'static str,
     pub rubric: &'static [u8],
+    pub rules: &'static [&'static str],
     pub requires: &'static str,
 }
 
 pub const RUN_AS_NON_ROOT: Control = Control {
     id: "run-as-non-root",
     rubric: &[1],
+    rules: &["KW-SEC-001"],
     requires: "every container runs with runAsNonRoot: true (pod or container level)",
 };
 pub const HIGH_IDS: Control = Control {
     id: "high-ids",
     rubric: &[2],
+    rules: &["KW-SEC-002"],
     requires: "every container runs with runAsUser and runAsGroup above 10000",
 };
 pub const NO_PRIVILEGE_ESCALATION: Control = Control {
     id: "no-privilege-escalation",
     rubric: &[4],
+    rules: &["KW-SEC-004"],
     requires: "every container sets allowPrivilegeEscalation: false",
 };
 pub const DROP_ALL_CAPABILITIES: Control = Control {
     id: "drop-all-capabilities",
     rubric: &[5],
+    rules: &["KW-SEC-005", "KW-SEC-006"],
     requires: "every container drops ALL capabilities and adds none",
 };
 pub const READ_ONLY_ROOT_FILESYSTEM: Control = Control {
     id: "read-only-root-filesystem",
     rubric: &[6],
+    rules: &["KW-SEC-007"],
     requires: "every container sets readOnlyRootFilesystem: true (unless the preset relaxes it)",
 };
 pub const NOT_PRIVILEGED: Control = Control {
     id: "not-privileged",
     rubric: &[7],
+    rules: &["KW-SEC-009"],
     requires: "no container is privileged",
 };
 pub const NO_HOST_NAMESPACES: Control = Control {
     id: "no-host-namespaces",
     rubric: &[7],
+    rules: &[
+        "KW-SEC-010",
+        "KW-SEC-011",
+        "KW-SEC-012",
+        "KW-SEC-013",
+        "KW-SEC-014",
+    ],
     requires: "no hostNetwork, hostPID, hostIPC, hostPort or hostPath",
 };
 pub const SECCOMP: Control = Control {
     id: "seccomp-profile",
     rubric: &[8],
+    rules: &["KW-SEC-015"],
     requires: "every container runs under the preset's seccomp profile (RuntimeDefault unless the preset names a Localhost profile)",
 };
 pub const VOLUME_TYPES: Control = Control {
     id: "volume-types",
     rubric: &[9],
+    rules: &["KW-SEC-016"],
     requires: "volumes only of the types Pod Security restricted allows",
 };
 pub const NO_TOKEN_AUTOMOUNT: Control = Control {
     id: "no-token-automount",
     rubric: &[10, 11],
+    rules: &["KW-RBAC-001", "KW-RBAC-003"],
     requires: "automountServiceAccountToken: false on the pod and on the ServiceAccount",
 };
 pub const NO_SECRET_ENV: Control = Control {
     id: "no-secret-env",
     rubric: &[17],
+    rules: &["KW-SEC-020"],
     requires: "no secret in env valueFrom.secretKeyRef or envFrom.secretRef",
 };
 pub const POD_SECURITY_RESTRICTED: Control = Control {
     id: "pod-security-restricted",
     rubric: &[22],
+    rules: &["KW-SEC-021"],
     requires: "the Namespace enforces, audits and warns at Pod Security level restricted",
 };
 pub const DEFAULT_DENY: Control = Control {
     id: "default-deny",
     rubric: &[23],
+    rules: &["KW-NET-003"],
     requires: "the default-deny NetworkPolicy selects every pod for Ingress and Egress and allows nothing",
 };
 pub const CLUSTER_IP: Control = Control {
     id: "cluster-ip",
     rubric: &[26],
+    rules: &["KW-NET-005"],
     requires: "the Service is of type ClusterIP, without node ports",
 };
 pub const LEAST_PRIVILEGE_ROLE: Control = Control {
     id: "least-privilege-role",
     rubric: &[28],
+    rules: &["KW-RBAC-005", "KW-RBAC-006"],
     requires: "Role rules without `*`, bind, escalate or impersonate",
 };
 pub const INGRESS_TLS: Control = Control {
     id: "ingress-tls",
     rubric: &[27],
+    rules: &["KW-NET-007", "KW-NET-008"],
     requires: "the Ingress terminates TLS (spec.tls) and carries no *-snippet annotation",
 };
 

@@ -1,8 +1,10 @@
 //! kubeward: describe a service once, get a hardened Kubernetes bundle.
 //!
 //! The flow: `spec` (load) → `validate` → `plan` (with a `preset`) → `render` (tera
-//! templates, YAML-safe values, parsed back) → `output`.
+//! templates, YAML-safe values, parsed back) → self-check (`check`) → `output`; `check` also
+//! audits any manifests (`kubeward check`).
 
+pub mod check;
 pub mod cidr;
 pub mod cli;
 pub mod error;

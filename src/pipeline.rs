@@ -1,8 +1,9 @@
 //! The path from input to manifests: load the spec, apply flags, load the preset, validate,
-//! plan and render. Commands call this; it writes nothing.
+//! plan, render and self-check. Commands call this; it writes nothing.
 
 use std::path::{Path, PathBuf};
 
+use crate::check;
 use crate::error::{Error, FieldError, SpecError};
 use crate::flags::SpecFlags;
 use crate::floors;
@@ -138,6 +139,7 @@ pub fn render(input: &Input) -> Result<Rendered, Error> {
         .collect();
     let templates = render::Templates::load(&template_dirs)?;
     let manifests = render::render(&plan, &material, &templates, input.allow_template_override)?;
+    check::self_check(&manifests)?;
     Ok(Rendered {
         service,
         preset,

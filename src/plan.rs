@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::check::cross::POLICY_SELECTS_NOTHING;
+use crate::check::suppress::IGNORE_ANNOTATION;
 use crate::cidr::Cidr;
 use crate::exemptions::{self, Departure};
 use crate::preset::{NamespaceQuota, Preset, SeccompProfile, SeccompType};
@@ -205,6 +207,24 @@ pub struct PeerPolicy {
     pub direction: &'static str,
     pub port: u16,
     pub protocol: &'static str,
+    /// The suppression of "a policy that selects no pod of the bundle", with its reason.
+    pub annotations: BTreeMap<String, String>,
+}
+
+/// The `kubeward.dev/ignore` annotation for a peer policy: its pods are not in the bundle.
+fn peer_annotations(app: &AppRef, direction: &str) -> BTreeMap<String, String> {
+    let side = if direction == "Egress" {
+        "its egress to this service"
+    } else {
+        "its ingress from this service"
+    };
+    BTreeMap::from([(
+        IGNORE_ANNOTATION.to_string(),
+        format!(
+            "{POLICY_SELECTS_NOTHING}=selects the pods of `{}` in namespace {}, which are deployed separately: this policy opens {side}, as declared",
+            app.app, app.namespace
+        ),
+    )])
 }
 
 impl PlannedObject {
@@ -401,6 +421,7 @@ fn peer_policies(service: &Service) -> Vec<(String, PeerPolicy)> {
                 direction: "Egress",
                 port: service.port,
                 protocol: "TCP",
+                annotations: peer_annotations(caller, "Egress"),
             },
         ));
     }
@@ -415,6 +436,7 @@ fn peer_policies(service: &Service) -> Vec<(String, PeerPolicy)> {
                     direction: "Ingress",
                     port: dest.port,
                     protocol: transport(dest.transport),
+                    annotations: peer_annotations(app, "Ingress"),
                 },
             ));
         }
@@ -629,6 +651,12 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
             format!("the preset's seccomp profile is Localhost {profile}, managed on the nodes, instead of RuntimeDefault"),
         ));
     }
+    if service.protocol == Protocol::Tcp {
+        departures.push((
+            Departure::SingleProbePort,
+            "protocol tcp has one port and no health endpoint: both probes check that it accepts connections, and liveness waits longer (every 20 s, 6 failures) so a busy pod leaves the Service before it is restarted".to_string(),
+        ));
+    }
     annotations.extend(exemptions::annotations(&departures));
     if service.port < 1024 {
         d.add(
@@ -682,18 +710,15 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
     d.add(
         "probes",
         Concern::Availability,
-        "distinct readiness and liveness probes",
+        if service.protocol == Protocol::Tcp {
+            "readiness and liveness probes that both check the port accepts connections (protocol tcp has no health endpoint), the liveness one slower; recorded as an exemption on the Deployment"
+        } else {
+            "distinct readiness and liveness probes"
+        },
         format!("spec.protocol: {}", port_name(service.protocol)),
         "readiness keeps traffic off pods that are not ready; a separate liveness check restarts only pods that are stuck",
         &[16],
     );
-    if service.protocol == Protocol::Tcp {
-        annotations.insert("kube-score/ignore".to_string(), "pod-probes".to_string());
-        annotations.insert(
-            "kubeward.dev/why-kube-score-ignore".to_string(),
-            "pod-probes: a plain TCP service has one check, the port; readiness and liveness both use it with different timings".to_string(),
-        );
-    }
     let api_token = (!service.api_access.is_empty()).then(|| ApiToken {
         audience: preset.api_server.token_audience.clone(),
         expiration_seconds: preset.api_server.token_expiration_seconds,

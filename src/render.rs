@@ -13,6 +13,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use tera::{Context, Tera};
 
+use crate::check::suppress::IGNORE_ANNOTATION;
 use crate::error::Error;
 use crate::invariants::{self, Violation};
 use crate::material::Material;
@@ -277,6 +278,26 @@ fn record_overrides(
         )));
     };
     annotations.insert(OVERRIDE_ANNOTATION.to_string(), Value::String(record));
+    let ignored: Vec<String> = accepted
+        .iter()
+        .flat_map(|v| {
+            v.control.rules.iter().map(move |rule| {
+                format!(
+                    "{rule}=--allow-template-override {} accepted from template {source}",
+                    v.control.id
+                )
+            })
+        })
+        .collect();
+    let existing = annotations
+        .get(IGNORE_ANNOTATION)
+        .and_then(Value::as_str)
+        .map(|text| format!("{text}\n"))
+        .unwrap_or_default();
+    annotations.insert(
+        IGNORE_ANNOTATION.to_string(),
+        Value::String(existing + &ignored.join("\n")),
+    );
     let text = serde_saphyr::to_string(&value)
         .map_err(|e| Error::Render(format!("template {source}: cannot re-emit the object: {e}")))?;
     let value = parse_back(object, &text, source)?;

@@ -103,7 +103,7 @@ impl Locator {
 }
 
 /// The parser's message without its source snippet (we print our own location).
-fn plain_message(err: &serde_saphyr::Error) -> String {
+pub(crate) fn plain_message(err: &serde_saphyr::Error) -> String {
     let text = err.without_snippet().to_string();
     let first = text.lines().next().unwrap_or("invalid YAML").trim();
     let message = first

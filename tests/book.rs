@@ -12,6 +12,7 @@
 //!   same page that names a preset file gets it.
 //! - ```` ```yaml chapter-file ````: a file (`# file: PATH` first) that the chapter's own test
 //!   writes and runs as written (tests/platform_book.rs); here it must match its schema.
+//! - ```` ```yaml github-actions ````: CI workflow steps (their page's own test runs them).
 //! - ```` ```yaml kubernetes ````: other Kubernetes objects; each must have apiVersion, kind and
 //!   metadata.name.
 //! - a `yaml` block without one of these tags fails the test; every `kubeward ...` line of a
@@ -334,6 +335,10 @@ fn every_yaml_example_in_the_book_is_checked() {
                     "{place}: the schema refuses it: {errors:#?}"
                 );
             }
+            "github-actions" => {
+                let steps = common::yaml_value(&block.text);
+                assert!(steps.is_array(), "{place}: a list of workflow steps");
+            }
             "kubernetes" => {
                 for object in serde_saphyr::from_multiple::<Value>(&block.text).unwrap() {
                     for key in ["apiVersion", "kind"] {
@@ -346,7 +351,7 @@ fn every_yaml_example_in_the_book_is_checked() {
                 }
             }
             other => panic!(
-                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, chapter-file, kubernetes), not {other:?}"
+                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, chapter-file, kubernetes, github-actions), not {other:?}"
             ),
         }
         checked += 1;
