@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::error::Error;
+use crate::explain;
 use crate::flags::SpecFlags;
 use crate::output::{self, OutFile};
 use crate::pipeline::{self, Input};
@@ -27,6 +28,9 @@ pub struct Cli {
 pub enum Command {
     /// Render the hardened bundle for a service
     Render(RenderArgs),
+    /// Explain every decision of the plan: the answer that caused it, the threat it counters,
+    /// its references
+    Explain(ExplainArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -49,14 +53,73 @@ pub struct RenderArgs {
     /// Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)
     #[arg(long)]
     pub allow_unpinned_image: bool,
+    /// Comment the fields that carry a decision with why (the objects stay the same)
+    #[arg(long)]
+    pub annotate: bool,
     #[command(flatten)]
     pub spec: SpecFlags,
+}
+
+/// How a service is described to the commands that only look at its plan or its shape.
+#[derive(Debug, clap::Args)]
+pub struct ServiceArgs {
+    /// The service spec (kubeward.yaml); without it, the service is described by flags
+    #[arg(long, short = 'f', value_name = "SPEC")]
+    pub file: Option<PathBuf>,
+    /// Accept a tag-only image at sensitivity confidential or restricted
+    #[arg(long)]
+    pub allow_unpinned_image: bool,
+    #[command(flatten)]
+    pub spec: SpecFlags,
+}
+
+impl ServiceArgs {
+    /// Whether a service was described at all (by a file or by flags).
+    fn given(&self) -> bool {
+        self.file.is_some() || self.spec.any()
+    }
+
+    fn input(&self) -> Input<'_> {
+        Input {
+            file: self.file.as_deref(),
+            flags: &self.spec,
+            overrides: Overrides {
+                allow_unpinned_image: self.allow_unpinned_image,
+            },
+            state_dir: None,
+            rotate: &[],
+            annotate: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Explain one rule: a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root);
+    /// with a service, also where its plan applies it
+    #[arg(long, value_name = "ID")]
+    pub rule: Option<String>,
+    /// Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)
+    #[arg(long, value_name = "THREAT")]
+    pub threat: Option<String>,
+    /// text for people, json for tools
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+    #[command(flatten)]
+    pub service: ServiceArgs,
 }
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Render(args) => render_command(&args),
+        Command::Explain(args) => explain_command(&args),
     }
 }
 
@@ -72,6 +135,7 @@ fn render_command(args: &RenderArgs) -> Result<(), Error> {
         },
         state_dir: args.state.as_deref(),
         rotate: &args.rotate,
+        annotate: args.annotate,
     })?;
     match &args.output {
         None => print_stdout(&render::stream(&rendered.manifests)),
@@ -93,6 +157,54 @@ fn render_command(args: &RenderArgs) -> Result<(), Error> {
             output::write_dir(dir, &files, args.force)
         }
     }
+}
+
+fn explain_command(args: &ExplainArgs) -> Result<(), Error> {
+    let plan = match (args.service.given(), &args.rule) {
+        (false, Some(_)) => None,
+        _ => Some(pipeline::plan(&args.service.input())?.1),
+    };
+    let text = match &args.rule {
+        Some(id) => {
+            if args.threat.is_some() {
+                return Err(Error::Usage(
+                    "--threat filters a plan; it does not go with --rule".into(),
+                ));
+            }
+            let rule = explain::find_rule(id).map_err(Error::Usage)?;
+            let explained = explain::explain_rule(rule, plan.as_ref());
+            match args.format {
+                TextOrJson::Text => explain::rule_text(
+                    &explained,
+                    plan.as_ref()
+                        .map(|p| (p.name.as_str(), p.namespace.as_str())),
+                ),
+                TextOrJson::Json => to_json(&explained),
+            }
+        }
+        None => {
+            let threat = args
+                .threat
+                .as_deref()
+                .map(explain::parse_threat)
+                .transpose()
+                .map_err(Error::Usage)?;
+            let plan = plan.expect("a plan is made unless only a rule is asked for");
+            let explained = explain::explain(&plan, threat);
+            match args.format {
+                TextOrJson::Text => explain::text(&explained),
+                TextOrJson::Json => to_json(&explained),
+            }
+        }
+    };
+    print_stdout(&text)
+}
+
+/// Pretty JSON with a final newline.
+fn to_json(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("plain data serializes");
+    text.push('\n');
+    text
 }
 
 fn kustomization(files: &[OutFile]) -> String {

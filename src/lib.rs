@@ -6,6 +6,7 @@
 pub mod cidr;
 pub mod cli;
 pub mod error;
+pub mod explain;
 pub mod flags;
 pub mod image;
 pub mod material;
@@ -14,7 +15,9 @@ pub mod pipeline;
 pub mod pki;
 pub mod plan;
 pub mod preset;
+pub mod rationale;
 pub mod render;
+pub mod rubric;
 pub mod spec;
 pub mod state;
 pub mod validate;

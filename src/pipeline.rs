@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, FieldError, SpecError};
 use crate::flags::SpecFlags;
-use crate::material::{self, Sources};
+use crate::material::{self, Material, Sources};
 use crate::plan::{self, Plan};
 use crate::preset;
 use crate::render::{self, Manifest};
@@ -23,6 +23,8 @@ pub struct Input<'a> {
     pub state_dir: Option<&'a Path>,
     /// Generated secrets to replace on purpose.
     pub rotate: &'a [String],
+    /// Comment the manifests with the decisions behind their fields.
+    pub annotate: bool,
 }
 
 /// A validated service, its plan and its rendered manifests.
@@ -90,6 +92,28 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf),
     Ok((service, preset, base_dir))
 }
 
+/// Loads, validates and plans, touching no secret.
+pub fn plan(input: &Input) -> Result<(Service, Plan), Error> {
+    let (service, preset, _) = load_service(input)?;
+    let plan = plan::plan(&service, &preset);
+    Ok((service, plan))
+}
+
+/// Loads, validates, plans and renders with every secret value and key replaced by a
+/// placeholder: no state folder, no secret file or variable read. For commands that look at
+/// the shape of a bundle (`graph -f`, `diff-presets`), never for one to apply.
+pub fn render_shape(input: &Input) -> Result<Rendered, Error> {
+    let (service, preset, base_dir) = load_service(input)?;
+    let plan = plan::plan(&service, &preset);
+    let manifests = render::render(&plan, &Material::placeholder(&plan), input.annotate)?;
+    Ok(Rendered {
+        service,
+        plan,
+        manifests,
+        base_dir,
+    })
+}
+
 /// Loads, validates, plans and renders.
 pub fn render(input: &Input) -> Result<Rendered, Error> {
     let (service, preset, base_dir) = load_service(input)?;
@@ -108,7 +132,7 @@ pub fn render(input: &Input) -> Result<Rendered, Error> {
             now: time::OffsetDateTime::now_utc(),
         },
     )?;
-    let manifests = render::render(&plan, &material)?;
+    let manifests = render::render(&plan, &material, input.annotate)?;
     Ok(Rendered {
         service,
         plan,

@@ -5,10 +5,12 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use serde::Serialize;
 use serde_json::Value;
 use tera::{Context, Tera};
 
 use crate::error::Error;
+use crate::explain;
 use crate::material::Material;
 use crate::plan::{Plan, PlannedObject};
 use crate::yaml_safe;
@@ -82,6 +84,52 @@ fn yaml_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value>
     Ok(Value::String(yaml_safe::encode(value)))
 }
 
+/// The comment for one decision, as the templates see it in `notes` (aligned with
+/// `plan.decisions`).
+#[derive(Debug, Serialize)]
+struct Note {
+    id: &'static str,
+    lines: [String; 2],
+}
+
+/// The `why` filter, applied to `notes`: the comments for the decisions with one of the ids
+/// `ids=[...]`, or for the decision at `index=N`, each line as `\n<indent># <text>` with the
+/// text made comment-safe by [`yaml_safe::one_line`]. Nothing when no decision matches, so a
+/// template line holding only the filter adds no line.
+fn why_filter(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let notes = value.as_array().ok_or("why: apply it to `notes`")?;
+    let indent = args
+        .get("indent")
+        .and_then(Value::as_u64)
+        .ok_or("why: needs indent=N")?;
+    let chosen: Vec<&Value> = match (args.get("ids"), args.get("index")) {
+        (Some(Value::Array(ids)), None) => notes
+            .iter()
+            .filter(|note| ids.contains(&note["id"]))
+            .collect(),
+        (None, Some(index)) => {
+            let index = index.as_u64().ok_or("why: index must be a number")?;
+            vec![
+                notes
+                    .get(index as usize)
+                    .ok_or_else(|| format!("why: no decision {index}"))?,
+            ]
+        }
+        _ => return Err("why: give ids=[...] or index=N".into()),
+    };
+    let pad = " ".repeat(indent as usize);
+    let mut out = String::new();
+    for line in chosen
+        .iter()
+        .filter_map(|note| note["lines"].as_array())
+        .flatten()
+    {
+        let text = line.as_str().ok_or("why: a note line is not text")?;
+        out.push_str(&format!("\n{pad}# {}", yaml_safe::one_line(text)));
+    }
+    Ok(Value::String(out))
+}
+
 fn engine() -> Result<&'static Tera, Error> {
     static ENGINE: OnceLock<Result<Tera, String>> = OnceLock::new();
     ENGINE
@@ -89,6 +137,7 @@ fn engine() -> Result<&'static Tera, Error> {
             let mut tera = Tera::default();
             tera.autoescape_on(vec![]);
             tera.register_filter("yaml", yaml_filter);
+            tera.register_filter("why", why_filter);
             tera.add_raw_templates(TEMPLATES.iter().copied())
                 .map_err(|e| error_chain(&e))?;
             Ok(tera)
@@ -108,11 +157,25 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 }
 
 /// Renders every planned object with its secret material and checks each against the plan.
-pub fn render(plan: &Plan, material: &Material) -> Result<Vec<Manifest>, Error> {
+/// With `annotate`, fields that carry a decision get `#` comments saying why.
+pub fn render(plan: &Plan, material: &Material, annotate: bool) -> Result<Vec<Manifest>, Error> {
     let tera = engine()?;
     let mut context = Context::new();
     context.insert("plan", plan);
     context.insert("material", material);
+    context.insert("annotate", &annotate);
+    let notes: Vec<Note> = if annotate {
+        plan.decisions
+            .iter()
+            .map(|d| Note {
+                id: d.id,
+                lines: explain::note(d),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    context.insert("notes", &notes);
     plan.objects
         .iter()
         .map(|object| {
