@@ -12,6 +12,7 @@ use crate::output::{self, OutFile};
 use crate::pipeline::{self, Input};
 use crate::render;
 use crate::validate::Overrides;
+use crate::{diagram, manifests, traffic};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,6 +32,8 @@ pub enum Command {
     /// Explain every decision of the plan: the answer that caused it, the threat it counters,
     /// its references
     Explain(ExplainArgs),
+    /// Draw the traffic the NetworkPolicies allow (of a service, or of manifests in PATH)
+    Graph(GraphArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -120,6 +123,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Render(args) => render_command(&args),
         Command::Explain(args) => explain_command(&args),
+        Command::Graph(args) => graph_command(&args),
     }
 }
 
@@ -157,6 +161,52 @@ fn render_command(args: &RenderArgs) -> Result<(), Error> {
             output::write_dir(dir, &files, args.force)
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Rendered or foreign manifests: a folder (every .yaml/.yml in it), a file, or - for
+    /// standard input; instead of a service
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// mermaid (a flowchart) or dot (Graphviz)
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormat,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+}
+
+fn graph_command(args: &GraphArgs) -> Result<(), Error> {
+    let objects: Vec<manifests::Object> = match (&args.path, args.service.given()) {
+        (Some(_), true) => {
+            return Err(Error::Usage(
+                "give either manifests (PATH) or a service (-f or flags), not both".into(),
+            ));
+        }
+        (Some(path), false) => manifests::read(path)?,
+        (None, _) => pipeline::render_shape(&args.service.input())?
+            .manifests
+            .into_iter()
+            .map(|m| manifests::Object {
+                origin: m.object.file_name(),
+                value: m.value,
+            })
+            .collect(),
+    };
+    let values: Vec<serde_json::Value> = objects.iter().map(|o| o.value.clone()).collect();
+    let traffic =
+        traffic::analyse(&values, |i| objects[i].origin.clone()).map_err(Error::Manifests)?;
+    let format = match args.format {
+        GraphFormat::Mermaid => diagram::Format::Mermaid,
+        GraphFormat::Dot => diagram::Format::Dot,
+    };
+    print_stdout(&diagram::draw(&traffic, format))
 }
 
 fn explain_command(args: &ExplainArgs) -> Result<(), Error> {

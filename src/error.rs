@@ -92,6 +92,9 @@ pub enum Error {
     Preset { name: String, message: String },
     #[error("rendering failed: {0}")]
     Render(String),
+    /// Manifests given to read (rendered or foreign) that cannot be read or understood.
+    #[error("{0}")]
+    Manifests(String),
     #[error("{0}")]
     Output(String),
     #[error("{0}")]
@@ -109,7 +112,7 @@ impl Error {
     /// Usage and validation errors exit 2, everything else 1.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } => 2,
+            Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } | Error::Manifests(_) => 2,
             Error::Render(_)
             | Error::Output(_)
             | Error::State(_)

@@ -5,10 +5,12 @@
 
 pub mod cidr;
 pub mod cli;
+pub mod diagram;
 pub mod error;
 pub mod explain;
 pub mod flags;
 pub mod image;
+pub mod manifests;
 pub mod material;
 pub mod output;
 pub mod pipeline;
@@ -20,6 +22,7 @@ pub mod render;
 pub mod rubric;
 pub mod spec;
 pub mod state;
+pub mod traffic;
 pub mod validate;
 pub mod yaml_locate;
 pub mod yaml_safe;
