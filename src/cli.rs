@@ -12,7 +12,7 @@ use crate::output::{self, OutFile};
 use crate::pipeline::{self, Input};
 use crate::render;
 use crate::validate::Overrides;
-use crate::{diagram, manifests, traffic};
+use crate::{diagram, manifests, preset_diff, traffic};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -34,6 +34,8 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Draw the traffic the NetworkPolicies allow (of a service, or of manifests in PATH)
     Graph(GraphArgs),
+    /// Show what changes for a service between two presets (decisions and objects)
+    DiffPresets(DiffPresetsArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -124,6 +126,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Render(args) => render_command(&args),
         Command::Explain(args) => explain_command(&args),
         Command::Graph(args) => graph_command(&args),
+        Command::DiffPresets(args) => diff_presets_command(&args),
     }
 }
 
@@ -207,6 +210,54 @@ fn graph_command(args: &GraphArgs) -> Result<(), Error> {
         GraphFormat::Dot => diagram::Format::Dot,
     };
     print_stdout(&diagram::draw(&traffic, format))
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffPresetsArgs {
+    /// The first preset: a shipped name or a preset file (relative to the current folder)
+    #[arg(value_name = "A")]
+    pub from: String,
+    /// The second preset, compared with the first
+    #[arg(value_name = "B")]
+    pub to: String,
+    /// text for people, json for tools
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+}
+
+/// A preset reference as given on the command line: a path is taken from the current folder
+/// (not the spec's), so it is made absolute.
+fn preset_argument(reference: &str) -> Result<String, Error> {
+    let is_path =
+        reference.contains('/') || reference.ends_with(".yaml") || reference.ends_with(".yml");
+    if !is_path {
+        return Ok(reference.to_string());
+    }
+    let path =
+        std::path::absolute(reference).map_err(|e| Error::io(format!("preset {reference}"), e))?;
+    Ok(path.display().to_string())
+}
+
+fn diff_presets_command(args: &DiffPresetsArgs) -> Result<(), Error> {
+    if !args.service.given() {
+        return Err(Error::Usage(pipeline::DESCRIBE_THE_SERVICE.into()));
+    }
+    let render_with = |reference: &str| -> Result<pipeline::Rendered, Error> {
+        let mut flags = args.service.spec.clone();
+        flags.preset = Some(preset_argument(reference)?);
+        pipeline::render_shape(&Input {
+            flags: &flags,
+            ..args.service.input()
+        })
+    };
+    let (a, b) = (render_with(&args.from)?, render_with(&args.to)?);
+    let diff = preset_diff::diff(&args.from, &a, &args.to, &b);
+    print_stdout(&match args.format {
+        TextOrJson::Text => preset_diff::text(&diff),
+        TextOrJson::Json => to_json(&diff),
+    })
 }
 
 fn explain_command(args: &ExplainArgs) -> Result<(), Error> {

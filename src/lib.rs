@@ -17,6 +17,7 @@ pub mod pipeline;
 pub mod pki;
 pub mod plan;
 pub mod preset;
+pub mod preset_diff;
 pub mod rationale;
 pub mod render;
 pub mod rubric;

@@ -14,6 +14,9 @@ use crate::state;
 use crate::validate::{self, Overrides, Service};
 use crate::yaml_locate::Locator;
 
+/// The error when neither a spec file nor flags describe the service.
+pub const DESCRIBE_THE_SERVICE: &str = "describe the service with -f kubeward.yaml, or with flags (--name, --namespace, --image, --port, ...)";
+
 /// Where a service description comes from, and the choices that go with a render.
 pub struct Input<'a> {
     pub file: Option<&'a Path>,
@@ -53,9 +56,7 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf),
     };
     if input.file.is_none() {
         if !input.flags.any() {
-            return Err(Error::Usage(
-                "describe the service with -f kubeward.yaml, or with flags (--name, --namespace, --image, --port, ...)".into(),
-            ));
+            return Err(Error::Usage(DESCRIBE_THE_SERVICE.into()));
         }
         file = input.flags.to_spec().map_err(Error::Usage)?;
     } else {

@@ -183,6 +183,10 @@ pub fn analyse(objects: &[Value], origin: impl Fn(usize) -> String) -> Result<Tr
             _ => {}
         }
     }
+    // The drawing must not depend on the order the objects were read in.
+    policies.sort_by(|a, b| {
+        (&a.namespace, &a.selector, &a.name).cmp(&(&b.namespace, &b.selector, &b.name))
+    });
     Ok(interpret(&policies, &namespace_labels))
 }
 
