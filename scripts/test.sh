@@ -4,7 +4,9 @@
 #   2. cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration, snapshots);
 #   3. every example spec rendered, then judged by kubectl kustomize, kubernetes-validate
 #      --strict and checkov (zero failed checks), and by the independent NetworkPolicy
-#      evaluator (tests/netpol).
+#      evaluator (tests/netpol);
+#   4. every traffic drawing (`kubeward graph`, Mermaid and DOT) parsed by the mermaid CLI and
+#      Graphviz, and the book's pictures checked against their sources (scripts/check-graphs.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -36,3 +38,6 @@ bash scripts/scan-bundles.sh "$work/rendered"
 step "NetworkPolicy evaluator"
 KUBEWARD_EXAMPLES=tests/examples KUBEWARD_RENDERED="$work/rendered" \
     .venv/bin/pytest -q -p no:cacheprovider tests/netpol
+
+step "graphs: Mermaid (mermaid CLI) and DOT (Graphviz), the book's pictures"
+bash scripts/check-graphs.sh

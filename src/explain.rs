@@ -293,8 +293,17 @@ pub fn rule_text(rule: &RuleExplanation, service: Option<(&str, &str)>) -> Strin
     if rule.references.is_empty() {
         out.push_str("  no rubric row: beyond what the scanners check\n");
     }
-    for row in &rule.references {
-        push_row(&mut out, row, "  ");
+    match rule.references.as_slice() {
+        [row] if rule.id == format!("{ROW_PREFIX}{}", row.row) => {
+            for line in reference_lines(row) {
+                out.push_str(&format!("  {line}\n"));
+            }
+        }
+        rows => {
+            for row in rows {
+                push_row(&mut out, row, "  ");
+            }
+        }
     }
     if let (Some(decisions), Some((name, namespace))) = (&rule.in_plan, service) {
         out.push_str(&format!(
