@@ -170,6 +170,11 @@ pub fn text(explanation: &Explanation) -> String {
     out
 }
 
+/// A decision on one line: `id: summary [cause]` (raw text: escape it where it is shown).
+pub fn headline(id: &str, summary: &str, cause: &str) -> String {
+    format!("{id}: {summary} [{cause}]")
+}
+
 /// The comment `render --annotate` writes above a field that carries `decision`: what was
 /// decided and the answer that caused it, then why and against what. Raw text: the template
 /// filter makes each line comment-safe.
@@ -181,7 +186,7 @@ pub fn note(decision: &Decision) -> [String; 2] {
         format!("; rubric {}", rows.join(", "))
     };
     [
-        format!("{}: {} [{}]", decision.id, decision.summary, decision.cause),
+        headline(decision.id, &decision.summary, &decision.cause),
         format!(
             "why: {} (against {}{rows})",
             decision.reason,
@@ -314,13 +319,9 @@ pub fn rule_text(rule: &RuleExplanation, service: Option<(&str, &str)>) -> Strin
         if decisions.is_empty() {
             out.push_str("  not applied: no decision of this kind in the plan\n");
         }
-        for decision in decisions {
-            out.push_str(&format!(
-                "  {}: {} (caused by: {})\n",
-                decision.id,
-                one_line(&decision.summary),
-                one_line(&decision.cause)
-            ));
+        for d in decisions {
+            let line = headline(d.id, &d.summary, &d.cause);
+            out.push_str(&format!("  {}\n", one_line(&line)));
         }
     }
     out

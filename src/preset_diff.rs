@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::explain;
 use crate::pipeline::Rendered;
 use crate::plan::Decision;
 use crate::yaml_safe::one_line;
@@ -177,12 +178,8 @@ pub fn text(diff: &PresetDiff) -> String {
         out.push_str("\nDecisions\n");
         for (sign, lines) in [("-", &diff.removed), ("+", &diff.added)] {
             for l in lines {
-                out.push_str(&format!(
-                    "  {sign} {}: {} [{}]\n",
-                    l.id,
-                    one_line(&l.summary),
-                    one_line(&l.cause)
-                ));
+                let line = explain::headline(l.id, &l.summary, &l.cause);
+                out.push_str(&format!("  {sign} {}\n", one_line(&line)));
             }
         }
     }

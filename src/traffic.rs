@@ -599,6 +599,19 @@ mod tests {
         analyse(objects, |i| format!("object {i}")).unwrap()
     }
 
+    /// The group of `namespace` selecting `app=NAME` (`None`: every pod).
+    fn group(traffic: &Traffic, namespace: &str, app_name: Option<&str>) -> Endpoint {
+        let labels: BTreeMap<String, String> = app_name
+            .map(|a| BTreeMap::from([("app".to_string(), a.to_string())]))
+            .unwrap_or_default();
+        let index = traffic
+            .groups
+            .iter()
+            .position(|g| g.namespace == namespace && g.selector.labels == labels)
+            .expect("the group exists");
+        Endpoint::Group(index)
+    }
+
     fn status_between(traffic: &Traffic, from: Endpoint, to: Endpoint) -> Vec<Status> {
         traffic
             .flows
@@ -628,16 +641,22 @@ mod tests {
                 json!({"podSelector": app("x"), "policyTypes": ["Ingress"]}),
             ),
         ]);
-        let web = &traffic.groups[1];
-        assert!(web.ingress_isolated && web.egress_isolated);
-        let x = &traffic.groups[2];
-        assert!(x.ingress_isolated && !x.egress_isolated);
+        let (web, x) = (
+            group(&traffic, "shop", Some("web")),
+            group(&traffic, "other", Some("x")),
+        );
+        let at = |e: Endpoint| match e {
+            Endpoint::Group(i) => &traffic.groups[i],
+            _ => unreachable!(),
+        };
+        assert!(at(web).ingress_isolated && at(web).egress_isolated);
+        assert!(at(x).ingress_isolated && !at(x).egress_isolated);
         assert_eq!(
-            status_between(&traffic, Endpoint::Group(2), Endpoint::Anything),
+            status_between(&traffic, x, Endpoint::Anything),
             vec![Status::Open]
         );
         assert_eq!(
-            status_between(&traffic, Endpoint::Anything, Endpoint::Group(1)),
+            status_between(&traffic, Endpoint::Anything, web),
             vec![Status::Allowed, Status::Denied],
             "a rule without peers admits anything on its port; the rest is denied"
         );
@@ -653,7 +672,11 @@ mod tests {
             policy("ns", "a", a_egress_closed),
         ]);
         assert_eq!(
-            status_between(&traffic, Endpoint::Group(1), Endpoint::Group(0)),
+            status_between(
+                &traffic,
+                group(&traffic, "ns", Some("a")),
+                group(&traffic, "ns", Some("b"))
+            ),
             vec![Status::BlockedAtSource]
         );
         let a_egress_open = json!({"podSelector": app("a"), "policyTypes": ["Egress"],
@@ -663,7 +686,11 @@ mod tests {
             policy("ns", "a", a_egress_open),
         ]);
         assert_eq!(
-            status_between(&traffic, Endpoint::Group(1), Endpoint::Group(0)),
+            status_between(
+                &traffic,
+                group(&traffic, "ns", Some("a")),
+                group(&traffic, "ns", Some("b"))
+            ),
             vec![Status::Allowed]
         );
     }

@@ -82,11 +82,12 @@ fn run<S: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = S>) -> Run {
     run_in(repo(), args)
 }
 
+/// The objects of a YAML stream, read the way `graph` reads manifests.
 fn documents(stream: &str) -> Vec<Value> {
-    serde_saphyr::from_multiple::<Value>(stream)
-        .unwrap_or_else(|e| panic!("stream does not parse: {e}\n{stream}"))
+    kubeward::manifests::parse("stdout", stream)
+        .unwrap_or_else(|e| panic!("{e}\n{stream}"))
         .into_iter()
-        .filter(|d| !d.is_null())
+        .map(|o| o.value)
         .collect()
 }
 
