@@ -395,6 +395,35 @@ fn graph_of_a_rendered_folder_is_the_graph_of_its_spec() {
 }
 
 #[test]
+fn graph_reads_a_rendered_stream_from_standard_input() {
+    let spec = repo().join("tests/examples/inventory/kubeward.yaml");
+    let state = TempDir::new().unwrap();
+    let stream = run([
+        "render",
+        "-f",
+        &spec_arg(&spec),
+        "--state",
+        &state.path().display().to_string(),
+    ])
+    .ok();
+    let output = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("kubeward"))
+        .args(["graph", "-", "--format", "dot"])
+        .write_stdin(stream)
+        .timeout(Duration::from_secs(60))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(output.stdout).unwrap(),
+        run(["graph", "-f", &spec_arg(&spec), "--format", "dot"]).ok()
+    );
+}
+
+#[test]
 fn graph_reads_foreign_manifests_and_shows_half_open_flows() {
     let dir = TempDir::new().unwrap();
     fs::write(
