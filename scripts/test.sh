@@ -32,8 +32,28 @@ for spec in tests/examples/*/kubeward.yaml; do
     echo "rendered $name"
 done
 
+step "kubeward init --yes: specs written from flags, rendered"
+digest=sha256:3b2e5f8a9c1d4e7f6a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f
+init() { # NAME FLAGS...: init into $work/init/NAME, the bundle into $work/init-rendered/NAME
+    local name=$1; shift
+    ./target/debug/kubeward init --yes -f "$work/init/$name/kubeward.yaml" \
+        -o "$work/init-rendered/$name" "$@" </dev/null
+}
+# The book's walkthrough (book/src/how-to/questionnaire.md), as flags.
+init walkthrough --name payments-api -n payments --image "ghcr.io/acme/payments-api:1.4.2@$digest" \
+    --port 8080 --exposure cluster --sensitivity confidential --caller checkout/web \
+    --caller billing-worker --caller analytics/reports --egress db/postgres:5432 \
+    --egress-cidr 203.0.113.0/24:443 --secret db-password=generate
+# Public, restricted, with API access, every kind of secret and TLS.
+printf 'signing key\n' >"$work/signing.pem"
+STRIPE_KEY=sk_test init public --name shop -n storefront --image "ghcr.io/acme/shop:2.0@$digest" \
+    --port 8443 --protocol https --exposure public --host shop.example.com --sensitivity restricted \
+    --api configmaps:get,list,watch:shop-config --api apps/deployments:get --secret session=generate:64 \
+    --secret stripe=env:STRIPE_KEY --secret "signing=file:$work/signing.pem" --tls self-signed
+
 step "scanners: kubectl kustomize, kubernetes-validate --strict, checkov"
 bash scripts/scan-bundles.sh "$work/rendered"
+bash scripts/scan-bundles.sh "$work/init-rendered"
 
 step "NetworkPolicy evaluator"
 KUBEWARD_EXAMPLES=tests/examples KUBEWARD_RENDERED="$work/rendered" \

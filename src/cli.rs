@@ -1,18 +1,18 @@
 //! Command-line definitions (clap) and the dispatch of each command.
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::error::Error;
+use crate::error::{Error, SpecError};
 use crate::explain;
 use crate::flags::SpecFlags;
+use crate::interactive::Questionnaire;
 use crate::output::{self, OutFile};
 use crate::pipeline::{self, Input};
-use crate::render;
-use crate::validate::Overrides;
-use crate::{diagram, manifests, preset_diff, traffic};
+use crate::validate::{self, Overrides};
+use crate::{diagram, init, manifests, plan, preset, preset_diff, render, traffic};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -36,9 +36,11 @@ pub enum Command {
     Graph(GraphArgs),
     /// Show what changes for a service between two presets (decisions and objects)
     DiffPresets(DiffPresetsArgs),
+    /// Describe a service by answering questions (or by flags), write kubeward.yaml and render it
+    Init(InitArgs),
 }
 
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct RenderArgs {
     /// The service spec (kubeward.yaml); without it, the service is described by flags
     #[arg(long, short = 'f', value_name = "SPEC")]
@@ -72,6 +74,35 @@ pub struct ServiceArgs {
     #[arg(long, short = 'f', value_name = "SPEC")]
     pub file: Option<PathBuf>,
     /// Accept a tag-only image at sensitivity confidential or restricted
+    #[arg(long)]
+    pub allow_unpinned_image: bool,
+    #[command(flatten)]
+    pub spec: SpecFlags,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to write the spec
+    #[arg(
+        long,
+        short = 'f',
+        value_name = "SPEC",
+        default_value = "kubeward.yaml"
+    )]
+    pub file: PathBuf,
+    /// The folder to render the bundle into
+    #[arg(long, short = 'o', value_name = "DIR", default_value = "k8s")]
+    pub output: PathBuf,
+    /// Write only the spec; render it later with `kubeward render -f SPEC -o DIR`
+    #[arg(long)]
+    pub spec_only: bool,
+    /// Replace an existing spec, and write into an output folder that holds files kubeward did not write
+    #[arg(long)]
+    pub force: bool,
+    /// Never ask: answers come from the flags and the preset's defaults
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)
     #[arg(long)]
     pub allow_unpinned_image: bool,
     #[command(flatten)]
@@ -127,7 +158,105 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Explain(args) => explain_command(&args),
         Command::Graph(args) => graph_command(&args),
         Command::DiffPresets(args) => diff_presets_command(&args),
+        Command::Init(args) => init_command(&args),
     }
+}
+
+/// `init`: the answers come from the questionnaire when stdin and stderr are terminals and
+/// `--yes` is not given, else from flags and the preset alone; nothing is written before
+/// every answer is valid (and, when asked, confirmed).
+fn init_command(args: &InitArgs) -> Result<(), Error> {
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let overrides = Overrides {
+        allow_unpinned_image: args.allow_unpinned_image,
+    };
+    let mut file = args.spec.to_spec().map_err(Error::Usage)?;
+    let preset_name = file
+        .spec
+        .preset
+        .clone()
+        .unwrap_or_else(|| preset::DEFAULT.to_string());
+    let base_dir = match args.file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let preset = preset::load(&preset_name, base_dir)?;
+    let questionnaire = (terminal && !args.yes).then(|| Questionnaire::new(&preset, overrides));
+    let replace = args.file.exists()
+        && match &questionnaire {
+            _ if args.force => true,
+            Some(q) => {
+                let prompt = format!("{} exists. Replace it?", args.file.display());
+                q.confirm(&prompt, false)? || return Err(Error::Cancelled)
+            }
+            None => {
+                return Err(Error::Output(format!(
+                    "{} exists; pass --force to replace it",
+                    args.file.display()
+                )));
+            }
+        };
+    if !args.spec_only {
+        output::check_dir(&args.output, args.force)?;
+    }
+    match &questionnaire {
+        Some(q) => q.fill(&mut file, &preset_name)?,
+        None => {
+            let missing = init::missing_flags(&file, &preset);
+            if !missing.is_empty() {
+                let why = if args.yes {
+                    "--yes never asks"
+                } else {
+                    "there is no terminal to ask on"
+                };
+                return Err(Error::Usage(format!(
+                    "kubeward init needs answers that have no default, and {why}: pass {}",
+                    missing.join(" ")
+                )));
+            }
+            init::fill_defaults(&mut file, &preset);
+        }
+    }
+    let service = validate::validate(&file, &preset, overrides)
+        .map_err(|errors| SpecError::Invalid { path: None, errors })?;
+    let text = init::spec_text(&file)?;
+    if let Some(q) = &questionnaire {
+        let action = match args.spec_only {
+            true => format!("Write {}?", args.file.display()),
+            false => format!(
+                "Write {} and render the bundle into {}?",
+                args.file.display(),
+                args.output.display()
+            ),
+        };
+        q.confirm_plan(&plan::plan(&service, &preset), &action)?;
+    }
+    output::write_user_file(&args.file, text.as_bytes(), replace)?;
+    eprintln!("wrote {}", args.file.display());
+    if args.spec_only {
+        return Ok(());
+    }
+    render_command(&RenderArgs {
+        file: Some(args.file.clone()),
+        output: Some(args.output.clone()),
+        force: args.force,
+        allow_unpinned_image: args.allow_unpinned_image,
+        ..RenderArgs::default()
+    })
+    .map_err(|e| {
+        Error::Output(format!(
+            "{e}\n{} is written: fix the problem, then run `kubeward render -f {} -o {}`",
+            args.file.display(),
+            args.file.display(),
+            args.output.display()
+        ))
+    })?;
+    eprintln!(
+        "rendered the bundle into {}: apply it with `kubectl apply -k {}`",
+        args.output.display(),
+        args.output.display()
+    );
+    Ok(())
 }
 
 fn render_command(args: &RenderArgs) -> Result<(), Error> {

@@ -101,6 +101,9 @@ pub enum Error {
     State(String),
     #[error("{0}")]
     Material(String),
+    /// The user stopped `init` (Esc, Ctrl-C, or no to a confirmation) before anything was written.
+    #[error("cancelled: nothing was written")]
+    Cancelled,
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -109,10 +112,12 @@ pub enum Error {
 }
 
 impl Error {
-    /// Usage and validation errors exit 2, everything else 1.
+    /// Usage and validation errors exit 2, a cancelled questionnaire 130 (as Ctrl-C does),
+    /// everything else 1.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } | Error::Manifests(_) => 2,
+            Error::Cancelled => 130,
             Error::Render(_)
             | Error::Output(_)
             | Error::State(_)

@@ -10,6 +10,8 @@ pub mod error;
 pub mod explain;
 pub mod flags;
 pub mod image;
+pub mod init;
+pub mod interactive;
 pub mod manifests;
 pub mod material;
 pub mod output;

@@ -95,6 +95,27 @@ fn ours(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Writes a file the user owns and edits (the spec `init` writes): created new, its folder
+/// too when missing; an existing file is replaced (atomically) only when `replace`.
+pub fn write_user_file(path: &Path, content: &[u8], replace: bool) -> Result<(), Error> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+    }
+    if replace {
+        return replace_file(path, content, false);
+    }
+    write_file(path, content, false).map_err(|e| match e {
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            Error::Output(format!(
+                "{} exists; pass --force to replace it",
+                path.display()
+            ))
+        }
+        other => other,
+    })
+}
+
 /// Entries of `dir` that kubeward's marker does not list (none when `dir` does not exist).
 fn foreign_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let read = |e| Error::io(format!("cannot read {}", dir.display()), e);
