@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Installs the external tools that scripts/scan-bundles.sh and the Python tests use:
+# Installs the external tools that scripts/scan-bundles.sh, scripts/check-graphs.sh and the
+# Python tests use:
 #   - kubectl (for `kubectl kustomize`), from Debian's packages when it is not on PATH;
+#   - Graphviz (`dot`) and Chromium, from Debian's packages when they are not on PATH;
+#   - the mermaid CLI (mmdc) in <repo>/.tools/node_modules, from the npm registry with
+#     `npm ci` (versions locked by .tools/package-lock.json; Puppeteer's own browser download
+#     is skipped: mmdc drives Debian's Chromium);
 #   - a Python venv at <repo>/.venv with the pinned tools of scripts/requirements-tools.txt
 #     (checkov, kubernetes-validate, PyYAML, pytest, jsonschema), locked by
 #     scripts/constraints-tools.txt;
@@ -221,7 +226,38 @@ ensure_mdbook() {
     [[ $have == "v$MDBOOK_VERSION" ]] || die "installed mdbook reports '$have', not v$MDBOOK_VERSION"
 }
 
+# --- Graphviz, Chromium and the mermaid CLI ----------------------------------------------
+
+
+ensure_command_from_apt() { # COMMAND PACKAGE
+    if ! command -v "$1" >/dev/null 2>&1; then
+        apt_update_once
+        apt_install "$2"
+        hash -r
+        command -v "$1" >/dev/null 2>&1 || die "installed $2 but $1 is still not on PATH"
+    fi
+}
+
+ensure_diagram_tools() {
+    ensure_command_from_apt dot graphviz
+    ensure_command_from_apt chromium chromium
+    ensure_command_from_apt npm npm
+    local want
+    want=$({ echo "kubeward-diagram-tools v1"; node --version; cat "$TOOLS/package-lock.json"; } | sha256sum | cut -d' ' -f1)
+    if [[ -f $TOOLS_STAMP && $(cat "$TOOLS_STAMP") == "$want" && -x $TOOLS/node_modules/.bin/mmdc ]]; then
+        log "mermaid CLI in $TOOLS is up to date"
+        return 0
+    fi
+    log "npm ci in $TOOLS (mermaid CLI)"
+    (cd "$TOOLS" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) \
+        || die "npm ci in $TOOLS failed"
+    [[ -x $TOOLS/node_modules/.bin/mmdc ]] || die "mmdc missing after npm ci"
+    printf '%s\n' "$want" >"$TOOLS_STAMP"
+    log "mermaid CLI ready: $("$TOOLS/node_modules/.bin/mmdc" --version)"
+}
+
 ensure_kubectl
 ensure_venv
 ensure_mdbook
+ensure_diagram_tools
 log "done"

@@ -12,6 +12,8 @@
 #   5. every shipped preset rendered for a representative example and scanned the same way:
 #      zero failed and zero suppressed checkov checks for the restricted-based presets; for
 #      baseline, suppressed checks only, each with its reason.
+#   6. every traffic drawing (`kubeward graph`, Mermaid and DOT) parsed by the mermaid CLI and
+#      Graphviz, and the book's pictures checked against their sources (scripts/check-graphs.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/.tools/bin:$PATH"
@@ -107,3 +109,6 @@ bash scripts/scan-bundles.sh --fail-on-skip "$work/presets/hardened"
 
 step "scanners on baseline: suppressed checks only, each with its reason"
 bash scripts/scan-bundles.sh "$work/presets/relaxed"
+
+step "graphs: Mermaid (mermaid CLI) and DOT (Graphviz), the book's pictures"
+bash scripts/check-graphs.sh

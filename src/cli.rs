@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::{ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::error::{Error, SpecError};
+use crate::explain;
 use crate::flags::SpecFlags;
 use crate::interactive::Questionnaire;
 use crate::invariants;
@@ -17,7 +18,7 @@ use crate::platform::{self, PresetsCommand, PresetsDirArg, TemplatesCommand};
 use crate::schema::{self, SchemaKind};
 use crate::ui::Ui;
 use crate::validate::{self, Overrides};
-use crate::{floors, init, plan, preset, render};
+use crate::{diagram, floors, init, manifests, plan, preset, preset_diff, render, traffic};
 
 /// `--version`: kubeward's version and the Kubernetes versions its output is validated
 /// against (the default `KUBE_VERSIONS` of scripts/scan-bundles.sh; a test keeps them equal).
@@ -52,6 +53,13 @@ pub struct Cli {
 pub enum Command {
     /// Render the hardened bundle for a service
     Render(RenderArgs),
+    /// Explain every decision of the plan: the answer that caused it, the threat it counters,
+    /// its references
+    Explain(ExplainArgs),
+    /// Draw the traffic the NetworkPolicies allow (of a service, or of manifests in PATH)
+    Graph(GraphArgs),
+    /// Show what changes for a service between two presets (decisions and objects)
+    DiffPresets(DiffPresetsArgs),
     /// Describe a service by answering questions (or by flags), write kubeward.yaml and render it
     Init(InitArgs),
     /// Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors
@@ -137,6 +145,30 @@ pub struct RenderArgs {
     /// Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)
     #[arg(long)]
     pub allow_unpinned_image: bool,
+    /// Comment the fields that carry a decision with why (the objects stay the same)
+    #[arg(long)]
+    pub annotate: bool,
+    #[command(flatten)]
+    pub presets: PresetsDirArg,
+    /// Replace shipped templates with the files of the same name in DIR (over the preset's)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Accept an override template that drops this control, recorded on the object (repeatable)
+    #[arg(long, value_name = "CONTROL", value_parser = clap::builder::PossibleValuesParser::new(invariants::control_ids()))]
+    pub allow_template_override: Vec<String>,
+    #[command(flatten)]
+    pub spec: SpecFlags,
+}
+
+/// How a service is described to the commands that only look at its plan or its shape.
+#[derive(Debug, clap::Args)]
+pub struct ServiceArgs {
+    /// The service spec (kubeward.yaml); without it, the service is described by flags
+    #[arg(long, short = 'f', value_name = "SPEC")]
+    pub file: Option<PathBuf>,
+    /// Accept a tag-only image at sensitivity confidential or restricted
+    #[arg(long)]
+    pub allow_unpinned_image: bool,
     #[command(flatten)]
     pub presets: PresetsDirArg,
     /// Replace shipped templates with the files of the same name in DIR (over the preset's)
@@ -214,6 +246,51 @@ fn color_in(args: &[OsString]) -> ColorChoice {
         .unwrap_or(ColorChoice::Auto)
 }
 
+impl ServiceArgs {
+    /// Whether a service was described at all (by a file or by flags).
+    fn given(&self) -> bool {
+        self.file.is_some() || self.spec.any()
+    }
+
+    fn input(&self) -> Input<'_> {
+        Input {
+            file: self.file.as_deref(),
+            flags: &self.spec,
+            overrides: Overrides {
+                allow_unpinned_image: self.allow_unpinned_image,
+            },
+            state_dir: None,
+            rotate: &[],
+            presets: self.presets.lookup(),
+            templates: self.templates.as_deref(),
+            allow_template_override: &self.allow_template_override,
+            annotate: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root);
+    /// with a service, also where its plan applies it
+    #[arg(long, value_name = "ID")]
+    pub rule: Option<String>,
+    /// Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)
+    #[arg(long, value_name = "THREAT")]
+    pub threat: Option<String>,
+    /// text for people, json for tools
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+}
+
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
     let ui = cli.ui();
@@ -226,6 +303,9 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Completions(args) => print_stdout(&manual::completions(args.shell)),
         Command::Man(args) => print_stdout(&manual::man_page(args.command.as_deref())?),
         Command::Check(args) => crate::check::command::run(&args),
+        Command::Explain(args) => explain_command(&args),
+        Command::Graph(args) => graph_command(&args),
+        Command::DiffPresets(args) => diff_presets_command(&args),
     }
 }
 
@@ -341,6 +421,7 @@ fn render_command(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
         presets: args.presets.lookup(),
         templates: args.templates.as_deref(),
         allow_template_override: &args.allow_template_override,
+        annotate: args.annotate,
     })?;
     match &args.output {
         None => print_stdout(&render::stream(&rendered.manifests)),
@@ -368,6 +449,148 @@ fn render_command(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct GraphArgs {
+    /// Rendered or foreign manifests: a folder (every .yaml/.yml in it), a file, or - for
+    /// standard input; instead of a service
+    #[arg(value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// mermaid (a flowchart) or dot (Graphviz)
+    #[arg(long, value_enum, default_value = "mermaid")]
+    pub format: GraphFormat,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+}
+
+fn graph_command(args: &GraphArgs) -> Result<(), Error> {
+    let objects: Vec<manifests::Object> = match (&args.path, args.service.given()) {
+        (Some(_), true) => {
+            return Err(Error::Usage(
+                "give either manifests (PATH) or a service (-f or flags), not both".into(),
+            ));
+        }
+        (Some(path), false) => manifests::read(path)?,
+        (None, _) => pipeline::render_shape(&args.service.input())?
+            .manifests
+            .into_iter()
+            .map(|m| manifests::Object {
+                origin: m.object.file_name(),
+                value: m.value,
+            })
+            .collect(),
+    };
+    let values: Vec<serde_json::Value> = objects.iter().map(|o| o.value.clone()).collect();
+    let traffic =
+        traffic::analyse(&values, |i| objects[i].origin.clone()).map_err(Error::Manifests)?;
+    let format = match args.format {
+        GraphFormat::Mermaid => diagram::Format::Mermaid,
+        GraphFormat::Dot => diagram::Format::Dot,
+    };
+    print_stdout(&diagram::draw(&traffic, format))
+}
+
+#[derive(Debug, clap::Args)]
+pub struct DiffPresetsArgs {
+    /// The first preset: a shipped name or a preset file (relative to the current folder)
+    #[arg(value_name = "A")]
+    pub from: String,
+    /// The second preset, compared with the first
+    #[arg(value_name = "B")]
+    pub to: String,
+    /// text for people, json for tools
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: TextOrJson,
+    #[command(flatten)]
+    pub service: ServiceArgs,
+}
+
+/// A preset reference as given on the command line: a path is taken from the current folder
+/// (not the spec's), so it is made absolute.
+fn preset_argument(reference: &str) -> Result<String, Error> {
+    let is_path =
+        reference.contains('/') || reference.ends_with(".yaml") || reference.ends_with(".yml");
+    if !is_path {
+        return Ok(reference.to_string());
+    }
+    let path =
+        std::path::absolute(reference).map_err(|e| Error::io(format!("preset {reference}"), e))?;
+    Ok(path.display().to_string())
+}
+
+fn diff_presets_command(args: &DiffPresetsArgs) -> Result<(), Error> {
+    if !args.service.given() {
+        return Err(Error::Usage(pipeline::DESCRIBE_THE_SERVICE.into()));
+    }
+    let render_with = |reference: &str| -> Result<pipeline::Rendered, Error> {
+        let mut flags = args.service.spec.clone();
+        flags.preset = Some(preset_argument(reference)?);
+        pipeline::render_shape(&Input {
+            flags: &flags,
+            ..args.service.input()
+        })
+    };
+    let (a, b) = (render_with(&args.from)?, render_with(&args.to)?);
+    let diff = preset_diff::diff(&args.from, &a, &args.to, &b);
+    print_stdout(&match args.format {
+        TextOrJson::Text => preset_diff::text(&diff),
+        TextOrJson::Json => to_json(&diff),
+    })
+}
+
+fn explain_command(args: &ExplainArgs) -> Result<(), Error> {
+    let plan = match (args.service.given(), &args.rule) {
+        (false, Some(_)) => None,
+        _ => Some(pipeline::plan(&args.service.input())?.1),
+    };
+    let text = match &args.rule {
+        Some(id) => {
+            if args.threat.is_some() {
+                return Err(Error::Usage(
+                    "--threat filters a plan; it does not go with --rule".into(),
+                ));
+            }
+            let rule = explain::find_rule(id).map_err(Error::Usage)?;
+            let explained = explain::explain_rule(rule, plan.as_ref());
+            match args.format {
+                TextOrJson::Text => explain::rule_text(
+                    &explained,
+                    plan.as_ref()
+                        .map(|p| (p.name.as_str(), p.namespace.as_str())),
+                ),
+                TextOrJson::Json => to_json(&explained),
+            }
+        }
+        None => {
+            let threat = args
+                .threat
+                .as_deref()
+                .map(explain::parse_threat)
+                .transpose()
+                .map_err(Error::Usage)?;
+            let plan = plan.expect("a plan is made unless only a rule is asked for");
+            let explained = explain::explain(&plan, threat);
+            match args.format {
+                TextOrJson::Text => explain::text(&explained),
+                TextOrJson::Json => to_json(&explained),
+            }
+        }
+    };
+    print_stdout(&text)
+}
+
+/// Pretty JSON with a final newline.
+fn to_json(value: &impl serde::Serialize) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("plain data serializes");
+    text.push('\n');
+    text
 }
 
 fn kustomization(files: &[OutFile]) -> String {

@@ -92,6 +92,9 @@ pub enum Error {
     Preset { name: String, message: String },
     #[error("rendering failed: {0}")]
     Render(String),
+    /// Manifests given to read (rendered or foreign) that cannot be read or understood.
+    #[error("{0}")]
+    Manifests(String),
     #[error("{0}")]
     Output(String),
     #[error("{0}")]
@@ -119,7 +122,11 @@ impl Error {
     /// everything else 1.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } | Error::Unreadable(_) => 2,
+            Error::Spec(_)
+            | Error::Usage(_)
+            | Error::Preset { .. }
+            | Error::Unreadable(_)
+            | Error::Manifests(_) => 2,
             Error::Cancelled => 130,
             Error::Render(_)
             | Error::Output(_)

@@ -7,7 +7,7 @@ use crate::check;
 use crate::error::{Error, FieldError, SpecError};
 use crate::flags::SpecFlags;
 use crate::floors;
-use crate::material::{self, Sources};
+use crate::material::{self, Material, Sources};
 use crate::plan::{self, Plan};
 use crate::preset;
 use crate::render::{self, Manifest};
@@ -15,6 +15,9 @@ use crate::spec::{self, SpecFile};
 use crate::state;
 use crate::validate::{self, Overrides, Service};
 use crate::yaml_locate::Locator;
+
+/// The error when neither a spec file nor flags describe the service.
+pub const DESCRIBE_THE_SERVICE: &str = "describe the service with -f kubeward.yaml, or with flags (--name, --namespace, --image, --port, ...)";
 
 /// Where a service description comes from, and the choices that go with a render.
 pub struct Input<'a> {
@@ -31,6 +34,8 @@ pub struct Input<'a> {
     pub templates: Option<&'a Path>,
     /// Invariant controls an override template may drop, each recorded on its object.
     pub allow_template_override: &'a [String],
+    /// Comment the manifests with the decisions behind their fields.
+    pub annotate: bool,
 }
 
 /// A validated service, its plan and its rendered manifests.
@@ -61,9 +66,7 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Resolved, PathBuf
     };
     if input.file.is_none() {
         if !input.flags.any() {
-            return Err(Error::Usage(
-                "describe the service with -f kubeward.yaml, or with flags (--name, --namespace, --image, --port, ...)".into(),
-            ));
+            return Err(Error::Usage(DESCRIBE_THE_SERVICE.into()));
         }
         file = input.flags.to_spec().map_err(Error::Usage)?;
     } else {
@@ -112,6 +115,48 @@ pub fn load_service(input: &Input) -> Result<(Service, preset::Resolved, PathBuf
     Ok((service, resolved, base_dir))
 }
 
+/// Loads, validates and plans, touching no secret.
+pub fn plan(input: &Input) -> Result<(Service, Plan), Error> {
+    let (service, preset, _) = load_service(input)?;
+    let plan = plan::plan(&service, &preset.preset);
+    Ok((service, plan))
+}
+
+/// The templates of a render: the shipped ones, overridden by the preset's folder, then by
+/// `--templates`.
+fn templates(input: &Input, preset: &preset::Resolved) -> Result<render::Templates, Error> {
+    let dirs: Vec<PathBuf> = preset
+        .preset
+        .templates
+        .iter()
+        .map(PathBuf::from)
+        .chain(input.templates.map(Path::to_path_buf))
+        .collect();
+    render::Templates::load(&dirs)
+}
+
+/// Loads, validates, plans and renders with every secret value and key replaced by a
+/// placeholder: no state folder, no secret file or variable read. For commands that look at
+/// the shape of a bundle (`graph -f`, `diff-presets`), never for one to apply.
+pub fn render_shape(input: &Input) -> Result<Rendered, Error> {
+    let (service, preset, base_dir) = load_service(input)?;
+    let plan = plan::plan(&service, &preset.preset);
+    let manifests = render::render(
+        &plan,
+        &Material::placeholder(&plan),
+        &templates(input, &preset)?,
+        input.allow_template_override,
+        input.annotate,
+    )?;
+    Ok(Rendered {
+        service,
+        preset,
+        plan,
+        manifests,
+        base_dir,
+    })
+}
+
 /// Loads, validates, plans and renders.
 pub fn render(input: &Input) -> Result<Rendered, Error> {
     let (service, preset, base_dir) = load_service(input)?;
@@ -130,15 +175,13 @@ pub fn render(input: &Input) -> Result<Rendered, Error> {
             now: time::OffsetDateTime::now_utc(),
         },
     )?;
-    let template_dirs: Vec<PathBuf> = preset
-        .preset
-        .templates
-        .iter()
-        .map(PathBuf::from)
-        .chain(input.templates.map(Path::to_path_buf))
-        .collect();
-    let templates = render::Templates::load(&template_dirs)?;
-    let manifests = render::render(&plan, &material, &templates, input.allow_template_override)?;
+    let manifests = render::render(
+        &plan,
+        &material,
+        &templates(input, &preset)?,
+        input.allow_template_override,
+        input.annotate,
+    )?;
     check::self_check(&manifests)?;
     Ok(Rendered {
         service,

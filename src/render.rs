@@ -10,11 +10,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use serde::Serialize;
 use serde_json::Value;
 use tera::{Context, Tera};
 
 use crate::check::suppress::IGNORE_ANNOTATION;
 use crate::error::Error;
+use crate::explain;
 use crate::invariants::{self, Violation};
 use crate::material::Material;
 use crate::plan::{Plan, PlannedObject};
@@ -101,6 +103,65 @@ impl tera::Filter for YamlFilter {
     }
 }
 
+/// The comment for one decision, as the templates see it in `notes` (aligned with
+/// `plan.decisions`).
+#[derive(Debug, Serialize)]
+struct Note {
+    id: &'static str,
+    lines: [String; 2],
+}
+
+/// The `why` filter, applied to `notes`: the comments for the decisions with one of the ids
+/// `ids=[...]`, or for the decision at `index=N`, each line as `\n<indent># <text>` with the
+/// text made comment-safe by [`yaml_safe::one_line`]. Nothing when no decision matches, so a
+/// template line holding only the filter adds no line.
+struct WhyFilter;
+
+impl tera::Filter for WhyFilter {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        why(value, args)
+    }
+
+    /// Comments are made safe line by line; the engine must not quote them again.
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+fn why(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let notes = value.as_array().ok_or("why: apply it to `notes`")?;
+    let indent = args
+        .get("indent")
+        .and_then(Value::as_u64)
+        .ok_or("why: needs indent=N")?;
+    let chosen: Vec<&Value> = match (args.get("ids"), args.get("index")) {
+        (Some(Value::Array(ids)), None) => notes
+            .iter()
+            .filter(|note| ids.contains(&note["id"]))
+            .collect(),
+        (None, Some(index)) => {
+            let index = index.as_u64().ok_or("why: index must be a number")?;
+            vec![
+                notes
+                    .get(index as usize)
+                    .ok_or_else(|| format!("why: no decision {index}"))?,
+            ]
+        }
+        _ => return Err("why: give ids=[...] or index=N".into()),
+    };
+    let pad = " ".repeat(indent as usize);
+    let mut out = String::new();
+    for line in chosen
+        .iter()
+        .filter_map(|note| note["lines"].as_array())
+        .flatten()
+    {
+        let text = line.as_str().ok_or("why: a note line is not text")?;
+        out.push_str(&format!("\n{pad}# {}", yaml_safe::one_line(text)));
+    }
+    Ok(Value::String(out))
+}
+
 /// The templates a render uses: the shipped ones, some replaced by files of the same name.
 #[derive(Debug, Clone, Default)]
 pub struct Templates {
@@ -162,6 +223,7 @@ impl Templates {
         tera.autoescape_on(vec![".yaml"]);
         tera.set_escape_fn(yaml_safe::quote);
         tera.register_filter("yaml", YamlFilter);
+        tera.register_filter("why", WhyFilter);
         let templates = TEMPLATES.iter().map(|(name, shipped)| {
             let text = self
                 .overrides
@@ -196,12 +258,14 @@ fn error_chain(err: &dyn std::error::Error) -> String {
 
 /// Renders every planned object with its secret material, checks each against the plan and
 /// the invariants, and records on its object any control in `allow_dropped` that an
-/// override template dropped.
+/// override template dropped. With `annotate`, fields that carry a decision get `#`
+/// comments saying why.
 pub fn render(
     plan: &Plan,
     material: &Material,
     templates: &Templates,
     allow_dropped: &[String],
+    annotate: bool,
 ) -> Result<Vec<Manifest>, Error> {
     let built;
     let tera = if templates.overrides.is_empty() {
@@ -213,6 +277,19 @@ pub fn render(
     let mut context = Context::new();
     context.insert("plan", plan);
     context.insert("material", material);
+    context.insert("annotate", &annotate);
+    let notes: Vec<Note> = if annotate {
+        plan.decisions
+            .iter()
+            .map(|d| Note {
+                id: d.id,
+                lines: explain::note(d),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    context.insert("notes", &notes);
     plan.objects
         .iter()
         .map(|object| {
@@ -386,6 +463,7 @@ mod tests {
             &Material::default(),
             &with_override("serviceaccount.yaml", template),
             &[],
+            false,
         )
         .unwrap();
         let account = manifests
@@ -396,7 +474,14 @@ mod tests {
         assert_eq!(docs.len(), 1, "{}", account.text);
         assert_eq!(docs[0]["metadata"]["labels"]["filtered"], hostile);
         assert_eq!(docs[0]["metadata"]["labels"]["raw"], hostile);
-        let shipped = render(&plan, &Material::default(), &Templates::default(), &[]).unwrap();
+        let shipped = render(
+            &plan,
+            &Material::default(),
+            &Templates::default(),
+            &[],
+            false,
+        )
+        .unwrap();
         let labelled: Vec<&Manifest> = shipped
             .iter()
             .filter(|m| m.object.name != "default-deny" && m.object.kind != "Namespace")
@@ -416,6 +501,7 @@ mod tests {
             &Material::default(),
             &with_override("serviceaccount.yaml", template),
             &["not-privileged".into()],
+            false,
         )
         .unwrap_err()
         .to_string();
@@ -430,7 +516,7 @@ mod tests {
         let plan = plan_from_yaml(SPEC);
         let template = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ plan.name | yaml }}\n  namespace: {{ plan.namespace | yaml }}\n";
         let templates = with_override("serviceaccount.yaml", template);
-        let err = render(&plan, &Material::default(), &templates, &[])
+        let err = render(&plan, &Material::default(), &templates, &[], false)
             .unwrap_err()
             .to_string();
         assert!(
@@ -442,6 +528,7 @@ mod tests {
             &Material::default(),
             &templates,
             &["no-token-automount".into()],
+            false,
         )
         .unwrap();
         let account = manifests

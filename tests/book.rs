@@ -12,6 +12,8 @@
 //!   same page that names a preset file gets it.
 //! - ```` ```yaml chapter-file ````: a file (`# file: PATH` first) that the chapter's own test
 //!   writes and runs as written (tests/platform_book.rs); here it must match its schema.
+//! - ```` ```yaml annotated-excerpt ````: part of `render --annotate` output (tests/trainers_book.rs
+//!   checks it is verbatim).
 //! - ```` ```yaml github-actions ````: CI workflow steps (their page's own test runs them).
 //! - ```` ```yaml kubernetes ````: other Kubernetes objects; each must have apiVersion, kind and
 //!   metadata.name.
@@ -335,6 +337,12 @@ fn every_yaml_example_in_the_book_is_checked() {
                     "{place}: the schema refuses it: {errors:#?}"
                 );
             }
+            "annotated-excerpt" => {
+                assert!(
+                    common::yaml_value(&block.text).is_object(),
+                    "{place}: an excerpt of annotated objects"
+                );
+            }
             "github-actions" => {
                 let steps = common::yaml_value(&block.text);
                 assert!(steps.is_array(), "{place}: a list of workflow steps");
@@ -351,7 +359,7 @@ fn every_yaml_example_in_the_book_is_checked() {
                 }
             }
             other => panic!(
-                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, chapter-file, kubernetes, github-actions), not {other:?}"
+                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, chapter-file, kubernetes, github-actions, annotated-excerpt), not {other:?}"
             ),
         }
         checked += 1;

@@ -346,6 +346,7 @@ fn the_self_check_fails_a_render_naming_the_object_and_rule() {
         presets: Default::default(),
         templates: None,
         allow_template_override: &[],
+        annotate: false,
     };
     let mut manifests = kubeward::pipeline::render(&input).unwrap().manifests;
     kubeward::check::self_check(&manifests).unwrap();
