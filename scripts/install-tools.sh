@@ -228,6 +228,7 @@ ensure_mdbook() {
 
 # --- Graphviz, Chromium and the mermaid CLI ----------------------------------------------
 
+TOOLS_STAMP=$TOOLS/node_modules/.kubeward-tools.stamp
 
 ensure_command_from_apt() { # COMMAND PACKAGE
     if ! command -v "$1" >/dev/null 2>&1; then
