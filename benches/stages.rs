@@ -1,7 +1,7 @@
 //! Criterion benchmarks of the library stages for the typical service of
 //! `benches/typical/kubeward.yaml`, with its state folder already filled (a re-render):
-//! load and validate, plan, material, render, the whole pipeline, and the one-time cost of
-//! parsing the templates. `scripts/bench.sh` times the binary itself.
+//! load and validate, plan, material, render (with the invariant checks), the whole pipeline
+//! (with the self-check), and the one-time cost of parsing the templates. `scripts/bench.sh` times the binary itself.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -31,6 +31,10 @@ fn input<'a>(spec: &'a Path, flags: &'a SpecFlags) -> Input<'a> {
         overrides: Overrides::default(),
         state_dir: None,
         rotate: &[],
+        presets: Default::default(),
+        templates: None,
+        allow_template_override: &[],
+        annotate: false,
     }
 }
 
@@ -50,7 +54,7 @@ fn stages(c: &mut Criterion) {
     let flags = SpecFlags::default();
     let input = input(&spec, &flags);
     let (service, preset, base_dir) = pipeline::load_service(&input).unwrap();
-    let plan = plan::plan(&service, &preset);
+    let plan = plan::plan(&service, &preset.preset);
     let shared = CaCache::default();
     let material = material::gather(&service, &plan, &sources(&base_dir, &shared)).unwrap();
 
@@ -65,7 +69,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| pipeline::load_service(black_box(&input)).unwrap())
     });
     c.bench_function("plan", |b| {
-        b.iter(|| plan::plan(black_box(&service), black_box(&preset)))
+        b.iter(|| plan::plan(black_box(&service), black_box(&preset.preset)))
     });
     c.bench_function("material, existing state, CA loaded", |b| {
         b.iter(|| {
@@ -76,7 +80,10 @@ fn stages(c: &mut Criterion) {
         b.iter(|| material::gather(&service, &plan, &sources(&base_dir, &shared)).unwrap())
     });
     c.bench_function("render (templates parsed)", |b| {
-        b.iter(|| render::render(black_box(&plan), black_box(&material)).unwrap())
+        let shipped = render::Templates::default();
+        b.iter(|| {
+            render::render(black_box(&plan), black_box(&material), &shipped, &[], false).unwrap()
+        })
     });
     c.bench_function("whole pipeline, existing state", |b| {
         b.iter(|| pipeline::render(black_box(&input)).unwrap())

@@ -5,8 +5,9 @@ Usage: checkov-report.py REPORT.json ROOT [--fail-on-skip]
 
 Prints one line per failed check (check id, name, file relative to ROOT with line range,
 resource, offending keys) and per skipped check (with the suppression reason), then a totals
-line. Exits 0 when nothing failed (and, with --fail-on-skip, nothing was skipped), 1 otherwise,
-2 when the report cannot be read or checkov scanned nothing.
+line. Exits 0 when nothing failed, every skipped check carries a reason (a suppression
+without one is a silent weakening) and, with --fail-on-skip, nothing was skipped; 1
+otherwise; 2 when the report cannot be read or checkov scanned nothing.
 """
 import json
 import os
@@ -83,17 +84,23 @@ def main(argv):
         print("checkov FAILED checks:")
         for c in failed:
             print(describe(c, root))
+    unreasoned = 0
     if skipped:
         print("checkov skipped (suppressed) checks:")
         for c in skipped:
-            reason = (c.get("check_result") or {}).get("suppress_comment") or "no reason given"
+            reason = ((c.get("check_result") or {}).get("suppress_comment") or "").strip()
+            if not reason or reason.lower() == "no comment provided":
+                unreasoned += 1
+                reason = "NO REASON GIVEN (a suppression must say why)"
             print(describe(c, root) + "\n      reason: %s" % reason)
     print("checkov: %d resources, %d passed, %d failed, %d skipped, %d parsing errors"
           % (resources, passed, len(failed), len(skipped), parse_errors))
     if resources == 0:
         print("checkov: scanned no Kubernetes resources", file=sys.stderr)
         return 2
-    if failed or parse_errors or (fail_on_skip and skipped):
+    if unreasoned:
+        print("checkov: %d skipped check(s) without a reason" % unreasoned)
+    if failed or parse_errors or unreasoned or (fail_on_skip and skipped):
         return 1
     return 0
 

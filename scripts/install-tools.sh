@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Installs the external tools that scripts/scan-bundles.sh and the Python tests use:
+# Installs the external tools that scripts/scan-bundles.sh, scripts/check-graphs.sh and the
+# Python tests use:
 #   - kubectl (for `kubectl kustomize`), from Debian's packages when it is not on PATH;
+#   - Graphviz (`dot`) and Chromium, from Debian's packages when they are not on PATH;
+#   - the mermaid CLI (mmdc) in <repo>/.tools/node_modules, from the npm registry with
+#     `npm ci` (versions locked by .tools/package-lock.json; Puppeteer's own browser download
+#     is skipped: mmdc drives Debian's Chromium);
 #   - a Python venv at <repo>/.venv with the pinned tools of scripts/requirements-tools.txt
 #     (checkov, kubernetes-validate, PyYAML, pytest, jsonschema), locked by
-#     scripts/constraints-tools.txt.
+#     scripts/constraints-tools.txt;
+#   - mdbook (which builds the book in book/), pinned to MDBOOK_VERSION, installed with
+#     `cargo install --locked` into <repo>/.tools (git-ignored; scripts/test.sh puts its bin/ on
+#     PATH) when missing or at another version. The first install compiles it: a few minutes.
 #
 # Idempotent: a second run only checks (well under a second). The venv is reinstalled when
 # the requirements, the constraints or the Python interpreter change (a stamp file in the venv
 # holds their hash). Any failure exits non-zero; nothing is skipped.
 #
 # Environment: PYTHON (interpreter used to create the venv, default python3),
-#              KUBEWARD_VENV (venv path, default <repo>/.venv).
+#              KUBEWARD_VENV (venv path, default <repo>/.venv),
+#              KUBEWARD_TOOLS (cargo install root for mdbook, default <repo>/.tools).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -20,6 +29,8 @@ REQ=$SCRIPT_DIR/requirements-tools.txt
 CON=$SCRIPT_DIR/constraints-tools.txt
 STAMP=$VENV/.kubeward-tools.stamp
 PYTHON=${PYTHON:-python3}
+TOOLS=${KUBEWARD_TOOLS:-$REPO_ROOT/.tools}
+MDBOOK_VERSION=0.5.4
 
 log() { printf 'install-tools: %s\n' "$*" >&2; }
 die() { printf 'install-tools: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -196,6 +207,58 @@ ensure_venv() {
     log "venv ready: $("$VENV/bin/checkov" --version | tail -n1 | sed 's/^/checkov /'), kubernetes-validate $("$VENV/bin/kubernetes-validate" --version)"
 }
 
+# --- mdbook ----------------------------------------------------------------------------
+
+ensure_mdbook() {
+    local mdbook=$TOOLS/bin/mdbook have=""
+    if [[ -x $mdbook ]]; then
+        have=$("$mdbook" --version 2>/dev/null | awk '{print $2}')
+    fi
+    if [[ $have == "v$MDBOOK_VERSION" ]]; then
+        log "mdbook $have: $mdbook"
+        return 0
+    fi
+    command -v cargo >/dev/null 2>&1 || die "cargo not found: it installs mdbook"
+    log "cargo install mdbook $MDBOOK_VERSION into $TOOLS${have:+ (found $have)}; a few minutes, once"
+    cargo install mdbook --locked --version "$MDBOOK_VERSION" --root "$TOOLS" --force --quiet \
+        || die "cargo install mdbook failed"
+    have=$("$mdbook" --version 2>/dev/null | awk '{print $2}')
+    [[ $have == "v$MDBOOK_VERSION" ]] || die "installed mdbook reports '$have', not v$MDBOOK_VERSION"
+}
+
+# --- Graphviz, Chromium and the mermaid CLI ----------------------------------------------
+
+TOOLS_STAMP=$TOOLS/node_modules/.kubeward-tools.stamp
+
+ensure_command_from_apt() { # COMMAND PACKAGE
+    if ! command -v "$1" >/dev/null 2>&1; then
+        apt_update_once
+        apt_install "$2"
+        hash -r
+        command -v "$1" >/dev/null 2>&1 || die "installed $2 but $1 is still not on PATH"
+    fi
+}
+
+ensure_diagram_tools() {
+    ensure_command_from_apt dot graphviz
+    ensure_command_from_apt chromium chromium
+    ensure_command_from_apt npm npm
+    local want
+    want=$({ echo "kubeward-diagram-tools v1"; node --version; cat "$TOOLS/package-lock.json"; } | sha256sum | cut -d' ' -f1)
+    if [[ -f $TOOLS_STAMP && $(cat "$TOOLS_STAMP") == "$want" && -x $TOOLS/node_modules/.bin/mmdc ]]; then
+        log "mermaid CLI in $TOOLS is up to date"
+        return 0
+    fi
+    log "npm ci in $TOOLS (mermaid CLI)"
+    (cd "$TOOLS" && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error) \
+        || die "npm ci in $TOOLS failed"
+    [[ -x $TOOLS/node_modules/.bin/mmdc ]] || die "mmdc missing after npm ci"
+    printf '%s\n' "$want" >"$TOOLS_STAMP"
+    log "mermaid CLI ready: $("$TOOLS/node_modules/.bin/mmdc" --version)"
+}
+
 ensure_kubectl
 ensure_venv
+ensure_mdbook
+ensure_diagram_tools
 log "done"

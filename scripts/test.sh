@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
 # Runs every test of kubeward, installing what they need first (idempotent):
-#   1. the outside tools (kubectl, a .venv with checkov, kubernetes-validate, pytest);
-#   2. cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration, snapshots);
-#   3. every example spec rendered, then judged by kubectl kustomize, kubernetes-validate
-#      --strict and checkov (zero failed checks), and by the independent NetworkPolicy
-#      evaluator (tests/netpol).
+#   1. the outside tools (kubectl, a .venv with checkov, kubernetes-validate, pytest; mdbook in
+#      .tools/);
+#   2. cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration, snapshots,
+#      the generated files, every example of the book);
+#   3. the book built with mdbook, and every internal link and #anchor of it resolved;
+#   4. every example, and every spec of the book, rendered, then judged by `kubeward check`
+#      (no finding), kubectl kustomize,
+#      kubernetes-validate --strict and checkov (zero failed checks), and by the independent
+#      NetworkPolicy evaluator (tests/netpol).
+#   5. every shipped preset rendered for a representative example and scanned the same way:
+#      zero failed and zero suppressed checkov checks for the restricted-based presets; for
+#      baseline, suppressed checks only, each with its reason.
+#   6. every traffic drawing (`kubeward graph`, Mermaid and DOT) parsed by the mermaid CLI and
+#      Graphviz, and the book's pictures checked against their sources (scripts/check-graphs.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$PWD/.tools/bin:$PATH"
 
 step() { printf '\n== %s\n' "$*"; }
 
@@ -17,12 +27,18 @@ step "cargo fmt, clippy"
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 
-step "cargo test"
-cargo test --locked
-
-step "rendering every example"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+
+step "cargo test"
+# tests/book.rs also writes each book spec and its bundle under $work/book for the scanners.
+KUBEWARD_BOOK_EXPORT="$work/book" cargo test --locked
+
+step "the book: mdbook build, internal links"
+mdbook build book
+.venv/bin/python scripts/check-book-links.py book/src book/book
+
+step "rendering every example"
 cargo build --locked --quiet
 for spec in tests/examples/*/kubeward.yaml; do
     name=$(basename "$(dirname "$spec")")
@@ -30,9 +46,69 @@ for spec in tests/examples/*/kubeward.yaml; do
     echo "rendered $name"
 done
 
+step "kubeward init --yes: specs written from flags, rendered"
+digest=sha256:3b2e5f8a9c1d4e7f6a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f
+init() { # NAME FLAGS...: init into $work/init/NAME, the bundle into $work/init-rendered/NAME
+    local name=$1; shift
+    ./target/debug/kubeward init --yes -f "$work/init/$name/kubeward.yaml" \
+        -o "$work/init-rendered/$name" "$@" </dev/null
+}
+# The book's walkthrough (book/src/how-to/questionnaire.md), as flags.
+init walkthrough --name payments-api -n payments --image "ghcr.io/acme/payments-api:1.4.2@$digest" \
+    --port 8080 --exposure cluster --sensitivity confidential --caller checkout/web \
+    --caller billing-worker --caller analytics/reports --egress db/postgres:5432 \
+    --egress-cidr 203.0.113.0/24:443 --secret db-password=generate
+# Public, restricted, with API access, every kind of secret and TLS.
+printf 'signing key\n' >"$work/signing.pem"
+STRIPE_KEY=sk_test init public --name shop -n storefront --image "ghcr.io/acme/shop:2.0@$digest" \
+    --port 8443 --protocol https --exposure public --host shop.example.com --sensitivity restricted \
+    --api configmaps:get,list,watch:shop-config --api apps/deployments:get --secret session=generate:64 \
+    --secret stripe=env:STRIPE_KEY --secret "signing=file:$work/signing.pem" --tls self-signed
+
+step "kubeward check: every rendered bundle, no finding of any severity"
+./target/debug/kubeward check --fail-on info "$work/rendered"
+
 step "scanners: kubectl kustomize, kubernetes-validate --strict, checkov"
 bash scripts/scan-bundles.sh "$work/rendered"
+bash scripts/scan-bundles.sh "$work/init-rendered"
 
 step "NetworkPolicy evaluator"
 KUBEWARD_EXAMPLES=tests/examples KUBEWARD_RENDERED="$work/rendered" \
     .venv/bin/pytest -q -p no:cacheprovider tests/netpol
+
+step "scanners over the book's specs"
+bash scripts/scan-bundles.sh "$work/book/rendered"
+
+step "NetworkPolicy evaluator over the book's specs"
+KUBEWARD_EXAMPLES="$work/book/specs" KUBEWARD_RENDERED="$work/book/rendered" \
+    .venv/bin/pytest -q -p no:cacheprovider tests/netpol
+
+step "every shipped preset on a representative example"
+# Digest-pinned images everywhere, so that the restricted-based bundles need no exemption.
+worker_image="docker.io/acme/report-worker:1.0.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+render_preset() { # GROUP PRESET EXAMPLE [FLAGS...]
+    local group=$1 preset=$2 example=$3
+    shift 3
+    ./target/debug/kubeward render -f "tests/examples/$example/kubeward.yaml" --preset "$preset" "$@" \
+        -o "$work/presets/$group/$preset-$example" --state "$work/state/preset-$preset-$example"
+    echo "rendered $example with preset $preset"
+}
+render_preset hardened restricted payments-api
+render_preset hardened public-web storefront
+render_preset hardened internal-grpc inventory
+render_preset hardened worker report-worker --image "$worker_image"
+render_preset hardened api-client config-watcher
+render_preset relaxed baseline storefront
+for name in $(./target/debug/kubeward presets list | awk 'NR > 1 { print $1 }'); do
+    compgen -G "$work/presets/*/$name-*" >/dev/null \
+        || { echo "shipped preset $name has no representative render in scripts/test.sh" >&2; exit 1; }
+done
+
+step "scanners on the restricted-based presets: zero failed, zero suppressed"
+bash scripts/scan-bundles.sh --fail-on-skip "$work/presets/hardened"
+
+step "scanners on baseline: suppressed checks only, each with its reason"
+bash scripts/scan-bundles.sh "$work/presets/relaxed"
+
+step "graphs: Mermaid (mermaid CLI) and DOT (Graphviz), the book's pictures"
+bash scripts/check-graphs.sh

@@ -18,7 +18,7 @@ use crate::output;
 use crate::parallel::parallel_map;
 use crate::pipeline::{self, Input};
 use crate::pki::CaCache;
-use crate::preset::{self, Preset};
+use crate::preset;
 use crate::render;
 use crate::validate::{Overrides, Service};
 
@@ -35,6 +35,14 @@ pub struct Options<'a> {
     pub overrides: Overrides,
     /// One state folder for every spec, instead of `.kubeward/` beside each.
     pub state_dir: Option<&'a Path>,
+    /// Where named presets are looked up besides the shipped ones.
+    pub presets: preset::Lookup<'a>,
+    /// A folder of template overrides (`--templates`), over each preset's own.
+    pub templates: Option<&'a Path>,
+    /// Invariant controls an override template may drop, each recorded on its object.
+    pub allow_template_override: &'a [String],
+    /// Comment the manifests with the decisions behind their fields.
+    pub annotate: bool,
     /// The folder that gets one sub-folder per service; without it, one stream is printed.
     pub output: Option<&'a Path>,
     pub force: bool,
@@ -45,9 +53,7 @@ pub struct Options<'a> {
 /// A validated service and where its spec came from.
 struct Loaded {
     spec: PathBuf,
-    service: Service,
-    preset: Preset,
-    base_dir: PathBuf,
+    service: pipeline::Loaded,
 }
 
 /// Renders every spec the paths name. With an output folder, each service is written to
@@ -64,7 +70,7 @@ pub fn run(
     let mut loaded = parallel_map(specs, |spec| {
         let loaded = load(spec?, options, &presets)?;
         if let Some(out) = options.output {
-            output::check_dir(&service_dir(out, &loaded.service), options.force)
+            output::check_dir(&service_dir(out, &loaded.service.0), options.force)
                 .map_err(|error| failed(&loaded.spec, error))?;
         }
         Ok(loaded)
@@ -72,14 +78,9 @@ pub fn run(
     refuse_duplicates(&mut loaded);
     let loaded = stop_unless_kept(loaded, total, options)?;
     let cas = CaCache::default();
-    let rendered_by = |loaded: Loaded| {
-        let Loaded {
-            spec,
-            service,
-            preset,
-            base_dir,
-        } = loaded;
-        pipeline::render_service(service, &preset, base_dir, options.state_dir, &[], &cas)
+    let flags = SpecFlags::default();
+    let rendered_by = |Loaded { spec, service }: Loaded| {
+        pipeline::render_service(&input(&spec, &flags, options), service, &cas)
             .map(|rendered| (spec.clone(), rendered))
             .map_err(|error| failed(&spec, error))
     };
@@ -173,21 +174,25 @@ fn find_specs(dir: &Path, specs: &mut Vec<PathBuf>) -> Result<(), Error> {
     Ok(())
 }
 
-fn load(spec: PathBuf, options: &Options, presets: &preset::Cache) -> Result<Loaded, Failure> {
-    let input = Input {
-        file: Some(&spec),
-        flags: &SpecFlags::default(),
+/// The pipeline's input for one spec of the batch: no service flags, nothing rotated.
+fn input<'a>(spec: &'a Path, flags: &'a SpecFlags, options: &'a Options) -> Input<'a> {
+    Input {
+        file: Some(spec),
+        flags,
         overrides: options.overrides,
         state_dir: options.state_dir,
         rotate: &[],
-    };
-    match pipeline::load_service_with(&input, presets) {
-        Ok((service, preset, base_dir)) => Ok(Loaded {
-            spec,
-            service,
-            preset,
-            base_dir,
-        }),
+        presets: options.presets,
+        templates: options.templates,
+        allow_template_override: options.allow_template_override,
+        annotate: options.annotate,
+    }
+}
+
+fn load(spec: PathBuf, options: &Options, presets: &preset::Cache) -> Result<Loaded, Failure> {
+    let flags = SpecFlags::default();
+    match pipeline::load_service_with(&input(&spec, &flags, options), presets) {
+        Ok(service) => Ok(Loaded { spec, service }),
         Err(error) => Err(failed(&spec, error)),
     }
 }
@@ -199,7 +204,8 @@ fn refuse_duplicates(loaded: &mut [Result<Loaded, Failure>]) {
     let mut duplicates = Vec::new();
     for (index, entry) in loaded.iter().enumerate() {
         let Ok(this) = entry else { continue };
-        let key = (this.service.namespace.as_str(), this.service.name.as_str());
+        let service = &this.service.0;
+        let key = (service.namespace.as_str(), service.name.as_str());
         match first.get(&key) {
             Some(earlier) => duplicates.push((
                 index,

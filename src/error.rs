@@ -125,12 +125,24 @@ pub enum Error {
     Preset { name: String, message: String },
     #[error("rendering failed: {0}")]
     Render(String),
+    /// Manifests given to read (rendered or foreign) that cannot be read or understood.
+    #[error("{0}")]
+    Manifests(String),
     #[error("{0}")]
     Output(String),
     #[error("{0}")]
     State(String),
     #[error("{0}")]
     Material(String),
+    /// The user stopped `init` (Esc, Ctrl-C, or no to a confirmation) before anything was written.
+    #[error("cancelled: nothing was written")]
+    Cancelled,
+    /// `kubeward check` found problems at or above `--fail-on`.
+    #[error("{0}")]
+    Findings(String),
+    /// `kubeward check` could not read or parse some of its input.
+    #[error("{0}")]
+    Unreadable(String),
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -147,8 +159,8 @@ pub enum Error {
 }
 
 impl Error {
-    /// Usage and validation errors exit 2, everything else 1; a batch exits 2 when every
-    /// failure is a usage or validation error.
+    /// Usage and validation errors exit 2, a cancelled questionnaire 130 (as Ctrl-C does),
+    /// everything else 1; a batch exits 2 when every failure is a usage or validation error.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Batch { failures, .. } => failures
@@ -156,11 +168,17 @@ impl Error {
                 .map(|failure| failure.error.exit_code())
                 .min()
                 .unwrap_or(1),
-            Error::Spec(_) | Error::Usage(_) | Error::Preset { .. } => 2,
+            Error::Spec(_)
+            | Error::Usage(_)
+            | Error::Preset { .. }
+            | Error::Unreadable(_)
+            | Error::Manifests(_) => 2,
+            Error::Cancelled => 130,
             Error::Render(_)
             | Error::Output(_)
             | Error::State(_)
             | Error::Material(_)
+            | Error::Findings(_)
             | Error::Io { .. } => 1,
         }
     }

@@ -3,8 +3,11 @@
 
 use clap::Args;
 
+use crate::validate::DEFAULT_SECRET_LENGTH;
+
 use crate::spec::{
-    self, CallerSpec, EgressSpec, Exposure, IngressSpec, Protocol, Sensitivity, SpecFile, TlsMode,
+    self, ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec,
+    IssuerRef, Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode,
 };
 
 /// Every spec field that has a flag. A flag given on the command line replaces the field.
@@ -22,8 +25,10 @@ pub struct SpecFlags {
     /// Port the container listens on
     #[arg(long, help_heading = "Service")]
     pub port: Option<i64>,
+    /// What the port speaks
     #[arg(long, value_enum, help_heading = "Service")]
     pub protocol: Option<ProtocolArg>,
+    /// How many pods (1-1000)
     #[arg(long, help_heading = "Service")]
     pub replicas: Option<i64>,
     /// Preset name or path to a preset file
@@ -54,9 +59,25 @@ pub struct SpecFlags {
     /// Ingress class (exposure public)
     #[arg(long, help_heading = "Traffic")]
     pub ingress_class: Option<String>,
+    /// Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g.
+    /// configmaps:get,list,watch or apps/deployments:get; repeatable
+    #[arg(long = "api", value_name = "RESOURCE:VERBS", help_heading = "Access")]
+    pub api: Vec<String>,
+    /// A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable
+    #[arg(long = "secret", value_name = "NAME=SOURCE", help_heading = "Access")]
+    pub secrets: Vec<String>,
     /// TLS mode for the service's own port
     #[arg(long, value_enum, help_heading = "Service")]
     pub tls: Option<TlsArg>,
+    /// The CA certificate PEM file (TLS mode ca)
+    #[arg(long, value_name = "PATH", help_heading = "Service")]
+    pub tls_ca_cert: Option<String>,
+    /// The CA private key PEM file (TLS mode ca)
+    #[arg(long, value_name = "PATH", help_heading = "Service")]
+    pub tls_ca_key: Option<String>,
+    /// The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)
+    #[arg(long, value_name = "[KIND/]NAME", help_heading = "Service")]
+    pub tls_issuer: Option<String>,
 }
 
 macro_rules! value_enum {
@@ -76,17 +97,20 @@ value_enum!(ExposureArg => Exposure { Namespace, Cluster, Public });
 value_enum!(SensitivityArg => Sensitivity { Public, Internal, Confidential, Restricted });
 value_enum!(TlsArg => TlsMode { None, SelfSigned, Ca, CertManager });
 
+/// Splits `PREFIX/NAME` (or `NAME`) at the first `/`.
+fn split_prefix(text: &str) -> (Option<String>, String) {
+    match text.split_once('/') {
+        Some((prefix, name)) => (Some(prefix.to_string()), name.to_string()),
+        None => (None, text.to_string()),
+    }
+}
+
 /// Splits `NS/APP` (or `APP`) into a caller.
 fn parse_app(text: &str) -> CallerSpec {
-    match text.split_once('/') {
-        Some((ns, app)) => CallerSpec {
-            app: Some(app.to_string()),
-            namespace: Some(ns.to_string()),
-        },
-        None => CallerSpec {
-            app: Some(text.to_string()),
-            namespace: None,
-        },
+    let (namespace, app) = split_prefix(text);
+    CallerSpec {
+        app: Some(app),
+        namespace,
     }
 }
 
@@ -100,6 +124,80 @@ fn split_port(flag: &str, text: &str) -> Result<(String, i64), String> {
         .parse::<i64>()
         .map_err(|_| format!("--{flag} `{text}`: `{port}` is not a port number"))?;
     Ok((target.to_string(), port))
+}
+
+/// Splits a comma list; an empty text is an empty list.
+pub fn comma_list(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        return vec![];
+    }
+    text.split(',').map(str::to_string).collect()
+}
+
+/// Splits `[GROUP/]RESOURCES` into the API group (empty: the core API) and the resources.
+pub fn split_group(text: &str) -> (String, Vec<String>) {
+    let (group, resources) = text.split_once('/').unwrap_or(("", text));
+    (group.to_string(), comma_list(resources))
+}
+
+/// Parses `[GROUP/]RESOURCES:VERBS[:NAMES]` into a Role rule.
+fn parse_api(text: &str) -> Result<ApiRuleSpec, String> {
+    let mut parts = text.splitn(3, ':');
+    let (target, verbs, names) = (parts.next(), parts.next(), parts.next());
+    let (Some(target), Some(verbs)) = (target, verbs) else {
+        return Err(format!(
+            "--api `{text}` needs verbs: [GROUP/]RESOURCES:VERBS, e.g. configmaps:get,list,watch"
+        ));
+    };
+    let (group, resources) = split_group(target);
+    Ok(ApiRuleSpec {
+        api_groups: vec![group],
+        resources,
+        verbs: comma_list(verbs),
+        resource_names: comma_list(names.unwrap_or_default()),
+    })
+}
+
+/// Parses `NAME=generate[:LENGTH]`, `NAME=env:VAR` or `NAME=file:PATH` into a secret.
+fn parse_secret(text: &str) -> Result<SecretSpec, String> {
+    let usage = || {
+        format!(
+            "--secret `{text}`: use NAME=generate, NAME=generate:LENGTH, NAME=env:VAR or NAME=file:PATH"
+        )
+    };
+    let (name, source) = text.split_once('=').ok_or_else(usage)?;
+    let mut secret = SecretSpec {
+        name: Some(name.to_string()),
+        ..SecretSpec::default()
+    };
+    if source == "generate" {
+        secret.generate = Some(GenerateSpec {
+            length: Some(DEFAULT_SECRET_LENGTH),
+        });
+    } else if let Some(length) = source.strip_prefix("generate:") {
+        let length = length
+            .parse::<i64>()
+            .map_err(|_| format!("--secret `{text}`: `{length}` is not a length"))?;
+        secret.generate = Some(GenerateSpec {
+            length: Some(length),
+        });
+    } else if let Some(var) = source.strip_prefix("env:") {
+        secret.from_env = Some(var.to_string());
+    } else if let Some(path) = source.strip_prefix("file:") {
+        secret.from_file = Some(path.to_string());
+    } else {
+        return Err(usage());
+    }
+    Ok(secret)
+}
+
+/// Parses `[KIND/]NAME` into a cert-manager issuer reference.
+fn parse_issuer(text: &str) -> IssuerRef {
+    let (kind, name) = split_prefix(text);
+    IssuerRef {
+        kind,
+        name: Some(name),
+    }
 }
 
 impl SpecFlags {
@@ -156,8 +254,31 @@ impl SpecFlags {
             set(&mut ingress.host, &self.host);
             set(&mut ingress.class_name, &self.ingress_class);
         }
+        if !self.api.is_empty() {
+            s.api_access = self
+                .api
+                .iter()
+                .map(|a| parse_api(a))
+                .collect::<Result<_, _>>()?;
+        }
+        if !self.secrets.is_empty() {
+            s.secrets = self
+                .secrets
+                .iter()
+                .map(|a| parse_secret(a))
+                .collect::<Result<_, _>>()?;
+        }
         if let Some(mode) = self.tls {
             s.tls.get_or_insert_with(spec::TlsSpec::default).mode = Some(mode.into());
+        }
+        if self.tls_ca_cert.is_some() || self.tls_ca_key.is_some() {
+            let tls = s.tls.get_or_insert_with(spec::TlsSpec::default);
+            let ca = tls.ca.get_or_insert_with(CaFiles::default);
+            set(&mut ca.cert, &self.tls_ca_cert);
+            set(&mut ca.key, &self.tls_ca_key);
+        }
+        if let Some(issuer) = &self.tls_issuer {
+            s.tls.get_or_insert_with(spec::TlsSpec::default).issuer = Some(parse_issuer(issuer));
         }
         Ok(())
     }

@@ -55,6 +55,37 @@ pub fn random_secret(length: usize) -> Result<String, Error> {
     Ok(out)
 }
 
+/// What every secret value and certificate file is replaced by in a render that must not
+/// touch secrets (`graph -f`, `diff-presets`): base64 of this text.
+pub const PLACEHOLDER: &str = "not rendered";
+
+impl Material {
+    /// Material for `plan` with every value replaced by [`PLACEHOLDER`]: no state folder is
+    /// opened, no secret is read or generated, no key is made.
+    pub fn placeholder(plan: &Plan) -> Material {
+        let value = STANDARD.encode(PLACEHOLDER);
+        let files = pki::CertFiles {
+            crt: value.clone(),
+            key: value.clone(),
+            ca: value.clone(),
+        };
+        Material {
+            secrets: plan
+                .secrets
+                .iter()
+                .map(|s| (s.object_name.clone(), value.clone()))
+                .collect(),
+            certs: plan
+                .tls
+                .iter()
+                .chain(plan.ingress.as_ref().map(|i| &i.tls))
+                .filter(|c| c.source != CertSource::CertManager)
+                .map(|c| (c.secret_name.clone(), files.clone()))
+                .collect(),
+        }
+    }
+}
+
 /// Reads or creates every value the plan's Secrets need.
 pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Material, Error> {
     for name in sources.rotate {

@@ -131,6 +131,27 @@ fn ours(dir: &Path) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// Writes a file the user owns and edits (the spec `init` writes): created new, its folder
+/// too when missing; an existing file is replaced (atomically) only when `replace`.
+pub fn write_user_file(path: &Path, content: &[u8], replace: bool) -> Result<(), Error> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
+    }
+    if replace {
+        return replace_file(path, content, false);
+    }
+    write_file(path, content, false).map_err(|e| match e {
+        Error::Io { source, .. } if source.kind() == std::io::ErrorKind::AlreadyExists => {
+            Error::Output(format!(
+                "{} exists; pass --force to replace it",
+                path.display()
+            ))
+        }
+        other => other,
+    })
+}
+
 /// Entries of `dir` that kubeward's marker does not list (none when `dir` does not exist).
 fn foreign_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let read = |e| Error::io(format!("cannot read {}", dir.display()), e);
@@ -185,6 +206,34 @@ fn stage(staging: &Path, files: &[OutFile]) -> Result<(), Error> {
         )?;
     }
     create_file(&staging.join(MARKER), marker(files).as_bytes(), false).map(drop)
+}
+
+/// Writes `files` into `dir` (created when missing) beside whatever it holds. A file that
+/// already exists is replaced only when `force`; otherwise nothing is written at all.
+pub fn write_files(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error> {
+    let existing: Vec<&str> = files
+        .iter()
+        .filter(|f| dir.join(&f.name).exists())
+        .map(|f| f.name.as_str())
+        .collect();
+    if !existing.is_empty() && !force {
+        return Err(Error::Output(format!(
+            "{} already holds {}; pass --force to replace them",
+            dir.display(),
+            existing.join(", ")
+        )));
+    }
+    fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+    for file in files {
+        let path = dir.join(&file.name);
+        if existing.contains(&file.name.as_str()) {
+            replace_file(&path, file.content.as_bytes(), file.secret)?;
+        } else {
+            write_file(&path, file.content.as_bytes(), file.secret)?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes one new file and flushes it to disk; secret-bearing files get mode 0600.

@@ -1,11 +1,13 @@
 //! The path from input to manifests: load the spec, apply flags, load the preset, validate,
-//! plan and render. Commands call this; it writes nothing.
+//! plan, render and self-check. Commands call this; it writes nothing.
 
 use std::path::{Path, PathBuf};
 
+use crate::check;
 use crate::error::{Error, FieldError, SpecError};
 use crate::flags::SpecFlags;
-use crate::material::{self, Sources};
+use crate::floors;
+use crate::material::{self, Material, Sources};
 use crate::pki;
 use crate::plan::{self, Plan};
 use crate::preset;
@@ -14,6 +16,9 @@ use crate::spec::{self, SpecFile};
 use crate::state;
 use crate::validate::{self, Overrides, Service};
 use crate::yaml_locate::Locator;
+
+/// The error when neither a spec file nor flags describe the service.
+pub const DESCRIBE_THE_SERVICE: &str = "describe the service with -f kubeward.yaml, or with flags (--name, --namespace, --image, --port, ...)";
 
 /// Where a service description comes from, and the choices that go with a render.
 pub struct Input<'a> {
@@ -24,27 +29,37 @@ pub struct Input<'a> {
     pub state_dir: Option<&'a Path>,
     /// Generated secrets to replace on purpose.
     pub rotate: &'a [String],
+    /// Where named presets are looked up besides the shipped ones.
+    pub presets: preset::Lookup<'a>,
+    /// A folder of template overrides (`--templates`), over the preset's own.
+    pub templates: Option<&'a Path>,
+    /// Invariant controls an override template may drop, each recorded on its object.
+    pub allow_template_override: &'a [String],
+    /// Comment the manifests with the decisions behind their fields.
+    pub annotate: bool,
 }
 
 /// A validated service, its plan and its rendered manifests.
 pub struct Rendered {
     pub service: Service,
+    pub preset: preset::Resolved,
     pub plan: Plan,
     pub manifests: Vec<Manifest>,
     /// The folder relative paths in the spec are resolved against.
     pub base_dir: PathBuf,
 }
 
-/// Loads and validates the service described by `input`.
-pub fn load_service(input: &Input) -> Result<(Service, preset::Preset, PathBuf), Error> {
+/// A validated service, its resolved preset, and the folder its relative paths are taken from.
+pub type Loaded = (Service, preset::Resolved, PathBuf);
+
+/// Loads and validates the service described by `input`, with its resolved preset; a spec
+/// field below one of the preset's floors is a validation error like any other.
+pub fn load_service(input: &Input) -> Result<Loaded, Error> {
     load_service_with(input, &preset::Cache::default())
 }
 
-/// [`load_service`], taking preset files from `presets` (a batch shares one cache).
-pub fn load_service_with(
-    input: &Input,
-    presets: &preset::Cache,
-) -> Result<(Service, preset::Preset, PathBuf), Error> {
+/// [`load_service`], taking presets from `presets` (a batch shares one cache).
+pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Loaded, Error> {
     let (mut file, locator, path, base_dir) = match input.file {
         Some(path) => {
             let loaded = spec::load(path)?;
@@ -60,9 +75,7 @@ pub fn load_service_with(
     };
     if input.file.is_none() {
         if !input.flags.any() {
-            return Err(Error::Usage(
-                "describe the service with -f kubeward.yaml, or with flags (--name, --namespace, --image, --port, ...)".into(),
-            ));
+            return Err(Error::Usage(DESCRIBE_THE_SERVICE.into()));
         }
         file = input.flags.to_spec().map_err(Error::Usage)?;
     } else {
@@ -81,49 +94,94 @@ pub fn load_service_with(
             e.at_line(line)
         }
     };
-    let preset = presets.load(&preset_name, &base_dir).map_err(|err| {
-        match (&err, file.spec.preset.is_some()) {
-            (Error::Preset { .. }, true) => Error::Spec(SpecError::Invalid {
-                path: path.clone(),
-                errors: vec![locate(FieldError::new("spec.preset", err.to_string()))],
-            }),
-            _ => err,
+    let resolved = presets
+        .resolve(&preset_name, &base_dir, input.presets)
+        .map_err(|err| {
+            // A preset that cannot be found is a problem of spec.preset; problems inside a
+            // preset file are listed with that file's own lines instead.
+            match (&err, file.spec.preset.is_some()) {
+                (Error::Preset { message, .. }, true) if !message.contains('\n') => {
+                    Error::Spec(SpecError::Invalid {
+                        path: path.clone(),
+                        errors: vec![locate(FieldError::new("spec.preset", err.to_string()))],
+                    })
+                }
+                _ => err,
+            }
+        })?;
+    let mut errors = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    let service = match validate::validate(&file, &resolved.preset, input.overrides) {
+        Ok(service) if errors.is_empty() => Some(service),
+        Ok(_) => None,
+        Err(invalid) => {
+            errors.splice(0..0, invalid);
+            None
         }
-    })?;
-    let service = validate::validate(&file, &preset, input.overrides).map_err(|errors| {
-        SpecError::Invalid {
-            errors: errors.into_iter().map(locate).collect(),
-            path: path.clone(),
-        }
-    })?;
-    Ok((service, preset, base_dir))
+    };
+    let Some(service) = service else {
+        let mut errors: Vec<_> = errors.into_iter().map(locate).collect();
+        errors.sort_by_key(|e| e.line);
+        return Err(SpecError::Invalid { errors, path }.into());
+    };
+    Ok((service, resolved, base_dir))
+}
+
+/// Loads, validates and plans, touching no secret.
+pub fn plan(input: &Input) -> Result<(Service, Plan), Error> {
+    let (service, preset, _) = load_service(input)?;
+    let plan = plan::plan(&service, &preset.preset);
+    Ok((service, plan))
+}
+
+/// The templates of a render: the shipped ones, overridden by the preset's folder, then by
+/// `--templates`.
+fn templates(input: &Input, preset: &preset::Resolved) -> Result<render::Templates, Error> {
+    let dirs: Vec<PathBuf> = preset
+        .preset
+        .templates
+        .iter()
+        .map(PathBuf::from)
+        .chain(input.templates.map(Path::to_path_buf))
+        .collect();
+    render::Templates::load(&dirs)
+}
+
+/// Loads, validates, plans and renders with every secret value and key replaced by a
+/// placeholder: no state folder, no secret file or variable read. For commands that look at
+/// the shape of a bundle (`graph -f`, `diff-presets`), never for one to apply.
+pub fn render_shape(input: &Input) -> Result<Rendered, Error> {
+    let (service, preset, base_dir) = load_service(input)?;
+    let plan = plan::plan(&service, &preset.preset);
+    let manifests = render::render(
+        &plan,
+        &Material::placeholder(&plan),
+        &templates(input, &preset)?,
+        input.allow_template_override,
+        input.annotate,
+    )?;
+    Ok(Rendered {
+        service,
+        preset,
+        plan,
+        manifests,
+        base_dir,
+    })
 }
 
 /// Loads, validates, plans and renders.
 pub fn render(input: &Input) -> Result<Rendered, Error> {
-    let (service, preset, base_dir) = load_service(input)?;
-    render_service(
-        service,
-        &preset,
-        base_dir,
-        input.state_dir,
-        input.rotate,
-        &pki::CaCache::default(),
-    )
+    render_service(input, load_service(input)?, &pki::CaCache::default())
 }
 
-/// Plans and renders a validated service: its secret material comes from `state_dir`
-/// (default `.kubeward/` in `base_dir`), its CA from `cas` when this run already has it.
+/// Plans and renders a service [`load_service`] loaded from `input`, then checks the
+/// manifests; its CA comes from `cas` when this run already has it.
 pub fn render_service(
-    service: Service,
-    preset: &preset::Preset,
-    base_dir: PathBuf,
-    state_dir: Option<&Path>,
-    rotate: &[String],
+    input: &Input,
+    (service, preset, base_dir): Loaded,
     cas: &pki::CaCache,
 ) -> Result<Rendered, Error> {
-    let plan = plan::plan(&service, preset);
-    let state_dir = match state_dir {
+    let plan = plan::plan(&service, &preset.preset);
+    let state_dir = match input.state_dir {
         Some(dir) => dir.to_path_buf(),
         None => base_dir.join(state::DEFAULT_DIR),
     };
@@ -133,14 +191,22 @@ pub fn render_service(
         &Sources {
             base_dir: &base_dir,
             state_dir,
-            rotate,
+            rotate: input.rotate,
             now: time::OffsetDateTime::now_utc(),
             cas,
         },
     )?;
-    let manifests = render::render(&plan, &material)?;
+    let manifests = render::render(
+        &plan,
+        &material,
+        &templates(input, &preset)?,
+        input.allow_template_override,
+        input.annotate,
+    )?;
+    check::self_check(&manifests)?;
     Ok(Rendered {
         service,
+        preset,
         plan,
         manifests,
         base_dir,

@@ -5,8 +5,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::check::cross::POLICY_SELECTS_NOTHING;
+use crate::check::suppress::IGNORE_ANNOTATION;
 use crate::cidr::Cidr;
-use crate::preset::{NamespaceQuota, Preset};
+use crate::exemptions::{self, Departure};
+use crate::preset::{NamespaceQuota, Preset, SeccompProfile, SeccompType};
+use crate::rationale;
 use crate::spec::{Exposure, Protocol, ResourceAmounts, Sensitivity, TlsMode, Transport};
 use crate::validate::{AppRef, SecretSource, Service, Target};
 
@@ -50,6 +54,12 @@ pub struct Workload {
     pub port_name: &'static str,
     pub run_as_user: i64,
     pub run_as_group: i64,
+    /// `false` only when the preset relaxes rubric row 6 (recorded in `annotations`).
+    pub read_only_root_filesystem: bool,
+    /// Anti-affinity and topology spread across nodes; `false` only when the preset relaxes
+    /// rubric row 20 (recorded in `annotations`).
+    pub spread_across_nodes: bool,
+    pub seccomp_profile: SeccompProfile,
     pub requests: ResourceAmounts,
     pub limits: ResourceAmounts,
     /// The readiness probe, then the liveness probe.
@@ -92,6 +102,8 @@ pub struct SecretPlan {
     pub object_name: String,
     #[serde(skip)]
     pub source: SecretSource,
+    /// The decision (index into [`Plan::decisions`]) about this Secret.
+    pub decision: usize,
 }
 
 /// How a certificate is obtained.
@@ -132,7 +144,7 @@ pub struct ServicePort {
 #[derive(Debug, Clone, Serialize)]
 pub struct Network {
     /// Peers admitted to the service's port; empty means no ingress at all.
-    pub ingress_from: Vec<PodPeer>,
+    pub ingress_from: Vec<Admitted>,
     pub port: u16,
     pub egress: Vec<EgressRule>,
 }
@@ -144,12 +156,23 @@ pub struct PodPeer {
     pub pod_labels: BTreeMap<String, String>,
 }
 
+/// A peer admitted to the service's port, and the decision (index into
+/// [`Plan::decisions`]) that admits it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Admitted {
+    #[serde(flatten)]
+    pub peer: PodPeer,
+    pub decision: usize,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct EgressRule {
     pub pod: Option<PodPeer>,
     pub cidr: Option<String>,
     pub except: Vec<String>,
     pub ports: Vec<PortRule>,
+    /// The decision (index into [`Plan::decisions`]) that opens this rule.
+    pub decision: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -198,6 +221,26 @@ pub struct PeerPolicy {
     pub direction: &'static str,
     pub port: u16,
     pub protocol: &'static str,
+    /// The suppression of "a policy that selects no pod of the bundle", with its reason.
+    pub annotations: BTreeMap<String, String>,
+    /// The decision (index into [`Plan::decisions`]) that declared the flow.
+    pub decision: usize,
+}
+
+/// The `kubeward.dev/ignore` annotation for a peer policy: its pods are not in the bundle.
+fn peer_annotations(app: &AppRef, direction: &str) -> BTreeMap<String, String> {
+    let side = if direction == "Egress" {
+        "its egress to this service"
+    } else {
+        "its ingress from this service"
+    };
+    BTreeMap::from([(
+        IGNORE_ANNOTATION.to_string(),
+        format!(
+            "{POLICY_SELECTS_NOTHING}=selects the pods of `{}` in namespace {}, which are deployed separately: this policy opens {side}, as declared",
+            app.app, app.namespace
+        ),
+    )])
 }
 
 impl PlannedObject {
@@ -208,7 +251,7 @@ impl PlannedObject {
 }
 
 /// Groups of decisions, as `explain` presents them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Concern {
     Identity,
@@ -218,7 +261,79 @@ pub enum Concern {
     Availability,
 }
 
-/// One choice the plan made, the answer that caused it, and what it counters.
+impl Concern {
+    pub const ALL: [Concern; 5] = [
+        Concern::Identity,
+        Concern::Network,
+        Concern::Runtime,
+        Concern::SecretsAndTls,
+        Concern::Availability,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Concern::Identity => "Identity",
+            Concern::Network => "Network",
+            Concern::Runtime => "Runtime",
+            Concern::SecretsAndTls => "Secrets and TLS",
+            Concern::Availability => "Availability",
+        }
+    }
+}
+
+/// What an attacker (or an accident) could do that a decision stands in the way of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Threat {
+    UnauthorisedAccess,
+    ExposedSecrets,
+    ManInTheMiddle,
+    DenialOfService,
+    ContainerBreakout,
+    ApiServerAttack,
+    /// A re-pushed tag or a swapped registry image runs code nobody reviewed.
+    TamperedImage,
+}
+
+impl Threat {
+    pub const ALL: [Threat; 7] = [
+        Threat::UnauthorisedAccess,
+        Threat::ExposedSecrets,
+        Threat::ManInTheMiddle,
+        Threat::DenialOfService,
+        Threat::ContainerBreakout,
+        Threat::ApiServerAttack,
+        Threat::TamperedImage,
+    ];
+
+    /// The id used on the command line and in JSON, e.g. `man-in-the-middle`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Threat::UnauthorisedAccess => "unauthorised-access",
+            Threat::ExposedSecrets => "exposed-secrets",
+            Threat::ManInTheMiddle => "man-in-the-middle",
+            Threat::DenialOfService => "denial-of-service",
+            Threat::ContainerBreakout => "container-breakout",
+            Threat::ApiServerAttack => "api-server-attack",
+            Threat::TamperedImage => "tampered-image",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Threat::UnauthorisedAccess => "unauthorised access between components",
+            Threat::ExposedSecrets => "exposed secrets",
+            Threat::ManInTheMiddle => "man-in-the-middle",
+            Threat::DenialOfService => "denial of service",
+            Threat::ContainerBreakout => "container breakout",
+            Threat::ApiServerAttack => "attacks on the API server",
+            Threat::TamperedImage => "a tampered or swapped image",
+        }
+    }
+}
+
+/// One choice the plan made, the answer that caused it, and what it counters. The concern,
+/// threat, reason and rubric rows come from the decision's kind in [`crate::rationale`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Decision {
     pub id: &'static str,
@@ -226,6 +341,7 @@ pub struct Decision {
     pub summary: String,
     pub cause: String,
     pub reason: &'static str,
+    pub threat: Threat,
     pub rubric: Vec<u8>,
 }
 
@@ -260,6 +376,14 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     let tls = service_cert(service, preset, &mut decisions);
     let quota = quota(service, preset, &mut decisions);
     let service_port = service_port(service);
+    decisions.add(
+        "cluster-ip-service",
+        format!(
+            "a ClusterIP Service on port {} to the container's `{}` port",
+            service_port.port, service_port.target_port_name
+        ),
+        "always",
+    );
 
     let mut objects = vec![object("v1", "Namespace", &ns, None, "namespace.yaml")];
     let mut add =
@@ -316,7 +440,7 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         &name,
         "networkpolicy.yaml",
     );
-    for (peer_name, peer) in peer_policies(service) {
+    for (peer_name, peer) in peer_policies(service, &network) {
         let mut policy = object(
             "networking.k8s.io/v1",
             "NetworkPolicy",
@@ -382,18 +506,28 @@ fn object(
 }
 
 /// Peer policies for callers and destinations inside the service's own namespace, which the
-/// namespace's default deny would otherwise cut off on their side.
-fn peer_policies(service: &Service) -> Vec<(String, PeerPolicy)> {
+/// namespace's default deny would otherwise cut off on their side. Each carries the decision
+/// that declared its flow.
+fn peer_policies(service: &Service, network: &Network) -> Vec<(String, PeerPolicy)> {
     let local = |app: &AppRef| app.namespace == service.namespace && app.app != service.name;
     let mut out = Vec::new();
     for caller in service.callers.iter().filter(|c| local(c)) {
+        let peer = app_peer(caller);
+        let decision = network
+            .ingress_from
+            .iter()
+            .find(|a| a.peer == peer)
+            .map(|a| a.decision)
+            .expect("every caller is admitted");
         out.push((
             format!("{}-from-{}", service.name, caller.app),
             PeerPolicy {
-                pod_labels: app_peer(caller).pod_labels,
+                pod_labels: peer.pod_labels,
                 direction: "Egress",
                 port: service.port,
                 protocol: "TCP",
+                annotations: peer_annotations(caller, "Egress"),
+                decision,
             },
         ));
     }
@@ -401,13 +535,29 @@ fn peer_policies(service: &Service) -> Vec<(String, PeerPolicy)> {
         if let Target::App(app) = &dest.target
             && local(app)
         {
+            let peer = app_peer(app);
+            let protocol = transport(dest.transport);
+            let decision = network
+                .egress
+                .iter()
+                .find(|rule| {
+                    rule.pod.as_ref() == Some(&peer)
+                        && rule
+                            .ports
+                            .iter()
+                            .any(|p| p.port == dest.port && p.protocol == protocol)
+                })
+                .map(|rule| rule.decision)
+                .expect("every destination has an egress rule");
             out.push((
                 format!("{}-to-{}-{}", service.name, app.app, dest.port),
                 PeerPolicy {
-                    pod_labels: app_peer(app).pod_labels,
+                    pod_labels: peer.pod_labels,
                     direction: "Ingress",
                     port: dest.port,
                     protocol: transport(dest.transport),
+                    annotations: peer_annotations(app, "Ingress"),
+                    decision,
                 },
             ));
         }
@@ -419,41 +569,44 @@ fn peer_policies(service: &Service) -> Vec<(String, PeerPolicy)> {
 struct Decisions(Vec<Decision>);
 
 impl Decisions {
+    /// Records a decision of the kind `id` (which must be in [`crate::rationale::KINDS`]) and
+    /// returns its index.
     fn add(
         &mut self,
         id: &'static str,
-        concern: Concern,
         summary: impl Into<String>,
         cause: impl Into<String>,
-        reason: &'static str,
-        rubric: &[u8],
-    ) {
+    ) -> usize {
+        let kind = rationale::kind(id)
+            .unwrap_or_else(|| panic!("decision `{id}` has no entry in rationale::KINDS"));
         self.0.push(Decision {
-            id,
-            concern,
+            id: kind.id,
+            concern: kind.concern,
             summary: summary.into(),
             cause: cause.into(),
-            reason,
-            rubric: rubric.to_vec(),
+            reason: kind.reason,
+            threat: kind.threat,
+            rubric: kind.rubric.to_vec(),
         });
+        self.0.len() - 1
     }
 
     fn identity(&mut self, service: &Service, preset: &Preset) {
         self.add(
             "namespace-pod-security",
-            Concern::Identity,
-            format!("namespace `{}` enforces, audits and warns at Pod Security level restricted ({})", service.namespace, preset.pod_security_version),
+            format!(
+                "namespace `{}` enforces, audits and warns at Pod Security level restricted ({})",
+                service.namespace, preset.pod_security_version
+            ),
             "always",
-            "the API server itself refuses pods that could break out of their container, even ones not written by kubeward",
-            &[22],
         );
         self.add(
             "dedicated-service-account",
-            Concern::Identity,
-            format!("a ServiceAccount `{}` of its own, with automountServiceAccountToken: false", service.name),
+            format!(
+                "a ServiceAccount `{}` of its own, with automountServiceAccountToken: false",
+                service.name
+            ),
             "always",
-            "the namespace's default account is shared; a dedicated one gets exactly the permissions granted below and no token unless the API is needed",
-            &[10, 11],
         );
     }
 }
@@ -544,23 +697,23 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         Some(_) => "spec.replicas",
         None => "the preset's replicas",
     };
+    let spread = if preset.spread_across_nodes {
+        "spread across nodes"
+    } else {
+        "not spread across nodes (the preset's spreadAcrossNodes: false)"
+    };
     d.add(
         "replicas",
-        Concern::Availability,
-        format!("{replicas} replica(s), spread across nodes, with a PodDisruptionBudget allowing one down at a time"),
+        format!("{replicas} replica(s), {spread}, with a PodDisruptionBudget allowing one down at a time"),
         replica_cause,
-        "one pod is one node failure or one eviction away from an outage; spreading and a budget keep the service up through drains and crashes",
-        &[19, 20, 21],
     );
+    let mut departures = Vec::new();
     let mut annotations = BTreeMap::new();
     if service.image_ref.is_pinned_by_digest() {
         d.add(
             "image-digest",
-            Concern::Runtime,
             "the image is pinned by digest and always pulled",
             "spec.image",
-            "a digest names exact bytes: a re-pushed tag cannot swap the code that runs",
-            &[13, 14],
         );
     } else {
         let why = if service.sensitivity >= Sensitivity::Confidential {
@@ -575,71 +728,93 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         } else {
             "allowed at this sensitivity"
         };
-        annotations.insert(
-            "checkov.io/skip1".to_string(),
+        departures.push((
+            Departure::TagOnlyImage,
             format!(
-                "CKV_K8S_43=image is pinned by tag only ({why}, sensitivity {}); pin by digest to remove this exemption",
+                "image is pinned by tag only ({why}, sensitivity {}); pin by digest to remove this exemption",
                 service.sensitivity.as_str()
             ),
-        );
-        d.add(
-            "image-tag-only",
-            Concern::Runtime,
-            "the image is pinned by tag only; recorded as a checkov exemption (CKV_K8S_43) on the Deployment",
-            "spec.image",
-            "a tag can be re-pushed; the exemption keeps the departure visible until the image is pinned by digest",
-            &[13],
-        );
+        ));
+        d.add("image-tag-only", "the image is pinned by tag only; recorded as a checkov exemption (CKV_K8S_43) on the Deployment", "spec.image");
     }
+    if replicas == 1 {
+        departures.push((
+            Departure::SingleReplica,
+            format!("a single replica ({replica_cause}); the PodDisruptionBudget still allows it to be evicted for node drains"),
+        ));
+    }
+    if !preset.spread_across_nodes {
+        departures.push((
+            Departure::NotSpread,
+            "the preset's spreadAcrossNodes is false: replicas may share a node".to_string(),
+        ));
+    }
+    if !preset.read_only_root_filesystem {
+        departures.push((
+            Departure::WritableRootFilesystem,
+            "the preset's readOnlyRootFilesystem is false: the application writes outside its emptyDir; the ephemeral-storage limit still bounds what it writes".to_string(),
+        ));
+    }
+    let seccomp = &preset.seccomp_profile;
+    if let (SeccompType::Localhost, Some(profile)) = (seccomp.kind, &seccomp.localhost_profile) {
+        departures.push((
+            Departure::LocalhostSeccomp,
+            format!("the preset's seccomp profile is Localhost {profile}, managed on the nodes, instead of RuntimeDefault"),
+        ));
+    }
+    if service.protocol == Protocol::Tcp {
+        departures.push((
+            Departure::SingleProbePort,
+            "protocol tcp has one port and no health endpoint: both probes check that it accepts connections, and liveness waits longer (every 20 s, 6 failures) so a busy pod leaves the Service before it is restarted".to_string(),
+        ));
+    }
+    annotations.extend(exemptions::annotations(&departures));
     if service.port < 1024 {
-        d.add(
-            "low-port",
-            Concern::Runtime,
-            format!("port {} is below 1024 and is not granted NET_BIND_SERVICE: the runtime must allow unprivileged low ports, or listen on 1024+", service.port),
-            "spec.port",
-            "adding a capability would weaken the container; listening on a high port is the portable fix",
-            &[5],
-        );
+        d.add("low-port", format!("port {} is below 1024 and is not granted NET_BIND_SERVICE: the runtime must allow unprivileged low ports, or listen on 1024+", service.port), "spec.port");
     }
+    let seccomp_text = match (&seccomp.kind, &seccomp.localhost_profile) {
+        (SeccompType::Localhost, Some(profile)) => format!("seccomp Localhost {profile}"),
+        _ => "seccomp RuntimeDefault".to_string(),
+    };
     d.add(
         "non-root",
-        Concern::Runtime,
-        format!("runs as uid {} / gid {} (non-root), no privilege escalation, all capabilities dropped, seccomp RuntimeDefault", preset.run_as_user, preset.run_as_group),
+        format!("runs as uid {} / gid {} (non-root), no privilege escalation, all capabilities dropped, {seccomp_text}", preset.run_as_user, preset.run_as_group),
         "always",
-        "a process that escapes the application as root, or with capabilities, is one kernel bug away from the node",
-        &[1, 2, 3, 4, 5, 7, 8],
     );
-    d.add(
-        "read-only-root",
-        Concern::Runtime,
-        format!("read-only root filesystem; {} is a size-limited emptyDir", preset.writable_tmp.mount_path),
-        "always",
-        "an attacker who gets code execution cannot drop tools or alter the binary, and a runaway writer cannot fill the node's disk",
-        &[6, 9],
-    );
+    if preset.read_only_root_filesystem {
+        d.add(
+            "read-only-root",
+            format!(
+                "read-only root filesystem; {} is a size-limited emptyDir",
+                preset.writable_tmp.mount_path
+            ),
+            "always",
+        );
+    } else {
+        d.add(
+            "writable-root",
+            "writable root filesystem, recorded as scanner exemptions on the Deployment",
+            "the preset's readOnlyRootFilesystem: false",
+        );
+    }
     d.add(
         "resources",
-        Concern::Availability,
         "cpu, memory and ephemeral-storage requests and limits on the container",
-        if service.resources.requests.is_some() || service.resources.limits.is_some() { "spec.resources" } else { "the preset's resources" },
-        "limits contain a compromised or leaking pod so it cannot starve its neighbours (denial of service)",
-        &[15],
+        if service.resources.requests.is_some() || service.resources.limits.is_some() {
+            "spec.resources"
+        } else {
+            "the preset's resources"
+        },
     );
     d.add(
         "probes",
-        Concern::Availability,
-        "distinct readiness and liveness probes",
+        if service.protocol == Protocol::Tcp {
+            "readiness and liveness probes that both check the port accepts connections (protocol tcp has no health endpoint), the liveness one slower; recorded as an exemption on the Deployment"
+        } else {
+            "distinct readiness and liveness probes"
+        },
         format!("spec.protocol: {}", port_name(service.protocol)),
-        "readiness keeps traffic off pods that are not ready; a separate liveness check restarts only pods that are stuck",
-        &[16],
     );
-    if service.protocol == Protocol::Tcp {
-        annotations.insert("kube-score/ignore".to_string(), "pod-probes".to_string());
-        annotations.insert(
-            "kubeward.dev/why-kube-score-ignore".to_string(),
-            "pod-probes: a plain TCP service has one check, the port; readiness and liveness both use it with different timings".to_string(),
-        );
-    }
     let api_token = (!service.api_access.is_empty()).then(|| ApiToken {
         audience: preset.api_server.token_audience.clone(),
         expiration_seconds: preset.api_server.token_expiration_seconds,
@@ -651,6 +826,9 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         port_name: port_name(service.protocol),
         run_as_user: preset.run_as_user,
         run_as_group: preset.run_as_group,
+        read_only_root_filesystem: preset.read_only_root_filesystem,
+        spread_across_nodes: preset.spread_across_nodes,
+        seccomp_profile: preset.seccomp_profile.clone(),
         requests: merge_amounts(
             &preset.resources.requests,
             service.resources.requests.as_ref(),
@@ -706,56 +884,62 @@ fn controller(service: &Service, preset: &Preset) -> AppRef {
 fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
     d.add(
         "default-deny",
-        Concern::Network,
-        format!("namespace `{}` denies all ingress and egress unless a policy allows it", service.namespace),
+        format!(
+            "namespace `{}` denies all ingress and egress unless a policy allows it",
+            service.namespace
+        ),
         "always",
-        "without a default deny, every pod in the cluster can reach every other: one compromised component reaches them all",
-        &[23],
     );
-    let mut ingress_from: Vec<PodPeer> = service.callers.iter().map(app_peer).collect();
+    let mut ingress_from = Vec::new();
     for caller in &service.callers {
-        d.add(
+        let decision = d.add(
             "caller",
-            Concern::Network,
-            format!("admit {}/{} on port {}", caller.namespace, caller.app, service.port),
+            format!(
+                "admit {}/{} on port {}",
+                caller.namespace, caller.app, service.port
+            ),
             "spec.callers",
-            "only declared callers may open connections: unauthorised access between components is denied",
-            &[24],
         );
+        ingress_from.push(Admitted {
+            peer: app_peer(caller),
+            decision,
+        });
     }
     if service.exposure == Exposure::Public {
         let controller = controller(service, preset);
-        d.add(
+        let decision = d.add(
             "ingress-controller",
-            Concern::Network,
-            format!("admit the ingress controller {}/{} on port {}", controller.namespace, controller.app, service.port),
+            format!(
+                "admit the ingress controller {}/{} on port {}",
+                controller.namespace, controller.app, service.port
+            ),
             "exposure: public",
-            "public traffic arrives only through the ingress controller, which terminates TLS for the public host",
-            &[24, 27],
         );
-        ingress_from.push(app_peer(&controller));
+        ingress_from.push(Admitted {
+            peer: app_peer(&controller),
+            decision,
+        });
     }
     if ingress_from.is_empty() {
         d.add(
             "no-callers",
-            Concern::Network,
             "no pod may connect to the service (no callers declared)",
             format!("exposure: {}, no callers", service.exposure.as_str()),
-            "what is not declared is denied",
-            &[24],
         );
     }
     let dns = PodPeer {
         namespace: preset.dns.namespace.clone(),
         pod_labels: preset.dns.pod_labels.clone(),
     };
-    d.add(
+    let dns_decision = d.add(
         "dns-egress",
-        Concern::Network,
-        format!("allow DNS to {} pods in {} on port {} (UDP and TCP) only", label_text(&dns.pod_labels), dns.namespace, preset.dns.port),
+        format!(
+            "allow DNS to {} pods in {} on port {} (UDP and TCP) only",
+            label_text(&dns.pod_labels),
+            dns.namespace,
+            preset.dns.port
+        ),
         "always",
-        "name resolution is needed by every client; limiting it to cluster DNS stops DNS being used as a tunnel to anything else",
-        &[25],
     );
     let mut egress = vec![EgressRule {
         pod: Some(dns),
@@ -771,6 +955,7 @@ fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
                 port: preset.dns.port,
             },
         ],
+        decision: dns_decision,
     }];
     for dest in &service.egress {
         let ports = vec![PortRule {
@@ -779,19 +964,20 @@ fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
         }];
         match &dest.target {
             Target::App(app) => {
-                d.add(
+                let decision = d.add(
                     "egress-app",
-                    Concern::Network,
-                    format!("allow egress to {}/{} on port {}", app.namespace, app.app, dest.port),
+                    format!(
+                        "allow egress to {}/{} on port {}",
+                        app.namespace, app.app, dest.port
+                    ),
                     "spec.egress",
-                    "the service reaches only what it declared: a compromised pod cannot scan or pivot",
-                    &[24],
                 );
                 egress.push(EgressRule {
                     pod: Some(app_peer(app)),
                     cidr: None,
                     except: vec![],
                     ports,
+                    decision,
                 });
             }
             Target::Cidr(cidr) => {
@@ -801,32 +987,35 @@ fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
                 } else {
                     format!(", except {}", except.join(", "))
                 };
-                d.add(
+                let decision = d.add(
                     "egress-cidr",
-                    Concern::Network,
                     format!("allow egress to {cidr} on port {}{carve}", dest.port),
                     "spec.egress",
-                    "an address range reaches the outside world only; cluster-internal and cloud-metadata ranges it happens to contain stay denied unless declared exactly",
-                    &[24],
                 );
                 egress.push(EgressRule {
                     pod: None,
                     cidr: Some(cidr.to_string()),
                     except,
                     ports,
+                    decision,
                 });
             }
         }
     }
     if !service.api_access.is_empty() {
         let api = &preset.api_server;
-        d.add(
+        let decision = d.add(
             "api-server-egress",
-            Concern::Network,
-            format!("allow egress to the API server at {} on port(s) {}", api.cidrs.join(", "), api.ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")),
+            format!(
+                "allow egress to the API server at {} on port(s) {}",
+                api.cidrs.join(", "),
+                api.ports
+                    .iter()
+                    .map(u16::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             "spec.apiAccess",
-            "the service needs the API; only the API server's own addresses are opened, from the preset",
-            &[12, 24],
         );
         for cidr in &api.cidrs {
             egress.push(EgressRule {
@@ -841,6 +1030,7 @@ fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
                         port: *port,
                     })
                     .collect(),
+                decision,
             });
         }
     }
@@ -887,7 +1077,6 @@ fn ingress(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Ingr
     );
     d.add(
         "public-ingress",
-        Concern::Network,
         format!(
             "Ingress for https://{} (class {class_name}) with a {} certificate in Secret `{}`",
             public.host,
@@ -895,8 +1084,6 @@ fn ingress(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Ingr
             tls.secret_name
         ),
         "exposure: public",
-        "public traffic is encrypted in transit (man-in-the-middle) and enters only through the ingress controller",
-        &[27],
     );
     Some(Ingress {
         host: public.host.clone(),
@@ -910,22 +1097,12 @@ fn role(service: &Service, d: &mut Decisions) -> Option<Vec<RoleRule>> {
     if service.api_access.is_empty() {
         d.add(
             "no-api-access",
-            Concern::Identity,
             "no Role, no RoleBinding and no API token in the pod",
             "no spec.apiAccess",
-            "a pod without a token cannot be used to attack the API server",
-            &[10, 12],
         );
         return None;
     }
-    d.add(
-        "api-access",
-        Concern::Identity,
-        "a Role with exactly the declared rules, bound to the service's own account; a short-lived projected token instead of the automounted one",
-        "spec.apiAccess",
-        "least privilege: a compromised pod can do only what the service itself needs against the API server",
-        &[12, 28],
-    );
+    d.add("api-access", "a Role with exactly the declared rules, bound to the service's own account; a short-lived projected token instead of the automounted one", "spec.apiAccess");
     Some(
         service
             .api_access
@@ -951,18 +1128,12 @@ fn secrets(service: &Service, d: &mut Decisions) -> Vec<SecretPlan> {
                 SecretSource::Env(var) => format!("read from ${var} at render time"),
                 SecretSource::File(path) => format!("read from {path} at render time"),
             };
-            d.add(
-                "secret-file",
-                Concern::SecretsAndTls,
-                format!("Secret `{object_name}` ({origin}), mounted read-only as a file, never an environment variable"),
-                "spec.secrets",
-                "environment variables leak into logs, crash dumps and child processes; a read-only file with mode 0440 does not",
-                &[17],
-            );
+            let decision = d.add("secret-file", format!("Secret `{object_name}` ({origin}), mounted read-only as a file, never an environment variable"), "spec.secrets");
             SecretPlan {
                 name: secret.name.clone(),
                 object_name,
                 source: secret.source.clone(),
+                decision,
             }
         })
         .collect()
@@ -1011,11 +1182,12 @@ fn service_cert(service: &Service, preset: &Preset, d: &mut Decisions) -> Option
     if service.tls.mode == TlsMode::None {
         d.add(
             "no-tls",
-            Concern::SecretsAndTls,
             "no certificate for the service's own port",
-            format!("sensitivity {}, protocol {}", service.sensitivity.as_str(), port_name(service.protocol)),
-            "TLS is on by default from sensitivity internal when the protocol speaks it, and always for restricted",
-            &[],
+            format!(
+                "sensitivity {}, protocol {}",
+                service.sensitivity.as_str(),
+                port_name(service.protocol)
+            ),
         );
         return None;
     }
@@ -1032,7 +1204,6 @@ fn service_cert(service: &Service, preset: &Preset, d: &mut Decisions) -> Option
     let cert = cert_plan(service, preset, format!("{name}-tls"), dns_names);
     d.add(
         "service-tls",
-        Concern::SecretsAndTls,
         format!(
             "a {} certificate for {} in Secret `{}`, mounted at {}/tls",
             source_text(cert.source),
@@ -1040,9 +1211,11 @@ fn service_cert(service: &Service, preset: &Preset, d: &mut Decisions) -> Option
             cert.secret_name,
             preset.secrets_mount_path
         ),
-        format!("tls.mode {}, sensitivity {}", service.tls.mode.as_str(), service.sensitivity.as_str()),
-        "traffic between components is encrypted and authenticated, so a pod on the path cannot read or alter it (man-in-the-middle)",
-        &[],
+        format!(
+            "tls.mode {}, sensitivity {}",
+            service.tls.mode.as_str(),
+            service.sensitivity.as_str()
+        ),
     );
     Some(cert)
 }
@@ -1053,11 +1226,26 @@ fn quota(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Namesp
     }
     d.add(
         "namespace-quota",
-        Concern::Availability,
         "a ResourceQuota and a LimitRange for the namespace",
         "sensitivity restricted",
-        "a compromised or runaway workload cannot exhaust the cluster, and every pod in the namespace gets limits (denial of service)",
-        &[30],
     );
     Some(preset.namespace_quota.clone())
+}
+
+/// Plans a spec written as YAML with the default preset, for other modules' tests.
+#[cfg(test)]
+pub(crate) fn plan_from_yaml(text: &str) -> Plan {
+    let file = crate::spec::parse(std::path::Path::new("kubeward.yaml"), text)
+        .expect("the test spec parses")
+        .spec;
+    let preset = crate::preset::resolve(
+        crate::preset::DEFAULT,
+        std::path::Path::new("."),
+        crate::preset::Lookup::default(),
+    )
+    .expect("restricted resolves")
+    .preset;
+    let service = crate::validate::validate(&file, &preset, Default::default())
+        .expect("the test spec is valid");
+    plan(&service, &preset)
 }

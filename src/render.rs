@@ -1,19 +1,31 @@
-//! Rendering: the plan through the tera templates (embedded from `templates/`) into YAML
-//! documents, every value through the `yaml` filter; each document is parsed back and must
-//! be exactly the object the plan asked for.
+//! Rendering: the plan through the tera templates (embedded from `templates/`, any of them
+//! replaceable by a file of the same name from a templates folder) into YAML documents.
+//! Every value goes through the `yaml` filter, and a value printed without it is quoted all
+//! the same (the engine's escape function is YAML quoting). Each document is parsed back
+//! and must be exactly the object the plan asked for, holding every control of
+//! `invariants`; a control an override drops is accepted only by name, and recorded on the
+//! object.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
+use serde::Serialize;
 use serde_json::Value;
 use tera::{Context, Tera};
 
+use crate::check::suppress::IGNORE_ANNOTATION;
 use crate::error::Error;
+use crate::explain;
+use crate::invariants::{self, Violation};
 use crate::material::Material;
 use crate::output::OutFile;
 use crate::parallel::parallel_map;
 use crate::plan::{Plan, PlannedObject};
 use crate::yaml_safe;
+
+/// The annotation that records the controls an override template was allowed to drop.
+pub const OVERRIDE_ANNOTATION: &str = "kubeward.dev/template-override";
 
 /// The shipped templates: (file name, text).
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -79,15 +91,164 @@ pub struct Manifest {
     pub value: Value,
 }
 
-/// The `yaml` filter: any value as YAML-safe flow syntax.
-fn yaml_filter(value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-    Ok(Value::String(yaml_safe::encode(value)))
+/// The `yaml` filter: any value as YAML-safe flow syntax. Its output is marked safe, so the
+/// engine does not quote it a second time.
+struct YamlFilter;
+
+impl tera::Filter for YamlFilter {
+    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
+        Ok(Value::String(yaml_safe::encode(value)))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// The comment for one decision, as the templates see it in `notes` (aligned with
+/// `plan.decisions`).
+#[derive(Debug, Serialize)]
+struct Note {
+    id: &'static str,
+    lines: [String; 2],
+}
+
+/// The `why` filter, applied to `notes`: the comments for the decisions with one of the ids
+/// `ids=[...]`, or for the decision at `index=N`, each line as `\n<indent># <text>` with the
+/// text made comment-safe by [`yaml_safe::one_line`]. Nothing when no decision matches, so a
+/// template line holding only the filter adds no line.
+struct WhyFilter;
+
+impl tera::Filter for WhyFilter {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        why(value, args)
+    }
+
+    /// Comments are made safe line by line; the engine must not quote them again.
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+fn why(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+    let notes = value.as_array().ok_or("why: apply it to `notes`")?;
+    let indent = args
+        .get("indent")
+        .and_then(Value::as_u64)
+        .ok_or("why: needs indent=N")?;
+    let chosen: Vec<&Value> = match (args.get("ids"), args.get("index")) {
+        (Some(Value::Array(ids)), None) => notes
+            .iter()
+            .filter(|note| ids.contains(&note["id"]))
+            .collect(),
+        (None, Some(index)) => {
+            let index = index.as_u64().ok_or("why: index must be a number")?;
+            vec![
+                notes
+                    .get(index as usize)
+                    .ok_or_else(|| format!("why: no decision {index}"))?,
+            ]
+        }
+        _ => return Err("why: give ids=[...] or index=N".into()),
+    };
+    let pad = " ".repeat(indent as usize);
+    let mut out = String::new();
+    for line in chosen
+        .iter()
+        .filter_map(|note| note["lines"].as_array())
+        .flatten()
+    {
+        let text = line.as_str().ok_or("why: a note line is not text")?;
+        out.push_str(&format!("\n{pad}# {}", yaml_safe::one_line(text)));
+    }
+    Ok(Value::String(out))
+}
+
+/// The templates a render uses: the shipped ones, some replaced by files of the same name.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    overrides: BTreeMap<&'static str, (PathBuf, String)>,
+}
+
+impl Templates {
+    /// Reads the override files of `dirs`, a later folder winning over an earlier one. A
+    /// YAML file whose name is not a shipped template is an error (a typo would otherwise
+    /// leave the shipped template silently in place); other files are ignored.
+    pub fn load(dirs: &[PathBuf]) -> Result<Self, Error> {
+        let mut overrides = BTreeMap::new();
+        for dir in dirs {
+            let read = |e| {
+                Error::io(
+                    format!("cannot read the templates folder {}", dir.display()),
+                    e,
+                )
+            };
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(read)?
+                .map(|e| e.map(|e| e.path()))
+                .collect::<Result<_, _>>()
+                .map_err(read)?;
+            entries.sort();
+            for path in entries {
+                let Some(file) = path.file_name().and_then(|n| n.to_str()) else {
+                    continue;
+                };
+                if !(file.ends_with(".yaml") || file.ends_with(".yml")) || file.starts_with('.') {
+                    continue;
+                }
+                let Some((name, _)) = TEMPLATES.iter().find(|(n, _)| *n == file) else {
+                    let names: Vec<&str> = TEMPLATES.iter().map(|(n, _)| *n).collect();
+                    return Err(Error::Render(format!(
+                        "{} is not a kubeward template: override one of {}",
+                        path.display(),
+                        names.join(", ")
+                    )));
+                };
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+                overrides.insert(*name, (path, text));
+            }
+        }
+        Ok(Templates { overrides })
+    }
+
+    /// How errors name a template: its file name, and the override file when there is one.
+    pub fn describe(&self, name: &str) -> String {
+        match self.overrides.get(name) {
+            Some((path, _)) => format!("{name} (override {})", path.display()),
+            None => name.to_string(),
+        }
+    }
+
+    fn engine(&self) -> Result<Tera, String> {
+        let mut tera = new_engine();
+        let templates = TEMPLATES.iter().map(|(name, shipped)| {
+            let text = self
+                .overrides
+                .get(name)
+                .map_or(*shipped, |(_, t)| t.as_str());
+            (*name, text)
+        });
+        tera.add_raw_templates(templates)
+            .map_err(|e| error_chain(&e))?;
+        Ok(tera)
+    }
+}
+
+/// An engine with no template yet: YAML quoting as its escape function, and the filters.
+fn new_engine() -> Tera {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".yaml"]);
+    tera.set_escape_fn(yaml_safe::quote);
+    tera.register_filter("yaml", YamlFilter);
+    tera.register_filter("why", WhyFilter);
+    tera
 }
 
 /// Parses one shipped template into an engine of its own (the templates never include one
-/// another), with the `yaml` filter registered.
+/// another).
 pub fn parse_template(name: &str) -> Result<Tera, Error> {
-    parse(template_index(name)?).map_err(Error::Render)
+    parse_shipped(template_index(name)?).map_err(Error::Render)
 }
 
 fn template_index(name: &str) -> Result<usize, Error> {
@@ -97,46 +258,43 @@ fn template_index(name: &str) -> Result<usize, Error> {
         .ok_or_else(|| Error::Render(format!("no template is named {name}")))
 }
 
-fn parse(index: usize) -> Result<Tera, String> {
+fn parse_shipped(index: usize) -> Result<Tera, String> {
     let (name, text) = TEMPLATES[index];
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![]);
-    tera.register_filter("yaml", yaml_filter);
+    let mut tera = new_engine();
     tera.add_raw_template(name, text)
         .map_err(|e| format!("template {name}: {}", error_chain(&e)))?;
     Ok(tera)
 }
 
-/// The engines of the templates parsed so far, by index in [`TEMPLATES`].
-static ENGINES: [OnceLock<Result<Tera, String>>; TEMPLATES.len()] =
+/// The engines of the shipped templates parsed so far, by index in [`TEMPLATES`].
+static SHIPPED_ENGINES: [OnceLock<Result<Tera, String>>; TEMPLATES.len()] =
     [const { OnceLock::new() }; TEMPLATES.len()];
 
-/// The engine for one template, parsed on first use and kept for the process: a render
-/// parses only the templates its plan uses, and a batch parses each one once.
-fn engine(name: &str) -> Result<&'static Tera, Error> {
+/// The engine for one shipped template, parsed on first use and kept for the process: a
+/// render parses only the templates its plan uses, and a batch parses each one once.
+fn shipped_engine(name: &str) -> Result<&'static Tera, Error> {
     let index = template_index(name)?;
-    ENGINES[index]
-        .get_or_init(|| parse(index))
+    SHIPPED_ENGINES[index]
+        .get_or_init(|| parse_shipped(index))
         .as_ref()
         .map_err(|e| Error::Render(e.clone()))
 }
 
-/// Parses the templates `plan` uses that this process has not parsed yet, on every core:
-/// parsing them is most of the work of a one-service run. A template that fails to parse
-/// keeps its error for [`engine`] to report.
+/// Parses the shipped templates `plan` uses that this process has not parsed yet, on every
+/// core, longest first: parsing them is most of the work of a one-service run. A template
+/// that fails to parse keeps its error for [`shipped_engine`] to report.
 fn parse_unparsed(plan: &Plan) {
     let mut unparsed: Vec<usize> = plan
         .objects
         .iter()
         .filter_map(|object| template_index(object.template).ok())
-        .filter(|index| ENGINES[*index].get().is_none())
+        .filter(|index| SHIPPED_ENGINES[*index].get().is_none())
         .collect();
     unparsed.sort_unstable();
     unparsed.dedup();
-    // Longest first, so that the threads finish together.
     unparsed.sort_by_key(|index| std::cmp::Reverse(TEMPLATES[*index].1.len()));
     parallel_map(unparsed, |index| {
-        ENGINES[index].get_or_init(|| parse(index));
+        SHIPPED_ENGINES[index].get_or_init(|| parse_shipped(index));
     });
 }
 
@@ -150,27 +308,71 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     text
 }
 
-/// Renders every planned object with its secret material and checks each against the plan.
-pub fn render(plan: &Plan, material: &Material) -> Result<Vec<Manifest>, Error> {
-    parse_unparsed(plan);
+/// Renders every planned object with its secret material, checks each against the plan and
+/// the invariants, and records on its object any control in `allow_dropped` that an
+/// override template dropped. With `annotate`, fields that carry a decision get `#`
+/// comments saying why.
+pub fn render(
+    plan: &Plan,
+    material: &Material,
+    templates: &Templates,
+    allow_dropped: &[String],
+    annotate: bool,
+) -> Result<Vec<Manifest>, Error> {
+    let overridden = if templates.overrides.is_empty() {
+        parse_unparsed(plan);
+        None
+    } else {
+        Some(templates.engine().map_err(Error::Render)?)
+    };
     let mut context = Context::new();
     context.insert("plan", plan);
     context.insert("material", material);
+    context.insert("annotate", &annotate);
+    let notes: Vec<Note> = if annotate {
+        plan.decisions
+            .iter()
+            .map(|d| Note {
+                id: d.id,
+                lines: explain::note(d),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    context.insert("notes", &notes);
     plan.objects
         .iter()
         .map(|object| {
+            let source = templates.describe(object.template);
             context.insert("object", object);
-            let text = engine(object.template)?
-                .render(object.template, &context)
-                .map_err(|e| {
-                    Error::Render(format!("template {}: {}", object.template, error_chain(&e)))
-                })?;
-            let value = parse_back(object, &text)?;
-            let text = if text.ends_with('\n') {
-                text
-            } else {
-                text + "\n"
+            let tera = match &overridden {
+                Some(engine) => engine,
+                None => shipped_engine(object.template)?,
             };
+            let text = tera
+                .render(object.template, &context)
+                .map_err(|e| Error::Render(format!("template {source}: {}", error_chain(&e))))?;
+            let value = parse_back(object, &text, &source)?;
+            let (accepted, refused): (Vec<Violation>, Vec<Violation>) =
+                invariants::check(object, &value, plan)
+                    .into_iter()
+                    .partition(|v| allow_dropped.iter().any(|id| id == v.control.id));
+            if !refused.is_empty() {
+                let list: Vec<String> = refused.iter().map(|v| format!("\n  - {v}")).collect();
+                return Err(Error::Render(format!(
+                    "template {source} for {} {} drops required controls:{}\nfix the template, or accept a departure with --allow-template-override CONTROL (recorded on the object)",
+                    object.kind,
+                    object.name,
+                    list.concat()
+                )));
+            }
+            let (text, value) = if accepted.is_empty() {
+                (text, value)
+            } else {
+                record_overrides(object, value, &accepted, &source)?
+            };
+            let text = if text.ends_with('\n') { text } else { text + "\n" };
             Ok(Manifest {
                 object: object.clone(),
                 text,
@@ -180,12 +382,66 @@ pub fn render(plan: &Plan, material: &Material) -> Result<Vec<Manifest>, Error> 
         .collect()
 }
 
+/// Writes the accepted departures into the object's annotations and re-emits it.
+fn record_overrides(
+    object: &PlannedObject,
+    mut value: Value,
+    accepted: &[Violation],
+    source: &str,
+) -> Result<(String, Value), Error> {
+    let record: Vec<String> = accepted
+        .iter()
+        .map(|v| format!("{} ({})", v.control.id, v.detail))
+        .collect();
+    let record = format!(
+        "--allow-template-override accepted from template {source}: {}",
+        record.join("; ")
+    );
+    let metadata = value
+        .get_mut("metadata")
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| Error::Render(format!("template {source}: the object has no metadata")))?;
+    let annotations = metadata
+        .entry("annotations")
+        .or_insert_with(|| Value::Object(Default::default()));
+    let Some(annotations) = annotations.as_object_mut() else {
+        return Err(Error::Render(format!(
+            "template {source}: metadata.annotations is not a mapping"
+        )));
+    };
+    annotations.insert(OVERRIDE_ANNOTATION.to_string(), Value::String(record));
+    let ignored: Vec<String> = accepted
+        .iter()
+        .flat_map(|v| {
+            v.control.rules.iter().map(move |rule| {
+                format!(
+                    "{rule}=--allow-template-override {} accepted from template {source}",
+                    v.control.id
+                )
+            })
+        })
+        .collect();
+    let existing = annotations
+        .get(IGNORE_ANNOTATION)
+        .and_then(Value::as_str)
+        .map(|text| format!("{text}\n"))
+        .unwrap_or_default();
+    annotations.insert(
+        IGNORE_ANNOTATION.to_string(),
+        Value::String(existing + &ignored.join("\n")),
+    );
+    let text = serde_saphyr::to_string(&value)
+        .map_err(|e| Error::Render(format!("template {source}: cannot re-emit the object: {e}")))?;
+    let value = parse_back(object, &text, source)?;
+    Ok((text, value))
+}
+
 /// Parses a rendered document and checks it is the one object the plan asked for.
-fn parse_back(object: &PlannedObject, text: &str) -> Result<Value, Error> {
+fn parse_back(object: &PlannedObject, text: &str, source: &str) -> Result<Value, Error> {
     let fail = |why: String| {
         Error::Render(format!(
-            "template {} for {} {}: {why}",
-            object.template, object.kind, object.name
+            "template {source} for {} {}: {why}",
+            object.kind, object.name
         ))
     };
     let docs: Vec<Value> = serde_saphyr::from_multiple(text)
@@ -262,13 +518,110 @@ pub fn stream(manifests: &[Manifest]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::plan_from_yaml;
+
+    const SPEC: &str = "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {name: api, namespace: shop}\nspec:\n  image: ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 8080\n";
+
+    fn with_override(name: &'static str, text: &str) -> Templates {
+        Templates {
+            overrides: BTreeMap::from([(
+                name,
+                (PathBuf::from(format!("/tpl/{name}")), text.to_string()),
+            )]),
+        }
+    }
 
     #[test]
-    fn every_shipped_template_parses() {
-        for (name, _) in TEMPLATES {
-            if let Err(e) = parse_template(name) {
-                panic!("{e}");
-            }
+    fn a_value_that_spells_a_second_document_stays_one_string() {
+        let hostile = "x\n---\nkind: Pod\nmetadata: {name: evil}";
+        let mut plan = plan_from_yaml(SPEC);
+        plan.labels.insert("team".into(), hostile.into());
+        // One value through the filter, one printed raw: both stay a single string.
+        let template = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ plan.name | yaml }}\n  namespace: {{ plan.namespace }}\n  labels:\n    filtered: {{ plan.labels.team | yaml }}\n    raw: {{ plan.labels.team }}\nautomountServiceAccountToken: false\n";
+        let manifests = render(
+            &plan,
+            &Material::default(),
+            &with_override("serviceaccount.yaml", template),
+            &[],
+            false,
+        )
+        .unwrap();
+        let account = manifests
+            .iter()
+            .find(|m| m.object.kind == "ServiceAccount")
+            .unwrap();
+        let docs: Vec<Value> = serde_saphyr::from_multiple(&account.text).unwrap();
+        assert_eq!(docs.len(), 1, "{}", account.text);
+        assert_eq!(docs[0]["metadata"]["labels"]["filtered"], hostile);
+        assert_eq!(docs[0]["metadata"]["labels"]["raw"], hostile);
+        let shipped = render(
+            &plan,
+            &Material::default(),
+            &Templates::default(),
+            &[],
+            false,
+        )
+        .unwrap();
+        let labelled: Vec<&Manifest> = shipped
+            .iter()
+            .filter(|m| m.object.name != "default-deny" && m.object.kind != "Namespace")
+            .collect();
+        assert_eq!(labelled.len(), plan.objects.len() - 2);
+        for m in labelled {
+            assert_eq!(m.value["metadata"]["labels"]["team"], hostile, "{}", m.text);
         }
+    }
+
+    #[test]
+    fn an_override_that_adds_a_document_is_refused_naming_the_template() {
+        let plan = plan_from_yaml(SPEC);
+        let template = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ plan.name | yaml }}\n  namespace: {{ plan.namespace | yaml }}\nautomountServiceAccountToken: false\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: miner, namespace: shop}\nspec:\n  containers: [{name: x, image: x, securityContext: {privileged: true}}]\n";
+        let err = render(
+            &plan,
+            &Material::default(),
+            &with_override("serviceaccount.yaml", template),
+            &["not-privileged".into()],
+            false,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("template serviceaccount.yaml (override /tpl/serviceaccount.yaml) for ServiceAccount api: produced 2 documents instead of one"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn an_accepted_departure_is_recorded_on_the_object() {
+        let plan = plan_from_yaml(SPEC);
+        let template = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ plan.name | yaml }}\n  namespace: {{ plan.namespace | yaml }}\n";
+        let templates = with_override("serviceaccount.yaml", template);
+        let err = render(&plan, &Material::default(), &templates, &[], false)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("no-token-automount: automountServiceAccountToken is missing"),
+            "{err}"
+        );
+        let manifests = render(
+            &plan,
+            &Material::default(),
+            &templates,
+            &["no-token-automount".into()],
+            false,
+        )
+        .unwrap();
+        let account = manifests
+            .iter()
+            .find(|m| m.object.kind == "ServiceAccount")
+            .unwrap();
+        let record = account.value["metadata"]["annotations"][OVERRIDE_ANNOTATION]
+            .as_str()
+            .unwrap();
+        assert!(
+            record.contains("no-token-automount") && record.contains("/tpl/serviceaccount.yaml"),
+            "{record}"
+        );
+        assert!(account.text.contains(OVERRIDE_ANNOTATION));
     }
 }

@@ -104,8 +104,16 @@ pub const ALLOWED_VERBS: &[&str] = &[
     "delete",
     "deletecollection",
 ];
+/// The length of a generated secret whose spec gives none.
+pub const DEFAULT_SECRET_LENGTH: i64 = 32;
 const FORBIDDEN_VERBS: &[&str] = &["bind", "escalate", "impersonate", "*"];
-const RESERVED_NAMESPACES: &[&str] = &["default", "kube-system", "kube-public", "kube-node-lease"];
+/// Namespaces a service may not live in.
+pub const RESERVED_NAMESPACES: &[&str] =
+    &["default", "kube-system", "kube-public", "kube-node-lease"];
+/// [`dns_label`] as a regular expression (with a maximum length of 63), for the JSON Schema.
+pub const DNS_LABEL_PATTERN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+/// A value without `*`, for the JSON Schema of API rules (wildcards are never granted).
+pub const NO_WILDCARD_PATTERN: &str = "^[^*]*$";
 
 /// A DNS-1123 label: lowercase alphanumerics and `-`, starting and ending alphanumeric, <= 63.
 pub fn dns_label(value: &str) -> Result<(), String> {
@@ -159,6 +167,54 @@ pub fn port(value: i64) -> Result<u16, String> {
         .ok_or_else(|| format!("{value} is not a port: use 1-65535"))
 }
 
+/// A port typed as text, e.g. an answer in `init`.
+pub fn port_text(text: &str) -> Result<u16, String> {
+    text.parse::<i64>()
+        .map_err(|_| format!("`{text}` is not a port: use 1-65535"))
+        .and_then(port)
+}
+
+/// A verb a Role may grant.
+pub fn role_verb(verb: &str) -> Result<(), String> {
+    if FORBIDDEN_VERBS.contains(&verb) {
+        return Err(format!(
+            "`{verb}` is never granted: it lets the service escalate its own privileges"
+        ));
+    }
+    if !ALLOWED_VERBS.contains(&verb) {
+        return Err(format!(
+            "`{verb}` is not a verb; use one of {}",
+            ALLOWED_VERBS.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// One entry of a Role rule's resources or resource names (`may_be_empty` for API groups,
+/// where the empty group is the core API): never a wildcard.
+pub fn role_entry(value: &str, may_be_empty: bool) -> Result<(), String> {
+    if value.contains('*') {
+        return Err(format!(
+            "wildcard `{value}` is refused: name exactly what the service needs"
+        ));
+    }
+    if value.is_empty() && !may_be_empty {
+        return Err("must not be empty".into());
+    }
+    Ok(())
+}
+
+/// A Role rule over secrets must name them.
+pub fn role_secret_names(resources: &[String], names: &[String]) -> Result<(), String> {
+    let grants_secrets = resources
+        .iter()
+        .any(|r| r == "secrets" || r.starts_with("secrets/"));
+    if grants_secrets && names.is_empty() {
+        return Err("access to secrets must name them in resourceNames: otherwise the service could read every secret of the namespace".into());
+    }
+    Ok(())
+}
+
 /// An image reference that names a version: a tag other than `latest`, or a digest.
 pub fn image(value: &str) -> Result<ImageRef, String> {
     let image = ImageRef::parse(value)?;
@@ -185,6 +241,34 @@ pub fn env_var_name(value: &str) -> Result<(), String> {
         return Err(format!(
             "`{value}` is not an environment variable name (letters, digits, '_', not starting with a digit)"
         ));
+    }
+    Ok(())
+}
+
+/// From sensitivity `confidential` up, the image must be pinned by digest (unless overridden).
+pub fn image_pinned(
+    image: &ImageRef,
+    sensitivity: Sensitivity,
+    overrides: Overrides,
+) -> Result<(), String> {
+    if sensitivity >= Sensitivity::Confidential
+        && !image.is_pinned_by_digest()
+        && !overrides.allow_unpinned_image
+    {
+        return Err(format!(
+            "sensitivity `{}` requires an image pinned by digest (repo:tag@sha256:...); pass --allow-unpinned-image to accept a tag, recorded on the Deployment",
+            sensitivity.as_str()
+        ));
+    }
+    Ok(())
+}
+
+/// Sensitivity `restricted` refuses to run without TLS.
+pub fn tls_mode_allowed(mode: TlsMode, sensitivity: Sensitivity) -> Result<(), String> {
+    if sensitivity == Sensitivity::Restricted && mode == TlsMode::None {
+        return Err(
+            "sensitivity restricted refuses `none`: use self-signed, ca or cert-manager".into(),
+        );
     }
     Ok(())
 }
@@ -294,29 +378,18 @@ pub fn validate(
         s.tls.as_ref(),
         default_tls_mode(sensitivity, protocol),
     );
-    if sensitivity >= Sensitivity::Confidential {
-        if let Some(image) = &image_ref
-            && !image.is_pinned_by_digest()
-            && !overrides.allow_unpinned_image
-        {
-            p.add(
-                "spec.image",
-                format!(
-                    "sensitivity `{}` requires an image pinned by digest (repo:tag@sha256:...); pass --allow-unpinned-image to accept a tag, recorded on the Deployment",
-                    sensitivity.as_str()
-                ),
-            );
-        }
-        if replicas == Some(1) {
-            p.add("spec.replicas", "sensitivity confidential and above needs at least 2 replicas: one pod is one eviction away from an outage");
-        }
+    if let Some(image) = &image_ref {
+        p.check("spec.image", image_pinned(image, sensitivity, overrides));
     }
-    if sensitivity == Sensitivity::Restricted && tls.mode == TlsMode::None {
-        p.add(
-            "spec.tls.mode",
-            "sensitivity restricted refuses `none`: use self-signed, ca or cert-manager",
-        );
+    if sensitivity >= Sensitivity::Confidential && replicas.unwrap_or(preset.replicas) == 1 {
+        let from_preset = if replicas.is_none() {
+            " (the preset's default is 1: set spec.replicas)"
+        } else {
+            ""
+        };
+        p.add("spec.replicas", format!("sensitivity confidential and above needs at least 2 replicas: one pod is one eviction away from an outage{from_preset}"));
     }
+    p.check("spec.tls.mode", tls_mode_allowed(tls.mode, sensitivity));
     validate_resources(&mut p, s.resources.as_ref());
     let probes = s.probes.clone().unwrap_or_default();
     for (field, path) in [
@@ -388,6 +461,17 @@ fn app_ref(
     Some(AppRef { app, namespace })
 }
 
+/// A caller outside the service's namespace needs an exposure wider than `namespace`.
+pub fn caller_allowed(caller: &AppRef, exposure: Exposure, own_ns: &str) -> Result<(), String> {
+    if exposure == Exposure::Namespace && !own_ns.is_empty() && caller.namespace != own_ns {
+        return Err(format!(
+            "caller `{}/{}` is outside namespace `{own_ns}`, but exposure is `namespace`: use exposure `cluster` or drop the caller",
+            caller.namespace, caller.app
+        ));
+    }
+    Ok(())
+}
+
 fn validate_callers(
     p: &mut Problems,
     callers: &[spec::CallerSpec],
@@ -400,17 +484,14 @@ fn validate_callers(
         let Some(peer) = app_ref(p, &field, &caller.app, &caller.namespace, own_ns) else {
             continue;
         };
-        if exposure == Exposure::Namespace && !own_ns.is_empty() && peer.namespace != own_ns {
-            p.add(
-                format!("{field}.namespace"),
-                format!(
-                    "caller `{}/{}` is outside namespace `{own_ns}`, but exposure is `namespace`: use exposure `cluster` or drop the caller",
-                    peer.namespace, peer.app
-                ),
-            );
-            continue;
+        if p.check(
+            format!("{field}.namespace"),
+            caller_allowed(&peer, exposure, own_ns),
+        )
+        .is_some()
+        {
+            seen.insert(peer);
         }
-        seen.insert(peer);
     }
     seen.into_iter().collect()
 }
@@ -531,22 +612,7 @@ fn validate_api_access(p: &mut Problems, rules: &[spec::ApiRuleSpec]) -> Vec<Api
             );
         }
         for (j, verb) in rule.verbs.iter().enumerate() {
-            if FORBIDDEN_VERBS.contains(&verb.as_str()) {
-                p.add(
-                    format!("{field}.verbs[{j}]"),
-                    format!(
-                        "`{verb}` is never granted: it lets the service escalate its own privileges"
-                    ),
-                );
-            } else if !ALLOWED_VERBS.contains(&verb.as_str()) {
-                p.add(
-                    format!("{field}.verbs[{j}]"),
-                    format!(
-                        "`{verb}` is not a verb; use one of {}",
-                        ALLOWED_VERBS.join(", ")
-                    ),
-                );
-            }
+            p.check(format!("{field}.verbs[{j}]"), role_verb(verb));
         }
         for (list, values) in [
             ("resources", &rule.resources),
@@ -554,28 +620,16 @@ fn validate_api_access(p: &mut Problems, rules: &[spec::ApiRuleSpec]) -> Vec<Api
             ("resourceNames", &rule.resource_names),
         ] {
             for (j, value) in values.iter().enumerate() {
-                if value.contains('*') {
-                    p.add(
-                        format!("{field}.{list}[{j}]"),
-                        format!(
-                            "wildcard `{value}` is refused: name exactly what the service needs"
-                        ),
-                    );
-                } else if value.is_empty() && list != "apiGroups" {
-                    p.add(format!("{field}.{list}[{j}]"), "must not be empty");
-                }
+                p.check(
+                    format!("{field}.{list}[{j}]"),
+                    role_entry(value, list == "apiGroups"),
+                );
             }
         }
-        let grants_secrets = rule
-            .resources
-            .iter()
-            .any(|r| r == "secrets" || r.starts_with("secrets/"));
-        if grants_secrets && rule.resource_names.is_empty() {
-            p.add(
-                format!("{field}.resourceNames"),
-                "access to secrets must name them in resourceNames: otherwise the service could read every secret of the namespace",
-            );
-        }
+        p.check(
+            format!("{field}.resourceNames"),
+            role_secret_names(&rule.resources, &rule.resource_names),
+        );
         if p.0.len() == before {
             out.push(ApiRule {
                 api_groups: if rule.api_groups.is_empty() {
@@ -617,7 +671,7 @@ fn validate_secrets(p: &mut Problems, secrets: &[spec::SecretSpec]) -> Vec<Secre
         let source = match sources.iter().filter(|s| **s).count() {
             1 => {
                 if let Some(generate) = &secret.generate {
-                    let length = generate.length.unwrap_or(32);
+                    let length = generate.length.unwrap_or(DEFAULT_SECRET_LENGTH);
                     p.check(
                         format!("{field}.generate.length"),
                         if (16..=4096).contains(&length) {

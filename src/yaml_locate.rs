@@ -3,6 +3,8 @@
 
 use serde_saphyr::granit_parser::{Event, Parser};
 
+use crate::error::FieldError;
+
 /// Field paths of one YAML document with their 1-based line numbers, in document order.
 #[derive(Debug, Clone, Default)]
 pub struct Locator {
@@ -79,6 +81,16 @@ impl Locator {
         }
     }
 
+    /// A parse error as a field error: the field that stands on the error's line, the
+    /// parser's message without its own location, and the line.
+    pub fn locate(&self, err: &serde_saphyr::Error) -> FieldError {
+        let line = err.location().map(|l| l.line() as usize).filter(|l| *l > 0);
+        let field = line
+            .and_then(|l| self.path_at_line(l))
+            .unwrap_or_else(|| "YAML".to_string());
+        FieldError::new(field, plain_message(err)).at_line(line)
+    }
+
     /// The deepest field path that starts on `line`, if any does (a syntax error can stand
     /// on a line no field reached).
     pub fn path_at_line(&self, line: usize) -> Option<String> {
@@ -87,6 +99,21 @@ impl Locator {
             .filter(|(_, l)| *l == line)
             .max_by_key(|(p, _)| p.len())
             .map(|(p, _)| p.clone())
+    }
+}
+
+/// The parser's message without its source snippet (we print our own location).
+pub(crate) fn plain_message(err: &serde_saphyr::Error) -> String {
+    let text = err.without_snippet().to_string();
+    let first = text.lines().next().unwrap_or("invalid YAML").trim();
+    let message = first
+        .split(" at line ")
+        .next()
+        .unwrap_or(first)
+        .trim_end_matches(',');
+    match message {
+        "invalid i64" => "expected a whole number".to_string(),
+        other => other.to_string(),
     }
 }
 

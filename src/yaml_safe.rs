@@ -56,6 +56,23 @@ fn needs_escape(c: char) -> bool {
         0x00..=0x1F | 0x7F..=0x9F | 0x2028 | 0x2029 | 0xFEFF | 0xFFFE | 0xFFFF)
 }
 
+/// Makes `text` safe on one line: inside a YAML `#` comment, or on one terminal line. Every
+/// character that could end the line or the comment for some reader (line breaks, U+0085,
+/// U+2028, U+2029), every other control character, and the characters YAML does not allow in
+/// a stream (U+FEFF, U+FFFE, U+FFFF) are written as `\u{XXXX}` escapes, and so is a
+/// backslash, so the escapes cannot be forged.
+pub fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c == '\\' || c.is_control() || needs_escape(c) {
+            out.push_str(&format!("\\u{{{:04X}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Encodes any JSON value as YAML flow syntax: strings through [`scalar`], numbers and
 /// booleans as they are, sequences and mappings as flow collections.
 pub fn encode(value: &Value) -> String {
@@ -159,6 +176,13 @@ mod tests {
     }
 
     #[test]
+    fn one_line_escapes_line_breaks_and_backslashes() {
+        assert_eq!(one_line("a\nkind: Pod"), "a\\u{000A}kind: Pod");
+        assert_eq!(one_line("x\u{2028}y\\z"), "x\\u{2028}y\\u{005C}z");
+        assert_eq!(one_line("plain text: ok # fine"), "plain text: ok # fine");
+    }
+
+    #[test]
     fn structures_decode_to_the_same_value() {
         let value = serde_json::json!({"a\nb": ["x: y", 3, true, null], "k": {"---": "#"}});
         let back: Value = serde_saphyr::from_str(&encode(&value)).unwrap();
@@ -170,6 +194,16 @@ mod tests {
         fn any_string_round_trips(text in any::<String>()) {
             prop_assert_eq!(decode(&quote(&text)), text.clone());
             prop_assert_eq!(decode_in_mapping(&scalar(&text)), Value::String(text));
+        }
+
+        #[test]
+        fn one_line_text_stays_inside_its_comment(text in any::<String>()) {
+            let safe = one_line(&text);
+            let breaks = ['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'];
+            prop_assert!(!safe.contains(breaks), "{:?}", safe);
+            let doc = format!("# {safe}\nkey: value # {safe}\n");
+            let back: Value = serde_saphyr::from_str(&doc).expect("the comment hides the text");
+            prop_assert_eq!(back, serde_json::json!({"key": "value"}));
         }
 
         #[test]

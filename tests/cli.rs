@@ -869,7 +869,8 @@ enum Via {
     /// Extra flags on the command line.
     Flags(&'static [&'static str]),
     /// A replacement in the shipped restricted preset, used through `preset: ./preset.yaml`.
-    Preset(&'static str, &'static str),
+    /// A setting of a preset that extends `restricted`, as YAML under its `spec:`.
+    Preset(&'static str),
 }
 
 /// A value that could break out of its place in a manifest: the field a refusal must
@@ -929,11 +930,11 @@ const HOSTILE: &[Hostile] = &[
         field: "spec.tls.issuer.name", kind: "Certificate", pointer: "/spec/issuerRef/name",
         value: "x\n---\nkind: Pod" },
     Hostile { name: "preset tmp mount path with a document break",
-        via: Via::Preset("mountPath: /tmp", "mountPath: \"/tmp\\n---\\nkind: Pod\""),
+        via: Via::Preset("writableTmp: { mountPath: \"/tmp\\n---\\nkind: Pod\" }"),
         field: "writableTmp.mountPath", kind: "Deployment", pointer: TMP_MOUNT,
         value: "/tmp\n---\nkind: Pod" },
     Hostile { name: "preset pod security version with a document break",
-        via: Via::Preset("podSecurityVersion: latest", "podSecurityVersion: \"latest\\n---\\nkind: Pod\""),
+        via: Via::Preset("podSecurityVersion: \"latest\\n---\\nkind: Pod\""),
         field: "podSecurityVersion", kind: "Namespace",
         pointer: "/metadata/labels/pod-security.kubernetes.io~1enforce-version",
         value: "latest\n---\nkind: Pod" },
@@ -950,10 +951,11 @@ fn check_hostile(case: &Hostile) -> Result<(), String> {
             kw = kw.args(flags.iter().copied());
             BASE.to_string()
         }
-        Via::Preset(from, to) => {
-            let shipped = include_str!("../presets/restricted.yaml");
-            assert!(shipped.contains(from), "the shipped preset has no {from:?}");
-            kw = kw.file("preset.yaml", &shipped.replacen(from, to, 1));
+        Via::Preset(setting) => {
+            let preset = format!(
+                "apiVersion: kubeward.dev/v1alpha1\nkind: Preset\nmetadata: {{ name: hostile }}\nextends: restricted\nspec:\n  {setting}\n"
+            );
+            kw = kw.file("preset.yaml", &preset);
             base_plus("  preset: ./preset.yaml\n")
         }
     };

@@ -1,0 +1,59 @@
+//! Where the time of `kubeward check` goes, stage by stage, on a corpus folder:
+//! `cargo bench --bench check_stages -- CORPUS_DIR` (scripts/bench-check.sh makes the corpus).
+//! Reading and parsing, the rules (with suppressions), then each output form; the best of
+//! five runs of each stage, and objects per second for the whole.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use kubeward::check::{self, Severity, load, report::Report};
+
+fn best_of<T>(runs: usize, mut stage: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut last = None;
+    for _ in 0..runs {
+        let start = Instant::now();
+        let out = stage();
+        best = best.min(start.elapsed());
+        last = Some(out);
+    }
+    (best, last.expect("at least one run"))
+}
+
+fn main() {
+    let Some(corpus) = std::env::args().skip(1).find(|a| !a.starts_with("--")) else {
+        eprintln!("usage: cargo bench --bench check_stages -- CORPUS_DIR");
+        std::process::exit(2);
+    };
+    let paths = [PathBuf::from(corpus)];
+    let (load_time, loaded) = best_of(5, || load::load_paths(&paths));
+    let (rules_time, findings) = best_of(5, || check::run(&loaded.objects));
+    let report = Report {
+        loaded: &loaded,
+        findings: &findings,
+        fail_on: Severity::Warning,
+    };
+    let (text_time, _) = best_of(5, || report.text());
+    let (json_time, _) = best_of(5, || serde_json::to_string_pretty(&report.json()));
+    let (sarif_time, _) = best_of(5, || serde_json::to_string_pretty(&report.sarif()));
+    let objects = loaded.objects.len();
+    let bytes: usize = loaded.sources.iter().map(|s| s.text.len()).sum();
+    let total = load_time + rules_time + text_time;
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "corpus: {objects} objects, {} files, {:.1} MB, {} findings",
+        loaded.sources.len(),
+        bytes as f64 / 1e6,
+        findings.len()
+    );
+    println!("read + split + parse  {:8.1} ms", ms(load_time));
+    println!("rules + suppressions  {:8.1} ms", ms(rules_time));
+    println!("text report (lines)   {:8.1} ms", ms(text_time));
+    println!("json report           {:8.1} ms", ms(json_time));
+    println!("sarif report          {:8.1} ms", ms(sarif_time));
+    println!(
+        "load + rules + text   {:8.1} ms = {:.0} objects/s",
+        ms(total),
+        objects as f64 / total.as_secs_f64()
+    );
+}

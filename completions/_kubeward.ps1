@@ -1,0 +1,431 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'kubeward'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'kubeward' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the hardened bundle for a service')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain every decision of the plan: the answer that caused it, the threat it counters, its references')
+            [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the traffic the NetworkPolicies allow (of a service, or of manifests in PATH)')
+            [CompletionResult]::new('diff-presets', 'diff-presets', [CompletionResultType]::ParameterValue, 'Show what changes for a service between two presets (decisions and objects)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of kubeward or of one of its commands')
+            [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List, show and validate presets')
+            [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Export the shipped templates, to override some of them')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubeward;render' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write one file per object (and kustomization.yaml) into this folder instead of stdout')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write one file per object (and kustomization.yaml) into this folder instead of stdout')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state folder for generated secrets and keys [default: .kubeward beside the spec]')
+            [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Generate a new value for this generated secret (repeatable)')
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Replace shipped templates with the files of the same name in DIR (over the preset''s)')
+            [CompletionResult]::new('--allow-template-override', '--allow-template-override', [CompletionResultType]::ParameterName, 'Accept an override template that drops this control, recorded on the object (repeatable)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The app name (DNS-1123 label); metadata.name')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port the container listens on')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'What the port speaks')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'How many pods (1-1000)')
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Preset name or path to a preset file')
+            [CompletionResult]::new('--exposure', '--exposure', [CompletionResultType]::ParameterName, 'How far the service is reachable')
+            [CompletionResult]::new('--sensitivity', '--sensitivity', [CompletionResultType]::ParameterName, 'How sensitive its data is')
+            [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable')
+            [CompletionResult]::new('--egress', '--egress', [CompletionResultType]::ParameterName, 'A pod destination, NAMESPACE/APP:PORT; repeatable')
+            [CompletionResult]::new('--egress-cidr', '--egress-cidr', [CompletionResultType]::ParameterName, 'An address-range destination, CIDR:PORT; repeatable')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Public host name (exposure public)')
+            [CompletionResult]::new('--ingress-class', '--ingress-class', [CompletionResultType]::ParameterName, 'Ingress class (exposure public)')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'TLS mode for the service''s own port')
+            [CompletionResult]::new('--tls-ca-cert', '--tls-ca-cert', [CompletionResultType]::ParameterName, 'The CA certificate PEM file (TLS mode ca)')
+            [CompletionResult]::new('--tls-ca-key', '--tls-ca-key', [CompletionResultType]::ParameterName, 'The CA private key PEM file (TLS mode ca)')
+            [CompletionResult]::new('--tls-issuer', '--tls-issuer', [CompletionResultType]::ParameterName, 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--keep-going', '--keep-going', [CompletionResultType]::ParameterName, 'In a batch, render the services whose specs are good even when others fail (the exit status still reports the failures)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write into an output folder that holds files kubeward did not write')
+            [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)')
+            [CompletionResult]::new('--annotate', '--annotate', [CompletionResultType]::ParameterName, 'Comment the fields that carry a decision with why (the objects stay the same)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;explain' {
+            [CompletionResult]::new('--rule', '--rule', [CompletionResultType]::ParameterName, 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root); with a service, also where its plan applies it')
+            [CompletionResult]::new('--threat', '--threat', [CompletionResultType]::ParameterName, 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text for people, json for tools')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Replace shipped templates with the files of the same name in DIR (over the preset''s)')
+            [CompletionResult]::new('--allow-template-override', '--allow-template-override', [CompletionResultType]::ParameterName, 'Accept an override template that drops this control, recorded on the object (repeatable)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The app name (DNS-1123 label); metadata.name')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port the container listens on')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'What the port speaks')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'How many pods (1-1000)')
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Preset name or path to a preset file')
+            [CompletionResult]::new('--exposure', '--exposure', [CompletionResultType]::ParameterName, 'How far the service is reachable')
+            [CompletionResult]::new('--sensitivity', '--sensitivity', [CompletionResultType]::ParameterName, 'How sensitive its data is')
+            [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable')
+            [CompletionResult]::new('--egress', '--egress', [CompletionResultType]::ParameterName, 'A pod destination, NAMESPACE/APP:PORT; repeatable')
+            [CompletionResult]::new('--egress-cidr', '--egress-cidr', [CompletionResultType]::ParameterName, 'An address-range destination, CIDR:PORT; repeatable')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Public host name (exposure public)')
+            [CompletionResult]::new('--ingress-class', '--ingress-class', [CompletionResultType]::ParameterName, 'Ingress class (exposure public)')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'TLS mode for the service''s own port')
+            [CompletionResult]::new('--tls-ca-cert', '--tls-ca-cert', [CompletionResultType]::ParameterName, 'The CA certificate PEM file (TLS mode ca)')
+            [CompletionResult]::new('--tls-ca-key', '--tls-ca-key', [CompletionResultType]::ParameterName, 'The CA private key PEM file (TLS mode ca)')
+            [CompletionResult]::new('--tls-issuer', '--tls-issuer', [CompletionResultType]::ParameterName, 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;graph' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'mermaid (a flowchart) or dot (Graphviz)')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Replace shipped templates with the files of the same name in DIR (over the preset''s)')
+            [CompletionResult]::new('--allow-template-override', '--allow-template-override', [CompletionResultType]::ParameterName, 'Accept an override template that drops this control, recorded on the object (repeatable)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The app name (DNS-1123 label); metadata.name')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port the container listens on')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'What the port speaks')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'How many pods (1-1000)')
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Preset name or path to a preset file')
+            [CompletionResult]::new('--exposure', '--exposure', [CompletionResultType]::ParameterName, 'How far the service is reachable')
+            [CompletionResult]::new('--sensitivity', '--sensitivity', [CompletionResultType]::ParameterName, 'How sensitive its data is')
+            [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable')
+            [CompletionResult]::new('--egress', '--egress', [CompletionResultType]::ParameterName, 'A pod destination, NAMESPACE/APP:PORT; repeatable')
+            [CompletionResult]::new('--egress-cidr', '--egress-cidr', [CompletionResultType]::ParameterName, 'An address-range destination, CIDR:PORT; repeatable')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Public host name (exposure public)')
+            [CompletionResult]::new('--ingress-class', '--ingress-class', [CompletionResultType]::ParameterName, 'Ingress class (exposure public)')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'TLS mode for the service''s own port')
+            [CompletionResult]::new('--tls-ca-cert', '--tls-ca-cert', [CompletionResultType]::ParameterName, 'The CA certificate PEM file (TLS mode ca)')
+            [CompletionResult]::new('--tls-ca-key', '--tls-ca-key', [CompletionResultType]::ParameterName, 'The CA private key PEM file (TLS mode ca)')
+            [CompletionResult]::new('--tls-issuer', '--tls-issuer', [CompletionResultType]::ParameterName, 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;diff-presets' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text for people, json for tools')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Replace shipped templates with the files of the same name in DIR (over the preset''s)')
+            [CompletionResult]::new('--allow-template-override', '--allow-template-override', [CompletionResultType]::ParameterName, 'Accept an override template that drops this control, recorded on the object (repeatable)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The app name (DNS-1123 label); metadata.name')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port the container listens on')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'What the port speaks')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'How many pods (1-1000)')
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Preset name or path to a preset file')
+            [CompletionResult]::new('--exposure', '--exposure', [CompletionResultType]::ParameterName, 'How far the service is reachable')
+            [CompletionResult]::new('--sensitivity', '--sensitivity', [CompletionResultType]::ParameterName, 'How sensitive its data is')
+            [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable')
+            [CompletionResult]::new('--egress', '--egress', [CompletionResultType]::ParameterName, 'A pod destination, NAMESPACE/APP:PORT; repeatable')
+            [CompletionResult]::new('--egress-cidr', '--egress-cidr', [CompletionResultType]::ParameterName, 'An address-range destination, CIDR:PORT; repeatable')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Public host name (exposure public)')
+            [CompletionResult]::new('--ingress-class', '--ingress-class', [CompletionResultType]::ParameterName, 'Ingress class (exposure public)')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'TLS mode for the service''s own port')
+            [CompletionResult]::new('--tls-ca-cert', '--tls-ca-cert', [CompletionResultType]::ParameterName, 'The CA certificate PEM file (TLS mode ca)')
+            [CompletionResult]::new('--tls-ca-key', '--tls-ca-key', [CompletionResultType]::ParameterName, 'The CA private key PEM file (TLS mode ca)')
+            [CompletionResult]::new('--tls-issuer', '--tls-issuer', [CompletionResultType]::ParameterName, 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;init' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'Where to write the spec')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Where to write the spec')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The folder to render the bundle into')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The folder to render the bundle into')
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The app name (DNS-1123 label); metadata.name')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
+            [CompletionResult]::new('--image', '--image', [CompletionResultType]::ParameterName, 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...')
+            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port the container listens on')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'What the port speaks')
+            [CompletionResult]::new('--replicas', '--replicas', [CompletionResultType]::ParameterName, 'How many pods (1-1000)')
+            [CompletionResult]::new('--preset', '--preset', [CompletionResultType]::ParameterName, 'Preset name or path to a preset file')
+            [CompletionResult]::new('--exposure', '--exposure', [CompletionResultType]::ParameterName, 'How far the service is reachable')
+            [CompletionResult]::new('--sensitivity', '--sensitivity', [CompletionResultType]::ParameterName, 'How sensitive its data is')
+            [CompletionResult]::new('--caller', '--caller', [CompletionResultType]::ParameterName, 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable')
+            [CompletionResult]::new('--egress', '--egress', [CompletionResultType]::ParameterName, 'A pod destination, NAMESPACE/APP:PORT; repeatable')
+            [CompletionResult]::new('--egress-cidr', '--egress-cidr', [CompletionResultType]::ParameterName, 'An address-range destination, CIDR:PORT; repeatable')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Public host name (exposure public)')
+            [CompletionResult]::new('--ingress-class', '--ingress-class', [CompletionResultType]::ParameterName, 'Ingress class (exposure public)')
+            [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'TLS mode for the service''s own port')
+            [CompletionResult]::new('--tls-ca-cert', '--tls-ca-cert', [CompletionResultType]::ParameterName, 'The CA certificate PEM file (TLS mode ca)')
+            [CompletionResult]::new('--tls-ca-key', '--tls-ca-key', [CompletionResultType]::ParameterName, 'The CA private key PEM file (TLS mode ca)')
+            [CompletionResult]::new('--tls-issuer', '--tls-issuer', [CompletionResultType]::ParameterName, 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--spec-only', '--spec-only', [CompletionResultType]::ParameterName, 'Write only the spec; render it later with `kubeward render -f SPEC -o DIR`')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing spec, and write into an output folder that holds files kubeward did not write')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never ask: answers come from the flags and the preset''s defaults')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never ask: answers come from the flags and the preset''s defaults')
+            [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;schema' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubeward;completions' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;man' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;presets' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the shipped presets and those of the presets folder')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a preset as written, or resolved with the preset that set each value')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubeward;presets;list' {
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;presets;show' {
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--resolved', '--resolved', [CompletionResultType]::ParameterName, 'Print the settings and floors after merging the whole chain')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;presets;validate' {
+            [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;presets;help' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the shipped presets and those of the presets folder')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a preset as written, or resolved with the preset that set each value')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubeward;presets;help;list' {
+            break
+        }
+        'kubeward;presets;help;show' {
+            break
+        }
+        'kubeward;presets;help;validate' {
+            break
+        }
+        'kubeward;presets;help;help' {
+            break
+        }
+        'kubeward;templates' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the shipped templates into DIR, as a starting point for overrides')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubeward;templates;export' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files that already exist in DIR')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubeward;templates;help' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the shipped templates into DIR, as a starting point for overrides')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubeward;templates;help;export' {
+            break
+        }
+        'kubeward;templates;help;help' {
+            break
+        }
+        'kubeward;check' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The output form')
+            [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at or above this severity is not suppressed')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--list-rules', '--list-rules', [CompletionResultType]::ParameterName, 'Print the rule catalogue instead of checking (text, json or markdown)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubeward;help' {
+            [CompletionResult]::new('render', 'render', [CompletionResultType]::ParameterValue, 'Render the hardened bundle for a service')
+            [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain every decision of the plan: the answer that caused it, the threat it counters, its references')
+            [CompletionResult]::new('graph', 'graph', [CompletionResultType]::ParameterValue, 'Draw the traffic the NetworkPolicies allow (of a service, or of manifests in PATH)')
+            [CompletionResult]::new('diff-presets', 'diff-presets', [CompletionResultType]::ParameterValue, 'Show what changes for a service between two presets (decisions and objects)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Describe a service by answering questions (or by flags), write kubeward.yaml and render it')
+            [CompletionResult]::new('schema', 'schema', [CompletionResultType]::ParameterValue, 'Print the JSON Schema (draft-07) of kubeward.yaml or of a preset file, for editors')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the completion script for a shell')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page (roff) of kubeward or of one of its commands')
+            [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List, show and validate presets')
+            [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Export the shipped templates, to override some of them')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubeward;help;render' {
+            break
+        }
+        'kubeward;help;explain' {
+            break
+        }
+        'kubeward;help;graph' {
+            break
+        }
+        'kubeward;help;diff-presets' {
+            break
+        }
+        'kubeward;help;init' {
+            break
+        }
+        'kubeward;help;schema' {
+            break
+        }
+        'kubeward;help;completions' {
+            break
+        }
+        'kubeward;help;man' {
+            break
+        }
+        'kubeward;help;presets' {
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the shipped presets and those of the presets folder')
+            [CompletionResult]::new('show', 'show', [CompletionResultType]::ParameterValue, 'Print a preset as written, or resolved with the preset that set each value')
+            [CompletionResult]::new('validate', 'validate', [CompletionResultType]::ParameterValue, 'Check preset files (their whole chain, floors and templates); exits 2 if any is invalid')
+            break
+        }
+        'kubeward;help;presets;list' {
+            break
+        }
+        'kubeward;help;presets;show' {
+            break
+        }
+        'kubeward;help;presets;validate' {
+            break
+        }
+        'kubeward;help;templates' {
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the shipped templates into DIR, as a starting point for overrides')
+            break
+        }
+        'kubeward;help;templates;export' {
+            break
+        }
+        'kubeward;help;check' {
+            break
+        }
+        'kubeward;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,367 @@
+//! Reading manifests for a check: files, folders (recursively, `.yaml`/`.yml`/`.json`) and
+//! `-` for stdin; multi-document YAML streams split at their `---`/`...` markers so that one
+//! broken document is reported with its file and line and the others are still checked;
+//! `List` kinds unpacked into their items. Every object keeps its file and line.
+
+use std::io::Read;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::object::{Kind, Object, Origin};
+use crate::yaml_locate::Locator;
+
+/// One input: a file or stdin, and its text.
+pub struct Source {
+    /// The path as given (or found in a folder), or `-` for stdin.
+    pub name: String,
+    pub text: String,
+}
+
+/// An input that could not be read or parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub source: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+/// Everything read for one check.
+#[derive(Default)]
+pub struct Loaded {
+    pub sources: Vec<Source>,
+    pub objects: Vec<Object>,
+    pub errors: Vec<LoadError>,
+    /// Documents that are not objects of a known kind (CRDs, values files, ...), skipped.
+    pub skipped: usize,
+}
+
+/// The name stdin goes by.
+pub const STDIN: &str = "-";
+
+/// Reads every path: `-` is stdin, a folder is walked for `.yaml`, `.yml` and `.json` files.
+/// The inputs are read in order, then parsed on every available core.
+pub fn load_paths(paths: &[PathBuf]) -> Loaded {
+    let mut loaded = Loaded::default();
+    for path in paths {
+        if path.as_os_str() == STDIN {
+            let mut text = String::new();
+            match std::io::stdin().read_to_string(&mut text) {
+                Ok(_) => loaded.sources.push(Source {
+                    name: STDIN.to_string(),
+                    text,
+                }),
+                Err(e) => loaded.error(STDIN, None, format!("cannot read stdin: {e}")),
+            }
+        } else if path.is_dir() {
+            let mut files = Vec::new();
+            if let Err(e) = walk(path, &mut files) {
+                loaded.error(&path.display().to_string(), None, e);
+            }
+            files.sort();
+            for file in files {
+                loaded.read_file(&file);
+            }
+        } else {
+            loaded.read_file(path);
+        }
+    }
+    loaded.parse();
+    loaded
+}
+
+/// Parses one text as if read from a file called `name`.
+pub fn load_text(name: &str, text: &str) -> Loaded {
+    let mut loaded = Loaded::default();
+    loaded.sources.push(Source {
+        name: name.to_string(),
+        text: text.to_string(),
+    });
+    loaded.parse();
+    loaded
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read folder {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry
+            .map_err(|e| format!("cannot read folder {}: {e}", dir.display()))?
+            .path();
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        if path.is_dir() {
+            walk(&path, files)?;
+        } else if matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        ) {
+            files.push(path);
+        }
+    }
+    Ok(())
+}
+
+impl Loaded {
+    fn error(&mut self, source: &str, line: Option<usize>, message: String) {
+        self.errors.push(LoadError {
+            source: source.to_string(),
+            line,
+            message,
+        });
+    }
+
+    fn read_file(&mut self, path: &Path) {
+        let name = path.display().to_string();
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.sources.push(Source { name, text }),
+            Err(e) => self.error(&name, None, format!("cannot read: {e}")),
+        }
+    }
+
+    /// Parses every source, sources spread over the available cores, results kept in order.
+    fn parse(&mut self) {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let per_thread = self.sources.len().div_ceil(threads).max(1);
+        let sources = &self.sources;
+        let parsed: Vec<Parsed> = std::thread::scope(|scope| {
+            let workers: Vec<_> = sources
+                .chunks(per_thread)
+                .enumerate()
+                .map(|(n, chunk)| {
+                    scope.spawn(move || {
+                        chunk
+                            .iter()
+                            .enumerate()
+                            .map(|(i, source)| Parsed::of(n * per_thread + i, source))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .flat_map(|w| w.join().expect("a parser thread panicked"))
+                .collect()
+        });
+        for p in parsed {
+            self.objects.extend(p.objects);
+            self.errors.extend(p.errors);
+            self.skipped += p.skipped;
+        }
+    }
+}
+
+/// What one source holds.
+#[derive(Default)]
+struct Parsed {
+    objects: Vec<Object>,
+    errors: Vec<LoadError>,
+    skipped: usize,
+}
+
+impl Parsed {
+    /// Parses the documents of source number `index`.
+    fn of(index: usize, source: &Source) -> Parsed {
+        let mut parsed = Parsed::default();
+        let (name, text) = (&source.name, &source.text);
+        let json = name.ends_with(".json");
+        let documents = if json {
+            vec![(0..text.len(), 1)]
+        } else {
+            split_documents(text)
+        };
+        for (range, first_line) in documents {
+            let chunk = &text[range.clone()];
+            let Some(line) = first_content_line(chunk) else {
+                continue;
+            };
+            let value = if json {
+                serde_json::from_str::<Value>(chunk).map_err(|e| (Some(e.line()), e.to_string()))
+            } else {
+                serde_saphyr::from_str::<Value>(chunk).map_err(|e| {
+                    let at = e.location().map(|l| l.line() as usize).filter(|l| *l > 0);
+                    (
+                        at.map(|l| first_line + l - 1),
+                        crate::yaml_locate::plain_message(&e),
+                    )
+                })
+            };
+            match value {
+                Ok(value) => {
+                    let origin = Origin {
+                        source: index,
+                        document: range,
+                        document_line: first_line,
+                        line: first_line + line - 1,
+                        prefix: String::new(),
+                    };
+                    parsed.add(value, origin, chunk);
+                }
+                Err((line, message)) => parsed.errors.push(LoadError {
+                    source: name.clone(),
+                    line,
+                    message: format!("invalid YAML: {message}"),
+                }),
+            }
+        }
+        parsed
+    }
+
+    /// Adds a parsed document: an object, a `List` of objects, or something skipped.
+    fn add(&mut self, value: Value, origin: Origin, chunk: &str) {
+        let is_list = value
+            .get("kind")
+            .and_then(Value::as_str)
+            .is_some_and(|k| k.ends_with("List"))
+            && value.get("items").is_some_and(Value::is_array);
+        if !is_list {
+            match object_from(value, origin) {
+                Some(object) => self.objects.push(object),
+                None => self.skipped += 1,
+            }
+            return;
+        }
+        let locator = Locator::new(chunk);
+        let Value::Object(mut list) = value else {
+            return;
+        };
+        let Some(Value::Array(items)) = list.remove("items") else {
+            return;
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let prefix = format!("items[{i}]");
+            let line = locator
+                .line_of(&prefix)
+                .map_or(origin.line, |l| origin.document_line + l - 1);
+            let item_origin = Origin {
+                line,
+                prefix,
+                ..origin.clone()
+            };
+            match object_from(item, item_origin) {
+                Some(object) => self.objects.push(object),
+                None => self.skipped += 1,
+            }
+        }
+    }
+}
+
+/// The object in `value`, if it is of a kind the rules know.
+pub fn object_from(value: Value, origin: Origin) -> Option<Object> {
+    let text = |keys: &[&str]| {
+        keys.iter()
+            .try_fold(&value, |v, k| v.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let api_version = text(&["apiVersion"])?;
+    let kind = Kind::of(&api_version, &text(&["kind"])?)?;
+    let name = text(&["metadata", "name"])
+        .or_else(|| text(&["metadata", "generateName"]))
+        .unwrap_or_else(|| "(unnamed)".to_string());
+    let namespace = if kind.is_namespaced() {
+        text(&["metadata", "namespace"])
+    } else {
+        None
+    };
+    Some(Object {
+        kind,
+        value,
+        api_version,
+        name,
+        namespace,
+        origin,
+    })
+}
+
+/// Whether `line` is the document marker `marker` (`---` or `...`), alone or followed by
+/// a space. YAML forbids these at column 0 inside content, so a text split is exact.
+fn is_marker(line: &str, marker: &str) -> bool {
+    line.strip_prefix(marker)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r', '\n']))
+}
+
+/// The documents of a YAML stream: byte ranges and the 1-based line each starts on.
+fn split_documents(text: &str) -> Vec<(Range<usize>, usize)> {
+    let mut documents = Vec::new();
+    let (mut start, mut start_line, mut offset) = (0, 1, 0);
+    for (i, line) in text.split_inclusive('\n').enumerate() {
+        if is_marker(line, "---") && offset > start {
+            documents.push((start..offset, start_line));
+            (start, start_line) = (offset, i + 1);
+        }
+        offset += line.len();
+        if is_marker(line, "...") {
+            documents.push((start..offset, start_line));
+            (start, start_line) = (offset, i + 2);
+        }
+    }
+    if start < text.len() {
+        documents.push((start..text.len(), start_line));
+    }
+    documents
+}
+
+/// The 1-based line (within `chunk`) of its first content: not blank, a comment, a marker
+/// or a directive. `None` for a document without content.
+fn first_content_line(chunk: &str) -> Option<usize> {
+    chunk
+        .lines()
+        .position(|line| {
+            let trimmed = line.trim();
+            !(trimmed.is_empty()
+                || trimmed.starts_with('#')
+                || line.starts_with('%')
+                || (is_marker(line, "---") && trimmed.len() == 3)
+                || is_marker(line, "..."))
+        })
+        .map(|i| i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_streams_at_document_markers_only() {
+        let text = "a: 1\n---\nb: |\n  ---not a marker\n--- # c\nc: 3\n...\nd: 4\n";
+        let docs = split_documents(text);
+        let parts: Vec<(&str, usize)> = docs.iter().map(|(r, l)| (&text[r.clone()], *l)).collect();
+        assert_eq!(
+            parts,
+            vec![
+                ("a: 1\n", 1),
+                ("---\nb: |\n  ---not a marker\n", 2),
+                ("--- # c\nc: 3\n...\n", 5),
+                ("d: 4\n", 8),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broken_document_is_reported_with_its_line_and_the_others_load() {
+        let text = "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: a, namespace: x}\n---\n# comment\nkind: [unclosed\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: b, namespace: x}\n";
+        let loaded = load_text("in.yaml", text);
+        let names: Vec<&str> = loaded.objects.iter().map(|o| o.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(loaded.objects[1].origin.line, 8);
+        assert_eq!(loaded.errors.len(), 1);
+        assert_eq!(loaded.errors[0].source, "in.yaml");
+        assert_eq!(loaded.errors[0].line, Some(6), "{:?}", loaded.errors);
+    }
+
+    #[test]
+    fn lists_are_unpacked_and_unknown_kinds_skipped() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Service\n    metadata: {name: s}\n  - apiVersion: example.com/v1\n    kind: Widget\n    metadata: {name: w}\n";
+        let loaded = load_text("list.yaml", text);
+        assert_eq!(loaded.objects.len(), 1);
+        assert_eq!(loaded.objects[0].origin.prefix, "items[0]");
+        assert_eq!(loaded.objects[0].origin.line, 4);
+        assert_eq!(loaded.skipped, 1);
+    }
+}

@@ -1,0 +1,265 @@
+//! The typed view over one parsed Kubernetes object: which known kind it is, its name and
+//! namespace, where it came from, and the pod template inside a workload.
+
+use serde_json::Value;
+
+/// The kinds the rules know. Every other kind is skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Pod,
+    Deployment,
+    StatefulSet,
+    DaemonSet,
+    ReplicaSet,
+    Job,
+    CronJob,
+    Namespace,
+    Service,
+    ServiceAccount,
+    Secret,
+    ConfigMap,
+    PersistentVolumeClaim,
+    ResourceQuota,
+    LimitRange,
+    NetworkPolicy,
+    Ingress,
+    Role,
+    ClusterRole,
+    RoleBinding,
+    ClusterRoleBinding,
+    PodDisruptionBudget,
+    HorizontalPodAutoscaler,
+}
+
+impl Kind {
+    /// The known kind for `apiVersion` and `kind`, or `None` (a CRD, or a kind of another group).
+    pub fn of(api_version: &str, kind: &str) -> Option<Kind> {
+        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+        let kind = match (group, kind) {
+            ("", "Pod") => Kind::Pod,
+            ("", "Namespace") => Kind::Namespace,
+            ("", "Service") => Kind::Service,
+            ("", "ServiceAccount") => Kind::ServiceAccount,
+            ("", "Secret") => Kind::Secret,
+            ("", "ConfigMap") => Kind::ConfigMap,
+            ("", "PersistentVolumeClaim") => Kind::PersistentVolumeClaim,
+            ("", "ResourceQuota") => Kind::ResourceQuota,
+            ("", "LimitRange") => Kind::LimitRange,
+            ("apps" | "extensions", "Deployment") => Kind::Deployment,
+            ("apps" | "extensions", "DaemonSet") => Kind::DaemonSet,
+            ("apps" | "extensions", "ReplicaSet") => Kind::ReplicaSet,
+            ("apps", "StatefulSet") => Kind::StatefulSet,
+            ("batch", "Job") => Kind::Job,
+            ("batch", "CronJob") => Kind::CronJob,
+            ("networking.k8s.io" | "extensions", "NetworkPolicy") => Kind::NetworkPolicy,
+            ("networking.k8s.io" | "extensions", "Ingress") => Kind::Ingress,
+            ("rbac.authorization.k8s.io", "Role") => Kind::Role,
+            ("rbac.authorization.k8s.io", "ClusterRole") => Kind::ClusterRole,
+            ("rbac.authorization.k8s.io", "RoleBinding") => Kind::RoleBinding,
+            ("rbac.authorization.k8s.io", "ClusterRoleBinding") => Kind::ClusterRoleBinding,
+            ("policy", "PodDisruptionBudget") => Kind::PodDisruptionBudget,
+            ("autoscaling", "HorizontalPodAutoscaler") => Kind::HorizontalPodAutoscaler,
+            _ => return None,
+        };
+        Some(kind)
+    }
+
+    /// Whether objects of this kind live in a namespace.
+    pub fn is_namespaced(self) -> bool {
+        !matches!(
+            self,
+            Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding
+        )
+    }
+
+    /// Where the pod spec and the pod metadata stand, for the kinds that carry pods.
+    fn pod_paths(self) -> Option<(&'static [&'static str], &'static str)> {
+        match self {
+            Kind::Pod => Some((&[], "")),
+            Kind::Deployment
+            | Kind::StatefulSet
+            | Kind::DaemonSet
+            | Kind::ReplicaSet
+            | Kind::Job => Some((&["spec", "template"], "spec.template.")),
+            Kind::CronJob => Some((
+                &["spec", "jobTemplate", "spec", "template"],
+                "spec.jobTemplate.spec.template.",
+            )),
+            _ => None,
+        }
+    }
+
+    /// Kinds whose pods are meant to run until stopped (not Jobs and CronJobs).
+    fn is_long_running(self) -> bool {
+        matches!(
+            self,
+            Kind::Pod | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet | Kind::ReplicaSet
+        )
+    }
+
+    /// Kinds that keep a number of identical replicas.
+    pub fn is_replicated(self) -> bool {
+        matches!(self, Kind::Deployment | Kind::StatefulSet)
+    }
+}
+
+/// Where an object was read: the input, the line of its document, and for an item of a
+/// `List` the field path of the item within the document (`items[3]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Origin {
+    /// Index of the input in [`super::load::Loaded::sources`].
+    pub source: usize,
+    /// Byte range of the document in the source text.
+    pub document: std::ops::Range<usize>,
+    /// 1-based line of the document's first line in the source.
+    pub document_line: usize,
+    /// 1-based line of the object itself.
+    pub line: usize,
+    /// Field path prefix inside the document: empty, or `items[N]`.
+    pub prefix: String,
+}
+
+/// One Kubernetes object of a known kind.
+#[derive(Clone, Debug)]
+pub struct Object {
+    pub kind: Kind,
+    pub value: Value,
+    pub api_version: String,
+    pub name: String,
+    pub namespace: Option<String>,
+    pub origin: Origin,
+}
+
+/// The pod template of a workload (or the pod itself).
+pub struct PodTemplate<'a> {
+    pub spec: &'a Value,
+    pub metadata: Option<&'a Value>,
+    /// Path of the pod spec, e.g. `spec.template.spec`.
+    pub spec_path: String,
+    /// Path of the pod metadata, e.g. `spec.template.metadata`.
+    pub metadata_path: String,
+}
+
+/// One container of a pod spec.
+pub struct Container<'a> {
+    pub value: &'a Value,
+    pub name: &'a str,
+    pub path: String,
+    pub init: bool,
+}
+
+impl<'a> Container<'a> {
+    /// `container NAME` or `init container NAME`, for messages.
+    pub fn label(&self) -> String {
+        if self.init {
+            format!("init container `{}`", self.name)
+        } else {
+            format!("container `{}`", self.name)
+        }
+    }
+
+    /// A field of the container's `securityContext`.
+    pub fn security(&self, field: &str) -> Option<&'a Value> {
+        self.value.get("securityContext")?.get(field)
+    }
+}
+
+impl Object {
+    /// `Kind namespace/name` (or `Kind name` when cluster-scoped or without a namespace).
+    pub fn display(&self) -> String {
+        match &self.namespace {
+            Some(ns) => format!("{} {ns}/{}", self.kind_name(), self.name),
+            None => format!("{} {}", self.kind_name(), self.name),
+        }
+    }
+
+    pub fn kind_name(&self) -> &str {
+        self.value
+            .get("kind")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    }
+
+    /// A nested field by keys.
+    pub fn at(&self, keys: &[&str]) -> Option<&Value> {
+        keys.iter().try_fold(&self.value, |v, key| v.get(key))
+    }
+
+    /// Whether the object's pods run until stopped: not Jobs and CronJobs, nor bare Pods with
+    /// `restartPolicy: Never` or `OnFailure` (a `helm test` pod, a one-off task).
+    pub fn is_long_running(&self) -> bool {
+        let restart = self.at(&["spec", "restartPolicy"]).and_then(Value::as_str);
+        self.kind.is_long_running()
+            && !(self.kind == Kind::Pod && matches!(restart, Some("Never" | "OnFailure")))
+    }
+
+    /// The pod template, for the kinds that carry pods.
+    pub fn pod(&self) -> Option<PodTemplate<'_>> {
+        let (keys, prefix) = self.kind.pod_paths()?;
+        let template = self.at(keys)?;
+        Some(PodTemplate {
+            spec: template.get("spec")?,
+            metadata: template.get("metadata"),
+            spec_path: format!("{prefix}spec"),
+            metadata_path: format!("{prefix}metadata"),
+        })
+    }
+
+    /// The annotations of the object, then those of its pod template.
+    pub fn annotations(&self) -> impl Iterator<Item = (&str, &str)> {
+        let own = self.at(&["metadata", "annotations"]);
+        let pod = self
+            .pod()
+            .and_then(|p| p.metadata)
+            .and_then(|m| m.get("annotations"));
+        [own, pod]
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .flatten()
+            .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+    }
+}
+
+impl<'a> PodTemplate<'a> {
+    /// Init containers first, then containers.
+    pub fn containers(&self) -> Vec<Container<'a>> {
+        let mut out = Vec::new();
+        for (field, init) in [("initContainers", true), ("containers", false)] {
+            let Some(list) = self.spec.get(field).and_then(Value::as_array) else {
+                continue;
+            };
+            for (i, value) in list.iter().enumerate() {
+                out.push(Container {
+                    value,
+                    name: value.get("name").and_then(Value::as_str).unwrap_or("?"),
+                    path: format!("{}.{field}[{i}]", self.spec_path),
+                    init,
+                });
+            }
+        }
+        out
+    }
+
+    /// A field of the pod's `securityContext`.
+    pub fn security(&self, field: &str) -> Option<&'a Value> {
+        self.spec.get("securityContext")?.get(field)
+    }
+
+    /// The pod's labels.
+    pub fn labels(&self) -> Option<&'a serde_json::Map<String, Value>> {
+        self.metadata?.get("labels")?.as_object()
+    }
+
+    /// The pod's volumes with their paths.
+    pub fn volumes(&self) -> impl Iterator<Item = (String, &'a Value)> {
+        let path = self.spec_path.clone();
+        self.spec
+            .get("volumes")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(i, v)| (format!("{path}.volumes[{i}]"), v))
+    }
+}

@@ -1,0 +1,96 @@
+//! The hardening rubric as data: one entry per row, with the outside references that check or
+//! recommend it (Pod Security Standards control, checkov and kube-score ids, the NSA/CISA
+//! Kubernetes Hardening Guide section). The one table `explain` and the annotations cite.
+
+use serde::Serialize;
+
+/// One row of the rubric and where else it is checked or recommended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub row: u8,
+    /// The property, in a few words.
+    pub title: &'static str,
+    /// Pod Security Standards controls (level: control name).
+    pub pss: &'static [&'static str],
+    pub checkov: &'static [&'static str],
+    pub kube_score: &'static [&'static str],
+    /// NSA/CISA Kubernetes Hardening Guide (v1.2): section › subsection.
+    pub nsa: Option<&'static str>,
+}
+
+const NON_ROOT: &str =
+    "Kubernetes Pod security › Non-root containers and rootless container engines";
+const ENFORCEMENT: &str = "Kubernetes Pod security › Pod security enforcement";
+const TOKENS: &str = "Kubernetes Pod security › Protecting Pod service account tokens";
+const IMAGES: &str = "Kubernetes Pod security › Building secure container images";
+const NETWORK_POLICIES: &str = "Network separation and hardening › Network policies";
+const RESOURCE_POLICIES: &str = "Network separation and hardening › Resource policies";
+
+const fn entry(
+    row: u8,
+    title: &'static str,
+    pss: &'static [&'static str],
+    checkov: &'static [&'static str],
+    kube_score: &'static [&'static str],
+    nsa: Option<&'static str>,
+) -> Row {
+    Row {
+        row,
+        title,
+        pss,
+        checkov,
+        kube_score,
+        nsa,
+    }
+}
+
+/// Every row of the rubric (design/rubric.md), in order.
+#[rustfmt::skip]
+pub const ROWS: &[Row] = &[
+    entry(1, "runAsNonRoot: true", &["Restricted: Running as Non-root"], &["CKV_K8S_23"], &[], Some(NON_ROOT)),
+    entry(2, "runAsUser and runAsGroup above 10000", &[], &["CKV_K8S_40"], &["container-security-context-user-group-id"], Some(NON_ROOT)),
+    entry(3, "a securityContext on the pod and on every container", &[], &["CKV_K8S_29", "CKV_K8S_30"], &[], Some(ENFORCEMENT)),
+    entry(4, "allowPrivilegeEscalation: false on every container", &["Restricted: Privilege Escalation"], &["CKV_K8S_20"], &[], Some(ENFORCEMENT)),
+    entry(5, "capabilities: drop ALL, add none", &["Restricted: Capabilities"], &["CKV_K8S_25", "CKV_K8S_28", "CKV_K8S_37"], &[], Some(ENFORCEMENT)),
+    entry(6, "read-only root filesystem, writable paths on size-limited emptyDir", &[], &["CKV_K8S_22"], &["container-security-context-readonlyrootfilesystem"], Some("Kubernetes Pod security › Immutable container file systems")),
+    entry(7, "not privileged; no host network, PID, IPC, ports or paths", &["Baseline: Privileged Containers", "Baseline: Host Namespaces", "Baseline: Host Ports", "Baseline: HostPath Volumes"], &["CKV_K8S_16", "CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "CKV_K8S_26"], &["container-security-context-privileged"], Some(ENFORCEMENT)),
+    entry(8, "seccompProfile RuntimeDefault", &["Restricted: Seccomp"], &["CKV_K8S_31"], &["container-seccomp-profile"], Some("Kubernetes Pod security › Hardening container environments")),
+    entry(9, "only restricted volume types", &["Restricted: Volume Types"], &[], &[], Some(ENFORCEMENT)),
+    entry(10, "automountServiceAccountToken: false on the pod", &[], &["CKV_K8S_38"], &[], Some(TOKENS)),
+    entry(11, "a dedicated ServiceAccount without automount", &[], &[], &[], Some(TOKENS)),
+    entry(12, "API access through a projected, expiring token", &["Restricted: Volume Types"], &["CKV_K8S_38"], &[], Some(TOKENS)),
+    entry(13, "image pinned by digest", &[], &["CKV_K8S_14", "CKV_K8S_43"], &["container-image-tag"], Some(IMAGES)),
+    entry(14, "imagePullPolicy: Always", &[], &["CKV_K8S_15"], &["container-image-pull-policy"], Some(IMAGES)),
+    entry(15, "cpu, memory and ephemeral-storage requests and limits", &[], &["CKV_K8S_10", "CKV_K8S_11", "CKV_K8S_12", "CKV_K8S_13"], &["container-resources", "container-ephemeral-storage-request-and-limit"], Some(RESOURCE_POLICIES)),
+    entry(16, "distinct readiness and liveness probes", &[], &["CKV_K8S_8", "CKV_K8S_9"], &["pod-probes"], None),
+    entry(17, "secrets as files, never environment variables", &[], &["CKV_K8S_35"], &[], Some("Network separation and hardening › Secrets")),
+    entry(18, "an explicit namespace, never default or kube-system", &[], &["CKV_K8S_21"], &[], Some("Network separation and hardening › Namespaces")),
+    entry(19, "two replicas or more", &[], &[], &["deployment-replicas"], None),
+    entry(20, "replicas spread across nodes", &[], &[], &["deployment-has-host-podantiaffinity", "pod-topology-spread-constraints"], None),
+    entry(21, "a PodDisruptionBudget with maxUnavailable: 1", &[], &[], &["deployment-has-poddisruptionbudget", "poddisruptionbudget-has-policy"], None),
+    entry(22, "namespace enforces Pod Security restricted", &["Pod Security Admission: enforce, audit and warn restricted"], &[], &[], Some(ENFORCEMENT)),
+    entry(23, "a namespace-wide default-deny NetworkPolicy", &[], &[], &[], Some(NETWORK_POLICIES)),
+    entry(24, "a NetworkPolicy for the app with ingress and egress rules", &[], &[], &["pod-networkpolicy", "networkpolicy-targets-pod"], Some(NETWORK_POLICIES)),
+    entry(25, "DNS egress only to cluster DNS", &[], &[], &[], Some(NETWORK_POLICIES)),
+    entry(26, "a ClusterIP Service selecting the pods by a named port", &[], &[], &["service-type", "service-targets-pod"], Some("Network separation and hardening")),
+    entry(27, "public exposure through an Ingress with TLS, no snippet annotations", &[], &["CKV_K8S_152", "CKV_K8S_153", "CKV_K8S_154"], &["ingress-targets-service"], Some("Network separation and hardening › Encryption")),
+    entry(28, "a Role with exactly the declared rules, bound to the service's account", &[], &["CKV_K8S_49", "CKV_K8S_157", "CKV_K8S_158", "CKV2_K8S_1", "CKV2_K8S_2", "CKV2_K8S_3", "CKV2_K8S_4", "CKV2_K8S_5"], &[], Some("Authentication and authorization › Role-based access control")),
+    entry(29, "stable API versions", &[], &[], &["stable-version"], Some("Upgrading and application security practices")),
+    entry(30, "ResourceQuota and LimitRange in the namespace", &["Baseline: AppArmor"], &[], &[], Some(RESOURCE_POLICIES)),
+];
+
+/// The rubric row with this number.
+pub fn row(number: u8) -> Option<&'static Row> {
+    ROWS.iter().find(|r| r.row == number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_numbered_one_to_thirty_in_order() {
+        let numbers: Vec<u8> = ROWS.iter().map(|r| r.row).collect();
+        assert_eq!(numbers, (1..=30).collect::<Vec<u8>>());
+    }
+}

@@ -1,0 +1,103 @@
+//! Messages to the person at the terminal, on stderr: errors (with a prefix coloured when
+//! colour is allowed) and informational notes (only on a terminal, and silenced by `--quiet`:
+//! a script sees data on stdout and errors on stderr, nothing else). Data goes to stdout,
+//! elsewhere.
+
+use std::ffi::OsStr;
+use std::fmt::Display;
+use std::io::{IsTerminal, Write};
+
+use clap::ColorChoice;
+
+const RED_BOLD: &str = "\x1b[1;31m";
+const RESET: &str = "\x1b[0m";
+
+/// How messages are shown, from `--color`, `NO_COLOR`, `--quiet` and whether stderr is a
+/// terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ui {
+    color: bool,
+    notes: bool,
+}
+
+impl Ui {
+    /// Decides for this process: its stderr and its `NO_COLOR` variable.
+    pub fn new(choice: ColorChoice, quiet: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR");
+        let terminal = std::io::stderr().is_terminal();
+        Ui {
+            color: use_color(choice, terminal, no_color.as_deref()),
+            notes: terminal && !quiet,
+        }
+    }
+
+    /// An informational note: shown on a terminal, unless `--quiet`.
+    pub fn note(&self, message: impl Display) {
+        if self.notes {
+            write_stderr(&message.to_string());
+        }
+    }
+
+    /// An error, always shown.
+    pub fn error(&self, error: impl Display) {
+        write_stderr(&self.error_text(error));
+    }
+
+    /// `error: <message>`, the prefix in bold red when colour is on.
+    pub fn error_text(&self, error: impl Display) -> String {
+        if self.color {
+            format!("{RED_BOLD}error:{RESET} {error}")
+        } else {
+            format!("error: {error}")
+        }
+    }
+}
+
+/// Colour with `always`; none with `never`; with `auto`, only on a terminal and when
+/// `NO_COLOR` is unset or empty (<https://no-color.org>).
+pub fn use_color(choice: ColorChoice, terminal: bool, no_color: Option<&OsStr>) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && no_color.is_none_or(OsStr::is_empty),
+    }
+}
+
+/// Writes one line to stderr; a closed stderr is ignored (there is nowhere left to report).
+fn write_stderr(line: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auto_colours_only_a_terminal_without_no_color() {
+        let auto = ColorChoice::Auto;
+        assert!(use_color(auto, true, None));
+        assert!(use_color(auto, true, Some(OsStr::new(""))));
+        assert!(!use_color(auto, true, Some(OsStr::new("1"))));
+        assert!(!use_color(auto, false, None));
+    }
+
+    #[test]
+    fn always_and_never_win_over_the_terminal_and_no_color() {
+        assert!(use_color(ColorChoice::Always, false, Some(OsStr::new("1"))));
+        assert!(!use_color(ColorChoice::Never, true, None));
+    }
+
+    #[test]
+    fn the_error_prefix_is_coloured_only_when_colour_is_on() {
+        let plain = Ui {
+            color: false,
+            notes: true,
+        };
+        let coloured = Ui {
+            color: true,
+            notes: true,
+        };
+        assert_eq!(plain.error_text("boom"), "error: boom");
+        assert_eq!(coloured.error_text("boom"), "\x1b[1;31merror:\x1b[0m boom");
+    }
+}

@@ -1,0 +1,425 @@
+//! Every example in the book (`book/src`) is checked, so the book cannot drift from the code.
+//! Fenced blocks are told apart by their info string:
+//!
+//! - ```` ```yaml kubeward ````: a whole spec; it must match the JSON Schema and render.
+//! - ```` ```yaml kubeward-fragment ````: part of a spec, laid over a minimal service; the
+//!   result must match the schema and render.
+//! - ```` ```yaml kubeward-invalid ````: a spec kubeward must refuse (exit 2); the block right
+//!   after it, ```` ```text kubeward-error ````, must be exactly what kubeward prints.
+//! - ```` ```yaml kubeward-output ````: objects (or parts of objects: every key shown must be
+//!   there, lists in full) of the bundle of the page's last spec or fragment.
+//! - ```` ```yaml preset ````: a preset file; it must match the preset schema, and a spec of the
+//!   same page that names a preset file gets it.
+//! - ```` ```yaml chapter-file ````: a file (`# file: PATH` first) that the chapter's own test
+//!   writes and runs as written (tests/platform_book.rs); here it must match its schema.
+//! - ```` ```yaml annotated-excerpt ````: part of `render --annotate` output (tests/trainers_book.rs
+//!   checks it is verbatim).
+//! - ```` ```yaml github-actions ````: CI workflow steps (their page's own test runs them).
+//! - ```` ```yaml kubernetes ````: other Kubernetes objects; each must have apiVersion, kind and
+//!   metadata.name.
+//! - a `yaml` block without one of these tags fails the test; every `kubeward ...` line of a
+//!   `sh` or `console` block must parse as a command line.
+//!
+//! Files and variables a spec reads (`fromFile`, `fromEnv`, `tls.ca`) are made up for the
+//! render. With `KUBEWARD_BOOK_EXPORT=DIR`, each rendered spec is also written to
+//! `DIR/specs/<id>/kubeward.yaml` and its bundle to `DIR/rendered/<id>/`, for the scanners of
+//! scripts/test.sh.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use clap::Parser;
+use kubeward::cli::Cli;
+use kubeward::schema::SchemaKind;
+use serde_json::{Value, json};
+
+/// The service a fragment is laid over.
+const BASE: &str = "\
+apiVersion: kubeward.dev/v1alpha1
+kind: SecureService
+metadata: { name: api, namespace: shop }
+spec:
+  image: ghcr.io/acme/api:1.0.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+  port: 8080
+";
+
+/// One fenced block of a page.
+struct Block {
+    page: String,
+    line: usize,
+    language: String,
+    tag: String,
+    text: String,
+}
+
+impl Block {
+    fn place(&self) -> String {
+        format!("book/src/{}:{}", self.page, self.line)
+    }
+}
+
+fn pages(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            pages(&path, out);
+        } else if path.extension().is_some_and(|e| e == "md") {
+            out.push(path);
+        }
+    }
+}
+
+/// The fenced blocks of every page, page by page in file-name order.
+fn blocks() -> Vec<Block> {
+    let root = common::repo("book/src");
+    let mut files = Vec::new();
+    pages(&root, &mut files);
+    files.sort();
+    let mut blocks = Vec::new();
+    for file in files {
+        let page = file
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut open: Option<(usize, usize, String, Vec<&str>)> = None;
+        for (index, line) in text.lines().enumerate() {
+            let trimmed = line.trim_start();
+            let indent = line.len() - trimmed.len();
+            match &mut open {
+                None => {
+                    if let Some(info) = trimmed.strip_prefix("```") {
+                        open = Some((index + 1, indent, info.trim().to_string(), Vec::new()));
+                    }
+                }
+                Some((start, fence_indent, info, body)) => {
+                    if trimmed == "```" {
+                        let mut words = info.split([' ', ',']).filter(|w| !w.is_empty());
+                        blocks.push(Block {
+                            page: page.clone(),
+                            line: *start,
+                            language: words.next().unwrap_or_default().to_string(),
+                            tag: words.next().unwrap_or_default().to_string(),
+                            text: body.join("\n") + "\n",
+                        });
+                        open = None;
+                    } else {
+                        body.push(line.get(*fence_indent..).unwrap_or(trimmed));
+                    }
+                }
+            }
+        }
+        assert!(
+            open.is_none(),
+            "book/src/{page}: a code block is never closed"
+        );
+    }
+    blocks
+}
+
+/// A folder in which a spec renders: the spec, the files it reads, its state.
+struct Workspace {
+    dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+impl Workspace {
+    fn new(spec: &Value, preset: Option<&str>) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |relative: &str, content: &str| {
+            let path = dir.path().join(relative);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, content).unwrap();
+        };
+        write(
+            "kubeward.yaml",
+            &serde_json::to_string_pretty(spec).unwrap(),
+        );
+        let mut env = Vec::new();
+        for secret in spec["spec"]["secrets"].as_array().into_iter().flatten() {
+            if let Some(path) = secret["fromFile"].as_str() {
+                write(path, "a value from a file\n");
+            }
+            if let Some(var) = secret["fromEnv"].as_str() {
+                env.push((var.to_string(), "a value from the environment".to_string()));
+            }
+        }
+        let ca = &spec["spec"]["tls"]["ca"];
+        if let (Some(cert), Some(key)) = (ca["cert"].as_str(), ca["key"].as_str()) {
+            let key_pair = rcgen::KeyPair::generate().unwrap();
+            let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+            params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+            write(cert, &params.self_signed(&key_pair).unwrap().pem());
+            write(key, &key_pair.serialize_pem());
+        }
+        if let (Some(path), Some(preset)) = (spec["spec"]["preset"].as_str(), preset)
+            && path.contains('/')
+        {
+            write(path, preset);
+        }
+        Workspace { dir, env }
+    }
+
+    fn kubeward(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("kubeward").unwrap();
+        cmd.current_dir(self.dir.path())
+            .envs(self.env.iter().cloned())
+            .args(["render", "-f", "kubeward.yaml", "--state", "state"])
+            .args(args);
+        cmd
+    }
+
+    /// Renders to stdout and returns the objects; exports the spec and bundle when asked.
+    fn render(&self, id: &str) -> Vec<Value> {
+        let out = self
+            .kubeward(&[])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        if let Some(export) = std::env::var_os("KUBEWARD_BOOK_EXPORT") {
+            let export = PathBuf::from(export);
+            let specs = export.join("specs").join(id);
+            std::fs::create_dir_all(&specs).unwrap();
+            std::fs::copy(
+                self.dir.path().join("kubeward.yaml"),
+                specs.join("kubeward.yaml"),
+            )
+            .unwrap();
+            let rendered = export.join("rendered").join(id);
+            let rendered = rendered.to_str().unwrap();
+            self.kubeward(&["-o", rendered, "--force"])
+                .assert()
+                .success();
+        }
+        serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap()
+    }
+}
+
+/// `overlay` laid over `base`: mappings merged key by key, anything else replaced.
+fn merge(base: &mut Value, overlay: &Value) {
+    match (base, overlay) {
+        (Value::Object(base), Value::Object(overlay)) => {
+            for (key, value) in overlay {
+                merge(base.entry(key.clone()).or_insert(Value::Null), value);
+            }
+        }
+        (base, overlay) => *base = overlay.clone(),
+    }
+}
+
+/// Whether `actual` holds everything `shown` shows: every key of a mapping, every item of a
+/// list (lists in full, in order), equal scalars.
+fn shows(actual: &Value, shown: &Value) -> bool {
+    match (actual, shown) {
+        (Value::Object(a), Value::Object(s)) => s
+            .iter()
+            .all(|(k, v)| a.get(k).is_some_and(|av| shows(av, v))),
+        (Value::Array(a), Value::Array(s)) => {
+            a.len() == s.len() && a.iter().zip(s).all(|(x, y)| shows(x, y))
+        }
+        _ => actual == shown,
+    }
+}
+
+fn export_id(block: &Block) -> String {
+    format!(
+        "{}-{}",
+        block.page.trim_end_matches(".md").replace('/', "-"),
+        block.line
+    )
+}
+
+#[test]
+fn every_yaml_example_in_the_book_is_checked() {
+    let spec_schema = common::validator(SchemaKind::Spec);
+    let preset_schema = common::validator(SchemaKind::Preset);
+    let blocks = blocks();
+    let mut checked = 0;
+    let mut page = String::new();
+    let mut rendered: Option<Vec<Value>> = None;
+    let mut preset: Option<String> = None;
+    let mut expected_error: Option<(String, String)> = None;
+    for block in &blocks {
+        if block.page != page {
+            (page, rendered, preset) = (block.page.clone(), None, None);
+        }
+        let place = block.place();
+        if let Some((invalid_at, stderr)) = expected_error.take() {
+            assert!(
+                block.language == "text" && block.tag == "kubeward-error",
+                "{invalid_at}: a kubeward-invalid block must be followed by a `text kubeward-error` block"
+            );
+            assert_eq!(
+                stderr.trim_end(),
+                block.text.trim_end(),
+                "{place}: kubeward prints (left) otherwise than the book (right)"
+            );
+            checked += 1;
+            continue;
+        }
+        assert!(
+            block.tag != "kubeward-error",
+            "{place}: no kubeward-invalid block before it"
+        );
+        if block.language != "yaml" {
+            continue;
+        }
+        match block.tag.as_str() {
+            "kubeward" | "kubeward-fragment" => {
+                let mut spec = common::yaml_value(if block.tag == "kubeward" {
+                    &block.text
+                } else {
+                    BASE
+                });
+                if block.tag == "kubeward-fragment" {
+                    merge(&mut spec, &common::yaml_value(&block.text));
+                }
+                let errors = common::schema_errors(&spec_schema, &spec);
+                assert!(
+                    errors.is_empty(),
+                    "{place}: the schema refuses the spec: {errors:#?}"
+                );
+                rendered = Some(Workspace::new(&spec, preset.as_deref()).render(&export_id(block)));
+            }
+            "kubeward-invalid" => {
+                let spec = common::yaml_value(&block.text);
+                let workspace = Workspace::new(&spec, preset.as_deref());
+                std::fs::write(workspace.dir.path().join("kubeward.yaml"), &block.text).unwrap();
+                let out = workspace
+                    .kubeward(&[])
+                    .assert()
+                    .code(2)
+                    .stdout("")
+                    .get_output()
+                    .clone();
+                expected_error = Some((place.clone(), String::from_utf8(out.stderr).unwrap()));
+            }
+            "kubeward-output" => {
+                let objects = rendered.as_ref().unwrap_or_else(|| {
+                    panic!("{place}: no spec or fragment before it on the page")
+                });
+                for shown in serde_saphyr::from_multiple::<Value>(&block.text).unwrap() {
+                    let (kind, name) = (&shown["kind"], &shown["metadata"]["name"]);
+                    let actual = objects
+                        .iter()
+                        .find(|o| &o["kind"] == kind && &o["metadata"]["name"] == name)
+                        .unwrap_or_else(|| panic!("{place}: the bundle has no {kind} {name}"));
+                    assert!(
+                        shows(actual, &shown),
+                        "{place}: the rendered {kind} {name} differs:\n{}",
+                        serde_json::to_string_pretty(actual).unwrap()
+                    );
+                }
+            }
+            "preset" => {
+                let errors =
+                    common::schema_errors(&preset_schema, &common::yaml_value(&block.text));
+                assert!(
+                    errors.is_empty(),
+                    "{place}: the preset schema refuses it: {errors:#?}"
+                );
+                preset = Some(block.text.clone());
+            }
+            "chapter-file" => {
+                let value = common::yaml_value(&block.text);
+                let schema = match value["kind"].as_str() {
+                    Some("Preset") => &preset_schema,
+                    _ => &spec_schema,
+                };
+                let errors = common::schema_errors(schema, &value);
+                assert!(
+                    errors.is_empty(),
+                    "{place}: the schema refuses it: {errors:#?}"
+                );
+            }
+            "annotated-excerpt" => {
+                assert!(
+                    common::yaml_value(&block.text).is_object(),
+                    "{place}: an excerpt of annotated objects"
+                );
+            }
+            "github-actions" => {
+                let steps = common::yaml_value(&block.text);
+                assert!(steps.is_array(), "{place}: a list of workflow steps");
+            }
+            "kubernetes" => {
+                for object in serde_saphyr::from_multiple::<Value>(&block.text).unwrap() {
+                    for key in ["apiVersion", "kind"] {
+                        assert!(object[key].is_string(), "{place}: an object without {key}");
+                    }
+                    assert!(
+                        object["metadata"]["name"].is_string(),
+                        "{place}: an object without a name"
+                    );
+                }
+            }
+            other => panic!(
+                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, chapter-file, kubernetes, github-actions, annotated-excerpt), not {other:?}"
+            ),
+        }
+        checked += 1;
+    }
+    assert!(
+        expected_error.is_none(),
+        "the last kubeward-invalid block has no error block"
+    );
+    assert!(
+        checked >= 10,
+        "only {checked} examples checked: are the tags right?"
+    );
+}
+
+/// The words of a shell command line up to the first pipe, redirection or list operator.
+fn command_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    for word in line.split_whitespace() {
+        if ["|", ">", ">>", "&&", "||", ";", "#", "2>&1"].contains(&word) {
+            break;
+        }
+        words.push(word.trim_matches(|c| c == '\'' || c == '"').to_string());
+    }
+    words
+}
+
+#[test]
+fn every_kubeward_command_line_in_the_book_parses() {
+    let mut checked = 0;
+    for block in blocks()
+        .iter()
+        .filter(|b| ["sh", "console", "bash"].contains(&b.language.as_str()))
+    {
+        for line in block.text.lines() {
+            let line = line.trim().trim_start_matches("$ ");
+            if !(line == "kubeward" || line.starts_with("kubeward ")) {
+                continue;
+            }
+            if let Err(e) = Cli::try_parse_from(command_words(line)) {
+                use clap::error::ErrorKind::*;
+                assert!(
+                    matches!(e.kind(), DisplayHelp | DisplayVersion),
+                    "{}: `{line}` does not parse:\n{e}",
+                    block.place()
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "only {checked} command lines found");
+}
+
+#[test]
+fn the_checks_see_a_missing_key_and_a_shorter_list() {
+    let actual = json!({ "a": { "b": [1, 2] }, "c": "d" });
+    assert!(shows(&actual, &json!({ "a": { "b": [1, 2] } })));
+    assert!(!shows(&actual, &json!({ "a": { "b": [1] } })));
+    assert!(!shows(&actual, &json!({ "e": 1 })));
+    assert_eq!(
+        command_words("kubeward render -f 'x.yaml' | head"),
+        ["kubeward", "render", "-f", "x.yaml"]
+    );
+}

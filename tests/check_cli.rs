@@ -1,0 +1,439 @@
+//! `kubeward check` through the binary: inputs (files, folders, stdin, lists, broken YAML),
+//! exit codes, the three output forms (SARIF validated against the 2.1.0 schema), the rule
+//! catalogue in the book, and kubeward's own bundles, which must have no finding.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> PathBuf {
+    root().join("tests/fixtures/check").join(name)
+}
+
+fn kubeward() -> Command {
+    Command::cargo_bin("kubeward").unwrap()
+}
+
+/// Runs `kubeward check ARGS` and returns (exit code, stdout, stderr).
+fn check(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
+    let mut cmd = kubeward();
+    cmd.arg("check").args(args);
+    if let Some(text) = stdin {
+        cmd.write_stdin(text);
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        stderr,
+    )
+}
+
+const CLEAN: &str = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: shop\nautomountServiceAccountToken: false\n";
+const WARNING_ONLY: &str =
+    "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: shop\n";
+
+#[test]
+fn exit_status_follows_fail_on() {
+    assert_eq!(check(&["-"], Some(CLEAN)).0, 0);
+    let (code, stdout, stderr) = check(&["-"], Some(WARNING_ONLY));
+    assert_eq!(code, 1, "{stdout}");
+    assert!(stdout.contains("KW-RBAC-003"), "{stdout}");
+    assert!(stderr.contains("findings at or above warning"), "{stderr}");
+    assert_eq!(check(&["--fail-on", "error", "-"], Some(WARNING_ONLY)).0, 0);
+    assert_eq!(check(&["--fail-on", "info", "-"], Some(WARNING_ONLY)).0, 1);
+}
+
+#[test]
+fn text_output_groups_findings_by_object_with_file_and_line() {
+    let file = fixture("kubectl-nginx-deployment.yaml");
+    let (code, stdout, _) = check(&[file.to_str().unwrap()], None);
+    assert_eq!(code, 1);
+    let header = format!("{}:1: Deployment nginx", file.display());
+    assert!(stdout.starts_with(&header), "{stdout}");
+    // The container stands on line 21 (`- image: nginx`) of the kubectl output.
+    assert!(
+        stdout.contains("error      KW-SEC-001   line 21    container `nginx` may run as root"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("1 object(s) in 1 input(s)"), "{stdout}");
+}
+
+#[test]
+fn broken_yaml_is_reported_with_file_and_line_and_the_rest_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a-broken.yaml"),
+        "apiVersion: v1\nkind: [x\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("b.yaml"), WARNING_ONLY).unwrap();
+    let (code, stdout, stderr) = check(&[dir.path().to_str().unwrap()], None);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    let broken = dir.path().join("a-broken.yaml");
+    assert!(
+        stderr.contains(&format!("{}:2: invalid YAML", broken.display())),
+        "{stderr}"
+    );
+    assert!(stdout.contains("KW-RBAC-003"), "{stdout}");
+}
+
+#[test]
+fn a_missing_file_is_unreadable_input() {
+    let (code, _, stderr) = check(&["/nonexistent/x.yaml"], None);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("/nonexistent/x.yaml: cannot read"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn folders_are_searched_recursively_for_yaml_and_json_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let nested = dir.path().join("a/b");
+    fs::create_dir_all(&nested).unwrap();
+    fs::write(nested.join("one.yml"), WARNING_ONLY).unwrap();
+    let json = serde_json::to_string(&serde_saphyr::from_str::<Value>(WARNING_ONLY).unwrap())
+        .unwrap()
+        .replace("\"api\"", "\"api2\"");
+    fs::write(dir.path().join("two.json"), json).unwrap();
+    fs::write(dir.path().join("notes.txt"), "kind: [broken").unwrap();
+    fs::create_dir_all(dir.path().join(".git")).unwrap();
+    fs::write(dir.path().join(".git/x.yaml"), "kind: [broken").unwrap();
+    let (code, stdout, stderr) = check(&["--format", "json", dir.path().to_str().unwrap()], None);
+    assert_eq!(code, 1, "{stderr}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["summary"]["objects"], 2);
+    assert_eq!(report["summary"]["inputs"], 2);
+}
+
+#[test]
+fn stdin_multi_document_streams_and_lists_are_read() {
+    let list = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: a, namespace: shop}\n";
+    let stream = format!("---\n# a comment-only document\n---\n{WARNING_ONLY}---\n{list}");
+    let (code, stdout, _) = check(&["--format", "json", "-"], Some(&stream));
+    assert_eq!(code, 1);
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(report["summary"]["objects"], 2);
+    let lines: Vec<(String, i64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["object"]["name"].as_str().unwrap().to_string(),
+                f["line"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(lines, [("api".to_string(), 4), ("a".to_string(), 13)]);
+    assert_eq!(report["findings"][0]["file"], "-");
+}
+
+#[test]
+fn json_output_carries_rule_object_location_and_suppression() {
+    let text = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: api\n  namespace: shop\n  annotations:\n    kubeward.dev/ignore: \"KW-RBAC-003=the pods opt out themselves\"\n";
+    let (code, stdout, _) = check(&["--format", "json", "-"], Some(text));
+    assert_eq!(code, 0, "{stdout}");
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let finding = &report["findings"][0];
+    assert_eq!(finding["ruleId"], "KW-RBAC-003");
+    assert_eq!(finding["severity"], "warning");
+    assert_eq!(finding["object"]["kind"], "ServiceAccount");
+    assert_eq!(finding["suppression"]["annotation"], "kubeward.dev/ignore");
+    assert_eq!(
+        finding["suppression"]["reason"],
+        "the pods opt out themselves"
+    );
+    assert_eq!(report["summary"]["suppressed"], 1);
+    assert_eq!(report["summary"]["failed"], false);
+}
+
+/// Validates `document` against the SARIF 2.1.0 JSON schema with the `jsonschema` package.
+fn assert_valid_sarif(document: &str) {
+    let python = root().join(".venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} missing: run scripts/install-tools.sh",
+        python.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("out.sarif");
+    fs::write(&path, document).unwrap();
+    let script = "import json, sys, jsonschema\n\
+schema = json.load(open(sys.argv[1]))\n\
+jsonschema.Draft7Validator.check_schema(schema)\n\
+errors = list(jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).iter_errors(json.load(open(sys.argv[2]))))\n\
+for e in errors: print(list(e.absolute_path), e.message)\n\
+sys.exit(1 if errors else 0)\n";
+    let out = Process::new(python)
+        .args(["-c", script])
+        .arg(root().join("tests/fixtures/sarif-schema-2.1.0.json"))
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "SARIF does not validate:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0_with_rules_locations_and_suppressions() {
+    let deployment = fixture("helm-create-default.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken file.yaml");
+    fs::write(&broken, "a: [\n").unwrap();
+    let suppressed = dir.path().join("suppressed.yaml");
+    fs::write(
+        &suppressed,
+        "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: x\n  namespace: y\n  annotations:\n    kubeward.dev/ignore: \"KW-RBAC-003=reviewed\"\n",
+    )
+    .unwrap();
+    let (code, stdout, _) = check(
+        &[
+            "--format",
+            "sarif",
+            deployment.to_str().unwrap(),
+            broken.to_str().unwrap(),
+            suppressed.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(code, 2);
+    assert_valid_sarif(&stdout);
+    let sarif: Value = serde_json::from_str(&stdout).unwrap();
+    let run = &sarif["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), kubeward::check::all_rules().count());
+    let results = run["results"].as_array().unwrap();
+    let first = &results[0];
+    let index = first["ruleIndex"].as_u64().unwrap() as usize;
+    assert_eq!(rules[index]["id"], first["ruleId"]);
+    let location = &first["locations"][0]["physicalLocation"];
+    assert!(
+        location["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("helm-create-default.yaml")
+    );
+    assert!(location["region"]["startLine"].as_u64().unwrap() > 1);
+    assert!(
+        results
+            .iter()
+            .any(|r| r["suppressions"][0]["kind"] == "inSource")
+    );
+    let notice = &run["invocations"][0]["toolExecutionNotifications"][0];
+    assert!(
+        notice["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("broken%20file.yaml")
+    );
+    assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+}
+
+#[test]
+fn the_book_rule_catalogue_is_generated_from_the_rules() {
+    let out = kubeward()
+        .args(["check", "--list-rules", "--format", "markdown"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let generated = String::from_utf8(out).unwrap();
+    let committed = fs::read_to_string(root().join("book/src/reference/rules.md")).unwrap();
+    assert!(
+        committed == generated,
+        "book/src/reference/rules.md is stale: run `cargo run -- check --list-rules --format markdown > book/src/reference/rules.md`"
+    );
+    for rule in kubeward::check::all_rules() {
+        assert!(generated.contains(&format!("## {}", rule.id)));
+    }
+}
+
+#[test]
+fn list_rules_prints_text_and_json_and_refuses_sarif() {
+    let (code, stdout, _) = check(&["--list-rules"], None);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.lines().any(|l| l.starts_with("KW-SEC-001   error")),
+        "{stdout}"
+    );
+    let (_, stdout, _) = check(&["--list-rules", "--format", "json"], None);
+    let catalogue: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        catalogue["rules"].as_array().unwrap().len(),
+        kubeward::check::all_rules().count()
+    );
+    assert_eq!(check(&["--list-rules", "--format", "sarif"], None).0, 2);
+    assert_eq!(check(&["--format", "markdown", "-"], Some(CLEAN)).0, 2);
+    assert_eq!(check(&[], None).0, 2);
+}
+
+#[test]
+fn kubeward_bundles_for_every_example_have_no_finding() {
+    let examples = root().join("tests/examples");
+    let mut names: Vec<PathBuf> = fs::read_dir(&examples)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 7);
+    let work = tempfile::tempdir().unwrap();
+    for example in names {
+        let name = example.file_name().unwrap().to_str().unwrap().to_string();
+        let out = work.path().join(&name);
+        kubeward()
+            .args(["render", "-f"])
+            .arg(example.join("kubeward.yaml"))
+            .arg("-o")
+            .arg(&out)
+            .arg("--state")
+            .arg(work.path().join(format!("state-{name}")))
+            .assert()
+            .success();
+        let (code, stdout, stderr) = check(&["--fail-on", "info", out.to_str().unwrap()], None);
+        assert_eq!(code, 0, "{name}: {stdout}{stderr}");
+        let (_, stdout, _) = check(&["--format", "json", out.to_str().unwrap()], None);
+        let report: Value = serde_json::from_str(&stdout).unwrap();
+        let standing: Vec<&Value> = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["suppression"].is_null())
+            .collect();
+        assert!(standing.is_empty(), "{name}: {standing:#?}");
+        for f in report["findings"].as_array().unwrap() {
+            assert!(
+                !f["suppression"]["reason"]
+                    .as_str()
+                    .unwrap()
+                    .trim()
+                    .is_empty(),
+                "{name}: a suppression without a reason: {f}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_self_check_fails_a_render_naming_the_object_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec =
+        fs::read_to_string(root().join("tests/examples/payments-api/kubeward.yaml")).unwrap();
+    fs::write(dir.path().join("kubeward.yaml"), spec).unwrap();
+    let flags = kubeward::flags::SpecFlags::default();
+    let input = kubeward::pipeline::Input {
+        file: Some(&dir.path().join("kubeward.yaml")),
+        flags: &flags,
+        overrides: Default::default(),
+        state_dir: Some(&dir.path().join("state")),
+        rotate: &[],
+        presets: Default::default(),
+        templates: None,
+        allow_template_override: &[],
+        annotate: false,
+    };
+    let mut manifests = kubeward::pipeline::render(&input).unwrap().manifests;
+    kubeward::check::self_check(&manifests).unwrap();
+    let deployment = manifests
+        .iter_mut()
+        .find(|m| m.object.kind == "Deployment")
+        .unwrap();
+    let pod = &mut deployment.value["spec"]["template"]["spec"];
+    for path in ["/securityContext", "/containers/0/securityContext"] {
+        let context = pod.pointer_mut(path).unwrap().as_object_mut().unwrap();
+        context.remove("runAsNonRoot");
+    }
+    let err = kubeward::check::self_check(&manifests).unwrap_err();
+    assert_eq!(err.exit_code(), 1);
+    let message = err.to_string();
+    assert!(
+        message.contains("Deployment payments/payments-api"),
+        "{message}"
+    );
+    assert!(message.contains("KW-SEC-001"), "{message}");
+}
+
+/// The fenced block after the `<!-- test: NAME ... -->` marker of a book page.
+fn book_block(page: &str, name: &str) -> String {
+    let text = fs::read_to_string(root().join("book/src").join(page)).unwrap();
+    let marker = format!("<!-- test: {name} ");
+    let after = &text[text
+        .find(&marker)
+        .unwrap_or_else(|| panic!("{page}: no {marker}"))..];
+    let body = after.split_once("```").unwrap().1;
+    let body = body.split_once('\n').unwrap().1;
+    body.split_once("```").unwrap().0.to_string()
+}
+
+#[test]
+fn the_helm_how_to_shows_what_kubeward_check_prints() {
+    let block = book_block("how-to/check-a-helm-chart.md", "helm-output");
+    let (command, expected) = block.split_once('\n').unwrap();
+    assert_eq!(command, "$ kubeward check rendered.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(
+        fixture("helm-create-default.yaml"),
+        dir.path().join("rendered.yaml"),
+    )
+    .unwrap();
+    let out = kubeward()
+        .current_dir(dir.path())
+        .args(["check", "rendered.yaml"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+}
+
+#[test]
+fn the_how_to_suppression_example_suppresses_with_its_reasons() {
+    let block = book_block("how-to/check-a-helm-chart.md", "suppressions");
+    let (_, stdout, _) = check(&["--format", "json", "-"], Some(&block));
+    let report: Value = serde_json::from_str(&stdout).unwrap();
+    let findings = report["findings"].as_array().unwrap();
+    for (id, reason) in [
+        (
+            "KW-AVAIL-009",
+            "one consumer by design: the queue allows a single reader",
+        ),
+        ("KW-SEC-018", "tags are immutable in our registry"),
+        (
+            "KW-SEC-019",
+            "the image is pinned by tag in an immutable registry",
+        ),
+    ] {
+        let finding = findings.iter().find(|f| f["ruleId"] == id).unwrap();
+        assert_eq!(finding["suppression"]["reason"], reason, "{id}");
+    }
+    assert!(!findings.iter().any(|f| f["ruleId"] == "KW-META-003"));
+}
+
+#[test]
+fn the_how_to_workflow_runs_a_sarif_check() {
+    let block = book_block("how-to/check-a-helm-chart.md", "workflow");
+    let steps: Value = serde_saphyr::from_str(&block).unwrap();
+    let run = steps[0]["run"].as_str().unwrap();
+    assert!(
+        run.contains("| kubeward check --format sarif - > kubeward.sarif"),
+        "{run}"
+    );
+    assert_eq!(steps[1]["with"]["sarif_file"], "kubeward.sarif");
+}

@@ -1,0 +1,386 @@
+//! `kubeward init` driven by flags alone (`--yes`, or no terminal): what it writes, what it
+//! refuses, and that it never waits for input.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use assert_cmd::Command;
+use kubeward::spec::{self, SpecFile};
+
+mod common;
+use common::BookPage;
+
+const IMAGE: &str =
+    "ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+/// An empty temporary folder to run `kubeward` in.
+struct Folder {
+    dir: tempfile::TempDir,
+}
+
+impl Folder {
+    fn new() -> Self {
+        Folder {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    /// `kubeward ARGS` in the folder, stdin an empty pipe (not a terminal), bounded in time:
+    /// it must never wait for input.
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::cargo_bin("kubeward").unwrap();
+        cmd.current_dir(self.dir.path())
+            .args(args)
+            .write_stdin("")
+            .timeout(Duration::from_secs(60));
+        cmd
+    }
+
+    fn init(&self, args: &[&str]) -> Command {
+        let mut cmd = self.cmd(&["init"]);
+        cmd.args(args);
+        cmd
+    }
+
+    fn fail(&self, args: &[&str]) -> (i32, String) {
+        let out = self.init(args).assert().failure().get_output().clone();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        (out.status.code().unwrap(), stderr)
+    }
+
+    /// Every entry of the folder, hidden ones too.
+    fn entries(&self) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(self.dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn spec(&self, relative: &str) -> SpecFile {
+        spec::load(&self.path(relative)).unwrap().spec
+    }
+}
+
+/// The bundle files of `dir` in kustomization order, joined as `render` prints them.
+fn bundle_stream(dir: &Path) -> String {
+    let kustomization = fs::read_to_string(dir.join("kustomization.yaml")).unwrap();
+    kustomization
+        .lines()
+        .filter_map(|l| l.strip_prefix("  - "))
+        .map(|name| {
+            let name: String = serde_saphyr::from_str(name).unwrap();
+            format!("---\n{}", fs::read_to_string(dir.join(name)).unwrap())
+        })
+        .collect()
+}
+
+const BASE: &[&str] = &[
+    "--yes",
+    "--name",
+    "api",
+    "--namespace",
+    "shop",
+    "--image",
+    IMAGE,
+    "--port",
+    "8080",
+];
+
+#[test]
+fn flags_alone_write_a_spec_whose_render_is_the_written_bundle() {
+    let folder = Folder::new();
+    let mut args = BASE.to_vec();
+    args.extend([
+        "--caller",
+        "web",
+        "--caller",
+        "checkout/cart",
+        "--exposure",
+        "cluster",
+        "--egress",
+        "db/postgres:5432",
+        "--egress-cidr",
+        "203.0.113.0/24:443",
+        "--api",
+        "configmaps:get,list,watch:api-config",
+        "--api",
+        "apps/deployments:get",
+        "--secret",
+        "db-password=generate",
+        "--secret",
+        "token=generate:48",
+        "--sensitivity",
+        "confidential",
+    ]);
+    let out = folder.init(&args).assert().success().get_output().clone();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr, "", "without a terminal, success is silent");
+    assert_eq!(folder.entries(), [".kubeward", "k8s", "kubeward.yaml"]);
+
+    let spec = folder.spec("kubeward.yaml");
+    let s = &spec.spec;
+    assert_eq!(spec.metadata.name.as_deref(), Some("api"));
+    assert_eq!(
+        s.protocol,
+        Some(spec::Protocol::Http),
+        "preset default made explicit"
+    );
+    assert_eq!(s.sensitivity, Some(spec::Sensitivity::Confidential));
+    assert_eq!(s.callers.len(), 2);
+    assert_eq!(s.callers[0].namespace, None, "same namespace is left out");
+    assert_eq!(s.callers[1].namespace.as_deref(), Some("checkout"));
+    assert_eq!(s.egress[1].cidr.as_deref(), Some("203.0.113.0/24"));
+    assert_eq!(s.api_access[0].resource_names, ["api-config"]);
+    assert_eq!(s.api_access[1].api_groups, ["apps"]);
+    assert_eq!(s.secrets[1].generate.as_ref().unwrap().length, Some(48));
+
+    let rendered = folder
+        .cmd(&["render", "-f", "kubeward.yaml"])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(rendered).unwrap(),
+        bundle_stream(&folder.path("k8s")),
+        "rendering the written spec again gives the written bundle"
+    );
+}
+
+#[test]
+fn awkward_values_reach_the_spec_exactly() {
+    let folder = Folder::new();
+    let path = "./keys/a \"quoted\" 'name'\n---\nkind: Secret # not YAML";
+    let mut args = BASE.to_vec();
+    let secret = format!("signing=file:{path}");
+    args.extend(["--spec-only", "--secret", &secret]);
+    folder.init(&args).assert().success();
+    let spec = folder.spec("kubeward.yaml");
+    assert_eq!(spec.spec.secrets[0].from_file.as_deref(), Some(path));
+    assert_eq!(folder.entries(), ["kubeward.yaml"]);
+}
+
+#[test]
+fn without_a_terminal_the_missing_answers_are_named_as_flags() {
+    let folder = Folder::new();
+    let (code, stderr) = folder.fail(&[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("there is no terminal to ask on: pass --name NAME --namespace NAMESPACE --image IMAGE --port PORT\n"),
+        "{stderr}"
+    );
+    assert!(folder.entries().is_empty(), "nothing written");
+
+    let (code, stderr) = folder.fail(&["--yes", "--name", "api", "--port", "8080"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--yes never asks: pass --namespace NAMESPACE --image IMAGE\n"),
+        "{stderr}"
+    );
+    assert!(folder.entries().is_empty());
+}
+
+#[test]
+fn answers_that_need_more_name_the_flags_for_it() {
+    let folder = Folder::new();
+    let mut public = BASE.to_vec();
+    public.extend(["--exposure", "public"]);
+    let (code, stderr) = folder.fail(&public);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("pass --host HOST\n"), "{stderr}");
+
+    let mut ca = BASE.to_vec();
+    ca.extend(["--tls", "ca", "--tls-ca-cert", "ca.pem"]);
+    let (_, stderr) = folder.fail(&ca);
+    assert!(stderr.contains("pass --tls-ca-key PATH\n"), "{stderr}");
+
+    let mut issuer = BASE.to_vec();
+    issuer.extend(["--tls", "cert-manager"]);
+    let (_, stderr) = folder.fail(&issuer);
+    assert!(
+        stderr.contains("pass --tls-issuer [KIND/]NAME\n"),
+        "{stderr}"
+    );
+    assert!(folder.entries().is_empty());
+}
+
+#[test]
+fn invalid_flag_values_are_refused_with_the_spec_rules_and_nothing_is_written() {
+    let folder = Folder::new();
+    let base_with = |flag: &'static str, value: &'static str| {
+        let mut args = BASE.to_vec();
+        match args.iter().position(|a| *a == flag) {
+            Some(i) => args[i + 1] = value,
+            None => args.extend([flag, value]),
+        }
+        args
+    };
+    for (flag, value, expected) in [
+        (
+            "--name",
+            "Api",
+            "metadata.name: `Api` is not a DNS-1123 label",
+        ),
+        (
+            "--namespace",
+            "default",
+            "metadata.namespace: `default` is reserved",
+        ),
+        ("--port", "70000", "spec.port: 70000 is not a port"),
+        ("--api", "secrets:get", "access to secrets must name them"),
+        (
+            "--secret",
+            "k=env:1X",
+            "`1X` is not an environment variable name",
+        ),
+        (
+            "--caller",
+            "other/web",
+            "is outside namespace `shop`, but exposure is `namespace`",
+        ),
+    ] {
+        let (code, stderr) = folder.fail(&base_with(flag, value));
+        assert_eq!(code, 2, "{flag} {value}: {stderr}");
+        assert!(stderr.contains(expected), "{flag} {value}: {stderr}");
+        assert!(folder.entries().is_empty(), "{flag} {value}");
+    }
+    for (flag, value, expected) in [
+        ("--secret", "k", "--secret `k`: use NAME=generate"),
+        ("--secret", "k=generate:many", "`many` is not a length"),
+        ("--api", "configmaps", "--api `configmaps` needs verbs"),
+    ] {
+        let (code, stderr) = folder.fail(&base_with(flag, value));
+        assert_eq!((code, stderr.contains(expected)), (2, true), "{stderr}");
+    }
+}
+
+#[test]
+fn an_existing_spec_is_replaced_only_with_force() {
+    let folder = Folder::new();
+    fs::write(folder.path("kubeward.yaml"), "mine\n").unwrap();
+    let (code, stderr) = folder.fail(BASE);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("kubeward.yaml exists; pass --force to replace it"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(folder.path("kubeward.yaml")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(folder.entries(), ["kubeward.yaml"], "nothing rendered");
+
+    let mut forced = BASE.to_vec();
+    forced.push("--force");
+    folder.init(&forced).assert().success();
+    assert_eq!(
+        folder.spec("kubeward.yaml").metadata.name.as_deref(),
+        Some("api")
+    );
+}
+
+#[test]
+fn an_output_folder_with_foreign_files_stops_init_before_it_writes() {
+    let folder = Folder::new();
+    fs::create_dir(folder.path("k8s")).unwrap();
+    fs::write(folder.path("k8s/notes.txt"), "mine").unwrap();
+    let (code, stderr) = folder.fail(BASE);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("holds files kubeward did not write"),
+        "{stderr}"
+    );
+    assert_eq!(folder.entries(), ["k8s"]);
+}
+
+#[test]
+fn spec_only_and_custom_paths_write_where_asked() {
+    let folder = Folder::new();
+    let mut args = BASE.to_vec();
+    args.extend(["-f", "svc/api.yaml", "--spec-only"]);
+    folder.init(&args).assert().success();
+    assert_eq!(folder.entries(), ["svc"]);
+    assert!(folder.path("svc/api.yaml").is_file());
+
+    let mut args = BASE.to_vec();
+    args.extend([
+        "-f",
+        "other/kubeward.yaml",
+        "-o",
+        "out/bundle",
+        "--secret",
+        "pw=generate",
+    ]);
+    folder.init(&args).assert().success();
+    assert!(folder.path("out/bundle/kustomization.yaml").is_file());
+    assert!(
+        folder.path("other/.kubeward").is_dir(),
+        "state beside the spec"
+    );
+}
+
+#[test]
+fn render_takes_the_api_and_secret_flags_too() {
+    let folder = Folder::new();
+    let out = folder
+        .cmd(&[
+            "render",
+            "--name",
+            "api",
+            "-n",
+            "shop",
+            "--image",
+            IMAGE,
+            "--port",
+            "8080",
+            "--api",
+            "configmaps:get",
+            "--secret",
+            "pw=generate",
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(text.contains("kind: Role\n"), "{text}");
+    assert!(text.contains("name: api-pw\n"), "{text}");
+}
+
+/// The book's commands for `init` without a terminal, run as written: same output, same spec.
+#[test]
+fn the_book_commands_print_and_write_what_the_book_shows() {
+    let page = BookPage::read("how-to/questionnaire.md");
+    for (block, code) in [("flags", 0), ("missing", 2)] {
+        let text = page.block(block, "text");
+        let (command, shown) = text.split_once('\n').unwrap();
+        let args: Vec<&str> = command
+            .strip_prefix("$ kubeward init ")
+            .unwrap()
+            .split(' ')
+            .collect();
+        let folder = Folder::new();
+        let out = folder.init(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(code), "{block}");
+        assert_eq!(String::from_utf8(out.stderr).unwrap(), shown, "{block}");
+        if code == 0 {
+            assert_eq!(
+                fs::read_to_string(folder.path("kubeward.yaml")).unwrap(),
+                page.block("spec", "yaml kubeward"),
+                "the flags write the walkthrough's spec"
+            );
+        } else {
+            assert!(folder.entries().is_empty());
+        }
+    }
+}

@@ -1,0 +1,365 @@
+//! `kubeward init` in a real pseudo-terminal: expectrl types the answers into the actual
+//! binary, and a terminal emulator (vt100) rebuilds the screen a person would see. Every step
+//! waits for the text it needs (never for a fixed time), with a generous limit.
+#![cfg(unix)]
+
+use std::fs;
+use std::num::NonZeroU16;
+use std::path::Path;
+use std::process::Command;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
+use expectrl::{Expect, Session};
+
+mod common;
+use common::BookPage;
+
+const BOOK_PAGE: &str = "how-to/questionnaire.md";
+
+const ENTER: &str = "\r";
+const DOWN: &str = "\x1b[B";
+const UP: &str = "\x1b[A";
+const ESC: &str = "\x1b";
+const CTRL_C: &str = "\x03";
+/// The terminal's "show cursor" sequence.
+const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+/// The longest one step may take on a loaded machine.
+const PATIENCE: Duration = Duration::from_secs(60);
+
+const IMAGE: &str = "ghcr.io/acme/payments-api:1.4.2@sha256:3b2e5f8a9c1d4e7f6a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f";
+
+/// `kubeward init` running in a pseudo-terminal of 80 columns.
+struct Terminal {
+    session: OsSession,
+    screen: vt100::Parser,
+    /// Every byte the program wrote, as far as read.
+    output: Vec<u8>,
+}
+
+impl Terminal {
+    fn start(dir: &Path, args: &[&str]) -> Self {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_kubeward"));
+        command
+            .arg("init")
+            .args(args)
+            .current_dir(dir)
+            .env("NO_COLOR", "1")
+            .env("TERM", "xterm");
+        let session = Session::spawn(command).expect("kubeward starts in a pty");
+        let (rows, cols) = (NonZeroU16::new(1000).unwrap(), NonZeroU16::new(80).unwrap());
+        Terminal {
+            session,
+            screen: vt100::Parser::new(rows, cols, 0),
+            output: Vec::new(),
+        }
+    }
+
+    /// Waits until the program has written `text`.
+    fn expect(&mut self, text: &str) {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match self.session.check(text) {
+                Ok(found) if !found.is_empty() => {
+                    self.screen.process(found.as_bytes());
+                    self.output.extend_from_slice(found.as_bytes());
+                    return;
+                }
+                Ok(_) if Instant::now() < deadline => sleep(Duration::from_millis(5)),
+                Ok(_) => panic!(
+                    "no {text:?} in {PATIENCE:?}; the screen:\n{}",
+                    self.screen()
+                ),
+                Err(e) => panic!("waiting for {text:?}: {e}; the screen:\n{}", self.screen()),
+            }
+        }
+    }
+
+    /// Answers the question whose prompt holds `prompt` by typing `keys`.
+    fn answer(&mut self, prompt: &str, keys: &str) {
+        self.expect(prompt);
+        self.session.send(keys).unwrap();
+    }
+
+    /// The screen as text: each row without trailing blanks, no empty rows at the end.
+    fn screen(&self) -> String {
+        let contents = self.screen.screen().contents();
+        let lines: Vec<&str> = contents.lines().map(str::trim_end).collect();
+        lines.join("\n").trim_end().to_string()
+    }
+
+    /// Waits for `last` and then for the program's end; returns its exit code.
+    fn finish(&mut self, last: &str) -> i32 {
+        self.expect(last);
+        let process = self.session.get_process();
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            match process.status().unwrap() {
+                WaitStatus::Exited(_, code) => return code,
+                WaitStatus::StillAlive if Instant::now() < deadline => {
+                    sleep(Duration::from_millis(5))
+                }
+                other => panic!("kubeward did not exit: {other:?}\n{}", self.screen()),
+            }
+        }
+    }
+}
+
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn spec_body(dir: &Path) -> String {
+    let text = fs::read_to_string(dir.join("kubeward.yaml")).unwrap();
+    text.lines()
+        .skip_while(|l| l.starts_with('#'))
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+#[test]
+fn accepting_every_default_writes_and_renders_a_service() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::start(dir.path(), &[]);
+    t.answer("Service name", &format!("api{ENTER}"));
+    t.answer("Namespace it runs in", &format!("shop{ENTER}"));
+    t.answer("Container image", &format!("{IMAGE}{ENTER}"));
+    t.answer("Port the container listens on", &format!("8080{ENTER}"));
+    for prompt in [
+        "Protocol it speaks on that port",
+        "App that calls it (Enter if none)",
+        "How far should it be reachable?",
+        "How sensitive is the data it handles?",
+        "Does it call anything?",
+        "Does it call the Kubernetes API?",
+        "Secret name (Enter if none)",
+        "TLS on its own port",
+        "Write kubeward.yaml and render the bundle into k8s?",
+    ] {
+        t.answer(prompt, ENTER);
+    }
+    assert_eq!(t.finish("apply it with `kubectl apply -k k8s`"), 0);
+    assert_eq!(entries(dir.path()), ["k8s", "kubeward.yaml"]);
+    assert_eq!(
+        spec_body(dir.path()),
+        format!(
+            "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  image: {IMAGE}\n  port: 8080\n  protocol: http\n  exposure: namespace\n  sensitivity: internal\n"
+        )
+    );
+    assert!(dir.path().join("k8s/kustomization.yaml").is_file());
+}
+
+#[test]
+fn a_bad_answer_is_asked_again_with_its_reason_and_given_flags_are_not_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::start(dir.path(), &["--spec-only", "--namespace", "shop"]);
+    t.answer("Service name", &format!("Payments{ENTER}"));
+    t.expect("`Payments` is not a DNS-1123 label");
+    t.expect("Service name (lowercase letters, digits and '-') ›");
+    let reask = BookPage::read(BOOK_PAGE).block("reask", "text");
+    assert!(
+        t.screen().ends_with(reask.trim_end()),
+        "the book shows what a bad answer looks like:\n{}",
+        t.screen()
+    );
+    t.session.send(format!("payments{ENTER}")).unwrap();
+    t.answer(
+        "Container image",
+        &format!("ghcr.io/acme/api:latest{ENTER}"),
+    );
+    t.expect("uses the mutable tag `latest`");
+    t.answer("Container image", &format!("{IMAGE}{ENTER}"));
+    t.answer("Port the container listens on", &format!("http{ENTER}"));
+    t.expect("`http` is not a port: use 1-65535");
+    t.answer("Port the container listens on", &format!("99999{ENTER}"));
+    t.expect("99999 is not a port: use 1-65535");
+    t.answer("Port the container listens on", &format!("8443{ENTER}"));
+    t.answer("Protocol it speaks on that port", &format!("{DOWN}{ENTER}"));
+    t.answer("App that calls it", ENTER);
+    t.answer("How far should it be reachable?", ENTER);
+    t.answer(
+        "How sensitive is the data it handles?",
+        &format!("{DOWN}{DOWN}{ENTER}"),
+    );
+    t.answer("Does it call anything?", ENTER);
+    t.answer("Does it call the Kubernetes API?", ENTER);
+    t.answer("Secret name", ENTER);
+    // Restricted data defaults to TLS; `none` is refused with the spec's reason.
+    t.answer("TLS on its own port", &format!("{UP}{ENTER}"));
+    t.expect("sensitivity restricted refuses `none`");
+    t.answer("TLS on its own port", &format!("{DOWN}{ENTER}"));
+    t.answer("Write kubeward.yaml?", ENTER);
+    assert_eq!(t.finish("wrote kubeward.yaml"), 0);
+    assert!(
+        !t.screen().contains("Namespace it runs in"),
+        "--namespace was given: not asked\n{}",
+        t.screen()
+    );
+    assert_eq!(entries(dir.path()), ["kubeward.yaml"], "--spec-only");
+    let body = spec_body(dir.path());
+    assert!(
+        body.contains("  name: payments\n  namespace: shop\n"),
+        "{body}"
+    );
+    assert!(body.contains("  port: 8443\n  protocol: https\n"), "{body}");
+    assert!(body.contains("  sensitivity: restricted\n"), "{body}");
+    assert!(!body.contains("tls"), "self-signed is the default: {body}");
+}
+
+/// The walkthrough in the book: its transcript and its spec are this run's, exactly.
+#[test]
+fn several_callers_and_the_book_walkthrough() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::start(dir.path(), &[]);
+    t.answer("Service name", &format!("payments-api{ENTER}"));
+    t.answer("Namespace it runs in", &format!("payments{ENTER}"));
+    t.answer("Container image", &format!("{IMAGE}{ENTER}"));
+    t.answer("Port the container listens on", &format!("8080{ENTER}"));
+    t.answer("Protocol it speaks on that port", ENTER);
+    t.answer("App that calls it (Enter if none)", &format!("web{ENTER}"));
+    t.answer("Namespace of `web`", &format!("checkout{ENTER}"));
+    t.answer(
+        "Another app that calls it",
+        &format!("billing-worker{ENTER}"),
+    );
+    t.answer("Namespace of `billing-worker`", ENTER);
+    t.answer("Another app that calls it", &format!("reports{ENTER}"));
+    t.answer("Namespace of `reports`", &format!("analytics{ENTER}"));
+    t.answer("Another app that calls it", ENTER);
+    // A caller from another namespace rules out `namespace`: refused with the spec's reason.
+    t.answer("How far should it be reachable?", &format!("{UP}{ENTER}"));
+    t.expect("is outside namespace `payments`, but exposure is `namespace`");
+    t.answer("How far should it be reachable?", &format!("{DOWN}{ENTER}"));
+    t.answer(
+        "How sensitive is the data it handles?",
+        &format!("{DOWN}{ENTER}"),
+    );
+    t.answer("Does it call anything?", &format!("{DOWN}{ENTER}"));
+    t.answer("App it calls", &format!("postgres{ENTER}"));
+    t.answer("Namespace of `postgres`", &format!("db{ENTER}"));
+    t.answer("Port on `postgres`", &format!("5432{ENTER}"));
+    t.answer(
+        "Does it call anything else?",
+        &format!("{DOWN}{DOWN}{ENTER}"),
+    );
+    t.answer("Address range", &format!("203.0.113.0/24{ENTER}"));
+    t.answer("Port in 203.0.113.0/24", &format!("443{ENTER}"));
+    t.answer("Does it call anything else?", ENTER);
+    t.answer("Does it call the Kubernetes API?", ENTER);
+    t.answer("Secret name", &format!("db-password{ENTER}"));
+    t.answer("Where does its value come from?", ENTER);
+    t.answer("Another secret", ENTER);
+    t.answer("TLS on its own port", ENTER);
+    t.answer("Write kubeward.yaml and render the bundle", ENTER);
+    assert_eq!(t.finish("apply it with `kubectl apply -k k8s`"), 0);
+
+    let body = spec_body(dir.path());
+    assert!(
+        body.contains("  callers:\n  - app: web\n    namespace: checkout\n  - app: billing-worker\n  - app: reports\n    namespace: analytics\n"),
+        "{body}"
+    );
+    let book = BookPage::read(BOOK_PAGE);
+    assert_eq!(
+        t.screen(),
+        book.block("transcript", "text")
+            .strip_prefix("$ kubeward init\n")
+            .unwrap()
+            .trim_end(),
+        "the book's transcript differs from this run's screen:\n{}",
+        t.screen()
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("kubeward.yaml")).unwrap(),
+        book.block("spec", "yaml kubeward")
+    );
+}
+
+#[test]
+fn ctrl_c_at_the_last_question_leaves_the_folder_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::start(
+        dir.path(),
+        &[
+            "--name", "api", "-n", "shop", "--image", IMAGE, "--port", "8080",
+        ],
+    );
+    for prompt in [
+        "Protocol it speaks on that port",
+        "App that calls it",
+        "How far should it be reachable?",
+        "How sensitive is the data it handles?",
+        "Does it call anything?",
+        "Does it call the Kubernetes API?",
+    ] {
+        t.answer(prompt, ENTER);
+    }
+    t.answer("Secret name", &format!("token{ENTER}"));
+    t.answer("Where does its value come from?", ENTER);
+    t.answer("Another secret", ENTER);
+    t.answer("TLS on its own port", ENTER);
+    t.answer("Write kubeward.yaml and render the bundle", CTRL_C);
+    assert_eq!(t.finish("cancelled: nothing was written"), 130);
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+    assert!(
+        t.output
+            .windows(SHOW_CURSOR.len())
+            .any(|w| w == SHOW_CURSOR),
+        "the cursor is shown again"
+    );
+}
+
+#[test]
+fn ctrl_c_while_typing_and_esc_at_a_choice_cancel_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::start(dir.path(), &[]);
+    t.answer("Service name", "half-typ");
+    t.session.send(CTRL_C).unwrap();
+    assert_eq!(t.finish("cancelled: nothing was written"), 130);
+
+    let mut t = Terminal::start(dir.path(), &["-n", "shop", "--name", "api"]);
+    t.answer("Container image", &format!("{IMAGE}{ENTER}"));
+    t.answer("Port the container listens on", &format!("8080{ENTER}"));
+    t.answer("Protocol it speaks on that port", ESC);
+    assert_eq!(t.finish("cancelled: nothing was written"), 130);
+    assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
+}
+
+#[test]
+fn yes_never_asks_even_on_a_terminal_and_a_bad_flag_is_asked_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::start(dir.path(), &["--yes", "--name", "api"]);
+    assert_eq!(
+        t.finish("--yes never asks: pass --namespace NAMESPACE --image IMAGE --port PORT"),
+        2
+    );
+    assert!(!t.screen().contains('?'), "no question:\n{}", t.screen());
+
+    let mut t = Terminal::start(dir.path(), &["--spec-only", "--name", "Api", "-n", "shop"]);
+    t.expect("--name: `Api` is not a DNS-1123 label");
+    t.answer("Service name", &format!("api{ENTER}"));
+    t.answer("Container image", ESC);
+    t.session.send(CTRL_C).unwrap();
+    assert_eq!(t.finish("cancelled: nothing was written"), 130);
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn an_existing_spec_is_kept_unless_replacing_is_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("kubeward.yaml"), "mine\n").unwrap();
+    let mut t = Terminal::start(dir.path(), &[]);
+    t.answer("kubeward.yaml exists. Replace it?", ENTER);
+    assert_eq!(t.finish("cancelled: nothing was written"), 130);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("kubeward.yaml")).unwrap(),
+        "mine\n"
+    );
+    assert_eq!(entries(dir.path()), ["kubeward.yaml"]);
+}
