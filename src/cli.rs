@@ -156,6 +156,16 @@ pub struct RenderArgs {
     #[arg(long)]
     pub annotate: bool,
     #[command(flatten)]
+    pub customise: CustomiseArgs,
+    #[command(flatten)]
+    pub spec: SpecFlags,
+}
+
+/// Where presets come from and which templates replace the shipped ones (shared by the
+/// commands that render).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CustomiseArgs {
+    #[command(flatten)]
     pub presets: PresetsDirArg,
     /// Replace shipped templates with the files of the same name in DIR (over the preset's)
     #[arg(long, value_name = "DIR")]
@@ -163,8 +173,6 @@ pub struct RenderArgs {
     /// Accept an override template that drops this control, recorded on the object (repeatable)
     #[arg(long, value_name = "CONTROL", value_parser = clap::builder::PossibleValuesParser::new(invariants::control_ids()))]
     pub allow_template_override: Vec<String>,
-    #[command(flatten)]
-    pub spec: SpecFlags,
 }
 
 /// How a service is described to the commands that only look at its plan or its shape.
@@ -177,13 +185,7 @@ pub struct ServiceArgs {
     #[arg(long)]
     pub allow_unpinned_image: bool,
     #[command(flatten)]
-    pub presets: PresetsDirArg,
-    /// Replace shipped templates with the files of the same name in DIR (over the preset's)
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
-    /// Accept an override template that drops this control, recorded on the object (repeatable)
-    #[arg(long, value_name = "CONTROL", value_parser = clap::builder::PossibleValuesParser::new(invariants::control_ids()))]
-    pub allow_template_override: Vec<String>,
+    pub customise: CustomiseArgs,
     #[command(flatten)]
     pub spec: SpecFlags,
 }
@@ -268,9 +270,9 @@ impl ServiceArgs {
             },
             state_dir: None,
             rotate: &[],
-            presets: self.presets.lookup(),
-            templates: self.templates.as_deref(),
-            allow_template_override: &self.allow_template_override,
+            presets: self.customise.presets.lookup(),
+            templates: self.customise.templates.as_deref(),
+            allow_template_override: &self.customise.allow_template_override,
             annotate: false,
         }
     }
@@ -399,6 +401,10 @@ fn init_command(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
             output: Some(args.output.clone()),
             force: args.force,
             allow_unpinned_image: args.allow_unpinned_image,
+            customise: CustomiseArgs {
+                presets: args.presets.clone(),
+                ..CustomiseArgs::default()
+            },
             ..RenderArgs::default()
         },
         ui,
@@ -428,9 +434,9 @@ fn render_command(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
         },
         state_dir: args.state.as_deref(),
         rotate: &args.rotate,
-        presets: args.presets.lookup(),
-        templates: args.templates.as_deref(),
-        allow_template_override: &args.allow_template_override,
+        presets: args.customise.presets.lookup(),
+        templates: args.customise.templates.as_deref(),
+        allow_template_override: &args.customise.allow_template_override,
         annotate: args.annotate,
     })?;
     match &args.output {
@@ -603,9 +609,9 @@ fn render_batch(args: &RenderArgs) -> Result<(), Error> {
                 allow_unpinned_image: args.allow_unpinned_image,
             },
             state_dir: args.state.as_deref(),
-            presets: args.presets.lookup(),
-            templates: args.templates.as_deref(),
-            allow_template_override: &args.allow_template_override,
+            presets: args.customise.presets.lookup(),
+            templates: args.customise.templates.as_deref(),
+            allow_template_override: &args.customise.allow_template_override,
             annotate: args.annotate,
             output: args.output.as_deref(),
             force: args.force,

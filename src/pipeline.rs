@@ -150,21 +150,8 @@ fn templates(input: &Input, preset: &preset::Resolved) -> Result<render::Templat
 /// placeholder: no state folder, no secret file or variable read. For commands that look at
 /// the shape of a bundle (`graph -f`, `diff-presets`), never for one to apply.
 pub fn render_shape(input: &Input) -> Result<Rendered, Error> {
-    let (service, preset, base_dir) = load_service(input)?;
-    let plan = plan::plan(&service, &preset.preset);
-    let manifests = render::render(
-        &plan,
-        &Material::placeholder(&plan),
-        &templates(input, &preset)?,
-        input.allow_template_override,
-        input.annotate,
-    )?;
-    Ok(Rendered {
-        service,
-        preset,
-        plan,
-        manifests,
-        base_dir,
+    render_loaded(input, load_service(input)?, |_, plan, _| {
+        Ok(Material::placeholder(plan))
     })
 }
 
@@ -177,25 +164,36 @@ pub fn render(input: &Input) -> Result<Rendered, Error> {
 /// manifests; its CA comes from `cas` when this run already has it.
 pub fn render_service(
     input: &Input,
-    (service, preset, base_dir): Loaded,
+    loaded: Loaded,
     cas: &pki::CaCache,
 ) -> Result<Rendered, Error> {
+    render_loaded(input, loaded, |service, plan, base_dir| {
+        let state_dir = match input.state_dir {
+            Some(dir) => dir.to_path_buf(),
+            None => base_dir.join(state::DEFAULT_DIR),
+        };
+        material::gather(
+            service,
+            plan,
+            &Sources {
+                base_dir,
+                state_dir,
+                rotate: input.rotate,
+                now: time::OffsetDateTime::now_utc(),
+                cas,
+            },
+        )
+    })
+}
+
+/// Plans a loaded service, gets its material from `material`, renders and self-checks.
+fn render_loaded(
+    input: &Input,
+    (service, preset, base_dir): Loaded,
+    material: impl FnOnce(&Service, &Plan, &Path) -> Result<Material, Error>,
+) -> Result<Rendered, Error> {
     let plan = plan::plan(&service, &preset.preset);
-    let state_dir = match input.state_dir {
-        Some(dir) => dir.to_path_buf(),
-        None => base_dir.join(state::DEFAULT_DIR),
-    };
-    let material = material::gather(
-        &service,
-        &plan,
-        &Sources {
-            base_dir: &base_dir,
-            state_dir,
-            rotate: input.rotate,
-            now: time::OffsetDateTime::now_utc(),
-            cas,
-        },
-    )?;
+    let material = material(&service, &plan, &base_dir)?;
     let manifests = render::render(
         &plan,
         &material,

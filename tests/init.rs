@@ -384,3 +384,23 @@ fn the_book_commands_print_and_write_what_the_book_shows() {
         }
     }
 }
+
+#[test]
+fn a_preset_from_the_presets_folder_shapes_the_spec_and_its_bundle() {
+    let folder = Folder::new();
+    fs::create_dir(folder.path("presets")).unwrap();
+    fs::write(
+        folder.path("presets/acme.yaml"),
+        "apiVersion: kubeward.dev/v1alpha1\nkind: Preset\nmetadata: { name: acme }\nextends: restricted\nspec:\n  replicas: 4\n",
+    )
+    .unwrap();
+    let mut args = BASE.to_vec();
+    args.extend(["--presets-dir", "presets", "--preset", "acme"]);
+    folder.init(&args).assert().success();
+    assert_eq!(
+        folder.spec("kubeward.yaml").spec.preset.as_deref(),
+        Some("acme")
+    );
+    let deployment = fs::read_to_string(folder.path("k8s/deployment-api.yaml")).unwrap();
+    assert!(deployment.contains("replicas: 4"), "{deployment}");
+}
