@@ -391,6 +391,14 @@ fn init_command(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
         q.confirm_plan(&plan::plan(&service, preset), &action)?;
     }
     output::write_user_file(&args.file, text.as_bytes(), replace)?;
+    let schema_file = args.file.with_file_name(init::SCHEMA_FILE);
+    if !schema_file.exists() {
+        output::write_user_file(
+            &schema_file,
+            schema::schema_text(SchemaKind::Spec).as_bytes(),
+            false,
+        )?;
+    }
     ui.note(format!("wrote {}", args.file.display()));
     if args.spec_only {
         return Ok(());

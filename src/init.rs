@@ -7,10 +7,12 @@ use crate::error::Error;
 use crate::preset::Preset;
 use crate::spec::{self, Exposure, SpecFile, TlsMode};
 
-/// The first line of every spec `init` writes. (When the JSON Schema for the spec exists, its
-/// `# yaml-language-server: $schema=...` modeline belongs here.)
-pub const SPEC_FIRST_LINE: &str =
-    "# A kubeward service spec: `kubeward render -f <this file>` turns it into manifests.";
+/// The JSON Schema file `init` writes beside the spec (when none is there), for editors.
+pub const SCHEMA_FILE: &str = "kubeward.schema.json";
+
+/// The first lines of every spec `init` writes: the yaml-language-server modeline that points
+/// editors at [`SCHEMA_FILE`] beside it, and what the file is.
+pub const SPEC_HEADER: &str = "# yaml-language-server: $schema=./kubeward.schema.json\n# A kubeward service spec: `kubeward render -f <this file>` turns it into manifests.";
 
 /// The flags for the answers `file` still lacks that have no default, in the order the
 /// questionnaire asks them.
@@ -59,14 +61,14 @@ pub fn fill_defaults(file: &mut SpecFile, preset: &Preset) {
     s.sensitivity.get_or_insert(preset.defaults.sensitivity);
 }
 
-/// The text of the spec file: [`SPEC_FIRST_LINE`], then `file` as YAML, checked to read back
+/// The text of the spec file: [`SPEC_HEADER`], then `file` as YAML, checked to read back
 /// as exactly `file`.
 pub fn spec_text(file: &SpecFile) -> Result<String, Error> {
     // One line per value: no folded (`>`) or literal (`|`) blocks in a file people edit.
     let options = serde_saphyr::ser_options! { prefer_block_scalars: false };
     let yaml = serde_saphyr::to_string_with_options(file, options)
         .map_err(|e| Error::Render(format!("cannot write the spec as YAML: {e}")))?;
-    let text = format!("{SPEC_FIRST_LINE}\n{yaml}");
+    let text = format!("{SPEC_HEADER}\n{yaml}");
     let back = spec::parse(Path::new("kubeward.yaml"), &text)
         .map_err(|e| Error::Render(format!("the spec does not read back: {e}")))?;
     if back.spec != *file {
@@ -168,7 +170,7 @@ mod tests {
 
     fn reads_back(file: &SpecFile) {
         let text = spec_text(file).unwrap();
-        assert!(text.starts_with(SPEC_FIRST_LINE));
+        assert!(text.starts_with(SPEC_HEADER));
         let back = spec::parse(Path::new("k.yaml"), &text).unwrap().spec;
         assert_eq!(back, *file, "{text}");
     }

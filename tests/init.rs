@@ -123,7 +123,20 @@ fn flags_alone_write_a_spec_whose_render_is_the_written_bundle() {
     let out = folder.init(&args).assert().success().get_output().clone();
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(stderr, "", "without a terminal, success is silent");
-    assert_eq!(folder.entries(), [".kubeward", "k8s", "kubeward.yaml"]);
+    assert_eq!(
+        folder.entries(),
+        [".kubeward", "k8s", "kubeward.schema.json", "kubeward.yaml"]
+    );
+    assert_eq!(
+        fs::read_to_string(folder.path("kubeward.schema.json")).unwrap(),
+        kubeward::schema::schema_text(kubeward::schema::SchemaKind::Spec),
+        "the schema the modeline points at"
+    );
+    assert!(
+        fs::read_to_string(folder.path("kubeward.yaml"))
+            .unwrap()
+            .starts_with("# yaml-language-server: $schema=./kubeward.schema.json\n")
+    );
 
     let spec = folder.spec("kubeward.yaml");
     let s = &spec.spec;
@@ -166,7 +179,7 @@ fn awkward_values_reach_the_spec_exactly() {
     folder.init(&args).assert().success();
     let spec = folder.spec("kubeward.yaml");
     assert_eq!(spec.spec.secrets[0].from_file.as_deref(), Some(path));
-    assert_eq!(folder.entries(), ["kubeward.yaml"]);
+    assert_eq!(folder.entries(), ["kubeward.schema.json", "kubeward.yaml"]);
 }
 
 #[test]

@@ -146,7 +146,10 @@ fn accepting_every_default_writes_and_renders_a_service() {
         t.answer(prompt, ENTER);
     }
     assert_eq!(t.finish("apply it with `kubectl apply -k k8s`"), 0);
-    assert_eq!(entries(dir.path()), ["k8s", "kubeward.yaml"]);
+    assert_eq!(
+        entries(dir.path()),
+        ["k8s", "kubeward.schema.json", "kubeward.yaml"]
+    );
     assert_eq!(
         spec_body(dir.path()),
         format!(
@@ -202,7 +205,11 @@ fn a_bad_answer_is_asked_again_with_its_reason_and_given_flags_are_not_asked() {
         "--namespace was given: not asked\n{}",
         t.screen()
     );
-    assert_eq!(entries(dir.path()), ["kubeward.yaml"], "--spec-only");
+    assert_eq!(
+        entries(dir.path()),
+        ["kubeward.schema.json", "kubeward.yaml"],
+        "--spec-only"
+    );
     let body = spec_body(dir.path());
     assert!(
         body.contains("  name: payments\n  namespace: shop\n"),
