@@ -60,9 +60,7 @@ fn stages(c: &mut Criterion) {
 
     c.bench_function("templates: parse all (once per process)", |b| {
         b.iter(|| {
-            for (name, _) in render::TEMPLATES {
-                black_box(render::parse_template(name).unwrap());
-            }
+            black_box(render::Templates::default().engine().unwrap());
         })
     });
     c.bench_function("load + validate", |b| {

@@ -6,13 +6,13 @@
 //! `invariants`; a control an override drops is accepted only by name, and recorded on the
 //! object.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use serde::Serialize;
 use serde_json::Value;
-use tera::{Context, Tera};
+use tera::{Context, Kwargs, State, Tera};
 
 use crate::check::suppress::IGNORE_ANNOTATION;
 use crate::error::Error;
@@ -20,7 +20,6 @@ use crate::explain;
 use crate::invariants::{self, Violation};
 use crate::material::Material;
 use crate::output::OutFile;
-use crate::parallel::parallel_map;
 use crate::plan::{Plan, PlannedObject};
 use crate::yaml_safe;
 
@@ -93,16 +92,16 @@ pub struct Manifest {
 
 /// The `yaml` filter: any value as YAML-safe flow syntax. Its output is marked safe, so the
 /// engine does not quote it a second time.
-struct YamlFilter;
-
-impl tera::Filter for YamlFilter {
-    fn filter(&self, value: &Value, _: &HashMap<String, Value>) -> tera::Result<Value> {
-        Ok(Value::String(yaml_safe::encode(value)))
+/// An undefined value (a misspelt field, say) is an error, never `null`.
+fn yaml_filter(value: tera::Value, _: Kwargs, _: &State) -> tera::TeraResult<tera::Value> {
+    if value.is_undefined() {
+        return Err(tera::Error::message(
+            "yaml: the value is not defined (is the field name right?)",
+        ));
     }
-
-    fn is_safe(&self) -> bool {
-        true
-    }
+    let value =
+        serde_json::to_value(&value).map_err(|e| tera::Error::message(format!("yaml: {e}")))?;
+    Ok(tera::Value::safe_string(&yaml_safe::encode(&value)))
 }
 
 /// The comment for one decision, as the templates see it in `notes` (aligned with
@@ -116,52 +115,48 @@ struct Note {
 /// The `why` filter, applied to `notes`: the comments for the decisions with one of the ids
 /// `ids=[...]`, or for the decision at `index=N`, each line as `\n<indent># <text>` with the
 /// text made comment-safe by [`yaml_safe::one_line`]. Nothing when no decision matches, so a
-/// template line holding only the filter adds no line.
-struct WhyFilter;
-
-impl tera::Filter for WhyFilter {
-    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        why(value, args)
-    }
-
-    /// Comments are made safe line by line; the engine must not quote them again.
-    fn is_safe(&self) -> bool {
-        true
-    }
-}
-
-fn why(value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-    let notes = value.as_array().ok_or("why: apply it to `notes`")?;
-    let indent = args
-        .get("indent")
-        .and_then(Value::as_u64)
-        .ok_or("why: needs indent=N")?;
-    let chosen: Vec<&Value> = match (args.get("ids"), args.get("index")) {
-        (Some(Value::Array(ids)), None) => notes
+/// template line holding only the filter adds no line. Its output is marked safe: the lines
+/// are made safe one by one, and the engine must not quote them again.
+fn why_filter(notes: tera::Value, kwargs: Kwargs, _: &State) -> tera::TeraResult<tera::Value> {
+    let fail = |why: &str| tera::Error::message(format!("why: {why}"));
+    let notes = notes
+        .as_array()
+        .ok_or_else(|| fail("apply it to `notes`"))?;
+    let indent: usize = kwargs.must_get("indent")?;
+    let chosen: Vec<&tera::Value> = match (
+        kwargs.get::<Vec<String>>("ids")?,
+        kwargs.get::<usize>("index")?,
+    ) {
+        (Some(ids), None) => notes
             .iter()
-            .filter(|note| ids.contains(&note["id"]))
+            .filter(|note| {
+                note.get_from_path("id")
+                    .and_then(tera::Value::as_str)
+                    .is_some_and(|id| ids.iter().any(|wanted| wanted == id))
+            })
             .collect(),
-        (None, Some(index)) => {
-            let index = index.as_u64().ok_or("why: index must be a number")?;
-            vec![
-                notes
-                    .get(index as usize)
-                    .ok_or_else(|| format!("why: no decision {index}"))?,
-            ]
-        }
-        _ => return Err("why: give ids=[...] or index=N".into()),
+        (None, Some(index)) => vec![
+            notes
+                .get(index)
+                .ok_or_else(|| fail(&format!("no decision {index}")))?,
+        ],
+        _ => return Err(fail("give ids=[...] or index=N")),
     };
-    let pad = " ".repeat(indent as usize);
+    let pad = " ".repeat(indent);
     let mut out = String::new();
-    for line in chosen
-        .iter()
-        .filter_map(|note| note["lines"].as_array())
-        .flatten()
-    {
-        let text = line.as_str().ok_or("why: a note line is not text")?;
-        out.push_str(&format!("\n{pad}# {}", yaml_safe::one_line(text)));
+    for note in chosen {
+        let lines = note
+            .get_from_path("lines")
+            .and_then(tera::Value::as_array)
+            .ok_or_else(|| fail("a note has no lines"))?;
+        for line in lines {
+            let text = line
+                .as_str()
+                .ok_or_else(|| fail("a note line is not text"))?;
+            out.push_str(&format!("\n{pad}# {}", yaml_safe::one_line(text)));
+        }
     }
-    Ok(Value::String(out))
+    Ok(tera::Value::safe_string(&out))
 }
 
 /// The templates a render uses: the shipped ones, some replaced by files of the same name.
@@ -220,86 +215,37 @@ impl Templates {
         }
     }
 
-    fn engine(&self) -> Result<Tera, String> {
-        let mut tera = new_engine();
-        let templates = TEMPLATES.iter().map(|(name, shipped)| {
+    /// An engine holding every template, the overrides in place of the shipped ones.
+    pub fn engine(&self) -> Result<Tera, String> {
+        let mut tera = Tera::default();
+        tera.autoescape_on([".yaml"]);
+        tera.set_escape_fn(|text, out| out.write_all(yaml_safe::quote(text).as_bytes()));
+        tera.register_filter("yaml", yaml_filter);
+        tera.register_filter("why", why_filter);
+        for (name, shipped) in TEMPLATES {
             let text = self
                 .overrides
                 .get(name)
                 .map_or(*shipped, |(_, t)| t.as_str());
-            (*name, text)
-        });
-        tera.add_raw_templates(templates)
-            .map_err(|e| error_chain(&e))?;
+            tera.add_raw_template(name, text)
+                .map_err(|e| format!("template {}: {}", self.describe(name), error_chain(&e)))?;
+        }
         Ok(tera)
     }
 }
 
-/// An engine with no template yet: YAML quoting as its escape function, and the filters.
-fn new_engine() -> Tera {
-    let mut tera = Tera::default();
-    tera.autoescape_on(vec![".yaml"]);
-    tera.set_escape_fn(yaml_safe::quote);
-    tera.register_filter("yaml", YamlFilter);
-    tera.register_filter("why", WhyFilter);
-    tera
-}
-
-/// Parses one shipped template into an engine of its own (the templates never include one
-/// another).
-pub fn parse_template(name: &str) -> Result<Tera, Error> {
-    parse_shipped(template_index(name)?).map_err(Error::Render)
-}
-
-fn template_index(name: &str) -> Result<usize, Error> {
-    TEMPLATES
-        .iter()
-        .position(|(file, _)| *file == name)
-        .ok_or_else(|| Error::Render(format!("no template is named {name}")))
-}
-
-fn parse_shipped(index: usize) -> Result<Tera, String> {
-    let (name, text) = TEMPLATES[index];
-    let mut tera = new_engine();
-    tera.add_raw_template(name, text)
-        .map_err(|e| format!("template {name}: {}", error_chain(&e)))?;
-    Ok(tera)
-}
-
-/// The engines of the shipped templates parsed so far, by index in [`TEMPLATES`].
-static SHIPPED_ENGINES: [OnceLock<Result<Tera, String>>; TEMPLATES.len()] =
-    [const { OnceLock::new() }; TEMPLATES.len()];
-
-/// The engine for one shipped template, parsed on first use and kept for the process: a
-/// render parses only the templates its plan uses, and a batch parses each one once.
-fn shipped_engine(name: &str) -> Result<&'static Tera, Error> {
-    let index = template_index(name)?;
-    SHIPPED_ENGINES[index]
-        .get_or_init(|| parse_shipped(index))
+/// The engine of the shipped templates, parsed on first use and kept for the process.
+fn shipped_engine() -> Result<&'static Tera, Error> {
+    static SHIPPED: OnceLock<Result<Tera, String>> = OnceLock::new();
+    SHIPPED
+        .get_or_init(|| Templates::default().engine())
         .as_ref()
         .map_err(|e| Error::Render(e.clone()))
 }
 
-/// Parses the shipped templates `plan` uses that this process has not parsed yet, on every
-/// core, longest first: parsing them is most of the work of a one-service run. A template
-/// that fails to parse keeps its error for [`shipped_engine`] to report.
-fn parse_unparsed(plan: &Plan) {
-    let mut unparsed: Vec<usize> = plan
-        .objects
-        .iter()
-        .filter_map(|object| template_index(object.template).ok())
-        .filter(|index| SHIPPED_ENGINES[*index].get().is_none())
-        .collect();
-    unparsed.sort_unstable();
-    unparsed.dedup();
-    unparsed.sort_by_key(|index| std::cmp::Reverse(TEMPLATES[*index].1.len()));
-    parallel_map(unparsed, |index| {
-        SHIPPED_ENGINES[index].get_or_init(|| parse_shipped(index));
-    });
-}
-
 fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
+    let text = err.to_string();
+    let mut text = text.strip_prefix("error: ").unwrap_or(&text).to_string();
     let mut source = err.source();
     while let Some(cause) = source {
         text.push_str(&format!(": {cause}"));
@@ -319,11 +265,12 @@ pub fn render(
     allow_dropped: &[String],
     annotate: bool,
 ) -> Result<Vec<Manifest>, Error> {
-    let overridden = if templates.overrides.is_empty() {
-        parse_unparsed(plan);
-        None
+    let overridden;
+    let tera = if templates.overrides.is_empty() {
+        shipped_engine()?
     } else {
-        Some(templates.engine().map_err(Error::Render)?)
+        overridden = templates.engine().map_err(Error::Render)?;
+        &overridden
     };
     let mut context = Context::new();
     context.insert("plan", plan);
@@ -346,40 +293,52 @@ pub fn render(
         .map(|object| {
             let source = templates.describe(object.template);
             context.insert("object", object);
-            let tera = match &overridden {
-                Some(engine) => engine,
-                None => shipped_engine(object.template)?,
-            };
             let text = tera
                 .render(object.template, &context)
                 .map_err(|e| Error::Render(format!("template {source}: {}", error_chain(&e))))?;
-            let value = parse_back(object, &text, &source)?;
-            let (accepted, refused): (Vec<Violation>, Vec<Violation>) =
-                invariants::check(object, &value, plan)
-                    .into_iter()
-                    .partition(|v| allow_dropped.iter().any(|id| id == v.control.id));
-            if !refused.is_empty() {
-                let list: Vec<String> = refused.iter().map(|v| format!("\n  - {v}")).collect();
-                return Err(Error::Render(format!(
-                    "template {source} for {} {} drops required controls:{}\nfix the template, or accept a departure with --allow-template-override CONTROL (recorded on the object)",
-                    object.kind,
-                    object.name,
-                    list.concat()
-                )));
-            }
-            let (text, value) = if accepted.is_empty() {
-                (text, value)
-            } else {
-                record_overrides(object, value, &accepted, &source)?
-            };
-            let text = if text.ends_with('\n') { text } else { text + "\n" };
-            Ok(Manifest {
-                object: object.clone(),
-                text,
-                value,
-            })
+            accept(plan, object, text, &source, allow_dropped)
         })
         .collect()
+}
+
+/// Parses one rendered document back and checks it against the plan and the invariants;
+/// records the departures `allow_dropped` accepts.
+fn accept(
+    plan: &Plan,
+    object: &PlannedObject,
+    text: String,
+    source: &str,
+    allow_dropped: &[String],
+) -> Result<Manifest, Error> {
+    let value = parse_back(object, &text, source)?;
+    let (accepted, refused): (Vec<Violation>, Vec<Violation>) =
+        invariants::check(object, &value, plan)
+            .into_iter()
+            .partition(|v| allow_dropped.iter().any(|id| id == v.control.id));
+    if !refused.is_empty() {
+        let list: Vec<String> = refused.iter().map(|v| format!("\n  - {v}")).collect();
+        return Err(Error::Render(format!(
+            "template {source} for {} {} drops required controls:{}\nfix the template, or accept a departure with --allow-template-override CONTROL (recorded on the object)",
+            object.kind,
+            object.name,
+            list.concat()
+        )));
+    }
+    let (text, value) = if accepted.is_empty() {
+        (text, value)
+    } else {
+        record_overrides(object, value, &accepted, source)?
+    };
+    let text = if text.ends_with('\n') {
+        text
+    } else {
+        text + "\n"
+    };
+    Ok(Manifest {
+        object: object.clone(),
+        text,
+        value,
+    })
 }
 
 /// Writes the accepted departures into the object's annotations and re-emits it.
@@ -623,5 +582,42 @@ mod tests {
             "{record}"
         );
         assert!(account.text.contains(OVERRIDE_ANNOTATION));
+    }
+
+    /// The error of rendering [`SPEC`] with `template` as its ServiceAccount template.
+    fn service_account_error(template: &str) -> String {
+        render(
+            &plan_from_yaml(SPEC),
+            &Material::default(),
+            &with_override("serviceaccount.yaml", template),
+            &[],
+            false,
+        )
+        .unwrap_err()
+        .to_string()
+    }
+
+    #[test]
+    fn a_misspelt_field_is_an_error_never_null() {
+        let err = service_account_error(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ plan.nmae | yaml }}\n",
+        );
+        assert!(
+            err.contains("template serviceaccount.yaml (override /tpl/serviceaccount.yaml): yaml: the value is not defined")
+                && err.contains("serviceaccount.yaml:4:"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_override_file_and_the_line() {
+        let err = service_account_error(
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: {{ plan.name | yaml }\n",
+        );
+        assert!(
+            err.contains("template serviceaccount.yaml (override /tpl/serviceaccount.yaml): ")
+                && err.contains("serviceaccount.yaml:4:29"),
+            "{err}"
+        );
     }
 }

@@ -1,5 +1,8 @@
 //! Maps field paths (`spec.callers[1].namespace`) to the lines where they stand in a YAML
-//! document, and back, so that every error can name both the field and its line.
+//! document, and back, so that every error can name both the field and its line. The
+//! document is indexed on the first question, so that a file without errors costs nothing.
+
+use std::sync::OnceLock;
 
 use serde_saphyr::granit_parser::{Event, Parser};
 
@@ -8,7 +11,8 @@ use crate::error::FieldError;
 /// Field paths of one YAML document with their 1-based line numbers, in document order.
 #[derive(Debug, Clone, Default)]
 pub struct Locator {
-    entries: Vec<(String, usize)>,
+    text: String,
+    entries: OnceLock<Vec<(String, usize)>>,
 }
 
 enum Frame {
@@ -17,9 +21,21 @@ enum Frame {
 }
 
 impl Locator {
-    /// Indexes `text`. A document that does not parse yields an empty locator: the
-    /// deserializer reports that error with its own location.
+    /// A locator for `text`, indexed when first asked.
     pub fn new(text: &str) -> Self {
+        Locator {
+            text: text.to_string(),
+            entries: OnceLock::new(),
+        }
+    }
+
+    /// The field paths and their lines. A document that does not parse yields no entries
+    /// past the error: the deserializer reports that error with its own location.
+    fn entries(&self) -> &[(String, usize)] {
+        self.entries.get_or_init(|| Self::index(&self.text))
+    }
+
+    fn index(text: &str) -> Vec<(String, usize)> {
         let mut entries = Vec::new();
         let mut stack: Vec<Frame> = Vec::new();
         for event in Parser::new_from_str(text) {
@@ -53,7 +69,7 @@ impl Locator {
                 _ => {}
             }
         }
-        Locator { entries }
+        entries
     }
 
     /// Called when a value starts; returns its path and advances the parent frame.
@@ -74,7 +90,7 @@ impl Locator {
     pub fn line_of(&self, path: &str) -> Option<usize> {
         let mut candidate = path;
         loop {
-            if let Some((_, line)) = self.entries.iter().find(|(p, _)| p == candidate) {
+            if let Some((_, line)) = self.entries().iter().find(|(p, _)| p == candidate) {
                 return Some(*line);
             }
             candidate = parent(candidate)?;
@@ -94,7 +110,7 @@ impl Locator {
     /// The deepest field path that starts on `line`, if any does (a syntax error can stand
     /// on a line no field reached).
     pub fn path_at_line(&self, line: usize) -> Option<String> {
-        self.entries
+        self.entries()
             .iter()
             .filter(|(_, l)| *l == line)
             .max_by_key(|(p, _)| p.len())
