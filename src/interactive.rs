@@ -910,7 +910,7 @@ fn check_api_rule(rule: &ApiRuleSpec) -> Result<(), String> {
 }
 
 fn check_secret(secret: &SecretSpec) -> Result<(), String> {
-    validate::dns_label(secret.name.as_deref().unwrap_or_default())?;
+    validate::secret_name(secret.name.as_deref().unwrap_or_default())?;
     match (&secret.from_env, &secret.from_file) {
         (Some(var), _) => validate::env_var_name(var),
         (None, Some(path)) => not_empty(path),

@@ -7,7 +7,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::SpecError;
-use crate::validate::{ALLOWED_VERBS, DNS_LABEL_PATTERN, NO_WILDCARD_PATTERN, RESERVED_NAMESPACES};
+use crate::validate::{
+    ALLOWED_VERBS, DNS_LABEL_PATTERN, NO_WILDCARD_PATTERN, RESERVED_NAMESPACES,
+    RESERVED_SECRET_NAMES,
+};
 use crate::yaml_locate::Locator;
 
 pub const API_VERSION: &str = "kubeward.dev/v1alpha1";
@@ -317,9 +320,14 @@ pub struct ApiRuleSpec {
     ]
 ))]
 pub struct SecretSpec {
-    /// The secret's name, a DNS-1123 label, unique in the list; also its file name.
+    /// The secret's name, a DNS-1123 label, unique in the list; also its file name. Not
+    /// `tls` or `ingress-tls`: kubeward names its own certificate Secrets so.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(max = 63), pattern(DNS_LABEL_PATTERN))]
+    #[schemars(
+        length(max = 63),
+        pattern(DNS_LABEL_PATTERN),
+        extend("not" = { "enum": RESERVED_SECRET_NAMES })
+    )]
     pub name: Option<String>,
     /// A random value, generated once and kept in the state folder, so re-renders keep it;
     /// `kubeward render --rotate <name>` replaces it.

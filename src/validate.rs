@@ -204,6 +204,21 @@ pub fn role_entry(value: &str, may_be_empty: bool) -> Result<(), String> {
     Ok(())
 }
 
+/// Names kubeward gives its own material: the Secret `<service>-tls` (mounted as the folder
+/// `tls/` beside the other secrets) and the Secret `<service>-ingress-tls`.
+pub const RESERVED_SECRET_NAMES: [&str; 2] = ["tls", "ingress-tls"];
+
+/// The name of one of `spec.secrets`: a DNS-1123 label that is not one of kubeward's own.
+pub fn secret_name(value: &str) -> Result<(), String> {
+    dns_label(value)?;
+    if RESERVED_SECRET_NAMES.contains(&value) {
+        return Err(format!(
+            "`{value}` is reserved: kubeward names its own certificate Secrets `<service>-tls` and `<service>-ingress-tls`, and mounts the certificate as the folder `tls/` beside the secrets; choose another name"
+        ));
+    }
+    Ok(())
+}
+
 /// A Role rule over secrets must name them.
 pub fn role_secret_names(resources: &[String], names: &[String]) -> Result<(), String> {
     let grants_secrets = resources
@@ -657,7 +672,7 @@ fn validate_secrets(p: &mut Problems, secrets: &[spec::SecretSpec]) -> Vec<Secre
                 &secret.name,
                 "a name for the secret (a DNS-1123 label)",
             )
-            .and_then(|n| p.check(format!("{field}.name"), dns_label(n).map(|_| n.clone())));
+            .and_then(|n| p.check(format!("{field}.name"), secret_name(n).map(|_| n.clone())));
         if let Some(n) = &name
             && !names.insert(n.clone())
         {

@@ -260,6 +260,11 @@ fn invalid_flag_values_are_refused_with_the_spec_rules_and_nothing_is_written() 
             "other/web",
             "is outside namespace `shop`, but exposure is `namespace`",
         ),
+        (
+            "--secret",
+            "tls=generate",
+            "spec.secrets[0].name: `tls` is reserved",
+        ),
     ] {
         let (code, stderr) = folder.fail(&base_with(flag, value));
         assert_eq!(code, 2, "{flag} {value}: {stderr}");

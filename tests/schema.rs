@@ -204,6 +204,11 @@ fn each_bad_input_kind_is_rejected_by_the_schema_and_by_kubeward() {
             "spec.secrets[0]",
         ),
         (
+            "secret named like kubeward's certificate Secret",
+            edited("    - name: token\n", "    - name: tls\n"),
+            "spec.secrets[0].name",
+        ),
+        (
             "generated secret too short",
             edited("length: 32", "length: 8"),
             "spec.secrets[0].generate.length",
