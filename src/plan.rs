@@ -631,8 +631,11 @@ fn port_name(protocol: Protocol) -> &'static str {
     }
 }
 
-/// The Service listens on 80 or 443 for HTTP(S), on the container's port otherwise.
+/// The Service listens on 80 or 443 for HTTP(S), on the container's port otherwise. gRPC is
+/// HTTP/2: in clear text `kubernetes.io/h2c`; over TLS (the service has a certificate)
+/// `https`, the IANA name under which TLS clients negotiate HTTP/2.
 fn service_port(service: &Service) -> ServicePort {
+    let tls = service.tls.mode != TlsMode::None;
     ServicePort {
         port: match service.protocol {
             Protocol::Http => 80,
@@ -643,6 +646,7 @@ fn service_port(service: &Service) -> ServicePort {
         app_protocol: match service.protocol {
             Protocol::Http => "http",
             Protocol::Https => "https",
+            Protocol::Grpc if tls => "https",
             Protocol::Grpc => "kubernetes.io/h2c",
             Protocol::Tcp => "tcp",
         },
@@ -1248,4 +1252,21 @@ pub(crate) fn plan_from_yaml(text: &str) -> Plan {
     let service = crate::validate::validate(&file, &preset, Default::default())
         .expect("the test spec is valid");
     plan(&service, &preset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GRPC: &str = "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {name: inventory, namespace: shop}\nspec:\n  image: ghcr.io/acme/inventory:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 9090\n  protocol: grpc\n  sensitivity: internal\n";
+
+    #[test]
+    fn grpc_is_https_over_tls_and_h2c_in_clear_text() {
+        assert_eq!(plan_from_yaml(GRPC).service.app_protocol, "https");
+        let clear = format!("{GRPC}  tls: {{mode: none}}\n");
+        assert_eq!(
+            plan_from_yaml(&clear).service.app_protocol,
+            "kubernetes.io/h2c"
+        );
+    }
 }
