@@ -217,21 +217,40 @@ impl Templates {
 
     /// An engine holding every template, the overrides in place of the shipped ones.
     pub fn engine(&self) -> Result<Tera, String> {
-        let mut tera = Tera::default();
-        tera.autoescape_on([".yaml"]);
-        tera.set_escape_fn(|text, out| out.write_all(yaml_safe::quote(text).as_bytes()));
-        tera.register_filter("yaml", yaml_filter);
-        tera.register_filter("why", why_filter);
-        for (name, shipped) in TEMPLATES {
-            let text = self
-                .overrides
-                .get(name)
-                .map_or(*shipped, |(_, t)| t.as_str());
-            tera.add_raw_template(name, text)
-                .map_err(|e| format!("template {}: {}", self.describe(name), error_chain(&e)))?;
-        }
-        Ok(tera)
+        let texts: Vec<(&str, &str)> = TEMPLATES
+            .iter()
+            .map(|(name, shipped)| {
+                let text = self.overrides.get(name).map_or(*shipped, |(_, t)| t);
+                (*name, text)
+            })
+            .collect();
+        let mut tera = new_engine();
+        // All in one call: the engine checks every template it holds after each call.
+        let Err(err) = tera.add_raw_templates(texts.iter().copied()) else {
+            return Ok(tera);
+        };
+        // The templates never include one another: the one at fault fails on its own too.
+        let faulty = texts.into_iter().find_map(|(name, text)| {
+            new_engine()
+                .add_raw_template(name, text)
+                .err()
+                .map(|e| (name, e))
+        });
+        Err(match faulty {
+            Some((name, e)) => format!("template {}: {}", self.describe(name), error_chain(&e)),
+            None => error_chain(&err),
+        })
     }
+}
+
+/// An engine with no template yet: YAML quoting as its escape function, and the filters.
+fn new_engine() -> Tera {
+    let mut tera = Tera::default();
+    tera.autoescape_on([".yaml"]);
+    tera.set_escape_fn(|text, out| out.write_all(yaml_safe::quote(text).as_bytes()));
+    tera.register_filter("yaml", yaml_filter);
+    tera.register_filter("why", why_filter);
+    tera
 }
 
 /// The engine of the shipped templates, parsed on first use and kept for the process.
