@@ -4,8 +4,9 @@
 #   1. 1,000 distinct services (generated from benches/typical/kubeward.yaml: 100 namespaces
 #      of 10) in one batch, each with its own state folder beside its spec, existing state, to
 #      stdout, to a new folder and to the unchanged folder of a previous render;
-#   2. one typical service (benches/typical/kubeward.yaml), existing and fresh state, to stdout
-#      and to a new folder; then the batch with fresh state;
+#   2. `kubeward --version` (the floor: start, parse the arguments, exit), then one typical
+#      service (benches/typical/kubeward.yaml), existing and fresh state, to stdout and to a
+#      new folder; then the batch with fresh state;
 #   3. `kubeward check` over a 10,000-object corpus, when the build has that command;
 #   4. with PEERS=1, the peers on the same service: `cdk8s synth` of the cdk8s-plus-33 chart in
 #      benches/peers/cdk8s (npm packages installed under .tools/peers, git-ignored) and the
@@ -77,11 +78,15 @@ one=$work/one
 mkdir -p "$one"
 cp benches/typical/kubeward.yaml "$one/"
 "$kw" render -f "$one/kubeward.yaml" >/dev/null
+# The floor: the process starting, parsing its arguments and exiting.
+bench version true "$kw --version"
+# A new folder for one service: the previous one (13 files) is deleted before each run,
+# outside the timing, so that the command runs without a shell.
 bench one-existing-stdout true "$kw render -f $one/kubeward.yaml"
-bench one-existing-new-dir true "$kw render -f $one/kubeward.yaml -o $one/new/$new_dir"
+bench one-existing-new-dir "rm -rf $one/out" "$kw render -f $one/kubeward.yaml -o $one/out"
 fresh_one="rm -rf $one/.kubeward; sync"
 bench one-fresh-stdout "$fresh_one" "$kw render -f $one/kubeward.yaml"
-bench one-fresh-new-dir "$fresh_one" "$kw render -f $one/kubeward.yaml -o $one/new/$new_dir"
+bench one-fresh-new-dir "rm -rf $one/.kubeward $one/out; sync" "$kw render -f $one/kubeward.yaml -o $one/out"
 
 # The batch with fresh state: dominated by flushing the new state files (secrets, keys) to
 # disk one by one.
