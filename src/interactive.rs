@@ -365,6 +365,7 @@ impl<'a> Questionnaire<'a> {
             host: Some(host),
             class_name: (class != *preset_class).then_some(class),
             controller: given.controller,
+            issuer: given.issuer,
         });
         Ok(())
     }

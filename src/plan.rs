@@ -1073,12 +1073,24 @@ fn ingress(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Ingr
             );
         }
     }
-    let tls = cert_plan(
+    let own_source = cert_plan(
         service,
         preset,
         format!("{}-ingress-tls", service.name),
         vec![public.host.clone()],
     );
+    let tls = match &public.issuer {
+        Some(issuer) => CertPlan {
+            source: CertSource::CertManager,
+            issuer_kind: issuer
+                .kind
+                .clone()
+                .unwrap_or_else(|| "ClusterIssuer".into()),
+            issuer_name: issuer.name.clone().unwrap_or_default(),
+            ..own_source
+        },
+        None => own_source,
+    };
     d.add(
         "public-ingress",
         format!(

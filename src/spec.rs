@@ -280,6 +280,12 @@ pub struct IngressSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(extend("required" = ["app", "namespace"]))]
     pub controller: Option<CallerSpec>,
+    /// The cert-manager issuer of the public host's certificate, for instance an ACME
+    /// (Let's Encrypt) `ClusterIssuer`, whose certificates browsers trust; the service's own
+    /// certificate still comes from `spec.tls`. Default: the public host's certificate comes
+    /// from where the service's own does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer: Option<IssuerRef>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -60,6 +60,9 @@ pub struct PublicIngress {
     pub host: String,
     pub class_name: Option<String>,
     pub controller: Option<AppRef>,
+    /// The cert-manager issuer of the host's certificate, when it is not the service's own
+    /// certificate source; its name is present.
+    pub issuer: Option<spec::IssuerRef>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -602,10 +605,19 @@ fn validate_ingress(
         }
         app_ref(p, field, &c.app, &c.namespace, "")
     });
+    let issuer = ingress.issuer.as_ref().filter(|issuer| {
+        check_issuer(
+            p,
+            "spec.ingress.issuer",
+            issuer,
+            "of the public host's certificate",
+        )
+    });
     Some(PublicIngress {
         host: host?,
         class_name,
         controller,
+        issuer: issuer.cloned(),
     })
 }
 
@@ -766,20 +778,7 @@ fn validate_tls(p: &mut Problems, tls: Option<&spec::TlsSpec>, default_mode: Tls
             );
         }
         TlsMode::CertManager => {
-            p.required(
-                "spec.tls.issuer.name",
-                &issuer.name,
-                "the cert-manager issuer for mode `cert-manager`",
-            );
-            if let Some(kind) = &issuer.kind
-                && kind != "Issuer"
-                && kind != "ClusterIssuer"
-            {
-                p.add(
-                    "spec.tls.issuer.kind",
-                    format!("`{kind}` is not Issuer or ClusterIssuer"),
-                );
-            }
+            check_issuer(p, "spec.tls.issuer", &issuer, "for mode `cert-manager`");
         }
         TlsMode::None | TlsMode::SelfSigned => {}
     }
@@ -800,6 +799,28 @@ fn validate_tls(p: &mut Problems, tls: Option<&spec::TlsSpec>, default_mode: Tls
         issuer_name: issuer.name,
         dns_names: tls.dns_names.clone(),
     }
+}
+
+/// A cert-manager issuer reference at `field`: a name, and `Issuer` or `ClusterIssuer`.
+fn check_issuer(p: &mut Problems, field: &str, issuer: &spec::IssuerRef, purpose: &str) -> bool {
+    let named = p
+        .required(
+            &format!("{field}.name"),
+            &issuer.name,
+            &format!("the cert-manager issuer {purpose}"),
+        )
+        .is_some();
+    if let Some(kind) = &issuer.kind
+        && kind != "Issuer"
+        && kind != "ClusterIssuer"
+    {
+        p.add(
+            format!("{field}.kind"),
+            format!("`{kind}` is not Issuer or ClusterIssuer"),
+        );
+        return false;
+    }
+    named
 }
 
 /// A Kubernetes quantity: digits with an optional fraction and a known suffix.

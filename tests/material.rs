@@ -401,6 +401,42 @@ fn cert_manager_mode_emits_certificates_and_no_key_material() {
 }
 
 #[test]
+fn the_public_host_can_have_its_own_issuer_beside_kubewards_ca() {
+    let project = Project::new(
+        "  protocol: https\n  exposure: public\n  ingress:\n    host: shop.example.com\n    issuer: { name: letsencrypt }\n",
+    );
+    let objects = project.render(&[]);
+    let public = find(&objects, "Certificate", "api-ingress-tls");
+    assert_eq!(public["spec"]["issuerRef"]["kind"], "ClusterIssuer");
+    assert_eq!(public["spec"]["issuerRef"]["name"], "letsencrypt");
+    assert_eq!(
+        public["spec"]["dnsNames"],
+        serde_json::json!(["shop.example.com"])
+    );
+    assert!(
+        !objects
+            .iter()
+            .any(|o| o["kind"] == "Secret" && o["metadata"]["name"] == "api-ingress-tls"),
+        "cert-manager makes the public host's Secret"
+    );
+    // The service's own certificate still comes from kubeward's CA, for the cluster names.
+    let own = check_tls_secret(find(&objects, "Secret", "api-tls"), None);
+    assert!(own.contains("api.shop.svc.cluster.local"), "{own:?}");
+    let ingress = find(&objects, "Ingress", "api");
+    assert_eq!(ingress["spec"]["tls"][0]["secretName"], "api-ingress-tls");
+
+    let (code, stderr) = Project::new(
+        "  protocol: https\n  exposure: public\n  ingress:\n    host: shop.example.com\n    issuer: { kind: Vault, name: v }\n",
+    )
+    .fail(&[]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("spec.ingress.issuer.kind: `Vault` is not Issuer or ClusterIssuer"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn sensitivity_rules_are_enforced_with_the_field_named() {
     let tag_only = "ghcr.io/acme/api:1.0";
     let project = Project::new("  sensitivity: confidential\n");
