@@ -64,6 +64,8 @@ pub struct Workload {
     pub limits: ResourceAmounts,
     /// The readiness probe, then the liveness probe.
     pub probes: [Probe; 2],
+    /// The clear-text container port the probes use, when the spec gives one.
+    pub probe_port: Option<ProbePort>,
     pub tmp_mount_path: String,
     pub tmp_size_limit: String,
     pub termination_grace_period_seconds: u32,
@@ -77,6 +79,13 @@ pub struct Workload {
     pub annotations: BTreeMap<String, String>,
 }
 
+/// The clear-text container port of `spec.probes.port`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbePort {
+    pub name: &'static str,
+    pub port: u16,
+}
+
 /// A probe handler: `httpGet` (with path and scheme), `grpc` or `tcpSocket`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Probe {
@@ -85,6 +94,9 @@ pub struct Probe {
     pub kind: &'static str,
     pub path: Option<String>,
     pub scheme: Option<&'static str>,
+    /// The port probed: by number for `grpc` (which takes no name), by name otherwise.
+    pub port: u16,
+    pub port_name: &'static str,
     pub period_seconds: u32,
     pub failure_threshold: u32,
 }
@@ -653,22 +665,24 @@ fn service_port(service: &Service) -> ServicePort {
     }
 }
 
+/// The name of the clear-text container port the probes use when `spec.probes.port` is set.
+const PROBE_PORT_NAME: &str = "health";
+
 /// Readiness and liveness differ in handler or path, so a busy pod is taken out of
-/// rotation without being restarted.
+/// rotation without being restarted. They reach the service's own port, or the clear-text
+/// `spec.probes.port` when there is one (then HTTPS is probed as HTTP).
 fn probes(service: &Service, preset: &Preset) -> [Probe; 2] {
-    let http = |path: String, scheme| Probe {
-        field: "readinessProbe",
-        kind: "httpGet",
-        path: Some(path),
-        scheme: Some(scheme),
-        period_seconds: 10,
-        failure_threshold: 3,
+    let (port, port_name) = match service.probe_port {
+        Some(port) => (port, PROBE_PORT_NAME),
+        None => (service.port, port_name(service.protocol)),
     };
-    let bare = |kind| Probe {
+    let probe = |kind, path, scheme| Probe {
         field: "readinessProbe",
         kind,
-        path: None,
-        scheme: None,
+        path,
+        scheme,
+        port,
+        port_name,
         period_seconds: 10,
         failure_threshold: 3,
     };
@@ -680,11 +694,20 @@ fn probes(service: &Service, preset: &Preset) -> [Probe; 2] {
         .liveness_path
         .clone()
         .unwrap_or_else(|| preset.probes.liveness_path.clone());
+    let http = |scheme| {
+        (
+            probe("httpGet", Some(readiness_path), Some(scheme)),
+            probe("httpGet", Some(liveness_path), Some(scheme)),
+        )
+    };
     let (readiness, liveness) = match service.protocol {
-        Protocol::Http => (http(readiness_path, "HTTP"), http(liveness_path, "HTTP")),
-        Protocol::Https => (http(readiness_path, "HTTPS"), http(liveness_path, "HTTPS")),
-        Protocol::Grpc => (bare("grpc"), bare("tcpSocket")),
-        Protocol::Tcp => (bare("tcpSocket"), bare("tcpSocket")),
+        Protocol::Https if service.probe_port.is_none() => http("HTTPS"),
+        Protocol::Http | Protocol::Https => http("HTTP"),
+        Protocol::Grpc => (probe("grpc", None, None), probe("tcpSocket", None, None)),
+        Protocol::Tcp => (
+            probe("tcpSocket", None, None),
+            probe("tcpSocket", None, None),
+        ),
     };
     let liveness = Probe {
         field: "livenessProbe",
@@ -810,14 +833,24 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
             "the preset's resources"
         },
     );
+    let probed = match service.probe_port {
+        Some(port) => format!(", on the clear-text port {port} (`{PROBE_PORT_NAME}`)"),
+        None => String::new(),
+    };
     d.add(
         "probes",
         if service.protocol == Protocol::Tcp {
-            "readiness and liveness probes that both check the port accepts connections (protocol tcp has no health endpoint), the liveness one slower; recorded as an exemption on the Deployment"
+            format!("readiness and liveness probes that both check the port accepts connections (protocol tcp has no health endpoint), the liveness one slower{probed}; recorded as an exemption on the Deployment")
         } else {
-            "distinct readiness and liveness probes"
+            format!("distinct readiness and liveness probes{probed}")
         },
-        format!("spec.protocol: {}", port_name(service.protocol)),
+        match service.probe_port {
+            Some(_) => format!(
+                "spec.protocol: {}, spec.probes.port",
+                port_name(service.protocol)
+            ),
+            None => format!("spec.protocol: {}", port_name(service.protocol)),
+        },
     );
     let api_token = (!service.api_access.is_empty()).then(|| ApiToken {
         audience: preset.api_server.token_audience.clone(),
@@ -839,6 +872,10 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         ),
         limits: merge_amounts(&preset.resources.limits, service.resources.limits.as_ref()),
         probes: probes(service, preset),
+        probe_port: service.probe_port.map(|port| ProbePort {
+            name: PROBE_PORT_NAME,
+            port,
+        }),
         tmp_mount_path: preset.writable_tmp.mount_path.clone(),
         tmp_size_limit: preset.writable_tmp.size_limit.clone(),
         termination_grace_period_seconds: preset.termination_grace_period_seconds,

@@ -131,7 +131,8 @@ pub struct ServiceSpec {
     /// Overrides the preset's container resources, key by key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourcesSpec>,
-    /// Overrides the preset's probe paths (used with `http` and `https`).
+    /// Overrides the preset's probe paths (used with `http` and `https`), and names a
+    /// clear-text port for the probes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probes: Option<ProbesSpec>,
 }
@@ -455,6 +456,14 @@ pub struct ProbesSpec {
     /// readiness path. Default from the preset (`/livez`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub liveness_path: Option<String>,
+    /// A second container port, in clear text, where the kubelet probes the server: for a
+    /// server whose own port speaks only TLS, which the kubelet's gRPC probe cannot. There
+    /// the gRPC health service answers (protocol `grpc`), or HTTP at the two paths (`http`,
+    /// `https`). No Service port and no NetworkPolicy rule leads to it. Default: the probes
+    /// use the service's own port.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 65535))]
+    pub port: Option<i64>,
 }
 
 /// A spec file read from disk, with what is needed to point errors at lines.

@@ -33,6 +33,8 @@ pub struct Service {
     pub resources: ResourcesSpec,
     pub readiness_path: Option<String>,
     pub liveness_path: Option<String>,
+    /// The clear-text port the probes use instead of `port`.
+    pub probe_port: Option<u16>,
 }
 
 /// Pods labelled `app.kubernetes.io/name: app` in namespace `namespace`.
@@ -423,6 +425,18 @@ pub fn validate(
             );
         }
     }
+    let probe_port = probes.port.and_then(|v| {
+        p.check(
+            "spec.probes.port",
+            port(v).and_then(|probe_port| {
+                if Some(probe_port) == port_value {
+                    Err(format!("{probe_port} is the service's own port: omit `probes.port` to probe it, or give the clear-text health port"))
+                } else {
+                    Ok(probe_port)
+                }
+            }),
+        )
+    });
     if probes.readiness_path.is_some() && probes.readiness_path == probes.liveness_path {
         p.add(
             "spec.probes.livenessPath",
@@ -452,6 +466,7 @@ pub fn validate(
         resources: s.resources.clone().unwrap_or_default(),
         readiness_path: probes.readiness_path,
         liveness_path: probes.liveness_path,
+        probe_port,
     })
 }
 

@@ -397,6 +397,11 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
             api("resources: [roles]\n      verbs: [get, escalate]"), "spec.apiAccess[0].verbs[1]", Some(12)),
         bad("secrets without resourceNames",
             api("resources: [secrets]\n      verbs: [get]"), "spec.apiAccess[0].resourceNames", Some(11)),
+        // Probes.
+        bad("probe port is the service's port",
+            base_plus("  probes:\n    port: 8080\n"), "spec.probes.port", Some(11)),
+        bad("probe port out of range",
+            base_plus("  probes:\n    port: 0\n"), "spec.probes.port", Some(11)),
         // Enumerations.
         bad("unknown protocol", base_plus("  protocol: smtp\n"), "spec.protocol", Some(10)),
         bad("unknown exposure", base_with("cluster", "world"), "spec.exposure", Some(9)),
@@ -1061,4 +1066,29 @@ fn examples_render_to_their_snapshots() {
         run.success();
         insta::assert_snapshot!(name.as_str(), redact_secret_data(&run.stdout));
     }
+}
+
+#[test]
+fn a_clear_text_probe_port_carries_the_probes_and_nothing_else() {
+    let spec = base_plus("  protocol: grpc\n  sensitivity: internal\n  probes:\n    port: 8081\n");
+    let kw = Kubeward::new()
+        .file("kubeward.yaml", &spec)
+        .args(["render", "-f", "kubeward.yaml"]);
+    let docs = kw.run().success().documents();
+    let deployment = find(&docs, "Deployment", "api");
+    let container = &deployment["spec"]["template"]["spec"]["containers"][0];
+    assert_eq!(
+        container["ports"][1],
+        serde_json::json!({"name": "health", "containerPort": 8081, "protocol": "TCP"})
+    );
+    assert_eq!(container["readinessProbe"]["grpc"]["port"], 8081);
+    assert_eq!(container["livenessProbe"]["tcpSocket"]["port"], "health");
+    // Callers reach the service's port only: the health port is for the kubelet.
+    let service = find(&docs, "Service", "api");
+    assert_eq!(service["spec"]["ports"].as_array().unwrap().len(), 1);
+    let policy = find(&docs, "NetworkPolicy", "api");
+    assert!(
+        !serde_json::to_string(policy).unwrap().contains("8081"),
+        "{policy}"
+    );
 }
