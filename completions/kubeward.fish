@@ -86,6 +86,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress -d '
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l host -d 'Public host name (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
@@ -95,6 +96,7 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -149,6 +151,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l egress -d 
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l host -d 'Public host name (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
@@ -158,6 +161,7 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -207,6 +211,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l egress -d 'A
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l host -d 'Public host name (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
@@ -216,6 +221,7 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -265,6 +271,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l egres
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l host -d 'Public host name (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
@@ -274,6 +281,7 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
@@ -305,6 +313,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress -d 'A 
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l host -d 'Public host name (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
@@ -314,6 +323,7 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

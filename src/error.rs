@@ -66,12 +66,12 @@ pub enum SpecError {
 }
 
 fn format_invalid(path: Option<&PathBuf>, errors: &[FieldError]) -> String {
-    let source = match path {
-        Some(path) => path.display().to_string(),
-        None => "the flags".to_string(),
+    let subject = match path {
+        Some(path) => format!("{} is not", path.display()),
+        None => "the flags are not".to_string(),
     };
     let mut text = format!(
-        "{source} is not a valid service ({} problem{}):",
+        "{subject} a valid service ({} problem{}):",
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
     );

@@ -59,6 +59,9 @@ pub struct SpecFlags {
     /// Ingress class (exposure public)
     #[arg(long, help_heading = "Traffic")]
     pub ingress_class: Option<String>,
+    /// The cert-manager issuer of the public host's certificate, [KIND/]NAME (exposure public)
+    #[arg(long, value_name = "[KIND/]NAME", help_heading = "Traffic")]
+    pub ingress_issuer: Option<String>,
     /// Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g.
     /// configmaps:get,list,watch or apps/deployments:get; repeatable
     #[arg(long = "api", value_name = "RESOURCE:VERBS", help_heading = "Access")]
@@ -78,6 +81,9 @@ pub struct SpecFlags {
     /// The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)
     #[arg(long, value_name = "[KIND/]NAME", help_heading = "Service")]
     pub tls_issuer: Option<String>,
+    /// A clear-text container port for the probes, for a server whose port speaks only TLS
+    #[arg(long, help_heading = "Service")]
+    pub probe_port: Option<i64>,
 }
 
 macro_rules! value_enum {
@@ -249,10 +255,13 @@ impl SpecFlags {
             }
             s.egress = egress;
         }
-        if self.host.is_some() || self.ingress_class.is_some() {
+        if self.host.is_some() || self.ingress_class.is_some() || self.ingress_issuer.is_some() {
             let ingress = s.ingress.get_or_insert_with(IngressSpec::default);
             set(&mut ingress.host, &self.host);
             set(&mut ingress.class_name, &self.ingress_class);
+            if let Some(issuer) = &self.ingress_issuer {
+                ingress.issuer = Some(parse_issuer(issuer));
+            }
         }
         if !self.api.is_empty() {
             s.api_access = self
@@ -279,6 +288,9 @@ impl SpecFlags {
         }
         if let Some(issuer) = &self.tls_issuer {
             s.tls.get_or_insert_with(spec::TlsSpec::default).issuer = Some(parse_issuer(issuer));
+        }
+        if self.probe_port.is_some() {
+            s.probes.get_or_insert_with(spec::ProbesSpec::default).port = self.probe_port;
         }
         Ok(())
     }
@@ -313,6 +325,16 @@ impl SpecFlags {
             self.ingress_class.is_some(),
             "spec.ingress.className",
             "--ingress-class",
+        );
+        mark(
+            self.ingress_issuer.is_some(),
+            "spec.ingress.issuer",
+            "--ingress-issuer",
+        );
+        mark(
+            self.probe_port.is_some(),
+            "spec.probes.port",
+            "--probe-port",
         );
         given
     }

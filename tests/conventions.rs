@@ -58,7 +58,7 @@ fn data_goes_to_stdout_and_errors_to_stderr_with_exit_code_2() {
         .code(2)
         .stdout("")
         .stderr(predicate::str::starts_with(
-            "error: the flags is not a valid service",
+            "error: the flags are not a valid service",
         ))
         .stderr(predicate::str::contains("metadata.namespace"));
 }

@@ -265,6 +265,11 @@ fn invalid_flag_values_are_refused_with_the_spec_rules_and_nothing_is_written() 
             "tls=generate",
             "spec.secrets[0].name: `tls` is reserved",
         ),
+        (
+            "--probe-port",
+            "8080",
+            "spec.probes.port: 8080 is the service's own port",
+        ),
     ] {
         let (code, stderr) = folder.fail(&base_with(flag, value));
         assert_eq!(code, 2, "{flag} {value}: {stderr}");
@@ -347,7 +352,7 @@ fn spec_only_and_custom_paths_write_where_asked() {
 }
 
 #[test]
-fn render_takes_the_api_and_secret_flags_too() {
+fn render_takes_the_api_secret_issuer_and_probe_flags_too() {
     let folder = Folder::new();
     let out = folder
         .cmd(&[
@@ -364,6 +369,14 @@ fn render_takes_the_api_and_secret_flags_too() {
             "configmaps:get",
             "--secret",
             "pw=generate",
+            "--exposure",
+            "public",
+            "--host",
+            "api.example.com",
+            "--ingress-issuer",
+            "letsencrypt",
+            "--probe-port",
+            "8081",
         ])
         .assert()
         .success()
@@ -373,6 +386,11 @@ fn render_takes_the_api_and_secret_flags_too() {
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("kind: Role\n"), "{text}");
     assert!(text.contains("name: api-pw\n"), "{text}");
+    assert!(
+        text.contains("kind: Certificate\n") && text.contains("name: letsencrypt\n"),
+        "{text}"
+    );
+    assert!(text.contains("containerPort: 8081\n"), "{text}");
 }
 
 /// The book's commands for `init` without a terminal, run as written: same output, same spec.
