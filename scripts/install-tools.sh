@@ -9,9 +9,11 @@
 #   - a Python venv at <repo>/.venv with the pinned tools of scripts/requirements-tools.txt
 #     (checkov, kubernetes-validate, PyYAML, pytest, jsonschema), locked by
 #     scripts/constraints-tools.txt;
-#   - mdbook (which builds the book in book/), pinned to MDBOOK_VERSION, installed with
+#   - mdbook (which builds the book in book/) and cargo-deny (which checks the dependency tree
+#     against deny.toml), pinned to MDBOOK_VERSION and CARGO_DENY_VERSION, installed with
 #     `cargo install --locked` into <repo>/.tools (git-ignored; scripts/test.sh puts its bin/ on
-#     PATH) when missing or at another version. The first install compiles it: a few minutes.
+#     PATH) when missing or at another version. The first install compiles them: about two
+#     minutes each on two cores.
 #
 # Idempotent: a second run only checks (well under a second). The venv is reinstalled when
 # the requirements, the constraints or the Python interpreter change (a stamp file in the venv
@@ -19,7 +21,7 @@
 #
 # Environment: PYTHON (interpreter used to create the venv, default python3),
 #              KUBEWARD_VENV (venv path, default <repo>/.venv),
-#              KUBEWARD_TOOLS (cargo install root for mdbook, default <repo>/.tools).
+#              KUBEWARD_TOOLS (cargo install root for mdbook and cargo-deny, default <repo>/.tools).
 set -euo pipefail
 
 SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
@@ -31,6 +33,7 @@ STAMP=$VENV/.kubeward-tools.stamp
 PYTHON=${PYTHON:-python3}
 TOOLS=${KUBEWARD_TOOLS:-$REPO_ROOT/.tools}
 MDBOOK_VERSION=0.5.4
+CARGO_DENY_VERSION=0.20.2
 
 log() { printf 'install-tools: %s\n' "$*" >&2; }
 die() { printf 'install-tools: ERROR: %s\n' "$*" >&2; exit 1; }
@@ -207,23 +210,23 @@ ensure_venv() {
     log "venv ready: $("$VENV/bin/checkov" --version | tail -n1 | sed 's/^/checkov /'), kubernetes-validate $("$VENV/bin/kubernetes-validate" --version)"
 }
 
-# --- mdbook ----------------------------------------------------------------------------
+# --- mdbook and cargo-deny ------------------------------------------------------------
 
-ensure_mdbook() {
-    local mdbook=$TOOLS/bin/mdbook have=""
-    if [[ -x $mdbook ]]; then
-        have=$("$mdbook" --version 2>/dev/null | awk '{print $2}')
+ensure_cargo_tool() { # CRATE VERSION VERSION_AS_PRINTED: `cargo install` into $TOOLS when missing or other
+    local crate=$1 version=$2 printed=$3 bin=$TOOLS/bin/$1 have=""
+    if [[ -x $bin ]]; then
+        have=$("$bin" --version 2>/dev/null | awk '{print $2}')
     fi
-    if [[ $have == "v$MDBOOK_VERSION" ]]; then
-        log "mdbook $have: $mdbook"
+    if [[ $have == "$printed" ]]; then
+        log "$crate $have: $bin"
         return 0
     fi
-    command -v cargo >/dev/null 2>&1 || die "cargo not found: it installs mdbook"
-    log "cargo install mdbook $MDBOOK_VERSION into $TOOLS${have:+ (found $have)}; a few minutes, once"
-    cargo install mdbook --locked --version "$MDBOOK_VERSION" --root "$TOOLS" --force --quiet \
-        || die "cargo install mdbook failed"
-    have=$("$mdbook" --version 2>/dev/null | awk '{print $2}')
-    [[ $have == "v$MDBOOK_VERSION" ]] || die "installed mdbook reports '$have', not v$MDBOOK_VERSION"
+    command -v cargo >/dev/null 2>&1 || die "cargo not found: it installs $crate"
+    log "cargo install $crate $version into $TOOLS${have:+ (found $have)}; a few minutes, once"
+    cargo install "$crate" --locked --version "$version" --root "$TOOLS" --force --quiet \
+        || die "cargo install $crate failed"
+    have=$("$bin" --version 2>/dev/null | awk '{print $2}')
+    [[ $have == "$printed" ]] || die "installed $crate reports '$have', not $printed"
 }
 
 # --- Graphviz, Chromium and the mermaid CLI ----------------------------------------------
@@ -259,6 +262,7 @@ ensure_diagram_tools() {
 
 ensure_kubectl
 ensure_venv
-ensure_mdbook
+ensure_cargo_tool mdbook "$MDBOOK_VERSION" "v$MDBOOK_VERSION"
+ensure_cargo_tool cargo-deny "$CARGO_DENY_VERSION" "$CARGO_DENY_VERSION"
 ensure_diagram_tools
 log "done"

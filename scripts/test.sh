@@ -2,8 +2,9 @@
 # Runs every test of kubeward, installing what they need first (idempotent):
 #   1. the outside tools (kubectl, a .venv with checkov, kubernetes-validate, pytest; mdbook in
 #      .tools/);
-#   2. cargo fmt --check, cargo clippy -D warnings, cargo test (unit, integration, snapshots,
-#      the generated files, every example of the book);
+#   2. cargo fmt --check, cargo clippy -D warnings, cargo deny (licenses, banned crates,
+#      sources: deny.toml), cargo test (unit, integration, snapshots, the generated files,
+#      every example of the book);
 #   3. the book built with mdbook, and every internal link and #anchor of it resolved;
 #   4. every example, and every spec of the book, rendered, then judged by `kubeward check`
 #      (no finding), kubectl kustomize,
@@ -23,9 +24,10 @@ step() { printf '\n== %s\n' "$*"; }
 step "installing tools"
 bash scripts/install-tools.sh
 
-step "cargo fmt, clippy"
+step "cargo fmt, clippy, cargo deny"
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
+cargo deny --locked check licenses bans sources
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

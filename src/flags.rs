@@ -140,10 +140,20 @@ pub fn comma_list(text: &str) -> Vec<String> {
     text.split(',').map(str::to_string).collect()
 }
 
+/// The API groups whose names have no dot; every other group's name has one
+/// (`networking.k8s.io`, and every custom resource's group).
+const DOTLESS_GROUPS: [&str; 5] = ["apps", "autoscaling", "batch", "extensions", "policy"];
+
 /// Splits `[GROUP/]RESOURCES` into the API group (empty: the core API) and the resources.
+/// What stands before the first `/` is a group only when it can be one, so `pods/log` is the
+/// core API's subresource and `apps/deployments/scale` the `apps` group's.
 pub fn split_group(text: &str) -> (String, Vec<String>) {
-    let (group, resources) = text.split_once('/').unwrap_or(("", text));
-    (group.to_string(), comma_list(resources))
+    match text.split_once('/') {
+        Some((group, resources)) if group.contains('.') || DOTLESS_GROUPS.contains(&group) => {
+            (group.to_string(), comma_list(resources))
+        }
+        _ => (String::new(), comma_list(text)),
+    }
 }
 
 /// Parses `[GROUP/]RESOURCES:VERBS[:NAMES]` into a Role rule.
@@ -348,5 +358,35 @@ impl SpecFlags {
         };
         self.apply(&mut file)?;
         Ok(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_is_read_before_the_slash_only_when_it_can_be_one() {
+        for (text, group, resources) in [
+            ("configmaps,secrets", "", &["configmaps", "secrets"][..]),
+            ("apps/deployments", "apps", &["deployments"]),
+            ("apps/deployments/scale", "apps", &["deployments/scale"]),
+            (
+                "networking.k8s.io/networkpolicies",
+                "networking.k8s.io",
+                &["networkpolicies"],
+            ),
+            ("pods/log", "", &["pods/log"]),
+            ("pods,pods/log", "", &["pods", "pods/log"]),
+        ] {
+            assert_eq!(
+                split_group(text),
+                (
+                    group.to_string(),
+                    resources.iter().map(|r| r.to_string()).collect()
+                ),
+                "{text}"
+            );
+        }
     }
 }
