@@ -149,7 +149,9 @@ const DOTLESS_GROUPS: [&str; 5] = ["apps", "autoscaling", "batch", "extensions",
 /// core API's subresource and `apps/deployments/scale` the `apps` group's.
 pub fn split_group(text: &str) -> (String, Vec<String>) {
     match text.split_once('/') {
-        Some((group, resources)) if group.contains('.') || DOTLESS_GROUPS.contains(&group) => {
+        Some((group, resources))
+            if group.is_empty() || group.contains('.') || DOTLESS_GROUPS.contains(&group) =>
+        {
             (group.to_string(), comma_list(resources))
         }
         _ => (String::new(), comma_list(text)),
@@ -377,6 +379,7 @@ mod tests {
                 &["networkpolicies"],
             ),
             ("pods/log", "", &["pods/log"]),
+            ("/configmaps", "", &["configmaps"]),
             ("pods,pods/log", "", &["pods", "pods/log"]),
         ] {
             assert_eq!(

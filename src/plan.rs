@@ -1100,6 +1100,7 @@ fn ingress(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Ingr
     if class_name == "nginx" {
         let backend = match service.protocol {
             Protocol::Https => Some("HTTPS"),
+            Protocol::Grpc if service.tls.mode != TlsMode::None => Some("GRPCS"),
             Protocol::Grpc => Some("GRPC"),
             Protocol::Http | Protocol::Tcp => None,
         };
@@ -1311,11 +1312,16 @@ mod tests {
 
     #[test]
     fn grpc_is_https_over_tls_and_h2c_in_clear_text() {
-        assert_eq!(plan_from_yaml(GRPC).service.app_protocol, "https");
-        let clear = format!("{GRPC}  tls: {{mode: none}}\n");
-        assert_eq!(
-            plan_from_yaml(&clear).service.app_protocol,
-            "kubernetes.io/h2c"
-        );
+        let public = format!("{GRPC}  exposure: public\n  ingress: {{host: api.example.com}}\n");
+        let backend = |plan: &Plan| {
+            plan.ingress.as_ref().unwrap().annotations["nginx.ingress.kubernetes.io/backend-protocol"]
+                .clone()
+        };
+        let tls = plan_from_yaml(&public);
+        assert_eq!(tls.service.app_protocol, "https");
+        assert_eq!(backend(&tls), "GRPCS");
+        let clear = plan_from_yaml(&format!("{public}  tls: {{mode: none}}\n"));
+        assert_eq!(clear.service.app_protocol, "kubernetes.io/h2c");
+        assert_eq!(backend(&clear), "GRPC");
     }
 }

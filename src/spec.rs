@@ -283,8 +283,9 @@ pub struct IngressSpec {
     pub controller: Option<CallerSpec>,
     /// The cert-manager issuer of the public host's certificate, for instance an ACME
     /// (Let's Encrypt) `ClusterIssuer`, whose certificates browsers trust; the service's own
-    /// certificate still comes from `spec.tls`. Default: the public host's certificate comes
-    /// from where the service's own does.
+    /// certificate still comes from `spec.tls`. An HTTP-01 issuer's solver pod is not admitted
+    /// through the namespace's default deny: add that policy, or use DNS-01. Default: the
+    /// public host's certificate comes from where the service's own does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<IssuerRef>,
 }

@@ -824,6 +824,7 @@ fn check_issuer(p: &mut Problems, field: &str, issuer: &spec::IssuerRef, purpose
             &issuer.name,
             &format!("the cert-manager issuer {purpose}"),
         )
+        .and_then(|name| p.check(format!("{field}.name"), dns_subdomain(name)))
         .is_some();
     if let Some(kind) = &issuer.kind
         && kind != "Issuer"

@@ -434,6 +434,12 @@ fn the_public_host_can_have_its_own_issuer_beside_kubewards_ca() {
         stderr.contains("spec.ingress.issuer.kind: `Vault` is not Issuer or ClusterIssuer"),
         "{stderr}"
     );
+    let (code, stderr) = Project::new(
+        "  protocol: https\n  exposure: public\n  ingress:\n    host: shop.example.com\n    issuer: { name: '' }\n",
+    )
+    .fail(&[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("spec.ingress.issuer.name: "), "{stderr}");
 }
 
 #[test]
