@@ -796,8 +796,19 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         ));
     }
     annotations.extend(exemptions::annotations(&departures));
-    if service.port < 1024 {
-        d.add("low-port", format!("port {} is below 1024 and is not granted NET_BIND_SERVICE: the runtime must allow unprivileged low ports, or listen on 1024+", service.port), "spec.port");
+    let low_ports: Vec<(u16, &str)> = [(service.port, "spec.port")]
+        .into_iter()
+        .chain(service.probe_port.map(|port| (port, "spec.probes.port")))
+        .filter(|(port, _)| *port < 1024)
+        .collect();
+    if !low_ports.is_empty() {
+        let ports: Vec<String> = low_ports.iter().map(|(port, _)| port.to_string()).collect();
+        let fields: Vec<&str> = low_ports.iter().map(|(_, field)| *field).collect();
+        let (ports, are) = match ports.len() {
+            1 => (format!("port {}", ports[0]), "is"),
+            _ => (format!("ports {}", ports.join(" and ")), "are"),
+        };
+        d.add("low-port", format!("{ports} {are} below 1024 and {are} not granted NET_BIND_SERVICE: the runtime must allow unprivileged low ports, or listen on 1024+"), fields.join(", "));
     }
     let seccomp_text = match (&seccomp.kind, &seccomp.localhost_profile) {
         (SeccompType::Localhost, Some(profile)) => format!("seccomp Localhost {profile}"),
@@ -1309,6 +1320,18 @@ mod tests {
     use super::*;
 
     const GRPC: &str = "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {name: inventory, namespace: shop}\nspec:\n  image: ghcr.io/acme/inventory:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 9090\n  protocol: grpc\n  sensitivity: internal\n";
+
+    #[test]
+    fn a_low_probe_port_is_noted_like_a_low_service_port() {
+        let plan = plan_from_yaml(&format!("{GRPC}  probes: {{port: 81}}\n"));
+        let note = plan.decisions.iter().find(|d| d.id == "low-port").unwrap();
+        assert!(
+            note.summary.starts_with("port 81 is below 1024"),
+            "{}",
+            note.summary
+        );
+        assert_eq!(note.cause, "spec.probes.port");
+    }
 
     #[test]
     fn grpc_is_https_over_tls_and_h2c_in_clear_text() {
