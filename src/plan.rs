@@ -844,9 +844,12 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
             "the preset's resources"
         },
     );
-    let probed = match service.probe_port {
-        Some(port) => format!(", on the clear-text port {port} (`{PROBE_PORT_NAME}`)"),
-        None => String::new(),
+    let (probed, probe_cause) = match service.probe_port {
+        Some(port) => (
+            format!(", on the clear-text port {port} (`{PROBE_PORT_NAME}`)"),
+            ", spec.probes.port",
+        ),
+        None => (String::new(), ""),
     };
     d.add(
         "probes",
@@ -855,13 +858,7 @@ fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
         } else {
             format!("distinct readiness and liveness probes{probed}")
         },
-        match service.probe_port {
-            Some(_) => format!(
-                "spec.protocol: {}, spec.probes.port",
-                port_name(service.protocol)
-            ),
-            None => format!("spec.protocol: {}", port_name(service.protocol)),
-        },
+        format!("spec.protocol: {}{probe_cause}", port_name(service.protocol)),
     );
     let api_token = (!service.api_access.is_empty()).then(|| ApiToken {
         audience: preset.api_server.token_audience.clone(),
