@@ -7,10 +7,10 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kubeward::flags::SpecFlags;
+use kubeward::material::pki::CaCache;
 use kubeward::material::{self, Sources};
 use kubeward::pipeline::{self, Input};
-use kubeward::pki::CaCache;
+use kubeward::spec::flags::SpecFlags;
 use kubeward::validate::Overrides;
 use kubeward::{plan, render};
 
@@ -42,7 +42,7 @@ fn input<'a>(spec: &'a Path, flags: &'a SpecFlags) -> Input<'a> {
 fn sources<'a>(base_dir: &'a Path, cas: &'a CaCache) -> Sources<'a> {
     Sources {
         base_dir,
-        state_dir: base_dir.join(kubeward::state::DEFAULT_DIR),
+        state_dir: base_dir.join(kubeward::material::state::DEFAULT_DIR),
         rotate: &[],
         now: time::OffsetDateTime::now_utc(),
         cas,

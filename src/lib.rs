@@ -1,42 +1,34 @@
 //! kubeward: describe a service once, get a hardened Kubernetes bundle.
 //!
-//! The flow: `spec` (load) → `validate` → `plan` (with a `preset`) → `render` (tera
-//! templates, YAML-safe values, parsed back) → self-check (`check`) → `output`; `check` also
-//! audits any manifests (`kubeward check`).
+//! The stages, in the order a render runs them, each handing its result to the next. Each
+//! depends only on the modules listed above it, but for `output`, the one writer of files,
+//! which the state folder of `material` writes through too.
 
-pub mod batch;
+/// The rule engine over any manifests: `kubeward check`, and the self-check of a render.
 pub mod check;
-pub mod cidr;
+/// The command line: arguments, one file per command, the questionnaire, manual pages.
 pub mod cli;
-pub mod diagram;
+/// Errors shared across the stages, and the exit code and message of each.
 pub mod error;
-pub mod exemptions;
-pub mod explain;
-pub mod flags;
-pub mod floors;
-pub mod image;
-pub mod init;
-pub mod interactive;
-pub mod invariants;
-pub mod manifests;
-pub mod manual;
+/// What NetworkPolicies let through, read from any manifests and drawn as a graph.
+pub mod graph;
+/// Secret values, certificates and the state folder that keeps them between renders.
 pub mod material;
+/// Writing: folders of manifests (atomic, never over foreign files) and terminal messages.
 pub mod output;
-pub mod parallel;
+/// The stages run in order for one service, or for many on every core.
 pub mod pipeline;
-pub mod pki;
+/// The pure plan: the objects to render and every decision behind them.
 pub mod plan;
-pub mod platform;
+/// The preset the spec names, resolved along its chain, with the floors it locks.
 pub mod preset;
-pub mod preset_diff;
-pub mod rationale;
+/// The plan through the templates into YAML, parsed back and held to the invariants.
 pub mod render;
-pub mod rubric;
-pub mod schema;
+/// What the user wrote (a spec file or flags), read into the model, with names checked.
 pub mod spec;
-pub mod state;
-pub mod traffic;
-pub mod ui;
+/// The spec checked against its preset: a typed, defaulted `Service`, or every problem.
 pub mod validate;
-pub mod yaml_locate;
-pub mod yaml_safe;
+/// Label and annotation names and rule ids that several stages share.
+pub mod vocabulary;
+/// YAML text in and out: the safe encoding of user values, and field paths to lines.
+pub mod yaml;

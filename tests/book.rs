@@ -32,7 +32,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use clap::Parser;
 use kubeward::cli::Cli;
-use kubeward::schema::SchemaKind;
+use kubeward::cli::schema::SchemaKind;
 use serde_json::{Value, json};
 
 /// The service a fragment is laid over.

@@ -336,7 +336,7 @@ fn the_self_check_fails_a_render_naming_the_object_and_rule() {
     let spec =
         fs::read_to_string(root().join("tests/examples/payments-api/kubeward.yaml")).unwrap();
     fs::write(dir.path().join("kubeward.yaml"), spec).unwrap();
-    let flags = kubeward::flags::SpecFlags::default();
+    let flags = kubeward::spec::flags::SpecFlags::default();
     let input = kubeward::pipeline::Input {
         file: Some(&dir.path().join("kubeward.yaml")),
         flags: &flags,
@@ -349,7 +349,7 @@ fn the_self_check_fails_a_render_naming_the_object_and_rule() {
         annotate: false,
     };
     let mut manifests = kubeward::pipeline::render(&input).unwrap().manifests;
-    kubeward::check::self_check(&manifests).unwrap();
+    kubeward::pipeline::self_check(&manifests).unwrap();
     let deployment = manifests
         .iter_mut()
         .find(|m| m.object.kind == "Deployment")
@@ -359,7 +359,7 @@ fn the_self_check_fails_a_render_naming_the_object_and_rule() {
         let context = pod.pointer_mut(path).unwrap().as_object_mut().unwrap();
         context.remove("runAsNonRoot");
     }
-    let err = kubeward::check::self_check(&manifests).unwrap_err();
+    let err = kubeward::pipeline::self_check(&manifests).unwrap_err();
     assert_eq!(err.exit_code(), 1);
     let message = err.to_string();
     assert!(

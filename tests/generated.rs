@@ -13,8 +13,8 @@ use std::fmt::Write;
 use clap::CommandFactory;
 use clap_complete::Shell;
 use kubeward::cli::Cli;
-use kubeward::manual;
-use kubeward::schema::{self, SchemaKind};
+use kubeward::cli::manual;
+use kubeward::cli::schema::{self, SchemaKind};
 use serde_json::{Map, Value};
 
 const BLESS: &str = "KUBEWARD_BLESS";

@@ -129,7 +129,7 @@ fn flags_alone_write_a_spec_whose_render_is_the_written_bundle() {
     );
     assert_eq!(
         fs::read_to_string(folder.path("kubeward.schema.json")).unwrap(),
-        kubeward::schema::schema_text(kubeward::schema::SchemaKind::Spec),
+        kubeward::cli::schema::schema_text(kubeward::cli::schema::SchemaKind::Spec),
         "the schema the modeline points at"
     );
     assert!(

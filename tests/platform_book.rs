@@ -166,10 +166,10 @@ fn the_preset_reference_documents_every_preset_setting_floor_and_control() {
     for path in paths {
         assert!(page.contains(&format!("`{path}`")), "setting {path}");
     }
-    let all_floors = kubeward::floors::Floors {
+    let all_floors = kubeward::preset::floors::Floors {
         read_only_root_filesystem: Some(true),
         spread_across_nodes: Some(true),
-        seccomp_profile: Some(kubeward::floors::SeccompFloor::RuntimeDefault),
+        seccomp_profile: Some(kubeward::preset::floors::SeccompFloor::RuntimeDefault),
         min_replicas: Some(1),
         max_token_expiration_seconds: Some(600),
         min_sensitivity: Some(kubeward::spec::Sensitivity::Public),
@@ -184,7 +184,7 @@ fn the_preset_reference_documents_every_preset_setting_floor_and_control() {
     {
         assert!(page.contains(&format!("`floors.{floor}`")), "floor {floor}");
     }
-    for control in kubeward::invariants::CONTROLS {
+    for control in kubeward::render::invariants::CONTROLS {
         assert!(
             page.contains(&format!("`{}`", control.id)),
             "control {}",

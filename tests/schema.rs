@@ -5,7 +5,7 @@
 mod common;
 
 use assert_cmd::Command;
-use kubeward::schema::{self, SchemaKind};
+use kubeward::cli::schema::{self, SchemaKind};
 use predicates::prelude::*;
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -280,7 +280,7 @@ proptest! {
         let spec = schema::schema(SchemaKind::Spec);
         let name_schema = &spec["definitions"]["Metadata"]["properties"]["name"];
         let by_schema = jsonschema::draft7::is_valid(name_schema, &json!(name));
-        let by_validator = kubeward::validate::dns_label(&name).is_ok();
+        let by_validator = kubeward::spec::names::dns_label(&name).is_ok();
         prop_assert_eq!(by_schema, by_validator, "{:?}", name);
     }
 }

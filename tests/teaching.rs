@@ -84,7 +84,7 @@ fn run<S: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = S>) -> Run {
 
 /// The objects of a YAML stream, read the way `graph` reads manifests.
 fn documents(stream: &str) -> Vec<Value> {
-    kubeward::manifests::parse("stdout", stream)
+    kubeward::graph::read::parse("stdout", stream)
         .unwrap_or_else(|e| panic!("{e}\n{stream}"))
         .into_iter()
         .map(|o| o.value)
@@ -277,7 +277,7 @@ fn annotated_output_parses_to_exactly_the_plain_objects_for_every_example() {
         {
             let id = line.trim_start_matches("# ").split(':').next().unwrap();
             assert!(
-                id == "why" || kubeward::rationale::kind(id).is_some(),
+                id == "why" || kubeward::plan::rationale::kind(id).is_some(),
                 "{name}: stray comment {line}"
             );
         }

@@ -9,9 +9,7 @@ use super::object::{Kind, Object};
 use super::rules::{NONE, replicas, role_rules, rule_list};
 use super::selector;
 use super::{Applies, Hits, Rule, Scanners, Severity};
-
-/// The rule a NetworkPolicy for pods outside the checked set must suppress.
-pub const POLICY_SELECTS_NOTHING: &str = "KW-NET-002";
+use crate::vocabulary::POLICY_SELECTS_NOTHING;
 
 pub static RULES: &[Rule] = &[
     Rule {

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::object::{Kind, Object, Origin};
-use crate::yaml_locate::Locator;
+use crate::yaml::locate::Locator;
 
 /// One input: a file or stdin, and its text.
 pub struct Source {
@@ -187,7 +187,7 @@ impl Parsed {
                     let at = e.location().map(|l| l.line() as usize).filter(|l| *l > 0);
                     (
                         at.map(|l| first_line + l - 1),
-                        crate::yaml_locate::plain_message(&e),
+                        crate::yaml::locate::plain_message(&e),
                     )
                 })
             };

@@ -1,16 +1,16 @@
-//! The rule engine over parsed Kubernetes manifests (any manifests, kubeward's or not): every
-//! rule of the catalogue runs on every object of a kind it applies to, with the whole set of
-//! objects at hand for the rules that join objects; then the suppression annotations decide
-//! which findings stand. Used by `kubeward check` and as the self-check of every render.
+//! The check stage: the rule engine over parsed Kubernetes manifests (any manifests,
+//! kubeward's or not). Every rule of the catalogue runs on every object of a kind it applies
+//! to, with the whole set of objects at hand for the rules that join objects; then the
+//! suppression annotations decide which findings stand. It judges a render's output (the
+//! self-check, before anything is written) and, for `kubeward check`, any files; it knows
+//! nothing of specs, plans or the command line.
 //!
 //! `object` (the view of one object), `selector` (label selectors), `index` (lookups across
 //! objects), `rules` (single-object rules), `cross` (cross-object rules), `suppress`
 //! (annotations that silence findings), `load` (files, folders, stdin), `report` (text, JSON,
-//! SARIF), `catalogue` (the rule list for `--list-rules` and the book), `command` (the
-//! `kubeward check` command).
+//! SARIF), `catalogue` (the rule list for `--list-rules` and the book).
 
 pub mod catalogue;
-pub mod command;
 pub mod cross;
 pub mod index;
 pub mod load;
@@ -23,9 +23,9 @@ pub mod suppress;
 use std::sync::OnceLock;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::Error;
-use crate::render::Manifest;
 use index::Index;
 use object::{Kind, Object, Origin};
 
@@ -146,8 +146,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
     static SORTED: OnceLock<Vec<&'static Rule>> = OnceLock::new();
     SORTED
         .get_or_init(|| {
-            let mut all: Vec<&'static Rule> = rules::RULES
-                .iter()
+            let mut all: Vec<&'static Rule> = rules::all()
                 .chain(cross::RULES)
                 .chain(std::iter::once(&suppress::INVALID_SUPPRESSION))
                 .collect();
@@ -191,18 +190,22 @@ pub fn run(objects: &[Object]) -> Vec<Finding> {
     findings
 }
 
-/// The self-check of a render: every rule over the rendered objects; any finding that no
-/// reasoned suppression covers fails the render, naming the object and the rule.
-pub fn self_check(manifests: &[Manifest]) -> Result<(), Error> {
-    let objects: Vec<Object> = manifests
+/// The self-check of a render: every rule over the rendered objects, each given with the
+/// file it is written to; any finding that no reasoned suppression covers fails the render,
+/// naming the object and the rule.
+pub fn self_check<'a>(
+    documents: impl IntoIterator<Item = (String, &'a Value)>,
+) -> Result<(), Error> {
+    let documents: Vec<(String, &Value)> = documents.into_iter().collect();
+    let objects: Vec<Object> = documents
         .iter()
         .enumerate()
-        .filter_map(|(source, m)| {
+        .filter_map(|(source, (_, value))| {
             load::object_from(
-                m.value.clone(),
+                (*value).clone(),
                 Origin {
                     source,
-                    document: 0..m.text.len(),
+                    document: 0..0,
                     document_line: 1,
                     line: 1,
                     prefix: String::new(),
@@ -217,9 +220,7 @@ pub fn self_check(manifests: &[Manifest]) -> Result<(), Error> {
             format!(
                 "{} ({}): {} {}: {}",
                 objects[f.object].display(),
-                manifests[objects[f.object].origin.source]
-                    .object
-                    .file_name(),
+                documents[objects[f.object].origin.source].0,
                 f.rule.id,
                 f.rule.title,
                 f.message

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 use super::load::{LoadError, Loaded, STDIN};
 use super::object::Object;
 use super::{Finding, Rule, Severity, all_rules};
-use crate::yaml_locate::Locator;
+use crate::yaml::locate::Locator;
 
 /// A finished check: what was read, what was found, and the threshold that fails it.
 pub struct Report<'a> {

@@ -9,9 +9,7 @@ use serde_json::Value;
 
 use super::object::Object;
 use super::{Applies, Finding, Hits, Rule, Scanners, Severity, Suppression};
-
-/// The annotation key of kubeward's own suppressions.
-pub const IGNORE_ANNOTATION: &str = "kubeward.dev/ignore";
+use crate::vocabulary::IGNORE_ANNOTATION;
 
 pub static INVALID_SUPPRESSION: Rule = Rule {
     id: "KW-META-003",

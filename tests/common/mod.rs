@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use kubeward::schema::{self, SchemaKind};
+use kubeward::cli::schema::{self, SchemaKind};
 use serde_json::Value;
 
 /// A path inside the repository.

@@ -1,0 +1,28 @@
+//! The rules that judge one object on its own, by family: pod and container security and
+//! images (`security`), identity and API access (`rbac`), resources, probes and budgets
+//! (`availability`), Service, Ingress and DNS exposure (`network`), namespaces and API
+//! versions (`meta`). Each rule names the rubric rows it judges and the scanner checks it
+//! corresponds to.
+
+mod availability;
+mod common;
+mod meta;
+mod network;
+mod rbac;
+mod security;
+
+pub use availability::replicas;
+pub use common::{NONE, rule_list};
+pub use rbac::role_rules;
+
+use super::Rule;
+
+/// Every single-object rule, family by family.
+pub fn all() -> impl Iterator<Item = &'static Rule> {
+    security::RULES
+        .iter()
+        .chain(rbac::RULES)
+        .chain(availability::RULES)
+        .chain(network::RULES)
+        .chain(meta::RULES)
+}

@@ -1,0 +1,355 @@
+//! `kubeward init`: the answers from the questionnaire (on a terminal) or from flags and the
+//! preset alone, then the spec written and rendered. Besides the questions (`questionnaire`):
+//! which answers are still missing (and the flags that give them), the preset's defaults made
+//! explicit in a new spec, and the spec's text.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use super::questionnaire::Questionnaire;
+use super::render::{self, RenderArgs};
+use super::schema::{self, SchemaKind};
+use super::shared::{CustomiseArgs, PresetsDirArg};
+use crate::error::{Error, SpecError};
+use crate::output;
+use crate::output::ui::Ui;
+use crate::plan;
+use crate::preset::{self, Preset, floors};
+use crate::spec::flags::SpecFlags;
+use crate::spec::{self, Exposure, SpecFile, TlsMode};
+use crate::validate::{self, Overrides};
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to write the spec
+    #[arg(
+        long,
+        short = 'f',
+        value_name = "SPEC",
+        default_value = "kubeward.yaml"
+    )]
+    pub file: PathBuf,
+    /// The folder to render the bundle into
+    #[arg(long, short = 'o', value_name = "DIR", default_value = "k8s")]
+    pub output: PathBuf,
+    /// Write only the spec; render it later with `kubeward render -f SPEC -o DIR`
+    #[arg(long)]
+    pub spec_only: bool,
+    /// Replace an existing spec, and write into an output folder that holds files kubeward did not write
+    #[arg(long)]
+    pub force: bool,
+    /// Never ask: answers come from the flags and the preset's defaults
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)
+    #[arg(long)]
+    pub allow_unpinned_image: bool,
+    #[command(flatten)]
+    pub presets: PresetsDirArg,
+    #[command(flatten)]
+    pub spec: SpecFlags,
+}
+
+/// `init`: the answers come from the questionnaire when stdin and stderr are terminals and
+/// `--yes` is not given, else from flags and the preset alone; nothing is written before
+/// every answer is valid (and, when asked, confirmed).
+pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
+    let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    let overrides = Overrides {
+        allow_unpinned_image: args.allow_unpinned_image,
+    };
+    let mut file = args.spec.to_spec().map_err(Error::Usage)?;
+    let preset_name = file
+        .spec
+        .preset
+        .clone()
+        .unwrap_or_else(|| preset::DEFAULT.to_string());
+    let base_dir = match args.file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let resolved = preset::resolve(&preset_name, base_dir, args.presets.lookup())?;
+    let preset = &resolved.preset;
+    let questionnaire = (terminal && !args.yes).then(|| Questionnaire::new(preset, overrides));
+    let replace = args.file.exists()
+        && match &questionnaire {
+            _ if args.force => true,
+            Some(q) => {
+                let prompt = format!("{} exists. Replace it?", args.file.display());
+                q.confirm(&prompt, false)? || return Err(Error::Cancelled)
+            }
+            None => {
+                return Err(Error::Output(format!(
+                    "{} exists; pass --force to replace it",
+                    args.file.display()
+                )));
+            }
+        };
+    if !args.spec_only {
+        output::check_dir(&args.output, args.force)?;
+    }
+    match &questionnaire {
+        Some(q) => q.fill(&mut file, &preset_name)?,
+        None => {
+            let missing = missing_flags(&file, preset);
+            if !missing.is_empty() {
+                let why = if args.yes {
+                    "--yes never asks"
+                } else {
+                    "there is no terminal to ask on"
+                };
+                return Err(Error::Usage(format!(
+                    "kubeward init needs answers that have no default, and {why}: pass {}",
+                    missing.join(" ")
+                )));
+            }
+            fill_defaults(&mut file, preset);
+        }
+    }
+    let breaches = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    let service = validate::validate(&file, preset, overrides)
+        .and_then(|service| breaches.is_empty().then_some(service).ok_or(breaches))
+        .map_err(|errors| SpecError::Invalid { path: None, errors })?;
+    let text = spec_text(&file)?;
+    if let Some(q) = &questionnaire {
+        let action = match args.spec_only {
+            true => format!("Write {}?", args.file.display()),
+            false => format!(
+                "Write {} and render the bundle into {}?",
+                args.file.display(),
+                args.output.display()
+            ),
+        };
+        q.confirm_plan(&plan::plan(&service, preset), &action)?;
+    }
+    output::write_user_file(&args.file, text.as_bytes(), replace)?;
+    let schema_file = args.file.with_file_name(SCHEMA_FILE);
+    if !schema_file.exists() {
+        output::write_user_file(
+            &schema_file,
+            schema::schema_text(SchemaKind::Spec).as_bytes(),
+            false,
+        )?;
+    }
+    ui.note(format!("wrote {}", args.file.display()));
+    if args.spec_only {
+        return Ok(());
+    }
+    render::run(
+        &RenderArgs {
+            file: vec![args.file.clone()],
+            output: Some(args.output.clone()),
+            force: args.force,
+            allow_unpinned_image: args.allow_unpinned_image,
+            customise: CustomiseArgs {
+                presets: args.presets.clone(),
+                ..CustomiseArgs::default()
+            },
+            ..RenderArgs::default()
+        },
+        ui,
+    )
+    .map_err(|e| {
+        Error::Output(format!(
+            "{e}\n{} is written: fix the problem, then run `kubeward render -f {} -o {}`",
+            args.file.display(),
+            args.file.display(),
+            args.output.display()
+        ))
+    })
+}
+
+/// The JSON Schema file `init` writes beside the spec (when none is there), for editors.
+pub const SCHEMA_FILE: &str = "kubeward.schema.json";
+
+/// The first lines of every spec `init` writes: the yaml-language-server modeline that points
+/// editors at [`SCHEMA_FILE`] beside it, and what the file is.
+pub const SPEC_HEADER: &str = "# yaml-language-server: $schema=./kubeward.schema.json\n# A kubeward service spec: `kubeward render -f <this file>` turns it into manifests.";
+
+/// The flags for the answers `file` still lacks that have no default, in the order the
+/// questionnaire asks them.
+pub fn missing_flags(file: &SpecFile, preset: &Preset) -> Vec<&'static str> {
+    let s = &file.spec;
+    let mut missing = Vec::new();
+    let mut need = |absent: bool, flag: &'static str| {
+        if absent {
+            missing.push(flag);
+        }
+    };
+    need(file.metadata.name.is_none(), "--name NAME");
+    need(file.metadata.namespace.is_none(), "--namespace NAMESPACE");
+    need(s.image.is_none(), "--image IMAGE");
+    need(s.port.is_none(), "--port PORT");
+    let exposure = s.exposure.unwrap_or(preset.defaults.exposure);
+    let host = s.ingress.as_ref().and_then(|i| i.host.as_ref());
+    need(
+        exposure == Exposure::Public && host.is_none(),
+        "--host HOST",
+    );
+    let tls = s.tls.clone().unwrap_or_default();
+    let ca = tls.ca.unwrap_or_default();
+    let issuer_name = tls.issuer.and_then(|i| i.name);
+    need(
+        tls.mode == Some(TlsMode::Ca) && ca.cert.is_none(),
+        "--tls-ca-cert PATH",
+    );
+    need(
+        tls.mode == Some(TlsMode::Ca) && ca.key.is_none(),
+        "--tls-ca-key PATH",
+    );
+    need(
+        tls.mode == Some(TlsMode::CertManager) && issuer_name.is_none(),
+        "--tls-issuer [KIND/]NAME",
+    );
+    missing
+}
+
+/// Writes the preset's protocol, exposure and sensitivity into `file` where it has none, so
+/// that the spec states the service's three main traits.
+pub fn fill_defaults(file: &mut SpecFile, preset: &Preset) {
+    let s = &mut file.spec;
+    s.protocol.get_or_insert(preset.defaults.protocol);
+    s.exposure.get_or_insert(preset.defaults.exposure);
+    s.sensitivity.get_or_insert(preset.defaults.sensitivity);
+}
+
+/// The text of the spec file: [`SPEC_HEADER`], then `file` as YAML, checked to read back
+/// as exactly `file`.
+pub fn spec_text(file: &SpecFile) -> Result<String, Error> {
+    // One line per value: no folded (`>`) or literal (`|`) blocks in a file people edit.
+    let options = serde_saphyr::ser_options! { prefer_block_scalars: false };
+    let yaml = serde_saphyr::to_string_with_options(file, options)
+        .map_err(|e| Error::Render(format!("cannot write the spec as YAML: {e}")))?;
+    let text = format!("{SPEC_HEADER}\n{yaml}");
+    let back = spec::parse(Path::new("kubeward.yaml"), &text)
+        .map_err(|e| Error::Render(format!("the spec does not read back: {e}")))?;
+    if back.spec != *file {
+        return Err(Error::Render(
+            "the spec does not read back as written".into(),
+        ));
+    }
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{CallerSpec, IngressSpec, SecretSpec, TlsSpec};
+
+    fn preset() -> Preset {
+        crate::preset::resolve(crate::preset::DEFAULT, Path::new("."), Default::default())
+            .unwrap()
+            .preset
+    }
+
+    fn complete() -> SpecFile {
+        let mut file = SpecFile {
+            api_version: Some(spec::API_VERSION.into()),
+            kind: Some(spec::KIND.into()),
+            ..SpecFile::default()
+        };
+        file.metadata.name = Some("api".into());
+        file.metadata.namespace = Some("shop".into());
+        file.spec.image = Some("ghcr.io/acme/api:1.0".into());
+        file.spec.port = Some(8080);
+        file
+    }
+
+    #[test]
+    fn an_empty_spec_misses_the_four_answers_without_default() {
+        assert_eq!(
+            missing_flags(&SpecFile::default(), &preset()),
+            [
+                "--name NAME",
+                "--namespace NAMESPACE",
+                "--image IMAGE",
+                "--port PORT"
+            ]
+        );
+        assert!(missing_flags(&complete(), &preset()).is_empty());
+    }
+
+    #[test]
+    fn public_exposure_and_tls_modes_ask_for_what_they_need() {
+        let mut file = complete();
+        file.spec.exposure = Some(Exposure::Public);
+        assert_eq!(missing_flags(&file, &preset()), ["--host HOST"]);
+        file.spec.ingress = Some(IngressSpec {
+            host: Some("shop.example.com".into()),
+            ..IngressSpec::default()
+        });
+        file.spec.tls = Some(TlsSpec {
+            mode: Some(TlsMode::Ca),
+            ..TlsSpec::default()
+        });
+        assert_eq!(
+            missing_flags(&file, &preset()),
+            ["--tls-ca-cert PATH", "--tls-ca-key PATH"]
+        );
+        file.spec.tls = Some(TlsSpec {
+            mode: Some(TlsMode::CertManager),
+            ..TlsSpec::default()
+        });
+        assert_eq!(
+            missing_flags(&file, &preset()),
+            ["--tls-issuer [KIND/]NAME"]
+        );
+    }
+
+    #[test]
+    fn defaults_come_from_the_preset_and_never_replace_an_answer() {
+        let mut file = complete();
+        file.spec.exposure = Some(Exposure::Cluster);
+        fill_defaults(&mut file, &preset());
+        assert_eq!(file.spec.exposure, Some(Exposure::Cluster));
+        assert_eq!(file.spec.protocol, Some(preset().defaults.protocol));
+        assert_eq!(file.spec.sensitivity, Some(preset().defaults.sensitivity));
+    }
+
+    fn with_file_secret(path: &str) -> SpecFile {
+        let mut file = complete();
+        file.spec.callers = vec![CallerSpec {
+            app: Some("yes".into()),
+            namespace: Some("on".into()),
+        }];
+        file.spec.secrets = vec![SecretSpec {
+            name: Some("key".into()),
+            from_file: Some(path.into()),
+            ..SecretSpec::default()
+        }];
+        file
+    }
+
+    fn reads_back(file: &SpecFile) {
+        let text = spec_text(file).unwrap();
+        assert!(text.starts_with(SPEC_HEADER));
+        let back = spec::parse(Path::new("k.yaml"), &text).unwrap().spec;
+        assert_eq!(back, *file, "{text}");
+    }
+
+    #[test]
+    fn the_spec_text_reads_back_exactly_even_with_awkward_values() {
+        for path in [
+            "./a \"quoted\"\n---\nb: c # not a comment\t\u{2028}'x'",
+            "  leading spaces\n\n",
+            "\n",
+            "",
+            "- item",
+            "---",
+            "...\n",
+            "null",
+            "0o17",
+            "trailing \\",
+            "\u{feff}bom \u{85} nel",
+        ] {
+            reads_back(&with_file_secret(path));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_path_reads_back_exactly(path in "\\PC*|[\\x00-\\x1f\\x7f\\u{85}\\u{2028}a ]{0,8}|[ \n\t\"'#:\\-]{0,12}") {
+            reads_back(&with_file_secret(&path));
+        }
+    }
+}

@@ -1,0 +1,993 @@
+//! The questionnaire of `kubeward init`; every dialoguer call of kubeward lives here.
+//!
+//! It asks, in plain words and in the contract's order, for each part of the spec that no flag
+//! gave. Every answer is checked as it is typed with the rules of `validate`, and a bad answer
+//! (or a bad flag value) is asked again with the reason. Defaults come from the preset.
+//! Esc (at a choice) or Ctrl-C (anywhere) cancels; the caller writes nothing before
+//! [`Questionnaire::confirm_plan`] returns.
+
+use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use dialoguer::console::{Term, measure_text_width};
+use dialoguer::theme::{ColorfulTheme, Theme};
+use dialoguer::{Confirm, Input, MultiSelect, Select};
+
+use crate::error::Error;
+use crate::plan::Plan;
+use crate::preset::Preset;
+use crate::spec::cidr::Cidr;
+use crate::spec::flags::{comma_list, split_group};
+use crate::spec::names;
+use crate::spec::{
+    ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec, IssuerRef,
+    Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode, TlsSpec,
+};
+use crate::validate::{self, AppRef, Overrides};
+
+/// Whether nothing has been written yet, so that Ctrl-C may say so.
+static ASKING: AtomicBool = AtomicBool::new(false);
+
+/// Asks the questions on the terminal (stderr), with the defaults of one preset.
+pub struct Questionnaire<'a> {
+    term: Term,
+    theme: ColorfulTheme,
+    preset: &'a Preset,
+    overrides: Overrides,
+}
+
+/// The options of a choice: each value with its name and a one-line explanation.
+type Choices<T> = [(T, &'static str, &'static str)];
+
+const PROTOCOLS: &Choices<Protocol> = &[
+    (Protocol::Http, "http", "plain HTTP"),
+    (Protocol::Https, "https", "HTTP over TLS"),
+    (Protocol::Grpc, "grpc", "gRPC"),
+    (Protocol::Tcp, "tcp", "any other protocol over TCP"),
+];
+
+const EXPOSURES: &Choices<Exposure> = &[
+    (
+        Exposure::Namespace,
+        "namespace",
+        "only the callers in its own namespace reach it",
+    ),
+    (
+        Exposure::Cluster,
+        "cluster",
+        "the callers you named reach it, from any namespace",
+    ),
+    (
+        Exposure::Public,
+        "public",
+        "the internet reaches it too, through the ingress controller",
+    ),
+];
+
+const SENSITIVITIES: &Choices<Sensitivity> = &[
+    (
+        Sensitivity::Public,
+        "public",
+        "anyone may see it: full hardening, TLS only if asked",
+    ),
+    (
+        Sensitivity::Internal,
+        "internal",
+        "company-internal: TLS by default for https and grpc",
+    ),
+    (
+        Sensitivity::Confidential,
+        "confidential",
+        "business data: also a digest-pinned image and 2+ replicas",
+    ),
+    (
+        Sensitivity::Restricted,
+        "restricted",
+        "most sensitive: also TLS always, namespace quota and limits",
+    ),
+];
+
+const TLS_MODES: &Choices<TlsMode> = &[
+    (
+        TlsMode::None,
+        "none",
+        "no certificate: plain traffic on its port",
+    ),
+    (
+        TlsMode::SelfSigned,
+        "self-signed",
+        "kubeward's own CA for the namespace signs it",
+    ),
+    (
+        TlsMode::Ca,
+        "ca",
+        "your CA signs it (give its certificate and key files)",
+    ),
+    (
+        TlsMode::CertManager,
+        "cert-manager",
+        "cert-manager issues it from your Issuer or ClusterIssuer",
+    ),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Destination {
+    Nothing,
+    App,
+    Range,
+}
+
+const DESTINATIONS: &Choices<Destination> = &[
+    (Destination::Nothing, "no", "nothing (more)"),
+    (Destination::App, "an app", "pods of an app in the cluster"),
+    (
+        Destination::Range,
+        "addresses",
+        "an address range outside the cluster (CIDR)",
+    ),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Verbs {
+    ReadOnly,
+    ReadWrite,
+    Pick,
+}
+
+const VERB_SETS: &Choices<Verbs> = &[
+    (Verbs::ReadOnly, "read-only", "get, list, watch"),
+    (
+        Verbs::ReadWrite,
+        "read-write",
+        "get, list, watch, create, update, patch, delete",
+    ),
+    (Verbs::Pick, "pick", "choose the verbs one by one"),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Source {
+    Generate,
+    Env,
+    File,
+}
+
+const SOURCES: &Choices<Source> = &[
+    (
+        Source::Generate,
+        "generate",
+        "a random value, created once and kept in .kubeward/",
+    ),
+    (
+        Source::Env,
+        "env",
+        "from an environment variable, read at each render",
+    ),
+    (Source::File, "file", "from a file, read at each render"),
+];
+
+const ISSUER_KINDS: &Choices<&str> = &[
+    (
+        "ClusterIssuer",
+        "ClusterIssuer",
+        "an issuer for the whole cluster",
+    ),
+    ("Issuer", "Issuer", "an issuer in the service's namespace"),
+];
+
+impl<'a> Questionnaire<'a> {
+    /// Prepares the questions; from now until [`Self::confirm_plan`], Ctrl-C cancels with a
+    /// word that nothing was written.
+    pub fn new(preset: &'a Preset, overrides: Overrides) -> Self {
+        ASKING.store(true, Ordering::SeqCst);
+        // Only the first handler of a process can be set; a second questionnaire keeps it.
+        let _ = ctrlc::set_handler(|| cancel_on_ctrl_c());
+        Questionnaire {
+            term: Term::stderr(),
+            theme: ColorfulTheme::default(),
+            preset,
+            overrides,
+        }
+    }
+
+    /// Asks for every part of `file` that no flag gave, in the contract's order.
+    pub fn fill(&self, file: &mut SpecFile, preset_name: &str) -> Result<(), Error> {
+        self.say(&format!(
+            "Questions about your service; Enter takes the default (preset `{preset_name}`).\nEsc at a choice or Ctrl-C cancels: nothing is written before you confirm.\n"
+        ));
+        self.identity(file)?;
+        self.callers(file)?;
+        self.exposure(file)?;
+        self.sensitivity(file)?;
+        self.egress(file)?;
+        self.api_access(file)?;
+        self.secrets(file)?;
+        self.tls(file)
+    }
+
+    /// Shows what the plan will generate and why, and asks to go on with `action`.
+    pub fn confirm_plan(&self, plan: &Plan, action: &str) -> Result<(), Error> {
+        self.say(&format!(
+            "\nThe plan for `{}` in namespace `{}` ({} objects):",
+            plan.name,
+            plan.namespace,
+            plan.objects.len()
+        ));
+        let width = usize::from(self.term.size().1).max(40) - 1;
+        for decision in &plan.decisions {
+            self.say(&hanging_indent(&decision.summary, "  - ", width));
+        }
+        if !self.confirm(action, true)? {
+            return Err(Error::Cancelled);
+        }
+        ASKING.store(false, Ordering::SeqCst);
+        Ok(())
+    }
+
+    /// A yes/no question; Esc cancels.
+    pub fn confirm(&self, prompt: &str, default: bool) -> Result<bool, Error> {
+        answered(
+            Confirm::with_theme(&self.theme)
+                .with_prompt(prompt)
+                .default(default)
+                .interact_on_opt(&self.term),
+        )?
+        .ok_or(Error::Cancelled)
+    }
+
+    fn identity(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let name = self.text(
+            "--name",
+            file.metadata.name.take(),
+            "Service name (lowercase letters, digits and '-')",
+            None,
+            names::dns_label,
+        )?;
+        let namespace = self.text(
+            "--namespace",
+            file.metadata.namespace.take(),
+            "Namespace it runs in",
+            None,
+            names::namespace,
+        )?;
+        let s = &mut file.spec;
+        let image = self.text(
+            "--image",
+            s.image.take(),
+            "Container image (best pinned: repo:tag@sha256:...)",
+            None,
+            |v| names::image(v).map(drop),
+        )?;
+        let port = self.text(
+            "--port",
+            s.port.take().map(|p| p.to_string()),
+            "Port the container listens on",
+            None,
+            |v| names::port_text(v).map(drop),
+        )?;
+        let protocol = self.given_choice(
+            "--protocol",
+            s.protocol,
+            "Protocol it speaks on that port",
+            PROTOCOLS,
+            self.preset.defaults.protocol,
+            |_| Ok(()),
+        )?;
+        file.metadata.name = Some(name);
+        file.metadata.namespace = Some(namespace);
+        s.image = Some(image);
+        s.port = names::port_text(&port).ok().map(i64::from);
+        s.protocol = Some(protocol);
+        Ok(())
+    }
+
+    fn callers(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let own = own_namespace(file);
+        let given = std::mem::take(&mut file.spec.callers);
+        file.spec.callers = self.list(
+            "--caller",
+            given,
+            |c| {
+                names::dns_label(c.app.as_deref().unwrap_or_default())?;
+                c.namespace.as_deref().map_or(Ok(()), names::dns_label)
+            },
+            "Callers: the apps that may connect to it. Everything else is refused.",
+            |callers| {
+                let prompt = match callers.is_empty() {
+                    true => "App that calls it (Enter if none)",
+                    false => "Another app that calls it (Enter when done)",
+                };
+                let Some(app) = self.optional(prompt, names::dns_label)? else {
+                    return Ok(None);
+                };
+                let namespace = self.namespace_of(&app, &own)?;
+                Ok(Some(CallerSpec {
+                    app: Some(app),
+                    namespace,
+                }))
+            },
+        )?;
+        Ok(())
+    }
+
+    fn exposure(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let own = own_namespace(file);
+        let outsider = file.spec.callers.iter().find_map(|c| {
+            let namespace = c.namespace.clone().filter(|n| *n != own)?;
+            Some(AppRef {
+                app: c.app.clone().unwrap_or_default(),
+                namespace,
+            })
+        });
+        let mut default = self.preset.defaults.exposure;
+        if file.spec.ingress.is_some() {
+            default = Exposure::Public;
+        } else if outsider.is_some() && default == Exposure::Namespace {
+            default = Exposure::Cluster;
+        }
+        let exposure = self.given_choice(
+            "--exposure",
+            file.spec.exposure,
+            "How far should it be reachable?",
+            EXPOSURES,
+            default,
+            |e| {
+                outsider
+                    .as_ref()
+                    .map_or(Ok(()), |c| validate::caller_allowed(c, e, &own))
+            },
+        )?;
+        file.spec.exposure = Some(exposure);
+        let given = file.spec.ingress.take();
+        if exposure != Exposure::Public {
+            if given.is_some() {
+                self.error(
+                    "--host and --ingress-class are only used with exposure public: left out",
+                );
+            }
+            return Ok(());
+        }
+        let given = given.unwrap_or_default();
+        let host = self.text(
+            "--host",
+            given.host,
+            "Public host name (e.g. shop.example.com)",
+            None,
+            names::dns_subdomain,
+        )?;
+        let preset_class = &self.preset.ingress.class_name;
+        let class = self.text(
+            "--ingress-class",
+            given.class_name,
+            "Ingress class",
+            Some(preset_class),
+            names::dns_subdomain,
+        )?;
+        file.spec.ingress = Some(IngressSpec {
+            host: Some(host),
+            class_name: (class != *preset_class).then_some(class),
+            controller: given.controller,
+            issuer: given.issuer,
+        });
+        Ok(())
+    }
+
+    fn sensitivity(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let sensitivity = self.given_choice(
+            "--sensitivity",
+            file.spec.sensitivity,
+            "How sensitive is the data it handles?",
+            SENSITIVITIES,
+            self.preset.defaults.sensitivity,
+            |_| Ok(()),
+        )?;
+        file.spec.sensitivity = Some(sensitivity);
+        let pinned = |v: &str| {
+            names::image(v).and_then(|r| validate::image_pinned(&r, sensitivity, self.overrides))
+        };
+        let image = file.spec.image.take().unwrap_or_default();
+        file.spec.image = Some(match pinned(&image) {
+            Ok(()) => image,
+            Err(why) => {
+                self.error(&why);
+                self.input(
+                    "Container image, pinned by digest (repo:tag@sha256:...)",
+                    None,
+                    pinned,
+                )?
+            }
+        });
+        Ok(())
+    }
+
+    fn egress(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let own = own_namespace(file);
+        let given = std::mem::take(&mut file.spec.egress);
+        file.spec.egress = self.list(
+            "--egress",
+            given,
+            |e| {
+                match (&e.app, &e.cidr) {
+                    (Some(app), _) => {
+                        names::dns_label(app)?;
+                        e.namespace.as_deref().map_or(Ok(()), names::dns_label)?;
+                    }
+                    (None, cidr) => drop(cidr.as_deref().unwrap_or_default().parse::<Cidr>()?),
+                }
+                names::port(e.port.unwrap_or_default()).map(drop)
+            },
+            "Destinations: what it may connect to. DNS is always allowed.",
+            |egress| {
+                let prompt = match egress.is_empty() {
+                    true => "Does it call anything?",
+                    false => "Does it call anything else?",
+                };
+                let entry = match self
+                    .choose(prompt, DESTINATIONS, Destination::Nothing, |_| Ok(()))?
+                {
+                    Destination::Nothing => return Ok(None),
+                    Destination::App => {
+                        let app = self.input("App it calls", None, names::dns_label)?;
+                        EgressSpec {
+                            namespace: self.namespace_of(&app, &own)?,
+                            port: Some(self.port(&format!("Port on `{app}`"))?),
+                            app: Some(app),
+                            ..EgressSpec::default()
+                        }
+                    }
+                    Destination::Range => {
+                        let cidr =
+                            self.input("Address range (CIDR, e.g. 203.0.113.0/24)", None, |v| {
+                                v.parse::<Cidr>().map(drop)
+                            })?;
+                        EgressSpec {
+                            port: Some(self.port(&format!("Port in {cidr}"))?),
+                            cidr: Some(cidr),
+                            ..EgressSpec::default()
+                        }
+                    }
+                };
+                Ok(Some(entry))
+            },
+        )?;
+        Ok(())
+    }
+
+    fn api_access(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let given = std::mem::take(&mut file.spec.api_access);
+        file.spec.api_access = self.list("--api", given, check_api_rule, "", |rules| {
+            let more = match rules.is_empty() {
+                true => self.confirm(
+                    "Does it call the Kubernetes API? (most services do not)",
+                    false,
+                )?,
+                false => self.confirm("Another API permission?", false)?,
+            };
+            match more {
+                true => self.api_rule().map(Some),
+                false => Ok(None),
+            }
+        })?;
+        Ok(())
+    }
+
+    fn api_rule(&self) -> Result<ApiRuleSpec, Error> {
+        let target = self.input(
+            "Resources (plural, comma-separated; e.g. configmaps or apps/deployments)",
+            None,
+            |v| {
+                let (group, resources) = split_group(v);
+                names::role_entry(&group, true)?;
+                if resources.is_empty() {
+                    return Err("list at least one resource, e.g. [configmaps]".into());
+                }
+                resources
+                    .iter()
+                    .try_for_each(|r| names::role_entry(r, false))
+            },
+        )?;
+        let (group, resources) = split_group(&target);
+        let verbs = self.verbs()?;
+        let names = if names::role_secret_names(&resources, &[]).is_err() {
+            self.input(
+                "Which secrets, by name? (comma-separated)",
+                None,
+                check_names,
+            )?
+        } else {
+            self.optional(
+                "Only these objects, by name (comma-separated; Enter for all)",
+                check_names,
+            )?
+            .unwrap_or_default()
+        };
+        Ok(ApiRuleSpec {
+            api_groups: vec![group],
+            resources,
+            verbs,
+            resource_names: comma_list(&names),
+        })
+    }
+
+    fn verbs(&self) -> Result<Vec<String>, Error> {
+        let words = |list: &[&str]| list.iter().map(|v| v.to_string()).collect();
+        match self.choose("Which verbs?", VERB_SETS, Verbs::ReadOnly, |_| Ok(()))? {
+            Verbs::ReadOnly => Ok(words(&["get", "list", "watch"])),
+            Verbs::ReadWrite => Ok(words(&names::ALLOWED_VERBS[..7])),
+            Verbs::Pick => loop {
+                let picked = answered(
+                    MultiSelect::with_theme(&self.theme)
+                        .with_prompt("Verbs (Space selects, Enter confirms)")
+                        .items(names::ALLOWED_VERBS)
+                        .interact_on_opt(&self.term),
+                )?
+                .ok_or(Error::Cancelled)?;
+                if !picked.is_empty() {
+                    break Ok(picked
+                        .into_iter()
+                        .map(|i| names::ALLOWED_VERBS[i].to_string())
+                        .collect());
+                }
+                self.error("list at least one verb, e.g. [get, list, watch]");
+            },
+        }
+    }
+
+    fn secrets(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let given = std::mem::take(&mut file.spec.secrets);
+        file.spec.secrets = self.list(
+            "--secret",
+            given,
+            check_secret,
+            "Secrets: mounted as read-only files, never as environment variables.",
+            |secrets| {
+                let prompt = match secrets.is_empty() {
+                    true => "Secret name (Enter if none)",
+                    false => "Another secret (Enter when done)",
+                };
+                let Some(name) = self.optional(prompt, |v| {
+                    names::dns_label(v)?;
+                    match secrets.iter().any(|s| s.name.as_deref() == Some(v)) {
+                        true => Err(format!("`{v}` is listed twice")),
+                        false => Ok(()),
+                    }
+                })?
+                else {
+                    return Ok(None);
+                };
+                let mut secret = SecretSpec {
+                    name: Some(name),
+                    ..SecretSpec::default()
+                };
+                let source = self.choose(
+                    "Where does its value come from?",
+                    SOURCES,
+                    Source::Generate,
+                    |_| Ok(()),
+                )?;
+                match source {
+                    Source::Generate => {
+                        secret.generate = Some(GenerateSpec {
+                            length: Some(names::DEFAULT_SECRET_LENGTH),
+                        })
+                    }
+                    Source::Env => {
+                        secret.from_env =
+                            Some(self.input("Environment variable", None, names::env_var_name)?)
+                    }
+                    Source::File => {
+                        secret.from_file = Some(self.input(
+                            "File (relative paths start at the spec's folder)",
+                            None,
+                            not_empty,
+                        )?)
+                    }
+                }
+                Ok(Some(secret))
+            },
+        )?;
+        Ok(())
+    }
+
+    fn tls(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let sensitivity = file
+            .spec
+            .sensitivity
+            .unwrap_or(self.preset.defaults.sensitivity);
+        let protocol = file.spec.protocol.unwrap_or(self.preset.defaults.protocol);
+        let default = validate::default_tls_mode(sensitivity, protocol);
+        let given = file.spec.tls.take().unwrap_or_default();
+        let mode = self.given_choice(
+            "--tls",
+            given.mode,
+            "TLS on its own port",
+            TLS_MODES,
+            default,
+            |m| validate::tls_mode_allowed(m, sensitivity),
+        )?;
+        let mut tls = TlsSpec {
+            mode: (given.mode.is_some() || mode != default).then_some(mode),
+            dns_names: given.dns_names,
+            ..TlsSpec::default()
+        };
+        match mode {
+            TlsMode::Ca => {
+                let ca = given.ca.unwrap_or_default();
+                let cert = self.text(
+                    "--tls-ca-cert",
+                    ca.cert,
+                    "CA certificate file (PEM)",
+                    None,
+                    not_empty,
+                )?;
+                let key = self.text(
+                    "--tls-ca-key",
+                    ca.key,
+                    "CA private key file (PEM)",
+                    None,
+                    not_empty,
+                )?;
+                tls.ca = Some(CaFiles {
+                    cert: Some(cert),
+                    key: Some(key),
+                });
+            }
+            TlsMode::CertManager => {
+                let issuer = given.issuer.unwrap_or_default();
+                let kind = match issuer.kind {
+                    Some(kind) => kind,
+                    None => self
+                        .choose("Kind of issuer", ISSUER_KINDS, "ClusterIssuer", |_| Ok(()))?
+                        .to_string(),
+                };
+                let name =
+                    self.text("--tls-issuer", issuer.name, "Issuer name", None, not_empty)?;
+                tls.issuer = Some(IssuerRef {
+                    kind: Some(kind),
+                    name: Some(name),
+                });
+            }
+            TlsMode::None | TlsMode::SelfSigned => {}
+        }
+        file.spec.tls = (tls != TlsSpec::default()).then_some(tls);
+        Ok(())
+    }
+
+    /// The flag's value when it passes `check`; otherwise the answer to `prompt`.
+    fn text(
+        &self,
+        flag: &str,
+        given: Option<String>,
+        prompt: &str,
+        default: Option<&str>,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<String, Error> {
+        if let Some(value) = given {
+            match check(&value) {
+                Ok(()) => return Ok(value),
+                Err(why) => self.error(&format!("{flag}: {why}")),
+            }
+        }
+        self.input(prompt, default, check)
+    }
+
+    /// A repeatable answer: the flag's entries when they all pass `check` (the reasons are
+    /// shown otherwise); else `intro`, then `ask_one` (given the entries so far) until it
+    /// answers `None`.
+    fn list<T>(
+        &self,
+        flag: &str,
+        given: Vec<T>,
+        check: impl Fn(&T) -> Result<(), String>,
+        intro: &str,
+        mut ask_one: impl FnMut(&[T]) -> Result<Option<T>, Error>,
+    ) -> Result<Vec<T>, Error> {
+        let problems: Vec<String> = given.iter().filter_map(|g| check(g).err()).collect();
+        for why in &problems {
+            self.error(&format!("{flag}: {why}"));
+        }
+        if !given.is_empty() && problems.is_empty() {
+            return Ok(given);
+        }
+        if !intro.is_empty() {
+            self.say(intro);
+        }
+        let mut entries = Vec::new();
+        while let Some(entry) = ask_one(&entries)? {
+            entries.push(entry);
+        }
+        Ok(entries)
+    }
+
+    /// The namespace of a peer app; `None` (the spec's default) when it is the service's own.
+    fn namespace_of(&self, app: &str, own: &str) -> Result<Option<String>, Error> {
+        let namespace = self.input(
+            &format!("Namespace of `{app}` (Enter: the same namespace)"),
+            Some(own),
+            names::dns_label,
+        )?;
+        Ok((namespace != own).then_some(namespace))
+    }
+
+    /// A typed answer, asked again with the reason until `check` accepts it.
+    fn input(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<String, Error> {
+        self.ask_text(prompt, default, false, check)
+    }
+
+    /// Like [`Self::input`], but Enter alone answers `None`.
+    fn optional(
+        &self,
+        prompt: &str,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<Option<String>, Error> {
+        let answer = self.ask_text(prompt, None, true, check)?;
+        Ok(Some(answer).filter(|a| !a.is_empty()))
+    }
+
+    fn ask_text(
+        &self,
+        prompt: &str,
+        default: Option<&str>,
+        optional: bool,
+        check: impl Fn(&str) -> Result<(), String>,
+    ) -> Result<String, Error> {
+        // Every verdict, so that the reason on screen when the answer came is known.
+        let verdicts = RefCell::new(Vec::new());
+        let mut input = Input::<String>::with_theme(&self.theme)
+            .with_prompt(prompt)
+            .allow_empty(optional)
+            .report(false)
+            .validate_with(|v: &String| {
+                let verdict = match optional && v.is_empty() {
+                    true => Ok(()),
+                    false => check(v),
+                };
+                verdicts.borrow_mut().push(verdict.clone().err());
+                verdict
+            });
+        if let Some(default) = default {
+            input = input.default(default.to_string());
+        }
+        let answer = answered(input.interact_text_on(&self.term))?;
+        // dialoguer clears one row per line it wrote; the rows a long line wrapped onto stay
+        // on screen unless cleared here.
+        let cols = usize::from(self.term.size().1).max(1);
+        let rows = |text: &str| measure_text_width(text).max(1).div_ceil(cols);
+        let mut line = String::new();
+        let _ = self.theme.format_input_prompt(&mut line, prompt, default);
+        if default != Some(answer.as_str()) {
+            line.push_str(&answer);
+        }
+        let mut leftover = rows(&line) - 1;
+        if let Some(Some(reason)) = verdicts.borrow().iter().rev().nth(1) {
+            let mut error = String::new();
+            let _ = self.theme.format_error(&mut error, reason);
+            leftover += rows(&error) - 1;
+        }
+        let _ = self.term.clear_last_lines(leftover);
+        let mut report = String::new();
+        let _ = self
+            .theme
+            .format_input_prompt_selection(&mut report, prompt, &answer);
+        self.say(&report);
+        Ok(answer)
+    }
+
+    fn port(&self, prompt: &str) -> Result<i64, Error> {
+        let answer = self.input(prompt, None, |v| names::port_text(v).map(drop))?;
+        Ok(names::port_text(&answer).map(i64::from).unwrap_or_default())
+    }
+
+    /// The flag's choice when it passes `check`; otherwise the answer to `prompt`.
+    fn given_choice<T: Copy + PartialEq>(
+        &self,
+        flag: &str,
+        given: Option<T>,
+        prompt: &str,
+        choices: &Choices<T>,
+        default: T,
+        check: impl Fn(T) -> Result<(), String>,
+    ) -> Result<T, Error> {
+        if let Some(value) = given {
+            match check(value) {
+                Ok(()) => return Ok(value),
+                Err(why) => self.error(&format!("{flag}: {why}")),
+            }
+        }
+        self.choose(prompt, choices, default, check)
+    }
+
+    /// A choice, asked again with the reason until `check` accepts it; Esc cancels.
+    fn choose<T: Copy + PartialEq>(
+        &self,
+        prompt: &str,
+        choices: &Choices<T>,
+        default: T,
+        check: impl Fn(T) -> Result<(), String>,
+    ) -> Result<T, Error> {
+        let mut cursor = choices.iter().position(|c| c.0 == default).unwrap_or(0);
+        loop {
+            let picked = answered(
+                Select::with_theme(&self.theme)
+                    .with_prompt(prompt)
+                    .items(choice_lines(choices))
+                    .default(cursor)
+                    .report(false)
+                    .interact_on_opt(&self.term),
+            )?
+            .ok_or(Error::Cancelled)?;
+            let (value, name, _) = choices[picked];
+            match check(value) {
+                Ok(()) => {
+                    let mut line = String::new();
+                    let _ = self
+                        .theme
+                        .format_select_prompt_selection(&mut line, prompt, name);
+                    self.say(&line);
+                    return Ok(value);
+                }
+                Err(why) => {
+                    self.error(&why);
+                    cursor = picked;
+                }
+            }
+        }
+    }
+
+    fn say(&self, text: &str) {
+        let _ = self.term.write_line(text);
+    }
+
+    fn error(&self, text: &str) {
+        let mut line = String::new();
+        let _ = self.theme.format_error(&mut line, text);
+        self.say(&line);
+    }
+}
+
+/// `text` after `marker`, wrapped at word boundaries to `width` columns, later lines
+/// indented under the first.
+fn hanging_indent(text: &str, marker: &str, width: usize) -> String {
+    let indent = " ".repeat(marker.chars().count());
+    let mut out = marker.to_string();
+    let mut column = out.chars().count();
+    for (i, word) in text.split(' ').enumerate() {
+        let length = word.chars().count();
+        if i > 0 && column + 1 + length > width {
+            out.push('\n');
+            out.push_str(&indent);
+            column = indent.len();
+        } else if i > 0 {
+            out.push(' ');
+            column += 1;
+        }
+        out.push_str(word);
+        column += length;
+    }
+    out
+}
+
+/// The lines of a choice on screen: names in a column, then the explanations.
+fn choice_lines<T>(choices: &Choices<T>) -> Vec<String> {
+    let width = choices.iter().map(|c| c.1.len()).max().unwrap_or(0) + 2;
+    choices
+        .iter()
+        .map(|(_, name, why)| format!("{name:width$}{why}"))
+        .collect()
+}
+
+fn own_namespace(file: &SpecFile) -> String {
+    file.metadata.namespace.clone().unwrap_or_default()
+}
+
+fn check_names(text: &str) -> Result<(), String> {
+    comma_list(text)
+        .iter()
+        .try_for_each(|n| names::role_entry(n, false))
+}
+
+fn check_api_rule(rule: &ApiRuleSpec) -> Result<(), String> {
+    if rule.resources.is_empty() || rule.verbs.is_empty() {
+        return Err(
+            "give at least one resource and one verb, e.g. configmaps:get,list,watch".into(),
+        );
+    }
+    for group in &rule.api_groups {
+        names::role_entry(group, true)?;
+    }
+    for entry in rule.resources.iter().chain(&rule.resource_names) {
+        names::role_entry(entry, false)?;
+    }
+    rule.verbs.iter().try_for_each(|v| names::role_verb(v))?;
+    names::role_secret_names(&rule.resources, &rule.resource_names)
+}
+
+fn check_secret(secret: &SecretSpec) -> Result<(), String> {
+    names::secret_name(secret.name.as_deref().unwrap_or_default())?;
+    match (&secret.from_env, &secret.from_file) {
+        (Some(var), _) => names::env_var_name(var),
+        (None, Some(path)) => not_empty(path),
+        (None, None) => Ok(()),
+    }
+}
+
+fn not_empty(text: &str) -> Result<(), String> {
+    match text.is_empty() {
+        true => Err("must not be empty".into()),
+        false => Ok(()),
+    }
+}
+
+/// A dialoguer result as kubeward's; Ctrl-C read in raw mode exits as the signal would.
+fn answered<T>(result: dialoguer::Result<T>) -> Result<T, Error> {
+    result.map_err(|dialoguer::Error::IO(e)| {
+        if e.kind() == std::io::ErrorKind::Interrupted {
+            cancel_on_ctrl_c();
+        }
+        Error::io("cannot ask on the terminal", e)
+    })
+}
+
+/// Ctrl-C: restores the cursor, says nothing was written (when that is still true), and
+/// exits 130. Called by the signal handler's thread and by a prompt that read the key.
+fn cancel_on_ctrl_c() -> ! {
+    static EXITING: AtomicBool = AtomicBool::new(false);
+    if EXITING.swap(true, Ordering::SeqCst) {
+        // The other caller is already on its way out.
+        loop {
+            std::thread::park();
+        }
+    }
+    let term = Term::stderr();
+    let _ = term.show_cursor();
+    if ASKING.load(Ordering::SeqCst) {
+        let _ = term.write_line(&format!("\nerror: {}", Error::Cancelled));
+    }
+    std::process::exit(Error::Cancelled.exit_code());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summaries_wrap_at_words_under_their_marker() {
+        assert_eq!(
+            hanging_indent("one two three four", "  - ", 14),
+            "  - one two\n    three four"
+        );
+        assert_eq!(
+            hanging_indent("unbreakable-word", "- ", 6),
+            "- unbreakable-word"
+        );
+    }
+
+    /// dialoguer redraws a choice by counting lines: a line the terminal wraps would stay.
+    #[test]
+    fn every_choice_fits_on_one_line_of_an_80_column_terminal() {
+        fn widest<T>(choices: &Choices<T>) -> usize {
+            let marker = 2; // "❯ " before each line
+            choice_lines(choices)
+                .iter()
+                .map(|l| marker + l.chars().count())
+                .max()
+                .unwrap_or(0)
+        }
+        for width in [
+            widest(PROTOCOLS),
+            widest(EXPOSURES),
+            widest(SENSITIVITIES),
+            widest(TLS_MODES),
+            widest(DESTINATIONS),
+            widest(VERB_SETS),
+            widest(SOURCES),
+            widest(ISSUER_KINDS),
+        ] {
+            assert!(width < 80, "{width} columns");
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! `kubeward render`: one service into a stream or a folder, or a batch of specs.
+
+use std::path::PathBuf;
+
+use super::shared::CustomiseArgs;
+use crate::error::Error;
+use crate::output;
+use crate::output::stdout::print_stdout;
+use crate::output::ui::Ui;
+use crate::pipeline::batch;
+use crate::pipeline::{self, Input};
+use crate::render;
+use crate::spec::flags::SpecFlags;
+use crate::validate::Overrides;
+
+#[derive(Debug, Default, clap::Args)]
+pub struct RenderArgs {
+    /// The service spec (kubeward.yaml); without it, the service is described by flags.
+    /// Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render
+    /// a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream
+    #[arg(long, short = 'f', value_name = "SPEC")]
+    pub file: Vec<PathBuf>,
+    /// Write one file per object (and kustomization.yaml) into this folder instead of stdout
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// In a batch, render the services whose specs are good even when others fail (the exit
+    /// status still reports the failures)
+    #[arg(long)]
+    pub keep_going: bool,
+    /// Write into an output folder that holds files kubeward did not write
+    #[arg(long)]
+    pub force: bool,
+    /// The state folder for generated secrets and keys [default: .kubeward beside the spec]
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
+    /// Generate a new value for this generated secret (repeatable)
+    #[arg(long, value_name = "SECRET")]
+    pub rotate: Vec<String>,
+    /// Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)
+    #[arg(long)]
+    pub allow_unpinned_image: bool,
+    /// Comment the fields that carry a decision with why (the objects stay the same)
+    #[arg(long)]
+    pub annotate: bool,
+    #[command(flatten)]
+    pub customise: CustomiseArgs,
+    #[command(flatten)]
+    pub spec: SpecFlags,
+}
+
+pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
+    if batch::is_batch(&args.file) {
+        return render_batch(args);
+    }
+    if let Some(dir) = &args.output {
+        output::check_dir(dir, args.force)?;
+    }
+    let rendered = pipeline::render(&Input {
+        file: args.file.first().map(PathBuf::as_path),
+        flags: &args.spec,
+        overrides: Overrides {
+            allow_unpinned_image: args.allow_unpinned_image,
+        },
+        state_dir: args.state.as_deref(),
+        rotate: &args.rotate,
+        presets: args.customise.presets.lookup(),
+        templates: args.customise.templates.as_deref(),
+        allow_template_override: &args.customise.allow_template_override,
+        annotate: args.annotate,
+    })?;
+    match &args.output {
+        None => print_stdout(&render::stream(&rendered.manifests)),
+        Some(dir) => {
+            output::write_dir(dir, &render::files(&rendered.manifests), args.force)?;
+            ui.note(format!(
+                "rendered the bundle into {}: apply it with `kubectl apply -k {}`",
+                dir.display(),
+                dir.display()
+            ));
+            Ok(())
+        }
+    }
+}
+
+/// Renders a batch: several `-f`, or a folder of specs.
+fn render_batch(args: &RenderArgs) -> Result<(), Error> {
+    if args.spec.any() || !args.rotate.is_empty() {
+        return Err(Error::Usage(
+            "--rotate and the flags that describe a service (--name, --image, ...) apply to one spec, not to a batch of several -f or a folder".into(),
+        ));
+    }
+    batch::run(
+        &args.file,
+        &batch::Options {
+            overrides: Overrides {
+                allow_unpinned_image: args.allow_unpinned_image,
+            },
+            state_dir: args.state.as_deref(),
+            presets: args.customise.presets.lookup(),
+            templates: args.customise.templates.as_deref(),
+            allow_template_override: &args.customise.allow_template_override,
+            annotate: args.annotate,
+            output: args.output.as_deref(),
+            force: args.force,
+            keep_going: args.keep_going,
+        },
+        print_stdout,
+    )
+}

@@ -1,0 +1,86 @@
+//! The argument groups several commands share: where presets and templates come from, and
+//! how a service is described to the commands that only look at its plan or its shape.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::pipeline::Input;
+use crate::preset::Lookup;
+use crate::render::invariants;
+use crate::spec::flags::SpecFlags;
+use crate::validate::Overrides;
+
+/// The folder of named presets, shared by every command that resolves presets.
+#[derive(Debug, Clone, Default, Args)]
+pub struct PresetsDirArg {
+    /// A folder of presets, each found by name as NAME.yaml (shipped names are reserved)
+    #[arg(long, value_name = "DIR", env = "KUBEWARD_PRESETS_DIR")]
+    pub presets_dir: Option<PathBuf>,
+}
+
+impl PresetsDirArg {
+    pub fn lookup(&self) -> Lookup<'_> {
+        Lookup {
+            presets_dir: self.presets_dir.as_deref(),
+        }
+    }
+}
+
+/// Where presets come from and which templates replace the shipped ones (shared by the
+/// commands that render).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct CustomiseArgs {
+    #[command(flatten)]
+    pub presets: PresetsDirArg,
+    /// Replace shipped templates with the files of the same name in DIR (over the preset's)
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Accept an override template that drops this control, recorded on the object (repeatable)
+    #[arg(long, value_name = "CONTROL", value_parser = clap::builder::PossibleValuesParser::new(invariants::control_ids()))]
+    pub allow_template_override: Vec<String>,
+}
+
+/// How a service is described to the commands that only look at its plan or its shape.
+#[derive(Debug, clap::Args)]
+pub struct ServiceArgs {
+    /// The service spec (kubeward.yaml); without it, the service is described by flags
+    #[arg(long, short = 'f', value_name = "SPEC")]
+    pub file: Option<PathBuf>,
+    /// Accept a tag-only image at sensitivity confidential or restricted
+    #[arg(long)]
+    pub allow_unpinned_image: bool,
+    #[command(flatten)]
+    pub customise: CustomiseArgs,
+    #[command(flatten)]
+    pub spec: SpecFlags,
+}
+
+impl ServiceArgs {
+    /// Whether a service was described at all (by a file or by flags).
+    pub fn given(&self) -> bool {
+        self.file.is_some() || self.spec.any()
+    }
+
+    pub fn input(&self) -> Input<'_> {
+        Input {
+            file: self.file.as_deref(),
+            flags: &self.spec,
+            overrides: Overrides {
+                allow_unpinned_image: self.allow_unpinned_image,
+            },
+            state_dir: None,
+            rotate: &[],
+            presets: self.customise.presets.lookup(),
+            templates: self.customise.templates.as_deref(),
+            allow_template_override: &self.customise.allow_template_override,
+            annotate: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}

@@ -1,0 +1,214 @@
+//! The material stage: the secret material a plan needs. Secret values are generated from
+//! the OS random source and kept in the state folder (`state`), or read from an environment
+//! variable or a file; certificates come from `pki`. Values are bytes, exactly as given; they
+//! leave this stage base64-encoded, as the [`Material`] `render` fills the Secrets with.
+
+pub mod pki;
+pub mod state;
+
+use std::cell::OnceCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::plan::{CertSource, Plan};
+use crate::validate::{SecretSource, Service};
+use state::State;
+
+/// Base64 values for the Secret templates, keyed by object name.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Material {
+    pub secrets: BTreeMap<String, String>,
+    pub certs: BTreeMap<String, pki::CertFiles>,
+}
+
+/// What gathering needs besides the plan.
+pub struct Sources<'a> {
+    /// The folder relative `fromFile` and CA paths are taken from.
+    pub base_dir: &'a Path,
+    /// The state folder, opened only when something must be kept.
+    pub state_dir: PathBuf,
+    /// Generated secrets to replace on purpose.
+    pub rotate: &'a [String],
+    pub now: time::OffsetDateTime,
+    /// The CAs obtained so far in this run.
+    pub cas: &'a pki::CaCache,
+}
+
+const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/// Draws `length` characters uniformly from [`ALPHABET`] using the OS random source.
+pub fn random_secret(length: usize) -> Result<String, Error> {
+    let mut out = String::with_capacity(length);
+    let mut buf = [0u8; 64];
+    while out.len() < length {
+        getrandom::fill(&mut buf)
+            .map_err(|e| Error::Material(format!("the OS random source failed: {e}")))?;
+        // 248 = 4 * 62: rejecting bytes above it keeps every character equally likely.
+        for byte in buf.iter().filter(|b| **b < 248) {
+            if out.len() < length {
+                out.push(ALPHABET[(*byte % 62) as usize] as char);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// What every secret value and certificate file is replaced by in a render that must not
+/// touch secrets (`graph -f`, `diff-presets`): base64 of this text.
+pub const PLACEHOLDER: &str = "not rendered";
+
+impl Material {
+    /// Material for `plan` with every value replaced by [`PLACEHOLDER`]: no state folder is
+    /// opened, no secret is read or generated, no key is made.
+    pub fn placeholder(plan: &Plan) -> Material {
+        let value = STANDARD.encode(PLACEHOLDER);
+        let files = pki::CertFiles {
+            crt: value.clone(),
+            key: value.clone(),
+            ca: value.clone(),
+        };
+        Material {
+            secrets: plan
+                .secrets
+                .iter()
+                .map(|s| (s.object_name.clone(), value.clone()))
+                .collect(),
+            certs: plan
+                .tls
+                .iter()
+                .chain(plan.ingress.as_ref().map(|i| &i.tls))
+                .filter(|c| c.source != CertSource::CertManager)
+                .map(|c| (c.secret_name.clone(), files.clone()))
+                .collect(),
+        }
+    }
+}
+
+/// Reads or creates every value the plan's Secrets need.
+pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Material, Error> {
+    for name in sources.rotate {
+        let generated = service
+            .secrets
+            .iter()
+            .any(|s| &s.name == name && matches!(s.source, SecretSource::Generate { .. }));
+        if !generated {
+            return Err(Error::Usage(format!(
+                "--rotate {name}: no generated secret has this name in spec.secrets (only generated secrets can be rotated)"
+            )));
+        }
+    }
+    let state = OnceCell::new();
+    let open_state = || -> Result<&State, Error> {
+        if let Some(state) = state.get() {
+            return Ok(state);
+        }
+        let opened = State::open(&sources.state_dir)?;
+        Ok(state.get_or_init(|| opened))
+    };
+    let mut material = Material::default();
+    for (index, secret) in plan.secrets.iter().enumerate() {
+        let bytes = match &secret.source {
+            SecretSource::Generate { length } => {
+                let relative = format!("{}/{}/secrets/{}", plan.namespace, plan.name, secret.name);
+                generated(
+                    open_state()?,
+                    &relative,
+                    *length,
+                    sources.rotate.contains(&secret.name),
+                )?
+            }
+            SecretSource::Env(var) => env_bytes(var).ok_or_else(|| {
+                Error::Material(format!(
+                    "spec.secrets[{index}].fromEnv: environment variable {var} is not set"
+                ))
+            })?,
+            SecretSource::File(path) => {
+                let full = sources.base_dir.join(path);
+                std::fs::read(&full).map_err(|e| {
+                    Error::Material(format!(
+                        "spec.secrets[{index}].fromFile: cannot read {}: {e}",
+                        full.display()
+                    ))
+                })?
+            }
+        };
+        material
+            .secrets
+            .insert(secret.object_name.clone(), STANDARD.encode(bytes));
+    }
+    let certs: Vec<_> = plan
+        .tls
+        .iter()
+        .chain(plan.ingress.as_ref().map(|i| &i.tls))
+        .collect();
+    if certs.iter().any(|c| c.source != CertSource::CertManager) {
+        let ca = sources
+            .cas
+            .obtain(service, open_state()?, sources.base_dir, sources.now, plan)?;
+        for cert in certs
+            .into_iter()
+            .filter(|c| c.source != CertSource::CertManager)
+        {
+            let files = pki::leaf(
+                &ca,
+                cert,
+                open_state()?,
+                &plan.namespace,
+                &plan.name,
+                sources.now,
+            )?;
+            material.certs.insert(cert.secret_name.clone(), files);
+        }
+    }
+    Ok(material)
+}
+
+/// A generated secret: kept in the state folder, created when missing or rotated.
+fn generated(state: &State, relative: &str, length: usize, rotate: bool) -> Result<Vec<u8>, Error> {
+    if !rotate && let Some(text) = state.read_text(relative)? {
+        let valid = text.bytes().all(|b| ALPHABET.contains(&b));
+        if !valid {
+            return Err(state.corrupt(relative, "does not hold a kubeward-generated value"));
+        }
+        if text.len() != length {
+            return Err(state.corrupt(
+                relative,
+                &format!("holds {} characters but the spec asks for {length}: pass --rotate to generate a new value", text.len()),
+            ));
+        }
+        return Ok(text.into_bytes());
+    }
+    let value = random_secret(length)?;
+    state.write(relative, value.as_bytes())?;
+    Ok(value.into_bytes())
+}
+
+#[cfg(unix)]
+fn env_bytes(var: &str) -> Option<Vec<u8>> {
+    use std::os::unix::ffi::OsStringExt;
+    std::env::var_os(var).map(OsStringExt::into_vec)
+}
+
+#[cfg(not(unix))]
+fn env_bytes(var: &str) -> Option<Vec<u8>> {
+    std::env::var_os(var).map(|v| v.to_string_lossy().into_owned().into_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_secrets_have_the_length_and_alphabet() {
+        let a = random_secret(40).unwrap();
+        let b = random_secret(40).unwrap();
+        assert_eq!(a.len(), 40);
+        assert!(a.bytes().all(|c| ALPHABET.contains(&c)));
+        assert_ne!(a, b);
+    }
+}

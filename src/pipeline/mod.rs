@@ -1,0 +1,219 @@
+//! The stages run in order: load the spec, apply flags, resolve the preset, validate, plan,
+//! gather material, render and self-check, for one service; `batch` does the same for many
+//! on every core (`parallel`). Commands call this; it writes nothing but the state folder.
+
+pub mod batch;
+pub mod parallel;
+
+use std::path::{Path, PathBuf};
+
+use crate::check;
+use crate::error::{Error, FieldError, SpecError};
+use crate::material::{self, Material, Sources, pki, state};
+use crate::plan::{self, Plan};
+use crate::preset::{self, floors};
+use crate::render::{self, Manifest};
+use crate::spec::flags::SpecFlags;
+use crate::spec::{self, SpecFile};
+use crate::validate::{self, Overrides, Service};
+use crate::yaml::locate::Locator;
+
+/// The error when neither a spec file nor flags describe the service.
+pub const DESCRIBE_THE_SERVICE: &str = "describe the service with -f kubeward.yaml, or with flags (--name, --namespace, --image, --port, ...)";
+
+/// Where a service description comes from, and the choices that go with a render.
+pub struct Input<'a> {
+    pub file: Option<&'a Path>,
+    pub flags: &'a SpecFlags,
+    pub overrides: Overrides,
+    /// The state folder; default `.kubeward/` beside the spec (or in the current folder).
+    pub state_dir: Option<&'a Path>,
+    /// Generated secrets to replace on purpose.
+    pub rotate: &'a [String],
+    /// Where named presets are looked up besides the shipped ones.
+    pub presets: preset::Lookup<'a>,
+    /// A folder of template overrides (`--templates`), over the preset's own.
+    pub templates: Option<&'a Path>,
+    /// Invariant controls an override template may drop, each recorded on its object.
+    pub allow_template_override: &'a [String],
+    /// Comment the manifests with the decisions behind their fields.
+    pub annotate: bool,
+}
+
+/// A validated service, its plan and its rendered manifests.
+pub struct Rendered {
+    pub service: Service,
+    pub preset: preset::Resolved,
+    pub plan: Plan,
+    pub manifests: Vec<Manifest>,
+    /// The folder relative paths in the spec are resolved against.
+    pub base_dir: PathBuf,
+}
+
+/// A validated service, its resolved preset, and the folder its relative paths are taken from.
+pub type Loaded = (Service, preset::Resolved, PathBuf);
+
+/// Loads and validates the service described by `input`, with its resolved preset; a spec
+/// field below one of the preset's floors is a validation error like any other.
+pub fn load_service(input: &Input) -> Result<Loaded, Error> {
+    load_service_with(input, &preset::Cache::default())
+}
+
+/// [`load_service`], taking presets from `presets` (a batch shares one cache).
+pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Loaded, Error> {
+    let (mut file, locator, path, base_dir) = match input.file {
+        Some(path) => {
+            let loaded = spec::load(path)?;
+            let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            (loaded.spec, loaded.locator, Some(path.to_path_buf()), base)
+        }
+        None => (
+            SpecFile::default(),
+            Locator::default(),
+            None,
+            PathBuf::from("."),
+        ),
+    };
+    if input.file.is_none() {
+        if !input.flags.any() {
+            return Err(Error::Usage(DESCRIBE_THE_SERVICE.into()));
+        }
+        file = input.flags.to_spec().map_err(Error::Usage)?;
+    } else {
+        input.flags.apply(&mut file).map_err(Error::Usage)?;
+    }
+    let preset_name = file
+        .spec
+        .preset
+        .clone()
+        .unwrap_or_else(|| preset::DEFAULT.to_string());
+    let given = input.flags.given();
+    let locate = |e: FieldError| match given.iter().find(|(field, _)| e.field.starts_with(field)) {
+        Some((_, flag)) => FieldError::new(format!("{} (from {flag})", e.field), e.message),
+        None => {
+            let line = path.as_ref().and_then(|_| locator.line_of(&e.field));
+            e.at_line(line)
+        }
+    };
+    let resolved = presets
+        .resolve(&preset_name, &base_dir, input.presets)
+        .map_err(|err| {
+            // A preset that cannot be found is a problem of spec.preset; problems inside a
+            // preset file are listed with that file's own lines instead.
+            match (&err, file.spec.preset.is_some()) {
+                (Error::Preset { message, .. }, true) if !message.contains('\n') => {
+                    Error::Spec(SpecError::Invalid {
+                        path: path.clone(),
+                        errors: vec![locate(FieldError::new("spec.preset", err.to_string()))],
+                    })
+                }
+                _ => err,
+            }
+        })?;
+    let mut errors = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    let service = match validate::validate(&file, &resolved.preset, input.overrides) {
+        Ok(service) if errors.is_empty() => Some(service),
+        Ok(_) => None,
+        Err(invalid) => {
+            errors.splice(0..0, invalid);
+            None
+        }
+    };
+    let Some(service) = service else {
+        let mut errors: Vec<_> = errors.into_iter().map(locate).collect();
+        errors.sort_by_key(|e| e.line);
+        return Err(SpecError::Invalid { errors, path }.into());
+    };
+    Ok((service, resolved, base_dir))
+}
+
+/// Loads, validates and plans, touching no secret.
+pub fn plan(input: &Input) -> Result<(Service, Plan), Error> {
+    let (service, preset, _) = load_service(input)?;
+    let plan = plan::plan(&service, &preset.preset);
+    Ok((service, plan))
+}
+
+/// The templates of a render: the shipped ones, overridden by the preset's folder, then by
+/// `--templates`.
+fn templates(input: &Input, preset: &preset::Resolved) -> Result<render::Templates, Error> {
+    let dirs: Vec<PathBuf> = preset
+        .preset
+        .templates
+        .iter()
+        .map(PathBuf::from)
+        .chain(input.templates.map(Path::to_path_buf))
+        .collect();
+    render::Templates::load(&dirs)
+}
+
+/// Loads, validates, plans and renders with every secret value and key replaced by a
+/// placeholder: no state folder, no secret file or variable read. For commands that look at
+/// the shape of a bundle (`graph -f`, `diff-presets`), never for one to apply.
+pub fn render_shape(input: &Input) -> Result<Rendered, Error> {
+    render_loaded(input, load_service(input)?, |_, plan, _| {
+        Ok(Material::placeholder(plan))
+    })
+}
+
+/// Loads, validates, plans and renders.
+pub fn render(input: &Input) -> Result<Rendered, Error> {
+    render_service(input, load_service(input)?, &pki::CaCache::default())
+}
+
+/// Plans and renders a service [`load_service`] loaded from `input`, then checks the
+/// manifests; its CA comes from `cas` when this run already has it.
+pub fn render_service(
+    input: &Input,
+    loaded: Loaded,
+    cas: &pki::CaCache,
+) -> Result<Rendered, Error> {
+    render_loaded(input, loaded, |service, plan, base_dir| {
+        let state_dir = match input.state_dir {
+            Some(dir) => dir.to_path_buf(),
+            None => base_dir.join(state::DEFAULT_DIR),
+        };
+        material::gather(
+            service,
+            plan,
+            &Sources {
+                base_dir,
+                state_dir,
+                rotate: input.rotate,
+                now: time::OffsetDateTime::now_utc(),
+                cas,
+            },
+        )
+    })
+}
+
+/// Plans a loaded service, gets its material from `material`, renders and self-checks.
+fn render_loaded(
+    input: &Input,
+    (service, preset, base_dir): Loaded,
+    material: impl FnOnce(&Service, &Plan, &Path) -> Result<Material, Error>,
+) -> Result<Rendered, Error> {
+    let plan = plan::plan(&service, &preset.preset);
+    let material = material(&service, &plan, &base_dir)?;
+    let manifests = render::render(
+        &plan,
+        &material,
+        &templates(input, &preset)?,
+        input.allow_template_override,
+        input.annotate,
+    )?;
+    self_check(&manifests)?;
+    Ok(Rendered {
+        service,
+        preset,
+        plan,
+        manifests,
+        base_dir,
+    })
+}
+
+/// The self-check of rendered manifests: every rule of `check`, each object named by the file
+/// it is written to.
+pub fn self_check(manifests: &[Manifest]) -> Result<(), Error> {
+    check::self_check(manifests.iter().map(|m| (m.object.file_name(), &m.value)))
+}

@@ -1,0 +1,248 @@
+//! The plan stage: a pure function from a validated service and its preset to the objects
+//! to render and the decisions behind them, each with its reason, the threat it counters and
+//! its rubric rows. No YAML, no I/O. Each part of the bundle is planned in its own file
+//! (`namespace`, `workload`, `network`, `tls`, `ingress`, `access`, `secrets`), every choice
+//! recorded in `decisions` with its fixed part from `rationale` (`threats`, `rubric`), every
+//! deliberate departure from the rubric written as scanner `exemptions`. Hands the [`Plan`]
+//! to `material` and `render`.
+
+mod access;
+mod decisions;
+pub mod exemptions;
+mod ingress;
+mod namespace;
+mod network;
+mod objects;
+pub mod rationale;
+pub mod rubric;
+mod secrets;
+mod threats;
+mod tls;
+mod workload;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+pub use access::RoleRule;
+pub use decisions::{Decision, headline, note};
+pub use ingress::Ingress;
+pub use network::{Admitted, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort};
+pub use objects::PlannedObject;
+pub use secrets::SecretPlan;
+pub use threats::{Concern, Threat};
+pub use tls::{CertPlan, CertSource};
+pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
+
+use crate::preset::{NamespaceQuota, Preset};
+use crate::validate::Service;
+use crate::vocabulary::NAME_LABEL;
+use decisions::Decisions;
+use objects::object;
+
+/// Everything a render needs, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub name: String,
+    pub namespace: String,
+    /// Labels on every object.
+    pub labels: BTreeMap<String, String>,
+    /// The one label that selects the service's pods.
+    pub selector: BTreeMap<String, String>,
+    pub pod_security_version: String,
+    pub workload: Workload,
+    pub service: ServicePort,
+    pub network: Network,
+    pub ingress: Option<Ingress>,
+    pub role: Option<Vec<RoleRule>>,
+    pub secrets: Vec<SecretPlan>,
+    /// The certificate for the service's own port.
+    pub tls: Option<CertPlan>,
+    /// How long kubeward's own CA for the namespace is valid.
+    pub ca_validity_days: u32,
+    /// ResourceQuota and LimitRange for the namespace (sensitivity restricted).
+    pub quota: Option<NamespaceQuota>,
+    pub objects: Vec<PlannedObject>,
+    pub decisions: Vec<Decision>,
+}
+
+/// Builds the plan. Pure: same inputs, same plan.
+pub fn plan(service: &Service, preset: &Preset) -> Plan {
+    let mut decisions = Decisions::default();
+    let name = service.name.clone();
+    let ns = service.namespace.clone();
+    let selector = BTreeMap::from([(NAME_LABEL.to_string(), name.clone())]);
+    let mut labels = selector.clone();
+    labels.insert("app.kubernetes.io/managed-by".into(), "kubeward".into());
+
+    namespace::identity(&mut decisions, service, preset);
+    let workload = workload::workload(service, preset, &mut decisions);
+    let network = network::network(service, preset, &mut decisions);
+    let ingress = ingress::ingress(service, preset, &mut decisions);
+    let role = access::role(service, &mut decisions);
+    let secrets = secrets::secrets(service, &mut decisions);
+    let tls = tls::service_cert(service, preset, &mut decisions);
+    let quota = namespace::quota(service, preset, &mut decisions);
+    let service_port = network::service_port(service);
+    decisions.add(
+        "cluster-ip-service",
+        format!(
+            "a ClusterIP Service on port {} to the container's `{}` port",
+            service_port.port, service_port.target_port_name
+        ),
+        "always",
+    );
+
+    let mut objects = vec![object("v1", "Namespace", &ns, None, "namespace.yaml")];
+    let mut add =
+        |api: &'static str, kind: &'static str, obj_name: &str, template: &'static str| {
+            objects.push(object(api, kind, obj_name, Some(&ns), template));
+        };
+    if quota.is_some() {
+        add("v1", "ResourceQuota", &name, "resourcequota.yaml");
+        add("v1", "LimitRange", &name, "limitrange.yaml");
+    }
+    add("v1", "ServiceAccount", &name, "serviceaccount.yaml");
+    if role.is_some() {
+        add("rbac.authorization.k8s.io/v1", "Role", &name, "role.yaml");
+        add(
+            "rbac.authorization.k8s.io/v1",
+            "RoleBinding",
+            &name,
+            "rolebinding.yaml",
+        );
+    }
+    for secret in &secrets {
+        add("v1", "Secret", &secret.object_name, "secret.yaml");
+    }
+    for cert in tls.iter().chain(ingress.as_ref().map(|i| &i.tls)) {
+        match cert.source {
+            CertSource::CertManager => add(
+                "cert-manager.io/v1",
+                "Certificate",
+                &cert.secret_name,
+                "certificate.yaml",
+            ),
+            CertSource::SelfSigned | CertSource::Ca => {
+                add("v1", "Secret", &cert.secret_name, "secret-tls.yaml")
+            }
+        }
+    }
+    add("v1", "Service", &name, "service.yaml");
+    add("apps/v1", "Deployment", &name, "deployment.yaml");
+    add(
+        "policy/v1",
+        "PodDisruptionBudget",
+        &name,
+        "poddisruptionbudget.yaml",
+    );
+    add(
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        "default-deny",
+        "networkpolicy-default-deny.yaml",
+    );
+    add(
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        &name,
+        "networkpolicy.yaml",
+    );
+    for (peer_name, peer) in network::peer_policies(service, &network) {
+        let mut policy = object(
+            "networking.k8s.io/v1",
+            "NetworkPolicy",
+            &peer_name,
+            Some(&ns),
+            "networkpolicy-peer.yaml",
+        );
+        policy.peer = Some(peer);
+        objects.push(policy);
+    }
+    if ingress.is_some() {
+        objects.push(object(
+            "networking.k8s.io/v1",
+            "Ingress",
+            &name,
+            Some(&ns),
+            "ingress.yaml",
+        ));
+    }
+
+    Plan {
+        name,
+        namespace: ns,
+        labels,
+        selector,
+        pod_security_version: preset.pod_security_version.clone(),
+        workload,
+        service: service_port,
+        network,
+        ingress,
+        role,
+        secrets,
+        tls,
+        ca_validity_days: preset.tls.ca_validity_days,
+        quota,
+        objects: objects
+            .into_iter()
+            .map(|mut o| {
+                o.secret = o.kind == "Secret";
+                o
+            })
+            .collect(),
+        decisions: decisions.0,
+    }
+}
+
+/// Plans a spec written as YAML with the default preset, for other modules' tests.
+#[cfg(test)]
+pub(crate) fn plan_from_yaml(text: &str) -> Plan {
+    let file = crate::spec::parse(std::path::Path::new("kubeward.yaml"), text)
+        .expect("the test spec parses")
+        .spec;
+    let preset = crate::preset::resolve(
+        crate::preset::DEFAULT,
+        std::path::Path::new("."),
+        crate::preset::Lookup::default(),
+    )
+    .expect("restricted resolves")
+    .preset;
+    let service = crate::validate::validate(&file, &preset, Default::default())
+        .expect("the test spec is valid");
+    plan(&service, &preset)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GRPC: &str = "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {name: inventory, namespace: shop}\nspec:\n  image: ghcr.io/acme/inventory:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 9090\n  protocol: grpc\n  sensitivity: internal\n";
+
+    #[test]
+    fn a_low_probe_port_is_noted_like_a_low_service_port() {
+        let plan = plan_from_yaml(&format!("{GRPC}  probes: {{port: 81}}\n"));
+        let note = plan.decisions.iter().find(|d| d.id == "low-port").unwrap();
+        assert!(
+            note.summary.starts_with("port 81 is below 1024"),
+            "{}",
+            note.summary
+        );
+        assert_eq!(note.cause, "spec.probes.port");
+    }
+
+    #[test]
+    fn grpc_is_https_over_tls_and_h2c_in_clear_text() {
+        let public = format!("{GRPC}  exposure: public\n  ingress: {{host: api.example.com}}\n");
+        let backend = |plan: &Plan| {
+            plan.ingress.as_ref().unwrap().annotations["nginx.ingress.kubernetes.io/backend-protocol"]
+                .clone()
+        };
+        let tls = plan_from_yaml(&public);
+        assert_eq!(tls.service.app_protocol, "https");
+        assert_eq!(backend(&tls), "GRPCS");
+        let clear = plan_from_yaml(&format!("{public}  tls: {{mode: none}}\n"));
+        assert_eq!(clear.service.app_protocol, "kubernetes.io/h2c");
+        assert_eq!(backend(&clear), "GRPC");
+    }
+}

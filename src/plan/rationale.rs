@@ -1,0 +1,163 @@
+//! Why each kind of decision exists: for every decision id the plan can make, its concern,
+//! the threat it counters, the reason, and the rubric rows it satisfies. Data only: the plan
+//! adds what varies per service (the summary and the answer that caused it).
+
+use super::threats::{Concern, Threat};
+
+/// The fixed part of one kind of decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DecisionKind {
+    pub id: &'static str,
+    pub concern: Concern,
+    pub threat: Threat,
+    pub reason: &'static str,
+    pub rubric: &'static [u8],
+}
+
+const fn entry(
+    id: &'static str,
+    concern: Concern,
+    threat: Threat,
+    reason: &'static str,
+    rubric: &'static [u8],
+) -> DecisionKind {
+    DecisionKind {
+        id,
+        concern,
+        threat,
+        reason,
+        rubric,
+    }
+}
+
+use Concern::{Availability, Identity, Network, Runtime, SecretsAndTls};
+use Threat::{
+    ApiServerAttack, ContainerBreakout, DenialOfService, ExposedSecrets, ManInTheMiddle,
+    TamperedImage, UnauthorisedAccess,
+};
+
+/// Every kind of decision, in the order `explain --rule` lists them.
+#[rustfmt::skip]
+pub const KINDS: &[DecisionKind] = &[
+    entry("namespace-pod-security", Identity, ContainerBreakout,
+        "the API server itself refuses pods that could break out of their container, even ones not written by kubeward",
+        &[22]),
+    entry("dedicated-service-account", Identity, ApiServerAttack,
+        "the namespace's default account is shared; a dedicated one gets exactly the permissions granted below and no token unless the API is needed",
+        &[10, 11]),
+    entry("no-api-access", Identity, ApiServerAttack,
+        "a pod without a token cannot be used to attack the API server",
+        &[10, 12]),
+    entry("api-access", Identity, ApiServerAttack,
+        "least privilege: a compromised pod can do only what the service itself needs against the API server",
+        &[12, 28]),
+    entry("default-deny", Network, UnauthorisedAccess,
+        "without a default deny, every pod in the cluster can reach every other: one compromised component reaches them all",
+        &[23]),
+    entry("caller", Network, UnauthorisedAccess,
+        "only declared callers may open connections: unauthorised access between components is denied",
+        &[24]),
+    entry("ingress-controller", Network, UnauthorisedAccess,
+        "public traffic arrives only through the ingress controller, which terminates TLS for the public host",
+        &[24, 27]),
+    entry("no-callers", Network, UnauthorisedAccess,
+        "what is not declared is denied",
+        &[24]),
+    entry("cluster-ip-service", Network, UnauthorisedAccess,
+        "a ClusterIP Service is reachable only inside the cluster; a NodePort would open the port on every node to whatever reaches the nodes",
+        &[26]),
+    entry("dns-egress", Network, UnauthorisedAccess,
+        "name resolution is needed by every client; limiting it to cluster DNS stops DNS being used as a tunnel to anything else",
+        &[25]),
+    entry("egress-app", Network, UnauthorisedAccess,
+        "the service reaches only what it declared: a compromised pod cannot scan or pivot",
+        &[24]),
+    entry("egress-cidr", Network, UnauthorisedAccess,
+        "an address range reaches the outside world only; cluster-internal and cloud-metadata ranges it happens to contain stay denied unless declared exactly",
+        &[24]),
+    entry("api-server-egress", Network, ApiServerAttack,
+        "the service needs the API; only the API server's own addresses are opened, from the preset",
+        &[12, 24]),
+    entry("public-ingress", Network, ManInTheMiddle,
+        "public traffic is encrypted in transit and enters only through the ingress controller",
+        &[27]),
+    entry("image-digest", Runtime, TamperedImage,
+        "a digest names exact bytes: a re-pushed tag cannot swap the code that runs",
+        &[13, 14]),
+    entry("image-tag-only", Runtime, TamperedImage,
+        "a tag can be re-pushed; the exemption keeps the departure visible until the image is pinned by digest",
+        &[13]),
+    entry("low-port", Runtime, ContainerBreakout,
+        "adding a capability would weaken the container; listening on a high port is the portable fix",
+        &[5]),
+    entry("non-root", Runtime, ContainerBreakout,
+        "a process that escapes the application as root, or with capabilities, is one kernel bug away from the node",
+        &[1, 2, 3, 4, 5, 7, 8]),
+    entry("read-only-root", Runtime, ContainerBreakout,
+        "an attacker who gets code execution cannot drop tools or alter the binary, and a runaway writer cannot fill the node's disk",
+        &[6, 9]),
+    entry("writable-root", Runtime, ContainerBreakout,
+        "the application cannot run read-only yet; the ephemeral-storage limit still stops it filling the node's disk, and the exemptions keep the departure visible",
+        &[6, 9]),
+    entry("secret-file", SecretsAndTls, ExposedSecrets,
+        "environment variables leak into logs, crash dumps and child processes; a read-only file with mode 0440 does not",
+        &[17]),
+    entry("service-tls", SecretsAndTls, ManInTheMiddle,
+        "traffic between components is encrypted and authenticated, so a pod on the path cannot read or alter it",
+        &[]),
+    entry("no-tls", SecretsAndTls, ManInTheMiddle,
+        "TLS is on by default from sensitivity internal when the protocol speaks it, and always for restricted; without it, a pod on the path can read and alter the traffic",
+        &[]),
+    entry("replicas", Availability, DenialOfService,
+        "one pod is one node failure or one eviction away from an outage; spreading and a budget keep the service up through drains and crashes",
+        &[19, 20, 21]),
+    entry("resources", Availability, DenialOfService,
+        "limits contain a compromised or leaking pod so it cannot starve its neighbours",
+        &[15]),
+    entry("probes", Availability, DenialOfService,
+        "readiness keeps traffic off pods that are not ready; a separate liveness check restarts only pods that are stuck",
+        &[16]),
+    entry("namespace-quota", Availability, DenialOfService,
+        "a compromised or runaway workload cannot exhaust the cluster, and every pod in the namespace gets limits",
+        &[30]),
+];
+
+/// The kind of decision with this id.
+pub fn kind(id: &str) -> Option<&'static DecisionKind> {
+    KINDS.iter().find(|k| k.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    #[test]
+    fn ids_are_unique() {
+        let ids: BTreeSet<&str> = KINDS.iter().map(|k| k.id).collect();
+        assert_eq!(ids.len(), KINDS.len());
+    }
+
+    #[test]
+    fn every_threat_is_countered_by_some_kind() {
+        for threat in Threat::ALL {
+            assert!(
+                KINDS.iter().any(|k| k.threat == threat),
+                "{threat:?} has no decision"
+            );
+        }
+    }
+
+    #[test]
+    fn every_cited_rubric_row_has_references() {
+        for kind in KINDS {
+            for row in kind.rubric {
+                assert!(
+                    crate::plan::rubric::row(*row).is_some(),
+                    "{} cites row {row}",
+                    kind.id
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Certificates: the service's own (from kubeward's CA, the user's CA or cert-manager) with
+//! every name its clients use, and how each is obtained.
+
+use serde::Serialize;
+
+use super::decisions::Decisions;
+use super::workload::port_name;
+use crate::preset::Preset;
+use crate::spec::TlsMode;
+use crate::validate::Service;
+
+/// How a certificate is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CertSource {
+    /// Signed by kubeward's own CA for the namespace, kept in the state folder.
+    SelfSigned,
+    /// Signed by the CA given in `spec.tls.ca`.
+    Ca,
+    /// Issued in the cluster by cert-manager from a `Certificate` object.
+    CertManager,
+}
+
+/// A certificate to put in a `kubernetes.io/tls` Secret.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CertPlan {
+    /// The Secret (and, for cert-manager, the Certificate) name.
+    pub secret_name: String,
+    pub dns_names: Vec<String>,
+    pub source: CertSource,
+    pub issuer_kind: String,
+    pub issuer_name: String,
+    pub validity_days: u32,
+    pub renew_before_days: u32,
+    /// The same two periods as cert-manager durations, e.g. `2160h`.
+    pub duration: String,
+    pub renew_before: String,
+}
+
+pub(super) fn source_text(source: CertSource) -> &'static str {
+    match source {
+        CertSource::SelfSigned => "kubeward-CA-signed",
+        CertSource::Ca => "your-CA-signed",
+        CertSource::CertManager => "cert-manager-issued",
+    }
+}
+
+/// How a certificate is obtained for `service`: its TLS mode, or kubeward's own CA when the
+/// mode is `none` (the public host still gets TLS).
+pub(super) fn cert_plan(
+    service: &Service,
+    preset: &Preset,
+    secret_name: String,
+    dns_names: Vec<String>,
+) -> CertPlan {
+    let source = match service.tls.mode {
+        TlsMode::Ca => CertSource::Ca,
+        TlsMode::CertManager => CertSource::CertManager,
+        TlsMode::SelfSigned | TlsMode::None => CertSource::SelfSigned,
+    };
+    CertPlan {
+        secret_name,
+        dns_names,
+        source,
+        issuer_kind: service
+            .tls
+            .issuer_kind
+            .clone()
+            .unwrap_or_else(|| "ClusterIssuer".into()),
+        issuer_name: service.tls.issuer_name.clone().unwrap_or_default(),
+        validity_days: preset.tls.leaf_validity_days,
+        renew_before_days: preset.tls.renew_before_days,
+        duration: format!("{}h", preset.tls.leaf_validity_days * 24),
+        renew_before: format!("{}h", preset.tls.renew_before_days * 24),
+    }
+}
+
+/// The certificate for the service's own port, with every name clients may use.
+pub(super) fn service_cert(
+    service: &Service,
+    preset: &Preset,
+    d: &mut Decisions,
+) -> Option<CertPlan> {
+    if service.tls.mode == TlsMode::None {
+        d.add(
+            "no-tls",
+            "no certificate for the service's own port",
+            format!(
+                "sensitivity {}, protocol {}",
+                service.sensitivity.as_str(),
+                port_name(service.protocol)
+            ),
+        );
+        return None;
+    }
+    let (name, ns, domain) = (&service.name, &service.namespace, &preset.cluster_domain);
+    let mut dns_names = vec![
+        name.clone(),
+        format!("{name}.{ns}"),
+        format!("{name}.{ns}.svc"),
+        format!("{name}.{ns}.svc.{domain}"),
+    ];
+    dns_names.extend(service.ingress.iter().map(|i| i.host.clone()));
+    dns_names.extend(service.tls.dns_names.iter().cloned());
+    dns_names.dedup();
+    let cert = cert_plan(service, preset, format!("{name}-tls"), dns_names);
+    d.add(
+        "service-tls",
+        format!(
+            "a {} certificate for {} in Secret `{}`, mounted at {}/tls",
+            source_text(cert.source),
+            cert.dns_names.join(", "),
+            cert.secret_name,
+            preset.secrets_mount_path
+        ),
+        format!(
+            "tls.mode {}, sensitivity {}",
+            service.tls.mode.as_str(),
+            service.sensitivity.as_str()
+        ),
+    );
+    Some(cert)
+}

@@ -1,0 +1,394 @@
+//! The flags that describe a service (shared by `render` and `init`) and how they fill or
+//! override the fields of a spec file.
+
+use clap::Args;
+
+use super::model::{
+    self, ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec,
+    IssuerRef, Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode,
+};
+use super::names::DEFAULT_SECRET_LENGTH;
+
+/// Every spec field that has a flag. A flag given on the command line replaces the field.
+#[derive(Debug, Clone, Default, Args)]
+pub struct SpecFlags {
+    /// The app name (DNS-1123 label); metadata.name
+    #[arg(long, help_heading = "Service")]
+    pub name: Option<String>,
+    /// The namespace (not `default`); metadata.namespace
+    #[arg(long, short = 'n', help_heading = "Service")]
+    pub namespace: Option<String>,
+    /// Container image, e.g. ghcr.io/acme/api:1.2@sha256:...
+    #[arg(long, help_heading = "Service")]
+    pub image: Option<String>,
+    /// Port the container listens on
+    #[arg(long, help_heading = "Service")]
+    pub port: Option<i64>,
+    /// What the port speaks
+    #[arg(long, value_enum, help_heading = "Service")]
+    pub protocol: Option<ProtocolArg>,
+    /// How many pods (1-1000)
+    #[arg(long, help_heading = "Service")]
+    pub replicas: Option<i64>,
+    /// Preset name or path to a preset file
+    #[arg(long, help_heading = "Service")]
+    pub preset: Option<String>,
+    /// How far the service is reachable
+    #[arg(long, value_enum, help_heading = "Traffic")]
+    pub exposure: Option<ExposureArg>,
+    /// How sensitive its data is
+    #[arg(long, value_enum, help_heading = "Service")]
+    pub sensitivity: Option<SensitivityArg>,
+    /// A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable
+    #[arg(long = "caller", value_name = "NS/APP", help_heading = "Traffic")]
+    pub callers: Vec<String>,
+    /// A pod destination, NAMESPACE/APP:PORT; repeatable
+    #[arg(long = "egress", value_name = "NS/APP:PORT", help_heading = "Traffic")]
+    pub egress: Vec<String>,
+    /// An address-range destination, CIDR:PORT; repeatable
+    #[arg(
+        long = "egress-cidr",
+        value_name = "CIDR:PORT",
+        help_heading = "Traffic"
+    )]
+    pub egress_cidr: Vec<String>,
+    /// Public host name (exposure public)
+    #[arg(long, help_heading = "Traffic")]
+    pub host: Option<String>,
+    /// Ingress class (exposure public)
+    #[arg(long, help_heading = "Traffic")]
+    pub ingress_class: Option<String>,
+    /// The cert-manager issuer of the public host's certificate, [KIND/]NAME (exposure public)
+    #[arg(long, value_name = "[KIND/]NAME", help_heading = "Traffic")]
+    pub ingress_issuer: Option<String>,
+    /// Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g.
+    /// configmaps:get,list,watch or apps/deployments:get; repeatable
+    #[arg(long = "api", value_name = "RESOURCE:VERBS", help_heading = "Access")]
+    pub api: Vec<String>,
+    /// A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable
+    #[arg(long = "secret", value_name = "NAME=SOURCE", help_heading = "Access")]
+    pub secrets: Vec<String>,
+    /// TLS mode for the service's own port
+    #[arg(long, value_enum, help_heading = "Service")]
+    pub tls: Option<TlsArg>,
+    /// The CA certificate PEM file (TLS mode ca)
+    #[arg(long, value_name = "PATH", help_heading = "Service")]
+    pub tls_ca_cert: Option<String>,
+    /// The CA private key PEM file (TLS mode ca)
+    #[arg(long, value_name = "PATH", help_heading = "Service")]
+    pub tls_ca_key: Option<String>,
+    /// The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)
+    #[arg(long, value_name = "[KIND/]NAME", help_heading = "Service")]
+    pub tls_issuer: Option<String>,
+    /// A clear-text container port for the probes, for a server whose port speaks only TLS
+    #[arg(long, help_heading = "Service")]
+    pub probe_port: Option<i64>,
+}
+
+macro_rules! value_enum {
+    ($arg:ident => $target:ty { $($variant:ident),+ }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+        pub enum $arg { $($variant),+ }
+        impl From<$arg> for $target {
+            fn from(value: $arg) -> Self {
+                match value { $($arg::$variant => <$target>::$variant),+ }
+            }
+        }
+    };
+}
+
+value_enum!(ProtocolArg => Protocol { Http, Https, Grpc, Tcp });
+value_enum!(ExposureArg => Exposure { Namespace, Cluster, Public });
+value_enum!(SensitivityArg => Sensitivity { Public, Internal, Confidential, Restricted });
+value_enum!(TlsArg => TlsMode { None, SelfSigned, Ca, CertManager });
+
+/// Splits `PREFIX/NAME` (or `NAME`) at the first `/`.
+fn split_prefix(text: &str) -> (Option<String>, String) {
+    match text.split_once('/') {
+        Some((prefix, name)) => (Some(prefix.to_string()), name.to_string()),
+        None => (None, text.to_string()),
+    }
+}
+
+/// Splits `NS/APP` (or `APP`) into a caller.
+fn parse_app(text: &str) -> CallerSpec {
+    let (namespace, app) = split_prefix(text);
+    CallerSpec {
+        app: Some(app),
+        namespace,
+    }
+}
+
+/// Splits `TARGET:PORT` at the last colon; a port that is not a number is kept as an
+/// impossible value so validation names the field.
+fn split_port(flag: &str, text: &str) -> Result<(String, i64), String> {
+    let (target, port) = text
+        .rsplit_once(':')
+        .ok_or_else(|| format!("--{flag} `{text}` needs a port: TARGET:PORT"))?;
+    let port = port
+        .parse::<i64>()
+        .map_err(|_| format!("--{flag} `{text}`: `{port}` is not a port number"))?;
+    Ok((target.to_string(), port))
+}
+
+/// Splits a comma list; an empty text is an empty list.
+pub fn comma_list(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        return vec![];
+    }
+    text.split(',').map(str::to_string).collect()
+}
+
+/// The API groups whose names have no dot; every other group's name has one
+/// (`networking.k8s.io`, and every custom resource's group).
+const DOTLESS_GROUPS: [&str; 5] = ["apps", "autoscaling", "batch", "extensions", "policy"];
+
+/// Splits `[GROUP/]RESOURCES` into the API group (empty: the core API) and the resources.
+/// What stands before the first `/` is a group only when it can be one, so `pods/log` is the
+/// core API's subresource and `apps/deployments/scale` the `apps` group's.
+pub fn split_group(text: &str) -> (String, Vec<String>) {
+    match text.split_once('/') {
+        Some((group, resources))
+            if group.is_empty() || group.contains('.') || DOTLESS_GROUPS.contains(&group) =>
+        {
+            (group.to_string(), comma_list(resources))
+        }
+        _ => (String::new(), comma_list(text)),
+    }
+}
+
+/// Parses `[GROUP/]RESOURCES:VERBS[:NAMES]` into a Role rule.
+fn parse_api(text: &str) -> Result<ApiRuleSpec, String> {
+    let mut parts = text.splitn(3, ':');
+    let (target, verbs, names) = (parts.next(), parts.next(), parts.next());
+    let (Some(target), Some(verbs)) = (target, verbs) else {
+        return Err(format!(
+            "--api `{text}` needs verbs: [GROUP/]RESOURCES:VERBS, e.g. configmaps:get,list,watch"
+        ));
+    };
+    let (group, resources) = split_group(target);
+    Ok(ApiRuleSpec {
+        api_groups: vec![group],
+        resources,
+        verbs: comma_list(verbs),
+        resource_names: comma_list(names.unwrap_or_default()),
+    })
+}
+
+/// Parses `NAME=generate[:LENGTH]`, `NAME=env:VAR` or `NAME=file:PATH` into a secret.
+fn parse_secret(text: &str) -> Result<SecretSpec, String> {
+    let usage = || {
+        format!(
+            "--secret `{text}`: use NAME=generate, NAME=generate:LENGTH, NAME=env:VAR or NAME=file:PATH"
+        )
+    };
+    let (name, source) = text.split_once('=').ok_or_else(usage)?;
+    let mut secret = SecretSpec {
+        name: Some(name.to_string()),
+        ..SecretSpec::default()
+    };
+    if source == "generate" {
+        secret.generate = Some(GenerateSpec {
+            length: Some(DEFAULT_SECRET_LENGTH),
+        });
+    } else if let Some(length) = source.strip_prefix("generate:") {
+        let length = length
+            .parse::<i64>()
+            .map_err(|_| format!("--secret `{text}`: `{length}` is not a length"))?;
+        secret.generate = Some(GenerateSpec {
+            length: Some(length),
+        });
+    } else if let Some(var) = source.strip_prefix("env:") {
+        secret.from_env = Some(var.to_string());
+    } else if let Some(path) = source.strip_prefix("file:") {
+        secret.from_file = Some(path.to_string());
+    } else {
+        return Err(usage());
+    }
+    Ok(secret)
+}
+
+/// Parses `[KIND/]NAME` into a cert-manager issuer reference.
+fn parse_issuer(text: &str) -> IssuerRef {
+    let (kind, name) = split_prefix(text);
+    IssuerRef {
+        kind,
+        name: Some(name),
+    }
+}
+
+impl SpecFlags {
+    /// Whether any service field was given as a flag.
+    pub fn any(&self) -> bool {
+        let mut empty = SpecFile::default();
+        self.apply(&mut empty).is_err() || empty != SpecFile::default()
+    }
+
+    /// Writes every given flag into `file`, replacing what it had.
+    pub fn apply(&self, file: &mut SpecFile) -> Result<(), String> {
+        let set = |target: &mut Option<String>, value: &Option<String>| {
+            if value.is_some() {
+                target.clone_from(value);
+            }
+        };
+        set(&mut file.metadata.name, &self.name);
+        set(&mut file.metadata.namespace, &self.namespace);
+        let s = &mut file.spec;
+        set(&mut s.image, &self.image);
+        set(&mut s.preset, &self.preset);
+        s.port = self.port.or(s.port);
+        s.replicas = self.replicas.or(s.replicas);
+        s.protocol = self.protocol.map(Into::into).or(s.protocol);
+        s.exposure = self.exposure.map(Into::into).or(s.exposure);
+        s.sensitivity = self.sensitivity.map(Into::into).or(s.sensitivity);
+        if !self.callers.is_empty() {
+            s.callers = self.callers.iter().map(|c| parse_app(c)).collect();
+        }
+        if !self.egress.is_empty() || !self.egress_cidr.is_empty() {
+            let mut egress = Vec::new();
+            for text in &self.egress {
+                let (target, port) = split_port("egress", text)?;
+                let app = parse_app(&target);
+                egress.push(EgressSpec {
+                    app: app.app,
+                    namespace: app.namespace,
+                    port: Some(port),
+                    ..EgressSpec::default()
+                });
+            }
+            for text in &self.egress_cidr {
+                let (cidr, port) = split_port("egress-cidr", text)?;
+                egress.push(EgressSpec {
+                    cidr: Some(cidr),
+                    port: Some(port),
+                    ..EgressSpec::default()
+                });
+            }
+            s.egress = egress;
+        }
+        if self.host.is_some() || self.ingress_class.is_some() || self.ingress_issuer.is_some() {
+            let ingress = s.ingress.get_or_insert_with(IngressSpec::default);
+            set(&mut ingress.host, &self.host);
+            set(&mut ingress.class_name, &self.ingress_class);
+            if let Some(issuer) = &self.ingress_issuer {
+                ingress.issuer = Some(parse_issuer(issuer));
+            }
+        }
+        if !self.api.is_empty() {
+            s.api_access = self
+                .api
+                .iter()
+                .map(|a| parse_api(a))
+                .collect::<Result<_, _>>()?;
+        }
+        if !self.secrets.is_empty() {
+            s.secrets = self
+                .secrets
+                .iter()
+                .map(|a| parse_secret(a))
+                .collect::<Result<_, _>>()?;
+        }
+        if let Some(mode) = self.tls {
+            s.tls.get_or_insert_with(model::TlsSpec::default).mode = Some(mode.into());
+        }
+        if self.tls_ca_cert.is_some() || self.tls_ca_key.is_some() {
+            let tls = s.tls.get_or_insert_with(model::TlsSpec::default);
+            let ca = tls.ca.get_or_insert_with(CaFiles::default);
+            set(&mut ca.cert, &self.tls_ca_cert);
+            set(&mut ca.key, &self.tls_ca_key);
+        }
+        if let Some(issuer) = &self.tls_issuer {
+            s.tls.get_or_insert_with(model::TlsSpec::default).issuer = Some(parse_issuer(issuer));
+        }
+        if self.probe_port.is_some() {
+            s.probes.get_or_insert_with(model::ProbesSpec::default).port = self.probe_port;
+        }
+        Ok(())
+    }
+
+    /// The spec fields the given flags set, with the flag that set each: errors in those
+    /// fields are the flag's, not the file's.
+    pub fn given(&self) -> Vec<(&'static str, &'static str)> {
+        let mut given = Vec::new();
+        let mut mark = |set: bool, field, flag| {
+            if set {
+                given.push((field, flag));
+            }
+        };
+        mark(self.name.is_some(), "metadata.name", "--name");
+        mark(
+            self.namespace.is_some(),
+            "metadata.namespace",
+            "--namespace",
+        );
+        mark(self.image.is_some(), "spec.image", "--image");
+        mark(self.port.is_some(), "spec.port", "--port");
+        mark(self.replicas.is_some(), "spec.replicas", "--replicas");
+        mark(self.preset.is_some(), "spec.preset", "--preset");
+        mark(!self.callers.is_empty(), "spec.callers", "--caller");
+        mark(
+            !self.egress.is_empty() || !self.egress_cidr.is_empty(),
+            "spec.egress",
+            "--egress/--egress-cidr",
+        );
+        mark(self.host.is_some(), "spec.ingress.host", "--host");
+        mark(
+            self.ingress_class.is_some(),
+            "spec.ingress.className",
+            "--ingress-class",
+        );
+        mark(
+            self.ingress_issuer.is_some(),
+            "spec.ingress.issuer",
+            "--ingress-issuer",
+        );
+        mark(
+            self.probe_port.is_some(),
+            "spec.probes.port",
+            "--probe-port",
+        );
+        given
+    }
+
+    /// A spec built from flags alone, with the fixed header filled in.
+    pub fn to_spec(&self) -> Result<SpecFile, String> {
+        let mut file = SpecFile {
+            api_version: Some(model::API_VERSION.to_string()),
+            kind: Some(model::KIND.to_string()),
+            ..SpecFile::default()
+        };
+        self.apply(&mut file)?;
+        Ok(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_is_read_before_the_slash_only_when_it_can_be_one() {
+        for (text, group, resources) in [
+            ("configmaps,secrets", "", &["configmaps", "secrets"][..]),
+            ("apps/deployments", "apps", &["deployments"]),
+            ("apps/deployments/scale", "apps", &["deployments/scale"]),
+            (
+                "networking.k8s.io/networkpolicies",
+                "networking.k8s.io",
+                &["networkpolicies"],
+            ),
+            ("pods/log", "", &["pods/log"]),
+            ("/configmaps", "", &["configmaps"]),
+            ("pods,pods/log", "", &["pods", "pods/log"]),
+        ] {
+            assert_eq!(
+                split_group(text),
+                (
+                    group.to_string(),
+                    resources.iter().map(|r| r.to_string()).collect()
+                ),
+                "{text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The spec stage: what the user wrote, read into the model. A `kubeward.yaml` file (`load`,
+//! with every parse error at its field and line), or flags (`flags`) that fill or override
+//! its fields, give a [`SpecFile`]; the names, ports, quantities, images (`image`) and address
+//! ranges (`cidr`) in it follow the rules of `names`. Hands the file to `validate`, which
+//! checks it against its preset.
+
+pub mod cidr;
+pub mod flags;
+pub mod image;
+mod load;
+mod model;
+pub mod names;
+
+pub use load::{LoadedSpec, load, parse};
+pub use model::*;

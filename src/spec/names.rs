@@ -1,0 +1,190 @@
+//! The spec's own vocabulary: the rules a single name, port, quantity or reference must meet,
+//! and the patterns the JSON Schema states them with. Shared by the spec's schema, the
+//! presets' settings, validation, and `init`, which checks each answer as it is typed.
+
+use super::image::ImageRef;
+
+/// Verbs a Role may grant; `bind`, `escalate`, `impersonate` and `*` are never granted.
+pub const ALLOWED_VERBS: &[&str] = &[
+    "get",
+    "list",
+    "watch",
+    "create",
+    "update",
+    "patch",
+    "delete",
+    "deletecollection",
+];
+/// The length of a generated secret whose spec gives none.
+pub const DEFAULT_SECRET_LENGTH: i64 = 32;
+const FORBIDDEN_VERBS: &[&str] = &["bind", "escalate", "impersonate", "*"];
+/// Namespaces a service may not live in.
+pub const RESERVED_NAMESPACES: &[&str] =
+    &["default", "kube-system", "kube-public", "kube-node-lease"];
+/// [`dns_label`] as a regular expression (with a maximum length of 63), for the JSON Schema.
+pub const DNS_LABEL_PATTERN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+/// A value without `*`, for the JSON Schema of API rules (wildcards are never granted).
+pub const NO_WILDCARD_PATTERN: &str = "^[^*]*$";
+
+/// A DNS-1123 label: lowercase alphanumerics and `-`, starting and ending alphanumeric, <= 63.
+pub fn dns_label(value: &str) -> Result<(), String> {
+    let bytes = value.as_bytes();
+    let ok_char = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-';
+    let edge = |b: u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    if value.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if value.len() > 63 {
+        return Err(format!("`{value}` is longer than 63 characters"));
+    }
+    if !bytes.iter().all(ok_char) || !edge(bytes[0]) || !edge(bytes[bytes.len() - 1]) {
+        return Err(format!(
+            "`{value}` is not a DNS-1123 label: use lowercase letters, digits and '-', starting and ending with a letter or digit"
+        ));
+    }
+    Ok(())
+}
+
+/// A DNS-1123 subdomain: dot-separated labels, <= 253.
+pub fn dns_subdomain(value: &str) -> Result<(), String> {
+    if value.len() > 253 {
+        return Err(format!("`{value}` is longer than 253 characters"));
+    }
+    value.split('.').try_for_each(dns_label).map_err(|_| {
+        format!("`{value}` is not a DNS name: lowercase labels of letters, digits and '-', separated by dots")
+    })
+}
+
+/// A host name for a certificate or an Ingress: a DNS subdomain, optionally `*.` wildcard.
+pub fn host_name(value: &str) -> Result<(), String> {
+    dns_subdomain(value.strip_prefix("*.").unwrap_or(value))
+}
+
+/// A namespace the service may live in.
+pub fn namespace(value: &str) -> Result<(), String> {
+    dns_label(value)?;
+    if RESERVED_NAMESPACES.contains(&value) {
+        return Err(format!(
+            "`{value}` is reserved: pick a namespace of the service's own (e.g. the team or product name)"
+        ));
+    }
+    Ok(())
+}
+
+pub fn port(value: i64) -> Result<u16, String> {
+    u16::try_from(value)
+        .ok()
+        .filter(|p| *p >= 1)
+        .ok_or_else(|| format!("{value} is not a port: use 1-65535"))
+}
+
+/// A port typed as text, e.g. an answer in `init`.
+pub fn port_text(text: &str) -> Result<u16, String> {
+    text.parse::<i64>()
+        .map_err(|_| format!("`{text}` is not a port: use 1-65535"))
+        .and_then(port)
+}
+
+/// A verb a Role may grant.
+pub fn role_verb(verb: &str) -> Result<(), String> {
+    if FORBIDDEN_VERBS.contains(&verb) {
+        return Err(format!(
+            "`{verb}` is never granted: it lets the service escalate its own privileges"
+        ));
+    }
+    if !ALLOWED_VERBS.contains(&verb) {
+        return Err(format!(
+            "`{verb}` is not a verb; use one of {}",
+            ALLOWED_VERBS.join(", ")
+        ));
+    }
+    Ok(())
+}
+
+/// One entry of a Role rule's resources or resource names (`may_be_empty` for API groups,
+/// where the empty group is the core API): never a wildcard.
+pub fn role_entry(value: &str, may_be_empty: bool) -> Result<(), String> {
+    if value.contains('*') {
+        return Err(format!(
+            "wildcard `{value}` is refused: name exactly what the service needs"
+        ));
+    }
+    if value.is_empty() && !may_be_empty {
+        return Err("must not be empty".into());
+    }
+    Ok(())
+}
+
+/// Names kubeward gives its own material: the Secret `<service>-tls` (mounted as the folder
+/// `tls/` beside the other secrets) and the Secret `<service>-ingress-tls`.
+pub const RESERVED_SECRET_NAMES: [&str; 2] = ["tls", "ingress-tls"];
+
+/// The name of one of `spec.secrets`: a DNS-1123 label that is not one of kubeward's own.
+pub fn secret_name(value: &str) -> Result<(), String> {
+    dns_label(value)?;
+    if RESERVED_SECRET_NAMES.contains(&value) {
+        return Err(format!(
+            "`{value}` is reserved: kubeward names its own certificate Secrets `<service>-tls` and `<service>-ingress-tls`, and mounts the certificate as the folder `tls/` beside the secrets; choose another name"
+        ));
+    }
+    Ok(())
+}
+
+/// A Role rule over secrets must name them.
+pub fn role_secret_names(resources: &[String], names: &[String]) -> Result<(), String> {
+    let grants_secrets = resources
+        .iter()
+        .any(|r| r == "secrets" || r.starts_with("secrets/"));
+    if grants_secrets && names.is_empty() {
+        return Err("access to secrets must name them in resourceNames: otherwise the service could read every secret of the namespace".into());
+    }
+    Ok(())
+}
+
+/// An image reference that names a version: a tag other than `latest`, or a digest.
+pub fn image(value: &str) -> Result<ImageRef, String> {
+    let image = ImageRef::parse(value)?;
+    if image.digest.is_none() && image.tag.is_none() {
+        return Err(format!(
+            "`{value}` names no version: add a tag and, better, a digest (repo:tag@sha256:...)"
+        ));
+    }
+    if image.tag.as_deref() == Some("latest") {
+        return Err(format!(
+            "`{value}` uses the mutable tag `latest`: pin a version tag and a digest"
+        ));
+    }
+    Ok(image)
+}
+
+/// An environment variable name as POSIX shells accept it.
+pub fn env_var_name(value: &str) -> Result<(), String> {
+    let mut chars = value.chars();
+    let first_ok = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !first_ok || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!(
+            "`{value}` is not an environment variable name (letters, digits, '_', not starting with a digit)"
+        ));
+    }
+    Ok(())
+}
+
+/// A Kubernetes quantity: digits with an optional fraction and a known suffix.
+pub fn quantity(value: &str) -> Result<(), String> {
+    const SUFFIXES: &[&str] = &[
+        "", "m", "k", "M", "G", "T", "P", "E", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei",
+    ];
+    let split = value
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(value.len());
+    let (number, suffix) = value.split_at(split);
+    let number_ok = !number.is_empty() && number.parse::<f64>().is_ok_and(|n| n > 0.0);
+    if !number_ok || !SUFFIXES.contains(&suffix) {
+        return Err(format!(
+            "`{value}` is not a positive quantity such as 250m, 128Mi or 1Gi"
+        ));
+    }
+    Ok(())
+}

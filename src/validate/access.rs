@@ -1,0 +1,58 @@
+//! The service's Kubernetes API permissions: exact rules, no wildcards, no escalation.
+
+use super::problems::Problems;
+use super::service::ApiRule;
+use crate::spec;
+use crate::spec::names::{role_entry, role_secret_names, role_verb};
+
+pub(super) fn validate_api_access(p: &mut Problems, rules: &[spec::ApiRuleSpec]) -> Vec<ApiRule> {
+    let mut out = Vec::new();
+    for (i, rule) in rules.iter().enumerate() {
+        let field = format!("spec.apiAccess[{i}]");
+        let before = p.0.len();
+        if rule.resources.is_empty() {
+            p.add(
+                format!("{field}.resources"),
+                "list at least one resource, e.g. [configmaps]",
+            );
+        }
+        if rule.verbs.is_empty() {
+            p.add(
+                format!("{field}.verbs"),
+                "list at least one verb, e.g. [get, list, watch]",
+            );
+        }
+        for (j, verb) in rule.verbs.iter().enumerate() {
+            p.check(format!("{field}.verbs[{j}]"), role_verb(verb));
+        }
+        for (list, values) in [
+            ("resources", &rule.resources),
+            ("apiGroups", &rule.api_groups),
+            ("resourceNames", &rule.resource_names),
+        ] {
+            for (j, value) in values.iter().enumerate() {
+                p.check(
+                    format!("{field}.{list}[{j}]"),
+                    role_entry(value, list == "apiGroups"),
+                );
+            }
+        }
+        p.check(
+            format!("{field}.resourceNames"),
+            role_secret_names(&rule.resources, &rule.resource_names),
+        );
+        if p.0.len() == before {
+            out.push(ApiRule {
+                api_groups: if rule.api_groups.is_empty() {
+                    vec![String::new()]
+                } else {
+                    rule.api_groups.clone()
+                },
+                resources: rule.resources.clone(),
+                verbs: rule.verbs.clone(),
+                resource_names: rule.resource_names.clone(),
+            });
+        }
+    }
+    out
+}

@@ -1,0 +1,190 @@
+//! The validate stage: a [`SpecFile`] checked against its resolved preset and turned into a typed
+//! [`Service`], the input of the plan. Every problem is collected with the path of the field
+//! that caused it, so a file with three mistakes gets three errors at once. The rules that
+//! join one answer to the others are public (`rules`), so that `init` checks answers as they
+//! are typed, with the same messages.
+
+mod access;
+mod network;
+mod problems;
+pub mod rules;
+mod secrets;
+pub mod service;
+mod tls;
+
+pub use rules::{Overrides, caller_allowed, default_tls_mode, image_pinned, tls_mode_allowed};
+pub use service::{
+    ApiRule, AppRef, Destination, PublicIngress, Secret, SecretSource, Service, Target, Tls,
+};
+
+use crate::error::FieldError;
+use crate::preset::Preset;
+use crate::spec::names::{dns_label, image, namespace, port, quantity};
+use crate::spec::{self, ResourcesSpec, Sensitivity, SpecFile};
+use problems::Problems;
+
+/// Validates the whole file against the rules of the contract and of its sensitivity.
+pub fn validate(
+    file: &SpecFile,
+    preset: &Preset,
+    overrides: Overrides,
+) -> Result<Service, Vec<FieldError>> {
+    let mut p = Problems::default();
+    let s = &file.spec;
+
+    match file.api_version.as_deref() {
+        Some(spec::API_VERSION) => {}
+        Some(other) => p.add(
+            "apiVersion",
+            format!("`{other}` is not supported: use {}", spec::API_VERSION),
+        ),
+        None => p.add("apiVersion", format!("is required: {}", spec::API_VERSION)),
+    }
+    match file.kind.as_deref() {
+        Some(spec::KIND) => {}
+        Some(other) => p.add(
+            "kind",
+            format!("`{other}` is not supported: use {}", spec::KIND),
+        ),
+        None => p.add("kind", format!("is required: {}", spec::KIND)),
+    }
+
+    let name = p
+        .required(
+            "metadata.name",
+            &file.metadata.name,
+            "the app name, a DNS-1123 label",
+        )
+        .and_then(|n| p.check("metadata.name", dns_label(n).map(|_| n.clone())));
+    let ns = p
+        .required(
+            "metadata.namespace",
+            &file.metadata.namespace,
+            "pick a namespace (not `default`)",
+        )
+        .and_then(|n| p.check("metadata.namespace", namespace(n).map(|_| n.clone())));
+    let image_text = p.required(
+        "spec.image",
+        &s.image,
+        "an OCI image reference, ideally repo:tag@sha256:...",
+    );
+    let image_ref = image_text.and_then(|i| p.check("spec.image", image(i)));
+    let port_value = p
+        .required("spec.port", &s.port, "the port the container listens on")
+        .and_then(|v| p.check("spec.port", port(*v)));
+    let replicas = s.replicas.and_then(|r| {
+        let ok = (1..=1000).contains(&r);
+        p.check(
+            "spec.replicas",
+            if ok {
+                Ok(r as u32)
+            } else {
+                Err(format!("{r} replicas: use 1-1000"))
+            },
+        )
+    });
+    let exposure = s.exposure.unwrap_or(preset.defaults.exposure);
+    let own_ns = ns.clone().unwrap_or_default();
+
+    let callers = network::validate_callers(&mut p, &s.callers, exposure, &own_ns);
+    let egress = network::validate_egress(&mut p, &s.egress, &own_ns);
+    let ingress = network::validate_ingress(&mut p, s.ingress.as_ref(), exposure);
+    let api_access = access::validate_api_access(&mut p, &s.api_access);
+    let secrets = secrets::validate_secrets(&mut p, &s.secrets);
+    let protocol = s.protocol.unwrap_or(preset.defaults.protocol);
+    let sensitivity = s.sensitivity.unwrap_or(preset.defaults.sensitivity);
+    let tls = tls::validate_tls(
+        &mut p,
+        s.tls.as_ref(),
+        default_tls_mode(sensitivity, protocol),
+    );
+    if let Some(image) = &image_ref {
+        p.check("spec.image", image_pinned(image, sensitivity, overrides));
+    }
+    if sensitivity >= Sensitivity::Confidential && replicas.unwrap_or(preset.replicas) == 1 {
+        let from_preset = if replicas.is_none() {
+            " (the preset's default is 1: set spec.replicas)"
+        } else {
+            ""
+        };
+        p.add("spec.replicas", format!("sensitivity confidential and above needs at least 2 replicas: one pod is one eviction away from an outage{from_preset}"));
+    }
+    p.check("spec.tls.mode", tls_mode_allowed(tls.mode, sensitivity));
+    validate_resources(&mut p, s.resources.as_ref());
+    let probes = s.probes.clone().unwrap_or_default();
+    for (field, path) in [
+        ("spec.probes.readinessPath", &probes.readiness_path),
+        ("spec.probes.livenessPath", &probes.liveness_path),
+    ] {
+        if let Some(path) = path
+            && (!path.starts_with('/') || path.chars().any(char::is_whitespace))
+        {
+            p.add(
+                field,
+                format!("`{path}` is not an HTTP path: start with '/', no spaces"),
+            );
+        }
+    }
+    let probe_port = probes.port.and_then(|v| {
+        p.check(
+            "spec.probes.port",
+            port(v).and_then(|probe_port| {
+                if Some(probe_port) == port_value {
+                    Err(format!("{probe_port} is the service's own port: omit `probes.port` to probe it, or give the clear-text health port"))
+                } else {
+                    Ok(probe_port)
+                }
+            }),
+        )
+    });
+    if probes.readiness_path.is_some() && probes.readiness_path == probes.liveness_path {
+        p.add(
+            "spec.probes.livenessPath",
+            "must differ from readinessPath: a liveness probe that mirrors readiness restarts pods that are only busy",
+        );
+    }
+
+    if !p.0.is_empty() {
+        return Err(p.0);
+    }
+    Ok(Service {
+        name: name.unwrap_or_default(),
+        namespace: own_ns,
+        image: image_text.cloned().unwrap_or_default(),
+        image_ref: image_ref.expect("checked above"),
+        port: port_value.unwrap_or_default(),
+        protocol,
+        replicas,
+        exposure,
+        sensitivity,
+        callers,
+        egress,
+        ingress,
+        api_access,
+        secrets,
+        tls,
+        resources: s.resources.clone().unwrap_or_default(),
+        readiness_path: probes.readiness_path,
+        liveness_path: probes.liveness_path,
+        probe_port,
+    })
+}
+
+fn validate_resources(p: &mut Problems, resources: Option<&ResourcesSpec>) {
+    let Some(resources) = resources else { return };
+    for (kind, amounts) in [
+        ("requests", &resources.requests),
+        ("limits", &resources.limits),
+    ] {
+        let Some(amounts) = amounts else { continue };
+        for (key, value) in [
+            ("cpu", &amounts.cpu),
+            ("memory", &amounts.memory),
+            ("ephemeralStorage", &amounts.ephemeral_storage),
+        ] {
+            if let Some(value) = value {
+                p.check(format!("spec.resources.{kind}.{key}"), quantity(value));
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+//! The service validation hands to the plan: every field of the spec checked, typed and
+//! defaulted from the preset.
+
+use crate::spec::cidr::Cidr;
+use crate::spec::image::ImageRef;
+use crate::spec::{self, Exposure, Protocol, ResourcesSpec, Sensitivity, TlsMode, Transport};
+
+/// A service whose every field is checked and defaulted from the preset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    pub name: String,
+    pub namespace: String,
+    pub image: String,
+    pub image_ref: ImageRef,
+    pub port: u16,
+    pub protocol: Protocol,
+    pub replicas: Option<u32>,
+    pub exposure: Exposure,
+    pub sensitivity: Sensitivity,
+    pub callers: Vec<AppRef>,
+    pub egress: Vec<Destination>,
+    pub ingress: Option<PublicIngress>,
+    pub api_access: Vec<ApiRule>,
+    pub secrets: Vec<Secret>,
+    pub tls: Tls,
+    pub resources: ResourcesSpec,
+    pub readiness_path: Option<String>,
+    pub liveness_path: Option<String>,
+    /// The clear-text port the probes use instead of `port`.
+    pub probe_port: Option<u16>,
+}
+
+/// Pods labelled `app.kubernetes.io/name: app` in namespace `namespace`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AppRef {
+    pub app: String,
+    pub namespace: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    App(AppRef),
+    Cidr(Cidr),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Destination {
+    pub target: Target,
+    pub port: u16,
+    pub transport: Transport,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicIngress {
+    pub host: String,
+    pub class_name: Option<String>,
+    pub controller: Option<AppRef>,
+    /// The cert-manager issuer of the host's certificate, when it is not the service's own
+    /// certificate source; its name is present.
+    pub issuer: Option<spec::IssuerRef>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiRule {
+    pub api_groups: Vec<String>,
+    pub resources: Vec<String>,
+    pub verbs: Vec<String>,
+    pub resource_names: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Secret {
+    pub name: String,
+    pub source: SecretSource,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SecretSource {
+    Generate { length: usize },
+    Env(String),
+    File(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tls {
+    pub mode: TlsMode,
+    pub ca_cert: Option<String>,
+    pub ca_key: Option<String>,
+    pub issuer_kind: Option<String>,
+    pub issuer_name: Option<String>,
+    pub dns_names: Vec<String>,
+}

@@ -1,0 +1,15 @@
+//! The names every stage shares: the well-known labels that select pods and namespaces,
+//! kubeward's own annotation keys, and the rule ids the plan suppresses by name. They live
+//! here, below every stage, so that the plan, the templates, the rule engine and the traffic
+//! reader agree on them without importing each other.
+
+/// The label that names an app's pods; callers and destinations are matched by it alone.
+pub const NAME_LABEL: &str = "app.kubernetes.io/name";
+/// The label Kubernetes puts on every Namespace with its own name.
+pub const NAMESPACE_LABEL: &str = "kubernetes.io/metadata.name";
+/// The annotation key of kubeward's own suppressions (`RULE-ID=reason`, one per line).
+pub const IGNORE_ANNOTATION: &str = "kubeward.dev/ignore";
+/// The annotation that records the controls an override template was allowed to drop.
+pub const OVERRIDE_ANNOTATION: &str = "kubeward.dev/template-override";
+/// The rule a NetworkPolicy for pods outside the checked set must suppress.
+pub const POLICY_SELECTS_NOTHING: &str = "KW-NET-002";
