@@ -15,7 +15,7 @@ use expectrl::session::OsSession;
 use expectrl::{Expect, Session};
 
 mod common;
-use common::BookPage;
+use common::book::BookPage;
 
 const BOOK_PAGE: &str = "how-to/questionnaire.md";
 
@@ -41,7 +41,7 @@ struct Terminal {
 
 impl Terminal {
     fn start(dir: &Path, args: &[&str]) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kubeward"));
+        let mut command = Command::new(common::run::binary());
         command
             .arg("init")
             .args(args)
