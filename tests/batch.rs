@@ -41,9 +41,7 @@ impl Workspace {
     }
 
     fn write(&self, relative: &str, text: &str) {
-        let path = self.path(relative);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
+        common::write(&self.path(relative), text);
     }
 
     /// Runs `kubeward render <args>` in the workspace.

@@ -130,11 +130,8 @@ struct Workspace {
 impl Workspace {
     fn new(spec: &Value, preset: Option<&str>) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let write = |relative: &str, content: &str| {
-            let path = dir.path().join(relative);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, content).unwrap();
-        };
+        let write =
+            |relative: &str, content: &str| common::write(&dir.path().join(relative), content);
         write(
             "kubeward.yaml",
             &serde_json::to_string_pretty(spec).unwrap(),

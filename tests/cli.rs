@@ -50,9 +50,7 @@ impl Kubeward {
 
     /// Writes a file (relative to the working folder, folders created) before the run.
     fn file(self, name: &str, text: &str) -> Self {
-        let path = self.path(name);
-        fs::create_dir_all(path.parent().unwrap()).expect("create parent");
-        fs::write(path, text).expect("write file");
+        common::write(&self.path(name), text);
         self
     }
 
@@ -72,12 +70,7 @@ impl Kubeward {
 
     /// Names in a folder of the working folder ("" for itself), hidden ones included, sorted.
     fn entries(&self, sub: &str) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(self.path(sub))
-            .unwrap_or_else(|e| panic!("read {sub:?}: {e}"))
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
+        common::entries(&self.path(sub))
     }
 
     /// Every file of an output folder with its bytes.

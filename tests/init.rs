@@ -51,12 +51,7 @@ impl Folder {
 
     /// Every entry of the folder, hidden ones too.
     fn entries(&self) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(self.dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
+        common::entries(self.dir.path())
     }
 
     fn spec(&self, relative: &str) -> SpecFile {

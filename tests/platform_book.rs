@@ -60,9 +60,7 @@ fn the_platform_teams_chapter_runs_as_written() {
         if info == "yaml chapter-file"
             && let Some(name) = body.lines().next().and_then(|l| l.strip_prefix("# file: "))
         {
-            let path = dir.path().join(name);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, &body).unwrap();
+            common::write(&dir.path().join(name), &body);
             files += 1;
         }
         if info != "console" {
@@ -108,9 +106,7 @@ fn the_chapter_shows_the_real_error_of_a_template_that_drops_run_as_non_root() {
         if info == "yaml chapter-file"
             && let Some(name) = body.lines().next().and_then(|l| l.strip_prefix("# file: "))
         {
-            let path = dir.path().join(name);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, &body).unwrap();
+            common::write(&dir.path().join(name), &body);
         }
     }
     run(dir.path(), "kubeward templates export templates");

@@ -23,9 +23,7 @@ impl Dir {
     }
 
     fn write(&self, name: &str, text: &str) {
-        let path = self.path(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
+        common::write(&self.path(name), text);
     }
 
     fn path(&self, name: &str) -> PathBuf {

@@ -16,6 +16,7 @@ use expectrl::{Expect, Session};
 
 mod common;
 use common::book::BookPage;
+use common::entries;
 
 const BOOK_PAGE: &str = "how-to/questionnaire.md";
 
@@ -105,15 +106,6 @@ impl Terminal {
             }
         }
     }
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn spec_body(dir: &Path) -> String {

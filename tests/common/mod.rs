@@ -33,6 +33,23 @@ pub fn read_path(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
 
+/// Writes a file, creating the folders it is in.
+pub fn write(path: &Path, contents: impl AsRef<[u8]>) {
+    let parent = path.parent().expect("a file in a folder");
+    std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
+    std::fs::write(path, contents).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+/// The names in a folder, hidden ones too, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// A manifest of `tests/fixtures/check`, the files `kubeward check` is tested on.
 pub fn check_fixture(name: &str) -> PathBuf {
     repo("tests/fixtures/check").join(name)
