@@ -2,12 +2,16 @@
 //! output is exactly its single render, every bad spec is reported with its file and nothing
 //! is written, `--keep-going` writes the good ones, the order never depends on the threads.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use assert_cmd::Command;
+use common::book::BookPage;
+use common::read_path;
+use common::run::stderr;
 use x509_parser::pem::parse_x509_pem;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
@@ -26,8 +30,8 @@ impl Workspace {
     fn with_examples() -> Self {
         let workspace = Workspace::new_empty();
         for name in example_names() {
-            let spec = examples_root().join(&name).join("kubeward.yaml");
-            workspace.write(&format!("specs/{name}/kubeward.yaml"), &read(&spec));
+            let spec = common::spec::example(&name);
+            workspace.write(&format!("specs/{name}/kubeward.yaml"), &read_path(&spec));
         }
         workspace
     }
@@ -37,25 +41,18 @@ impl Workspace {
     }
 
     fn write(&self, relative: &str, text: &str) {
-        let path = self.path(relative);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
+        common::write(&self.path(relative), text);
     }
 
     /// Runs `kubeward render <args>` in the workspace.
     fn render(&self, args: &[&str]) -> Output {
-        let output = Command::cargo_bin("kubeward")
-            .unwrap()
+        let output = common::run::kubeward()
             .current_dir(self.dir.path())
             .arg("render")
             .args(args)
             .output()
             .unwrap();
-        assert!(
-            !String::from_utf8_lossy(&output.stderr).contains("panicked"),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
         output
     }
 
@@ -65,7 +62,7 @@ impl Workspace {
         assert!(
             output.status.success(),
             "kubeward render {args:?} failed: {}",
-            String::from_utf8_lossy(&output.stderr)
+            stderr(&output)
         );
         String::from_utf8(output.stdout).unwrap()
     }
@@ -112,21 +109,12 @@ fn collect(root: &Path, dir: &Path, files: &mut BTreeMap<String, Vec<u8>>) {
     }
 }
 
-fn read(path: &Path) -> String {
-    fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
-}
-
-fn examples_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/examples")
-}
-
-/// The shipped examples' folder names, sorted.
+/// The shipped examples' names, sorted (see [`common::spec::examples`]).
 fn example_names() -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(examples_root())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+    let names: Vec<String> = common::spec::examples()
+        .into_iter()
+        .map(|(name, _)| name)
         .collect();
-    names.sort();
     assert!(names.len() >= 5, "expected the shipped examples");
     names
 }
@@ -143,15 +131,11 @@ fn service_of(spec: &str) -> String {
     format!("{}/{}", field("namespace"), field("name"))
 }
 
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
 /// A minimal valid spec for service `name` in namespace `namespace`, with `extra` under `spec:`.
 fn spec(name: &str, namespace: &str, extra: &str) -> String {
-    format!(
-        "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata:\n  name: {name}\n  namespace: {namespace}\nspec:\n  image: ghcr.io/acme/app:1.0.0\n  port: 8080\n  exposure: cluster\n{extra}"
-    )
+    let body =
+        format!("  image: ghcr.io/acme/app:1.0.0\n  port: 8080\n  exposure: cluster\n{extra}");
+    common::spec::spec(name, namespace, &body)
 }
 
 #[test]
@@ -163,7 +147,7 @@ fn each_service_of_a_batch_is_written_exactly_as_its_single_render() {
         let single = format!("single/{name}");
         // The batch created the state; the single render reuses it, as a re-render does.
         ws.render_ok(&["-f", &spec_path, "-o", &single]);
-        let service = service_of(&read(&ws.path(&spec_path)));
+        let service = service_of(&read_path(&ws.path(&spec_path)));
         assert_eq!(
             ws.files(&format!("batch/{service}")),
             ws.files(&single),
@@ -172,7 +156,7 @@ fn each_service_of_a_batch_is_written_exactly_as_its_single_render() {
     }
     let services: Vec<String> = example_names()
         .iter()
-        .map(|name| service_of(&read(&ws.path(&format!("specs/{name}/kubeward.yaml")))))
+        .map(|name| service_of(&read_path(&ws.path(&format!("specs/{name}/kubeward.yaml")))))
         .collect();
     let batch_files = ws.files("batch");
     assert!(
@@ -326,7 +310,7 @@ fn keep_going_writes_the_good_services_and_still_fails() {
         "{message}"
     );
     for name in example_names() {
-        let service = service_of(&read(&ws.path(&format!("specs/{name}/kubeward.yaml"))));
+        let service = service_of(&read_path(&ws.path(&format!("specs/{name}/kubeward.yaml"))));
         assert!(
             ws.path(&format!("out/{service}/kustomization.yaml"))
                 .is_file(),
@@ -365,7 +349,7 @@ fn a_failure_after_validation_exits_1_and_names_its_file() {
 #[test]
 fn two_specs_of_one_service_are_refused() {
     let ws = Workspace::with_examples();
-    let ledger = read(&ws.path("specs/ledger/kubeward.yaml"));
+    let ledger = read_path(&ws.path("specs/ledger/kubeward.yaml"));
     ws.write("copy/kubeward.yaml", &ledger);
     let output = ws.render(&["-f", "specs", "-f", "copy"]);
     assert_eq!(output.status.code(), Some(2));
@@ -415,13 +399,13 @@ fn services_of_one_namespace_share_one_ca_created_once() {
         );
     }
     ws.render_ok(&["-f", "team", "--state", "state", "-o", "out"]);
-    let ca = read(&ws.path("state/team/ca.crt"));
+    let ca = read_path(&ws.path("state/team/ca.crt"));
     let (_, ca_pem) = parse_x509_pem(ca.as_bytes()).unwrap();
     let (_, ca_cert) = X509Certificate::from_der(&ca_pem.contents).unwrap();
     for i in 0..8 {
-        let signer = read(&ws.path(&format!("state/team/svc-{i}/certs/svc-{i}-tls.ca")));
+        let signer = read_path(&ws.path(&format!("state/team/svc-{i}/certs/svc-{i}-tls.ca")));
         assert_eq!(signer, ca, "svc-{i} was signed by another CA");
-        let leaf = read(&ws.path(&format!("state/team/svc-{i}/certs/svc-{i}-tls.crt")));
+        let leaf = read_path(&ws.path(&format!("state/team/svc-{i}/certs/svc-{i}-tls.crt")));
         let (_, pem) = parse_x509_pem(leaf.as_bytes()).unwrap();
         let (_, cert) = X509Certificate::from_der(&pem.contents).unwrap();
         cert.verify_signature(Some(ca_cert.public_key()))
@@ -445,15 +429,9 @@ fn service_flags_and_rotate_are_refused_in_a_batch() {
     }
 }
 
-/// The fenced block that follows `marker` in the batch chapter of the book.
+/// The ```` ```text ```` block that follows `marker` in the batch chapter of the book.
 fn book_block(marker: &str) -> String {
-    let chapter = read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("book/src/reference/batch.md"));
-    let after = &chapter[chapter
-        .find(marker)
-        .unwrap_or_else(|| panic!("no {marker}"))..];
-    let start = after.find("```text\n").unwrap() + "```text\n".len();
-    let end = after[start..].find("```").unwrap();
-    after[start..start + end].to_string()
+    BookPage::read("reference/batch.md").block_after(marker, Some("text"))
 }
 
 #[test]
@@ -476,7 +454,7 @@ fn the_book_shows_the_folders_a_batch_of_the_examples_writes() {
 fn the_book_shows_the_errors_of_a_batch_with_two_bad_specs() {
     let ws = Workspace::new_empty();
     for name in example_names() {
-        let spec = read(&examples_root().join(&name).join("kubeward.yaml"));
+        let spec = read_path(&common::spec::example(&name));
         ws.write(&format!("services/{name}/kubeward.yaml"), &spec);
     }
     let bad = spec("Bad", "shop", "").replace("exposure: cluster\n", "");
@@ -527,5 +505,5 @@ fn an_unchanged_rerender_writes_nothing_and_a_changed_one_replaces_the_folder() 
     ws.write("app/kubeward.yaml", &changed);
     ws.render_ok(&["-f", "app", "-o", "out"]);
     assert_ne!(identity(&deployment), before.0);
-    assert!(read(&deployment).contains("containerPort: 9090"));
+    assert!(read_path(&deployment).contains("containerPort: 9090"));
 }

@@ -31,6 +31,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 use clap::Parser;
+use common::run::success_stdout;
 use kubeward::cli::Cli;
 use kubeward::cli::schema::SchemaKind;
 use serde_json::{Value, json};
@@ -129,11 +130,8 @@ struct Workspace {
 impl Workspace {
     fn new(spec: &Value, preset: Option<&str>) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let write = |relative: &str, content: &str| {
-            let path = dir.path().join(relative);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, content).unwrap();
-        };
+        let write =
+            |relative: &str, content: &str| common::write(&dir.path().join(relative), content);
         write(
             "kubeward.yaml",
             &serde_json::to_string_pretty(spec).unwrap(),
@@ -164,7 +162,7 @@ impl Workspace {
     }
 
     fn kubeward(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("kubeward").unwrap();
+        let mut cmd = common::run::kubeward();
         cmd.current_dir(self.dir.path())
             .envs(self.env.iter().cloned())
             .args(["render", "-f", "kubeward.yaml", "--state", "state"])
@@ -174,13 +172,7 @@ impl Workspace {
 
     /// Renders to stdout and returns the objects; exports the spec and bundle when asked.
     fn render(&self, id: &str) -> Vec<Value> {
-        let out = self
-            .kubeward(&[])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
+        let out = success_stdout(&mut self.kubeward(&[]));
         if let Some(export) = std::env::var_os("KUBEWARD_BOOK_EXPORT") {
             let export = PathBuf::from(export);
             let specs = export.join("specs").join(id);
@@ -196,7 +188,7 @@ impl Workspace {
                 .assert()
                 .success();
         }
-        serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap()
+        serde_saphyr::from_multiple(&out).unwrap()
     }
 }
 

@@ -2,24 +2,16 @@
 //! exit codes, the three output forms (SARIF validated against the 2.1.0 schema), the rule
 //! catalogue in the book, and kubeward's own bundles, which must have no finding.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
+use common::book::BookPage;
+use common::check_fixture;
+use common::run::{kubeward, success_stdout};
 use serde_json::Value;
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn fixture(name: &str) -> PathBuf {
-    root().join("tests/fixtures/check").join(name)
-}
-
-fn kubeward() -> Command {
-    Command::cargo_bin("kubeward").unwrap()
-}
 
 /// Runs `kubeward check ARGS` and returns (exit code, stdout, stderr).
 fn check(args: &[&str], stdin: Option<&str>) -> (i32, String, String) {
@@ -55,7 +47,7 @@ fn exit_status_follows_fail_on() {
 
 #[test]
 fn text_output_groups_findings_by_object_with_file_and_line() {
-    let file = fixture("kubectl-nginx-deployment.yaml");
+    let file = check_fixture("kubectl-nginx-deployment.yaml");
     let (code, stdout, _) = check(&[file.to_str().unwrap()], None);
     assert_eq!(code, 1);
     let header = format!("{}:1: Deployment nginx", file.display());
@@ -161,7 +153,7 @@ fn json_output_carries_rule_object_location_and_suppression() {
 
 /// Validates `document` against the SARIF 2.1.0 JSON schema with the `jsonschema` package.
 fn assert_valid_sarif(document: &str) {
-    let python = root().join(".venv/bin/python");
+    let python = common::repo(".venv/bin/python");
     assert!(
         python.exists(),
         "{} missing: run scripts/install-tools.sh",
@@ -178,7 +170,7 @@ for e in errors: print(list(e.absolute_path), e.message)\n\
 sys.exit(1 if errors else 0)\n";
     let out = Process::new(python)
         .args(["-c", script])
-        .arg(root().join("tests/fixtures/sarif-schema-2.1.0.json"))
+        .arg(common::repo("tests/fixtures/sarif-schema-2.1.0.json"))
         .arg(&path)
         .output()
         .unwrap();
@@ -192,7 +184,7 @@ sys.exit(1 if errors else 0)\n";
 
 #[test]
 fn sarif_output_is_valid_sarif_2_1_0_with_rules_locations_and_suppressions() {
-    let deployment = fixture("helm-create-default.yaml");
+    let deployment = check_fixture("helm-create-default.yaml");
     let dir = tempfile::tempdir().unwrap();
     let broken = dir.path().join("broken file.yaml");
     fs::write(&broken, "a: [\n").unwrap();
@@ -247,15 +239,9 @@ fn sarif_output_is_valid_sarif_2_1_0_with_rules_locations_and_suppressions() {
 
 #[test]
 fn the_book_rule_catalogue_is_generated_from_the_rules() {
-    let out = kubeward()
-        .args(["check", "--list-rules", "--format", "markdown"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let generated = String::from_utf8(out).unwrap();
-    let committed = fs::read_to_string(root().join("book/src/reference/rules.md")).unwrap();
+    let generated =
+        success_stdout(kubeward().args(["check", "--list-rules", "--format", "markdown"]));
+    let committed = fs::read_to_string(common::repo("book/src/reference/rules.md")).unwrap();
     assert!(
         committed == generated,
         "book/src/reference/rules.md is stale: run `cargo run -- check --list-rules --format markdown > book/src/reference/rules.md`"
@@ -286,7 +272,7 @@ fn list_rules_prints_text_and_json_and_refuses_sarif() {
 
 #[test]
 fn kubeward_bundles_for_every_example_have_no_finding() {
-    let examples = root().join("tests/examples");
+    let examples = common::repo("tests/examples");
     let mut names: Vec<PathBuf> = fs::read_dir(&examples)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -334,7 +320,7 @@ fn kubeward_bundles_for_every_example_have_no_finding() {
 fn the_self_check_fails_a_render_naming_the_object_and_rule() {
     let dir = tempfile::tempdir().unwrap();
     let spec =
-        fs::read_to_string(root().join("tests/examples/payments-api/kubeward.yaml")).unwrap();
+        fs::read_to_string(common::repo("tests/examples/payments-api/kubeward.yaml")).unwrap();
     fs::write(dir.path().join("kubeward.yaml"), spec).unwrap();
     let flags = kubeward::spec::flags::SpecFlags::default();
     let input = kubeward::pipeline::Input {
@@ -371,14 +357,7 @@ fn the_self_check_fails_a_render_naming_the_object_and_rule() {
 
 /// The fenced block after the `<!-- test: NAME ... -->` marker of a book page.
 fn book_block(page: &str, name: &str) -> String {
-    let text = fs::read_to_string(root().join("book/src").join(page)).unwrap();
-    let marker = format!("<!-- test: {name} ");
-    let after = &text[text
-        .find(&marker)
-        .unwrap_or_else(|| panic!("{page}: no {marker}"))..];
-    let body = after.split_once("```").unwrap().1;
-    let body = body.split_once('\n').unwrap().1;
-    body.split_once("```").unwrap().0.to_string()
+    BookPage::read(page).block_after(&format!("<!-- test: {name} "), None)
 }
 
 #[test]
@@ -388,7 +367,7 @@ fn the_helm_how_to_shows_what_kubeward_check_prints() {
     assert_eq!(command, "$ kubeward check rendered.yaml");
     let dir = tempfile::tempdir().unwrap();
     fs::copy(
-        fixture("helm-create-default.yaml"),
+        check_fixture("helm-create-default.yaml"),
         dir.path().join("rendered.yaml"),
     )
     .unwrap();

@@ -2,15 +2,15 @@
 //! for each rule a change to it that breaks exactly that property (the failing manifest,
 //! whose fixed twin is the bundle itself). Then the suppression annotations.
 
+mod common;
+
 use std::collections::BTreeSet;
 
+use common::spec::IMAGE;
 use kubeward::check::load::object_from;
 use kubeward::check::object::{Object, Origin};
 use kubeward::check::{self, Finding};
 use serde_json::{Value, json};
-
-const IMAGE: &str =
-    "ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
 /// A bundle that satisfies every rule: the fixed twin of every case below.
 fn hardened() -> Vec<Value> {

@@ -5,10 +5,13 @@
 //! a checkov failure too, but for the documented differences below. Needs checkov in `.venv`
 //! (`scripts/install-tools.sh`).
 
+mod common;
+
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
+use common::check_fixture;
 use kubeward::check::{self, load};
 use serde_json::Value;
 
@@ -52,15 +55,9 @@ const LAXER_THAN_CHECKOV: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/check")
-        .join(name)
-}
-
 /// checkov's failed checks on one file: (check id, resource `Kind.namespace.name...`).
 fn checkov_failures(file: &Path) -> BTreeSet<(String, String)> {
-    let checkov = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/checkov");
+    let checkov = common::repo(".venv/bin/checkov");
     assert!(
         checkov.exists(),
         "{} is missing: run scripts/install-tools.sh",
@@ -118,7 +115,7 @@ fn names(resource: &str, object: &check::object::Object) -> bool {
 #[test]
 fn kubectl_and_helm_manifests_have_the_findings_checkov_reports() {
     for name in FIXTURES {
-        let file = fixture(name);
+        let file = check_fixture(name);
         let loaded = load::load_paths(std::slice::from_ref(&file));
         assert!(loaded.errors.is_empty(), "{name}: {:?}", loaded.errors);
         let findings = check::run(&loaded.objects);
@@ -166,7 +163,7 @@ fn kubectl_and_helm_manifests_have_the_findings_checkov_reports() {
 }
 
 fn rule_ids_on(name: &str, object_name: &str) -> BTreeSet<&'static str> {
-    let loaded = load::load_paths(&[fixture(name)]);
+    let loaded = load::load_paths(&[check_fixture(name)]);
     check::run(&loaded.objects)
         .iter()
         .filter(|f| loaded.objects[f.object].name == object_name)

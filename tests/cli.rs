@@ -4,13 +4,16 @@
 //! Every test runs the binary in a fresh temporary folder through [`Kubeward`], so that
 //! "nothing was written" can be checked by listing that folder.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
-use std::time::Duration;
 
+use common::bundle::{find, identities, identity, parse_stream};
+use common::run::{Run, binary, kubeward_in};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -21,21 +24,10 @@ use tempfile::TempDir;
 /// The bookkeeping file kubeward keeps in an output folder (not a manifest).
 const MARKER: &str = ".kubeward-output";
 
-fn binary() -> &'static Path {
-    assert_cmd::cargo::cargo_bin!("kubeward")
-}
-
 /// A temporary working folder, the files in it, and the arguments to run kubeward with.
 struct Kubeward {
     dir: TempDir,
     args: Vec<String>,
-}
-
-/// The outcome of one run.
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
 }
 
 impl Kubeward {
@@ -58,9 +50,7 @@ impl Kubeward {
 
     /// Writes a file (relative to the working folder, folders created) before the run.
     fn file(self, name: &str, text: &str) -> Self {
-        let path = self.path(name);
-        fs::create_dir_all(path.parent().unwrap()).expect("create parent");
-        fs::write(path, text).expect("write file");
+        common::write(&self.path(name), text);
         self
     }
 
@@ -75,28 +65,12 @@ impl Kubeward {
 
     /// Runs `kubeward <args> <extra>` in the working folder.
     fn run_with<S: AsRef<std::ffi::OsStr>>(&self, extra: impl IntoIterator<Item = S>) -> Run {
-        let output = assert_cmd::Command::new(binary())
-            .args(&self.args)
-            .args(extra)
-            .current_dir(self.dir.path())
-            .timeout(Duration::from_secs(60))
-            .output()
-            .expect("kubeward runs");
-        Run {
-            code: output.status.code(),
-            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-        }
+        Run::of(kubeward_in(self.dir.path()).args(&self.args).args(extra))
     }
 
     /// Names in a folder of the working folder ("" for itself), hidden ones included, sorted.
     fn entries(&self, sub: &str) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(self.path(sub))
-            .unwrap_or_else(|e| panic!("read {sub:?}: {e}"))
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
+        common::entries(&self.path(sub))
     }
 
     /// Every file of an output folder with its bytes.
@@ -181,47 +155,15 @@ impl Run {
     }
 }
 
-fn parse_stream(text: &str) -> Vec<Value> {
-    serde_saphyr::from_multiple::<Value>(text)
-        .unwrap_or_else(|e| panic!("stream does not parse: {e}\n{text}"))
-        .into_iter()
-        .filter(|doc| !doc.is_null())
-        .collect()
-}
-
-/// `kind/name` of an object, the identity tests compare bundles by.
-fn identity(doc: &Value) -> String {
-    format!(
-        "{}/{}",
-        doc["kind"].as_str().unwrap_or("?"),
-        doc["metadata"]["name"].as_str().unwrap_or("?")
-    )
-}
-
-fn identities(docs: &[Value]) -> Vec<String> {
-    docs.iter().map(identity).collect()
-}
-
-fn find<'a>(docs: &'a [Value], kind: &str, name: &str) -> &'a Value {
-    docs.iter()
-        .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {kind}/{name} in {:?}", identities(docs)))
-}
-
 /// The valid spec most tests start from. Its lines (the bad-input table relies on them):
 /// 1 apiVersion, 2 kind, 3 metadata, 4 name, 5 namespace, 6 spec, 7 image, 8 port,
 /// 9 exposure; appended text starts on line 10.
-const BASE: &str = "\
-apiVersion: kubeward.dev/v1alpha1
-kind: SecureService
-metadata:
-  name: api
-  namespace: shop
-spec:
-  image: ghcr.io/acme/api:1.0.0
-  port: 8080
-  exposure: cluster
-";
+const BASE: &str = concat!(
+    common::spec::api_head!(),
+    "  image: ghcr.io/acme/api:1.0.0\n",
+    "  port: 8080\n",
+    "  exposure: cluster\n",
+);
 
 /// [`BASE`] with one piece of text replaced (which must be there).
 fn base_with(from: &str, to: &str) -> String {
@@ -232,31 +174,6 @@ fn base_with(from: &str, to: &str) -> String {
 /// [`BASE`] with lines appended under `spec:` (indent them by two spaces).
 fn base_plus(extra: &str) -> String {
     format!("{BASE}{extra}")
-}
-
-/// The shipped examples: (name, spec text), sorted by name.
-fn examples() -> Vec<(String, String)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/examples");
-    let mut out: Vec<(String, String)> = fs::read_dir(&root)
-        .expect("tests/examples")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("kubeward.yaml").is_file())
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, fs::read_to_string(p.join("kubeward.yaml")).unwrap())
-        })
-        .collect();
-    out.sort();
-    assert!(!out.is_empty(), "no examples under {}", root.display());
-    out
-}
-
-fn example(name: &str) -> String {
-    examples()
-        .into_iter()
-        .find(|(n, _)| n == name)
-        .unwrap_or_else(|| panic!("no example {name}"))
-        .1
 }
 
 // ---------------------------------------------------------------------------------------
@@ -534,7 +451,10 @@ fn missing_spec_file_is_an_error_that_names_it() {
 /// A working folder holding the payments-api example as `kubeward.yaml`.
 fn payments() -> Kubeward {
     Kubeward::new()
-        .file("kubeward.yaml", &example("payments-api"))
+        .file(
+            "kubeward.yaml",
+            &common::read_path(&common::spec::example("payments-api")),
+        )
         .arg("render")
         .args(["-f", "kubeward.yaml"])
 }
@@ -607,9 +527,9 @@ fn render_to_dir_writes_one_file_per_object_and_a_kustomization_listing_them() {
 
 #[test]
 fn second_render_into_same_dir_is_byte_identical() {
-    for (name, spec) in examples() {
+    for (name, path) in common::spec::examples() {
         let kw = Kubeward::new()
-            .file("kubeward.yaml", &spec)
+            .file("kubeward.yaml", &common::read_path(&path))
             .args(["render", "-f", "kubeward.yaml"])
             .args(["-o", "out"]);
         kw.run().success();
@@ -701,11 +621,10 @@ fn force_into_the_current_directory_never_deletes_user_files() {
 
 #[test]
 fn stdout_stream_holds_the_same_objects_as_the_output_dir() {
-    for (name, spec) in examples() {
-        let kw =
-            Kubeward::new()
-                .file("kubeward.yaml", &spec)
-                .args(["render", "-f", "kubeward.yaml"]);
+    for (name, path) in common::spec::examples() {
+        let kw = Kubeward::new()
+            .file("kubeward.yaml", &common::read_path(&path))
+            .args(["render", "-f", "kubeward.yaml"]);
         let streamed = kw.run().success().documents();
         kw.run_with(["-o", "out"]).success();
         let written = assert_bundle(&kw, &[]);
@@ -1057,10 +976,10 @@ fn redact_secret_data(stream: &str) -> String {
 
 #[test]
 fn examples_render_to_their_snapshots() {
-    for (name, spec) in examples() {
+    for (name, path) in common::spec::examples() {
         // Rendered from a copy, so that no state folder lands in tests/examples.
         let run = Kubeward::new()
-            .file("kubeward.yaml", &spec)
+            .file("kubeward.yaml", &common::read_path(&path))
             .args(["render", "-f", "kubeward.yaml"])
             .run();
         run.success();

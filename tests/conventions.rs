@@ -10,8 +10,9 @@ use predicates::prelude::*;
 
 const LEDGER: &str = "tests/examples/ledger/kubeward.yaml";
 
+/// `kubeward` run in the repository, colours not turned off by the environment.
 fn kubeward() -> Command {
-    let mut cmd = Command::cargo_bin("kubeward").unwrap();
+    let mut cmd = common::run::kubeward();
     cmd.current_dir(common::repo("")).env_remove("NO_COLOR");
     cmd
 }
@@ -124,7 +125,7 @@ fn without_a_terminal_or_with_quiet_a_success_is_silent_and_errors_still_show() 
 
 /// Runs kubeward with its stdout already closed by the reader, as in `kubeward ... | head -0`.
 fn run_into_closed_pipe(args: &[&str]) -> (Option<i32>, String) {
-    let mut child = Process::new(env!("CARGO_BIN_EXE_kubeward"))
+    let mut child = Process::new(common::run::binary())
         .current_dir(common::repo(""))
         .args(args)
         .stdout(Stdio::piped())

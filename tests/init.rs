@@ -3,16 +3,14 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use assert_cmd::Command;
 use kubeward::spec::{self, SpecFile};
 
 mod common;
-use common::BookPage;
-
-const IMAGE: &str =
-    "ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+use common::book::BookPage;
+use common::run::{kubeward_in, success_stdout};
+use common::spec::IMAGE;
 
 /// An empty temporary folder to run `kubeward` in.
 struct Folder {
@@ -33,11 +31,8 @@ impl Folder {
     /// `kubeward ARGS` in the folder, stdin an empty pipe (not a terminal), bounded in time:
     /// it must never wait for input.
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("kubeward").unwrap();
-        cmd.current_dir(self.dir.path())
-            .args(args)
-            .write_stdin("")
-            .timeout(Duration::from_secs(60));
+        let mut cmd = kubeward_in(self.dir.path());
+        cmd.args(args).write_stdin("");
         cmd
     }
 
@@ -56,12 +51,7 @@ impl Folder {
 
     /// Every entry of the folder, hidden ones too.
     fn entries(&self) -> Vec<String> {
-        let mut names: Vec<String> = fs::read_dir(self.dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        names
+        common::entries(self.dir.path())
     }
 
     fn spec(&self, relative: &str) -> SpecFile {
@@ -155,15 +145,9 @@ fn flags_alone_write_a_spec_whose_render_is_the_written_bundle() {
     assert_eq!(s.api_access[1].api_groups, ["apps"]);
     assert_eq!(s.secrets[1].generate.as_ref().unwrap().length, Some(48));
 
-    let rendered = folder
-        .cmd(&["render", "-f", "kubeward.yaml"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let rendered = success_stdout(&mut folder.cmd(&["render", "-f", "kubeward.yaml"]));
     assert_eq!(
-        String::from_utf8(rendered).unwrap(),
+        rendered,
         bundle_stream(&folder.path("k8s")),
         "rendering the written spec again gives the written bundle"
     );
@@ -354,36 +338,29 @@ fn spec_only_and_custom_paths_write_where_asked() {
 #[test]
 fn render_takes_the_api_secret_issuer_and_probe_flags_too() {
     let folder = Folder::new();
-    let out = folder
-        .cmd(&[
-            "render",
-            "--name",
-            "api",
-            "-n",
-            "shop",
-            "--image",
-            IMAGE,
-            "--port",
-            "8080",
-            "--api",
-            "configmaps:get",
-            "--secret",
-            "pw=generate",
-            "--exposure",
-            "public",
-            "--host",
-            "api.example.com",
-            "--ingress-issuer",
-            "letsencrypt",
-            "--probe-port",
-            "8081",
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8(out).unwrap();
+    let text = success_stdout(&mut folder.cmd(&[
+        "render",
+        "--name",
+        "api",
+        "-n",
+        "shop",
+        "--image",
+        IMAGE,
+        "--port",
+        "8080",
+        "--api",
+        "configmaps:get",
+        "--secret",
+        "pw=generate",
+        "--exposure",
+        "public",
+        "--host",
+        "api.example.com",
+        "--ingress-issuer",
+        "letsencrypt",
+        "--probe-port",
+        "8081",
+    ]));
     assert!(text.contains("kind: Role\n"), "{text}");
     assert!(text.contains("name: api-pw\n"), "{text}");
     assert!(

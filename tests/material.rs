@@ -1,5 +1,7 @@
 //! Secrets, certificates, API access and the state folder, end to end through the binary.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -7,11 +9,11 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use common::bundle::find;
+use common::run::success_stdout;
 use serde_json::Value;
 use x509_parser::pem::parse_x509_pem;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
-
-const DIGEST: &str = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
 /// A temporary project folder holding one spec.
 struct Project {
@@ -21,9 +23,7 @@ struct Project {
 impl Project {
     fn new(spec_body: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let text = format!(
-            "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  image: ghcr.io/acme/api:1.0@{DIGEST}\n  port: 8443\n{spec_body}"
-        );
+        let text = common::spec::api_spec(spec_body);
         fs::write(dir.path().join("kubeward.yaml"), text).unwrap();
         Project { dir }
     }
@@ -33,7 +33,7 @@ impl Project {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::cargo_bin("kubeward").unwrap();
+        let mut cmd = common::run::kubeward();
         cmd.current_dir(self.dir.path())
             .arg("render")
             .arg("-f")
@@ -44,26 +44,11 @@ impl Project {
 
     /// Renders to stdout and returns the objects.
     fn render(&self, args: &[&str]) -> Vec<Value> {
-        let out = self
-            .cmd(args)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap()
+        serde_saphyr::from_multiple(&self.render_text(args)).unwrap()
     }
 
     fn render_text(&self, args: &[&str]) -> String {
-        String::from_utf8(
-            self.cmd(args)
-                .assert()
-                .success()
-                .get_output()
-                .stdout
-                .clone(),
-        )
-        .unwrap()
+        success_stdout(&mut self.cmd(args))
     }
 
     fn fail(&self, args: &[&str]) -> (i32, String) {
@@ -72,13 +57,6 @@ impl Project {
         assert!(!stderr.contains("panicked"), "{stderr}");
         (out.status.code().unwrap(), stderr)
     }
-}
-
-fn find<'a>(objects: &'a [Value], kind: &str, name: &str) -> &'a Value {
-    objects
-        .iter()
-        .find(|o| o["kind"] == kind && o["metadata"]["name"] == name)
-        .unwrap_or_else(|| panic!("no {kind} {name}"))
 }
 
 fn kinds(objects: &[Value]) -> BTreeSet<String> {
@@ -227,16 +205,8 @@ fn env_and_file_secrets_round_trip_byte_for_byte() {
     let env_value = "quote \" and 'single'\n---\nkind: Pod\n{{ x }}: # \u{2028} end\n";
     let file_value: Vec<u8> = b"\xff\x00binary\r\n---\n".to_vec();
     fs::write(project.path("secret.bin"), &file_value).unwrap();
-    let out = project
-        .cmd(&[])
-        .env("KW_TEST_SECRET", env_value)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let objects: Vec<Value> =
-        serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap();
+    let out = success_stdout(project.cmd(&[]).env("KW_TEST_SECRET", env_value));
+    let objects: Vec<Value> = serde_saphyr::from_multiple(&out).unwrap();
     assert_eq!(
         data(find(&objects, "Secret", "api-from-env"), "value"),
         env_value.as_bytes()

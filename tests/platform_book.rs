@@ -2,19 +2,10 @@
 //! written (its files created, its commands run, their output compared), and the preset
 //! reference must document every shipped preset, setting, floor and template control.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
-
-use assert_cmd::Command;
-
-fn book(page: &str) -> String {
-    fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("book/src")
-            .join(page),
-    )
-    .unwrap()
-}
 
 /// The fenced blocks of a Markdown page: (info string, body).
 fn blocks(markdown: &str) -> Vec<(String, String)> {
@@ -37,7 +28,7 @@ fn blocks(markdown: &str) -> Vec<(String, String)> {
 /// Runs `$ [VAR=value ...] kubeward ARGS` in `dir`; returns stdout then stderr, and success.
 fn run(dir: &Path, command: &str) -> (String, bool) {
     let mut words = command.split_whitespace().peekable();
-    let mut cmd = Command::cargo_bin("kubeward").unwrap();
+    let mut cmd = common::run::kubeward();
     cmd.current_dir(dir).env_remove("KUBEWARD_PRESETS_DIR");
     while let Some((name, value)) = words.peek().and_then(|w| w.split_once('=')) {
         cmd.env(name, value);
@@ -65,13 +56,11 @@ fn the_platform_teams_chapter_runs_as_written() {
     let dir = tempfile::tempdir().unwrap();
     let mut commands = 0;
     let mut files = 0;
-    for (info, body) in blocks(&book("platform-teams.md")) {
+    for (info, body) in blocks(&common::book::page("platform-teams.md")) {
         if info == "yaml chapter-file"
             && let Some(name) = body.lines().next().and_then(|l| l.strip_prefix("# file: "))
         {
-            let path = dir.path().join(name);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, &body).unwrap();
+            common::write(&dir.path().join(name), &body);
             files += 1;
         }
         if info != "console" {
@@ -107,7 +96,7 @@ fn the_platform_teams_chapter_runs_as_written() {
 
 #[test]
 fn the_chapter_shows_the_real_error_of_a_template_that_drops_run_as_non_root() {
-    let page = book("platform-teams.md");
+    let page = common::book::page("platform-teams.md");
     let (_, shown) = blocks(&page)
         .into_iter()
         .find(|(info, body)| info == "text" && body.starts_with("error: rendering failed"))
@@ -117,9 +106,7 @@ fn the_chapter_shows_the_real_error_of_a_template_that_drops_run_as_non_root() {
         if info == "yaml chapter-file"
             && let Some(name) = body.lines().next().and_then(|l| l.strip_prefix("# file: "))
         {
-            let path = dir.path().join(name);
-            fs::create_dir_all(path.parent().unwrap()).unwrap();
-            fs::write(path, &body).unwrap();
+            common::write(&dir.path().join(name), &body);
         }
     }
     run(dir.path(), "kubeward templates export templates");
@@ -140,7 +127,7 @@ fn the_chapter_shows_the_real_error_of_a_template_that_drops_run_as_non_root() {
 
 #[test]
 fn the_preset_reference_documents_every_preset_setting_floor_and_control() {
-    let page = book("reference/presets.md");
+    let page = common::book::page("reference/presets.md");
     for (name, _) in kubeward::preset::SHIPPED {
         assert!(
             page.contains(&format!("### `{name}`")),

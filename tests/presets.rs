@@ -2,13 +2,13 @@
 //! representative example, folders of presets and their floors, the `presets` and
 //! `templates` commands, and hostile override templates.
 
+mod common;
+
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
+use common::spec::api_spec;
 use serde_json::Value;
-
-const DIGEST: &str = "sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
 /// A temporary folder with files, where kubeward runs.
 struct Dir(tempfile::TempDir);
@@ -23,9 +23,7 @@ impl Dir {
     }
 
     fn write(&self, name: &str, text: &str) {
-        let path = self.path(name);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
+        common::write(&self.path(name), text);
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -33,8 +31,7 @@ impl Dir {
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        let out = Command::cargo_bin("kubeward")
-            .unwrap()
+        let out = common::run::kubeward()
             .current_dir(self.0.path())
             .env_remove("KUBEWARD_PRESETS_DIR")
             .args(args)
@@ -76,12 +73,6 @@ impl Run {
     }
 }
 
-fn spec(body: &str) -> String {
-    format!(
-        "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  image: ghcr.io/acme/api:1.0@{DIGEST}\n  port: 8443\n{body}"
-    )
-}
-
 fn preset(name: &str, extends: &str, body: &str) -> String {
     format!(
         "apiVersion: kubeward.dev/v1alpha1\nkind: Preset\nmetadata:\n  name: {name}\nextends: {extends}\n{body}"
@@ -95,22 +86,13 @@ fn find<'a>(objects: &'a [Value], kind: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {kind}"))
 }
 
-fn example(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/examples")
-        .join(name)
-        .join("kubeward.yaml")
-        .display()
-        .to_string()
-}
-
 /// Renders an example with a shipped preset (the state folder in a temporary directory).
 fn render_example(example_name: &str, preset: &str) -> Vec<Value> {
     let dir = Dir::new(&[]);
     dir.run(&[
         "render",
         "-f",
-        &example(example_name),
+        &common::spec::example(example_name).display().to_string(),
         "--preset",
         preset,
         "--state",
@@ -219,7 +201,7 @@ fn restricted_based_presets_render_their_shape_without_exemptions() {
 fn a_spec_below_a_shipped_floor_is_refused_with_field_line_and_preset() {
     let dir = Dir::new(&[(
         "kubeward.yaml",
-        &spec("  preset: public-web\n  replicas: 1\n  ingress: { host: shop.example.com }\n"),
+        &api_spec("  preset: public-web\n  replicas: 1\n  ingress: { host: shop.example.com }\n"),
     )]);
     let err = dir
         .run(&["render", "-f", "kubeward.yaml", "-o", "out"])
@@ -237,7 +219,7 @@ fn a_spec_below_a_shipped_floor_is_refused_with_field_line_and_preset() {
 fn confidential_services_refuse_a_preset_default_of_one_replica() {
     let dir = Dir::new(&[(
         "kubeward.yaml",
-        &spec("  preset: baseline\n  sensitivity: confidential\n"),
+        &api_spec("  preset: baseline\n  sensitivity: confidential\n"),
     )]);
     let err = dir.run(&["render", "-f", "kubeward.yaml"]).failed(2);
     assert!(
@@ -272,13 +254,12 @@ fn acme_folder() -> Dir {
 #[test]
 fn a_folder_preset_is_found_by_name_from_the_flag_or_the_environment() {
     let dir = acme_folder();
-    dir.write("kubeward.yaml", &spec("  preset: acme-web\n"));
+    dir.write("kubeward.yaml", &api_spec("  preset: acme-web\n"));
     let objects = dir
         .run(&["render", "-f", "kubeward.yaml", "--presets-dir", "presets"])
         .objects();
     assert_eq!(find(&objects, "Deployment")["spec"]["replicas"], 2);
-    let from_env = Command::cargo_bin("kubeward")
-        .unwrap()
+    let from_env = common::run::kubeward()
         .current_dir(dir.path("."))
         .env("KUBEWARD_PRESETS_DIR", "presets")
         .args(["render", "-f", "kubeward.yaml"])
@@ -433,7 +414,7 @@ fn a_folder_preset_may_not_shadow_a_shipped_one() {
         "presets/restricted.yaml",
         &preset("restricted", "restricted", ""),
     )]);
-    dir.write("kubeward.yaml", &spec(""));
+    dir.write("kubeward.yaml", &api_spec(""));
     let err = dir
         .run(&["render", "-f", "kubeward.yaml", "--presets-dir", "presets"])
         .failed(2);
@@ -470,7 +451,7 @@ fn templates_export_never_overwrites_without_force() {
 
 /// A project with the shipped templates exported into `tpl/`, the deployment's changed.
 fn with_deployment_template(change: impl Fn(String) -> String) -> Dir {
-    let dir = Dir::new(&[("kubeward.yaml", &spec(""))]);
+    let dir = Dir::new(&[("kubeward.yaml", &api_spec(""))]);
     dir.run(&["templates", "export", "tpl"]).ok();
     let text = fs::read_to_string(dir.path("tpl/deployment.yaml")).unwrap();
     dir.write("tpl/deployment.yaml", &change(text));
@@ -506,7 +487,10 @@ fn a_preset_can_name_a_templates_folder_and_the_flag_wins_over_it() {
         "presets/acme.yaml",
         &preset("acme", "restricted", "spec:\n  templates: ../tpl\n"),
     );
-    dir.write("kubeward.yaml", &spec("  preset: ./presets/acme.yaml\n"));
+    dir.write(
+        "kubeward.yaml",
+        &api_spec("  preset: ./presets/acme.yaml\n"),
+    );
     let objects = dir.run(&["render", "-f", "kubeward.yaml"]).objects();
     assert_eq!(
         pod(&objects)["containers"][0]["livenessProbe"]["timeoutSeconds"],
@@ -528,7 +512,10 @@ fn a_preset_can_name_a_templates_folder_and_the_flag_wins_over_it() {
 
 #[test]
 fn an_unknown_template_file_is_an_error_not_a_silent_no_op() {
-    let dir = Dir::new(&[("kubeward.yaml", &spec("")), ("tpl/deploymnet.yaml", "x")]);
+    let dir = Dir::new(&[
+        ("kubeward.yaml", &api_spec("")),
+        ("tpl/deploymnet.yaml", "x"),
+    ]);
     let err = dir
         .run(&["render", "-f", "kubeward.yaml", "--templates", "tpl"])
         .failed(1);
@@ -646,7 +633,7 @@ fn a_localhost_seccomp_profile_is_recorded_and_a_floor_can_forbid_it() {
             ),
         ),
     ]);
-    dir.write("kubeward.yaml", &spec("  preset: spo\n"));
+    dir.write("kubeward.yaml", &api_spec("  preset: spo\n"));
     let objects = dir
         .run(&["render", "-f", "kubeward.yaml", "--presets-dir", "presets"])
         .objects();

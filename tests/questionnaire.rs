@@ -15,7 +15,8 @@ use expectrl::session::OsSession;
 use expectrl::{Expect, Session};
 
 mod common;
-use common::BookPage;
+use common::book::BookPage;
+use common::entries;
 
 const BOOK_PAGE: &str = "how-to/questionnaire.md";
 
@@ -41,7 +42,7 @@ struct Terminal {
 
 impl Terminal {
     fn start(dir: &Path, args: &[&str]) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_kubeward"));
+        let mut command = Command::new(common::run::binary());
         command
             .arg("init")
             .args(args)
@@ -105,15 +106,6 @@ impl Terminal {
             }
         }
     }
-}
-
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 fn spec_body(dir: &Path) -> String {

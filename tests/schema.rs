@@ -4,20 +4,17 @@
 
 mod common;
 
-use assert_cmd::Command;
+use common::spec::{IMAGE, api_head, image};
 use kubeward::cli::schema::{self, SchemaKind};
 use predicates::prelude::*;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-const GOOD: &str = "\
-apiVersion: kubeward.dev/v1alpha1
-kind: SecureService
-metadata:
-  name: api
-  namespace: shop
-spec:
-  image: ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08
+const GOOD: &str = concat!(
+    api_head!(),
+    "  image: ",
+    image!(),
+    "
   port: 8443
   exposure: cluster
   callers:
@@ -30,7 +27,8 @@ spec:
   secrets:
     - name: token
       generate: { length: 32 }
-";
+",
+);
 
 #[test]
 fn every_example_spec_is_valid() {
@@ -165,10 +163,7 @@ fn each_bad_input_kind_is_rejected_by_the_schema_and_by_kubeward() {
         ("missing name", edited("  name: api\n", ""), "metadata.name"),
         (
             "missing image",
-            edited(
-                "  image: ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n",
-                "",
-            ),
+            edited(&format!("  image: {IMAGE}\n"), ""),
             "spec.image",
         ),
         ("missing port", edited("  port: 8443\n", ""), "spec.port"),
@@ -243,8 +238,7 @@ fn each_bad_input_kind_is_rejected_by_the_schema_and_by_kubeward() {
         );
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("kubeward.yaml"), &spec).unwrap();
-        Command::cargo_bin("kubeward")
-            .unwrap()
+        common::run::kubeward()
             .current_dir(dir.path())
             .args(["render", "-f", "kubeward.yaml"])
             .assert()

@@ -2,37 +2,22 @@
 //! `render --annotate`, `graph` (from a spec, a folder, foreign manifests) and
 //! `diff-presets`, for every shipped example and for hostile input.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use common::run::{Run, run_in};
+use common::spec::example;
 use serde_json::Value;
 use tempfile::TempDir;
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The shipped examples: (name, spec path), sorted by name.
+/// The shipped examples (see [`common::spec::examples`]), all seven of them at least.
 fn examples() -> Vec<(String, PathBuf)> {
-    let mut out: Vec<(String, PathBuf)> = fs::read_dir(repo().join("tests/examples"))
-        .expect("tests/examples")
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("kubeward.yaml").is_file())
-        .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            (name, p.join("kubeward.yaml"))
-        })
-        .collect();
-    out.sort();
+    let out = common::spec::examples();
     assert!(out.len() >= 7, "examples missing: {out:?}");
     out
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
 }
 
 impl Run {
@@ -63,23 +48,9 @@ impl Run {
     }
 }
 
-/// Runs kubeward in `dir` with `args`.
-fn run_in<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: impl IntoIterator<Item = S>) -> Run {
-    let output = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("kubeward"))
-        .args(args)
-        .current_dir(dir)
-        .timeout(Duration::from_secs(60))
-        .output()
-        .expect("kubeward runs");
-    Run {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
+/// Runs kubeward in the repository with `args`.
 fn run<S: AsRef<std::ffi::OsStr>>(args: impl IntoIterator<Item = S>) -> Run {
-    run_in(repo(), args)
+    run_in(common::root(), args)
 }
 
 /// The objects of a YAML stream, read the way `graph` reads manifests.
@@ -112,7 +83,7 @@ fn explain_text_and_json_of_every_example_match_their_snapshots() {
 
 #[test]
 fn explain_groups_every_decision_with_a_threat_and_references() {
-    let spec = repo().join("tests/examples/ledger/kubeward.yaml");
+    let spec = example("ledger");
     let json: Value =
         serde_json::from_str(&run(["explain", "-f", &spec_arg(&spec), "--format", "json"]).ok())
             .unwrap();
@@ -157,7 +128,7 @@ fn explain_groups_every_decision_with_a_threat_and_references() {
 
 #[test]
 fn explain_threat_keeps_only_the_decisions_against_it() {
-    let spec = repo().join("tests/examples/checkout/kubeward.yaml");
+    let spec = example("checkout");
     let text = run([
         "explain",
         "-f",
@@ -192,7 +163,7 @@ fn explain_rule_explains_a_check_rule_a_rubric_row_or_a_decision_kind() {
     );
     assert!(text.contains("decided by: low-port, non-root"), "{text}");
 
-    let spec = repo().join("tests/examples/payments-api/kubeward.yaml");
+    let spec = example("payments-api");
     let text = run(["explain", "--rule", "non-root", "-f", &spec_arg(&spec)]).ok();
     assert!(text.contains("counters: container breakout"), "{text}");
     assert!(
@@ -221,11 +192,7 @@ fn explain_rule_explains_a_check_rule_a_rubric_row_or_a_decision_kind() {
 fn explain_needs_a_service_or_a_rule_and_writes_nothing() {
     let dir = TempDir::new().unwrap();
     run_in(dir.path(), ["explain"]).usage_error("describe the service with -f kubeward.yaml");
-    fs::copy(
-        repo().join("tests/examples/checkout/kubeward.yaml"),
-        dir.path().join("kubeward.yaml"),
-    )
-    .unwrap();
+    fs::copy(example("checkout"), dir.path().join("kubeward.yaml")).unwrap();
     run_in(dir.path(), ["explain", "-f", "kubeward.yaml"]).ok();
     run_in(dir.path(), ["graph", "-f", "kubeward.yaml"]).ok();
     let entries: Vec<_> = fs::read_dir(dir.path())
@@ -286,7 +253,7 @@ fn annotated_output_parses_to_exactly_the_plain_objects_for_every_example() {
 
 #[test]
 fn annotations_sit_above_the_fields_they_explain() {
-    let spec = repo().join("tests/examples/payments-api/kubeward.yaml");
+    let spec = example("payments-api");
     let state = TempDir::new().unwrap();
     let text = run([
         "render",
@@ -376,7 +343,7 @@ fn graph_of_every_example_matches_its_snapshot_in_both_formats() {
 
 #[test]
 fn graph_of_a_rendered_folder_is_the_graph_of_its_spec() {
-    let spec = repo().join("tests/examples/checkout/kubeward.yaml");
+    let spec = example("checkout");
     let dir = TempDir::new().unwrap();
     let out = dir.path().join("out");
     run([
@@ -403,7 +370,7 @@ fn graph_of_a_rendered_folder_is_the_graph_of_its_spec() {
 
 #[test]
 fn graph_reads_a_rendered_stream_from_standard_input() {
-    let spec = repo().join("tests/examples/inventory/kubeward.yaml");
+    let spec = example("inventory");
     let state = TempDir::new().unwrap();
     let stream = run([
         "render",
@@ -413,7 +380,7 @@ fn graph_reads_a_rendered_stream_from_standard_input() {
         &state.path().display().to_string(),
     ])
     .ok();
-    let output = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("kubeward"))
+    let output = common::run::kubeward()
         .args(["graph", "-", "--format", "dot"])
         .write_stdin(stream)
         .timeout(Duration::from_secs(60))
@@ -480,7 +447,7 @@ fn graph_refuses_bad_manifests_naming_file_and_field() {
     run_in(dir.path(), ["graph", "bad.yaml"])
         .usage_error("bad.yaml: NetworkPolicy p: spec.podSelector: must be a label selector");
     run_in(dir.path(), ["graph", "missing"]).usage_error("cannot read missing");
-    let spec = repo().join("tests/examples/checkout/kubeward.yaml");
+    let spec = example("checkout");
     run(["graph", "bad.yaml", "-f", &spec_arg(&spec)]).usage_error("not both");
 }
 
@@ -490,7 +457,7 @@ fn graph_refuses_bad_manifests_naming_file_and_field() {
 
 #[test]
 fn diff_presets_shows_changed_decisions_and_fields() {
-    let spec = repo().join("tests/examples/inventory/kubeward.yaml");
+    let spec = example("inventory");
     let text = run([
         "diff-presets",
         "restricted",
@@ -532,7 +499,7 @@ fn diff_presets_shows_changed_decisions_and_fields() {
 
 #[test]
 fn diff_presets_of_one_preset_with_itself_is_empty_and_bad_presets_are_refused() {
-    let spec = repo().join("tests/examples/storefront/kubeward.yaml");
+    let spec = example("storefront");
     let text = run([
         "diff-presets",
         "restricted",

@@ -7,15 +7,14 @@
 //!
 //! `UPDATE_BOOK=1 cargo test --test book` rewrites the console blocks and the .mmd sources.
 
+mod common;
+
 use std::fs;
-use std::path::Path;
+
+use common::repo;
 
 const CHAPTER: &str = "book/src/trainers.md";
 const EXCERPT: &str = "<!-- excerpt of: ";
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn updating() -> bool {
     std::env::var_os("UPDATE_BOOK").is_some()
@@ -28,15 +27,15 @@ fn kubeward(command: &str) -> String {
         .unwrap_or_else(|| panic!("not a kubeward command: {command}"))
         .split_whitespace()
         .collect();
-    let output = assert_cmd::Command::new(assert_cmd::cargo::cargo_bin!("kubeward"))
+    let output = common::run::kubeward()
         .args(&args)
-        .current_dir(repo())
+        .current_dir(common::root())
         .output()
         .expect("kubeward runs");
     assert!(
         output.status.success(),
         "{command} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
+        common::run::stderr(&output)
     );
     String::from_utf8(output.stdout).expect("UTF-8 output")
 }
@@ -77,7 +76,7 @@ fn blocks(text: &str) -> Vec<(String, String, String, std::ops::Range<usize>)> {
 
 #[test]
 fn console_blocks_hold_the_real_output() {
-    let path = repo().join(CHAPTER);
+    let path = repo(CHAPTER);
     let text = fs::read_to_string(&path).unwrap();
     let mut updated = text.clone();
     let mut stale = Vec::new();
@@ -111,7 +110,7 @@ fn console_blocks_hold_the_real_output() {
 
 #[test]
 fn excerpts_are_verbatim_parts_of_the_output() {
-    let text = fs::read_to_string(repo().join(CHAPTER)).unwrap();
+    let text = common::read(CHAPTER);
     let mut count = 0;
     for (before, info, body, _) in blocks(&text) {
         if let Some(command) = before.strip_prefix(EXCERPT) {
@@ -132,7 +131,7 @@ fn excerpts_are_verbatim_parts_of_the_output() {
 
 #[test]
 fn pictures_are_drawn_from_the_current_graphs() {
-    let text = fs::read_to_string(repo().join(CHAPTER)).unwrap();
+    let text = common::read(CHAPTER);
     let pictures: Vec<&str> = text
         .match_indices("](trainers/")
         .map(|(i, _)| {
@@ -142,7 +141,7 @@ fn pictures_are_drawn_from_the_current_graphs() {
         .collect();
     assert!(pictures.len() >= 3, "{pictures:?}");
     for picture in pictures {
-        let svg = repo().join("book/src").join(picture);
+        let svg = repo("book/src").join(picture);
         assert!(svg.is_file(), "{} is missing", svg.display());
         let name = picture
             .strip_prefix("trainers/")

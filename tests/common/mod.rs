@@ -1,20 +1,58 @@
-//! Helpers shared by the integration tests: the repository's files, book pages and the JSON Schemas.
+//! Helpers shared by the integration tests: the repository's files and the JSON Schemas here,
+//! and in the submodules running the binary ([`run`]), reading its bundles ([`bundle`]), the
+//! specs tests start from ([`spec`]) and the book's pages ([`book`]).
 #![allow(dead_code)] // each test binary uses its own subset
 
-use std::fs;
-use std::path::PathBuf;
+pub mod book;
+pub mod bundle;
+pub mod run;
+pub mod spec;
+
+use std::path::{Path, PathBuf};
 
 use kubeward::cli::schema::{self, SchemaKind};
 use serde_json::Value;
 
+/// The repository itself.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
 /// A path inside the repository.
 pub fn repo(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(relative)
+    root().join(relative)
 }
 
 /// A file of the repository as text.
 pub fn read(relative: &str) -> String {
     std::fs::read_to_string(repo(relative)).unwrap_or_else(|e| panic!("{relative}: {e}"))
+}
+
+/// A file anywhere as text.
+pub fn read_path(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
+}
+
+/// Writes a file, creating the folders it is in.
+pub fn write(path: &Path, contents: impl AsRef<[u8]>) {
+    let parent = path.parent().expect("a file in a folder");
+    std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("create {}: {e}", parent.display()));
+    std::fs::write(path, contents).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+/// The names in a folder, hidden ones too, sorted.
+pub fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// A manifest of `tests/fixtures/check`, the files `kubeward check` is tested on.
+pub fn check_fixture(name: &str) -> PathBuf {
+    repo("tests/fixtures/check").join(name)
 }
 
 /// One YAML document as a JSON value, as a schema-aware editor sees it.
@@ -33,33 +71,4 @@ pub fn schema_errors(validator: &jsonschema::Validator, value: &Value) -> Vec<St
         .iter_errors(value)
         .map(|e| format!("{}: {e}", e.instance_path()))
         .collect()
-}
-
-/// A page of the book, whose checked blocks follow a marker line `<!-- NAME -->`.
-pub struct BookPage {
-    text: String,
-}
-
-impl BookPage {
-    /// Reads `book/src/RELATIVE`.
-    pub fn read(relative: &str) -> Self {
-        let path: PathBuf = [env!("CARGO_MANIFEST_DIR"), "book/src", relative]
-            .iter()
-            .collect();
-        BookPage {
-            text: fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display())),
-        }
-    }
-
-    /// The fenced block of `language` right after the marker `<!-- name -->`.
-    pub fn block(&self, name: &str, language: &str) -> String {
-        let marker = format!("<!-- {name} -->\n```{language}\n");
-        let start = self
-            .text
-            .find(&marker)
-            .unwrap_or_else(|| panic!("no block `{name}` in the book page"))
-            + marker.len();
-        let end = self.text[start..].find("```\n").expect("end of block") + start;
-        self.text[start..end].to_string()
-    }
 }
