@@ -407,6 +407,19 @@ const CASES: &[(&str, Break)] = &[
         find(b, "Service")["metadata"]["annotations"] =
             json!({"kubeward.dev/ignore": "KW-NOPE-001=why"})
     }),
+    ("KW-SEC-022", |b| {
+        app(b)["env"] = json!([{"name": "client_secret", "value": "s3cr3t"}])
+    }),
+    ("KW-SEC-022", |b| {
+        init(b)["env"] = json!([{"name": "APP_SECRET_KEY", "value": "x"}])
+    }),
+    ("KW-SEC-023", |b| {
+        app(b)["env"] = json!([{"name": "DB_PASSWORD", "value": "hunter2"}])
+    }),
+    (
+        "KW-SEC-023",
+        |b| app(b)["env"] = json!([{"name": "INIT_ARGS", "value": "AKIAIOSFODNN7EXAMPLE"}]),
+    ),
 ];
 
 fn autoscaler(min: u32) -> Value {
@@ -641,4 +654,29 @@ fn pods_that_run_to_completion_need_no_probes() {
     pod["spec"]["restartPolicy"] = json!("Never");
     bundle.push(pod);
     assert!(standing(&bundle).is_empty(), "{:?}", standing(&bundle));
+}
+
+#[test]
+fn literal_secrets_are_reported_without_their_value() {
+    let mut bundle = hardened();
+    app(&mut bundle)["env"] = json!([
+        {"name": "DB_PASSWORD", "value": "hunter2"},
+        {"name": "DB_PASSWORD_FILE", "value": "/var/run/secrets/kubeward/db-password"},
+        {"name": "API_SECRET", "valueFrom": {"configMapKeyRef": {"name": "c", "key": "k"}}},
+        {"name": "LOG_LEVEL", "value": "debug"},
+    ]);
+    let findings = findings(&bundle);
+    let hits: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f.rule.id.starts_with("KW-SEC-02"))
+        .map(|f| (f.rule.id, f.path.as_str()))
+        .collect();
+    assert_eq!(
+        hits,
+        [(
+            "KW-SEC-023",
+            "spec.template.spec.containers[0].env[0].value"
+        )]
+    );
+    assert!(findings.iter().all(|f| !f.message.contains("hunter2")));
 }

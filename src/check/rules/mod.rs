@@ -1,11 +1,12 @@
 //! The rules that judge one object on its own, by family: pod and container security and
-//! images (`security`), identity and API access (`rbac`), resources, probes and budgets
-//! (`availability`), Service, Ingress and DNS exposure (`network`), namespaces and API
-//! versions (`meta`). Each rule names the rubric rows it judges and the scanner checks it
-//! corresponds to.
+//! images (`security`), literal secrets in environment variables (`env`), identity and API
+//! access (`rbac`), resources, probes and budgets (`availability`), Service, Ingress and DNS
+//! exposure (`network`), namespaces and API versions (`meta`). Each rule names the rubric rows
+//! it judges and the scanner checks it corresponds to.
 
 mod availability;
 mod common;
+mod env;
 mod meta;
 mod network;
 mod rbac;
@@ -21,6 +22,7 @@ use super::Rule;
 pub fn all() -> impl Iterator<Item = &'static Rule> {
     security::RULES
         .iter()
+        .chain(env::RULES)
         .chain(rbac::RULES)
         .chain(availability::RULES)
         .chain(network::RULES)
