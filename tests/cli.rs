@@ -589,6 +589,42 @@ fn rerender_after_dropping_a_caller_removes_its_stale_file() {
     assert_folder_holds(&kw, &["kubeward.yaml", "out"]);
 }
 
+/// As the command reference says: `.kubeward-output` names the files kubeward wrote, one per
+/// line; without it, the folder's files count as the user's.
+#[test]
+fn the_output_record_lists_the_written_files_and_without_it_the_folder_is_foreign() {
+    let page = common::book::page("reference/commands.md");
+    assert!(page.contains("`DIR/.kubeward-output`: the names of the files it wrote, one per line"));
+    let kw = payments();
+    kw.run_with(["-o", "out"]).success();
+    let record = fs::read_to_string(kw.path("out/.kubeward-output")).unwrap();
+    let mut listed: Vec<&str> = record.lines().collect();
+    listed.sort_unstable();
+    let written: Vec<String> = kw
+        .entries("out")
+        .into_iter()
+        .filter(|name| name != ".kubeward-output")
+        .collect();
+    assert_eq!(listed, written);
+    fs::remove_file(kw.path("out/.kubeward-output")).unwrap();
+    kw.run_with(["-o", "out"])
+        .failure()
+        .stderr_has("holds files kubeward did not write");
+}
+
+/// The concepts page names every shipped preset (it once said `restricted` was the only one).
+#[test]
+fn the_concepts_page_names_every_shipped_preset() {
+    let page = common::book::page("concepts.md");
+    for (name, _) in kubeward::preset::SHIPPED {
+        assert!(
+            page.contains(&format!("`{name}`")),
+            "concepts.md does not name {name}"
+        );
+    }
+    assert!(!page.contains("only shipped preset"));
+}
+
 #[test]
 fn dir_with_a_user_file_is_refused_without_force() {
     let kw = payments().file("out/notes.txt", "my notes\n");
