@@ -92,7 +92,14 @@ pub struct Warning {
 }
 
 impl Warning {
+    /// A warning of the kind `id`, which must be one of [`crate::vocabulary::WARNINGS`].
     pub fn new(id: &'static str, message: impl Into<String>) -> Self {
+        assert!(
+            crate::vocabulary::WARNINGS
+                .iter()
+                .any(|(known, _)| *known == id),
+            "warning `{id}` has no entry in vocabulary::WARNINGS"
+        );
         Warning {
             id,
             message: message.into(),

@@ -1,5 +1,6 @@
 //! The names every stage shares: the well-known labels that select pods and namespaces,
-//! kubeward's own annotation keys, and the rule ids the plan suppresses by name. They live
+//! kubeward's own annotation keys, the rule ids the plan suppresses by name, and the ids of
+//! the warnings. They live
 //! here, below every stage, so that the plan, the templates, the rule engine and the traffic
 //! reader agree on them without importing each other.
 
@@ -13,3 +14,39 @@ pub const IGNORE_ANNOTATION: &str = "kubeward.dev/ignore";
 pub const OVERRIDE_ANNOTATION: &str = "kubeward.dev/template-override";
 /// The rule a NetworkPolicy for pods outside the checked set must suppress.
 pub const POLICY_SELECTS_NOTHING: &str = "KW-NET-002";
+/// Every warning id, with what to do about it; the book lists them (`reference/warnings.md`).
+/// Ids are stable: scripts and `--deny-warnings` users rely on them.
+pub const WARNINGS: &[(&str, &str)] = &[
+    (
+        "tag-only-image",
+        "pin the image by digest (repo:tag@sha256:...); kubeward then writes no exemption",
+    ),
+    (
+        "writable-root-filesystem",
+        "use a preset that keeps readOnlyRootFilesystem: true, and list the paths the application writes in the preset's writableTmp or an emptyDir",
+    ),
+    (
+        "single-replica",
+        "set spec.replicas to 2 or more, or write `replicas: 1` in the spec to ask for a singleton by name",
+    ),
+    (
+        "not-spread",
+        "use a preset with spreadAcrossNodes: true, so that replicas land on different nodes",
+    ),
+    (
+        "localhost-seccomp",
+        "use a preset whose seccompProfile is RuntimeDefault, unless the nodes' Localhost profile is maintained on purpose",
+    ),
+    (
+        "private-ca-public-host",
+        "set spec.ingress.issuer (or --ingress-issuer) to a cert-manager issuer of a public CA, such as an ACME ClusterIssuer",
+    ),
+    (
+        "plaintext-confidential",
+        "set spec.tls.mode (self-signed, ca or cert-manager), or lower spec.sensitivity if the data is not confidential",
+    ),
+    (
+        "metadata-egress",
+        "remove the egress entry unless the service must read instance metadata; give it its own cloud identity instead of the node's",
+    ),
+];

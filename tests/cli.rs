@@ -481,12 +481,14 @@ fn missing_spec_file_is_an_error_that_names_it() {
 /// A working folder holding the payments-api example as `kubeward.yaml`.
 fn payments() -> Kubeward {
     Kubeward::new()
-        .file(
-            "kubeward.yaml",
-            &common::read_path(&common::spec::example("payments-api")),
-        )
+        .file("kubeward.yaml", &common::read_path(&payments_spec()))
         .arg("render")
         .args(["-f", "kubeward.yaml"])
+}
+
+/// The spec of the example `payments-api`.
+fn payments_spec() -> PathBuf {
+    common::spec::example("payments-api")
 }
 
 /// The `resources` listed by `out/kustomization.yaml`.
@@ -545,11 +547,11 @@ fn assert_folder_holds(kw: &Kubeward, names: &[&str]) {
 #[test]
 fn render_to_dir_writes_one_file_per_object_and_a_kustomization_listing_them() {
     let kw = payments();
-    kw.run_with(["-o", "out"]).success();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
     let objects = assert_bundle(&kw, &[]);
     assert_eq!(
         identities(&objects),
-        identities(&kw.run().success().documents()),
+        identities(&kw.run().example_success(&payments_spec()).documents()),
         "the folder holds the objects of the stream, in order"
     );
     assert_folder_holds(&kw, &["kubeward.yaml", "out"]);
@@ -576,11 +578,11 @@ fn second_render_into_same_dir_is_byte_identical() {
 #[test]
 fn rerender_after_dropping_a_caller_removes_its_stale_file() {
     let kw = payments();
-    kw.run_with(["-o", "out"]).success();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
     let stale = "networkpolicy-payments-api-from-billing-worker.yaml";
     assert!(kw.path("out").join(stale).exists());
     kw.run_with(["-o", "out", "--caller", "checkout/web"])
-        .success();
+        .example_success(&payments_spec());
     assert!(
         !kw.path("out").join(stale).exists(),
         "{stale} was left behind"
@@ -596,7 +598,7 @@ fn the_output_record_lists_the_written_files_and_without_it_the_folder_is_foreig
     let page = common::book::page("reference/commands.md");
     assert!(page.contains("`DIR/.kubeward-output`: the names of the files it wrote, one per line"));
     let kw = payments();
-    kw.run_with(["-o", "out"]).success();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
     let record = fs::read_to_string(kw.path("out/.kubeward-output")).unwrap();
     let mut listed: Vec<&str> = record.lines().collect();
     listed.sort_unstable();
@@ -644,7 +646,8 @@ fn dir_with_a_user_file_is_refused_without_force() {
 #[test]
 fn force_keeps_user_files_and_writes_the_bundle() {
     let kw = payments().file("out/notes.txt", "my notes\n");
-    kw.run_with(["-o", "out", "--force"]).success();
+    kw.run_with(["-o", "out", "--force"])
+        .example_success(&payments_spec());
     assert_eq!(
         fs::read_to_string(kw.path("out/notes.txt")).unwrap(),
         "my notes\n"

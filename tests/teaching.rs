@@ -276,7 +276,7 @@ fn annotations_sit_above_the_fields_they_explain() {
         "--state",
         &state.path().display().to_string(),
     ])
-    .ok();
+    .rendered_example(&spec);
     let above = |field: &str, id: &str| {
         let lines: Vec<&str> = text.lines().collect();
         let found = lines.windows(3).any(|w| {

@@ -58,6 +58,15 @@ pub(super) fn ingress(service: &Service, preset: &Preset, d: &mut Decisions) -> 
         },
         None => own_source,
     };
+    if tls.source == CertSource::SelfSigned {
+        d.warn(
+            "private-ca-public-host",
+            format!(
+                "the public host {} gets a certificate from kubeward's own CA for namespace {}, which no browser or outside client trusts: set spec.ingress.issuer to a cert-manager issuer of a public CA (e.g. `issuer: {{kind: ClusterIssuer, name: letsencrypt}}`, or --ingress-issuer ClusterIssuer/letsencrypt)",
+                public.host, service.namespace
+            ),
+        );
+    }
     d.add(
         "public-ingress",
         format!(
