@@ -14,6 +14,10 @@ pub const IGNORE_ANNOTATION: &str = "kubeward.dev/ignore";
 pub const OVERRIDE_ANNOTATION: &str = "kubeward.dev/template-override";
 /// The rule a NetworkPolicy for pods outside the checked set must suppress.
 pub const POLICY_SELECTS_NOTHING: &str = "KW-NET-002";
+/// The pod-template annotation whose value is a digest of every Secret and certificate the pod
+/// mounts, so that a changed value rolls the pods out.
+pub const MATERIAL_DIGEST_ANNOTATION: &str = "kubeward.dev/material-digest";
+
 /// Every warning id, with what to do about it; the book lists them (`reference/warnings.md`).
 /// Ids are stable: scripts and `--deny-warnings` users rely on them.
 pub const WARNINGS: &[(&str, &str)] = &[

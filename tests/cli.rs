@@ -14,6 +14,7 @@ use std::process::Stdio;
 
 use common::bundle::{find, identities, identity, parse_stream};
 use common::run::{Run, binary, kubeward_in};
+use kubeward::vocabulary::MATERIAL_DIGEST_ANNOTATION;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -1018,7 +1019,8 @@ fn hostile_values_are_rejected_or_rendered_verbatim_never_as_new_documents() {
 // ---------------------------------------------------------------------------------------
 
 /// `stream` with the value of every Secret `data` entry replaced by `<base64>` (after
-/// checking it is base64): keys and certificates are generated anew in every fresh folder.
+/// checking it is base64), and the digest of the mounted material by a placeholder (after
+/// checking it is one): keys and certificates are generated anew in every fresh folder.
 fn redact_secret_data(stream: &str) -> String {
     use base64::Engine;
     let (mut secret, mut data) = (false, false);
@@ -1032,6 +1034,14 @@ fn redact_secret_data(stream: &str) -> String {
             _ => {}
         }
         match line.split_once(": ") {
+            Some((key, value)) if key.trim() == MATERIAL_DIGEST_ANNOTATION => {
+                let hex = value.trim_matches('"').strip_prefix("sha256:").unwrap();
+                assert!(
+                    hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{line}"
+                );
+                out.push_str(&format!("{key}: <sha256 of the mounted material>\n"));
+            }
             Some((key, value)) if data && line.starts_with("  ") => {
                 let value = value.trim_matches('"');
                 base64::engine::general_purpose::STANDARD

@@ -151,7 +151,11 @@ fn explain_threat_keeps_only_the_decisions_against_it() {
     ])
     .ok();
     assert!(
-        text.starts_with("checkout in namespace shop: 1 decision against exposed secrets\n"),
+        text.starts_with("checkout in namespace shop: 2 decisions against exposed secrets\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rollout-digest: the pod template carries a digest of what the pods mount (checkout-session-key), so a rotation"),
         "{text}"
     );
     assert!(

@@ -1,9 +1,11 @@
 //! The material stage: the secret material a plan needs. Secret values are generated from
 //! the OS random source and kept in the state folder (`state`), or read from an environment
 //! variable or a file; certificates come from `pki`. Values are bytes, exactly as given; they
-//! leave this stage base64-encoded, as the [`Material`] `render` fills the Secrets with.
+//! leave this stage base64-encoded, as the [`Material`] `render` fills the Secrets with, with
+//! the digest of what the pods mount (`rollout`), which restarts them when it changes.
 
 pub mod pki;
+pub mod rollout;
 pub mod state;
 
 use std::cell::OnceCell;
@@ -19,11 +21,22 @@ use crate::plan::{CertSource, Plan};
 use crate::validate::{SecretSource, Service};
 use state::State;
 
-/// Base64 values for the Secret templates, keyed by object name.
+/// Base64 values for the Secret templates, keyed by object name, and the digest of what the
+/// pods mount.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Material {
     pub secrets: BTreeMap<String, String>,
     pub certs: BTreeMap<String, pki::CertFiles>,
+    /// `sha256:...` over every value the pods mount ([`rollout::digest`]).
+    pub mounted_digest: Option<String>,
+}
+
+impl Material {
+    /// `self` with its [`Material::mounted_digest`] computed for `plan`.
+    fn with_digest(mut self, plan: &Plan) -> Material {
+        self.mounted_digest = rollout::digest(plan, &self);
+        self
+    }
 }
 
 /// What gathering needs besides the plan.
@@ -85,7 +98,9 @@ impl Material {
                 .filter(|c| c.source != CertSource::CertManager)
                 .map(|c| (c.secret_name.clone(), files.clone()))
                 .collect(),
+            mounted_digest: None,
         }
+        .with_digest(plan)
     }
 }
 
@@ -165,7 +180,7 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
             material.certs.insert(cert.secret_name.clone(), files);
         }
     }
-    Ok(material)
+    Ok(material.with_digest(plan))
 }
 
 /// A generated secret: kept in the state folder, created when missing or rotated.
