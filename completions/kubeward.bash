@@ -161,7 +161,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__check)
-            opts="-q -h --format --fail-on --list-rules --color --quiet --deny-warnings --help"
+            opts="-q -h --format --fail-on --list-rules --preset --presets-dir --require-preset --no-inline-suppressions --suppressions --config --stdin-name --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +173,30 @@ _kubeward() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "info warning error" -- "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --suppressions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stdin-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -205,7 +229,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__diff__subcmd__presets)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -224,6 +248,10 @@ _kubeward() {
                     return 0
                     ;;
                 --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -339,7 +367,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__explain)
-            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -366,6 +394,10 @@ _kubeward() {
                     return 0
                     ;;
                 --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -481,7 +513,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__graph)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -500,6 +532,10 @@ _kubeward() {
                     return 0
                     ;;
                 --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1155,7 +1191,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__render)
-            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1186,6 +1222,10 @@ _kubeward() {
                     return 0
                     ;;
                 --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -157,6 +157,9 @@ pub enum Error {
     Preset { name: String, message: String },
     #[error("rendering failed: {0}")]
     Render(String),
+    /// Rendered manifests below the floors of their preset: refused like a spec below them.
+    #[error("{0}")]
+    Floors(String),
     /// Manifests given to read (rendered or foreign) that cannot be read or understood.
     #[error("{0}")]
     Manifests(String),
@@ -208,6 +211,7 @@ impl Error {
             | Error::Preset { .. }
             | Error::Unreadable(_)
             | Error::Manifests(_)
+            | Error::Floors(_)
             | Error::DeniedWarnings(_) => 2,
             Error::Cancelled => 130,
             Error::Render(_)

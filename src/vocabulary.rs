@@ -53,4 +53,12 @@ pub const WARNINGS: &[(&str, &str)] = &[
         "metadata-egress",
         "remove the egress entry unless the service must read instance metadata; give it its own cloud identity instead of the node's",
     ),
+    (
+        "expired-suppression",
+        "fix the finding, or renew the entry of the suppressions file with a new expiry date",
+    ),
+    (
+        "unused-suppression",
+        "remove the entry from the suppressions file: it matches no finding any more",
+    ),
 ];

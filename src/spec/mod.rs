@@ -2,9 +2,10 @@
 //! with every parse error at its field and line), or flags (`flags`) that fill or override
 //! its fields, give a [`SpecFile`]; the names, ports, quantities, images (`image`) and address
 //! ranges (`cidr`) in it follow the rules of `names`. Hands the file to `validate`, which
-//! checks it against its preset.
+//! checks it against its preset. `document` reads kubeward's other small configuration files.
 
 pub mod cidr;
+pub mod document;
 pub mod flags;
 pub mod image;
 mod load;

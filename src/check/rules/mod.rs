@@ -1,22 +1,29 @@
 //! The rules that judge one object on its own, by family: pod and container security and
 //! images (`security`), literal secrets in environment variables (`env`), identity and API
 //! access (`rbac`), resources, probes and budgets (`availability`), Service, Ingress and DNS
-//! exposure (`network`), namespaces and API versions (`meta`). Each rule names the rubric rows
-//! it judges and the scanner checks it corresponds to.
+//! exposure (`network`), namespaces and API versions (`meta`), and the floors of the presets a
+//! check applies (`floors`). Each rule names the rubric rows it judges and the scanner checks
+//! it corresponds to.
 
 mod availability;
 mod common;
 mod env;
+mod floors;
 mod meta;
 mod network;
 mod rbac;
 mod security;
 
-pub use availability::replicas;
+pub use availability::{replicas, unspread};
 pub use common::{NONE, rule_list};
 pub use rbac::role_rules;
 
 use super::Rule;
+
+/// Whether `rule` judges a preset floor: its findings stand whatever suppresses others.
+pub fn is_floor(rule: &Rule) -> bool {
+    floors::RULES.iter().any(|r| r.id == rule.id)
+}
 
 /// Every single-object rule, family by family.
 pub fn all() -> impl Iterator<Item = &'static Rule> {
@@ -27,4 +34,5 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(availability::RULES)
         .chain(network::RULES)
         .chain(meta::RULES)
+        .chain(floors::RULES)
 }
