@@ -217,6 +217,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The folder to render the bundle into')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The folder to render the bundle into')
             [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
+            [CompletionResult]::new('--require-preset', '--require-preset', [CompletionResultType]::ParameterName, 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder''s kubeward-presets.yaml require one too, and every requirement holds')
             [CompletionResult]::new('--name', '--name', [CompletionResultType]::ParameterName, 'The app name (DNS-1123 label); metadata.name')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace (not `default`); metadata.namespace')

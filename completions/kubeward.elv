@@ -209,6 +209,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand -o 'The folder to render the bundle into'
             cand --output 'The folder to render the bundle into'
             cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
+            cand --require-preset 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder''s kubeward-presets.yaml require one too, and every requirement holds'
             cand --name 'The app name (DNS-1123 label); metadata.name'
             cand -n 'The namespace (not `default`); metadata.namespace'
             cand --namespace 'The namespace (not `default`); metadata.namespace'

@@ -300,6 +300,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s h -l 
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s f -l file -d 'Where to write the spec' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s o -l output -d 'The folder to render the bundle into' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r

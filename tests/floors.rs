@@ -359,6 +359,41 @@ fn an_override_template_that_hard_codes_one_replica_is_refused() {
 }
 
 #[test]
+fn init_starts_from_the_required_preset_and_refuses_another() {
+    let p = Project::new();
+    let flags = [
+        "init",
+        "--yes",
+        "--spec-only",
+        "--name",
+        "api",
+        "-n",
+        "shop",
+        "--port",
+        "8080",
+        "--image",
+    ];
+    let image = format!("ghcr.io/acme/api:1.0@{DIGEST}");
+    for how in EVERY_WAY {
+        let _ = fs::remove_file(p.path("kubeward.yaml"));
+        let mut args: Vec<&str> = flags.to_vec();
+        args.push(&image);
+        let run = p.run(how, &args);
+        assert_eq!(run.code, Some(0), "{how:?}: {}", run.stderr);
+        let spec = fs::read_to_string(p.path("kubeward.yaml")).unwrap();
+        assert!(spec.contains("preset: acme"), "{spec}");
+        fs::remove_file(p.path("kubeward.yaml")).unwrap();
+        args.extend(["--preset", "baseline"]);
+        p.refused(
+            how,
+            &args,
+            "spec.preset (from --preset): the chain baseline (shipped)",
+        );
+        assert!(!p.path("kubeward.yaml").exists());
+    }
+}
+
+#[test]
 fn a_presets_flag_cannot_replace_the_folder_of_the_variable() {
     let p = Project::new();
     p.write("other/acme.yaml", IMPOSTOR);

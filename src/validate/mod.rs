@@ -12,7 +12,9 @@ mod secrets;
 pub mod service;
 mod tls;
 
-pub use rules::{Overrides, caller_allowed, default_tls_mode, image_pinned, tls_mode_allowed};
+pub use rules::{
+    Overrides, caller_allowed, default_exposure, default_tls_mode, image_pinned, tls_mode_allowed,
+};
 pub use service::{
     ApiRule, AppRef, Destination, PublicIngress, Secret, SecretSource, Service, Target, Tls,
 };
