@@ -61,4 +61,12 @@ pub const WARNINGS: &[(&str, &str)] = &[
         "unused-suppression",
         "remove the entry from the suppressions file: it matches no finding any more",
     ),
+    (
+        "kubernetes-unsupported",
+        "upgrade spec.kubernetesVersion of the SecureCluster to a supported minor, one minor at a time",
+    ),
+    (
+        "kubernetes-unknown",
+        "use a kubeward whose release table knows this minor, or check upstream's support for it yourself",
+    ),
 ];
