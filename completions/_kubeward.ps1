@@ -89,7 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             break
         }
         'kubeward;explain' {
-            [CompletionResult]::new('--rule', '--rule', [CompletionResultType]::ParameterName, 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root); with a service, also where its plan applies it')
+            [CompletionResult]::new('--rule', '--rule', [CompletionResultType]::ParameterName, 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-33) or a decision id (e.g. non-root); with a service, also where its plan applies it')
             [CompletionResult]::new('--threat', '--threat', [CompletionResultType]::ParameterName, 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text for people, json for tools')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')

@@ -84,7 +84,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --help 'Print help'
         }
         &'kubeward;explain'= {
-            cand --rule 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root); with a service, also where its plan applies it'
+            cand --rule 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-33) or a decision id (e.g. non-root); with a service, also where its plan applies it'
             cand --threat 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)'
             cand --format 'text for people, json for tools'
             cand -f 'The service spec (kubeward.yaml); without it, the service is described by flags'

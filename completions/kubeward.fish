@@ -108,7 +108,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l annotate -d
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s h -l help -d 'Print help'
-complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rule -d 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root); with a service, also where its plan applies it' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rule -d 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-33) or a decision id (e.g. non-root); with a service, also where its plan applies it' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l threat -d 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l format -d 'text for people, json for tools' -r -f -a "text\t''
 json\t''"

@@ -13,3 +13,9 @@ pub const IGNORE_ANNOTATION: &str = "kubeward.dev/ignore";
 pub const OVERRIDE_ANNOTATION: &str = "kubeward.dev/template-override";
 /// The rule a NetworkPolicy for pods outside the checked set must suppress.
 pub const POLICY_SELECTS_NOTHING: &str = "KW-NET-002";
+/// The rule a public entry without rate or connection limits breaks (suppressed, with the
+/// reason, where the entry cannot enforce them).
+pub const UNLIMITED_PUBLIC_ENTRY: &str = "KW-LOAD-004";
+/// The rule an Ingress of a retired controller breaks (suppressed, with the reason, when the
+/// spec asks for one).
+pub const RETIRED_INGRESS_CONTROLLER: &str = "KW-LOAD-005";

@@ -29,6 +29,15 @@ pub enum Kind {
     ClusterRoleBinding,
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
+    IngressClass,
+    Gateway,
+    HTTPRoute,
+    GRPCRoute,
+    BackendTLSPolicy,
+    ReferenceGrant,
+    /// Envoy Gateway's policies (gateway.envoyproxy.io).
+    BackendTrafficPolicy,
+    SecurityPolicy,
 }
 
 impl Kind {
@@ -59,6 +68,14 @@ impl Kind {
             ("rbac.authorization.k8s.io", "ClusterRoleBinding") => Kind::ClusterRoleBinding,
             ("policy", "PodDisruptionBudget") => Kind::PodDisruptionBudget,
             ("autoscaling", "HorizontalPodAutoscaler") => Kind::HorizontalPodAutoscaler,
+            ("networking.k8s.io", "IngressClass") => Kind::IngressClass,
+            ("gateway.networking.k8s.io", "Gateway") => Kind::Gateway,
+            ("gateway.networking.k8s.io", "HTTPRoute") => Kind::HTTPRoute,
+            ("gateway.networking.k8s.io", "GRPCRoute") => Kind::GRPCRoute,
+            ("gateway.networking.k8s.io", "BackendTLSPolicy") => Kind::BackendTLSPolicy,
+            ("gateway.networking.k8s.io", "ReferenceGrant") => Kind::ReferenceGrant,
+            ("gateway.envoyproxy.io", "BackendTrafficPolicy") => Kind::BackendTrafficPolicy,
+            ("gateway.envoyproxy.io", "SecurityPolicy") => Kind::SecurityPolicy,
             _ => return None,
         };
         Some(kind)
@@ -68,8 +85,14 @@ impl Kind {
     pub fn is_namespaced(self) -> bool {
         !matches!(
             self,
-            Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding
+            Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding | Kind::IngressClass
         )
+    }
+
+    /// Whether the kind belongs to an implementation's own API, which its project versions
+    /// (Envoy Gateway's policies have no version but `v1alpha1`).
+    pub fn is_implementation_api(self) -> bool {
+        matches!(self, Kind::BackendTrafficPolicy | Kind::SecurityPolicy)
     }
 
     /// Where the pod spec and the pod metadata stand, for the kinds that carry pods.

@@ -17,7 +17,7 @@ use crate::yaml::safe::one_line;
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root);
+    /// Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-33) or a decision id (e.g. non-root);
     /// with a service, also where its plan applies it
     #[arg(long, value_name = "ID")]
     pub rule: Option<String>,
@@ -404,12 +404,12 @@ mod tests {
         assert!(matches!(find_rule("rubric-5"), Ok(Rule::Row(r)) if r.row == 5));
         assert!(matches!(find_rule("non-root"), Ok(Rule::Kind(k)) if k.id == "non-root"));
         assert!(matches!(find_rule("KW-SEC-001"), Ok(Rule::Check(r)) if r.rubric == [1]));
-        for bad in ["rubric-0", "rubric-31", "rubric-x", "KW-SEC-999", ""] {
+        for bad in ["rubric-0", "rubric-34", "rubric-x", "KW-SEC-999", ""] {
             let Err(err) = find_rule(bad) else {
                 panic!("{bad} is not a rule")
             };
             assert!(
-                err.contains("rubric-1 to rubric-30") && err.contains("KW-SEC-001"),
+                err.contains("rubric-1 to rubric-33") && err.contains("KW-SEC-001"),
                 "{err}"
             );
         }

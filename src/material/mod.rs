@@ -24,6 +24,9 @@ use state::State;
 pub struct Material {
     pub secrets: BTreeMap<String, String>,
     pub certs: BTreeMap<String, pki::CertFiles>,
+    /// The PEM of the CA that signs the service's certificate, for the ConfigMap the
+    /// Gateway verifies it with (not base64: a ConfigMap holds text).
+    pub ca_bundle: Option<String>,
 }
 
 /// What gathering needs besides the plan.
@@ -85,6 +88,7 @@ impl Material {
                 .filter(|c| c.source != CertSource::CertManager)
                 .map(|c| (c.secret_name.clone(), files.clone()))
                 .collect(),
+            ca_bundle: needs_ca_bundle(plan).then(|| PLACEHOLDER.to_string()),
         }
     }
 }
@@ -150,6 +154,9 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         let ca = sources
             .cas
             .obtain(service, open_state()?, sources.base_dir, sources.now, plan)?;
+        if needs_ca_bundle(plan) {
+            material.ca_bundle = Some(ca.cert_pem.clone());
+        }
         for cert in certs
             .into_iter()
             .filter(|c| c.source != CertSource::CertManager)
@@ -166,6 +173,14 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         }
     }
     Ok(material)
+}
+
+/// Whether the bundle holds the ConfigMap of the CA that signs the service's certificate.
+fn needs_ca_bundle(plan: &Plan) -> bool {
+    plan.gateway
+        .as_ref()
+        .and_then(|g| g.backend_tls.as_ref())
+        .is_some_and(|b| b.renders_config_map)
 }
 
 /// A generated secret: kept in the state folder, created when missing or rotated.

@@ -5,11 +5,13 @@
 //! checks it against its preset.
 
 pub mod cidr;
+mod entry;
 pub mod flags;
 pub mod image;
 mod load;
 mod model;
 pub mod names;
 
+pub use entry::*;
 pub use load::{LoadedSpec, load, parse};
 pub use model::*;
