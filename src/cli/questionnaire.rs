@@ -79,12 +79,12 @@ const SENSITIVITIES: &Choices<Sensitivity> = &[
     (
         Sensitivity::Confidential,
         "confidential",
-        "business data: also a digest-pinned image and 2+ replicas",
+        "business data: also a pinned image, 2+ replicas, namespace quota",
     ),
     (
         Sensitivity::Restricted,
         "restricted",
-        "most sensitive: also TLS always, namespace quota and limits",
+        "most sensitive: also TLS always",
     ),
 ];
 

@@ -44,9 +44,9 @@ comparison.",
         id: "KW-LOAD-003",
         severity: Severity::Warning,
         title: "The workload an autoscaler scales requests what it scales on",
-        explanation: "A utilization target is a percentage of the container's request: without a \
-`resources.requests.cpu` (or `memory`) on every container, the autoscaler cannot compute it and \
-never scales. Set the request for each resource the autoscaler measures on every container of \
+        explanation: "A utilization target is a percentage of the containers' requests: without a \
+`resources.requests.cpu` (or `memory`) on every (non-init) container, the autoscaler cannot \
+compute it and never scales. Set the request for each resource the autoscaler measures on every container of \
 the workload it targets.",
         rubric: &[31],
         scanners: NONE,
@@ -58,10 +58,11 @@ the workload it targets.",
         severity: Severity::Info,
         title: "A public Ingress or route sheds floods: a rate or connection limit",
         explanation: "Without a rate or connection limit at the entry, one client can send more \
-than the pods can serve and take the service down for everyone. On ingress-nginx, set \
-`nginx.ingress.kubernetes.io/limit-rps` (or `limit-rpm`) or `limit-connections`; on Envoy \
-Gateway, a BackendTrafficPolicy with `rateLimit` or `circuitBreaker` that targets the route (or \
-its Gateway). Where the entry cannot enforce one, say so with `kubeward.dev/ignore: \
+than the pods can serve and take the service down for everyone. On an Ingress, set \
+`nginx.ingress.kubernetes.io/limit-rps` (or `limit-rpm`, `limit-connections`) for ingress-nginx, \
+`nginx.org/limit-req-rate` for the F5 NGINX Ingress Controller or \
+`haproxy.org/rate-limit-requests` for HAProxy; on Envoy Gateway, a BackendTrafficPolicy with \
+`rateLimit` or `circuitBreaker` that targets the route (or its Gateway). Where the entry cannot enforce one, say so with `kubeward.dev/ignore: \
 KW-LOAD-004=<where the limit is enforced>`. Only limits kubeward can read are seen: another \
 controller's own objects are not.",
         rubric: &[33],
@@ -196,6 +197,10 @@ fn autoscaler_target_requests(index: &Index, object: &Object, hits: &mut Hits) {
     let resources = utilization_resources(object);
     let mut missing = Hits::default();
     for_containers(workload, &mut missing, |c| {
+        if c.init {
+            // Init containers are done before the pod runs: the autoscaler does not count them.
+            return None;
+        }
         let absent: Vec<&str> = resources
             .iter()
             .map(String::as_str)
@@ -221,11 +226,14 @@ fn autoscaler_target_requests(index: &Index, object: &Object, hits: &mut Hits) {
     }
 }
 
-/// ingress-nginx's annotations that limit a client's requests or connections.
-const NGINX_LIMITS: [&str; 3] = [
+/// The Ingress annotations that limit a client's requests or connections: ingress-nginx's,
+/// the F5 NGINX Ingress Controller's and HAProxy's.
+const INGRESS_LIMITS: [&str; 5] = [
     "nginx.ingress.kubernetes.io/limit-rps",
     "nginx.ingress.kubernetes.io/limit-rpm",
     "nginx.ingress.kubernetes.io/limit-connections",
+    "nginx.org/limit-req-rate",
+    "haproxy.org/rate-limit-requests",
 ];
 
 /// Whether a BackendTrafficPolicy in the route's namespace sheds load for `route` or for
@@ -280,7 +288,9 @@ fn entry_sheds_floods(index: &Index, object: &Object, hits: &mut Hits) {
             if !hosts {
                 return;
             }
-            object.annotations().any(|(k, _)| NGINX_LIMITS.contains(&k))
+            object
+                .annotations()
+                .any(|(k, _)| INGRESS_LIMITS.contains(&k))
         }
         _ => {
             let backends = object
