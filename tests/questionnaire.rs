@@ -177,7 +177,7 @@ fn a_public_service_is_asked_about_its_entry_and_its_load() {
     );
     t.answer("Public host name", &format!("shop.example.com{ENTER}"));
     t.answer("What carries the public entry?", ENTER);
-    t.answer("Gateway it is routed through", &format!("{ENTER}"));
+    t.answer("Gateway it is routed through", ENTER);
     t.answer("Its HTTPS listener", ENTER);
     t.answer(
         "Requests a second one client address may make",
@@ -190,7 +190,7 @@ fn a_public_service_is_asked_about_its_entry_and_its_load() {
         &format!("203.0.113.0/24{ENTER}"),
     );
     t.answer("How sensitive is the data it handles?", ENTER);
-    t.answer("Scale the number of pods with the load", &format!("y"));
+    t.answer("Scale the number of pods with the load", "y");
     t.answer("Fewest pods", &format!("{}1{ENTER}", "\x7f".repeat(4)));
     t.expect("an autoscaler keeps 2 to 999 pods");
     t.answer("Fewest pods", &format!("{}4{ENTER}", "\x7f".repeat(4)));
