@@ -5,6 +5,7 @@
 
 pub mod book;
 pub mod bundle;
+pub mod crds;
 pub mod run;
 pub mod spec;
 
