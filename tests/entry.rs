@@ -74,7 +74,7 @@ fn shapes() -> Vec<(&'static str, Project)> {
         (
             "gRPC over TLS, a request timeout",
             Project::new(
-                "  protocol: grpc\n  exposure: public\n  ingress:\n    host: grpc.example.com\n    timeouts: {request: 5m}\n    maxBodySize: null\n",
+                "  protocol: grpc\n  exposure: public\n  ingress:\n    host: grpc.example.com\n    timeouts: {request: 5m}\n",
             ),
         ),
         (
