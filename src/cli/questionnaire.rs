@@ -79,7 +79,7 @@ const SENSITIVITIES: &Choices<Sensitivity> = &[
     (
         Sensitivity::Confidential,
         "confidential",
-        "business data: also a pinned image, 2+ replicas, namespace quota",
+        "business data: also a pinned image, 2+ replicas, a quota",
     ),
     (
         Sensitivity::Restricted,
