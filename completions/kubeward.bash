@@ -232,7 +232,7 @@ _kubeward() {
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -426,7 +426,7 @@ _kubeward() {
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -612,7 +612,7 @@ _kubeward() {
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -1402,7 +1402,7 @@ _kubeward() {
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)

@@ -64,7 +64,9 @@ pod-security-restricted\t''
 default-deny\t''
 cluster-ip\t''
 ingress-tls\t''
-least-privilege-role\t''"
+least-privilege-role\t''
+autoscaler-bounds\t''
+route-on-https-listener\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -145,7 +147,9 @@ pod-security-restricted\t''
 default-deny\t''
 cluster-ip\t''
 ingress-tls\t''
-least-privilege-role\t''"
+least-privilege-role\t''
+autoscaler-bounds\t''
+route-on-https-listener\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -221,7 +225,9 @@ pod-security-restricted\t''
 default-deny\t''
 cluster-ip\t''
 ingress-tls\t''
-least-privilege-role\t''"
+least-privilege-role\t''
+autoscaler-bounds\t''
+route-on-https-listener\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -297,7 +303,9 @@ pod-security-restricted\t''
 default-deny\t''
 cluster-ip\t''
 ingress-tls\t''
-least-privilege-role\t''"
+least-privilege-role\t''
+autoscaler-bounds\t''
+route-on-https-listener\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
