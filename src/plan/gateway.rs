@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::decisions::Decisions;
 use super::limits::{self, Limit};
-use super::tls::{CertPlan, CertSource, cert_plan, source_text};
+use super::tls::{CertPlan, cert_plan, issued_by, source_text};
 use crate::preset::{GatewayImplementation, Preset};
 use crate::spec::{Protocol, TlsMode};
 use crate::validate::{Entry, GatewayEntry, PublicIngress, Service};
@@ -310,20 +310,15 @@ fn certificate(
         return (None, None);
     };
     let secret_name = format!("{}-ingress-tls", service.name);
-    let cert = CertPlan {
-        source: CertSource::CertManager,
-        issuer_kind: issuer
-            .kind
-            .clone()
-            .unwrap_or_else(|| "ClusterIssuer".into()),
-        issuer_name: issuer.name.clone().unwrap_or_default(),
-        ..cert_plan(
+    let cert = issued_by(
+        issuer,
+        cert_plan(
             service,
             preset,
             secret_name.clone(),
             vec![public.host.clone()],
-        )
-    };
+        ),
+    );
     let grant = (entry.namespace != service.namespace).then(|| ReferenceGrant {
         name: format!("{}-gateway-tls", service.name),
         from_namespace: entry.namespace.clone(),

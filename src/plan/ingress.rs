@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::decisions::Decisions;
 use super::limits::{self, Limit};
-use super::tls::{CertPlan, CertSource, cert_plan, source_text};
+use super::tls::{CertPlan, cert_plan, issued_by, source_text};
 use crate::preset::Preset;
 use crate::spec::{Protocol, TlsMode};
 use crate::validate::{Entry, Service};
@@ -107,15 +107,7 @@ pub(super) fn ingress(service: &Service, preset: &Preset, d: &mut Decisions) -> 
         vec![public.host.clone()],
     );
     let tls = match &public.issuer {
-        Some(issuer) => CertPlan {
-            source: CertSource::CertManager,
-            issuer_kind: issuer
-                .kind
-                .clone()
-                .unwrap_or_else(|| "ClusterIssuer".into()),
-            issuer_name: issuer.name.clone().unwrap_or_default(),
-            ..own_source
-        },
+        Some(issuer) => issued_by(issuer, own_source),
         None => own_source,
     };
     d.add(

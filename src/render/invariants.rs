@@ -487,11 +487,11 @@ mod tests {
     use crate::plan::plan_from_yaml;
     use crate::render::{self, Templates};
 
-    /// The rendered objects of a service with a role, an ingress and a secret.
-    fn rendered() -> (Plan, Vec<render::Manifest>) {
-        let plan = plan_from_yaml(
-            "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {name: api, namespace: shop}\nspec:\n  image: ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 8080\n  exposure: public\n  ingress: {host: shop.example.com, api: ingress}\n  tls: {mode: cert-manager, issuer: {name: le}}\n  apiAccess: [{resources: [configmaps], verbs: [get]}]\n",
-        );
+    /// The public service `api` in `shop`, with `rest` under its spec, planned and rendered.
+    fn rendered_public(rest: &str) -> (Plan, Vec<render::Manifest>) {
+        let plan = plan_from_yaml(&format!(
+            "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {{name: api, namespace: shop}}\nspec:\n  image: ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 8080\n  exposure: public\n{rest}"
+        ));
         let manifests = render::render(
             &plan,
             &Material::default(),
@@ -501,6 +501,13 @@ mod tests {
         )
         .unwrap();
         (plan, manifests)
+    }
+
+    /// The rendered objects of a service with a role, an ingress and a secret.
+    fn rendered() -> (Plan, Vec<render::Manifest>) {
+        rendered_public(
+            "  ingress: {host: shop.example.com, api: ingress}\n  tls: {mode: cert-manager, issuer: {name: le}}\n  apiAccess: [{resources: [configmaps], verbs: [get]}]\n",
+        )
     }
 
     fn violations_after(kind: &str, change: impl Fn(&mut Value)) -> Vec<&'static str> {
@@ -606,17 +613,9 @@ mod tests {
 
     #[test]
     fn routes_and_autoscalers_keep_their_controls() {
-        let plan = plan_from_yaml(
-            "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {name: api, namespace: shop}\nspec:\n  image: ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 8080\n  exposure: public\n  ingress: {host: shop.example.com}\n  autoscaling: {minReplicas: 2}\n",
+        let (plan, manifests) = rendered_public(
+            "  ingress: {host: shop.example.com}\n  autoscaling: {minReplicas: 2}\n",
         );
-        let manifests = render::render(
-            &plan,
-            &Material::default(),
-            &Templates::default(),
-            &[],
-            false,
-        )
-        .unwrap();
         let after = |name: &str, change: &dyn Fn(&mut Value)| -> Vec<&'static str> {
             let m = manifests
                 .iter()
