@@ -205,7 +205,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__diff__subcmd__presets)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -307,6 +307,14 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
+                    return 0
+                    ;;
                 --tls)
                     COMPREPLY=($(compgen -W "none self-signed ca cert-manager" -- "${cur}"))
                     return 0
@@ -339,7 +347,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__explain)
-            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -449,6 +457,14 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
+                    return 0
+                    ;;
                 --tls)
                     COMPREPLY=($(compgen -W "none self-signed ca cert-manager" -- "${cur}"))
                     return 0
@@ -481,7 +497,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__graph)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -581,6 +597,14 @@ _kubeward() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
                     return 0
                     ;;
                 --tls)
@@ -853,7 +877,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__init)
-            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -949,6 +973,14 @@ _kubeward() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
                     return 0
                     ;;
                 --tls)
@@ -1155,7 +1187,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__render)
-            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --gitops --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1267,6 +1299,14 @@ _kubeward() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
                     return 0
                     ;;
                 --tls)

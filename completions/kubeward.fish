@@ -89,7 +89,11 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l host -d 'Pu
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l ingress-class -d 'Ingress class (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
-complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l seal-cert -d 'Seal every Secret for the Sealed Secrets controller\'s public certificate (PEM)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l seal-scope -d 'Where a sealed value may be unsealed' -r -f -a "strict\t''
+namespace-wide\t''
+cluster-wide\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
 self-signed\t''
 ca\t''
@@ -105,6 +109,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l keep-going 
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l force -d 'Write into an output folder that holds files kubeward did not write'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l allow-unpinned-image -d 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l annotate -d 'Comment the fields that carry a decision with why (the objects stay the same)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l gitops -d 'The output goes to git: refuse (exit 2, nothing written) any secret value in base64 that git would commit, or that goes where git cannot tell (stdout, a folder outside any work tree); seal the Secrets or keep their values in a store'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s h -l help -d 'Print help'
@@ -155,7 +160,11 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l host -d 'P
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l ingress-class -d 'Ingress class (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
-complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l seal-cert -d 'Seal every Secret for the Sealed Secrets controller\'s public certificate (PEM)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l seal-scope -d 'Where a sealed value may be unsealed' -r -f -a "strict\t''
+namespace-wide\t''
+cluster-wide\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
 self-signed\t''
 ca\t''
@@ -216,7 +225,11 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l host -d 'Pub
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l ingress-class -d 'Ingress class (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
-complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l seal-cert -d 'Seal every Secret for the Sealed Secrets controller\'s public certificate (PEM)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l seal-scope -d 'Where a sealed value may be unsealed' -r -f -a "strict\t''
+namespace-wide\t''
+cluster-wide\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
 self-signed\t''
 ca\t''
@@ -277,7 +290,11 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l host 
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l ingress-class -d 'Ingress class (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
-complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l seal-cert -d 'Seal every Secret for the Sealed Secrets controller\'s public certificate (PEM)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l seal-scope -d 'Where a sealed value may be unsealed' -r -f -a "strict\t''
+namespace-wide\t''
+cluster-wide\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
 self-signed\t''
 ca\t''
@@ -320,7 +337,11 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l host -d 'Publ
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l ingress-class -d 'Ingress class (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
-complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l seal-cert -d 'Seal every Secret for the Sealed Secrets controller\'s public certificate (PEM)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l seal-scope -d 'Where a sealed value may be unsealed' -r -f -a "strict\t''
+namespace-wide\t''
+cluster-wide\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls -d 'TLS mode for the service\'s own port' -r -f -a "none\t''
 self-signed\t''
 ca\t''

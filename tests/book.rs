@@ -20,8 +20,8 @@
 //! - a `yaml` block without one of these tags fails the test; every `kubeward ...` line of a
 //!   `sh` or `console` block must parse as a command line.
 //!
-//! Files and variables a spec reads (`fromFile`, `fromEnv`, `tls.ca`) are made up for the
-//! render. With `KUBEWARD_BOOK_EXPORT=DIR`, each rendered spec is also written to
+//! Files and variables a spec reads (`fromFile`, `fromEnv`, `tls.ca`, the controller
+//! certificate of `sealing`) are made up for the render. With `KUBEWARD_BOOK_EXPORT=DIR`, each rendered spec is also written to
 //! `DIR/specs/<id>/kubeward.yaml` and its bundle to `DIR/rendered/<id>/`, for the scanners of
 //! scripts/test.sh.
 
@@ -152,6 +152,11 @@ impl Workspace {
             params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
             write(cert, &params.self_signed(&key_pair).unwrap().pem());
             write(key, &key_pair.serialize_pem());
+        }
+        if let Some(cert) = spec["spec"]["sealing"]["certificate"].as_str() {
+            let cert = dir.path().join(cert);
+            std::fs::create_dir_all(cert.parent().unwrap()).unwrap();
+            common::sealing::key_pair(2048, &dir.path().join("controller-key.pem"), &cert);
         }
         if let (Some(path), Some(preset)) = (spec["spec"]["preset"].as_str(), preset)
             && path.contains('/')

@@ -67,6 +67,10 @@ fn hardened() -> Vec<Value> {
             "spec": {"maxUnavailable": 1, "unhealthyPodEvictionPolicy": "AlwaysAllow", "selector": selector}}),
         json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "api-tls", "namespace": "shop"},
             "type": "kubernetes.io/tls", "data": {"tls.crt": "", "tls.key": ""}}),
+        json!({"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret",
+            "metadata": {"name": "api-key", "namespace": "shop"},
+            "spec": {"encryptedData": {"value": "AgBy3i4OJSWK+PiTySYZZA=="},
+                "template": {"metadata": {"name": "api-key", "namespace": "shop"}, "type": "Opaque"}}}),
         json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
             "metadata": {"name": "api", "namespace": "shop"},
             "spec": {"tls": [{"hosts": ["shop.example.com"], "secretName": "api-tls"}],
@@ -396,6 +400,20 @@ const CASES: &[(&str, Break)] = &[
     }),
     ("KW-META-001", |b| {
         find(b, "ServiceAccount")["metadata"]["namespace"] = json!("default")
+    }),
+    ("KW-SECRET-001", |b| {
+        find(b, "Secret")["data"]["tls.key"] = json!("c2VjcmV0")
+    }),
+    ("KW-SECRET-001", |b| {
+        find(b, "Secret")["stringData"] = json!({"password": "hunter2"})
+    }),
+    ("KW-SECRET-002", |b| {
+        find(b, "SealedSecret")["metadata"]["annotations"] =
+            json!({"sealedsecrets.bitnami.com/cluster-wide": "true"})
+    }),
+    ("KW-SECRET-002", |b| {
+        find(b, "SealedSecret")["spec"]["template"]["metadata"]["annotations"] =
+            json!({"sealedsecrets.bitnami.com/cluster-wide": "true"})
     }),
     ("KW-META-002", |b| {
         find(b, "PodDisruptionBudget")["apiVersion"] = json!("policy/v1beta1")

@@ -124,8 +124,8 @@ pub fn markdown() -> String {
 kubeward's hardening rubric that can be judged from manifests. Rule ids are stable: a rule may \
 be reworded but is never renumbered. The same rules run on every bundle `kubeward render` \
 writes (the self-check), so kubeward's own output has no finding.\n\n\
-Prefixes: `KW-SEC` pod and container security, images and secrets; `KW-RBAC` service accounts \
-and API permissions; `KW-NET` network policies, Services and Ingresses; `KW-AVAIL` resources, \
+Prefixes: `KW-SEC` pod and container security, images and secrets in pods; `KW-SECRET` secret \
+values at rest in the manifests; `KW-RBAC` service accounts and API permissions; `KW-NET` network policies, Services and Ingresses; `KW-AVAIL` resources, \
 probes, replicas and disruption budgets; `KW-META` namespaces, API versions and suppressions.\n\n\
 Severities: **error** (an exploitable weakness), **warning** (a hardening gap), **info** (a \
 practice). `--fail-on` (default `warning`) sets the lowest severity that fails a check.\n\n\

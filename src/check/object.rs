@@ -29,6 +29,8 @@ pub enum Kind {
     ClusterRoleBinding,
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
+    /// bitnami.com's SealedSecret, a custom resource.
+    SealedSecret,
 }
 
 impl Kind {
@@ -59,6 +61,7 @@ impl Kind {
             ("rbac.authorization.k8s.io", "ClusterRoleBinding") => Kind::ClusterRoleBinding,
             ("policy", "PodDisruptionBudget") => Kind::PodDisruptionBudget,
             ("autoscaling", "HorizontalPodAutoscaler") => Kind::HorizontalPodAutoscaler,
+            ("bitnami.com", "SealedSecret") => Kind::SealedSecret,
             _ => return None,
         };
         Some(kind)
@@ -70,6 +73,11 @@ impl Kind {
             self,
             Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding
         )
+    }
+
+    /// Whether the kind is a custom resource, whose API versions are its project's own.
+    pub fn is_custom(self) -> bool {
+        matches!(self, Kind::SealedSecret)
     }
 
     /// Where the pod spec and the pod metadata stand, for the kinds that carry pods.

@@ -270,7 +270,7 @@ pub fn find_rule(id: &str) -> Result<Rule, String> {
     Err(format!(
         "no rule `{}`: give a check rule (KW-SEC-001 ..., see `kubeward check --list-rules`), a rubric row ({ROW_PREFIX}1 to {ROW_PREFIX}{}) or a decision id ({})",
         one_line(id),
-        rubric::ROWS.len(),
+        rubric::ROWS.last().map_or(0, |r| r.row),
         kinds.join(", ")
     ))
 }
@@ -404,12 +404,12 @@ mod tests {
         assert!(matches!(find_rule("rubric-5"), Ok(Rule::Row(r)) if r.row == 5));
         assert!(matches!(find_rule("non-root"), Ok(Rule::Kind(k)) if k.id == "non-root"));
         assert!(matches!(find_rule("KW-SEC-001"), Ok(Rule::Check(r)) if r.rubric == [1]));
-        for bad in ["rubric-0", "rubric-31", "rubric-x", "KW-SEC-999", ""] {
+        for bad in ["rubric-0", "rubric-40", "rubric-x", "KW-SEC-999", ""] {
             let Err(err) = find_rule(bad) else {
                 panic!("{bad} is not a rule")
             };
             assert!(
-                err.contains("rubric-1 to rubric-30") && err.contains("KW-SEC-001"),
+                err.contains("rubric-1 to rubric-37") && err.contains("KW-SEC-001"),
                 "{err}"
             );
         }

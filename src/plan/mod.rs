@@ -1,10 +1,10 @@
 //! The plan stage: a pure function from a validated service and its preset to the objects
 //! to render and the decisions behind them, each with its reason, the threat it counters and
 //! its rubric rows. No YAML, no I/O. Each part of the bundle is planned in its own file
-//! (`namespace`, `workload`, `network`, `tls`, `ingress`, `access`, `secrets`), every choice
-//! recorded in `decisions` with its fixed part from `rationale` (`threats`, `rubric`), every
-//! deliberate departure from the rubric written as scanner `exemptions`. Hands the [`Plan`]
-//! to `material` and `render`.
+//! (`namespace`, `workload`, `network`, `tls`, `ingress`, `access`, `secrets` and their
+//! sealing), every choice recorded in `decisions` with its fixed part from `rationale`
+//! (`threats`, `rubric`), every deliberate departure from the rubric written as scanner
+//! `exemptions`. Hands the [`Plan`] to `material` and `render`.
 
 mod access;
 mod decisions;
@@ -29,7 +29,7 @@ pub use decisions::{Decision, headline, note};
 pub use ingress::Ingress;
 pub use network::{Admitted, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort};
 pub use objects::PlannedObject;
-pub use secrets::SecretPlan;
+pub use secrets::{SealingPlan, SecretPlan, StorePlan};
 pub use threats::{Concern, Threat};
 pub use tls::{CertPlan, CertSource};
 pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
@@ -57,6 +57,8 @@ pub struct Plan {
     pub ingress: Option<Ingress>,
     pub role: Option<Vec<RoleRule>>,
     pub secrets: Vec<SecretPlan>,
+    /// Every Secret written as a SealedSecret; `None`: plain Secrets.
+    pub sealing: Option<SealingPlan>,
     /// The certificate for the service's own port.
     pub tls: Option<CertPlan>,
     /// How long kubeward's own CA for the namespace is valid.
@@ -83,8 +85,14 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     let network = network::network(service, preset, &mut decisions);
     let ingress = ingress::ingress(service, preset, &mut decisions);
     let role = access::role(service, &mut decisions);
-    let secrets = secrets::secrets(service, &mut decisions);
+    let secrets = secrets::secrets(service, preset, &mut decisions);
     let tls = tls::service_cert(service, preset, &mut decisions);
+    let writes_secrets = secrets.iter().any(|s| s.store.is_none())
+        || tls
+            .iter()
+            .chain(ingress.as_ref().map(|i| &i.tls))
+            .any(|c| c.source != CertSource::CertManager);
+    let sealing = secrets::sealing(service, writes_secrets, &mut decisions);
     let quota = namespace::quota(service, preset, &mut decisions);
     let service_port = network::service_port(service);
     decisions.add(
@@ -116,7 +124,15 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         );
     }
     for secret in &secrets {
-        add("v1", "Secret", &secret.object_name, "secret.yaml");
+        match secret.store {
+            Some(_) => add(
+                "external-secrets.io/v1",
+                "ExternalSecret",
+                &secret.object_name,
+                "externalsecret.yaml",
+            ),
+            None => add("v1", "Secret", &secret.object_name, "secret.yaml"),
+        }
     }
     for cert in tls.iter().chain(ingress.as_ref().map(|i| &i.tls)) {
         match cert.source {
@@ -184,6 +200,7 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         ingress,
         role,
         secrets,
+        sealing,
         tls,
         ca_validity_days: preset.tls.ca_validity_days,
         quota,
