@@ -71,6 +71,13 @@ and kube-bench judges the running nodes.\n\n",
     for (file, goes, does) in rows {
         let _ = writeln!(out, "| `{file}` | {goes} | {does} |");
     }
+    if cluster.encryption.provider == Provider::Secretbox {
+        let _ = write!(
+            out,
+            "\nThe secretbox key is also in kubeward's state folder, `_clusters/{}/encryption-keys.json`: keep a copy with etcd's backups, since nothing it encrypted can be read without it.\n",
+            cluster.name
+        );
+    }
     out.push_str(&install(inputs));
     if let Some(progress) = inputs.rotation {
         let _ = write!(
