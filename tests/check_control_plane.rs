@@ -596,6 +596,29 @@ fn audit_policies_log_secrets_at_metadata_and_every_secret_request() {
         let found = rules(&audit_policy(rules_list.clone()));
         assert_eq!(found, ids(expected), "{rules_list}");
     }
+    // A rule narrowed to some namespaces (users, verbs, names) covers only some requests: the
+    // rules after it still judge the others.
+    for narrowing in [
+        json!({"namespaces": ["prod"]}),
+        json!({"users": ["alice"]}),
+        json!({"verbs": ["get"]}),
+        json!({"resourceNames": ["one"]}),
+    ] {
+        let mut secrets = json!({"group": "", "resources": ["secrets"]});
+        let mut first = json!({"level": "Metadata"});
+        match narrowing.get("resourceNames") {
+            Some(names) => secrets["resourceNames"] = names.clone(),
+            None => first.as_object_mut().unwrap().extend(narrowing.as_object().unwrap().clone()),
+        }
+        first["resources"] = json!([secrets]);
+        let policy = audit_policy(json!([first, {"level": "RequestResponse"}]));
+        let loaded = load_text("in.json", &policy.to_string());
+        let about_secrets = check::run(&loaded.objects)
+            .iter()
+            .filter(|f| f.rule.id == "KW-CP-018" && f.message.starts_with("Secrets requests"))
+            .count();
+        assert_eq!(about_secrets, 1, "{narrowing}");
+    }
     // Rules for other kinds or for non-resource URLs do not match Secret requests.
     let unrelated = json!([
         {"level": "RequestResponse", "resources": [{"group": "", "resources": ["pods", "secrets/status"]}]},
