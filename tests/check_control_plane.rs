@@ -608,7 +608,10 @@ fn audit_policies_log_secrets_at_metadata_and_every_secret_request() {
         let mut first = json!({"level": "Metadata"});
         match narrowing.get("resourceNames") {
             Some(names) => secrets["resourceNames"] = names.clone(),
-            None => first.as_object_mut().unwrap().extend(narrowing.as_object().unwrap().clone()),
+            None => first
+                .as_object_mut()
+                .unwrap()
+                .extend(narrowing.as_object().unwrap().clone()),
         }
         first["resources"] = json!([secrets]);
         let policy = audit_policy(json!([first, {"level": "RequestResponse"}]));

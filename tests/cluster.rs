@@ -772,3 +772,20 @@ fn the_rendered_files_pass_kubeward_check_with_no_finding() {
         run.stdout
     );
 }
+
+#[test]
+fn a_service_spec_and_a_cluster_spec_each_point_at_the_other_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = common::spec::spec(
+        "api",
+        "shop",
+        "  image: ghcr.io/acme/api:1.0\n  port: 8080\n",
+    );
+    let run = render(dir.path(), &service, &[]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("line 2: kind: is SecureService, a service spec: render it with `kubeward render -f FILE`"), "{}", run.stderr);
+    common::write(&dir.path().join("kubeward.yaml"), CONTRACT);
+    let run = common::run::run_in(dir.path(), ["render", "-f", "kubeward.yaml"]);
+    assert_eq!(run.code, Some(2));
+    assert!(run.stderr.contains("line 2: kind: is SecureCluster, a cluster spec: render it with `kubeward cluster -f FILE -o DIR`"), "{}", run.stderr);
+}

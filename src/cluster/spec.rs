@@ -8,8 +8,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::error::SpecError;
-use crate::spec::API_VERSION;
 use crate::spec::names::DNS_LABEL_PATTERN;
+use crate::spec::{API_VERSION, other_kind};
 use crate::yaml::locate::Locator;
 
 pub const KIND: &str = "SecureCluster";
@@ -209,10 +209,15 @@ pub fn load(path: &Path) -> Result<LoadedCluster, SpecError> {
         source,
     })?;
     let locator = Locator::new(&text);
-    let file =
-        serde_saphyr::from_str::<ClusterFile>(&text).map_err(|err| SpecError::InvalidCluster {
+    let file = serde_saphyr::from_str::<ClusterFile>(&text).map_err(|err| {
+        let hint = "is SecureService, a service spec: render it with `kubeward render -f FILE`";
+        SpecError::InvalidCluster {
             path: path.to_path_buf(),
-            errors: vec![locator.locate(&err)],
-        })?;
+            errors: vec![
+                other_kind(&text, &locator, crate::spec::KIND, hint)
+                    .unwrap_or_else(|| locator.locate(&err)),
+            ],
+        }
+    })?;
     Ok(LoadedCluster { file, locator })
 }

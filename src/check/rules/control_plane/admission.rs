@@ -4,10 +4,11 @@
 use serde_json::Value;
 
 use crate::check::Hits;
+use crate::check::index::Index;
 use crate::check::object::Object;
 
 /// KW-CP: the PodSecurity plugin's defaults enforce `baseline` or `restricted`.
-pub fn pod_security_enforced(object: &Object, hits: &mut Hits) {
+pub fn pod_security_enforced(_: &Index, object: &Object, hits: &mut Hits) {
     let plugins = object.at(&["plugins"]).and_then(Value::as_array);
     let found = plugins
         .into_iter()

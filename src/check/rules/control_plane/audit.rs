@@ -6,6 +6,7 @@
 use serde_json::Value;
 
 use crate::check::Hits;
+use crate::check::index::Index;
 use crate::check::object::Object;
 
 const CIS: &str = "3.2.2";
@@ -146,7 +147,7 @@ fn rules(object: &Object) -> Vec<&Value> {
 }
 
 /// KW-CP: no rule that a request for a secret-bearing kind reaches logs its body.
-pub fn metadata_only(object: &Object, hits: &mut Hits) {
+pub fn metadata_only(_: &Index, object: &Object, hits: &mut Hits) {
     let rules = rules(object);
     for target in &BODIES_WITH_SECRETS {
         for (i, rule) in rules.iter().enumerate() {
@@ -174,7 +175,7 @@ pub fn metadata_only(object: &Object, hits: &mut Hits) {
 
 /// KW-CP: every Secret request is logged: a rule matching them all at Metadata (or more)
 /// comes before anything that drops some of them.
-pub fn secrets_logged(object: &Object, hits: &mut Hits) {
+pub fn secrets_logged(_: &Index, object: &Object, hits: &mut Hits) {
     for (i, rule) in rules(object).iter().enumerate() {
         let reach = matches(rule, &SECRETS);
         if reach == Matches::None {

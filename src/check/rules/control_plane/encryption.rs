@@ -7,6 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
 use crate::check::Hits;
+use crate::check::index::Index;
 use crate::check::object::Object;
 
 /// The `resources` entry that decides how Secrets are stored: the first naming `secrets`,
@@ -37,7 +38,7 @@ fn provider(value: &Value) -> Option<(&str, &Value)> {
 }
 
 /// KW-CP: Secrets are written with a strong provider.
-pub fn strong_first_provider(object: &Object, hits: &mut Hits) {
+pub fn strong_first_provider(_: &Index, object: &Object, hits: &mut Hits) {
     const CIS: &str = "1.2.28";
     let Some((index, entry)) = secrets_entry(object) else {
         hits.add_cis(
@@ -84,7 +85,7 @@ fn key_sizes(provider: &str) -> Option<&'static [usize]> {
 }
 
 /// KW-CP: every key decodes to a length its provider accepts.
-pub fn key_lengths(object: &Object, hits: &mut Hits) {
+pub fn key_lengths(_: &Index, object: &Object, hits: &mut Hits) {
     const CIS: &str = "1.2.28";
     let entries = object.at(&["resources"]).and_then(Value::as_array);
     for (e, entry) in entries.into_iter().flatten().enumerate() {

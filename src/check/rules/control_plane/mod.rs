@@ -16,7 +16,6 @@ use super::common::NONE;
 use crate::check::index::Index;
 use crate::check::object::{Kind, Object};
 use crate::check::{Applies, Hits, Rule, Scanners, Severity};
-use cis::CisCheck;
 
 /// The objects that hold control-plane flags.
 const FLAG_HOLDERS: Applies = Applies::Kinds(&[Kind::Pod, Kind::ClusterConfiguration]);
@@ -221,7 +220,7 @@ node) or `secretbox` first, and `identity` last only while existing Secrets are 
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::EncryptionConfiguration]),
-        check: strong_first_provider,
+        check: encryption::strong_first_provider,
     },
     Rule {
         id: "KW-CP-017",
@@ -236,7 +235,7 @@ wrong length: `secretbox` takes 32 bytes, `aescbc` and `aesgcm` 16, 24 or 32. Ge
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::EncryptionConfiguration]),
-        check: key_lengths,
+        check: encryption::key_lengths,
     },
     Rule {
         id: "KW-CP-018",
@@ -252,7 +251,7 @@ the requests: the values of Secrets and ConfigMaps, the tokens of TokenRequests 
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::AuditPolicy]),
-        check: metadata_only,
+        check: audit::metadata_only,
     },
     Rule {
         id: "KW-CP-019",
@@ -268,7 +267,7 @@ user's Secret reads too).",
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::AuditPolicy]),
-        check: secrets_logged,
+        check: audit::secrets_logged,
     },
     Rule {
         id: "KW-CP-020",
@@ -282,7 +281,7 @@ the namespaces that need more (usually `kube-system`).",
         rubric: &[39],
         scanners: NONE,
         applies: Applies::Kinds(&[Kind::AdmissionConfiguration]),
-        check: pod_security_enforced,
+        check: admission::pod_security_enforced,
     },
     Rule {
         id: "KW-CP-021",
@@ -300,81 +299,41 @@ and judged against the release table built into kubeward (its date is in `kubewa
             Kind::ClusterConfiguration,
             Kind::Pod,
         ]),
-        check: supported_minor,
+        check: version::supported_minor,
     },
 ];
 
-fn flags(object: &Object, hits: &mut Hits, checks: &[CisCheck]) {
-    cis::judge(object, hits, checks);
+/// One rule function per group of flag checks.
+macro_rules! flag_checks {
+    ($($name:ident => $checks:ident),* $(,)?) => {
+        $(fn $name(_: &Index, object: &Object, hits: &mut Hits) {
+            cis::judge(object, hits, cis::$checks);
+        })*
+    };
 }
 
-fn anonymous(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::ANONYMOUS);
-}
-fn token_file(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::TOKEN_FILE);
-}
-fn authorization(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::AUTHORIZATION);
-}
-fn admission(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::ADMISSION);
-}
-fn kubelet_tls(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::KUBELET_TLS);
-}
-fn api_profiling(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::API_PROFILING);
-}
-fn audit_log(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::AUDIT_LOG);
-}
-fn service_accounts(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::SERVICE_ACCOUNTS);
-}
-fn serving_tls(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::SERVING_TLS);
-}
-fn ciphers(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::CIPHERS);
-}
-fn encryption_config(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::ENCRYPTION_CONFIG);
-}
-fn controller_manager(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::CONTROLLER_MANAGER);
-}
-fn scheduler(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::SCHEDULER);
-}
-fn etcd_clients(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::ETCD_CLIENTS);
-}
-fn etcd_peers(_: &Index, object: &Object, hits: &mut Hits) {
-    flags(object, hits, cis::ETCD_PEERS);
-}
-fn strong_first_provider(_: &Index, object: &Object, hits: &mut Hits) {
-    encryption::strong_first_provider(object, hits);
-}
-fn key_lengths(_: &Index, object: &Object, hits: &mut Hits) {
-    encryption::key_lengths(object, hits);
-}
-fn metadata_only(_: &Index, object: &Object, hits: &mut Hits) {
-    audit::metadata_only(object, hits);
-}
-fn secrets_logged(_: &Index, object: &Object, hits: &mut Hits) {
-    audit::secrets_logged(object, hits);
-}
-fn pod_security_enforced(_: &Index, object: &Object, hits: &mut Hits) {
-    admission::pod_security_enforced(object, hits);
-}
-fn supported_minor(_: &Index, object: &Object, hits: &mut Hits) {
-    version::supported_minor(object, hits);
-}
+flag_checks!(
+    anonymous => ANONYMOUS,
+    token_file => TOKEN_FILE,
+    authorization => AUTHORIZATION,
+    admission => ADMISSION,
+    kubelet_tls => KUBELET_TLS,
+    api_profiling => API_PROFILING,
+    audit_log => AUDIT_LOG,
+    service_accounts => SERVICE_ACCOUNTS,
+    serving_tls => SERVING_TLS,
+    ciphers => CIPHERS,
+    encryption_config => ENCRYPTION_CONFIG,
+    controller_manager => CONTROLLER_MANAGER,
+    scheduler => SCHEDULER,
+    etcd_clients => ETCD_CLIENTS,
+    etcd_peers => ETCD_PEERS,
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cis::CisCheck;
 
     /// Each flag rule lists in its kube-bench ids exactly the CIS ids of the checks it runs.
     #[test]

@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use super::command_line::{Component, command_lines};
 use crate::check::Hits;
+use crate::check::index::Index;
 use crate::check::object::{Kind, Object};
 use crate::check::releases::{self, Version};
 
@@ -40,7 +41,7 @@ fn versions(object: &Object) -> Vec<(String, Version)> {
 }
 
 /// KW-CP: the cluster runs a minor upstream still patches.
-pub fn supported_minor(object: &Object, hits: &mut Hits) {
+pub fn supported_minor(_: &Index, object: &Object, hits: &mut Hits) {
     for (path, version) in versions(object) {
         if let Some(problem) = releases::unsupported(&version) {
             hits.add(path, problem);
