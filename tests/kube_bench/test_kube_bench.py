@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kube_bench_eval import BINARIES, CHECKS, Check, encryption_provider_ok, failing  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
-KUBEWARD = Path(os.environ.get("KUBEWARD_BIN", REPO / "target" / "debug" / "kubeward"))
+KUBEWARD = Path(os.environ.get("KUBEWARD_BIN", REPO / "target" / "debug" / "kubeward")).resolve()
 
 SECRETBOX = """\
 apiVersion: kubeward.dev/v1alpha1
