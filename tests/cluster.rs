@@ -253,6 +253,42 @@ fn the_audit_policy_logs_bodies_with_secrets_at_metadata_and_drops_read_only_noi
         );
     }
     assert_eq!(rules.last().unwrap(), &json!({"level": "Metadata"}));
+    // And the whole policy, field by field.
+    let read = ["get", "list", "watch"];
+    let write = ["create", "update", "patch", "delete", "deletecollection"];
+    assert_eq!(
+        policy,
+        json!({
+            "apiVersion": "audit.k8s.io/v1", "kind": "Policy",
+            "omitStages": ["RequestReceived"], "omitManagedFields": true,
+            "rules": [
+                rules[0],
+                {"level": "None", "verbs": ["get"], "nonResourceURLs": [
+                    "/healthz*", "/livez*", "/readyz*", "/version", "/metrics",
+                    "/openapi/*", "/api", "/api/*", "/apis", "/apis/*"]},
+                {"level": "None", "verbs": read, "resources": [
+                    {"group": "", "resources": ["events"]}, {"group": "events.k8s.io", "resources": ["events"]}]},
+                {"level": "None", "users": ["system:kube-proxy"], "verbs": ["watch"], "resources": [
+                    {"group": "", "resources": ["endpoints", "services", "services/status"]},
+                    {"group": "discovery.k8s.io", "resources": ["endpointslices"]}]},
+                {"level": "None", "userGroups": ["system:nodes"], "verbs": read, "resources": [
+                    {"group": "", "resources": ["nodes", "nodes/status"]}]},
+                {"level": "None", "users": ["system:kube-controller-manager", "system:kube-scheduler"],
+                    "verbs": read, "namespaces": ["kube-system"], "resources": [
+                    {"group": "coordination.k8s.io", "resources": ["leases"]},
+                    {"group": "", "resources": ["endpoints"]}]},
+                {"level": "RequestResponse", "verbs": write, "resources": [{"group": "rbac.authorization.k8s.io",
+                    "resources": ["roles", "rolebindings", "clusterroles", "clusterrolebindings"]}]},
+                {"level": "Metadata", "resources": [{"group": "",
+                    "resources": ["pods/exec", "pods/attach", "pods/portforward", "*/proxy"]}]},
+                {"level": "Request", "verbs": write, "resources": [
+                    {"group": "", "resources": ["pods", "pods/ephemeralcontainers"]},
+                    {"group": "apps", "resources": ["deployments", "daemonsets", "statefulsets", "replicasets"]},
+                    {"group": "batch", "resources": ["jobs", "cronjobs"]}]},
+                {"level": "Metadata"},
+            ],
+        })
+    );
 }
 
 #[test]
@@ -416,17 +452,44 @@ fn kubeadm_gets_every_flag_as_name_value_pairs_and_the_folders_mounted() {
             "etcd --{name}"
         );
     }
-    let manager: std::collections::BTreeMap<_, _> =
-        extra_args(&config["controllerManager"]["extraArgs"])
-            .into_iter()
-            .collect();
-    assert_eq!(manager["profiling"], "false");
-    assert_eq!(manager["bind-address"], "127.0.0.1");
-    assert_eq!(manager["use-service-account-credentials"], "true");
-    let scheduler: std::collections::BTreeMap<_, _> = extra_args(&config["scheduler"]["extraArgs"])
-        .into_iter()
-        .collect();
-    assert_eq!(scheduler["profiling"], "false");
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter()
+            .map(|(n, v)| (n.to_string(), v.to_string()))
+            .collect()
+    };
+    assert_eq!(
+        extra_args(&config["controllerManager"]["extraArgs"]),
+        pairs(&[
+            ("profiling", "false"),
+            ("terminated-pod-gc-threshold", "1000"),
+            ("use-service-account-credentials", "true"),
+            (
+                "service-account-private-key-file",
+                "/etc/kubernetes/pki/sa.key"
+            ),
+            ("root-ca-file", "/etc/kubernetes/pki/ca.crt"),
+            ("bind-address", "127.0.0.1"),
+        ])
+    );
+    assert_eq!(
+        extra_args(&config["scheduler"]["extraArgs"]),
+        pairs(&[("profiling", "false"), ("bind-address", "127.0.0.1")])
+    );
+    let keys: Vec<&String> = config.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "apiVersion",
+            "kind",
+            "clusterName",
+            "kubernetesVersion",
+            "apiServer",
+            "controllerManager",
+            "scheduler",
+            "etcd"
+        ]
+    );
+    assert_eq!(etcd.len(), 11, "no other etcd flag");
     assert_eq!(
         docs[2],
         json!({"apiVersion": "kubelet.config.k8s.io/v1beta1", "kind": "KubeletConfiguration", "serverTLSBootstrap": true})
