@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubeward_global_optspecs
-    string join \n color= q/quiet h/help V/version
+    string join \n color= q/quiet deny-warnings h/help V/version
 end
 
 function __fish_kubeward_needs_command
@@ -27,7 +27,8 @@ end
 complete -c kubeward -n "__fish_kubeward_needs_command" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubeward -n "__fish_kubeward_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_needs_command" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_needs_command" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_needs_command" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_needs_command" -s V -l version -d 'Print version'
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "render" -d 'Render the hardened bundle for a service'
@@ -105,7 +106,8 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l keep-going 
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l force -d 'Write into an output folder that holds files kubeward did not write'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l allow-unpinned-image -d 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l annotate -d 'Comment the fields that carry a decision with why (the objects stay the same)'
-complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rule -d 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root); with a service, also where its plan applies it' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l threat -d 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)' -r
@@ -167,7 +169,8 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l color -d '
 always\t''
 never\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l allow-unpinned-image -d 'Accept a tag-only image at sensitivity confidential or restricted'
-complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l format -d 'mermaid (a flowchart) or dot (Graphviz)' -r -f -a "mermaid\t''
 dot\t''"
@@ -227,7 +230,8 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l allow-unpinned-image -d 'Accept a tag-only image at sensitivity confidential or restricted'
-complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l format -d 'text for people, json for tools' -r -f -a "text\t''
 json\t''"
@@ -287,7 +291,8 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l color
 always\t''
 never\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l allow-unpinned-image -d 'Accept a tag-only image at sensitivity confidential or restricted'
-complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s f -l file -d 'Where to write the spec' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s o -l output -d 'The folder to render the bundle into' -r -F
@@ -332,27 +337,32 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l spec-only -d 
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l force -d 'Replace an existing spec, and write into an output folder that holds files kubeward did not write'
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s y -l yes -d 'Never ask: answers come from the flags and the preset\'s defaults'
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l allow-unpinned-image -d 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
-complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand schema" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand schema" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand schema" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand schema" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand schema" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubeward -n "__fish_kubeward_using_subcommand completions" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand completions" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand completions" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand man" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand man" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand man" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand man" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -f -a "list" -d 'List the shipped presets and those of the presets folder'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and not __fish_seen_subcommand_from list show validate help" -f -a "show" -d 'Print a preset as written, or resolved with the preset that set each value'
@@ -362,20 +372,23 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_se
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from list" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from list" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -l resolved -d 'Print the settings and floors after merging the whole chain'
-complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from validate" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from validate" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from validate" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from validate" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from validate" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from help" -f -a "list" -d 'List the shipped presets and those of the presets folder'
 complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a preset as written, or resolved with the preset that set each value'
@@ -384,7 +397,8 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand presets; and __fish_se
 complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -f -a "export" -d 'Write the shipped templates into DIR, as a starting point for overrides'
 complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and not __fish_seen_subcommand_from export help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -392,7 +406,8 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_
 always\t''
 never\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from export" -l force -d 'Replace files that already exist in DIR'
-complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from export" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from export" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from export" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "export" -d 'Write the shipped templates into DIR, as a starting point for overrides'
 complete -c kubeward -n "__fish_kubeward_using_subcommand templates; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -408,7 +423,8 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l color -d 'Wh
 always\t''
 never\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l list-rules -d 'Print the rule catalogue instead of checking (text, json or markdown)'
-complete -c kubeward -n "__fish_kubeward_using_subcommand check" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubeward -n "__fish_kubeward_using_subcommand cluster" -s f -l file -d 'The cluster spec (cluster.yaml, kind SecureCluster)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand cluster" -s o -l output -d 'The folder to write the files into: the API server\'s encryption, audit and admission configuration, kubeadm\'s configuration, and a README saying where each goes' -r -F
@@ -418,7 +434,8 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand cluster" -l color -d '
 always\t''
 never\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand cluster" -l force -d 'Write into a folder that holds files kubeward did not write'
-complete -c kubeward -n "__fish_kubeward_using_subcommand cluster" -s q -l quiet -d 'Print nothing on stderr but errors'
+complete -c kubeward -n "__fish_kubeward_using_subcommand cluster" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
+complete -c kubeward -n "__fish_kubeward_using_subcommand cluster" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand cluster" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render explain graph diff-presets init schema completions man presets templates check cluster help" -f -a "render" -d 'Render the hardened bundle for a service'
 complete -c kubeward -n "__fish_kubeward_using_subcommand help; and not __fish_seen_subcommand_from render explain graph diff-presets init schema completions man presets templates check cluster help" -f -a "explain" -d 'Explain every decision of the plan: the answer that caused it, the threat it counters, its references'

@@ -1,4 +1,5 @@
-//! Errors shared across stages, and how each maps to an exit code and a message.
+//! Errors and warnings shared across stages, and how each error maps to an exit code and a
+//! message.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -92,6 +93,30 @@ fn list_problems(subject: &str, errors: &[FieldError]) -> String {
     text
 }
 
+/// Something in a bundle that a user would not expect, or that leaves it below the rubric:
+/// shown on stderr with or without a terminal (`--quiet` silences notes, not warnings), and an
+/// error under `--deny-warnings`. The id is stable, for scripts and for the book.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    pub id: &'static str,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(id: &'static str, message: impl Into<String>) -> Self {
+        Warning {
+            id,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [{}]", self.message, self.id)
+    }
+}
+
 /// One spec of a batch that failed, and why.
 #[derive(Debug)]
 pub struct Failure {
@@ -159,6 +184,9 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
+    /// `--deny-warnings` and some warnings: nothing was written.
+    #[error("{} warning(s), and --deny-warnings makes them errors; nothing was written:{}", .0.len(), .0.iter().map(|w| format!("\n  - {w}")).collect::<String>())]
+    DeniedWarnings(Vec<String>),
     /// Some specs of a batch failed, each reported with its file, in the order given.
     #[error("{}", format_batch(failures, *total, *rendered_others))]
     Batch {
@@ -183,7 +211,8 @@ impl Error {
             | Error::Usage(_)
             | Error::Preset { .. }
             | Error::Unreadable(_)
-            | Error::Manifests(_) => 2,
+            | Error::Manifests(_)
+            | Error::DeniedWarnings(_) => 2,
             Error::Cancelled => 130,
             Error::Render(_)
             | Error::Output(_)

@@ -34,6 +34,19 @@ impl Run {
         self.stdout
     }
 
+    /// The stdout of a successful render of the example `spec`, which warns only as the
+    /// example must.
+    fn rendered_example(self, spec: &Path) -> String {
+        assert_eq!(
+            self.code,
+            Some(0),
+            "expected success\nstderr: {}",
+            self.stderr
+        );
+        assert!(self.warns_as_example(spec), "stderr: {}", self.stderr);
+        self.stdout
+    }
+
     /// Exit code 2 with `text` in the message and nothing on stdout.
     #[track_caller]
     fn usage_error(self, text: &str) {
@@ -227,8 +240,8 @@ fn annotated_output_parses_to_exactly_the_plain_objects_for_every_example() {
             }
             args
         };
-        let plain = run(args(false)).ok();
-        let annotated = run(args(true)).ok();
+        let plain = run(args(false)).rendered_example(&spec);
+        let annotated = run(args(true)).rendered_example(&spec);
         assert_ne!(plain, annotated, "{name}: --annotate added nothing");
         assert_eq!(documents(&annotated), documents(&plain), "{name}");
         let comments = annotated
@@ -298,7 +311,8 @@ fn a_hostile_value_never_escapes_its_comment() {
     let file = "key\nkind: Pod\n---\nevil: \u{2028}yes";
     fs::write(dir.path().join(file), "secret").unwrap();
     let spec = format!(
-        "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  image: ghcr.io/acme/api:1.0.0\n  port: 8080\n  secrets:\n    - name: token\n      fromFile: {}\n",
+        "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  image: {}\n  port: 8080\n  secrets:\n    - name: token\n      fromFile: {}\n",
+        common::spec::IMAGE,
         serde_json::to_string(file).unwrap()
     );
     fs::write(dir.path().join("kubeward.yaml"), spec).unwrap();

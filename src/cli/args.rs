@@ -41,9 +41,12 @@ pub struct Cli {
     /// never
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
-    /// Print nothing on stderr but errors
+    /// Print nothing on stderr but errors and warnings
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// Make every warning an error (exit 2, nothing written), for CI
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -87,7 +90,7 @@ pub enum Command {
 impl Cli {
     /// How this command line wants messages shown.
     pub fn ui(&self) -> Ui {
-        Ui::new(self.color, self.quiet)
+        Ui::new(self.color, self.quiet, self.deny_warnings)
     }
 }
 

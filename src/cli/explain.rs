@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::shared::{ServiceArgs, TextOrJson};
 use crate::check;
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::output::stdout::{print_stdout, to_json};
 use crate::pipeline;
 use crate::plan::rationale::{self, DecisionKind};
@@ -83,6 +83,9 @@ pub struct Explanation {
     /// Only decisions countering this threat, when asked.
     pub threat: Option<ThreatRef>,
     pub concerns: Vec<ConcernGroup>,
+    /// What the user would not expect of the bundle (`render` shows the same on stderr).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -171,6 +174,7 @@ pub fn explain(plan: &Plan, threat: Option<Threat>) -> Explanation {
         namespace: plan.namespace.clone(),
         threat: threat.map(Into::into),
         concerns,
+        warnings: plan.warnings.clone(),
     }
 }
 
@@ -228,6 +232,12 @@ pub fn text(explanation: &Explanation) -> String {
         out.push_str(&format!("\n{}\n", group.title));
         for decision in &group.decisions {
             push_decision(&mut out, decision);
+        }
+    }
+    if !explanation.warnings.is_empty() {
+        out.push_str("\nWarnings\n");
+        for warning in &explanation.warnings {
+            out.push_str(&format!("  {}\n", one_line(&warning.to_string())));
         }
     }
     out

@@ -55,7 +55,7 @@ pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
     if let Some(dir) = &args.output {
         output::check_dir(dir, args.force)?;
     }
-    let rendered = pipeline::render(&Input {
+    let input = Input {
         file: args.file.first().map(PathBuf::as_path),
         flags: &args.spec,
         overrides: Overrides {
@@ -67,7 +67,13 @@ pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
         templates: args.customise.templates.as_deref(),
         allow_template_override: &args.customise.allow_template_override,
         annotate: args.annotate,
-    })?;
+    };
+    if ui.denies_warnings() {
+        // Before the state folder is touched: a denied warning writes nothing at all.
+        ui.warnings(&pipeline::plan(&input)?.1.warnings)?;
+    }
+    let rendered = pipeline::render(&input)?;
+    ui.warnings(&rendered.plan.warnings)?;
     match &args.output {
         None => print_stdout(&render::stream(&rendered.manifests)),
         Some(dir) => {

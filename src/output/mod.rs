@@ -1,8 +1,8 @@
 //! The output stage, the only writer: a folder of manifests written atomically (a temporary
 //! sibling folder, then a rename), secret-bearing files with mode 0600, and never over files
 //! kubeward did not write unless forced; data on standard output (`stdout`) and messages on
-//! the terminal (`ui`). It depends on nothing but `error`, so that the state folder of
-//! `material` writes through it too.
+//! the terminal (`ui`). It depends on nothing but `error` and `yaml`, so that the state
+//! folder of `material` writes through it too.
 //!
 //! Files replaced one by one ([`replace_file`], which the state folder uses: it holds the only
 //! copy of generated secrets and keys) are flushed to disk before the rename. A staged manifest

@@ -34,6 +34,7 @@ pub use threats::{Concern, Threat};
 pub use tls::{CertPlan, CertSource};
 pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
 
+use crate::error::Warning;
 use crate::preset::{NamespaceQuota, Preset};
 use crate::validate::Service;
 use crate::vocabulary::NAME_LABEL;
@@ -64,6 +65,8 @@ pub struct Plan {
     pub quota: Option<NamespaceQuota>,
     pub objects: Vec<PlannedObject>,
     pub decisions: Vec<Decision>,
+    /// What the user would not expect of the bundle, or what leaves it below the rubric.
+    pub warnings: Vec<Warning>,
 }
 
 /// Builds the plan. Pure: same inputs, same plan.
@@ -191,7 +194,8 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
                 o
             })
             .collect(),
-        decisions: decisions.0,
+        decisions: decisions.made,
+        warnings: decisions.warnings,
     }
 }
 
