@@ -79,16 +79,16 @@ fn benches(c: &mut Criterion) {
     let spec = dir.path().join("cluster.yaml");
     std::fs::write(&spec, SPEC).unwrap();
     let out = dir.path().join("out");
-    cluster::run(&options(&spec, &out)).unwrap();
+    cluster::run(&options(&spec, &out), |_| Ok(())).unwrap();
     c.bench_function("cluster: existing key, unchanged folder", |b| {
-        b.iter(|| cluster::run(black_box(&options(&spec, &out))).unwrap())
+        b.iter(|| cluster::run(black_box(&options(&spec, &out)), |_| Ok(())).unwrap())
     });
     let mut n = 0;
     c.bench_function("cluster: existing key, new folder", |b| {
         b.iter(|| {
             n += 1;
             let fresh = dir.path().join(format!("new-{n}"));
-            cluster::run(black_box(&options(&spec, &fresh))).unwrap()
+            cluster::run(black_box(&options(&spec, &fresh)), |_| Ok(())).unwrap()
         })
     });
     let mut texts: Vec<(String, String)> = [

@@ -789,13 +789,35 @@ fn bad_specs_are_refused_naming_field_and_line_and_nothing_is_written() {
 }
 
 #[test]
-fn an_unsupported_minor_renders_with_a_warning_in_the_readme() {
+fn an_unsupported_minor_renders_with_a_warning_and_deny_warnings_refuses_it() {
     let dir = tempfile::tempdir().unwrap();
-    ok(dir.path(), &cluster_spec("1.34.2", ""), &[]);
+    let old = cluster_spec("1.34.2", "");
+    let run = render(dir.path(), &old, &[]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("warning: Kubernetes 1.34 is out of upstream support: only 1.37, 1.36, 1.35 still get patches")
+            && run.stderr.contains("[kubernetes-unsupported]"),
+        "{}",
+        run.stderr
+    );
     let readme = common::read_path(&dir.path().join("out/README.md"));
     assert!(
         readme.contains("Kubernetes 1.34 is out of upstream support"),
         "{readme}"
+    );
+    let denied = tempfile::tempdir().unwrap();
+    let run = render(denied.path(), &old, &["--deny-warnings"]);
+    assert_eq!(run.code, Some(2), "{}", run.stderr);
+    assert_eq!(
+        common::entries(denied.path()),
+        ["cluster.yaml"],
+        "nothing written, not even the state folder"
+    );
+    let newer = render(denied.path(), &cluster_spec("1.38.0", ""), &[]);
+    assert!(
+        newer.stderr.contains("newer than kubeward's release table"),
+        "{}",
+        newer.stderr
     );
     let dir = tempfile::tempdir().unwrap();
     ok(dir.path(), CONTRACT, &[]);

@@ -37,16 +37,16 @@ pub enum Rotate {
 }
 
 pub fn run(args: &ClusterArgs, ui: &Ui) -> Result<(), Error> {
-    let outcome = cluster::run(&Options {
-        file: &args.file,
-        output: &args.output,
-        state_dir: args.state.as_deref(),
-        rotate: args.rotate == Some(Rotate::EncryptionKey),
-        force: args.force,
-    })?;
-    for warning in &outcome.warnings {
-        ui.note(format!("warning: {warning}"));
-    }
+    let outcome = cluster::run(
+        &Options {
+            file: &args.file,
+            output: &args.output,
+            state_dir: args.state.as_deref(),
+            rotate: args.rotate == Some(Rotate::EncryptionKey),
+            force: args.force,
+        },
+        |warnings| ui.warnings(warnings),
+    )?;
     let mut report = format!(
         "rendered the control plane of cluster {} (Kubernetes {}) into {}: {}; its README.md says where each file goes, in which order\n",
         outcome.cluster.name,

@@ -14,7 +14,7 @@ use std::path::Path;
 use crate::check::load::load_text;
 use crate::check::releases;
 use crate::check::{self, Finding};
-use crate::error::{Error, SpecError};
+use crate::error::{Error, SpecError, Warning};
 use crate::material::state::{self, State};
 use crate::output::{self, OutFile};
 use keys::Progress;
@@ -46,14 +46,29 @@ pub struct Outcome {
     pub files: Vec<String>,
     /// Where the key rotation stands, when one is under way or this run finished one.
     pub rotation: Option<Progress>,
-    /// What the user should know: an unsupported or unknown Kubernetes minor.
-    pub warnings: Vec<String>,
 }
 
-/// Renders the files of the cluster `options.file` describes into `options.output`.
-pub fn run(options: &Options) -> Result<Outcome, Error> {
+/// What the user should know of a cluster: a Kubernetes minor out of upstream support, or
+/// newer than the release table.
+pub fn warnings(cluster: &Cluster) -> Vec<Warning> {
+    let unsupported = releases::unsupported(&cluster.version)
+        .map(|message| Warning::new("kubernetes-unsupported", message));
+    let unknown = releases::unknown(&cluster.version)
+        .map(|message| Warning::new("kubernetes-unknown", message));
+    unsupported.into_iter().chain(unknown).collect()
+}
+
+/// Renders the files of the cluster `options.file` describes into `options.output`. Its
+/// [`warnings`] go to `confirm` before anything is read from or written to the state folder
+/// (an error there stops the run with nothing written).
+pub fn run(
+    options: &Options,
+    confirm: impl FnOnce(&[Warning]) -> Result<(), Error>,
+) -> Result<Outcome, Error> {
     output::check_dir(options.output, options.force)?;
     let cluster = load(options.file)?;
+    let warnings = warnings(&cluster);
+    confirm(&warnings)?;
     let state_dir = match options.state_dir {
         Some(dir) => dir.to_path_buf(),
         None => options
@@ -79,10 +94,7 @@ pub fn run(options: &Options) -> Result<Outcome, Error> {
     let rotation = kept
         .as_ref()
         .and_then(|(_, keys)| keys.progress(options.rotate));
-    let warnings: Vec<String> = releases::unsupported(&cluster.version)
-        .into_iter()
-        .chain(releases::unknown(&cluster.version))
-        .collect();
+    let warnings: Vec<String> = warnings.iter().map(|w| w.message.clone()).collect();
     let files = files::render(&files::Inputs {
         cluster: &cluster,
         keys: &keys,
@@ -98,7 +110,6 @@ pub fn run(options: &Options) -> Result<Outcome, Error> {
         cluster,
         files: files.into_iter().map(|f| f.name).collect(),
         rotation,
-        warnings,
     })
 }
 
