@@ -40,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List, show and validate presets')
             [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Export the shipped templates, to override some of them')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Render the control plane''s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -385,8 +386,25 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
         'kubeward;check' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The output form')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at or above this severity is not suppressed')
+            [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'The cluster''s Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out of upstream support, by the release table built into kubeward (dated in --version)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
             [CompletionResult]::new('--list-rules', '--list-rules', [CompletionResultType]::ParameterName, 'Print the rule catalogue instead of checking (text, json or markdown)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubeward;cluster' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The cluster spec (cluster.yaml, kind SecureCluster)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The cluster spec (cluster.yaml, kind SecureCluster)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The folder to write the files into: the API server''s encryption, audit and admission configuration, kubeadm''s configuration, and a README saying where each goes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The folder to write the files into: the API server''s encryption, audit and admission configuration, kubeadm''s configuration, and a README saying where each goes')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state folder that keeps the secretbox keys [default: .kubeward beside the spec]')
+            [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Move a rotation one step on: `encryption-key` rotates the secretbox key in the six steps the Kubernetes documentation orders, one per run')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write into a folder that holds files kubeward did not write')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
             [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
@@ -406,6 +424,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List, show and validate presets')
             [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Export the shipped templates, to override some of them')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Render the control plane''s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -456,6 +475,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             break
         }
         'kubeward;help;check' {
+            break
+        }
+        'kubeward;help;cluster' {
             break
         }
         'kubeward;help;help' {

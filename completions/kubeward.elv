@@ -37,6 +37,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand presets 'List, show and validate presets'
             cand templates 'Export the shipped templates, to override some of them'
             cand check 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules'
+            cand cluster 'Render the control plane''s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;render'= {
@@ -359,8 +360,24 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         &'kubeward;check'= {
             cand --format 'The output form'
             cand --fail-on 'Exit 1 when a finding at or above this severity is not suppressed'
+            cand --kubernetes-version 'The cluster''s Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out of upstream support, by the release table built into kubeward (dated in --version)'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
             cand --list-rules 'Print the rule catalogue instead of checking (text, json or markdown)'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubeward;cluster'= {
+            cand -f 'The cluster spec (cluster.yaml, kind SecureCluster)'
+            cand --file 'The cluster spec (cluster.yaml, kind SecureCluster)'
+            cand -o 'The folder to write the files into: the API server''s encryption, audit and admission configuration, kubeadm''s configuration, and a README saying where each goes'
+            cand --output 'The folder to write the files into: the API server''s encryption, audit and admission configuration, kubeadm''s configuration, and a README saying where each goes'
+            cand --state 'The state folder that keeps the secretbox keys [default: .kubeward beside the spec]'
+            cand --rotate 'Move a rotation one step on: `encryption-key` rotates the secretbox key in the six steps the Kubernetes documentation orders, one per run'
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand --force 'Write into a folder that holds files kubeward did not write'
             cand -q 'Print nothing on stderr but errors and warnings'
             cand --quiet 'Print nothing on stderr but errors and warnings'
             cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
@@ -379,6 +396,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand presets 'List, show and validate presets'
             cand templates 'Export the shipped templates, to override some of them'
             cand check 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules'
+            cand cluster 'Render the control plane''s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;help;render'= {
@@ -414,6 +432,8 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         &'kubeward;help;templates;export'= {
         }
         &'kubeward;help;check'= {
+        }
+        &'kubeward;help;cluster'= {
         }
         &'kubeward;help;help'= {
         }

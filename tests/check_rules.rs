@@ -462,8 +462,29 @@ fn each_failing_manifest_breaks_its_rule_and_its_fixed_twin_does_not() {
 }
 
 #[test]
+fn each_broken_control_plane_object_breaks_its_rule_beside_the_hardened_bundle() {
+    for (id, broken) in common::control_plane::BROKEN {
+        let mut bundle = hardened();
+        bundle.push(broken());
+        assert!(
+            standing(&bundle).contains(id),
+            "{id}: found {:?}",
+            standing(&bundle)
+        );
+        assert!(
+            !standing(&hardened()).contains(id),
+            "{id} fires on the hardened bundle"
+        );
+    }
+}
+
+#[test]
 fn every_rule_has_a_failing_case() {
-    let tested: BTreeSet<&str> = CASES.iter().map(|(id, _)| *id).collect();
+    let tested: BTreeSet<&str> = CASES
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(common::control_plane::BROKEN.iter().map(|(id, _)| *id))
+        .collect();
     let untested: Vec<&str> = check::all_rules()
         .map(|r| r.id)
         .filter(|id| !tested.contains(id))

@@ -51,10 +51,8 @@ const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 /// Draws `length` characters uniformly from [`ALPHABET`] using the OS random source.
 pub fn random_secret(length: usize) -> Result<String, Error> {
     let mut out = String::with_capacity(length);
-    let mut buf = [0u8; 64];
     while out.len() < length {
-        getrandom::fill(&mut buf)
-            .map_err(|e| Error::Material(format!("the OS random source failed: {e}")))?;
+        let buf = random_bytes(64)?;
         // 248 = 4 * 62: rejecting bytes above it keeps every character equally likely.
         for byte in buf.iter().filter(|b| **b < 248) {
             if out.len() < length {
@@ -63,6 +61,14 @@ pub fn random_secret(length: usize) -> Result<String, Error> {
         }
     }
     Ok(out)
+}
+
+/// `length` bytes from the OS random source, for keys.
+pub fn random_bytes(length: usize) -> Result<Vec<u8>, Error> {
+    let mut bytes = vec![0u8; length];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::Material(format!("the OS random source failed: {e}")))?;
+    Ok(bytes)
 }
 
 /// What every secret value and certificate file is replaced by in a render that must not
