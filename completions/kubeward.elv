@@ -37,6 +37,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand presets 'List, show and validate presets'
             cand templates 'Export the shipped templates, to override some of them'
             cand check 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules'
+            cand cluster 'Render the control plane''s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;render'= {
@@ -79,7 +80,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --source-range 'Only clients from this address range reach the entry; repeatable'
             cand --ingress-issuer 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)'
             cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
-            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable'
+            cand --seal-cert 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)'
+            cand --seal-scope 'Where a sealed value may be unsealed'
             cand --tls 'TLS mode for the service''s own port'
             cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
             cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
@@ -90,6 +93,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --force 'Write into an output folder that holds files kubeward did not write'
             cand --allow-unpinned-image 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
             cand --annotate 'Comment the fields that carry a decision with why (the objects stay the same)'
+            cand --gitops 'The output goes to git: refuse (exit 2, nothing written) any secret value in base64 that git would commit, or that goes where git cannot tell (stdout, a folder outside any work tree); seal the Secrets or keep their values in a store'
             cand -q 'Print nothing on stderr but errors and warnings'
             cand --quiet 'Print nothing on stderr but errors and warnings'
             cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
@@ -97,7 +101,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --help 'Print help'
         }
         &'kubeward;explain'= {
-            cand --rule 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-33) or a decision id (e.g. non-root); with a service, also where its plan applies it'
+            cand --rule 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-33, rubric-37) or a decision id (e.g. non-root); with a service, also where its plan applies it'
             cand --threat 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)'
             cand --format 'text for people, json for tools'
             cand -f 'The service spec (kubeward.yaml); without it, the service is described by flags'
@@ -135,7 +139,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --source-range 'Only clients from this address range reach the entry; repeatable'
             cand --ingress-issuer 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)'
             cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
-            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable'
+            cand --seal-cert 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)'
+            cand --seal-scope 'Where a sealed value may be unsealed'
             cand --tls 'TLS mode for the service''s own port'
             cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
             cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
@@ -186,7 +192,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --source-range 'Only clients from this address range reach the entry; repeatable'
             cand --ingress-issuer 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)'
             cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
-            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable'
+            cand --seal-cert 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)'
+            cand --seal-scope 'Where a sealed value may be unsealed'
             cand --tls 'TLS mode for the service''s own port'
             cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
             cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
@@ -237,7 +245,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --source-range 'Only clients from this address range reach the entry; repeatable'
             cand --ingress-issuer 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)'
             cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
-            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable'
+            cand --seal-cert 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)'
+            cand --seal-scope 'Where a sealed value may be unsealed'
             cand --tls 'TLS mode for the service''s own port'
             cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
             cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
@@ -287,7 +297,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --source-range 'Only clients from this address range reach the entry; repeatable'
             cand --ingress-issuer 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)'
             cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
-            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable'
+            cand --seal-cert 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)'
+            cand --seal-scope 'Where a sealed value may be unsealed'
             cand --tls 'TLS mode for the service''s own port'
             cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
             cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
@@ -413,8 +425,24 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         &'kubeward;check'= {
             cand --format 'The output form'
             cand --fail-on 'Exit 1 when a finding at or above this severity is not suppressed'
+            cand --kubernetes-version 'The cluster''s Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out of upstream support, by the release table built into kubeward (dated in --version)'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
             cand --list-rules 'Print the rule catalogue instead of checking (text, json or markdown)'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubeward;cluster'= {
+            cand -f 'The cluster spec (cluster.yaml, kind SecureCluster)'
+            cand --file 'The cluster spec (cluster.yaml, kind SecureCluster)'
+            cand -o 'The folder to write the files into: the API server''s encryption, audit and admission configuration, kubeadm''s configuration, and a README saying where each goes'
+            cand --output 'The folder to write the files into: the API server''s encryption, audit and admission configuration, kubeadm''s configuration, and a README saying where each goes'
+            cand --state 'The state folder that keeps the secretbox keys [default: .kubeward beside the spec]'
+            cand --rotate 'Move a rotation one step on: `encryption-key` rotates the secretbox key in the six steps the Kubernetes documentation orders, one per run'
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand --force 'Write into a folder that holds files kubeward did not write'
             cand -q 'Print nothing on stderr but errors and warnings'
             cand --quiet 'Print nothing on stderr but errors and warnings'
             cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
@@ -433,6 +461,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand presets 'List, show and validate presets'
             cand templates 'Export the shipped templates, to override some of them'
             cand check 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules'
+            cand cluster 'Render the control plane''s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;help;render'= {
@@ -468,6 +497,8 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         &'kubeward;help;templates;export'= {
         }
         &'kubeward;help;check'= {
+        }
+        &'kubeward;help;cluster'= {
         }
         &'kubeward;help;help'= {
         }

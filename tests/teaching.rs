@@ -151,11 +151,12 @@ fn explain_threat_keeps_only_the_decisions_against_it() {
     ])
     .ok();
     assert!(
-        text.starts_with("checkout in namespace shop: 1 decision against exposed secrets\n"),
+        text.starts_with("checkout in namespace shop: 2 decisions against exposed secrets\n"),
         "{text}"
     );
     assert!(
-        text.contains("secret-file: Secret `checkout-session-key`"),
+        text.contains("secret-file: Secret `checkout-session-key`")
+            && text.contains("plain-secrets: plain Secrets, their values base64"),
         "{text}"
     );
     assert!(!text.contains("non-root"), "{text}");
@@ -198,7 +199,9 @@ fn explain_rule_explains_a_check_rule_a_rubric_row_or_a_decision_kind() {
         "{rule}"
     );
     run(["explain", "--rule", "KW-SEC-999"]).usage_error("no rule `KW-SEC-999`");
-    run(["explain", "--rule", "rubric-34"]).usage_error("rubric-1 to rubric-33");
+    for missing in ["rubric-34", "rubric-40"] {
+        run(["explain", "--rule", missing]).usage_error("rubric-1 to rubric-33, rubric-37");
+    }
 }
 
 #[test]

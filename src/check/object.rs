@@ -35,9 +35,21 @@ pub enum Kind {
     GRPCRoute,
     BackendTLSPolicy,
     ReferenceGrant,
-    /// Envoy Gateway's policies (gateway.envoyproxy.io).
+    /// Envoy Gateway's policies (gateway.envoyproxy.io), custom resources.
     BackendTrafficPolicy,
     SecurityPolicy,
+    /// bitnami.com's SealedSecret, a custom resource.
+    SealedSecret,
+    /// The API server's `--encryption-provider-config` file (apiserver.config.k8s.io).
+    EncryptionConfiguration,
+    /// The API server's `--audit-policy-file` (audit.k8s.io `Policy`).
+    AuditPolicy,
+    /// The API server's `--admission-control-config-file` (apiserver.config.k8s.io).
+    AdmissionConfiguration,
+    /// kubeadm's cluster-wide configuration: the control plane's flags (kubeadm.k8s.io).
+    ClusterConfiguration,
+    /// The cluster's version, as `kubeward check --kubernetes-version` gives it.
+    KubernetesVersion,
 }
 
 impl Kind {
@@ -76,6 +88,12 @@ impl Kind {
             ("gateway.networking.k8s.io", "ReferenceGrant") => Kind::ReferenceGrant,
             ("gateway.envoyproxy.io", "BackendTrafficPolicy") => Kind::BackendTrafficPolicy,
             ("gateway.envoyproxy.io", "SecurityPolicy") => Kind::SecurityPolicy,
+            ("bitnami.com", "SealedSecret") => Kind::SealedSecret,
+            ("apiserver.config.k8s.io", "EncryptionConfiguration") => Kind::EncryptionConfiguration,
+            ("apiserver.config.k8s.io", "AdmissionConfiguration") => Kind::AdmissionConfiguration,
+            ("audit.k8s.io", "Policy") => Kind::AuditPolicy,
+            ("kubeadm.k8s.io", "ClusterConfiguration") => Kind::ClusterConfiguration,
+            ("kubeward.dev", "KubernetesVersion") => Kind::KubernetesVersion,
             _ => return None,
         };
         Some(kind)
@@ -83,16 +101,35 @@ impl Kind {
 
     /// Whether objects of this kind live in a namespace.
     pub fn is_namespaced(self) -> bool {
+        self.is_api_object()
+            && !matches!(
+                self,
+                Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding | Kind::IngressClass
+            )
+    }
+
+    /// Whether the API server stores objects of this kind; the others are files the control
+    /// plane reads at start (and the version `--kubernetes-version` gives).
+    pub fn is_api_object(self) -> bool {
         !matches!(
             self,
-            Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding | Kind::IngressClass
+            Kind::EncryptionConfiguration
+                | Kind::AuditPolicy
+                | Kind::AdmissionConfiguration
+                | Kind::ClusterConfiguration
+                | Kind::KubernetesVersion
         )
     }
 
-    /// Whether the kind belongs to an implementation's own API, which its project versions
-    /// (Envoy Gateway's policies have no version but `v1alpha1`).
-    pub fn is_implementation_api(self) -> bool {
-        matches!(self, Kind::BackendTrafficPolicy | Kind::SecurityPolicy)
+    /// Whether the kind is a custom resource of a project other than Kubernetes, whose API
+    /// versions are that project's own: Sealed Secrets' SealedSecret (only `bitnami.com/v1alpha1`)
+    /// and Envoy Gateway's policies (only `gateway.envoyproxy.io/v1alpha1`). Gateway API, though
+    /// installed as custom resources, is Kubernetes' own API and is not one of them.
+    pub fn is_custom(self) -> bool {
+        matches!(
+            self,
+            Kind::SealedSecret | Kind::BackendTrafficPolicy | Kind::SecurityPolicy
+        )
     }
 
     /// Where the pod spec and the pod metadata stand, for the kinds that carry pods.

@@ -1,10 +1,11 @@
 //! The plan stage: a pure function from a validated service and its preset to the objects
 //! to render and the decisions behind them, each with its reason, the threat it counters and
 //! its rubric rows. No YAML, no I/O. Each part of the bundle is planned in its own file
-//! (`namespace`, `workload`, `network`, `tls`, `ingress`, `access`, `secrets`), every choice
-//! recorded in `decisions` with its fixed part from `rationale` (`threats`, `rubric`), every
-//! deliberate departure from the rubric written as scanner `exemptions`. Hands the [`Plan`]
-//! to `material` and `render`.
+//! (`namespace` with its quota, `workload`, `scaling`, `network`, `tls`, `ingress` or
+//! `gateway` with the `limits` at the door, `access`, `secrets` and their sealing), every
+//! choice recorded in `decisions` with its fixed part from `rationale` (`threats`, `rubric`),
+//! every deliberate departure from the rubric written as scanner `exemptions`. Hands the
+//! [`Plan`] to `material` and `render`.
 
 mod access;
 mod decisions;
@@ -35,7 +36,7 @@ pub use namespace::{QUOTA_NAME, Quota};
 pub use network::{Admitted, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort};
 pub use objects::PlannedObject;
 pub use scaling::{Autoscaler, UtilizationTarget};
-pub use secrets::SecretPlan;
+pub use secrets::{SealingPlan, SecretPlan, StorePlan};
 pub use threats::{Concern, Threat};
 pub use tls::{CertPlan, CertSource};
 pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
@@ -68,6 +69,8 @@ pub struct Plan {
     pub gateway: Option<Gateway>,
     pub role: Option<Vec<RoleRule>>,
     pub secrets: Vec<SecretPlan>,
+    /// Every Secret written as a SealedSecret; `None`: plain Secrets.
+    pub sealing: Option<SealingPlan>,
     /// The certificate for the service's own port.
     pub tls: Option<CertPlan>,
     /// How long kubeward's own CA for the namespace is valid.
@@ -96,8 +99,19 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     let ingress = ingress::ingress(service, preset, &mut decisions);
     let gateway = gateway::gateway(service, preset, &mut decisions);
     let role = access::role(service, &mut decisions);
-    let secrets = secrets::secrets(service, &mut decisions);
+    let secrets = secrets::secrets(service, preset, &mut decisions);
     let tls = tls::service_cert(service, preset, &mut decisions);
+    // The public host's certificate: the Ingress's, or the one issued for the Gateway's listener.
+    let public_cert = ingress
+        .as_ref()
+        .map(|i| &i.tls)
+        .or(gateway.as_ref().and_then(|g| g.cert.as_ref()));
+    let writes_secrets = secrets.iter().any(|s| s.store.is_none())
+        || tls
+            .iter()
+            .chain(public_cert)
+            .any(|c| c.source != CertSource::CertManager);
+    let sealing = secrets::sealing(service, writes_secrets, &mut decisions);
     let quota = namespace::quota(service, preset, &mut decisions);
     let service_port = network::service_port(service);
     decisions.add(
@@ -129,17 +143,21 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         );
     }
     for secret in &secrets {
-        add("v1", "Secret", &secret.object_name, "secret.yaml");
+        match secret.store {
+            Some(_) => add(
+                "external-secrets.io/v1",
+                "ExternalSecret",
+                &secret.object_name,
+                "externalsecret.yaml",
+            ),
+            None => add("v1", "Secret", &secret.object_name, "secret.yaml"),
+        }
     }
     if let Some(backend) = gateway.as_ref().and_then(|g| g.backend_tls.as_ref())
         && backend.renders_config_map
     {
         add("v1", "ConfigMap", &backend.ca_name, "configmap-ca.yaml");
     }
-    let public_cert = ingress
-        .as_ref()
-        .map(|i| &i.tls)
-        .or(gateway.as_ref().and_then(|g| g.cert.as_ref()));
     for cert in tls.iter().chain(public_cert) {
         match cert.source {
             CertSource::CertManager => add(
@@ -219,6 +237,7 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         gateway,
         role,
         secrets,
+        sealing,
         tls,
         ca_validity_days: preset.tls.ca_validity_days,
         quota,

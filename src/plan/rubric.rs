@@ -80,6 +80,7 @@ pub const ROWS: &[Row] = &[
     entry(31, "a HorizontalPodAutoscaler of at least 2 pods that can scale, the Deployment without replicas", &[], &[], &["horizontalpodautoscaler-has-target", "deployment-targeted-by-hpa-does-not-have-replicas-configured"], None),
     entry(32, "the public entry serves only TLS, HTTP redirected, the TLS backend verified", &[], &["CKV_K8S_152", "CKV_K8S_153", "CKV_K8S_154"], &[], Some("Network separation and hardening › Encryption")),
     entry(33, "limits at the door; a quota and a LimitRange for confidential data", &[], &[], &[], Some(RESOURCE_POLICIES)),
+    entry(37, "no secret value in the output when sealing or an external store is chosen; a plain Secret is reported as plaintext at rest", &[], &[], &[], Some("Network separation and hardening › Secrets")),
 ];
 
 /// The rubric row with this number.
@@ -92,8 +93,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_are_numbered_in_order_without_gaps() {
+    fn rows_are_the_first_round_then_the_second_rounds_rows_that_exist() {
         let numbers: Vec<u8> = ROWS.iter().map(|r| r.row).collect();
-        assert_eq!(numbers, (1..=33).collect::<Vec<u8>>());
+        let expected: Vec<u8> = (1..=33).chain([37]).collect();
+        assert_eq!(numbers, expected);
     }
 }

@@ -7,7 +7,8 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::spec::{
-    EntryApi, Exposure, Protocol, RateLimitSpec, ResourceAmounts, Sensitivity, TimeoutsSpec,
+    EntryApi, Exposure, Protocol, RateLimitSpec, ResourceAmounts, SealingSpec, Sensitivity,
+    TimeoutsSpec,
 };
 
 pub const KIND: &str = "Preset";
@@ -87,6 +88,12 @@ pub struct Preset {
     pub termination_grace_period_seconds: u32,
     /// Old ReplicaSets kept for rollback.
     pub revision_history_limit: u32,
+    /// How the `ExternalSecret`s of secrets `fromStore` are kept in step with their store.
+    pub external_secrets: ExternalSecretsDefaults,
+    /// Seal every Secret for this Sealed Secrets controller (the certificate's path is
+    /// relative to the preset file), unless a spec says otherwise; absent, Secrets are plain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealing: Option<SealingSpec>,
     /// A folder of template overrides (absolute once resolved: a preset file writes it
     /// relative to its own folder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -246,6 +253,14 @@ pub struct PodSelector {
     pub namespace: String,
     /// Labels every one of the pods carries.
     pub pod_labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExternalSecretsDefaults {
+    /// How often the External Secrets Operator reads each value from its store again and
+    /// updates the Secret, as a Go duration (`1h`, `15m`); `0` reads it once.
+    pub refresh_interval: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -96,6 +96,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/certificate.yaml"),
     ),
     (
+        "externalsecret.yaml",
+        include_str!("../../templates/externalsecret.yaml"),
+    ),
+    (
         "resourcequota.yaml",
         include_str!("../../templates/resourcequota.yaml"),
     ),

@@ -13,5 +13,5 @@ mod model;
 pub mod names;
 
 pub use entry::*;
-pub use load::{LoadedSpec, load, parse};
+pub use load::{LoadedSpec, load, other_kind, parse};
 pub use model::*;

@@ -19,7 +19,7 @@ pub use entry::{ENVOY_GATEWAY_OWNER_LABELS, entry_enforces};
 pub use rules::{Overrides, caller_allowed, default_tls_mode, image_pinned, tls_mode_allowed};
 pub use service::{
     ApiRule, AppRef, Autoscaling, Destination, Entry, GatewayEntry, Limits, Pods, PublicIngress,
-    Secret, SecretSource, Service, Target, Tls, Unenforced,
+    Sealing, Secret, SecretSource, Service, StoreRef, Target, Tls, Unenforced,
 };
 
 use crate::error::FieldError;
@@ -95,6 +95,7 @@ pub fn validate(
     let egress = network::validate_egress(&mut p, &s.egress, &own_ns);
     let api_access = access::validate_api_access(&mut p, &s.api_access);
     let secrets = secrets::validate_secrets(&mut p, &s.secrets);
+    let sealing = secrets::validate_sealing(&mut p, s.sealing.as_ref(), preset.sealing.as_ref());
     let protocol = s.protocol.unwrap_or(preset.defaults.protocol);
     let sensitivity = s.sensitivity.unwrap_or(preset.defaults.sensitivity);
     let tls = tls::validate_tls(
@@ -213,6 +214,7 @@ pub fn validate(
         readiness_path: probes.readiness_path,
         liveness_path: probes.liveness_path,
         probe_port,
+        sealing,
     })
 }
 

@@ -39,13 +39,13 @@ pub fn schema_of(api_version: &str, kind: &str) -> Option<Value> {
     })
 }
 
-/// `schema` with `additionalProperties: false` wherever it lists properties and does not
-/// keep unknown fields: a misspelt field fails instead of being pruned.
+/// `schema` with `additionalProperties: false` wherever it lists properties: a misspelt field
+/// fails instead of being pruned. Also where the schema keeps unknown fields
+/// (`x-kubernetes-preserve-unknown-fields`) but lists the ones its controller reads, such as a
+/// SealedSecret's `spec.template.metadata`, an ObjectMeta the controller drops the rest of.
 fn strict(schema: &mut Value) {
     if let Some(map) = schema.as_object_mut() {
-        let preserves = map.get("x-kubernetes-preserve-unknown-fields") == Some(&Value::Bool(true));
-        if map.contains_key("properties") && !map.contains_key("additionalProperties") && !preserves
-        {
+        if map.contains_key("properties") && !map.contains_key("additionalProperties") {
             map.insert("additionalProperties".into(), Value::Bool(false));
         }
         for value in map.values_mut() {
@@ -72,8 +72,8 @@ pub fn crd_errors(object: &Value) -> Vec<String> {
         }
     }
     let validator = jsonschema::draft7::new(&schema).expect("the CRD schema compiles");
-    validator
-        .iter_errors(object)
-        .map(|e| format!("{api_version} {kind}: {}: {e}", e.instance_path()))
+    super::schema_errors(&validator, object)
+        .into_iter()
+        .map(|e| format!("{api_version} {kind}: {e}"))
         .collect()
 }

@@ -214,7 +214,7 @@ fn autoscaler_target_requests(index: &Index, object: &Object, hits: &mut Hits) {
             .collect();
         (!absent.is_empty()).then(|| format!("{} requests no {}", c.label(), absent.join(" or ")))
     });
-    for (_, message) in missing.0 {
+    for (_, message, _) in missing.0 {
         hits.add(
             "spec.metrics",
             format!(
