@@ -64,6 +64,12 @@ pub enum SpecError {
         path: Option<PathBuf>,
         errors: Vec<FieldError>,
     },
+    /// A cluster spec (`kubeward cluster`) that cannot become a valid cluster.
+    #[error("{}", list_problems(&format!("{} is not a valid cluster spec", path.display()), errors))]
+    InvalidCluster {
+        path: PathBuf,
+        errors: Vec<FieldError>,
+    },
 }
 
 fn format_invalid(path: Option<&PathBuf>, errors: &[FieldError]) -> String {
@@ -71,8 +77,13 @@ fn format_invalid(path: Option<&PathBuf>, errors: &[FieldError]) -> String {
         Some(path) => format!("{} is not", path.display()),
         None => "the flags are not".to_string(),
     };
+    list_problems(&format!("{subject} a valid service"), errors)
+}
+
+/// `subject (N problems):` and the problems, one a line.
+fn list_problems(subject: &str, errors: &[FieldError]) -> String {
     let mut text = format!(
-        "{subject} a valid service ({} problem{}):",
+        "{subject} ({} problem{}):",
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
     );

@@ -1,8 +1,9 @@
 //! The names every stage shares: the well-known labels that select pods and namespaces,
-//! kubeward's own annotation keys, the rule ids the plan suppresses by name, and the ids of
-//! the warnings. They live
-//! here, below every stage, so that the plan, the templates, the rule engine and the traffic
-//! reader agree on them without importing each other.
+//! The names every stage shares: the well-known labels that select pods and namespaces,
+//! kubeward's own annotation keys and the Sealed Secrets scope annotations, the rule ids the
+//! plan and the render suppress by name, and the ids of the warnings. They live here, below
+//! every stage, so that the plan, the templates, the rule engine and the traffic reader agree
+//! on them without importing each other.
 
 /// The label that names an app's pods; callers and destinations are matched by it alone.
 pub const NAME_LABEL: &str = "app.kubernetes.io/name";
@@ -69,4 +70,33 @@ pub const WARNINGS: &[(&str, &str)] = &[
         "kubernetes-unknown",
         "use a kubeward whose release table knows this minor, or check upstream's support for it yourself",
     ),
+    (
+        "retired-ingress-controller",
+        "route the service through a Gateway instead (spec.ingress.api: gateway), or an Ingress class whose controller is maintained",
+    ),
+    (
+        "sealing-cluster-wide",
+        "use spec.sealing.scope strict (the default) unless the value must move between namespaces or names",
+    ),
+    (
+        "secrets-in-git",
+        "seal every Secret (spec.sealing, or --seal-cert PATH), keep each value in an external store (secrets[].fromStore), or ignore the files in .gitignore",
+    ),
 ];
+
+/// The annotation that lets the Sealed Secrets controller unseal a value under any name in
+/// its namespace (the value was sealed with the namespace alone as its label).
+pub const SEALED_NAMESPACE_WIDE: &str = "sealedsecrets.bitnami.com/namespace-wide";
+/// The annotation that lets the Sealed Secrets controller unseal a value in any namespace
+/// (the value was sealed with an empty label).
+pub const SEALED_CLUSTER_WIDE: &str = "sealedsecrets.bitnami.com/cluster-wide";
+/// The rule a plain Secret with data breaks (its values are plaintext at rest).
+pub const PLAINTEXT_SECRET: &str = "KW-SECRET-001";
+/// The rule a SealedSecret sealed cluster-wide breaks.
+pub const CLUSTER_WIDE_SEALING: &str = "KW-SECRET-002";
+/// The rule a public entry without rate or connection limits breaks (suppressed, with the
+/// reason, where the entry cannot enforce them).
+pub const UNLIMITED_PUBLIC_ENTRY: &str = "KW-LOAD-004";
+/// The rule an Ingress of a retired controller breaks (suppressed, with the reason, when the
+/// spec asks for one).
+pub const RETIRED_INGRESS_CONTROLLER: &str = "KW-LOAD-005";

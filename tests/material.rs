@@ -4,6 +4,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -121,7 +122,7 @@ fn check_tls_secret(secret: &Value, ca_pem: Option<&[u8]>) -> BTreeSet<String> {
 #[test]
 fn self_signed_leaf_chains_to_the_namespace_ca_with_every_name() {
     let project = Project::new(
-        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com }\n  tls:\n    mode: self-signed\n    dnsNames: [api.internal.example]\n",
+        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com, api: ingress }\n  tls:\n    mode: self-signed\n    dnsNames: [api.internal.example]\n",
     );
     let objects = project.render(&[]);
     let ca_pem = fs::read(project.path(".kubeward/shop/ca.crt")).unwrap();
@@ -348,7 +349,7 @@ fn mode_ca_signs_with_the_given_ca() {
 #[test]
 fn cert_manager_mode_emits_certificates_and_no_key_material() {
     let project = Project::new(
-        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com }\n  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: internal }\n",
+        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com, api: ingress }\n  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: internal }\n",
     );
     let stream = project.render_text(&[]);
     assert!(!stream.contains("PRIVATE KEY") && !stream.contains("tls.key:"));
@@ -373,7 +374,7 @@ fn cert_manager_mode_emits_certificates_and_no_key_material() {
 #[test]
 fn the_public_host_can_have_its_own_issuer_beside_kubewards_ca() {
     let project = Project::new(
-        "  protocol: https\n  exposure: public\n  ingress:\n    host: shop.example.com\n    issuer: { name: letsencrypt }\n",
+        "  protocol: https\n  exposure: public\n  ingress:\n    host: shop.example.com\n    api: ingress\n    issuer: { name: letsencrypt }\n",
     );
     let objects = project.render(&[]);
     let public = find(&objects, "Certificate", "api-ingress-tls");
@@ -559,7 +560,7 @@ fn a_rotation_rolls_the_pods_out_and_an_unchanged_render_does_not() {
     let first = project.render(&[]);
     let digest = rollout_digest(&first).expect("the pods mount secrets and a certificate");
     assert!(
-        digest.starts_with("sha256:") && digest.len() == 71,
+        digest.starts_with("hmac-sha256:") && digest.len() == 76,
         "{digest}"
     );
     let again = project.render(&[]);
@@ -603,6 +604,42 @@ fn a_changed_value_from_the_environment_rolls_the_pods_out() {
     assert_eq!(digest_with("hunter2"), first);
     assert_ne!(digest_with("hunter3"), first);
     assert!(!first.contains("hunter2"));
+}
+
+#[test]
+fn the_digest_is_keyed_by_the_state_folder_so_a_short_value_cannot_be_searched_for() {
+    let project = Project::new("  secrets:\n    - name: key\n      fromEnv: KW_TEST_ROLLOUT\n");
+    let digest_in = |state: &str| {
+        let out = project
+            .cmd(&["--state", state])
+            .env("KW_TEST_ROLLOUT", "hunter2")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let objects: Vec<Value> =
+            serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap();
+        rollout_digest(&objects).unwrap()
+    };
+    let first = digest_in("state-a");
+    assert_eq!(digest_in("state-a"), first, "the key is kept");
+    assert_ne!(
+        digest_in("state-b"),
+        first,
+        "another state folder, another key"
+    );
+    let key = project.path("state-a/shop/api/rollout-key");
+    let mode = fs::metadata(&key)
+        .unwrap_or_else(|e| panic!("{}: {e}", key.display()))
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "{}", key.display());
+    // Not the unkeyed hash of the value alone, as a reader of the committed bundle could
+    // compute for each guess.
+    let plain = ring::digest::digest(&ring::digest::SHA256, b"hunter2");
+    let hex: String = plain.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    assert!(!first.contains(&hex));
 }
 
 #[test]

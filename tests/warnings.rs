@@ -42,8 +42,9 @@ fn warned(run: &Run) -> BTreeSet<String> {
         .collect()
 }
 
-const PUBLIC: &str =
-    "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com }\n";
+/// A public service behind an Ingress of a maintained controller (a Gateway's listener brings
+/// its own certificate, so only an Ingress gets one from kubeward's CA).
+const PUBLIC: &str = "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com, api: ingress, className: traefik, controller: { namespace: traefik, app: traefik } }\n";
 
 /// Specs and the warnings they must give, and the same with the cause named or removed.
 fn cases() -> Vec<(String, Vec<&'static str>)> {
@@ -66,6 +67,12 @@ fn cases() -> Vec<(String, Vec<&'static str>)> {
         (
             api_spec(&PUBLIC.replace("}\n", ", issuer: { name: letsencrypt } }\n")),
             vec![],
+        ),
+        (
+            api_spec(
+                "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com, api: ingress, issuer: { name: letsencrypt } }\n",
+            ),
+            vec!["retired-ingress-controller"],
         ),
         (
             api_spec("  sensitivity: confidential\n"),

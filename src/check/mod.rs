@@ -10,7 +10,8 @@
 //! (annotations that silence findings), `accepted` (suppressions accepted in a file),
 //! `policy` (the floors a check applies and which suppressions count), `config` (the check
 //! configuration file), `load` (files, folders, stdin), `report` (text, JSON, SARIF),
-//! `catalogue` (the rule list for `--list-rules` and the book).
+//! `catalogue` (the rule list for `--list-rules` and the book), `releases` (the upstream
+//! Kubernetes releases and which are supported).
 
 pub mod accepted;
 pub mod catalogue;
@@ -20,6 +21,7 @@ pub mod index;
 pub mod load;
 pub mod object;
 pub mod policy;
+pub mod releases;
 pub mod report;
 pub mod rules;
 pub mod selector;
@@ -65,6 +67,8 @@ pub struct Scanners {
     pub kube_score: &'static [&'static str],
     pub kube_linter: &'static [&'static str],
     pub polaris: &'static [&'static str],
+    /// kube-bench checks: CIS Kubernetes Benchmark ids, e.g. `1.2.1`.
+    pub kube_bench: &'static [&'static str],
 }
 
 /// The objects a rule looks at.
@@ -79,7 +83,7 @@ pub enum Applies {
     Replicated,
     /// Every namespaced kind the engine knows.
     Namespaced,
-    /// Every kind the engine knows.
+    /// Every kind of API object the engine knows (not the control plane's files).
     AllKinds,
     Kinds(&'static [Kind]),
 }
@@ -92,19 +96,30 @@ impl Applies {
             Applies::LongRunningPods => object.is_long_running() && object.pod().is_some(),
             Applies::Replicated => kind.is_replicated(),
             Applies::Namespaced => kind.is_namespaced(),
-            Applies::AllKinds => true,
+            Applies::AllKinds => kind.is_api_object(),
             Applies::Kinds(kinds) => kinds.contains(&kind),
         }
     }
 }
 
-/// What a rule reports about one object: field paths and messages.
+/// What a rule reports about one object: field paths and messages, and the CIS Benchmark
+/// check a hit breaks when the rule judges several.
 #[derive(Default)]
-pub struct Hits(Vec<(String, String)>);
+pub struct Hits(Vec<(String, String, Option<&'static str>)>);
 
 impl Hits {
     pub fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push((path.into(), message.into()));
+        self.0.push((path.into(), message.into(), None));
+    }
+
+    /// A hit that breaks the CIS Kubernetes Benchmark check `cis` (e.g. `1.2.1`).
+    pub fn add_cis(
+        &mut self,
+        cis: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.0.push((path.into(), message.into(), Some(cis)));
     }
 }
 
@@ -154,12 +169,23 @@ pub struct Finding {
     /// The field path the finding points at, e.g. `spec.template.spec.containers[0]`.
     pub path: String,
     pub message: String,
+    /// The CIS Kubernetes Benchmark check the finding breaks: the hit's own, or the rule's
+    /// one kube-bench check.
+    pub cis: Option<&'static str>,
     pub suppressed: Option<Suppression>,
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 6] = [
-    "KW-SEC", "KW-RBAC", "KW-NET", "KW-AVAIL", "KW-META", "KW-FLOOR",
+pub const PREFIXES: [&str; 9] = [
+    "KW-SEC",
+    "KW-SECRET",
+    "KW-RBAC",
+    "KW-NET",
+    "KW-AVAIL",
+    "KW-LOAD",
+    "KW-META",
+    "KW-CP",
+    "KW-FLOOR",
 ];
 
 /// Every rule, in catalogue order: by prefix, then by number.
@@ -203,11 +229,15 @@ pub fn run_with(objects: &[Object], policy: &policy::Policy) -> Vec<Finding> {
             }
             let mut hits = Hits::default();
             (rule.check)(&index, object, &mut hits);
-            findings.extend(hits.0.into_iter().map(|(path, message)| Finding {
+            findings.extend(hits.0.into_iter().map(|(path, message, cis)| Finding {
                 rule,
                 object: i,
                 path,
                 message,
+                cis: cis.or(match rule.scanners.kube_bench {
+                    [only] => Some(*only),
+                    _ => None,
+                }),
                 suppressed: None,
             }));
         }

@@ -8,6 +8,7 @@ use super::shared::{PresetsDirArg, RequirePresetArg};
 use crate::check::accepted::{self, Accepted};
 use crate::check::load::{self, STDIN};
 use crate::check::policy::Policy;
+use crate::check::releases::Version;
 use crate::check::report::Report;
 use crate::check::{self, catalogue, config, run_with};
 use crate::error::{Error, Warning};
@@ -29,7 +30,7 @@ pub enum CheckFormat {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files, folders (searched recursively for .yaml, .yml and .json) or `-` for stdin
-    #[arg(value_name = "PATH", required_unless_present = "list_rules")]
+    #[arg(value_name = "PATH", required_unless_present_any = ["list_rules", "kubernetes_version"])]
     pub paths: Vec<PathBuf>,
     /// The output form
     #[arg(long, value_enum, default_value = "text")]
@@ -63,7 +64,14 @@ pub struct CheckArgs {
     /// folder, which replaces the chart name of each `# Source:` path
     #[arg(long, value_name = "PATH")]
     pub stdin_name: Option<String>,
+    /// The cluster's Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out
+    /// of upstream support, by the release table built into kubeward (dated in --version)
+    #[arg(long, value_name = "VERSION", value_parser = Version::parse)]
+    pub kubernetes_version: Option<Version>,
 }
+
+/// The input `--kubernetes-version` is reported against.
+pub const VERSION_INPUT: &str = "--kubernetes-version";
 
 pub fn run(args: &CheckArgs, ui: &Ui) -> Result<(), Error> {
     if args.list_rules {
@@ -87,7 +95,10 @@ pub fn run(args: &CheckArgs, ui: &Ui) -> Result<(), Error> {
         return Err(Error::Usage("`-` (stdin) may be given once".into()));
     }
     let policy = policy(args)?;
-    let loaded = load::load_inputs(&args.paths, args.stdin_name.as_deref());
+    let mut loaded = load::load_inputs(&args.paths, args.stdin_name.as_deref());
+    if let Some(version) = &args.kubernetes_version {
+        loaded.add_text(VERSION_INPUT, &version_document(version));
+    }
     let findings = run_with(&loaded.objects, &policy);
     let report = Report {
         loaded: &loaded,
@@ -181,6 +192,13 @@ fn floors_of(
         )));
     }
     Ok(resolved.locks())
+}
+
+/// The version as a document the rules read (`KubernetesVersion`, a kind of kubeward's own).
+fn version_document(version: &Version) -> String {
+    format!(
+        "version: \"{version}\"\napiVersion: kubeward.dev/v1alpha1\nkind: KubernetesVersion\nmetadata:\n  name: \"{version}\"\n"
+    )
 }
 
 fn pretty(value: &serde_json::Value) -> String {

@@ -1,18 +1,27 @@
-//! The digest that rolls pods out when what they mount changes: SHA-256 over the name and the
-//! content of every Secret value and certificate file the pod mounts, written on the pod
+//! The digest that rolls pods out when what they mount changes: HMAC-SHA256 over the name and
+//! the content of every Secret value and certificate file the pod mounts, written on the pod
 //! template (`kubeward.dev/material-digest`). A `--rotate` or a certificate renewal changes it,
-//! so `kubectl apply` restarts the pods; a render that changes nothing keeps it. The digest
-//! says nothing the Secrets beside it do not hold; a certificate cert-manager issues is not in
-//! it (kubeward never sees its content), nor the public host's, which the pods do not mount.
+//! so `kubectl apply` restarts the pods; a render that changes nothing keeps it. Its key is a
+//! random value kept in the state folder beside the secrets, so the digest, which stays in the
+//! output when the Secrets are sealed and committed, cannot be used to guess a short value
+//! (a plain hash of a `fromEnv` password could be searched offline). A certificate
+//! cert-manager issues is not in it (kubeward never sees its content), nor the public host's,
+//! which the pods do not mount.
 
-use ring::digest::{Context, SHA256};
+use ring::hmac;
 
 use super::Material;
+use crate::error::Error;
 use crate::plan::{CertSource, Plan};
 
-/// `sha256:<hex>` over what the pods of `plan` mount of `material`, or `None` when they mount
-/// nothing kubeward supplies.
-pub fn digest(plan: &Plan, material: &Material) -> Option<String> {
+/// `hmac-sha256:<hex>` over what the pods of `plan` mount of `material`, keyed by what `key`
+/// gives (called only when the pods mount something), or `None` when they mount nothing
+/// kubeward supplies.
+pub fn digest(
+    plan: &Plan,
+    material: &Material,
+    key: impl FnOnce() -> Result<Vec<u8>, Error>,
+) -> Result<Option<String>, Error> {
     let mut parts: Vec<(&str, &str, &str)> = Vec::new();
     for secret in &plan.secrets {
         if let Some(value) = material.secrets.get(&secret.object_name) {
@@ -35,9 +44,9 @@ pub fn digest(plan: &Plan, material: &Material) -> Option<String> {
         }
     }
     if parts.is_empty() {
-        return None;
+        return Ok(None);
     }
-    let mut context = Context::new(&SHA256);
+    let mut context = hmac::Context::with_key(&hmac::Key::new(hmac::HMAC_SHA256, &key()?));
     for (object, key, value) in parts {
         // Each field length-prefixed, so that no two different inputs read the same.
         for field in [object, key, value] {
@@ -46,12 +55,12 @@ pub fn digest(plan: &Plan, material: &Material) -> Option<String> {
         }
     }
     let hex: String = context
-        .finish()
+        .sign()
         .as_ref()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    Some(format!("sha256:{hex}"))
+    Ok(Some(format!("hmac-sha256:{hex}")))
 }
 
 #[cfg(test)]
@@ -74,25 +83,38 @@ mod tests {
         material
     }
 
+    fn keyed(plan: &Plan, material: &Material) -> Option<String> {
+        digest(plan, material, || Ok(b"key".to_vec())).unwrap()
+    }
+
     #[test]
     fn the_digest_follows_every_mounted_value_and_nothing_else() {
         let plan = crate::plan::plan_from_yaml(SPEC);
-        let base = digest(&plan, &material("s", "crt")).unwrap();
-        assert!(base.starts_with("sha256:") && base.len() == 71, "{base}");
-        assert_eq!(digest(&plan, &material("s", "crt")).unwrap(), base);
-        assert_ne!(digest(&plan, &material("t", "crt")).unwrap(), base);
-        assert_ne!(digest(&plan, &material("s", "crt2")).unwrap(), base);
+        let base = keyed(&plan, &material("s", "crt")).unwrap();
+        assert!(
+            base.starts_with("hmac-sha256:") && base.len() == 76,
+            "{base}"
+        );
+        let other_key = digest(&plan, &material("s", "crt"), || Ok(b"other".to_vec()));
+        assert_ne!(
+            other_key.unwrap().unwrap(),
+            base,
+            "the key changes the digest"
+        );
+        assert_eq!(keyed(&plan, &material("s", "crt")).unwrap(), base);
+        assert_ne!(keyed(&plan, &material("t", "crt")).unwrap(), base);
+        assert_ne!(keyed(&plan, &material("s", "crt2")).unwrap(), base);
         let mut other = material("s", "crt");
         other.certs.get_mut("api-ingress-tls").unwrap().crt = "changed".into();
         assert_eq!(
-            digest(&plan, &other).unwrap(),
+            keyed(&plan, &other).unwrap(),
             base,
             "the pods do not mount it"
         );
         // Moving bytes between fields is a different input.
         assert_ne!(
-            digest(&plan, &material("sc", "rt")).unwrap(),
-            digest(&plan, &material("s", "crt")).unwrap()
+            keyed(&plan, &material("sc", "rt")).unwrap(),
+            keyed(&plan, &material("s", "crt")).unwrap()
         );
     }
 
@@ -102,6 +124,10 @@ mod tests {
             "  protocol: https\n  secrets:\n    - {name: db, generate: {length: 32}}\n",
             "",
         ));
-        assert_eq!(digest(&plan, &Material::default()), None);
+        let unused_key = || -> Result<Vec<u8>, Error> { panic!("no key is needed") };
+        assert_eq!(
+            digest(&plan, &Material::default(), unused_key).unwrap(),
+            None
+        );
     }
 }

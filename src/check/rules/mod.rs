@@ -1,17 +1,22 @@
 //! The rules that judge one object on its own, by family: pod and container security and
-//! images (`security`), literal secrets in environment variables (`env`), identity and API
-//! access (`rbac`), resources, probes and budgets (`availability`), Service, Ingress and DNS
-//! exposure (`network`), namespaces and API versions (`meta`), and the floors of the presets a
-//! check applies (`floors`). Each rule names the rubric rows it judges and the scanner checks
-//! it corresponds to.
+//! images (`security`), literal secrets in environment variables (`env`), secret values at
+//! rest (`secrets`), identity and API access (`rbac`), resources, probes and budgets
+//! (`availability`), Service, Ingress and DNS exposure (`network`), namespaces and API
+//! versions (`meta`), autoscalers and the public entry under load (`entry`), the control
+//! plane's flags and files (`control_plane`), and the floors of the presets a check applies
+//! (`floors`). Each rule names the rubric rows it judges and the scanner checks it
+//! corresponds to.
 
 mod availability;
 mod common;
+pub mod control_plane;
+mod entry;
 mod env;
 mod floors;
 mod meta;
 mod network;
 mod rbac;
+mod secrets;
 mod security;
 
 pub use availability::{replicas, unspread};
@@ -30,9 +35,12 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
     security::RULES
         .iter()
         .chain(env::RULES)
+        .chain(secrets::RULES)
         .chain(rbac::RULES)
         .chain(availability::RULES)
         .chain(network::RULES)
         .chain(meta::RULES)
+        .chain(entry::RULES)
+        .chain(control_plane::RULES)
         .chain(floors::RULES)
 }
