@@ -165,8 +165,10 @@ impl Ca {
                 let cert = params
                     .self_signed(&key)
                     .map_err(|e| pki_error("cannot create the CA", e))?;
-                state.write(&key_path, key.serialize_pem().as_bytes())?;
-                state.write(&cert_path, cert.pem().as_bytes())?;
+                state.write_set(&[
+                    (&key_path, key.serialize_pem().as_bytes()),
+                    (&cert_path, cert.pem().as_bytes()),
+                ])?;
                 Ok(Ca {
                     cert_pem: cert.pem(),
                     issuer: Issuer::new(params, key),
@@ -234,9 +236,11 @@ pub fn leaf(
         .signed_by(&key, &ca.issuer)
         .map_err(|e| pki_error("cannot sign the certificate", e))?;
     let (crt, key) = (signed.pem(), key.serialize_pem());
-    state.write(&key_path, key.as_bytes())?;
-    state.write(&crt_path, crt.as_bytes())?;
-    state.write(&ca_path, ca.cert_pem.as_bytes())?;
+    state.write_set(&[
+        (&key_path, key.as_bytes()),
+        (&crt_path, crt.as_bytes()),
+        (&ca_path, ca.cert_pem.as_bytes()),
+    ])?;
     Ok(files(&crt, &key, &ca.cert_pem))
 }
 

@@ -90,6 +90,12 @@ impl Ui {
     }
 }
 
+/// A message about the run itself (waiting for a lock another process holds): always shown,
+/// on one line, control characters escaped (it may name a path the user chose).
+pub fn status(message: &str) {
+    write_stderr(&format!("kubeward: {}", one_line(message)));
+}
+
 /// Colour with `always`; none with `never`; with `auto`, only on a terminal and when
 /// `NO_COLOR` is unset or empty (<https://no-color.org>).
 pub fn use_color(choice: ColorChoice, terminal: bool, no_color: Option<&OsStr>) -> bool {
