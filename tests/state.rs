@@ -233,7 +233,7 @@ fn fresh_render_time() -> Duration {
 #[test]
 fn a_render_killed_at_any_moment_leaves_each_material_set_as_it_was_or_complete() {
     let span = fresh_render_time().mul_f64(1.2);
-    let points = 40;
+    let points = 30;
     let mut killed_with_some = 0;
     for point in 0..points {
         let delay = span.mul_f64(f64::from(point) / f64::from(points));
@@ -298,4 +298,45 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     out.sort();
     out
+}
+
+#[test]
+fn cluster_runs_started_together_on_fresh_state_agree_on_the_encryption_key() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write(&dir.path().join("cluster.yaml"), common::cluster::CONTRACT);
+    let children: Vec<Child> = (0..8)
+        .map(|i| {
+            Command::new(binary())
+                .current_dir(dir.path())
+                .args(["cluster", "-f", "cluster.yaml", "-o", &format!("out-{i}")])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let config =
+        |i: usize| fs::read(dir.path().join(format!("out-{i}/encryption-config.yaml"))).unwrap();
+    for i in 1..8 {
+        assert!(config(i) == config(0), "run {i} wrote another key");
+    }
+    let record = common::read_path(&state(dir.path()).join("_clusters/prod/encryption-keys.json"));
+    let text = String::from_utf8(config(0)).unwrap();
+    let secret = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("secret: "))
+        .expect("a secretbox key")
+        .trim_matches('"');
+    assert!(
+        record.contains(secret),
+        "the state keeps the key every run wrote"
+    );
 }
