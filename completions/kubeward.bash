@@ -205,7 +205,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__diff__subcmd__presets)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -279,6 +279,10 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --caller-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --egress)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -323,6 +327,10 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "none required" -- "${cur}"))
+                    return 0
+                    ;;
                 --probe-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -339,7 +347,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__explain)
-            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --help"
+            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -421,6 +429,10 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --caller-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --egress)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -465,6 +477,10 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "none required" -- "${cur}"))
+                    return 0
+                    ;;
                 --probe-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -481,7 +497,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__graph)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -555,6 +571,10 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --caller-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --egress)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -597,6 +617,10 @@ _kubeward() {
                     ;;
                 --tls-issuer)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "none required" -- "${cur}"))
                     return 0
                     ;;
                 --probe-port)
@@ -853,7 +877,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__init)
-            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --help"
+            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -923,6 +947,10 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --caller-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --egress)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -965,6 +993,10 @@ _kubeward() {
                     ;;
                 --tls-issuer)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "none required" -- "${cur}"))
                     return 0
                     ;;
                 --probe-port)
@@ -1155,7 +1187,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__render)
-            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --help"
+            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1241,6 +1273,10 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --caller-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --egress)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1283,6 +1319,10 @@ _kubeward() {
                     ;;
                 --tls-issuer)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-auth)
+                    COMPREPLY=($(compgen -W "none required" -- "${cur}"))
                     return 0
                     ;;
                 --probe-port)

@@ -82,6 +82,7 @@ internal\t''
 confidential\t''
 restricted\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l host -d 'Public host name (exposure public)' -r
@@ -96,6 +97,8 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l client-auth -d 'Mutual TLS: whether callers must present client certificates' -r -f -a "none\t''
+required\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -147,6 +150,7 @@ internal\t''
 confidential\t''
 restricted\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l host -d 'Public host name (exposure public)' -r
@@ -161,6 +165,8 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l client-auth -d 'Mutual TLS: whether callers must present client certificates' -r -f -a "none\t''
+required\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -207,6 +213,7 @@ internal\t''
 confidential\t''
 restricted\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l host -d 'Public host name (exposure public)' -r
@@ -221,6 +228,8 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l client-auth -d 'Mutual TLS: whether callers must present client certificates' -r -f -a "none\t''
+required\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -267,6 +276,7 @@ internal\t''
 confidential\t''
 restricted\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l host -d 'Public host name (exposure public)' -r
@@ -281,6 +291,8 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l client-auth -d 'Mutual TLS: whether callers must present client certificates' -r -f -a "none\t''
+required\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -309,6 +321,7 @@ internal\t''
 confidential\t''
 restricted\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l host -d 'Public host name (exposure public)' -r
@@ -323,6 +336,8 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l client-auth -d 'Mutual TLS: whether callers must present client certificates' -r -f -a "none\t''
+required\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''

@@ -294,6 +294,40 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
             public("  ingress:\n    className: nginx\n"), "spec.ingress.host", Some(10)),
         bad("ingress with exposure cluster",
             base_plus("  ingress:\n    host: shop.example.com\n"), "spec.ingress", Some(10)),
+        // Callers by address, and their identity.
+        bad("caller range with host bits",
+            base_plus("  callers:\n    - cidr: 10.0.0.1/8\n"), "spec.callers[0].cidr", Some(11)),
+        bad("caller range of every IPv4 address",
+            base_plus("  callers:\n    - cidr: 0.0.0.0/0\n"), "spec.callers[0].cidr", Some(11)),
+        bad("caller range of every IPv6 address",
+            base_plus("  callers:\n    - app: web\n    - cidr: \"::/0\"\n"), "spec.callers[1].cidr", Some(12)),
+        bad("caller range with a bad IPv6 prefix",
+            base_plus("  callers:\n    - cidr: 2001:db8::/129\n"), "spec.callers[0].cidr", Some(11)),
+        bad("caller range with exposure namespace",
+            local_only("  callers:\n    - cidr: 198.51.100.0/24\n"), "spec.callers[0].cidr", Some(11)),
+        bad("caller with both app and cidr",
+            base_plus("  callers:\n    - app: web\n      cidr: 198.51.100.0/24\n"), "spec.callers[0]", Some(11)),
+        bad("caller range with a namespace",
+            base_plus("  callers:\n    - cidr: 198.51.100.0/24\n      namespace: shop\n"),
+            "spec.callers[0].namespace", Some(12)),
+        bad("caller range with a service account",
+            base_plus("  callers:\n    - cidr: 198.51.100.0/24\n      serviceAccount: web\n"),
+            "spec.callers[0].serviceAccount", Some(12)),
+        bad("caller service account that is not a name",
+            base_plus("  callers:\n    - app: web\n      serviceAccount: Web_SA\n"),
+            "spec.callers[0].serviceAccount", Some(12)),
+        // Mutual TLS.
+        bad("client auth without TLS",
+            base_plus("  tls:\n    mode: none\n    clientAuth: required\n"), "spec.tls.clientAuth", Some(12)),
+        bad("client auth with TLS off by default",
+            base_plus("  tls:\n    clientAuth: required\n"), "spec.tls.clientAuth", Some(11)),
+        bad("unknown client auth",
+            base_plus("  tls:\n    mode: self-signed\n    clientAuth: optional\n"), "spec.tls.clientAuth", Some(12)),
+        bad("client CA without client auth",
+            base_plus("  tls:\n    mode: self-signed\n    clientCa: partners.pem\n"), "spec.tls.clientCa", Some(12)),
+        bad("client CA with cert-manager",
+            base_plus("  tls:\n    mode: cert-manager\n    issuer: {name: internal}\n    clientAuth: required\n    clientCa: partners.pem\n"),
+            "spec.tls.clientCa", Some(14)),
         // Egress.
         bad("egress with both app and cidr",
             egress("app: db\n      cidr: 203.0.113.0/24\n      port: 5432"), "spec.egress[0]", Some(11)),
@@ -712,6 +746,33 @@ fn flags_alone_render_a_bundle_with_those_network_peers() {
         egress.len(),
         3,
         "DNS plus the two declared destinations: {egress:?}"
+    );
+}
+
+#[test]
+fn callers_by_address_are_admitted_on_the_port_and_nothing_wider() {
+    let docs = Kubeward::new()
+        .args(["render", "--name", "api", "--namespace", "shop"])
+        .args(["--image", "ghcr.io/acme/api:1.0.0", "--port", "8080"])
+        .args(["--exposure", "cluster", "--caller", "web"])
+        .args(["--caller-cidr", "198.51.100.0/24"])
+        .args(["--caller-cidr", "2001:db8:40::/48"])
+        .args(["--caller-cidr", "0.0.0.0/1"])
+        .run()
+        .success()
+        .documents();
+    let (ingress, _) = policy(&docs, "api");
+    assert_eq!(
+        ingress,
+        json!([{"from": [
+            pod_peer("shop", "web"),
+            {"ipBlock": {"cidr": "198.51.100.0/24"}},
+            {"ipBlock": {"cidr": "2001:db8:40::/48"}},
+            // A wide range keeps the cluster-internal ranges it contains out, as egress does.
+            {"ipBlock": {"cidr": "0.0.0.0/1", "except": [
+                "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8"
+            ]}},
+        ], "ports": [{"protocol": "TCP", "port": 8080}]}])
     );
 }
 

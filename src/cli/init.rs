@@ -311,6 +311,7 @@ mod tests {
         file.spec.callers = vec![CallerSpec {
             app: Some("yes".into()),
             namespace: Some("on".into()),
+            ..CallerSpec::default()
         }];
         file.spec.secrets = vec![SecretSpec {
             name: Some("key".into()),

@@ -20,8 +20,8 @@ use crate::spec::cidr::Cidr;
 use crate::spec::flags::{comma_list, split_group};
 use crate::spec::names;
 use crate::spec::{
-    ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec, IssuerRef,
-    Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode, TlsSpec,
+    ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec, Protocol,
+    SecretSpec, Sensitivity, SpecFile, TlsIssuer, TlsMode, TlsSpec,
 };
 use crate::validate::{self, AppRef, Overrides};
 
@@ -286,9 +286,12 @@ impl<'a> Questionnaire<'a> {
         file.spec.callers = self.list(
             "--caller",
             given,
-            |c| {
-                names::dns_label(c.app.as_deref().unwrap_or_default())?;
-                c.namespace.as_deref().map_or(Ok(()), names::dns_label)
+            |c| match &c.cidr {
+                Some(cidr) => cidr.parse::<Cidr>().map(drop),
+                None => {
+                    names::dns_label(c.app.as_deref().unwrap_or_default())?;
+                    c.namespace.as_deref().map_or(Ok(()), names::dns_label)
+                }
             },
             "Callers: the apps that may connect to it. Everything else is refused.",
             |callers| {
@@ -303,6 +306,7 @@ impl<'a> Questionnaire<'a> {
                 Ok(Some(CallerSpec {
                     app: Some(app),
                     namespace,
+                    ..CallerSpec::default()
                 }))
             },
         )?;
@@ -318,10 +322,11 @@ impl<'a> Questionnaire<'a> {
                 namespace,
             })
         });
+        let range = file.spec.callers.iter().find_map(|c| c.cidr.clone());
         let mut default = self.preset.defaults.exposure;
         if file.spec.ingress.is_some() {
             default = Exposure::Public;
-        } else if outsider.is_some() && default == Exposure::Namespace {
+        } else if (outsider.is_some() || range.is_some()) && default == Exposure::Namespace {
             default = Exposure::Cluster;
         }
         let exposure = self.given_choice(
@@ -331,6 +336,9 @@ impl<'a> Questionnaire<'a> {
             EXPOSURES,
             default,
             |e| {
+                if let Some(range) = range.as_ref().filter(|_| e == Exposure::Namespace) {
+                    return Err(format!("caller `{range}` is an address range, outside the namespace: use exposure `cluster` or drop the caller"));
+                }
                 outsider
                     .as_ref()
                     .map_or(Ok(()), |c| validate::caller_allowed(c, e, &own))
@@ -607,6 +615,8 @@ impl<'a> Questionnaire<'a> {
         let mut tls = TlsSpec {
             mode: (given.mode.is_some() || mode != default).then_some(mode),
             dns_names: given.dns_names,
+            client_auth: given.client_auth,
+            client_ca: given.client_ca,
             ..TlsSpec::default()
         };
         match mode {
@@ -641,9 +651,10 @@ impl<'a> Questionnaire<'a> {
                 };
                 let name =
                     self.text("--tls-issuer", issuer.name, "Issuer name", None, not_empty)?;
-                tls.issuer = Some(IssuerRef {
+                tls.issuer = Some(TlsIssuer {
                     kind: Some(kind),
                     name: Some(name),
+                    ca: issuer.ca,
                 });
             }
             TlsMode::None | TlsMode::SelfSigned => {}

@@ -27,7 +27,9 @@ use serde::Serialize;
 pub use access::RoleRule;
 pub use decisions::{Decision, headline, note};
 pub use ingress::Ingress;
-pub use network::{Admitted, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort};
+pub use network::{
+    Admitted, AdmittedRange, Dns, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort,
+};
 pub use objects::PlannedObject;
 pub use secrets::SecretPlan;
 pub use threats::{Concern, Threat};
@@ -148,7 +150,7 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         &name,
         "networkpolicy.yaml",
     );
-    for (peer_name, peer) in network::peer_policies(service, &network) {
+    for (peer_name, peer) in network::peer_policies(service, &selector, &network) {
         let mut policy = object(
             "networking.k8s.io/v1",
             "NetworkPolicy",

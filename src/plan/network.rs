@@ -23,10 +23,31 @@ pub struct ServicePort {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Network {
-    /// Peers admitted to the service's port; empty means no ingress at all.
+    /// Pods admitted to the service's port.
     pub ingress_from: Vec<Admitted>,
+    /// Address ranges admitted to the service's port; with `ingress_from` empty too, no
+    /// ingress at all.
+    pub ingress_ranges: Vec<AdmittedRange>,
     pub port: u16,
     pub egress: Vec<EgressRule>,
+    /// Cluster DNS, as the service's own first egress rule reaches it.
+    pub dns: Dns,
+}
+
+/// Cluster DNS: its pods and port (UDP and TCP).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dns {
+    pub pods: PodPeer,
+    pub port: u16,
+}
+
+/// An address range admitted to the service's port, with the never-implied ranges carved out
+/// of it, and the decision that admits it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdmittedRange {
+    pub cidr: String,
+    pub except: Vec<String>,
+    pub decision: usize,
 }
 
 /// Pods selected by labels in one namespace (by its `kubernetes.io/metadata.name`).
@@ -63,14 +84,18 @@ pub struct PortRule {
 
 /// A policy for a pod that is not ours but shares our namespace, and so our default deny:
 /// it opens exactly its side of a declared flow (a caller's egress to us, or a destination's
-/// ingress from us), and nothing else.
+/// ingress from us), and DNS, which the default deny took from it too; nothing else.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PeerPolicy {
     pub pod_labels: BTreeMap<String, String>,
     /// `Egress` for a caller, `Ingress` for a destination.
     pub direction: &'static str,
+    /// The service's pods, the other end of the flow.
+    pub service: PodPeer,
     pub port: u16,
     pub protocol: &'static str,
+    /// Cluster DNS for the peer's pods.
+    pub dns: Option<Dns>,
     /// The suppression of "a policy that selects no pod of the bundle", with its reason.
     pub annotations: BTreeMap<String, String>,
     /// The decision (index into [`Plan::decisions`](super::Plan::decisions)) that declared the flow.
@@ -107,13 +132,21 @@ const NEVER_IMPLIED: &[&str] = &[
 ];
 
 /// Peer policies for callers and destinations inside the service's own namespace, which the
-/// namespace's default deny would otherwise cut off on their side. Each carries the decision
-/// that declared its flow.
-pub(super) fn peer_policies(service: &Service, network: &Network) -> Vec<(String, PeerPolicy)> {
+/// namespace's default deny would otherwise cut off on their side (DNS included). Each
+/// carries the decision that declared its flow.
+pub(super) fn peer_policies(
+    service: &Service,
+    selector: &BTreeMap<String, String>,
+    network: &Network,
+) -> Vec<(String, PeerPolicy)> {
     let local = |app: &AppRef| app.namespace == service.namespace && app.app != service.name;
+    let ours = PodPeer {
+        namespace: service.namespace.clone(),
+        pod_labels: selector.clone(),
+    };
     let mut out = Vec::new();
-    for caller in service.callers.iter().filter(|c| local(c)) {
-        let peer = app_peer(caller);
+    for caller in service.callers.iter().filter(|c| local(&c.app)) {
+        let peer = app_peer(&caller.app);
         let decision = network
             .ingress_from
             .iter()
@@ -121,13 +154,15 @@ pub(super) fn peer_policies(service: &Service, network: &Network) -> Vec<(String
             .map(|a| a.decision)
             .expect("every caller is admitted");
         out.push((
-            format!("{}-from-{}", service.name, caller.app),
+            format!("{}-from-{}", service.name, caller.app.app),
             PeerPolicy {
                 pod_labels: peer.pod_labels,
                 direction: "Egress",
+                service: ours.clone(),
                 port: service.port,
                 protocol: "TCP",
-                annotations: peer_annotations(caller, "Egress"),
+                dns: Some(network.dns.clone()),
+                annotations: peer_annotations(&caller.app, "Egress"),
                 decision,
             },
         ));
@@ -155,8 +190,10 @@ pub(super) fn peer_policies(service: &Service, network: &Network) -> Vec<(String
                 PeerPolicy {
                     pod_labels: peer.pod_labels,
                     direction: "Ingress",
+                    service: ours.clone(),
                     port: dest.port,
-                    protocol: transport(dest.transport),
+                    protocol,
+                    dns: Some(network.dns.clone()),
                     annotations: peer_annotations(app, "Ingress"),
                     decision,
                 },
@@ -238,12 +275,31 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
             "caller",
             format!(
                 "admit {}/{} on port {}",
-                caller.namespace, caller.app, service.port
+                caller.app.namespace, caller.app.app, service.port
             ),
             "spec.callers",
         );
         ingress_from.push(Admitted {
-            peer: app_peer(caller),
+            peer: app_peer(&caller.app),
+            decision,
+        });
+    }
+    let mut ingress_ranges = Vec::new();
+    for range in &service.caller_ranges {
+        let except = implied_exceptions(&range.cidr);
+        let decision = d.add(
+            "caller-range",
+            format!(
+                "admit clients from {} on port {}{}",
+                range.cidr,
+                service.port,
+                carved(&except)
+            ),
+            "spec.callers",
+        );
+        ingress_ranges.push(AdmittedRange {
+            cidr: range.cidr.to_string(),
+            except,
             decision,
         });
     }
@@ -262,7 +318,7 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
             decision,
         });
     }
-    if ingress_from.is_empty() {
+    if ingress_from.is_empty() && ingress_ranges.is_empty() {
         d.add(
             "no-callers",
             "no pod may connect to the service (no callers declared)",
@@ -284,7 +340,7 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
         "always",
     );
     let mut egress = vec![EgressRule {
-        pod: Some(dns),
+        pod: Some(dns.clone()),
         cidr: None,
         except: vec![],
         ports: vec![
@@ -324,14 +380,13 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
             }
             Target::Cidr(cidr) => {
                 let except = implied_exceptions(cidr);
-                let carve = if except.is_empty() {
-                    String::new()
-                } else {
-                    format!(", except {}", except.join(", "))
-                };
                 let decision = d.add(
                     "egress-cidr",
-                    format!("allow egress to {cidr} on port {}{carve}", dest.port),
+                    format!(
+                        "allow egress to {cidr} on port {}{}",
+                        dest.port,
+                        carved(&except)
+                    ),
                     "spec.egress",
                 );
                 egress.push(EgressRule {
@@ -378,8 +433,22 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
     }
     Network {
         ingress_from,
+        ingress_ranges,
         port: service.port,
         egress,
+        dns: Dns {
+            pods: dns,
+            port: preset.dns.port,
+        },
+    }
+}
+
+/// `, except A, B` for the ranges carved out of a declared one; empty when there are none.
+fn carved(except: &[String]) -> String {
+    if except.is_empty() {
+        String::new()
+    } else {
+        format!(", except {}", except.join(", "))
     }
 }
 

@@ -23,6 +23,9 @@ pub const RESERVED_NAMESPACES: &[&str] =
     &["default", "kube-system", "kube-public", "kube-node-lease"];
 /// [`dns_label`] as a regular expression (with a maximum length of 63), for the JSON Schema.
 pub const DNS_LABEL_PATTERN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+/// [`dns_subdomain`] as a regular expression (with a maximum length of 253), for the JSON Schema.
+pub const DNS_SUBDOMAIN_PATTERN: &str =
+    "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 /// A value without `*`, for the JSON Schema of API rules (wildcards are never granted).
 pub const NO_WILDCARD_PATTERN: &str = "^[^*]*$";
 
@@ -115,16 +118,19 @@ pub fn role_entry(value: &str, may_be_empty: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Names kubeward gives its own material: the Secret `<service>-tls` (mounted as the folder
-/// `tls/` beside the other secrets) and the Secret `<service>-ingress-tls`.
-pub const RESERVED_SECRET_NAMES: [&str; 2] = ["tls", "ingress-tls"];
+/// Names kubeward gives its own material: the Secrets `<service>-tls` (mounted as the folder
+/// `tls/` beside the other secrets), `<service>-ingress-tls` and `<service>-client-tls` (the
+/// client certificate, mounted as `client/`), and the folders `trust/` and `client/` of the
+/// secrets volume.
+pub const RESERVED_SECRET_NAMES: [&str; 5] =
+    ["tls", "ingress-tls", "client-tls", "client", "trust"];
 
 /// The name of one of `spec.secrets`: a DNS-1123 label that is not one of kubeward's own.
 pub fn secret_name(value: &str) -> Result<(), String> {
     dns_label(value)?;
     if RESERVED_SECRET_NAMES.contains(&value) {
         return Err(format!(
-            "`{value}` is reserved: kubeward names its own certificate Secrets `<service>-tls` and `<service>-ingress-tls`, and mounts the certificate as the folder `tls/` beside the secrets; choose another name"
+            "`{value}` is reserved: kubeward names its own certificate Secrets `<service>-tls`, `<service>-ingress-tls` and `<service>-client-tls`, and mounts the folders `tls/`, `client/` and `trust/` beside the secrets; choose another name"
         ));
     }
     Ok(())

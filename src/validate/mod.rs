@@ -14,7 +14,8 @@ mod tls;
 
 pub use rules::{Overrides, caller_allowed, default_tls_mode, image_pinned, tls_mode_allowed};
 pub use service::{
-    ApiRule, AppRef, Destination, PublicIngress, Secret, SecretSource, Service, Target, Tls,
+    ApiRule, AppRef, Destination, PodCaller, PublicIngress, RangeCaller, Secret, SecretSource,
+    Service, Target, Tls,
 };
 
 use crate::error::FieldError;
@@ -86,7 +87,7 @@ pub fn validate(
     let exposure = s.exposure.unwrap_or(preset.defaults.exposure);
     let own_ns = ns.clone().unwrap_or_default();
 
-    let callers = network::validate_callers(&mut p, &s.callers, exposure, &own_ns);
+    let (callers, caller_ranges) = network::validate_callers(&mut p, &s.callers, exposure, &own_ns);
     let egress = network::validate_egress(&mut p, &s.egress, &own_ns);
     let ingress = network::validate_ingress(&mut p, s.ingress.as_ref(), exposure);
     let api_access = access::validate_api_access(&mut p, &s.api_access);
@@ -158,6 +159,7 @@ pub fn validate(
         exposure,
         sensitivity,
         callers,
+        caller_ranges,
         egress,
         ingress,
         api_access,

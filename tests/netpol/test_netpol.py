@@ -90,6 +90,7 @@ class Spec:
     port: int
     exposure: str
     callers: list[tuple[str, str]]  # (namespace, app)
+    caller_cidrs: list[Any]  # networks admitted as callers
     egress_apps: list[tuple[str, str, int, str]]  # (namespace, app, port, protocol)
     egress_cidrs: list[tuple[Any, int, str]]  # (network, port, protocol)
     controller: tuple[str, str]  # (namespace, app)
@@ -102,7 +103,10 @@ class Spec:
         name, ns = str(meta["name"]), str(meta["namespace"])
         port = spec["port"]
         assert isinstance(port, int), f"{path}: spec.port must be a number"
-        callers = [(str(c.get("namespace") or ns), str(c["app"])) for c in spec.get("callers") or []]
+        callers = [(str(c.get("namespace") or ns), str(c["app"])) for c in spec.get("callers") or []
+                   if "app" in c]
+        caller_cidrs = [ipaddress.ip_network(str(c["cidr"]), strict=False)
+                        for c in spec.get("callers") or [] if "cidr" in c]
         apps, cidrs = [], []
         for e in spec.get("egress") or []:
             proto = str(e.get("protocol", "TCP")).upper()
@@ -113,8 +117,8 @@ class Spec:
         ctl = ((spec.get("ingress") or {}).get("controller")) or {}
         controller = (str(ctl.get("namespace") or DEFAULT_CONTROLLER[0]),
                       str(ctl.get("app") or DEFAULT_CONTROLLER[1]))
-        return cls(name, ns, port, str(spec.get("exposure", "")), callers, apps, cidrs,
-                   controller, bool(spec.get("apiAccess")))
+        return cls(name, ns, port, str(spec.get("exposure", "")), callers, caller_cidrs, apps,
+                   cidrs, controller, bool(spec.get("apiAccess")))
 
 
 class Oracle:
@@ -134,6 +138,9 @@ class Oracle:
         s = self.spec
         if any(self._is(src, ns, app) for ns, app in s.callers):
             return True
+        if isinstance(src, External):
+            ip = ipaddress.ip_address(src.ip)
+            return any(cidr_admits(net, ip) for net in s.caller_cidrs)
         return s.exposure == "public" and self._is(src, *s.controller)
 
     def _egress_target(self, dst: Any, port: int, proto: str) -> bool:
@@ -146,10 +153,25 @@ class Oracle:
         return any(self._is(dst, ns, app) and (port, proto) == (p, pr)
                    for ns, app, p, pr in self.spec.egress_apps)
 
+    def _local_peer(self, pod: Any) -> bool:
+        """A declared caller or destination in the service's own namespace: under its default
+        deny, the bundle opens that pod's side of the flow, and gives it back DNS."""
+        s = self.spec
+        return self._caller(pod) and pod.namespace == s.namespace or any(
+            self._is(pod, ns, app) for ns, app, _, _ in s.egress_apps if ns == s.namespace)
+
+    @staticmethod
+    def _dns(dst: Any, port: int, proto: str) -> bool:
+        return isinstance(dst, Pod) and dst.namespace == DNS_NS and \
+            all(dst.labels.get(k) == v for k, v in DNS_LABELS.items()) and \
+            port == 53 and proto in ("UDP", "TCP")
+
     def egress(self, src: Any, dst: Any, port: int, proto: str) -> bool:
         if src is self.svc:
             return self._egress_target(dst, port, proto)
         if isinstance(src, Pod) and src.namespace == self.spec.namespace:
+            if self._local_peer(src) and self._dns(dst, port, proto):
+                return True
             return dst is self.svc and self._caller(src) and (port, proto) == (self.spec.port, "TCP")
         return True
 
@@ -290,6 +312,24 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         else:
             probe(caller, External("8.8.8.8"), 443, "TCP", "same-namespace caller may reach only the service")
             probe(caller, random_pod, P, "TCP", "same-namespace caller may reach only the service")
+            probe(caller, dns, 53, "UDP", "same-namespace caller keeps DNS")
+            probe(caller, dns, 53, "TCP", "same-namespace caller keeps DNS")
+            probe(caller, ks_other, 53, "UDP", "same-namespace caller: DNS only to kube-dns")
+            probe(caller, dns, 80, "TCP", "same-namespace caller: DNS pods, non-DNS port")
+    for net in spec.caller_cidrs:
+        address = ipaddress.IPv4Address if net.version == 4 else ipaddress.IPv6Address
+        for addr in sorted({net[0], net[-1]}):
+            probe(External(str(addr)), svc, P, "TCP", f"inside caller range {net}")
+            probe(External(str(addr)), svc, other_port, "TCP", f"inside caller range {net}, undeclared port")
+            probe(External(str(addr)), svc, P, "UDP", f"inside caller range {net}, wrong protocol")
+            probe(svc, External(str(addr)), P, "TCP", f"caller range {net} is not a destination")
+        for candidate in (int(net[0]) - 1, int(net[-1]) + 1):
+            try:
+                probe(External(str(address(candidate))), svc, P, "TCP", f"just outside caller range {net}")
+            except ValueError:  # past either end of the address space
+                pass
+        other_family = "2001:db8:ffff::1" if net.version == 4 else "198.51.100.200"
+        probe(External(other_family), svc, P, "TCP", f"the other address family than caller range {net}")
     probe(controller, svc, P, "TCP",
           "ingress controller, exposure public" if spec.exposure == "public"
           else f"ingress controller, exposure {spec.exposure}")
@@ -318,6 +358,10 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
               "declared egress app, undeclared port")
         probe(svc, pod(evil, app=e_app), e_port, e_proto, "egress app's name in another namespace")
         probe(dst, svc, P, "TCP", "an egress destination is not a caller")
+        if e_ns == ns:
+            probe(dst, dns, 53, "UDP", "same-namespace destination keeps DNS")
+            probe(dst, dns, 53, "TCP", "same-namespace destination keeps DNS")
+            probe(dst, External("8.8.8.8"), 443, "TCP", "same-namespace destination: DNS only")
         if e_ns != ns:
             probe(svc, pod(e_ns, app=intruder_app), e_port, e_proto, "another app in the egress app's namespace")
             probe(svc, pod(ns, app=e_app), e_port, e_proto,
