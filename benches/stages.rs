@@ -7,7 +7,7 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use kubeward::material::pki::CaCache;
+use kubeward::material::trust::CaCache;
 use kubeward::material::{self, Sources};
 use kubeward::pipeline::{self, Input};
 use kubeward::spec::flags::SpecFlags;

@@ -399,7 +399,7 @@ fn services_of_one_namespace_share_one_ca_created_once() {
         );
     }
     ws.render_ok(&["-f", "team", "--state", "state", "-o", "out"]);
-    let ca = read_path(&ws.path("state/team/ca.crt"));
+    let ca = read_path(&ws.path("state/trust/team/ca.crt"));
     let (_, ca_pem) = parse_x509_pem(ca.as_bytes()).unwrap();
     let (_, ca_cert) = X509Certificate::from_der(&ca_pem.contents).unwrap();
     for i in 0..8 {

@@ -5,6 +5,7 @@
 
 pub mod pki;
 pub mod state;
+pub mod trust;
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -36,7 +37,7 @@ pub struct Sources<'a> {
     pub rotate: &'a [String],
     pub now: time::OffsetDateTime,
     /// The CAs obtained so far in this run.
-    pub cas: &'a pki::CaCache,
+    pub cas: &'a trust::CaCache,
 }
 
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -146,24 +147,36 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         .iter()
         .chain(plan.ingress.as_ref().map(|i| &i.tls))
         .collect();
-    if certs.iter().any(|c| c.source != CertSource::CertManager) {
-        let ca = sources
-            .cas
-            .obtain(service, open_state()?, sources.base_dir, sources.now, plan)?;
-        for cert in certs
-            .into_iter()
-            .filter(|c| c.source != CertSource::CertManager)
-        {
-            let files = pki::leaf(
-                &ca,
-                cert,
-                open_state()?,
-                &plan.namespace,
-                &plan.name,
-                sources.now,
-            )?;
-            material.certs.insert(cert.secret_name.clone(), files);
-        }
+    let terms = trust::CaTerms {
+        now: sources.now,
+        validity_days: plan.ca_validity_days,
+    };
+    for cert in certs {
+        let ca = match cert.source {
+            CertSource::CertManager => continue,
+            CertSource::Ca => {
+                let file = |path: &Option<String>| {
+                    sources.base_dir.join(path.as_deref().unwrap_or_default())
+                };
+                sources
+                    .cas
+                    .user_ca(&file(&service.tls.ca_cert), &file(&service.tls.ca_key))?
+            }
+            CertSource::SelfSigned => {
+                sources
+                    .cas
+                    .namespace(open_state()?, &plan.namespace, &plan.ca_names, terms)?
+            }
+        };
+        let files = pki::leaf(
+            &ca,
+            cert,
+            open_state()?,
+            &plan.namespace,
+            &plan.name,
+            sources.now,
+        )?;
+        material.certs.insert(cert.secret_name.clone(), files);
     }
     Ok(material)
 }

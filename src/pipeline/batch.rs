@@ -13,7 +13,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Failure};
-use crate::material::pki::CaCache;
+use crate::material::trust::CaCache;
 use crate::output;
 use crate::pipeline::parallel::parallel_map;
 use crate::pipeline::{self, Input};

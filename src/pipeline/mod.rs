@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::check;
 use crate::error::{Error, FieldError, SpecError};
-use crate::material::{self, Material, Sources, pki, state};
+use crate::material::{self, Material, Sources, state, trust};
 use crate::plan::{self, Plan};
 use crate::preset::{self, floors};
 use crate::render::{self, Manifest};
@@ -158,7 +158,7 @@ pub fn render_shape(input: &Input) -> Result<Rendered, Error> {
 
 /// Loads, validates, plans and renders.
 pub fn render(input: &Input) -> Result<Rendered, Error> {
-    render_service(input, load_service(input)?, &pki::CaCache::default())
+    render_service(input, load_service(input)?, &trust::CaCache::default())
 }
 
 /// Plans and renders a service [`load_service`] loaded from `input`, then checks the
@@ -166,7 +166,7 @@ pub fn render(input: &Input) -> Result<Rendered, Error> {
 pub fn render_service(
     input: &Input,
     loaded: Loaded,
-    cas: &pki::CaCache,
+    cas: &trust::CaCache,
 ) -> Result<Rendered, Error> {
     render_loaded(input, loaded, |service, plan, base_dir| {
         let state_dir = match input.state_dir {

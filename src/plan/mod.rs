@@ -33,7 +33,7 @@ pub use network::{
 pub use objects::PlannedObject;
 pub use secrets::SecretPlan;
 pub use threats::{Concern, Threat};
-pub use tls::{CertPlan, CertSource};
+pub use tls::{CertPlan, CertSource, Purpose};
 pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
 
 use crate::preset::{NamespaceQuota, Preset};
@@ -60,8 +60,11 @@ pub struct Plan {
     pub secrets: Vec<SecretPlan>,
     /// The certificate for the service's own port.
     pub tls: Option<CertPlan>,
-    /// How long kubeward's own CA for the namespace is valid.
+    /// How long kubeward's own CAs are valid.
     pub ca_validity_days: u32,
+    /// The names kubeward's CA for the namespace may sign (its name constraints): this
+    /// service's; a system widens them to every service of the namespace.
+    pub ca_names: Vec<String>,
     /// ResourceQuota and LimitRange for the namespace (sensitivity restricted).
     pub quota: Option<NamespaceQuota>,
     pub objects: Vec<PlannedObject>,
@@ -85,6 +88,11 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     let secrets = secrets::secrets(service, &mut decisions);
     let tls = tls::service_cert(service, preset, &mut decisions);
     let quota = namespace::quota(service, preset, &mut decisions);
+    let ca_names = tls::ca_names(
+        &ns,
+        &preset.cluster_domain,
+        tls.iter().chain(ingress.as_ref().map(|i| &i.tls)),
+    );
     let service_port = network::service_port(service);
     decisions.add(
         "cluster-ip-service",
@@ -185,6 +193,7 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         secrets,
         tls,
         ca_validity_days: preset.tls.ca_validity_days,
+        ca_names,
         quota,
         objects: objects
             .into_iter()

@@ -160,7 +160,7 @@ pub struct IngressDefaults {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TlsDefaults {
-    /// Lifetime of kubeward's own CA for a namespace.
+    /// Lifetime of kubeward's own CAs: the root and each namespace's.
     pub ca_validity_days: u32,
     /// Lifetime of a service certificate.
     pub leaf_validity_days: u32,

@@ -386,7 +386,7 @@ pub struct GenerateSpec {
 pub enum TlsMode {
     /// No certificate for the service's port (refused at sensitivity `restricted`).
     None,
-    /// Signed by kubeward's own CA for the namespace, kept in the state folder.
+    /// Signed by kubeward's own CA for the namespace (under one root), kept in the state folder.
     SelfSigned,
     /// Signed by your CA, given in `tls.ca`.
     Ca,

@@ -7,6 +7,7 @@ pub mod book;
 pub mod bundle;
 pub mod run;
 pub mod spec;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 
