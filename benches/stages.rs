@@ -53,7 +53,8 @@ fn stages(c: &mut Criterion) {
     let (_dir, spec) = typical();
     let flags = SpecFlags::default();
     let input = input(&spec, &flags);
-    let (service, preset, base_dir) = pipeline::load_service(&input).unwrap();
+    let member = pipeline::load_service(&input).unwrap();
+    let (service, preset, base_dir) = (member.service, member.preset, member.base_dir);
     let plan = plan::plan(&service, &preset.preset);
     let shared = CaCache::default();
     let material = material::gather(&service, &plan, &sources(&base_dir, &shared)).unwrap();

@@ -43,11 +43,11 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             break
         }
         'kubeward;render' {
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every spec in it and its sub-folders: each kubeward.yaml, each .yaml of kind SecureService), to render a system: both ends of every connection checked, one trust, into OUTPUT/<namespace>/<name> with one kustomization, or one stream')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every spec in it and its sub-folders: each kubeward.yaml, each .yaml of kind SecureService), to render a system: both ends of every connection checked, one trust, into OUTPUT/<namespace>/<name> with one kustomization, or one stream')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write one file per object (and kustomization.yaml) into this folder instead of stdout')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write one file per object (and kustomization.yaml) into this folder instead of stdout')
-            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state folder for generated secrets and keys [default: .kubeward beside the spec]')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state folder for generated secrets and keys [default: .kubeward beside the spec; for a system, in the folder of its specs]')
             [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Generate a new value for this generated secret (repeatable)')
             [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Replace shipped templates with the files of the same name in DIR (over the preset''s)')
@@ -78,7 +78,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--client-auth', '--client-auth', [CompletionResultType]::ParameterName, 'Mutual TLS: whether callers must present client certificates')
             [CompletionResult]::new('--probe-port', '--probe-port', [CompletionResultType]::ParameterName, 'A clear-text container port for the probes, for a server whose port speaks only TLS')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
-            [CompletionResult]::new('--keep-going', '--keep-going', [CompletionResultType]::ParameterName, 'In a batch, render the services whose specs are good even when others fail (the exit status still reports the failures)')
+            [CompletionResult]::new('--keep-going', '--keep-going', [CompletionResultType]::ParameterName, 'In a system, render the services whose specs are good even when others fail (the exit status still reports the failures)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write into an output folder that holds files kubeward did not write')
             [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)')
             [CompletionResult]::new('--annotate', '--annotate', [CompletionResultType]::ParameterName, 'Comment the fields that carry a decision with why (the objects stay the same)')
@@ -89,7 +89,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             break
         }
         'kubeward;explain' {
-            [CompletionResult]::new('--rule', '--rule', [CompletionResultType]::ParameterName, 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root); with a service, also where its plan applies it')
+            [CompletionResult]::new('--rule', '--rule', [CompletionResultType]::ParameterName, 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (e.g. rubric-24) or a decision id (e.g. non-root); with a service, also where its plan applies it')
             [CompletionResult]::new('--threat', '--threat', [CompletionResultType]::ParameterName, 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text for people, json for tools')
             [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')

@@ -39,11 +39,11 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;render'= {
-            cand -f 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream'
-            cand --file 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream'
+            cand -f 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every spec in it and its sub-folders: each kubeward.yaml, each .yaml of kind SecureService), to render a system: both ends of every connection checked, one trust, into OUTPUT/<namespace>/<name> with one kustomization, or one stream'
+            cand --file 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every spec in it and its sub-folders: each kubeward.yaml, each .yaml of kind SecureService), to render a system: both ends of every connection checked, one trust, into OUTPUT/<namespace>/<name> with one kustomization, or one stream'
             cand -o 'Write one file per object (and kustomization.yaml) into this folder instead of stdout'
             cand --output 'Write one file per object (and kustomization.yaml) into this folder instead of stdout'
-            cand --state 'The state folder for generated secrets and keys [default: .kubeward beside the spec]'
+            cand --state 'The state folder for generated secrets and keys [default: .kubeward beside the spec; for a system, in the folder of its specs]'
             cand --rotate 'Generate a new value for this generated secret (repeatable)'
             cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
             cand --templates 'Replace shipped templates with the files of the same name in DIR (over the preset''s)'
@@ -74,7 +74,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --client-auth 'Mutual TLS: whether callers must present client certificates'
             cand --probe-port 'A clear-text container port for the probes, for a server whose port speaks only TLS'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
-            cand --keep-going 'In a batch, render the services whose specs are good even when others fail (the exit status still reports the failures)'
+            cand --keep-going 'In a system, render the services whose specs are good even when others fail (the exit status still reports the failures)'
             cand --force 'Write into an output folder that holds files kubeward did not write'
             cand --allow-unpinned-image 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
             cand --annotate 'Comment the fields that carry a decision with why (the objects stay the same)'
@@ -84,7 +84,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --help 'Print help'
         }
         &'kubeward;explain'= {
-            cand --rule 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root); with a service, also where its plan applies it'
+            cand --rule 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (e.g. rubric-24) or a decision id (e.g. non-root); with a service, also where its plan applies it'
             cand --threat 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)'
             cand --format 'text for people, json for tools'
             cand -f 'The service spec (kubeward.yaml); without it, the service is described by flags'

@@ -42,9 +42,9 @@ complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "presets" -d 'List
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "templates" -d 'Export the shipped templates, to override some of them'
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "check" -d 'Audit Kubernetes manifests (any, not only kubeward\'s) against the hardening rules'
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every spec in it and its sub-folders: each kubeward.yaml, each .yaml of kind SecureService), to render a system: both ends of every connection checked, one trust, into OUTPUT/<namespace>/<name> with one kustomization, or one stream' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s o -l output -d 'Write one file per object (and kustomization.yaml) into this folder instead of stdout' -r -F
-complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l state -d 'The state folder for generated secrets and keys [default: .kubeward beside the spec]' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l state -d 'The state folder for generated secrets and keys [default: .kubeward beside the spec; for a system, in the folder of its specs]' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l rotate -d 'Generate a new value for this generated secret (repeatable)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
@@ -103,13 +103,13 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l probe-port 
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l keep-going -d 'In a batch, render the services whose specs are good even when others fail (the exit status still reports the failures)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l keep-going -d 'In a system, render the services whose specs are good even when others fail (the exit status still reports the failures)'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l force -d 'Write into an output folder that holds files kubeward did not write'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l allow-unpinned-image -d 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l annotate -d 'Comment the fields that carry a decision with why (the objects stay the same)'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s q -l quiet -d 'Print nothing on stderr but errors'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s h -l help -d 'Print help'
-complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rule -d 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root); with a service, also where its plan applies it' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rule -d 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (e.g. rubric-24) or a decision id (e.g. non-root); with a service, also where its plan applies it' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l threat -d 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l format -d 'text for people, json for tools' -r -f -a "text\t''
 json\t''"

@@ -26,6 +26,8 @@ pub mod preset;
 pub mod render;
 /// What the user wrote (a spec file or flags), read into the model, with names checked.
 pub mod spec;
+/// Services rendered together: the connections between them from both ends, and one trust.
+pub mod system;
 /// The spec checked against its preset: a typed, defaulted `Service`, or every problem.
 pub mod validate;
 /// Label and annotation names and rule ids that several stages share.

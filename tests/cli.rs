@@ -54,6 +54,13 @@ impl Kubeward {
         self
     }
 
+    /// Copies the shipped example `name` (its `kubeward.yaml` and the files beside it) into
+    /// the working folder before the run.
+    fn example(self, name: &str) -> Self {
+        common::spec::copy_example(name, self.dir.path());
+        self
+    }
+
     fn path(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
@@ -561,9 +568,9 @@ fn render_to_dir_writes_one_file_per_object_and_a_kustomization_listing_them() {
 
 #[test]
 fn second_render_into_same_dir_is_byte_identical() {
-    for (name, path) in common::spec::examples() {
+    for (name, _) in common::spec::examples() {
         let kw = Kubeward::new()
-            .file("kubeward.yaml", &common::read_path(&path))
+            .example(&name)
             .args(["render", "-f", "kubeward.yaml"])
             .args(["-o", "out"]);
         kw.run().success();
@@ -573,7 +580,11 @@ fn second_render_into_same_dir_is_byte_identical() {
             kw.snapshot_dir("out") == first,
             "{name}: the second render differs"
         );
-        assert_folder_holds(&kw, &["kubeward.yaml", "out"]);
+        let mut expected = common::entries(&common::repo("tests/examples").join(&name));
+        expected.push("out".into());
+        expected.sort();
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        assert_folder_holds(&kw, &expected);
     }
 }
 
@@ -655,9 +666,9 @@ fn force_into_the_current_directory_never_deletes_user_files() {
 
 #[test]
 fn stdout_stream_holds_the_same_objects_as_the_output_dir() {
-    for (name, path) in common::spec::examples() {
+    for (name, _) in common::spec::examples() {
         let kw = Kubeward::new()
-            .file("kubeward.yaml", &common::read_path(&path))
+            .example(&name)
             .args(["render", "-f", "kubeward.yaml"]);
         let streamed = kw.run().success().documents();
         kw.run_with(["-o", "out"]).success();
@@ -1008,7 +1019,8 @@ fn hostile_values_are_rejected_or_rendered_verbatim_never_as_new_documents() {
 // ---------------------------------------------------------------------------------------
 
 /// `stream` with the value of every Secret `data` entry replaced by `<base64>` (after
-/// checking it is base64): keys and certificates are generated anew in every fresh folder.
+/// checking it is base64), and every CA bundle by its count of certificates: keys and
+/// certificates are generated anew in every fresh folder.
 fn redact_secret_data(stream: &str) -> String {
     use base64::Engine;
     let (mut secret, mut data) = (false, false);
@@ -1029,6 +1041,11 @@ fn redact_secret_data(stream: &str) -> String {
                     .unwrap_or_else(|e| panic!("{key} is not base64 ({e}): {value}"));
                 out.push_str(&format!("{key}: <base64>\n"));
             }
+            // A CA bundle (a ConfigMap): certificates, new in every state folder.
+            Some((key, value)) if value.starts_with("\"-----BEGIN CERTIFICATE-----") => {
+                let count = value.matches("-----BEGIN CERTIFICATE-----").count();
+                out.push_str(&format!("{key}: <{count} PEM certificate(s)>\n"));
+            }
             _ => out.push_str(&format!("{line}\n")),
         }
     }
@@ -1037,10 +1054,10 @@ fn redact_secret_data(stream: &str) -> String {
 
 #[test]
 fn examples_render_to_their_snapshots() {
-    for (name, path) in common::spec::examples() {
+    for (name, _) in common::spec::examples() {
         // Rendered from a copy, so that no state folder lands in tests/examples.
         let run = Kubeward::new()
-            .file("kubeward.yaml", &common::read_path(&path))
+            .example(&name)
             .args(["render", "-f", "kubeward.yaml"])
             .run();
         run.success();

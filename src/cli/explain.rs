@@ -17,7 +17,7 @@ use crate::yaml::safe::one_line;
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root);
+    /// Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (e.g. rubric-24) or a decision id (e.g. non-root);
     /// with a service, also where its plan applies it
     #[arg(long, value_name = "ID")]
     pub rule: Option<String>,
@@ -258,11 +258,30 @@ pub fn find_rule(id: &str) -> Result<Rule, String> {
     }
     let kinds: Vec<&str> = rationale::KINDS.iter().map(|k| k.id).collect();
     Err(format!(
-        "no rule `{}`: give a check rule (KW-SEC-001 ..., see `kubeward check --list-rules`), a rubric row ({ROW_PREFIX}1 to {ROW_PREFIX}{}) or a decision id ({})",
+        "no rule `{}`: give a check rule (KW-SEC-001 ..., see `kubeward check --list-rules`), a rubric row ({}) or a decision id ({})",
         one_line(id),
-        rubric::ROWS.len(),
+        row_ranges(),
         kinds.join(", ")
     ))
+}
+
+/// The rubric's rows as runs: `rubric-1 to rubric-30, rubric-34, rubric-35`.
+fn row_ranges() -> String {
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for row in rubric::ROWS.iter().map(|r| r.row) {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == row => *last = row,
+            _ => runs.push((row, row)),
+        }
+    }
+    runs.iter()
+        .map(|(first, last)| match last - first {
+            0 => format!("{ROW_PREFIX}{first}"),
+            1 => format!("{ROW_PREFIX}{first}, {ROW_PREFIX}{last}"),
+            _ => format!("{ROW_PREFIX}{first} to {ROW_PREFIX}{last}"),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One rule explained, and the decisions of a plan it applies to (when a plan is given).
@@ -399,7 +418,8 @@ mod tests {
                 panic!("{bad} is not a rule")
             };
             assert!(
-                err.contains("rubric-1 to rubric-30") && err.contains("KW-SEC-001"),
+                err.contains("rubric-1 to rubric-30, rubric-34, rubric-35")
+                    && err.contains("KW-SEC-001"),
                 "{err}"
             );
         }

@@ -16,15 +16,17 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::plan::{CertSource, Plan};
+use crate::plan::{Anchor, CertSource, Plan};
 use crate::validate::{SecretSource, Service};
 use state::State;
 
-/// Base64 values for the Secret templates, keyed by object name.
+/// Base64 values for the Secret templates, keyed by object name; and the PEM text of the CA
+/// bundles (ConfigMaps, not secret), keyed by ConfigMap name.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Material {
     pub secrets: BTreeMap<String, String>,
     pub certs: BTreeMap<String, pki::CertFiles>,
+    pub bundles: BTreeMap<String, String>,
 }
 
 /// What gathering needs besides the plan.
@@ -80,11 +82,15 @@ impl Material {
                 .map(|s| (s.object_name.clone(), value.clone()))
                 .collect(),
             certs: plan
-                .tls
-                .iter()
-                .chain(plan.ingress.as_ref().map(|i| &i.tls))
+                .certificates()
                 .filter(|c| c.source != CertSource::CertManager)
                 .map(|c| (c.secret_name.clone(), files.clone()))
+                .collect(),
+            bundles: plan
+                .trust
+                .bundles
+                .iter()
+                .map(|b| (b.name.clone(), PLACEHOLDER.to_string()))
                 .collect(),
         }
     }
@@ -142,16 +148,11 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
             .secrets
             .insert(secret.object_name.clone(), STANDARD.encode(bytes));
     }
-    let certs: Vec<_> = plan
-        .tls
-        .iter()
-        .chain(plan.ingress.as_ref().map(|i| &i.tls))
-        .collect();
     let terms = trust::CaTerms {
         now: sources.now,
         validity_days: plan.ca_validity_days,
     };
-    for cert in certs {
+    for cert in plan.certificates() {
         let ca = match cert.source {
             CertSource::CertManager => continue,
             CertSource::Ca => {
@@ -177,6 +178,42 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
             sources.now,
         )?;
         material.certs.insert(cert.secret_name.clone(), files);
+    }
+    for bundle in &plan.trust.bundles {
+        if material.bundles.contains_key(&bundle.name) {
+            continue;
+        }
+        let mut text = String::new();
+        for anchor in &bundle.anchors {
+            let pem = match anchor {
+                Anchor::Root => sources.cas.root(open_state()?, terms)?.anchor_pem.clone(),
+                Anchor::File(path) => {
+                    let full = sources.base_dir.join(path);
+                    std::fs::read_to_string(&full).map_err(|e| {
+                        Error::Material(format!(
+                            "the trust bundle {}: cannot read {}: {e}",
+                            bundle.name,
+                            full.display()
+                        ))
+                    })?
+                }
+            };
+            if !pki::is_certificates(&pem) {
+                let what = match anchor {
+                    Anchor::Root => "kubeward's root CA".to_string(),
+                    Anchor::File(path) => path.display().to_string(),
+                };
+                return Err(Error::Material(format!(
+                    "the trust bundle {}: {what} is not PEM certificates",
+                    bundle.name
+                )));
+            }
+            if !text.contains(pem.trim()) {
+                text.push_str(pem.trim_end());
+                text.push('\n');
+            }
+        }
+        material.bundles.insert(bundle.name.clone(), text);
     }
     Ok(material)
 }

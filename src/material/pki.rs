@@ -38,6 +38,26 @@ pub(super) fn random_serial() -> Result<SerialNumber, Error> {
     Ok(SerialNumber::from_slice(&bytes))
 }
 
+/// Whether `text` holds one or more PEM certificates and nothing that is not one (a private
+/// key, say, which must never enter a bundle).
+pub fn is_certificates(text: &str) -> bool {
+    let mut rest = text.as_bytes();
+    let mut any = false;
+    while !rest.iter().all(u8::is_ascii_whitespace) {
+        match parse_x509_pem(rest) {
+            Ok((left, pem)) if pem.label == "CERTIFICATE" => {
+                if X509Certificate::from_der(&pem.contents).is_err() {
+                    return false;
+                }
+                rest = left;
+                any = true;
+            }
+            _ => return false,
+        }
+    }
+    any
+}
+
 /// The leaf for `cert`, reused from the state folder when still good, else newly signed.
 pub fn leaf(
     ca: &Signer,

@@ -9,6 +9,8 @@ use std::io::{IsTerminal, Write};
 
 use clap::ColorChoice;
 
+use crate::error::escape_controls;
+
 const RED_BOLD: &str = "\x1b[1;31m";
 const RESET: &str = "\x1b[0m";
 
@@ -18,6 +20,7 @@ const RESET: &str = "\x1b[0m";
 pub struct Ui {
     color: bool,
     notes: bool,
+    quiet: bool,
 }
 
 impl Ui {
@@ -28,6 +31,18 @@ impl Ui {
         Ui {
             color: use_color(choice, terminal, no_color.as_deref()),
             notes: terminal && !quiet,
+            quiet,
+        }
+    }
+
+    /// A warning: something the user must do or know, shown with or without a terminal
+    /// (unless `--quiet`). Raw text is escaped: it may quote a manifest's values.
+    pub fn warn(&self, message: impl Display) {
+        if !self.quiet {
+            write_stderr(&format!(
+                "warning: {}",
+                escape_controls(&message.to_string())
+            ));
         }
     }
 
@@ -92,10 +107,12 @@ mod tests {
         let plain = Ui {
             color: false,
             notes: true,
+            quiet: false,
         };
         let coloured = Ui {
             color: true,
             notes: true,
+            quiet: false,
         };
         assert_eq!(plain.error_text("boom"), "error: boom");
         assert_eq!(coloured.error_text("boom"), "\x1b[1;31merror:\x1b[0m boom");

@@ -16,8 +16,10 @@ mod objects;
 pub mod rationale;
 pub mod rubric;
 mod secrets;
+mod surroundings;
 mod threats;
 mod tls;
+mod trust;
 mod workload;
 
 use std::collections::BTreeMap;
@@ -27,16 +29,20 @@ use serde::Serialize;
 pub use access::RoleRule;
 pub use decisions::{Decision, headline, note};
 pub use ingress::Ingress;
+pub use namespace::NamespaceLimits;
 pub use network::{
     Admitted, AdmittedRange, Dns, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort,
+    service_port,
 };
-pub use objects::PlannedObject;
+pub use objects::{PEERS_DIR, Placement, PlannedObject};
 pub use secrets::SecretPlan;
+pub use surroundings::{Anchor, Neighbour, PeerTls, Surroundings};
 pub use threats::{Concern, Threat};
 pub use tls::{CertPlan, CertSource, Purpose};
+pub use trust::{BundlePlan, ClientCert, TRUST_BUNDLE, TrustPlan, spiffe_id};
 pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
 
-use crate::preset::{NamespaceQuota, Preset};
+use crate::preset::Preset;
 use crate::validate::Service;
 use crate::vocabulary::NAME_LABEL;
 use decisions::Decisions;
@@ -66,13 +72,31 @@ pub struct Plan {
     /// service's; a system widens them to every service of the namespace.
     pub ca_names: Vec<String>,
     /// ResourceQuota and LimitRange for the namespace (sensitivity restricted).
-    pub quota: Option<NamespaceQuota>,
+    pub quota: Option<NamespaceLimits>,
+    /// The trust bundle, client certificates and client CAs the pods mount.
+    pub trust: TrustPlan,
     pub objects: Vec<PlannedObject>,
     pub decisions: Vec<Decision>,
 }
 
-/// Builds the plan. Pure: same inputs, same plan.
+impl Plan {
+    /// Every certificate of the plan: the service's own, the public host's, the client
+    /// certificates.
+    pub fn certificates(&self) -> impl Iterator<Item = &CertPlan> {
+        self.tls
+            .iter()
+            .chain(self.ingress.as_ref().map(|i| &i.tls))
+            .chain(self.trust.client_certs.iter().map(|c| &c.cert))
+    }
+}
+
+/// Builds the plan of a service rendered on its own. Pure: same inputs, same plan.
 pub fn plan(service: &Service, preset: &Preset) -> Plan {
+    plan_in(service, preset, &Surroundings::alone(&service.namespace))
+}
+
+/// Builds the plan of a service among the others of its system. Pure: same inputs, same plan.
+pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Plan {
     let mut decisions = Decisions::default();
     let name = service.name.clone();
     let ns = service.namespace.clone();
@@ -82,12 +106,13 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
 
     namespace::identity(&mut decisions, service, preset);
     let workload = workload::workload(service, preset, &mut decisions);
-    let network = network::network(service, preset, &mut decisions);
+    let network = network::network(service, preset, around, &mut decisions);
     let ingress = ingress::ingress(service, preset, &mut decisions);
     let role = access::role(service, &mut decisions);
     let secrets = secrets::secrets(service, &mut decisions);
     let tls = tls::service_cert(service, preset, &mut decisions);
     let quota = namespace::quota(service, preset, &mut decisions);
+    let trust = trust::trust(service, preset, around, &mut decisions);
     let ca_names = tls::ca_names(
         &ns,
         &preset.cluster_domain,
@@ -103,19 +128,49 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         "always",
     );
 
-    let mut objects = vec![object("v1", "Namespace", &ns, None, "namespace.yaml")];
-    let mut add =
-        |api: &'static str, kind: &'static str, obj_name: &str, template: &'static str| {
-            objects.push(object(api, kind, obj_name, Some(&ns), template));
-        };
+    let shared = |mut object: PlannedObject| {
+        object.placement = Placement::Namespace;
+        object
+    };
+    let mut objects = vec![shared(object(
+        "v1",
+        "Namespace",
+        &ns,
+        None,
+        "namespace.yaml",
+    ))];
     if quota.is_some() {
-        add("v1", "ResourceQuota", &name, "resourcequota.yaml");
-        add("v1", "LimitRange", &name, "limitrange.yaml");
+        for (kind, template) in [
+            ("ResourceQuota", "resourcequota.yaml"),
+            ("LimitRange", "limitrange.yaml"),
+        ] {
+            objects.push(shared(object("v1", kind, &ns, Some(&ns), template)));
+        }
     }
-    add("v1", "ServiceAccount", &name, "serviceaccount.yaml");
+    let add = |objects: &mut Vec<PlannedObject>,
+               api: &'static str,
+               kind: &'static str,
+               obj_name: &str,
+               template: &'static str| {
+        objects.push(object(api, kind, obj_name, Some(&ns), template));
+    };
+    add(
+        &mut objects,
+        "v1",
+        "ServiceAccount",
+        &name,
+        "serviceaccount.yaml",
+    );
     if role.is_some() {
-        add("rbac.authorization.k8s.io/v1", "Role", &name, "role.yaml");
         add(
+            &mut objects,
+            "rbac.authorization.k8s.io/v1",
+            "Role",
+            &name,
+            "role.yaml",
+        );
+        add(
+            &mut objects,
             "rbac.authorization.k8s.io/v1",
             "RoleBinding",
             &name,
@@ -123,51 +178,92 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         );
     }
     for secret in &secrets {
-        add("v1", "Secret", &secret.object_name, "secret.yaml");
+        add(
+            &mut objects,
+            "v1",
+            "Secret",
+            &secret.object_name,
+            "secret.yaml",
+        );
     }
-    for cert in tls.iter().chain(ingress.as_ref().map(|i| &i.tls)) {
+    let client_certs = trust
+        .client_certs
+        .iter()
+        .map(|c| (&c.cert, "certificate-client.yaml"));
+    for (cert, certificate) in tls
+        .iter()
+        .chain(ingress.as_ref().map(|i| &i.tls))
+        .map(|c| (c, "certificate.yaml"))
+        .chain(client_certs)
+    {
         match cert.source {
             CertSource::CertManager => add(
+                &mut objects,
                 "cert-manager.io/v1",
                 "Certificate",
                 &cert.secret_name,
-                "certificate.yaml",
+                certificate,
             ),
-            CertSource::SelfSigned | CertSource::Ca => {
-                add("v1", "Secret", &cert.secret_name, "secret-tls.yaml")
-            }
+            CertSource::SelfSigned | CertSource::Ca => add(
+                &mut objects,
+                "v1",
+                "Secret",
+                &cert.secret_name,
+                "secret-tls.yaml",
+            ),
         }
     }
-    add("v1", "Service", &name, "service.yaml");
-    add("apps/v1", "Deployment", &name, "deployment.yaml");
+    add(&mut objects, "v1", "Service", &name, "service.yaml");
     add(
+        &mut objects,
+        "apps/v1",
+        "Deployment",
+        &name,
+        "deployment.yaml",
+    );
+    add(
+        &mut objects,
         "policy/v1",
         "PodDisruptionBudget",
         &name,
         "poddisruptionbudget.yaml",
     );
-    add(
+    objects.push(shared(object(
         "networking.k8s.io/v1",
         "NetworkPolicy",
         "default-deny",
+        Some(&ns),
         "networkpolicy-default-deny.yaml",
-    );
+    )));
     add(
+        &mut objects,
         "networking.k8s.io/v1",
         "NetworkPolicy",
         &name,
         "networkpolicy.yaml",
     );
-    for (peer_name, peer) in network::peer_policies(service, &selector, &network) {
+    for peer in network::peer_policies(service, &selector, &network, around, &mut decisions) {
         let mut policy = object(
             "networking.k8s.io/v1",
             "NetworkPolicy",
-            &peer_name,
-            Some(&ns),
+            &peer.name,
+            Some(&peer.namespace),
             "networkpolicy-peer.yaml",
         );
-        policy.peer = Some(peer);
+        policy.placement = peer.placement;
+        policy.peer = Some(peer.policy);
         objects.push(policy);
+    }
+    for bundle in &trust.bundles {
+        let mut config_map = object(
+            "v1",
+            "ConfigMap",
+            &bundle.name,
+            Some(&bundle.namespace),
+            "configmap-bundle.yaml",
+        );
+        config_map.placement = bundle.placement;
+        objects.push(config_map);
     }
     if ingress.is_some() {
         objects.push(object(
@@ -195,6 +291,7 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         ca_validity_days: preset.tls.ca_validity_days,
         ca_names,
         quota,
+        trust,
         objects: objects
             .into_iter()
             .map(|mut o| {

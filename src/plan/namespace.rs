@@ -1,10 +1,22 @@
 //! The namespace: Pod Security enforced, the service's own account, and a quota where the
-//! data is sensitive.
+//! data is sensitive. The Namespace, its quota and its limits are the namespace's, the same
+//! for every service in it: they come from the preset, never from one service's spec.
+
+use serde::Serialize;
 
 use super::decisions::Decisions;
 use crate::preset::{NamespaceQuota, Preset};
-use crate::spec::Sensitivity;
+use crate::spec::{ResourceAmounts, Sensitivity};
 use crate::validate::Service;
+
+/// The namespace's ResourceQuota, and the defaults of its LimitRange for containers that give
+/// no resources of their own (the preset's).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NamespaceLimits {
+    pub quota: NamespaceQuota,
+    pub default_requests: ResourceAmounts,
+    pub default_limits: ResourceAmounts,
+}
 
 /// The namespace enforces Pod Security `restricted`, and the service runs as an account of
 /// its own.
@@ -31,14 +43,21 @@ pub(super) fn quota(
     service: &Service,
     preset: &Preset,
     d: &mut Decisions,
-) -> Option<NamespaceQuota> {
+) -> Option<NamespaceLimits> {
     if service.sensitivity != Sensitivity::Restricted {
         return None;
     }
     d.add(
         "namespace-quota",
-        "a ResourceQuota and a LimitRange for the namespace",
+        format!(
+            "a ResourceQuota and a LimitRange `{}` for the namespace, from the preset",
+            service.namespace
+        ),
         "sensitivity restricted",
     );
-    Some(preset.namespace_quota.clone())
+    Some(NamespaceLimits {
+        quota: preset.namespace_quota.clone(),
+        default_requests: preset.resources.requests.clone(),
+        default_limits: preset.resources.limits.clone(),
+    })
 }

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::decisions::Decisions;
+use super::objects::{PEERS_DIR, Placement};
+use super::surroundings::Surroundings;
 use super::workload::port_name;
 use crate::preset::Preset;
 use crate::spec::cidr::Cidr;
@@ -131,49 +133,116 @@ const NEVER_IMPLIED: &[&str] = &[
     "fe80::/10",
 ];
 
-/// Peer policies for callers and destinations inside the service's own namespace, which the
-/// namespace's default deny would otherwise cut off on their side (DNS included). Each
-/// carries the decision that declared its flow.
+/// A peer policy and where it is written.
+pub(super) struct PeerObject {
+    pub name: String,
+    pub namespace: String,
+    pub placement: Placement,
+    pub policy: PeerPolicy,
+}
+
+/// Where the policy of a pod that is not a service of the system goes, and its name: in a
+/// namespace the render writes (the service's own, or another of the system's) its default
+/// deny cuts the pod off, so the policy is part of the output; elsewhere it is written apart
+/// for that namespace's owners, in a system only.
+fn peer_home(
+    service: &Service,
+    around: &Surroundings,
+    peer_namespace: &str,
+    flow: &str,
+) -> Option<(String, Placement)> {
+    if peer_namespace == service.namespace {
+        return Some((format!("{}-{flow}", service.name), Placement::Namespace));
+    }
+    let name = format!("{}.{}-{flow}", service.name, service.namespace);
+    if around.namespaces.contains(peer_namespace) {
+        Some((name, Placement::Namespace))
+    } else if around.system {
+        Some((name, Placement::Outside))
+    } else {
+        None
+    }
+}
+
+/// Peer policies for the callers and destinations that are not services of the system, where
+/// their side of the flow needs one: under a default deny the render writes (the service's own
+/// namespace, or another of the system's), which would cut them off, DNS included; and, in a
+/// system, for the namespaces it does not write, apart (their owners apply them where a
+/// default deny holds). Each carries the decision that explains it.
 pub(super) fn peer_policies(
     service: &Service,
     selector: &BTreeMap<String, String>,
     network: &Network,
-) -> Vec<(String, PeerPolicy)> {
-    let local = |app: &AppRef| app.namespace == service.namespace && app.app != service.name;
+    around: &Surroundings,
+    d: &mut Decisions,
+) -> Vec<PeerObject> {
     let ours = PodPeer {
         namespace: service.namespace.clone(),
         pod_labels: selector.clone(),
     };
+    let not_us = |app: &AppRef| !(app.namespace == service.namespace && app.app == service.name);
     let mut out = Vec::new();
-    for caller in service.callers.iter().filter(|c| local(&c.app)) {
-        let peer = app_peer(&caller.app);
-        let decision = network
-            .ingress_from
-            .iter()
-            .find(|a| a.peer == peer)
-            .map(|a| a.decision)
-            .expect("every caller is admitted");
-        out.push((
-            format!("{}-from-{}", service.name, caller.app.app),
-            PeerPolicy {
+    for caller in &service.callers {
+        if around.callers.contains_key(&caller.entry) || !not_us(&caller.app) {
+            continue;
+        }
+        let app = &caller.app;
+        let Some((name, placement)) = peer_home(
+            service,
+            around,
+            &app.namespace,
+            &format!("from-{}", app.app),
+        ) else {
+            continue;
+        };
+        let peer = app_peer(app);
+        let decision = match placement {
+            Placement::Outside => {
+                outside_peer(d, &name, app, "its egress to this service, and DNS")
+            }
+            _ => network
+                .ingress_from
+                .iter()
+                .find(|a| a.peer == peer)
+                .map(|a| a.decision)
+                .expect("every caller is admitted"),
+        };
+        out.push(PeerObject {
+            name,
+            namespace: app.namespace.clone(),
+            placement,
+            policy: PeerPolicy {
                 pod_labels: peer.pod_labels,
                 direction: "Egress",
                 service: ours.clone(),
                 port: service.port,
                 protocol: "TCP",
                 dns: Some(network.dns.clone()),
-                annotations: peer_annotations(&caller.app, "Egress"),
+                annotations: peer_annotations(app, "Egress"),
                 decision,
             },
-        ));
+        });
     }
     for dest in &service.egress {
-        if let Target::App(app) = &dest.target
-            && local(app)
-        {
-            let peer = app_peer(app);
-            let protocol = transport(dest.transport);
-            let decision = network
+        let Target::App(app) = &dest.target else {
+            continue;
+        };
+        if around.destinations.contains_key(&dest.entry) || !not_us(app) {
+            continue;
+        }
+        let Some((name, placement)) = peer_home(
+            service,
+            around,
+            &app.namespace,
+            &format!("to-{}-{}", app.app, dest.port),
+        ) else {
+            continue;
+        };
+        let peer = app_peer(app);
+        let protocol = transport(dest.transport);
+        let decision = match placement {
+            Placement::Outside => outside_peer(d, &name, app, "its ingress from this service"),
+            _ => network
                 .egress
                 .iter()
                 .find(|rule| {
@@ -184,29 +253,44 @@ pub(super) fn peer_policies(
                             .any(|p| p.port == dest.port && p.protocol == protocol)
                 })
                 .map(|rule| rule.decision)
-                .expect("every destination has an egress rule");
-            out.push((
-                format!("{}-to-{}-{}", service.name, app.app, dest.port),
-                PeerPolicy {
-                    pod_labels: peer.pod_labels,
-                    direction: "Ingress",
-                    service: ours.clone(),
-                    port: dest.port,
-                    protocol,
-                    dns: Some(network.dns.clone()),
-                    annotations: peer_annotations(app, "Ingress"),
-                    decision,
-                },
-            ));
-        }
+                .expect("every destination has an egress rule"),
+        };
+        out.push(PeerObject {
+            name,
+            namespace: app.namespace.clone(),
+            placement,
+            policy: PeerPolicy {
+                pod_labels: peer.pod_labels,
+                direction: "Ingress",
+                service: ours.clone(),
+                port: dest.port,
+                protocol,
+                // Under a default deny the render writes, the destination lost DNS too.
+                dns: (placement == Placement::Namespace).then(|| network.dns.clone()),
+                annotations: peer_annotations(app, "Ingress"),
+                decision,
+            },
+        });
     }
     out
+}
+
+/// The decision for a peer outside the namespaces the render writes: its policy, written apart.
+fn outside_peer(d: &mut Decisions, name: &str, app: &AppRef, side: &str) -> usize {
+    d.add(
+        "outside-peer",
+        format!(
+            "{}/{} is not a service of this system: its namespace needs `{name}`, which opens {side} (written to {PEERS_DIR}/{}/ of the output, outside its kustomization: apply it there where a default deny holds)",
+            app.namespace, app.app, app.namespace
+        ),
+        "spec.callers, spec.egress",
+    )
 }
 
 /// The Service listens on 80 or 443 for HTTP(S), on the container's port otherwise. gRPC is
 /// HTTP/2: in clear text `kubernetes.io/h2c`; over TLS (the service has a certificate)
 /// `https`, the IANA name under which TLS clients negotiate HTTP/2.
-pub(super) fn service_port(service: &Service) -> ServicePort {
+pub fn service_port(service: &Service) -> ServicePort {
     let tls = service.tls.mode != TlsMode::None;
     ServicePort {
         port: match service.protocol {
@@ -260,7 +344,12 @@ fn controller(service: &Service, preset: &Preset) -> AppRef {
         })
 }
 
-pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
+pub(super) fn network(
+    service: &Service,
+    preset: &Preset,
+    around: &Surroundings,
+    d: &mut Decisions,
+) -> Network {
     d.add(
         "default-deny",
         format!(
@@ -356,22 +445,33 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
         decision: dns_decision,
     }];
     for dest in &service.egress {
+        let neighbour = around.destinations.get(&dest.entry);
+        let port = neighbour.map_or(dest.port, |n| n.port);
         let ports = vec![PortRule {
             protocol: transport(dest.transport),
-            port: dest.port,
+            port,
         }];
         match &dest.target {
             Target::App(app) => {
+                let pod = Some(app_peer(app));
+                if egress.iter().any(|r| r.pod == pod && r.ports == ports) {
+                    continue;
+                }
+                let behind = if port == dest.port {
+                    String::new()
+                } else {
+                    format!(", the container port behind its Service port {}", dest.port)
+                };
                 let decision = d.add(
                     "egress-app",
                     format!(
-                        "allow egress to {}/{} on port {}",
-                        app.namespace, app.app, dest.port
+                        "allow egress to {}/{} on port {port}{behind}",
+                        app.namespace, app.app
                     ),
                     "spec.egress",
                 );
                 egress.push(EgressRule {
-                    pod: Some(app_peer(app)),
+                    pod,
                     cidr: None,
                     except: vec![],
                     ports,

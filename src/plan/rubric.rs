@@ -77,6 +77,8 @@ pub const ROWS: &[Row] = &[
     entry(28, "a Role with exactly the declared rules, bound to the service's account", &[], &["CKV_K8S_49", "CKV_K8S_157", "CKV_K8S_158", "CKV2_K8S_1", "CKV2_K8S_2", "CKV2_K8S_3", "CKV2_K8S_4", "CKV2_K8S_5"], &[], Some("Authentication and authorization › Role-based access control")),
     entry(29, "stable API versions", &[], &[], &["stable-version"], Some("Upgrading and application security practices")),
     entry(30, "ResourceQuota and LimitRange in the namespace", &["Baseline: AppArmor"], &[], &[], Some(RESOURCE_POLICIES)),
+    entry(34, "both ends of every connection admit it, DNS included, and nothing else", &[], &[], &[], Some(NETWORK_POLICIES)),
+    entry(35, "callers verify the server with its trust anchor; with clientAuth, callers present client certificates", &[], &[], &[], Some("Network separation and hardening › Encryption")),
 ];
 
 /// The rubric row with this number.
@@ -89,8 +91,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_are_numbered_one_to_thirty_in_order() {
+    fn rows_are_numbered_in_order_from_one_to_thirty_and_on() {
         let numbers: Vec<u8> = ROWS.iter().map(|r| r.row).collect();
-        assert_eq!(numbers, (1..=30).collect::<Vec<u8>>());
+        assert_eq!(numbers[..30], (1..=30).collect::<Vec<u8>>());
+        assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
     }
 }

@@ -6,6 +6,7 @@
 //! self-check (`check`) and to `output`.
 
 pub mod invariants;
+pub mod layout;
 mod templates;
 
 pub use templates::{TEMPLATES, Templates};
@@ -228,18 +229,24 @@ pub fn files(manifests: &[Manifest]) -> Vec<OutFile> {
             secret: m.object.secret,
         })
         .collect();
-    let mut kustomization = String::from(
+    let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    files.push(kustomization(&names));
+    files
+}
+
+/// A `kustomization.yaml` listing `resources` (files and folders of its own folder).
+fn kustomization(resources: &[String]) -> OutFile {
+    let mut text = String::from(
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n",
     );
-    for file in &files {
-        kustomization.push_str(&format!("  - {}\n", yaml::safe::quote(&file.name)));
+    for resource in resources {
+        text.push_str(&format!("  - {}\n", yaml::safe::quote(resource)));
     }
-    files.push(OutFile {
+    OutFile {
         name: "kustomization.yaml".into(),
-        content: kustomization,
+        content: text,
         secret: false,
-    });
-    files
+    }
 }
 
 /// Joins manifests into one multi-document stream.

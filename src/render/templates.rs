@@ -60,6 +60,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/certificate.yaml"),
     ),
     (
+        "certificate-client.yaml",
+        include_str!("../../templates/certificate-client.yaml"),
+    ),
+    (
+        "configmap-bundle.yaml",
+        include_str!("../../templates/configmap-bundle.yaml"),
+    ),
+    (
         "resourcequota.yaml",
         include_str!("../../templates/resourcequota.yaml"),
     ),
