@@ -92,8 +92,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--rule', '--rule', [CompletionResultType]::ParameterName, 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (e.g. rubric-24) or a decision id (e.g. non-root); with a service, also where its plan applies it')
             [CompletionResult]::new('--threat', '--threat', [CompletionResultType]::ParameterName, 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text for people, json for tools')
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags')
             [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Replace shipped templates with the files of the same name in DIR (over the preset''s)')
             [CompletionResult]::new('--allow-template-override', '--allow-template-override', [CompletionResultType]::ParameterName, 'Accept an override template that drops this control, recorded on the object (repeatable)')
@@ -132,8 +132,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
         }
         'kubeward;graph' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'mermaid (a flowchart) or dot (Graphviz)')
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags')
             [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Replace shipped templates with the files of the same name in DIR (over the preset''s)')
             [CompletionResult]::new('--allow-template-override', '--allow-template-override', [CompletionResultType]::ParameterName, 'Accept an override template that drops this control, recorded on the object (repeatable)')
@@ -172,8 +172,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
         }
         'kubeward;diff-presets' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'text for people, json for tools')
-            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
-            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml); without it, the service is described by flags')
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags')
             [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
             [CompletionResult]::new('--templates', '--templates', [CompletionResultType]::ParameterName, 'Replace shipped templates with the files of the same name in DIR (over the preset''s)')
             [CompletionResult]::new('--allow-template-override', '--allow-template-override', [CompletionResultType]::ParameterName, 'Accept an override template that drops this control, recorded on the object (repeatable)')

@@ -87,8 +87,8 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --rule 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (e.g. rubric-24) or a decision id (e.g. non-root); with a service, also where its plan applies it'
             cand --threat 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)'
             cand --format 'text for people, json for tools'
-            cand -f 'The service spec (kubeward.yaml); without it, the service is described by flags'
-            cand --file 'The service spec (kubeward.yaml); without it, the service is described by flags'
+            cand -f 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags'
+            cand --file 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags'
             cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
             cand --templates 'Replace shipped templates with the files of the same name in DIR (over the preset''s)'
             cand --allow-template-override 'Accept an override template that drops this control, recorded on the object (repeatable)'
@@ -126,8 +126,8 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         }
         &'kubeward;graph'= {
             cand --format 'mermaid (a flowchart) or dot (Graphviz)'
-            cand -f 'The service spec (kubeward.yaml); without it, the service is described by flags'
-            cand --file 'The service spec (kubeward.yaml); without it, the service is described by flags'
+            cand -f 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags'
+            cand --file 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags'
             cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
             cand --templates 'Replace shipped templates with the files of the same name in DIR (over the preset''s)'
             cand --allow-template-override 'Accept an override template that drops this control, recorded on the object (repeatable)'
@@ -165,8 +165,8 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         }
         &'kubeward;diff-presets'= {
             cand --format 'text for people, json for tools'
-            cand -f 'The service spec (kubeward.yaml); without it, the service is described by flags'
-            cand --file 'The service spec (kubeward.yaml); without it, the service is described by flags'
+            cand -f 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags'
+            cand --file 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags'
             cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
             cand --templates 'Replace shipped templates with the files of the same name in DIR (over the preset''s)'
             cand --allow-template-override 'Accept an override template that drops this control, recorded on the object (repeatable)'

@@ -113,7 +113,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rule -d 'E
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l threat -d 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l format -d 'text for people, json for tools' -r -f -a "text\t''
 json\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s f -l file -d 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
@@ -176,7 +176,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s q -l quiet
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l format -d 'mermaid (a flowchart) or dot (Graphviz)' -r -f -a "mermaid\t''
 dot\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s f -l file -d 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
@@ -239,7 +239,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s q -l quiet -
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l format -d 'text for people, json for tools' -r -f -a "text\t''
 json\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s f -l file -d 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''

@@ -1211,3 +1211,107 @@ fn the_book_shows_the_error_of_a_one_sided_connection() {
     assert_eq!(stderr(&output), book_block("one-sided"));
     assert!(!ws.path("k8s").exists());
 }
+
+// ---------------------------------------------------------------------------------------
+// The system seen whole: graph and explain
+// ---------------------------------------------------------------------------------------
+
+/// `kubeward ARGS` in the workspace, which must succeed: its standard output.
+fn kubeward_ok(ws: &Workspace, args: &[&str]) -> String {
+    let output = common::run::kubeward()
+        .current_dir(ws.dir.path())
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "kubeward {args:?}: {}",
+        stderr(&output)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The workspace with the examples, `payments-api` no longer admitting `shop/checkout`.
+fn one_sided_examples() -> Workspace {
+    let ws = Workspace::with_examples();
+    let path = "specs/payments-api/kubeward.yaml";
+    let payments = read_path(&ws.path(path));
+    ws.write(
+        path,
+        &payments.replace("    - app: checkout\n      namespace: shop\n", ""),
+    );
+    ws
+}
+
+#[test]
+fn the_graph_of_a_system_draws_every_service_and_marks_one_sided_connections_and_outsiders() {
+    let ws = Workspace::with_examples();
+    for format in ["mermaid", "dot"] {
+        let drawing = kubeward_ok(&ws, &["graph", "-f", "specs", "--format", format]);
+        for service in example_names() {
+            assert!(drawing.contains(&service), "{format}: {service}");
+        }
+        for outsider in ["reporting", "auditor", "postgres", "billing-worker"] {
+            let line = drawing
+                .lines()
+                .find(|l| l.contains(&format!("\"{outsider}")))
+                .unwrap_or_else(|| panic!("{format}: no {outsider} in\n{drawing}"));
+            assert!(line.contains("outside the system"), "{format}: {line}");
+        }
+        assert!(
+            !drawing.contains("one-sided"),
+            "{format}: the examples fit together"
+        );
+        assert!(
+            !drawing.contains("blocked"),
+            "{format}: every declared flow is open at both ends"
+        );
+    }
+    let ws = one_sided_examples();
+    for format in ["mermaid", "dot"] {
+        let drawing = kubeward_ok(&ws, &["graph", "-f", "specs", "--format", format]);
+        let marked: Vec<&str> = drawing
+            .lines()
+            .filter(|l| l.contains("one-sided"))
+            .collect();
+        assert_eq!(marked.len(), 1, "{format}:\n{drawing}");
+        assert!(
+            marked[0].contains("TCP 8080: one-sided: declared by the caller only"),
+            "{format}: {}",
+            marked[0]
+        );
+    }
+}
+
+#[test]
+fn explain_of_a_system_says_how_each_connection_is_declared_and_verified() {
+    let ws = Workspace::with_examples();
+    let text = kubeward_ok(&ws, &["explain", "-f", "specs"]);
+    for line in [
+        "A system of 7 services in 6 namespaces",
+        "  payments/payments-api -> finance/ledger on port 8443: both ends declare it; TLS, verified with the system's trust bundle; mutual TLS, the caller presents spiffe://cluster.local/ns/payments/sa/payments-api",
+        "  shop/storefront -> shop/checkout on port 8443: both ends declare it; TLS from the cert-manager ClusterIssuer `internal-ca`, verified with the system's trust bundle",
+        "  analytics/reporting, a caller of finance/ledger on port 8443: ledger.finance-from-reporting (in _peers/analytics/ of the output)",
+        "  finance/ledger requires client certificates; callers outside the system, which kubeward issues no client certificate: compliance/auditor, analytics/reporting",
+        "ledger in namespace finance: ",
+    ] {
+        assert!(text.contains(line), "{line:?} missing in:\n{text}");
+    }
+    assert!(
+        text.starts_with(&book_block("system-explain")),
+        "the book's excerpt is not how explain starts:\n{text}"
+    );
+    let json: Value = serde_json::from_str(&kubeward_ok(
+        &ws,
+        &["explain", "-f", "specs", "--format", "json"],
+    ))
+    .unwrap();
+    assert_eq!(json["system"]["connections"].as_array().unwrap().len(), 3);
+    assert_eq!(json["services"].as_array().unwrap().len(), 7);
+    let ws = one_sided_examples();
+    let text = kubeward_ok(&ws, &["explain", "-f", "specs"]);
+    assert!(
+        text.contains("  shop/checkout -> payments/payments-api on port 8080: declared by the caller only: the render refuses it"),
+        "{text}"
+    );
+}

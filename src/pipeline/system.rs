@@ -13,13 +13,14 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Failure};
-use crate::material::state;
 use crate::material::trust::CaCache;
+use crate::material::{Material, state};
 use crate::output;
 use crate::pipeline::parallel::parallel_map;
 use crate::pipeline::{self, Input};
-use crate::plan::{self, Plan};
+use crate::plan::{self, Placement, Plan};
 use crate::preset;
+use crate::render::Manifest;
 use crate::render::layout::{self, Layout, ServiceFiles};
 use crate::spec::discover::discover;
 use crate::spec::flags::SpecFlags;
@@ -176,6 +177,39 @@ pub fn plans(system: &System) -> Vec<Plan> {
             &system.surroundings(i),
         )
     })
+}
+
+/// The system's objects with every secret value and key a placeholder (no state folder is
+/// opened): for the commands that look at its shape (`graph -f DIR`), never for one to apply.
+/// What is written apart for namespaces outside the system is left out.
+pub fn render_shapes(
+    system: System,
+    plans: Vec<Plan>,
+    options: &Options,
+) -> Result<Vec<Manifest>, Error> {
+    let flags = SpecFlags::default();
+    let mut manifests = Vec::new();
+    for (member, plan) in system.members.into_iter().zip(plans) {
+        let spec = member.spec.clone().unwrap_or_default();
+        let rendered = pipeline::render_planned(
+            &input(&spec, &flags, options),
+            member,
+            plan,
+            |_, plan, _| Ok(Material::placeholder(plan)),
+        )
+        .map_err(|error| Error::Batch {
+            failures: vec![failed(&spec, error)],
+            total: 1,
+            rendered_others: false,
+        })?;
+        manifests.extend(
+            rendered
+                .manifests
+                .into_iter()
+                .filter(|m| m.object.placement != Placement::Outside),
+        );
+    }
+    Ok(manifests)
 }
 
 /// The warnings of the plans' decisions, each naming its service.

@@ -4,9 +4,11 @@
 //! `spec.callers`, or it is a problem at the line that declares it. It decides the one trust
 //! of the system (`trust`: the anchors every caller verifies servers with, the names each
 //! namespace's CA may sign) and hands each service's plan its [`Surroundings`]: which of its
-//! peers are services of the system, and what they are. No I/O.
+//! peers are services of the system, and what they are; `overview` describes the whole for
+//! `explain` and `graph`. No I/O.
 
 mod edges;
+pub mod overview;
 mod trust;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -1,7 +1,11 @@
 //! `kubeward explain`: a plan's decisions in words, grouped by concern, each with the answer
 //! that caused it, the threat it counters and its references (from [`crate::plan::rubric`]);
-//! or one rule on its own (a check rule, a rubric row or a kind of decision). Text for people,
-//! JSON for tools.
+//! a system's (`system`: `-f DIR`); or one rule on its own (a check rule, a rubric row or a
+//! kind of decision). Text for people, JSON for tools.
+
+mod system;
+
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -13,6 +17,7 @@ use crate::pipeline;
 use crate::plan::rationale::{self, DecisionKind};
 use crate::plan::rubric::{self, Row};
 use crate::plan::{Concern, Decision, Plan, Threat, headline};
+use crate::system::overview::Overview;
 use crate::yaml::safe::one_line;
 
 #[derive(Debug, clap::Args)]
@@ -32,6 +37,9 @@ pub struct ExplainArgs {
 }
 
 pub fn run(args: &ExplainArgs) -> Result<(), Error> {
+    if let Some(dir) = args.service.system() {
+        return explain_folder(dir, args);
+    }
     let plan = match (args.service.given(), &args.rule) {
         (false, Some(_)) => None,
         _ => Some(pipeline::plan(&args.service.input())?.1),
@@ -65,6 +73,59 @@ pub fn run(args: &ExplainArgs) -> Result<(), Error> {
             let explained = explain(&plan, threat);
             match args.format {
                 TextOrJson::Text => text(&explained),
+                TextOrJson::Json => to_json(&explained),
+            }
+        }
+    };
+    print_stdout(&text)
+}
+
+/// `explain -f DIR`: the system, then each of its services (or, with `--rule`, the rule and
+/// where each service's plan applies it).
+fn explain_folder(dir: &Path, args: &ExplainArgs) -> Result<(), Error> {
+    if args.service.spec.any() {
+        return Err(Error::Usage(
+            "the flags that describe a service (--name, --image, ...) apply to one spec, not to a system given as a folder".into(),
+        ));
+    }
+    let options = pipeline::system::Options::reading(
+        args.service.overrides(),
+        args.service.customise.presets.lookup(),
+    );
+    let (system, _, _) = pipeline::system::load(&[dir.to_path_buf()], &options)?;
+    let plans = pipeline::system::plans(&system);
+    let text = match &args.rule {
+        Some(id) => {
+            if args.threat.is_some() {
+                return Err(Error::Usage(
+                    "--threat filters a plan; it does not go with --rule".into(),
+                ));
+            }
+            let rule = find_rule(id).map_err(Error::Usage)?;
+            let explained: Vec<RuleExplanation> = plans
+                .iter()
+                .map(|plan| explain_rule(rule, Some(plan)))
+                .collect();
+            match args.format {
+                TextOrJson::Text => explained
+                    .iter()
+                    .zip(&plans)
+                    .map(|(rule, plan)| rule_text(rule, Some((&plan.name, &plan.namespace))))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+                TextOrJson::Json => to_json(&explained),
+            }
+        }
+        None => {
+            let threat = args
+                .threat
+                .as_deref()
+                .map(parse_threat)
+                .transpose()
+                .map_err(Error::Usage)?;
+            let explained = system::explain_system(Overview::new(&system, &plans), &plans, threat);
+            match args.format {
+                TextOrJson::Text => system::system_text(&explained),
                 TextOrJson::Json => to_json(&explained),
             }
         }
