@@ -1315,3 +1315,189 @@ fn explain_of_a_system_says_how_each_connection_is_declared_and_verified() {
         "{text}"
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Every connection of every system, verified as its two ends would
+// ---------------------------------------------------------------------------------------
+
+/// The connections of the system in `specs`, as `explain --format json` lists them.
+fn connections(ws: &Workspace, specs: &str) -> Value {
+    serde_json::from_str(&kubeward_ok(
+        ws,
+        &["explain", "-f", specs, "--format", "json"],
+    ))
+    .unwrap()
+}
+
+/// The files of the folder of service `namespace/name` in the output `out`, by name.
+fn service_files(ws: &Workspace, out: &str, id: &str) -> BTreeMap<String, Value> {
+    let (namespace, name) = id.split_once('/').unwrap();
+    ws.files(&format!("{out}/{namespace}/{name}"))
+        .into_iter()
+        .filter(|(file, _)| file != "kustomization.yaml")
+        .map(|(file, bytes)| (file, common::yaml_value(&String::from_utf8(bytes).unwrap())))
+        .collect()
+}
+
+/// Verifies every connection of the system in `specs` (a folder of the workspace) as its
+/// two ends would; returns how many certificate chains openssl verified.
+fn verify_every_connection(ws: &Workspace, specs: &str) -> usize {
+    ws.render_ok(&["-f", specs, "-o", "out", "--state", "state"]);
+    let root = read_path(&ws.path("state/trust/ca.crt"));
+    let explained = connections(ws, specs);
+    let anchors: Vec<String> = explained["system"]["trust"]["anchors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let a = a.as_str().unwrap();
+            if a.starts_with("kubeward's root CA") {
+                root.clone()
+            } else {
+                read_path(Path::new(a))
+            }
+        })
+        .collect();
+    let mut verified = 0;
+    // Every trust bundle, in the system and for the peers outside it, holds the anchors.
+    for (file, bytes) in ws.files("out") {
+        if file.ends_with("configmap-kubeward-trust.yaml") {
+            let bundle = common::yaml_value(&String::from_utf8(bytes).unwrap());
+            let text = bundle["data"]["ca.crt"].as_str().unwrap();
+            for anchor in &anchors {
+                assert!(text.contains(anchor.trim()), "{file} lacks an anchor");
+            }
+            assert_eq!(tls::pem_blocks(text).len(), anchors.len(), "{file}");
+        }
+    }
+    let connections = explained["system"]["connections"].as_array().unwrap();
+    assert!(!connections.is_empty());
+    for c in connections {
+        assert_eq!(c["declared_by"], "both", "{c}");
+        let (caller, callee) = (c["caller"].as_str().unwrap(), c["callee"].as_str().unwrap());
+        let (callee_ns, callee_name) = callee.split_once('/').unwrap();
+        let (caller_ns, caller_name) = caller.split_once('/').unwrap();
+        let callee_files = service_files(ws, "out", callee);
+        let caller_files = service_files(ws, "out", caller);
+        let deployment = format!("out/{caller_ns}/{caller_name}/deployment-{caller_name}.yaml");
+        let server_secret = callee_files.get(&format!("secret-{callee_name}-tls.yaml"));
+        let server_certificate = callee_files.get(&format!("certificate-{callee_name}-tls.yaml"));
+        if server_secret.is_none() && server_certificate.is_none() {
+            assert_eq!(c["tls"], "clear text", "{c}");
+            continue;
+        }
+        let (mounts, read_only) = mounted(ws, &deployment);
+        assert!(read_only, "{caller}");
+        assert_eq!(
+            mounts.get("trust/ca.crt"),
+            Some(&("ConfigMap".to_string(), "kubeward-trust".to_string())),
+            "{caller} calls {callee} and mounts the trust bundle"
+        );
+        let bundle = pem(
+            ws,
+            &format!("out/{caller_ns}/configmap-kubeward-trust.yaml"),
+            "ca.crt",
+        );
+        if let Some(secret) = server_secret {
+            let chain = String::from_utf8(
+                STANDARD
+                    .decode(secret["data"]["tls.crt"].as_str().unwrap())
+                    .unwrap(),
+            )
+            .unwrap();
+            let host = format!("{callee_name}.{callee_ns}.svc.cluster.local");
+            tls::openssl_verify(&bundle, &chain, Check::Server(&host))
+                .unwrap_or_else(|e| panic!("{caller} -> {callee}: {e}"));
+            verified += 1;
+        }
+        let Some(identity) = c["client_identity"].as_str() else {
+            continue;
+        };
+        match server_certificate {
+            None => {
+                let client_ca = pem(
+                    ws,
+                    &format!(
+                        "out/{callee_ns}/{callee_name}/configmap-{callee_name}-client-ca.yaml"
+                    ),
+                    "ca.crt",
+                );
+                let (callee_mounts, _) = mounted(
+                    ws,
+                    &format!("out/{callee_ns}/{callee_name}/deployment-{callee_name}.yaml"),
+                );
+                assert!(callee_mounts.contains_key("tls/client-ca.crt"), "{callee}");
+                let secret = &caller_files[&format!("secret-{caller_name}-client-tls.yaml")];
+                let chain = String::from_utf8(
+                    STANDARD
+                        .decode(secret["data"]["tls.crt"].as_str().unwrap())
+                        .unwrap(),
+                )
+                .unwrap();
+                tls::openssl_verify(&client_ca, &chain, Check::Client)
+                    .unwrap_or_else(|e| panic!("{caller} presents to {callee}: {e}"));
+                assert_eq!(tls::uris(&chain), [identity]);
+                assert!(mounts.contains_key("client/tls.crt"), "{caller}");
+                verified += 1;
+            }
+            Some(server) => {
+                let issuer = &server["spec"]["issuerRef"];
+                let name = format!(
+                    "{caller_name}-client-tls.{}.{}",
+                    issuer["kind"].as_str().unwrap().to_lowercase(),
+                    issuer["name"].as_str().unwrap()
+                );
+                let client = &caller_files[&format!("certificate-{name}.yaml")];
+                assert_eq!(&client["spec"]["issuerRef"], issuer, "{caller}");
+                assert_eq!(client["spec"]["uris"], serde_json::json!([identity]));
+                assert!(
+                    client["spec"]["usages"]
+                        .as_array()
+                        .unwrap()
+                        .contains(&Value::from("client auth"))
+                );
+                assert_eq!(certificate_schema_errors(client), Vec::<String>::new());
+                assert_eq!(certificate_schema_errors(server), Vec::<String>::new());
+            }
+        }
+    }
+    // Every certificate kubeward issued for a server chains to the one root.
+    for (file, bytes) in ws.files("out") {
+        let object = common::yaml_value(&String::from_utf8(bytes).unwrap());
+        if object["type"] == "kubernetes.io/tls" && !file.contains("client-tls") {
+            let chain = String::from_utf8(
+                STANDARD
+                    .decode(object["data"]["tls.crt"].as_str().unwrap())
+                    .unwrap(),
+            )
+            .unwrap();
+            let (dns, _) = tls::names(&tls::der(&chain));
+            tls::openssl_verify(&root, &chain, Check::Server(&dns[0]))
+                .unwrap_or_else(|e| panic!("{file}: {e}"));
+            verified += 1;
+        }
+    }
+    verified
+}
+
+#[test]
+fn every_connection_of_the_examples_system_verifies_at_both_ends() {
+    let ws = Workspace::with_examples();
+    let verified = verify_every_connection(&ws, "specs");
+    assert!(verified >= 4, "only {verified} chains verified");
+}
+
+#[test]
+fn every_connection_of_the_clinic_system_verifies_at_both_ends() {
+    let ws = Workspace::new_empty();
+    let from = common::repo("tests/systems/clinic");
+    for (file, bytes) in {
+        let mut files = BTreeMap::new();
+        collect(&from, &from, &mut files);
+        files
+    } {
+        common::write(&ws.path(&format!("clinic/{file}")), bytes);
+    }
+    let verified = verify_every_connection(&ws, "clinic");
+    assert!(verified >= 8, "only {verified} chains verified");
+}
