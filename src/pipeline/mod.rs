@@ -158,7 +158,7 @@ fn templates(input: &Input, preset: &preset::Resolved) -> Result<render::Templat
 pub fn render_shape(input: &Input) -> Result<Rendered, Error> {
     let member = load_service(input)?;
     let plan = plan::plan(&member.service, &member.preset.preset);
-    render_planned(input, member, plan, |_, plan, _| {
+    render_planned(input, member, plan, None, |_, plan, _| {
         Ok(Material::placeholder(plan))
     })
 }
@@ -171,38 +171,54 @@ pub fn render(input: &Input) -> Result<Rendered, Error> {
         Some(dir) => dir.to_path_buf(),
         None => member.base_dir.join(state::DEFAULT_DIR),
     };
-    render_with_state(input, member, plan, &state_dir, &trust::CaCache::default())
+    render_with_state(input, member, plan, &state_dir, &Run::default())
 }
 
-/// Renders a planned service with its material from `state_dir` (and the CAs this run
-/// already has, in `cas`), then checks the manifests.
+/// What the services of one run share: the CAs obtained so far, and the objects of their
+/// namespaces rendered so far.
+#[derive(Default)]
+pub struct Run {
+    pub cas: trust::CaCache,
+    pub shared: render::SharedRenders,
+}
+
+/// Renders a planned service with its material from `state_dir` (and what the run already
+/// has, in `run`), then checks the manifests.
 pub fn render_with_state(
     input: &Input,
     member: Member,
     plan: Plan,
     state_dir: &Path,
-    cas: &trust::CaCache,
+    run: &Run,
 ) -> Result<Rendered, Error> {
-    render_planned(input, member, plan, |service, plan, base_dir| {
-        material::gather(
-            service,
-            plan,
-            &Sources {
-                base_dir,
-                state_dir: state_dir.to_path_buf(),
-                rotate: input.rotate,
-                now: time::OffsetDateTime::now_utc(),
-                cas,
-            },
-        )
-    })
+    render_planned(
+        input,
+        member,
+        plan,
+        Some(&run.shared),
+        |service, plan, base_dir| {
+            material::gather(
+                service,
+                plan,
+                &Sources {
+                    base_dir,
+                    state_dir: state_dir.to_path_buf(),
+                    rotate: input.rotate,
+                    now: time::OffsetDateTime::now_utc(),
+                    cas: &run.cas,
+                },
+            )
+        },
+    )
 }
 
-/// Gets a planned service's material from `material`, renders and self-checks.
+/// Gets a planned service's material from `material`, renders (the objects of its namespace
+/// from `shared` when the run rendered them already) and self-checks.
 pub fn render_planned(
     input: &Input,
     member: Member,
     plan: Plan,
+    shared: Option<&render::SharedRenders>,
     material: impl FnOnce(&Service, &Plan, &Path) -> Result<Material, Error>,
 ) -> Result<Rendered, Error> {
     let Member {
@@ -212,12 +228,13 @@ pub fn render_planned(
         ..
     } = member;
     let material = material(&service, &plan, &base_dir)?;
-    let manifests = render::render(
+    let manifests = render::render_sharing(
         &plan,
         &material,
         &templates(input, &preset)?,
         input.allow_template_override,
         input.annotate,
+        shared,
     )?;
     self_check(&manifests)?;
     Ok(Rendered {

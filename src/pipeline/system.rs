@@ -13,7 +13,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Failure};
-use crate::material::trust::CaCache;
 use crate::material::{Material, state};
 use crate::output;
 use crate::pipeline::parallel::parallel_map;
@@ -24,7 +23,7 @@ use crate::render::Manifest;
 use crate::render::layout::{self, Layout, ServiceFiles};
 use crate::spec::discover::discover;
 use crate::spec::flags::SpecFlags;
-use crate::system::{Member, System, widen_ca_names};
+use crate::system::{CaNames, Member, System, widen_ca_names};
 use crate::validate::Overrides;
 
 /// Whether these `-f` paths make a system: more than one, or a folder.
@@ -116,20 +115,40 @@ pub fn run(
         Some(dir) => dir.to_path_buf(),
         None => common_folder(paths).join(state::DEFAULT_DIR),
     };
-    let mut plans = plans(&system);
-    widen_ca_names(&mut plans.iter_mut().collect::<Vec<_>>());
-    let warnings = warnings(&plans);
-    let cas = CaCache::default();
+    // Plans are cheap and large: a first pass keeps only what the system needs of them (the
+    // names each namespace's CA must permit, the warnings), the render plans each again.
+    let indices: Vec<usize> = (0..system.members.len()).collect();
+    let firsts = parallel_map(indices, |i| {
+        let plan = plan_of(&system, i);
+        (
+            plan.namespace.clone(),
+            plan.ca_names.clone(),
+            warnings(&plan),
+        )
+    });
+    let mut ca_names = CaNames::default();
+    let mut warned = Vec::new();
+    for (namespace, names, warnings) in firsts {
+        ca_names.add(&namespace, names);
+        warned.extend(warnings);
+    }
+    let run = pipeline::Run::default();
     let flags = SpecFlags::default();
-    let planned: Vec<(Member, Plan)> = system.members.into_iter().zip(plans).collect();
-    let rendered = parallel_map(planned, |(member, plan)| {
+    let surroundings: Vec<_> = (0..system.members.len())
+        .map(|i| system.surroundings(i))
+        .collect();
+    let planned: Vec<(Member, _)> = system.members.into_iter().zip(surroundings).collect();
+    let rendered = parallel_map(planned, |(member, around)| {
+        let mut plan = plan::plan_in(&member.service, &member.preset.preset, &around);
+        drop(around);
+        ca_names.widen(&mut plan);
         let spec = member.spec.clone().unwrap_or_default();
         let rendered = pipeline::render_with_state(
             &input(&spec, &flags, options),
             member,
             plan,
             &state_dir,
-            &cas,
+            &run,
         )
         .map_err(|error| failed(&spec, error))?;
         Ok(ServiceFiles {
@@ -147,10 +166,14 @@ pub fn run(
         .map_err(|problems| Error::System { problems })?;
     match options.output {
         Some(out) => output::write_dir(out, &layout.files(), options.force)?,
-        None => print(&layout.stream())?,
+        None => {
+            for part in layout.stream() {
+                print(&part)?;
+            }
+        }
     }
     if failures.is_empty() {
-        Ok(Outcome { warnings })
+        Ok(Outcome { warnings: warned })
     } else {
         Err(batch_error(failures, total, true))
     }
@@ -166,17 +189,23 @@ pub fn refuse_problems(system: &System) -> Result<(), Error> {
     })
 }
 
-/// The plan of every member, each among the others.
+/// The plan of member `i` among the others.
+fn plan_of(system: &System, i: usize) -> Plan {
+    let member = &system.members[i];
+    plan::plan_in(
+        &member.service,
+        &member.preset.preset,
+        &system.surroundings(i),
+    )
+}
+
+/// The plan of every member, each among the others, with its namespace CA's names widened to
+/// the whole namespace's.
 pub fn plans(system: &System) -> Vec<Plan> {
     let indices: Vec<usize> = (0..system.members.len()).collect();
-    parallel_map(indices, |i| {
-        let member = &system.members[i];
-        plan::plan_in(
-            &member.service,
-            &member.preset.preset,
-            &system.surroundings(i),
-        )
-    })
+    let mut plans = parallel_map(indices, |i| plan_of(system, i));
+    widen_ca_names(&mut plans);
+    plans
 }
 
 /// The system's objects with every secret value and key a placeholder (no state folder is
@@ -188,6 +217,7 @@ pub fn render_shapes(
     options: &Options,
 ) -> Result<Vec<Manifest>, Error> {
     let flags = SpecFlags::default();
+    let total = system.members.len();
     let mut manifests = Vec::new();
     for (member, plan) in system.members.into_iter().zip(plans) {
         let spec = member.spec.clone().unwrap_or_default();
@@ -195,13 +225,10 @@ pub fn render_shapes(
             &input(&spec, &flags, options),
             member,
             plan,
+            None,
             |_, plan, _| Ok(Material::placeholder(plan)),
         )
-        .map_err(|error| Error::Batch {
-            failures: vec![failed(&spec, error)],
-            total: 1,
-            rendered_others: false,
-        })?;
+        .map_err(|error| batch_error(vec![failed(&spec, error)], total, false))?;
         manifests.extend(
             rendered
                 .manifests
@@ -212,16 +239,12 @@ pub fn render_shapes(
     Ok(manifests)
 }
 
-/// The warnings of the plans' decisions, each naming its service.
-fn warnings(plans: &[Plan]) -> Vec<String> {
-    plans
+/// The warnings of a plan's decisions, each naming its service.
+fn warnings(plan: &Plan) -> Vec<String> {
+    plan.decisions
         .iter()
-        .flat_map(|plan| {
-            plan.decisions
-                .iter()
-                .filter(|d| WARNED.contains(&d.id))
-                .map(move |d| format!("{}/{}: {}", plan.namespace, plan.name, d.summary))
-        })
+        .filter(|d| WARNED.contains(&d.id))
+        .map(|d| format!("{}/{}: {}", plan.namespace, plan.name, d.summary))
         .collect()
 }
 

@@ -6,6 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A service of the system at the other end of one of this service's connections.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,8 +59,9 @@ pub struct Surroundings {
     pub callers: BTreeMap<usize, Neighbour>,
     /// The destinations that are services of the system, by their index in `spec.egress`.
     pub destinations: BTreeMap<usize, Neighbour>,
-    /// The namespaces the render writes, each with its default deny.
-    pub namespaces: BTreeSet<String>,
+    /// The namespaces the render writes, each with its default deny (one set for the whole
+    /// system, shared by every service's view).
+    pub namespaces: Arc<BTreeSet<String>>,
     /// The system's trust bundle: what every caller verifies servers with.
     pub anchors: Vec<Anchor>,
 }
@@ -69,7 +71,7 @@ impl Surroundings {
     /// namespace is written.
     pub fn alone(namespace: &str) -> Self {
         Surroundings {
-            namespaces: BTreeSet::from([namespace.to_string()]),
+            namespaces: Arc::new(BTreeSet::from([namespace.to_string()])),
             ..Surroundings::default()
         }
     }

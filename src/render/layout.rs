@@ -176,17 +176,19 @@ impl Layout {
         files
     }
 
-    /// The system as one stream, in the kustomization's order: each namespace's shared
-    /// objects, then its services'. What is for namespaces outside the system is left out.
-    pub fn stream(&self) -> String {
-        let mut stream = String::new();
-        for folder in self.namespaces.values() {
+    /// The system as one stream, in the kustomization's order, one namespace at a time: each
+    /// namespace's shared objects, then its services'. What is for namespaces outside the
+    /// system is left out.
+    pub fn stream(&self) -> impl Iterator<Item = String> + '_ {
+        self.namespaces.values().map(|folder| {
             let own = folder.services.values().flatten();
-            for file in folder.shared.files.iter().chain(own) {
+            let files: Vec<&OutFile> = folder.shared.files.iter().chain(own).collect();
+            let mut stream = String::with_capacity(files.iter().map(|f| f.content.len() + 4).sum());
+            for file in files {
                 stream.push_str("---\n");
                 stream.push_str(&file.content);
             }
-        }
-        stream
+            stream
+        })
     }
 }

@@ -7,8 +7,10 @@
 
 pub mod invariants;
 pub mod layout;
+mod shared;
 mod templates;
 
+pub use shared::SharedRenders;
 pub use templates::{TEMPLATES, Templates};
 
 use serde_json::Value;
@@ -42,6 +44,20 @@ pub fn render(
     allow_dropped: &[String],
     annotate: bool,
 ) -> Result<Vec<Manifest>, Error> {
+    render_sharing(plan, material, templates, allow_dropped, annotate, None)
+}
+
+/// [`render`], taking the objects the services of a namespace share from `shared` when
+/// another service of the run rendered them already (see `shared`), and keeping them there.
+pub fn render_sharing(
+    plan: &Plan,
+    material: &Material,
+    templates: &Templates,
+    allow_dropped: &[String],
+    annotate: bool,
+    shared: Option<&SharedRenders>,
+) -> Result<Vec<Manifest>, Error> {
+    let shared = shared.filter(|_| templates.all_shipped() && !annotate);
     let overridden;
     let tera = if templates.all_shipped() {
         shipped_engine()?
@@ -68,12 +84,22 @@ pub fn render(
     plan.objects
         .iter()
         .map(|object| {
+            let key = shared.and_then(|_| shared::key(plan, material, object));
+            if let (Some(shared), Some(key)) = (shared, &key)
+                && let Some(manifest) = shared.get(key)
+            {
+                return Ok(manifest);
+            }
             let source = templates.describe(object.template);
             context.insert("object", object);
             let text = tera
                 .render(object.template, &context)
                 .map_err(|e| Error::Render(format!("template {source}: {}", error_chain(&e))))?;
-            accept(plan, object, text, &source, allow_dropped)
+            let manifest = accept(plan, object, text, &source, allow_dropped)?;
+            if let (Some(shared), Some(key)) = (shared, key) {
+                shared.keep(key, &manifest);
+            }
+            Ok(manifest)
         })
         .collect()
 }
@@ -106,11 +132,13 @@ fn accept(
     } else {
         record_overrides(object, value, &accepted, source)?
     };
-    let text = if text.ends_with('\n') {
+    let mut text = if text.ends_with('\n') {
         text
     } else {
         text + "\n"
     };
+    // The engine's buffer is far larger than one document: a system keeps thousands.
+    text.shrink_to_fit();
     Ok(Manifest {
         object: object.clone(),
         text,

@@ -14,9 +14,10 @@ mod trust;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use edges::Edge;
-pub use trust::widen_ca_names;
+pub use trust::{CaNames, widen_ca_names};
 
 use crate::plan::{Neighbour, PeerTls, Surroundings};
 use crate::preset;
@@ -77,6 +78,7 @@ pub struct System {
     /// Problems of the declarations: an empty list means the system may be rendered.
     pub problems: Vec<Problem>,
     index: BTreeMap<(String, String), usize>,
+    namespaces: Arc<BTreeSet<String>>,
     anchors: Vec<crate::plan::Anchor>,
 }
 
@@ -91,11 +93,18 @@ impl System {
         let (edges, mut problems) = edges::edges(&members, &index);
         problems.sort_by(|a, b| (&a.spec, a.line).cmp(&(&b.spec, b.line)));
         let anchors = trust::anchors(&members, &edges);
+        let namespaces = Arc::new(
+            members
+                .iter()
+                .map(|m| m.service.namespace.clone())
+                .collect(),
+        );
         System {
             members,
             edges,
             problems,
             index,
+            namespaces,
             anchors,
         }
     }
@@ -108,11 +117,8 @@ impl System {
     }
 
     /// The namespaces of the system's services, each with its default deny.
-    pub fn namespaces(&self) -> BTreeSet<String> {
-        self.members
-            .iter()
-            .map(|m| m.service.namespace.clone())
-            .collect()
+    pub fn namespaces(&self) -> &BTreeSet<String> {
+        &self.namespaces
     }
 
     /// The view member `i`'s plan has of the system.
@@ -141,7 +147,7 @@ impl System {
             system: true,
             callers,
             destinations,
-            namespaces: self.namespaces(),
+            namespaces: Arc::clone(&self.namespaces),
             anchors: self.anchors.clone(),
         }
     }

@@ -140,7 +140,7 @@ impl Overview {
             .collect();
         Overview {
             services,
-            namespaces: system.namespaces().into_iter().collect(),
+            namespaces: system.namespaces().iter().cloned().collect(),
             connections,
             outside: outside(plans),
             trust: trust(system, plans),

@@ -46,17 +46,35 @@ pub(super) fn anchors(members: &[Member], edges: &[Edge]) -> Vec<Anchor> {
         .collect()
 }
 
-/// Gives every plan of a namespace the names all of them need its CA to permit: one CA per
-/// namespace signs for every service in it.
-pub fn widen_ca_names(plans: &mut [&mut Plan]) {
-    let mut by_namespace: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for plan in plans.iter() {
-        by_namespace
-            .entry(plan.namespace.clone())
+/// The names each namespace's CA must permit: every name the plans of its services ask for,
+/// since one CA per namespace signs for every service in it.
+#[derive(Debug, Default)]
+pub struct CaNames(BTreeMap<String, BTreeSet<String>>);
+
+impl CaNames {
+    /// Adds the names a plan of `namespace` asks of its CA.
+    pub fn add(&mut self, namespace: &str, names: Vec<String>) {
+        self.0
+            .entry(namespace.to_string())
             .or_default()
-            .extend(plan.ca_names.iter().cloned());
+            .extend(names);
+    }
+
+    /// Gives `plan` the names of its whole namespace.
+    pub fn widen(&self, plan: &mut Plan) {
+        if let Some(names) = self.0.get(&plan.namespace) {
+            plan.ca_names = names.iter().cloned().collect();
+        }
+    }
+}
+
+/// Gives every plan of a namespace the names all of them need its CA to permit.
+pub fn widen_ca_names(plans: &mut [Plan]) {
+    let mut names = CaNames::default();
+    for plan in plans.iter() {
+        names.add(&plan.namespace, plan.ca_names.clone());
     }
     for plan in plans.iter_mut() {
-        plan.ca_names = by_namespace[&plan.namespace].iter().cloned().collect();
+        names.widen(plan);
     }
 }
