@@ -85,6 +85,16 @@ impl Workspace {
         stderr(&output)
     }
 
+    /// Renders the system in `folder` into `out`, which must be refused (see [`Self::refused`])
+    /// with a message holding every one of `texts`.
+    #[track_caller]
+    fn refuses(&self, folder: &str, texts: &[&str]) {
+        let message = self.refused(&["-f", folder, "-o", "out"]);
+        for text in texts {
+            assert!(message.contains(text), "{text:?} missing in:\n{message}");
+        }
+    }
+
     /// Every file under `relative`, by path relative to it, with its bytes.
     fn files(&self, relative: &str) -> BTreeMap<String, Vec<u8>> {
         let root = self.path(relative);
@@ -147,6 +157,15 @@ fn spec(name: &str, namespace: &str, extra: &str) -> String {
     let body =
         format!("  image: ghcr.io/acme/app:1.0.0\n  port: 8080\n  exposure: cluster\n{extra}");
     common::spec::spec(name, namespace, &body)
+}
+
+/// The spec of `web` in `front`, calling `api` of `back` on `port`.
+fn web_calling_api(port: u16) -> String {
+    spec(
+        "web",
+        "front",
+        &format!("  egress:\n    - {{app: api, namespace: back, port: {port}}}\n"),
+    )
 }
 
 /// `kubectl kustomize DIR`: its objects.
@@ -341,10 +360,11 @@ fn services_of_one_namespace_must_agree_on_what_it_shares() {
         "team/b/kubeward.yaml",
         &spec("b", "team", "  preset: ../older.yaml\n"),
     );
-    let message = ws.refused(&["-f", "team", "-o", "out"]);
-    assert!(
-        message.contains("team/a/kubeward.yaml and team/b/kubeward.yaml render team/namespace-team.yaml differently"),
-        "{message}"
+    ws.refuses(
+        "team",
+        &[
+            "team/a/kubeward.yaml and team/b/kubeward.yaml render team/namespace-team.yaml differently",
+        ],
     );
 }
 
@@ -426,12 +446,13 @@ fn a_connection_declared_on_one_side_is_refused_naming_both_files_the_line_and_t
     let api = spec("api", "back", "");
     ws.write("caller-only/web.yaml", &web);
     ws.write("caller-only/api.yaml", &api);
-    let message = ws.refused(&["-f", "caller-only", "-o", "out"]);
-    assert!(
-        message.contains("caller-only/web.yaml line 11: spec.egress[0]: front/web calls back/api")
-            && message.contains("add to spec.callers of caller-only/api.yaml")
-            && message.contains("- {app: web, namespace: front}"),
-        "{message}"
+    ws.refuses(
+        "caller-only",
+        &[
+            "caller-only/web.yaml line 11: spec.egress[0]: front/web calls back/api",
+            "add to spec.callers of caller-only/api.yaml",
+            "- {app: web, namespace: front}",
+        ],
     );
     let api_admits = spec(
         "api",
@@ -440,13 +461,13 @@ fn a_connection_declared_on_one_side_is_refused_naming_both_files_the_line_and_t
     );
     ws.write("callee-only/web.yaml", &spec("web", "front", ""));
     ws.write("callee-only/api.yaml", &api_admits);
-    let message = ws.refused(&["-f", "callee-only", "-o", "out"]);
-    assert!(
-        message
-            .contains("callee-only/api.yaml line 11: spec.callers[0]: back/api admits front/web")
-            && message.contains("add to spec.egress of callee-only/web.yaml")
-            && message.contains("- {app: api, namespace: back, port: 8080}"),
-        "{message}"
+    ws.refuses(
+        "callee-only",
+        &[
+            "callee-only/api.yaml line 11: spec.callers[0]: back/api admits front/web",
+            "add to spec.egress of callee-only/web.yaml",
+            "- {app: api, namespace: back, port: 8080}",
+        ],
     );
     // Fixing either with the entry offered makes the system whole.
     ws.write(
@@ -463,23 +484,14 @@ fn a_connection_declared_on_one_side_is_refused_naming_both_files_the_line_and_t
 #[test]
 fn a_one_sided_connection_to_a_namespace_only_service_says_so() {
     let ws = Workspace::new_empty();
-    ws.write(
-        "s/web.yaml",
-        &spec(
-            "web",
-            "front",
-            "  egress:\n    - {app: api, namespace: back, port: 8080}\n",
-        ),
-    );
+    ws.write("s/web.yaml", &web_calling_api(8080));
     ws.write(
         "s/api.yaml",
         &spec("api", "back", "").replace("exposure: cluster", "exposure: namespace"),
     );
-    let message = ws.refused(&["-f", "s", "-o", "out"]);
-    assert!(
-        message
-            .contains("set its spec.exposure to cluster (`namespace` admits callers of back only)"),
-        "{message}"
+    ws.refuses(
+        "s",
+        &["set its spec.exposure to cluster (`namespace` admits callers of back only)"],
     );
 }
 
@@ -494,14 +506,7 @@ fn an_egress_may_name_the_service_port_and_the_policies_open_the_container_port(
     )
     .replace("port: 8080", "port: 8443");
     ws.write("s/api.yaml", &api);
-    ws.write(
-        "s/web.yaml",
-        &spec(
-            "web",
-            "front",
-            "  egress:\n    - {app: api, namespace: back, port: 443}\n",
-        ),
-    );
+    ws.write("s/web.yaml", &web_calling_api(443));
     ws.render_ok(&["-f", "s", "-o", "out"]);
     let policy = ws.object("out/front/web/networkpolicy-web.yaml");
     let rule = &policy["spec"]["egress"][1];
@@ -514,34 +519,21 @@ fn an_egress_may_name_the_service_port_and_the_policies_open_the_container_port(
         serde_json::json!([{"protocol": "TCP", "port": 8443}])
     );
     // Any other port is refused at its line, naming both ports.
-    ws.write(
-        "s/web.yaml",
-        &spec(
-            "web",
-            "front",
-            "  egress:\n    - {app: api, namespace: back, port: 9999}\n",
-        ),
-    );
+    ws.write("s/web.yaml", &web_calling_api(9999));
     fs::remove_dir_all(ws.path("out")).unwrap();
     fs::remove_dir_all(ws.path("s/.kubeward")).unwrap();
-    let message = ws.refused(&["-f", "s", "-o", "out"]);
-    assert!(
-        message.contains("s/web.yaml line 11: spec.egress[0].port: back/api listens on container port 8443 (its Service's port is 443)"),
-        "{message}"
+    ws.refuses(
+        "s",
+        &[
+            "s/web.yaml line 11: spec.egress[0].port: back/api listens on container port 8443 (its Service's port is 443)",
+        ],
     );
 }
 
 #[test]
 fn a_caller_of_the_system_runs_as_its_own_service_account() {
     let ws = Workspace::new_empty();
-    ws.write(
-        "s/web.yaml",
-        &spec(
-            "web",
-            "front",
-            "  egress:\n    - {app: api, namespace: back, port: 8080}\n",
-        ),
-    );
+    ws.write("s/web.yaml", &web_calling_api(8080));
     ws.write(
         "s/api.yaml",
         &spec(
@@ -550,10 +542,11 @@ fn a_caller_of_the_system_runs_as_its_own_service_account() {
             "  callers:\n    - app: web\n      namespace: front\n      serviceAccount: someone-else\n",
         ),
     );
-    let message = ws.refused(&["-f", "s", "-o", "out"]);
-    assert!(
-        message.contains("s/api.yaml line 13: spec.callers[0].serviceAccount: front/web is a service of this system and runs as its own ServiceAccount `web`"),
-        "{message}"
+    ws.refuses(
+        "s",
+        &[
+            "s/api.yaml line 13: spec.callers[0].serviceAccount: front/web is a service of this system and runs as its own ServiceAccount `web`",
+        ],
     );
 }
 
@@ -832,14 +825,7 @@ fn with_cert_manager_client_certificates_are_certificates_for_client_auth() {
         "s/mesh-ca.pem",
         &read_path(&common::repo("tests/examples/checkout/internal-ca.pem")),
     );
-    ws.write(
-        "s/web.yaml",
-        &spec(
-            "web",
-            "front",
-            "  egress:\n    - {app: api, namespace: back, port: 443}\n",
-        ),
-    );
+    ws.write("s/web.yaml", &web_calling_api(443));
     ws.render_ok(&["-f", "s", "-o", "out"]);
     let name = "web-client-tls.clusterissuer.mesh-ca";
     let certificate = ws.object(&format!("out/front/web/certificate-{name}.yaml"));
@@ -872,10 +858,11 @@ fn with_cert_manager_client_certificates_are_certificates_for_client_auth() {
         &read_path(&ws.path("s/api.yaml")).replace("kind: ClusterIssuer", "kind: Issuer"),
     );
     fs::remove_dir_all(ws.path("out")).unwrap();
-    let message = ws.refused(&["-f", "s", "-o", "out2"]);
-    assert!(
-        message.contains("spec.tls.issuer.kind: an Issuer lives in namespace back only: its caller front/web cannot get a client certificate from it"),
-        "{message}"
+    ws.refuses(
+        "s",
+        &[
+            "spec.tls.issuer.kind: an Issuer lives in namespace back only: its caller front/web cannot get a client certificate from it",
+        ],
     );
 }
 
@@ -959,11 +946,7 @@ fn every_yaml_of_kind_secure_service_is_a_spec_and_other_kinds_are_passed_over()
         "{%- set w = plan.workload -%}\nkind: x\n",
     );
     fs::remove_dir_all(ws.path("out")).unwrap();
-    let message = ws.refused(&["-f", "tree", "-o", "out"]);
-    assert!(
-        message.contains("tree/templates/deployment.yaml: is not YAML"),
-        "{message}"
-    );
+    ws.refuses("tree", &["tree/templates/deployment.yaml: is not YAML"]);
     ws.write("empty/notes.txt", "no specs here");
     let output = ws.render(&["-f", "empty"]);
     assert_eq!(output.status.code(), Some(2));

@@ -41,7 +41,7 @@ pub fn run(args: &GraphArgs) -> Result<(), Error> {
         }
         (Some(path), false) => read::read(path)?,
         (None, _) => {
-            let manifests = match args.service.system() {
+            let manifests = match args.service.system()? {
                 Some(dir) => {
                     let (objects, system_marks) = system_shapes(dir, &args.service)?;
                     marks = system_marks;
@@ -75,11 +75,6 @@ fn system_shapes(
     dir: &Path,
     service: &ServiceArgs,
 ) -> Result<(Vec<Manifest>, diagram::Marks), Error> {
-    if service.spec.any() {
-        return Err(Error::Usage(
-            "the flags that describe a service (--name, --image, ...) apply to one spec, not to a system given as a folder".into(),
-        ));
-    }
     let options = system::Options::reading(service.overrides(), service.customise.presets.lookup());
     let (system, _, _) = system::load(&[dir.to_path_buf()], &options)?;
     let plans = system::plans(&system);

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::error::Error;
 use crate::pipeline::Input;
 use crate::preset::Lookup;
 use crate::render::invariants;
@@ -63,10 +64,16 @@ impl ServiceArgs {
         self.file.is_some() || self.spec.any()
     }
 
-    /// The folder of a system's specs, when `-f` names one. Flags that describe a service
-    /// do not go with it.
-    pub fn system(&self) -> Option<&Path> {
-        self.file.as_deref().filter(|path| path.is_dir())
+    /// The folder of a system's specs, when `-f` names one; the flags that describe a
+    /// service do not go with it.
+    pub fn system(&self) -> Result<Option<&Path>, Error> {
+        let dir = self.file.as_deref().filter(|path| path.is_dir());
+        if dir.is_some() && self.spec.any() {
+            return Err(Error::Usage(
+                "the flags that describe a service (--name, --image, ...) apply to one spec, not to a system given as a folder".into(),
+            ));
+        }
+        Ok(dir)
     }
 
     pub fn overrides(&self) -> Overrides {

@@ -46,7 +46,7 @@ use crate::preset::Preset;
 use crate::validate::Service;
 use crate::vocabulary::NAME_LABEL;
 use decisions::Decisions;
-use objects::object;
+use objects::{object, placed};
 
 /// Everything a render needs, and why.
 #[derive(Debug, Clone, Serialize)]
@@ -242,29 +242,30 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         &name,
         "networkpolicy.yaml",
     );
+    const PEER_POLICY: (&str, &str, &str) = (
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        "networkpolicy-peer.yaml",
+    );
     for peer in network::peer_policies(service, &selector, &network, around, &mut decisions) {
-        let mut policy = object(
-            "networking.k8s.io/v1",
-            "NetworkPolicy",
+        let mut policy = placed(
+            PEER_POLICY,
             &peer.name,
             Some(&peer.namespace),
-            "networkpolicy-peer.yaml",
+            peer.placement,
         );
-        policy.placement = peer.placement;
         policy.peer = Some(peer.policy);
         objects.push(policy);
     }
-    for bundle in &trust.bundles {
-        let mut config_map = object(
-            "v1",
-            "ConfigMap",
+    let bundle_map = ("v1", "ConfigMap", "configmap-bundle.yaml");
+    objects.extend(trust.bundles.iter().map(|bundle| {
+        placed(
+            bundle_map,
             &bundle.name,
             Some(&bundle.namespace),
-            "configmap-bundle.yaml",
-        );
-        config_map.placement = bundle.placement;
-        objects.push(config_map);
-    }
+            bundle.placement,
+        )
+    }));
     if ingress.is_some() {
         objects.push(object(
             "networking.k8s.io/v1",

@@ -181,13 +181,33 @@ pub(super) fn peer_policies(
         pod_labels: selector.clone(),
     };
     let not_us = |app: &AppRef| !(app.namespace == service.namespace && app.app == service.name);
+    let peer_object = |(name, placement): (String, Placement), app: &AppRef, side: Side| {
+        let dns = side.direction == "Egress" || placement == Placement::Namespace;
+        PeerObject {
+            name,
+            namespace: app.namespace.clone(),
+            placement,
+            policy: PeerPolicy {
+                pod_labels: app_peer(app).pod_labels,
+                direction: side.direction,
+                service: ours.clone(),
+                port: side.port,
+                protocol: side.protocol,
+                // A caller needs DNS to connect by name; under a default deny the render
+                // writes, a destination lost its own DNS too.
+                dns: dns.then(|| network.dns.clone()),
+                annotations: peer_annotations(app, side.direction),
+                decision: side.decision,
+            },
+        }
+    };
     let mut out = Vec::new();
     for caller in &service.callers {
         if around.callers.contains_key(&caller.entry) || !not_us(&caller.app) {
             continue;
         }
         let app = &caller.app;
-        let Some((name, placement)) = peer_home(
+        let Some(home) = peer_home(
             service,
             around,
             &app.namespace,
@@ -195,33 +215,24 @@ pub(super) fn peer_policies(
         ) else {
             continue;
         };
-        let peer = app_peer(app);
-        let decision = match placement {
+        let decision = match home.1 {
             Placement::Outside => {
-                outside_peer(d, &name, app, "its egress to this service, and DNS")
+                outside_peer(d, &home.0, app, "its egress to this service, and DNS")
             }
             _ => network
                 .ingress_from
                 .iter()
-                .find(|a| a.peer == peer)
+                .find(|a| a.peer == app_peer(app))
                 .map(|a| a.decision)
                 .expect("every caller is admitted"),
         };
-        out.push(PeerObject {
-            name,
-            namespace: app.namespace.clone(),
-            placement,
-            policy: PeerPolicy {
-                pod_labels: peer.pod_labels,
-                direction: "Egress",
-                service: ours.clone(),
-                port: service.port,
-                protocol: "TCP",
-                dns: Some(network.dns.clone()),
-                annotations: peer_annotations(app, "Egress"),
-                decision,
-            },
-        });
+        let side = Side {
+            direction: "Egress",
+            port: service.port,
+            protocol: "TCP",
+            decision,
+        };
+        out.push(peer_object(home, app, side));
     }
     for dest in &service.egress {
         let Target::App(app) = &dest.target else {
@@ -230,23 +241,18 @@ pub(super) fn peer_policies(
         if around.destinations.contains_key(&dest.entry) || !not_us(app) {
             continue;
         }
-        let Some((name, placement)) = peer_home(
-            service,
-            around,
-            &app.namespace,
-            &format!("to-{}-{}", app.app, dest.port),
-        ) else {
+        let flow = format!("to-{}-{}", app.app, dest.port);
+        let Some(home) = peer_home(service, around, &app.namespace, &flow) else {
             continue;
         };
-        let peer = app_peer(app);
         let protocol = transport(dest.transport);
-        let decision = match placement {
-            Placement::Outside => outside_peer(d, &name, app, "its ingress from this service"),
+        let decision = match home.1 {
+            Placement::Outside => outside_peer(d, &home.0, app, "its ingress from this service"),
             _ => network
                 .egress
                 .iter()
                 .find(|rule| {
-                    rule.pod.as_ref() == Some(&peer)
+                    rule.pod.as_ref() == Some(&app_peer(app))
                         && rule
                             .ports
                             .iter()
@@ -255,24 +261,23 @@ pub(super) fn peer_policies(
                 .map(|rule| rule.decision)
                 .expect("every destination has an egress rule"),
         };
-        out.push(PeerObject {
-            name,
-            namespace: app.namespace.clone(),
-            placement,
-            policy: PeerPolicy {
-                pod_labels: peer.pod_labels,
-                direction: "Ingress",
-                service: ours.clone(),
-                port: dest.port,
-                protocol,
-                // Under a default deny the render writes, the destination lost DNS too.
-                dns: (placement == Placement::Namespace).then(|| network.dns.clone()),
-                annotations: peer_annotations(app, "Ingress"),
-                decision,
-            },
-        });
+        let side = Side {
+            direction: "Ingress",
+            port: dest.port,
+            protocol,
+            decision,
+        };
+        out.push(peer_object(home, app, side));
     }
     out
+}
+
+/// The peer's side of a flow: its direction, the port and protocol, the decision behind it.
+struct Side {
+    direction: &'static str,
+    port: u16,
+    protocol: &'static str,
+    decision: usize,
 }
 
 /// The decision for a peer outside the namespaces the render writes: its policy, written apart.

@@ -52,12 +52,28 @@ pub(super) fn object(
     namespace: Option<&str>,
     template: &'static str,
 ) -> PlannedObject {
+    placed(
+        (api_version, kind, template),
+        name,
+        namespace,
+        Placement::Service,
+    )
+}
+
+/// An object of `kind` (with its API version and template) placed in the output as
+/// `placement` says.
+pub(super) fn placed(
+    (api_version, kind, template): (&'static str, &'static str, &'static str),
+    name: &str,
+    namespace: Option<&str>,
+    placement: Placement,
+) -> PlannedObject {
     PlannedObject {
         api_version,
         kind,
         name: name.to_string(),
         namespace: namespace.map(str::to_string),
-        placement: Placement::Service,
+        placement,
         template,
         secret: false,
         peer: None,

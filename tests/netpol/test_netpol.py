@@ -34,7 +34,6 @@ does not know: private-range addresses on 443 are then not probed (169.254.169.2
 from __future__ import annotations
 
 import ipaddress
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +44,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import Probe, cidr_admits, fresh_name, input_folders  # noqa: E402
 from netpol_eval import External, Pod, World, iter_objects  # noqa: E402
 
 APP = "app.kubernetes.io/name"
@@ -62,22 +62,6 @@ FIXED_EXTERNALS = [
 ]
 PRIVATE_RANGES = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12",
                                                     "192.168.0.0/16")]
-# kubeward's documented rule: a declared range never implies the cluster-internal, CGNAT,
-# loopback or link-local (cloud metadata) ranges it strictly contains; those must be declared
-# exactly (or as a range inside them) to be reached.
-NEVER_IMPLIED = [ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16",
-    "127.0.0.0/8", "fc00::/7", "fe80::/10")]
-
-
-def cidr_admits(net: Any, ip: Any) -> bool:
-    """Whether a declared egress range admits ``ip`` under kubeward's rule above."""
-    if ip not in net:
-        return False
-    return not any(ip in r and net.version == r.version and r.subnet_of(net) and r != net
-                   for r in NEVER_IMPLIED)
-
-
 # --------------------------------------------------------------------------------------------
 # The spec, as the contract (spec-contract.md) defines it
 # --------------------------------------------------------------------------------------------
@@ -191,34 +175,6 @@ class Oracle:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Probe:
-    example: str
-    side: str  # "flow" | "ingress" | "egress"
-    src: Any
-    dst: Any
-    port: int
-    proto: str
-    expected: bool
-    why: str
-    world: World
-
-    @property
-    def id(self) -> str:
-        side = "" if self.side == "flow" else f"{self.side} side only: "
-        verdict = "ALLOWED" if self.expected else "DENIED"
-        return (f"{self.example}: {side}{self.src} -> {self.dst}:{self.port} {self.proto} "
-                f"expected {verdict} ({self.why})")
-
-
-def _fresh_name(base: str, taken: set[str]) -> str:
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}-{n}"
-    return name
-
-
 def _service_pod(spec: Spec, rendered: Path, objects: list[tuple[str, dict]]) -> Pod:
     deployments = [o for _, o in objects if o.get("kind") == "Deployment"
                    and (o.get("metadata") or {}).get("namespace") == spec.namespace]
@@ -258,9 +214,9 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         {n for n, _, _, _ in spec.egress_apps}
     declared_apps = {spec.name, spec.controller[1]} | {a for _, a in spec.callers} | \
         {a for _, a, _, _ in spec.egress_apps}
-    evil = _fresh_name("evil", declared_ns)
-    elsewhere = _fresh_name("kw-elsewhere", declared_ns | {evil})
-    intruder_app = _fresh_name("kw-intruder", declared_apps)
+    evil = fresh_name("evil", declared_ns)
+    elsewhere = fresh_name("kw-elsewhere", declared_ns | {evil})
+    intruder_app = fresh_name("kw-intruder", declared_apps)
     for n in sorted(declared_ns | {evil, elsewhere}):
         world.add_namespace(n)
 
@@ -416,23 +372,18 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
 
 
 def _collect() -> tuple[list[str], dict[str, str], list[Probe]]:
-    problems: list[str] = []
     per_example: dict[str, str] = {}  # example -> "" if fine, else the error
     probes: list[Probe] = []
-    examples_env, rendered_env = os.environ.get("KUBEWARD_EXAMPLES"), os.environ.get("KUBEWARD_RENDERED")
-    for var, value in (("KUBEWARD_EXAMPLES", examples_env), ("KUBEWARD_RENDERED", rendered_env)):
-        if not value:
-            problems.append(f"{var} is not set")
-        elif not Path(value).is_dir():
-            problems.append(f"{var}={value} is not a folder")
+    problems, folders = input_folders("KUBEWARD_EXAMPLES", "KUBEWARD_RENDERED")
     if problems:
         return problems, per_example, probes
-    examples = sorted(d for d in Path(examples_env).iterdir()
+    examples_dir, rendered_dir = folders
+    examples = sorted(d for d in examples_dir.iterdir()
                       if d.is_dir() and (d / "kubeward.yaml").is_file())
     if not examples:
-        problems.append(f"KUBEWARD_EXAMPLES={examples_env} holds no <example>/kubeward.yaml")
+        problems.append(f"KUBEWARD_EXAMPLES={examples_dir} holds no <example>/kubeward.yaml")
     for ex in examples:
-        rendered = Path(rendered_env) / ex.name
+        rendered = rendered_dir / ex.name
         try:
             if not rendered.is_dir() or not any(rendered.iterdir()):
                 raise AssertionError(f"no rendered bundle for example {ex.name}: {rendered} is missing or empty")

@@ -27,7 +27,6 @@ applies its policies.
 from __future__ import annotations
 
 import ipaddress
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,24 +37,12 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import Probe, cidr_admits, fresh_name, input_folders  # noqa: E402
 from netpol_eval import External, Pod, World, iter_objects  # noqa: E402
 
 APP = "app.kubernetes.io/name"
 DNS_NS, DNS_LABELS = "kube-system", {"k8s-app": "kube-dns"}
 PEERS = "_peers"
-# kubeward's documented rule (see test_netpol.py): a range never implies these inside it.
-NEVER_IMPLIED = [ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16",
-    "127.0.0.0/8", "fc00::/7", "fe80::/10")]
-
-
-def in_range(net: Any, ip: Any) -> bool:
-    if ip.version != net.version or ip not in net:
-        return False
-    return not any(ip in r and r.version == net.version and r.subnet_of(net) and r != net
-                   for r in NEVER_IMPLIED)
-
-
 # --------------------------------------------------------------------------------------------
 # The specs, as the contract defines them
 # --------------------------------------------------------------------------------------------
@@ -120,42 +107,11 @@ def load_specs(folder: Path) -> list[Service]:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Probe:
-    world_name: str
-    world: World
-    src: Any
-    dst: Any
-    port: int
-    proto: str
-    expected: bool
-    why: str
-
-    @property
-    def id(self) -> str:
-        verdict = "ALLOWED" if self.expected else "DENIED"
-        return f"[{self.world_name}] {self.src} -> {self.dst}:{self.port} {self.proto} expected {verdict} ({self.why})"
-
-
-def fresh(base: str, taken: set[str]) -> str:
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}-{n}"
-    return name
-
-
 def build() -> tuple[list[str], list[Probe]]:
-    problems: list[str] = []
-    specs_env, rendered_env = os.environ.get("KUBEWARD_SYSTEM_SPECS"), os.environ.get("KUBEWARD_SYSTEM_RENDERED")
-    for var, value in (("KUBEWARD_SYSTEM_SPECS", specs_env), ("KUBEWARD_SYSTEM_RENDERED", rendered_env)):
-        if not value:
-            problems.append(f"{var} is not set")
-        elif not Path(value).is_dir():
-            problems.append(f"{var}={value} is not a folder")
+    problems, folders = input_folders("KUBEWARD_SYSTEM_SPECS", "KUBEWARD_SYSTEM_RENDERED")
     if problems:
         return problems, []
-    specs, rendered = Path(specs_env), Path(rendered_env)
+    specs, rendered = folders
     services = load_specs(specs)
     if len(services) < 2:
         return [f"{specs}: a system needs two services or more, found {len(services)}"], []
@@ -198,7 +154,7 @@ def build() -> tuple[list[str], list[Probe]]:
         {n for s in services for n, _, _, _ in s.egress}
     taken_apps = {s.name for s in services} | {a for s in services for _, a in s.callers} | \
         {a for s in services for _, a, _, _ in s.egress}
-    evil, intruder = fresh("evil", taken_ns), fresh("kw-intruder", taken_apps)
+    evil, intruder = fresh_name("evil", taken_ns), fresh_name("kw-intruder", taken_apps)
 
     def pod(namespace: str, app: str) -> Pod:
         return pods.get((namespace, app)) or Pod(namespace, {APP: app}, name=f"{namespace}/{app}")
@@ -211,7 +167,7 @@ def build() -> tuple[list[str], list[Probe]]:
         key = (world_name, str(src), str(dst), port, proto)
         if key not in seen:
             seen.add(key)
-            probes.append(Probe(world_name, w, src, dst, port, proto, expected, why))
+            probes.append(Probe(world_name, "flow", src, dst, port, proto, expected, why, w))
 
     def destination_port(dest: Service | None, declared: int) -> int:
         if dest and declared in (dest.port, dest.service_port):
@@ -236,7 +192,7 @@ def build() -> tuple[list[str], list[Probe]]:
                       "a pod under the system's default deny reaches only what is declared")
         for net in s.caller_ranges:
             for addr in sorted({net[0], net[-1]}):
-                expected = in_range(net, addr)
+                expected = cidr_admits(net, addr)
                 probe("system", system, External(str(addr)), svc, P, "TCP", expected, f"inside caller range {net}")
                 probe("system", system, External(str(addr)), svc, P + 1, "TCP", False, f"caller range {net}, wrong port")
             for candidate in (int(net[0]) - 1, int(net[-1]) + 1):
@@ -246,7 +202,7 @@ def build() -> tuple[list[str], list[Probe]]:
                     continue
                 probe("system", system, External(str(outside)), svc, P, "TCP", False, f"just outside caller range {net}")
             other = "2001:db8:ffff::1" if net.version == 4 else "198.51.100.254"
-            admitted = any(in_range(n, ipaddress.ip_address(other)) for n in s.caller_ranges)
+            admitted = any(cidr_admits(n, ipaddress.ip_address(other)) for n in s.caller_ranges)
             probe("system", system, External(other), svc, P, "TCP", admitted, f"the other address family than {net}")
         for d_ns, d_app, d_port, d_proto in s.egress:
             dest = by_key.get((d_ns, d_app))

@@ -36,22 +36,38 @@ pub struct ExplainArgs {
     pub service: ServiceArgs,
 }
 
+/// The rule `--rule` names, if any (it does not go with `--threat`).
+fn rule_asked(args: &ExplainArgs) -> Result<Option<Rule>, Error> {
+    let Some(id) = &args.rule else {
+        return Ok(None);
+    };
+    if args.threat.is_some() {
+        return Err(Error::Usage(
+            "--threat filters a plan; it does not go with --rule".into(),
+        ));
+    }
+    find_rule(id).map(Some).map_err(Error::Usage)
+}
+
+/// The threat `--threat` names, if any.
+fn threat_asked(args: &ExplainArgs) -> Result<Option<Threat>, Error> {
+    args.threat
+        .as_deref()
+        .map(parse_threat)
+        .transpose()
+        .map_err(Error::Usage)
+}
+
 pub fn run(args: &ExplainArgs) -> Result<(), Error> {
-    if let Some(dir) = args.service.system() {
+    if let Some(dir) = args.service.system()? {
         return explain_folder(dir, args);
     }
     let plan = match (args.service.given(), &args.rule) {
         (false, Some(_)) => None,
         _ => Some(pipeline::plan(&args.service.input())?.1),
     };
-    let text = match &args.rule {
-        Some(id) => {
-            if args.threat.is_some() {
-                return Err(Error::Usage(
-                    "--threat filters a plan; it does not go with --rule".into(),
-                ));
-            }
-            let rule = find_rule(id).map_err(Error::Usage)?;
+    let text = match rule_asked(args)? {
+        Some(rule) => {
             let explained = explain_rule(rule, plan.as_ref());
             match args.format {
                 TextOrJson::Text => rule_text(
@@ -63,14 +79,8 @@ pub fn run(args: &ExplainArgs) -> Result<(), Error> {
             }
         }
         None => {
-            let threat = args
-                .threat
-                .as_deref()
-                .map(parse_threat)
-                .transpose()
-                .map_err(Error::Usage)?;
             let plan = plan.expect("a plan is made unless only a rule is asked for");
-            let explained = explain(&plan, threat);
+            let explained = explain(&plan, threat_asked(args)?);
             match args.format {
                 TextOrJson::Text => text(&explained),
                 TextOrJson::Json => to_json(&explained),
@@ -83,25 +93,14 @@ pub fn run(args: &ExplainArgs) -> Result<(), Error> {
 /// `explain -f DIR`: the system, then each of its services (or, with `--rule`, the rule and
 /// where each service's plan applies it).
 fn explain_folder(dir: &Path, args: &ExplainArgs) -> Result<(), Error> {
-    if args.service.spec.any() {
-        return Err(Error::Usage(
-            "the flags that describe a service (--name, --image, ...) apply to one spec, not to a system given as a folder".into(),
-        ));
-    }
     let options = pipeline::system::Options::reading(
         args.service.overrides(),
         args.service.customise.presets.lookup(),
     );
     let (system, _, _) = pipeline::system::load(&[dir.to_path_buf()], &options)?;
     let plans = pipeline::system::plans(&system);
-    let text = match &args.rule {
-        Some(id) => {
-            if args.threat.is_some() {
-                return Err(Error::Usage(
-                    "--threat filters a plan; it does not go with --rule".into(),
-                ));
-            }
-            let rule = find_rule(id).map_err(Error::Usage)?;
+    let text = match rule_asked(args)? {
+        Some(rule) => {
             let explained: Vec<RuleExplanation> = plans
                 .iter()
                 .map(|plan| explain_rule(rule, Some(plan)))
@@ -117,13 +116,8 @@ fn explain_folder(dir: &Path, args: &ExplainArgs) -> Result<(), Error> {
             }
         }
         None => {
-            let threat = args
-                .threat
-                .as_deref()
-                .map(parse_threat)
-                .transpose()
-                .map_err(Error::Usage)?;
-            let explained = system::explain_system(Overview::new(&system, &plans), &plans, threat);
+            let overview = Overview::new(&system, &plans);
+            let explained = system::explain_system(overview, &plans, threat_asked(args)?);
             match args.format {
                 TextOrJson::Text => system::system_text(&explained),
                 TextOrJson::Json => to_json(&explained),
