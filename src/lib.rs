@@ -16,7 +16,7 @@ pub mod graph;
 pub mod material;
 /// Writing: folders of manifests (atomic, never over foreign files) and terminal messages.
 pub mod output;
-/// The stages run in order for one service, or for many on every core.
+/// The stages run in order for one service, or for a system of them on every core.
 pub mod pipeline;
 /// The pure plan: the objects to render and every decision behind them.
 pub mod plan;
