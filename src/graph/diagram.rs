@@ -212,17 +212,12 @@ fn edges<'a>(traffic: &'a Traffic, marks: &Marks) -> Vec<Edge<'a>> {
             .iter()
             .find(|m| is_app(traffic, &flow.from, &m.from) && is_app(traffic, &flow.to, &m.to));
         let (label, look) = match (look, one_sided) {
-            (Look::Denied { .. }, _) | (_, None) => (
-                match look {
-                    Look::Denied { both: true } => "in and out: denied by default".to_string(),
-                    _ => flow_label(flow),
-                },
-                look,
-            ),
-            (_, Some(mark)) => (
+            (Look::Denied { both: true }, _) => ("in and out: denied by default".to_string(), look),
+            (Look::Allowed | Look::Blocked, Some(mark)) => (
                 format!("{}: one-sided: {}", ports_text(&flow.ports), mark.text),
                 Look::Blocked,
             ),
+            _ => (flow_label(flow), look),
         };
         edges.push(Edge {
             from: &flow.from,

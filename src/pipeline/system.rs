@@ -5,9 +5,10 @@
 //!
 //! The run goes in passes, each spread over the cores with its results kept in the specs'
 //! order: load and validate (no state is touched, so a system with an invalid spec, or whose
-//! services do not fit together, writes nothing at all), then plan, then gather material and
-//! render, then write. Presets and CAs are resolved once for the whole run; the system keeps
-//! one state folder.
+//! services do not fit together, writes nothing at all), then plan (keeping only what the
+//! system needs of each plan: the names of its namespace's CA, its warnings), then plan again,
+//! gather material and render, then write. Presets, CAs and the objects a namespace's services
+//! share are obtained once for the whole run; the system keeps one state folder.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
