@@ -81,6 +81,9 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l sensitivity
 internal\t''
 confidential\t''
 restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l mesh -d 'The service mesh the cluster runs' -r -f -a "none\t''
+istio\t''
+linkerd\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
@@ -149,6 +152,9 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l sensitivit
 internal\t''
 confidential\t''
 restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l mesh -d 'The service mesh the cluster runs' -r -f -a "none\t''
+istio\t''
+linkerd\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
@@ -212,6 +218,9 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l sensitivity 
 internal\t''
 confidential\t''
 restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l mesh -d 'The service mesh the cluster runs' -r -f -a "none\t''
+istio\t''
+linkerd\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
@@ -275,6 +284,9 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l sensi
 internal\t''
 confidential\t''
 restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l mesh -d 'The service mesh the cluster runs' -r -f -a "none\t''
+istio\t''
+linkerd\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
@@ -320,6 +332,9 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l sensitivity -
 internal\t''
 confidential\t''
 restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l mesh -d 'The service mesh the cluster runs' -r -f -a "none\t''
+istio\t''
+linkerd\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r

@@ -10,6 +10,7 @@ mod access;
 mod decisions;
 pub mod exemptions;
 mod ingress;
+mod mesh;
 mod namespace;
 mod network;
 mod objects;
@@ -29,6 +30,7 @@ use serde::Serialize;
 pub use access::RoleRule;
 pub use decisions::{Decision, headline, note};
 pub use ingress::Ingress;
+pub use mesh::{MeshIdentity, MeshPlan, istio_principal, linkerd_identity};
 pub use namespace::NamespaceLimits;
 pub use network::{
     Admitted, AdmittedRange, Dns, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort,
@@ -75,6 +77,8 @@ pub struct Plan {
     pub quota: Option<NamespaceLimits>,
     /// The trust bundle, client certificates and client CAs the pods mount.
     pub trust: TrustPlan,
+    /// The mesh's identities and objects, with a mesh.
+    pub mesh: Option<MeshPlan>,
     pub objects: Vec<PlannedObject>,
     pub decisions: Vec<Decision>,
 }
@@ -105,8 +109,14 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
     labels.insert("app.kubernetes.io/managed-by".into(), "kubeward".into());
 
     namespace::identity(&mut decisions, service, preset);
-    let workload = workload::workload(service, preset, &mut decisions);
-    let network = network::network(service, preset, around, &mut decisions);
+    let mut workload = workload::workload(service, preset, &mut decisions);
+    let mut network = network::network(service, preset, around, &mut decisions);
+    let controller = network::controller(service, preset);
+    let mut mesh = mesh::mesh(service, preset, around, Some(&controller), &mut decisions);
+    if let (Some(mesh), Some(settings)) = (&mut mesh, preset.mesh.network(service.mesh)) {
+        mesh::open_network(&mut network, mesh, settings, &mut decisions);
+        workload.annotations.extend(mesh.pod_annotations.clone());
+    }
     let ingress = ingress::ingress(service, preset, &mut decisions);
     let role = access::role(service, &mut decisions);
     let secrets = secrets::secrets(service, &mut decisions);
@@ -254,7 +264,11 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
             Some(&peer.namespace),
             peer.placement,
         );
-        policy.peer = Some(peer.policy);
+        let mut peer_policy = peer.policy;
+        if let Some(mesh) = &mesh {
+            mesh::open_peer(&mut peer_policy, peer.placement, mesh, &network);
+        }
+        policy.peer = Some(peer_policy);
         objects.push(policy);
     }
     let bundle_map = ("v1", "ConfigMap", "configmap-bundle.yaml");
@@ -266,6 +280,9 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
             bundle.placement,
         )
     }));
+    if let Some(mesh) = &mesh {
+        objects.extend(mesh::objects(mesh, &name, &ns));
+    }
     if ingress.is_some() {
         objects.push(object(
             "networking.k8s.io/v1",
@@ -293,6 +310,7 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         ca_names,
         quota,
         trust,
+        mesh,
         objects: objects
             .into_iter()
             .map(|mut o| {

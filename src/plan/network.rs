@@ -31,6 +31,8 @@ pub struct Network {
     /// ingress at all.
     pub ingress_ranges: Vec<AdmittedRange>,
     pub port: u16,
+    /// The mesh proxy's inbound ports, admitted from `ingress_from` beside `port`.
+    pub mesh_ports: Vec<u16>,
     pub egress: Vec<EgressRule>,
     /// Cluster DNS, as the service's own first egress rule reaches it.
     pub dns: Dns,
@@ -96,6 +98,10 @@ pub struct PeerPolicy {
     pub service: PodPeer,
     pub port: u16,
     pub protocol: &'static str,
+    /// The mesh proxy's inbound ports, opened beside `port`.
+    pub mesh_ports: Vec<u16>,
+    /// The mesh's control plane, for a peer in a namespace the render meshes.
+    pub control_plane: Vec<EgressRule>,
     /// Cluster DNS for the peer's pods.
     pub dns: Option<Dns>,
     /// The suppression of "a policy that selects no pod of the bundle", with its reason.
@@ -193,6 +199,8 @@ pub(super) fn peer_policies(
                 service: ours.clone(),
                 port: side.port,
                 protocol: side.protocol,
+                mesh_ports: Vec::new(),
+                control_plane: Vec::new(),
                 // A caller needs DNS to connect by name; under a default deny the render
                 // writes, a destination lost its own DNS too.
                 dns: dns.then(|| network.dns.clone()),
@@ -338,7 +346,7 @@ fn implied_exceptions(cidr: &Cidr) -> Vec<String> {
         .collect()
 }
 
-fn controller(service: &Service, preset: &Preset) -> AppRef {
+pub(super) fn controller(service: &Service, preset: &Preset) -> AppRef {
     service
         .ingress
         .as_ref()
@@ -540,6 +548,7 @@ pub(super) fn network(
         ingress_from,
         ingress_ranges,
         port: service.port,
+        mesh_ports: Vec::new(),
         egress,
         dns: Dns {
             pods: dns,

@@ -79,6 +79,7 @@ pub const ROWS: &[Row] = &[
     entry(30, "ResourceQuota and LimitRange in the namespace", &["Baseline: AppArmor"], &[], &[], Some(RESOURCE_POLICIES)),
     entry(34, "both ends of every connection admit it, DNS included, and nothing else", &[], &[], &[], Some(NETWORK_POLICIES)),
     entry(35, "callers verify the server with its trust anchor; with clientAuth, callers present client certificates", &[], &[], &[], Some("Network separation and hardening › Encryption")),
+    entry(36, "in a mesh: mutual TLS STRICT, exactly the callers' identities admitted, the proxy's control plane reached and nothing more", &[], &[], &[], Some("Network separation and hardening › Encryption")),
 ];
 
 /// The rubric row with this number.

@@ -74,6 +74,8 @@ pub struct Preset {
     pub termination_grace_period_seconds: u32,
     /// Old ReplicaSets kept for rollback.
     pub revision_history_limit: u32,
+    /// The service mesh: its default for `spec.mesh`, its trust domain, its control plane.
+    pub mesh: super::MeshSettings,
     /// A folder of template overrides (absolute once resolved: a preset file writes it
     /// relative to its own folder).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -43,7 +43,11 @@ pub(super) fn key(plan: &Plan, material: &Material, object: &PlannedObject) -> O
         return None;
     }
     let inputs = match object.template {
-        "namespace.yaml" => plan.pod_security_version.clone(),
+        "namespace.yaml" => format!(
+            "{}\n{}",
+            plan.pod_security_version,
+            serde_json::to_string(&plan.mesh.as_ref().map(|m| m.mesh)).ok()?
+        ),
         "resourcequota.yaml" | "limitrange.yaml" => serde_json::to_string(&plan.quota).ok()?,
         "configmap-bundle.yaml" => material.bundles.get(&object.name)?.clone(),
         _ => String::new(),

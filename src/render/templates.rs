@@ -75,6 +75,26 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "limitrange.yaml",
         include_str!("../../templates/limitrange.yaml"),
     ),
+    (
+        "peerauthentication-istio.yaml",
+        include_str!("../../templates/peerauthentication-istio.yaml"),
+    ),
+    (
+        "authorizationpolicy-istio.yaml",
+        include_str!("../../templates/authorizationpolicy-istio.yaml"),
+    ),
+    (
+        "server-linkerd.yaml",
+        include_str!("../../templates/server-linkerd.yaml"),
+    ),
+    (
+        "meshtlsauthentication-linkerd.yaml",
+        include_str!("../../templates/meshtlsauthentication-linkerd.yaml"),
+    ),
+    (
+        "authorizationpolicy-linkerd.yaml",
+        include_str!("../../templates/authorizationpolicy-linkerd.yaml"),
+    ),
 ];
 
 /// The `yaml` filter: any value as YAML-safe flow syntax. Its output is marked safe, so the

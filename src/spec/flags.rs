@@ -5,7 +5,7 @@ use clap::Args;
 
 use super::model::{
     self, ApiRuleSpec, CaFiles, CallerSpec, ClientAuth, EgressSpec, Exposure, GenerateSpec,
-    IngressSpec, IssuerRef, Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode,
+    IngressSpec, IssuerRef, Mesh, Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode,
 };
 use super::names::DEFAULT_SECRET_LENGTH;
 
@@ -39,6 +39,9 @@ pub struct SpecFlags {
     /// How sensitive its data is
     #[arg(long, value_enum, help_heading = "Service")]
     pub sensitivity: Option<SensitivityArg>,
+    /// The service mesh the cluster runs
+    #[arg(long, value_enum, help_heading = "Traffic")]
+    pub mesh: Option<MeshArg>,
     /// A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable
     #[arg(long = "caller", value_name = "NS/APP", help_heading = "Traffic")]
     pub callers: Vec<String>,
@@ -107,6 +110,7 @@ value_enum!(ProtocolArg => Protocol { Http, Https, Grpc, Tcp });
 value_enum!(ExposureArg => Exposure { Namespace, Cluster, Public });
 value_enum!(SensitivityArg => Sensitivity { Public, Internal, Confidential, Restricted });
 value_enum!(TlsArg => TlsMode { None, SelfSigned, Ca, CertManager });
+value_enum!(MeshArg => Mesh { None, Istio, Linkerd });
 value_enum!(ClientAuthArg => ClientAuth { None, Required });
 
 /// Splits `PREFIX/NAME` (or `NAME`) at the first `/`.
@@ -249,6 +253,7 @@ impl SpecFlags {
         s.protocol = self.protocol.map(Into::into).or(s.protocol);
         s.exposure = self.exposure.map(Into::into).or(s.exposure);
         s.sensitivity = self.sensitivity.map(Into::into).or(s.sensitivity);
+        s.mesh = self.mesh.map(Into::into).or(s.mesh);
         if !self.callers.is_empty() || !self.caller_cidrs.is_empty() {
             s.callers = self.callers.iter().map(|c| parse_app(c)).collect();
             s.callers

@@ -130,6 +130,11 @@ pub struct ServiceSpec {
     /// clear-text port for the probes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probes: Option<ProbesSpec>,
+    /// The service mesh the cluster runs. With `istio` or `linkerd` the bundle keeps every
+    /// NetworkPolicy and adds the mesh's mutual TLS and authorization, admitting exactly the
+    /// callers' identities (their ServiceAccounts). Default from the preset (`none`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mesh: Option<Mesh>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -200,6 +205,28 @@ impl Exposure {
             Exposure::Namespace => "namespace",
             Exposure::Cluster => "cluster",
             Exposure::Public => "public",
+        }
+    }
+}
+
+/// The service mesh that proves who is calling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Mesh {
+    /// No mesh: NetworkPolicies (and TLS, when set) only.
+    None,
+    /// Istio sidecars: PeerAuthentication STRICT and an ALLOW AuthorizationPolicy.
+    Istio,
+    /// Linkerd proxies: Server, MeshTLSAuthentication, AuthorizationPolicy, default deny.
+    Linkerd,
+}
+
+impl Mesh {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mesh::None => "none",
+            Mesh::Istio => "istio",
+            Mesh::Linkerd => "linkerd",
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::spec::cidr::Cidr;
 use crate::spec::image::ImageRef;
-use crate::spec::{self, Exposure, Protocol, ResourcesSpec, Sensitivity, TlsMode, Transport};
+use crate::spec::{self, Exposure, Mesh, Protocol, ResourcesSpec, Sensitivity, TlsMode, Transport};
 
 /// A service whose every field is checked and defaulted from the preset.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +31,8 @@ pub struct Service {
     pub liveness_path: Option<String>,
     /// The clear-text port the probes use instead of `port`.
     pub probe_port: Option<u16>,
+    /// The mesh that proves the callers' identities.
+    pub mesh: Mesh,
 }
 
 /// Pods labelled `app.kubernetes.io/name: app` in namespace `namespace`.

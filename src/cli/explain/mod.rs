@@ -473,7 +473,7 @@ mod tests {
                 panic!("{bad} is not a rule")
             };
             assert!(
-                err.contains("rubric-1 to rubric-30, rubric-34, rubric-35")
+                err.contains("rubric-1 to rubric-30, rubric-34 to rubric-36")
                     && err.contains("KW-SEC-001"),
                 "{err}"
             );
