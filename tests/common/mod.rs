@@ -5,6 +5,7 @@
 
 pub mod book;
 pub mod bundle;
+pub mod crd;
 pub mod run;
 pub mod spec;
 pub mod tls;
