@@ -94,6 +94,9 @@ step "NetworkPolicy evaluator"
 KUBEWARD_EXAMPLES=tests/examples KUBEWARD_RENDERED="$work/rendered" \
     .venv/bin/pytest -q -p no:cacheprovider tests/netpol/test_evaluator.py tests/netpol/test_netpol.py
 
+step "NetworkPolicy evaluator with a mesh: the proxy's control plane and inbound port"
+.venv/bin/pytest -q -p no:cacheprovider tests/netpol/test_mesh.py
+
 step "NetworkPolicy evaluator across namespaces: every system, flow by flow"
 KUBEWARD_SYSTEM_SPECS=tests/examples KUBEWARD_SYSTEM_RENDERED="$work/systems/examples" \
     .venv/bin/pytest -q -p no:cacheprovider tests/netpol/test_system.py

@@ -407,7 +407,55 @@ const CASES: &[(&str, Break)] = &[
         find(b, "Service")["metadata"]["annotations"] =
             json!({"kubeward.dev/ignore": "KW-NOPE-001=why"})
     }),
+    ("KW-MESH-001", |b| b.push(istio_allow(json!([{}])))),
+    ("KW-MESH-001", |b| {
+        b.push(istio_allow(json!([{"from": [{"source": {}}], "to": []}])))
+    }),
+    ("KW-MESH-002", |b| b.push(peer_authentication("PERMISSIVE"))),
+    ("KW-MESH-002", |b| b.push(peer_authentication("DISABLE"))),
+    ("KW-MESH-003", |b| {
+        b.push(istio_allow(
+            json!([{"from": [{"source": {"principals": ["cluster.local/ns/shop/sa/*"]}}]}]),
+        ))
+    }),
+    ("KW-MESH-003", |b| {
+        b.push(
+            json!({"apiVersion": "policy.linkerd.io/v1alpha1", "kind": "MeshTLSAuthentication",
+            "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"identities": ["*.shop.serviceaccount.identity.linkerd.cluster.local"]}}),
+        )
+    }),
+    (
+        "KW-MESH-004",
+        |b| {
+            find(b, "Namespace")["metadata"]["annotations"] =
+                json!({"config.linkerd.io/default-inbound-policy": "all-unauthenticated"})
+        },
+    ),
+    ("KW-MESH-004", |b| {
+        find(b, "Deployment")["spec"]["template"]["metadata"]["annotations"] =
+            json!({"config.linkerd.io/default-inbound-policy": "cluster-unauthenticated"})
+    }),
+    ("KW-MESH-005", |b| {
+        b.push(json!({"apiVersion": "policy.linkerd.io/v1beta3", "kind": "Server",
+            "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "api"}}, "port": 8080}}))
+    }),
 ];
+
+fn istio_allow(rules: Value) -> Value {
+    json!({"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
+        "metadata": {"name": "api", "namespace": "shop"},
+        "spec": {"selector": {"matchLabels": {"app.kubernetes.io/name": "api"}},
+            "action": "ALLOW", "rules": rules}})
+}
+
+fn peer_authentication(mode: &str) -> Value {
+    json!({"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+        "metadata": {"name": "api", "namespace": "shop"},
+        "spec": {"selector": {"matchLabels": {"app.kubernetes.io/name": "api"}},
+            "mtls": {"mode": mode}}})
+}
 
 fn autoscaler(min: u32) -> Value {
     json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",

@@ -485,3 +485,30 @@ fn in_a_system_a_caller_of_the_system_is_admitted_by_its_own_account() {
         .collect();
     assert_eq!(ports, vec![8080, 4143]);
 }
+
+#[test]
+fn check_passes_the_rendered_mesh_bundles_and_knows_their_kinds() {
+    for (mesh, extra) in [("istio", ""), ("linkerd", "  probes: {port: 8081}\n")] {
+        let dir = tempfile::tempdir().unwrap();
+        let text = payments(mesh, extra);
+        let out = run(
+            dir.path(),
+            &[("kubeward.yaml", &text)],
+            &["render", "-f", "kubeward.yaml", "-o", "out"],
+        );
+        assert_eq!(out.code, Some(0), "{}", out.stderr);
+        let out = run(dir.path(), &[], &["check", "--fail-on", "info", "out"]);
+        assert_eq!(out.code, Some(0), "{mesh}: {}{}", out.stdout, out.stderr);
+
+        if mesh == "linkerd" {
+            std::fs::remove_file(dir.path().join("out/authorizationpolicy-payments-api.yaml"))
+                .unwrap();
+            let kustomization = dir.path().join("out/kustomization.yaml");
+            let text = common::read_path(&kustomization)
+                .replace("  - authorizationpolicy-payments-api.yaml\n", "");
+            common::write(&kustomization, text);
+            let out = run(dir.path(), &[], &["check", "out"]);
+            assert!(out.stdout.contains("KW-MESH-005"), "{}", out.stdout);
+        }
+    }
+}

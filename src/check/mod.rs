@@ -139,7 +139,9 @@ pub struct Finding {
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 5] = ["KW-SEC", "KW-RBAC", "KW-NET", "KW-AVAIL", "KW-META"];
+pub const PREFIXES: [&str; 6] = [
+    "KW-SEC", "KW-RBAC", "KW-NET", "KW-AVAIL", "KW-META", "KW-MESH",
+];
 
 /// Every rule, in catalogue order: by prefix, then by number.
 pub fn all_rules() -> impl Iterator<Item = &'static Rule> {

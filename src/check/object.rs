@@ -29,6 +29,16 @@ pub enum Kind {
     ClusterRoleBinding,
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
+    /// Istio `security.istio.io` PeerAuthentication.
+    PeerAuthentication,
+    /// Istio `security.istio.io` AuthorizationPolicy.
+    IstioAuthorizationPolicy,
+    /// Linkerd `policy.linkerd.io` Server.
+    LinkerdServer,
+    /// Linkerd `policy.linkerd.io` AuthorizationPolicy.
+    LinkerdAuthorizationPolicy,
+    /// Linkerd `policy.linkerd.io` MeshTLSAuthentication.
+    MeshTlsAuthentication,
 }
 
 impl Kind {
@@ -59,6 +69,11 @@ impl Kind {
             ("rbac.authorization.k8s.io", "ClusterRoleBinding") => Kind::ClusterRoleBinding,
             ("policy", "PodDisruptionBudget") => Kind::PodDisruptionBudget,
             ("autoscaling", "HorizontalPodAutoscaler") => Kind::HorizontalPodAutoscaler,
+            ("security.istio.io", "PeerAuthentication") => Kind::PeerAuthentication,
+            ("security.istio.io", "AuthorizationPolicy") => Kind::IstioAuthorizationPolicy,
+            ("policy.linkerd.io", "Server") => Kind::LinkerdServer,
+            ("policy.linkerd.io", "AuthorizationPolicy") => Kind::LinkerdAuthorizationPolicy,
+            ("policy.linkerd.io", "MeshTLSAuthentication") => Kind::MeshTlsAuthentication,
             _ => return None,
         };
         Some(kind)
@@ -94,6 +109,18 @@ impl Kind {
         matches!(
             self,
             Kind::Pod | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet | Kind::ReplicaSet
+        )
+    }
+
+    /// A service mesh's custom resources, whose API versions are their project's own.
+    pub fn is_mesh(self) -> bool {
+        matches!(
+            self,
+            Kind::PeerAuthentication
+                | Kind::IstioAuthorizationPolicy
+                | Kind::LinkerdServer
+                | Kind::LinkerdAuthorizationPolicy
+                | Kind::MeshTlsAuthentication
         )
     }
 

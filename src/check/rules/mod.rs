@@ -1,11 +1,12 @@
 //! The rules that judge one object on its own, by family: pod and container security and
 //! images (`security`), identity and API access (`rbac`), resources, probes and budgets
 //! (`availability`), Service, Ingress and DNS exposure (`network`), namespaces and API
-//! versions (`meta`). Each rule names the rubric rows it judges and the scanner checks it
+//! versions (`meta`), the service mesh's authorization (`mesh`). Each rule names the rubric rows it judges and the scanner checks it
 //! corresponds to.
 
 mod availability;
 mod common;
+mod mesh;
 mod meta;
 mod network;
 mod rbac;
@@ -25,4 +26,5 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(availability::RULES)
         .chain(network::RULES)
         .chain(meta::RULES)
+        .chain(mesh::RULES)
 }
