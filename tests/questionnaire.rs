@@ -133,6 +133,7 @@ fn accepting_every_default_writes_and_renders_a_service() {
         "Does it call the Kubernetes API?",
         "Secret name (Enter if none)",
         "TLS on its own port",
+        "Which service mesh does the cluster run?",
         "Write kubeward.yaml and render the bundle into k8s?",
     ] {
         t.answer(prompt, ENTER);
@@ -190,6 +191,16 @@ fn a_bad_answer_is_asked_again_with_its_reason_and_given_flags_are_not_asked() {
     t.answer("TLS on its own port", &format!("{UP}{ENTER}"));
     t.expect("sensitivity restricted refuses `none`");
     t.answer("TLS on its own port", &format!("{DOWN}{ENTER}"));
+    // Linkerd would refuse the kubelet's HTTPS probes: refused with the spec's reason.
+    t.answer(
+        "Which service mesh does the cluster run?",
+        &format!("{DOWN}{DOWN}{ENTER}"),
+    );
+    t.expect("Linkerd's default probe routes admit it for clear-text HTTP probes only");
+    t.answer(
+        "Which service mesh does the cluster run?",
+        &format!("{UP}{ENTER}"),
+    );
     t.answer("Write kubeward.yaml?", ENTER);
     assert_eq!(t.finish("wrote kubeward.yaml"), 0);
     assert!(
@@ -210,6 +221,7 @@ fn a_bad_answer_is_asked_again_with_its_reason_and_given_flags_are_not_asked() {
     assert!(body.contains("  port: 8443\n  protocol: https\n"), "{body}");
     assert!(body.contains("  sensitivity: restricted\n"), "{body}");
     assert!(!body.contains("tls"), "self-signed is the default: {body}");
+    assert!(body.contains("  mesh: istio\n"), "{body}");
 }
 
 /// The walkthrough in the book: its transcript and its spec are this run's, exactly.
@@ -256,6 +268,7 @@ fn several_callers_and_the_book_walkthrough() {
     t.answer("Where does its value come from?", ENTER);
     t.answer("Another secret", ENTER);
     t.answer("TLS on its own port", ENTER);
+    t.answer("Which service mesh does the cluster run?", ENTER);
     t.answer("Write kubeward.yaml and render the bundle", ENTER);
     assert_eq!(t.finish("apply it with `kubectl apply -k k8s`"), 0);
 
@@ -303,6 +316,7 @@ fn ctrl_c_at_the_last_question_leaves_the_folder_empty() {
     t.answer("Where does its value come from?", ENTER);
     t.answer("Another secret", ENTER);
     t.answer("TLS on its own port", ENTER);
+    t.answer("Which service mesh does the cluster run?", ENTER);
     t.answer("Write kubeward.yaml and render the bundle", CTRL_C);
     assert_eq!(t.finish("cancelled: nothing was written"), 130);
     assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));

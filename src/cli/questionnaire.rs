@@ -20,8 +20,8 @@ use crate::spec::cidr::Cidr;
 use crate::spec::flags::{comma_list, split_group};
 use crate::spec::names;
 use crate::spec::{
-    ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec, Protocol,
-    SecretSpec, Sensitivity, SpecFile, TlsIssuer, TlsMode, TlsSpec,
+    ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec, Mesh,
+    Protocol, SecretSpec, Sensitivity, SpecFile, TlsIssuer, TlsMode, TlsSpec,
 };
 use crate::validate::{self, AppRef, Overrides};
 
@@ -84,6 +84,24 @@ const SENSITIVITIES: &Choices<Sensitivity> = &[
         Sensitivity::Restricted,
         "restricted",
         "most sensitive: also TLS always, namespace quota and limits",
+    ),
+];
+
+const MESHES: &Choices<Mesh> = &[
+    (
+        Mesh::None,
+        "none",
+        "no service mesh: NetworkPolicies (and TLS) only",
+    ),
+    (
+        Mesh::Istio,
+        "istio",
+        "Istio: mutual TLS and only the callers' identities admitted",
+    ),
+    (
+        Mesh::Linkerd,
+        "linkerd",
+        "Linkerd: mutual TLS and only the callers' identities admitted",
     ),
 ];
 
@@ -201,7 +219,30 @@ impl<'a> Questionnaire<'a> {
         self.egress(file)?;
         self.api_access(file)?;
         self.secrets(file)?;
-        self.tls(file)
+        self.tls(file)?;
+        self.mesh(file)
+    }
+
+    fn mesh(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let protocol = file.spec.protocol.unwrap_or(self.preset.defaults.protocol);
+        let probe_port = file.spec.probes.as_ref().is_some_and(|p| p.port.is_some());
+        let by_address = file.spec.callers.iter().any(|c| c.cidr.is_some());
+        let default = self.preset.mesh.default;
+        let mesh = self.given_choice(
+            "--mesh",
+            file.spec.mesh,
+            "Which service mesh does the cluster run?",
+            MESHES,
+            default,
+            |m| {
+                if by_address {
+                    validate::mesh_caller_by_address(m)?;
+                }
+                validate::mesh_probes(m, protocol, probe_port)
+            },
+        )?;
+        file.spec.mesh = (mesh != default || file.spec.mesh.is_some()).then_some(mesh);
+        Ok(())
     }
 
     /// Shows what the plan will generate and why, and asks to go on with `action`.

@@ -12,7 +12,10 @@ mod secrets;
 pub mod service;
 mod tls;
 
-pub use rules::{Overrides, caller_allowed, default_tls_mode, image_pinned, tls_mode_allowed};
+pub use rules::{
+    Overrides, caller_allowed, default_tls_mode, image_pinned, mesh_caller_by_address, mesh_probes,
+    tls_mode_allowed,
+};
 pub use service::{
     ApiRule, AppRef, Destination, PodCaller, PublicIngress, RangeCaller, Secret, SecretSource,
     Service, Target, Tls,
@@ -21,7 +24,7 @@ pub use service::{
 use crate::error::FieldError;
 use crate::preset::Preset;
 use crate::spec::names::{dns_label, image, namespace, port, quantity};
-use crate::spec::{self, Mesh, Protocol, ResourcesSpec, Sensitivity, SpecFile};
+use crate::spec::{self, ResourcesSpec, Sensitivity, SpecFile};
 use problems::Problems;
 
 /// Validates the whole file against the rules of the contract and of its sensitivity.
@@ -139,23 +142,16 @@ pub fn validate(
         )
     });
     let mesh = s.mesh.unwrap_or(preset.mesh.default);
-    if mesh != Mesh::None {
-        for range in &caller_ranges {
-            p.add(
-                format!("spec.callers[{}].cidr", range.entry),
-                format!(
-                    "a client by address has no identity a mesh can prove: with mesh {} only callers by app (and serviceAccount) are admitted; drop this caller, or set mesh: none",
-                    mesh.as_str()
-                ),
-            );
-        }
-    }
-    if mesh == Mesh::Linkerd && protocol != Protocol::Http && probe_port.is_none() {
-        p.add(
-            "spec.probes.port",
-            "with mesh linkerd the kubelet, which has no mesh identity, is refused on the service's port: Linkerd's default probe routes admit it for clear-text HTTP probes only, not the HTTPS, gRPC or TCP probes of this protocol; give a clear-text health port (probes.port), which the proxy leaves to the kubelet",
+    for range in &caller_ranges {
+        p.check(
+            format!("spec.callers[{}].cidr", range.entry),
+            rules::mesh_caller_by_address(mesh),
         );
     }
+    p.check(
+        "spec.probes.port",
+        rules::mesh_probes(mesh, protocol, probe_port.is_some()),
+    );
     if probes.readiness_path.is_some() && probes.readiness_path == probes.liveness_path {
         p.add(
             "spec.probes.livenessPath",

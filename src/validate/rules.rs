@@ -3,7 +3,7 @@
 
 use super::service::AppRef;
 use crate::spec::image::ImageRef;
-use crate::spec::{Exposure, Protocol, Sensitivity, TlsMode};
+use crate::spec::{Exposure, Mesh, Protocol, Sensitivity, TlsMode};
 
 /// Departures from the sensitivity rules that the user asked for explicitly; each is
 /// recorded in an annotation on the objects it weakens.
@@ -63,4 +63,24 @@ pub fn default_tls_mode(sensitivity: Sensitivity, protocol: Protocol) -> TlsMode
     } else {
         TlsMode::None
     }
+}
+
+/// With Linkerd, the kubelet (which has no mesh identity) is admitted only for clear-text
+/// HTTP probes: other protocols need a clear-text probe port the proxy leaves alone.
+pub fn mesh_probes(mesh: Mesh, protocol: Protocol, probe_port: bool) -> Result<(), String> {
+    if mesh == Mesh::Linkerd && protocol != Protocol::Http && !probe_port {
+        return Err("with mesh linkerd the kubelet, which has no mesh identity, is refused on the service's port: Linkerd's default probe routes admit it for clear-text HTTP probes only, not the HTTPS, gRPC or TCP probes of this protocol; give a clear-text health port (probes.port), which the proxy leaves to the kubelet".into());
+    }
+    Ok(())
+}
+
+/// A caller by address has no identity a mesh can prove.
+pub fn mesh_caller_by_address(mesh: Mesh) -> Result<(), String> {
+    if mesh != Mesh::None {
+        return Err(format!(
+            "a client by address has no identity a mesh can prove: with mesh {} only callers by app (and serviceAccount) are admitted; drop this caller, or set mesh: none",
+            mesh.as_str()
+        ));
+    }
+    Ok(())
 }
