@@ -512,3 +512,61 @@ fn check_passes_the_rendered_mesh_bundles_and_knows_their_kinds() {
         }
     }
 }
+
+#[test]
+fn explain_annotate_and_graph_show_the_identities_next_to_the_labels() {
+    for (mesh, extra, web) in [
+        ("istio", "", istio("checkout", "web")),
+        (
+            "linkerd",
+            "  probes: {port: 8081}\n",
+            linkerd("checkout", "web"),
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let text = payments(mesh, extra);
+        let files = [("kubeward.yaml", text.as_str())];
+        let explained = run(dir.path(), &files, &["explain", "-f", "kubeward.yaml"]);
+        assert_eq!(explained.code, Some(0), "{}", explained.stderr);
+        assert!(
+            explained.stdout.contains(&format!(
+                "admit the identity {web} (checkout/web, ServiceAccount web) on port 8443"
+            )),
+            "{}",
+            explained.stdout
+        );
+        assert!(
+            explained.stdout.contains("mesh-control-plane"),
+            "{}",
+            explained.stdout
+        );
+        let annotated = run(
+            dir.path(),
+            &[],
+            &["render", "--annotate", "-f", "kubeward.yaml"],
+        );
+        assert_eq!(annotated.code, Some(0), "{}", annotated.stderr);
+        let comment = format!("# mesh-caller: admit the identity {web} (checkout/web");
+        let at = annotated
+            .stdout
+            .find(&comment)
+            .expect("the identity is annotated");
+        let next_item = annotated.stdout[at..].find(&format!("- {web}"));
+        assert!(
+            next_item.is_some_and(|i| i < 600),
+            "the note stands above the identity"
+        );
+        let graph = run(dir.path(), &[], &["graph", "-f", "kubeward.yaml"]);
+        assert_eq!(graph.code, Some(0), "{}", graph.stderr);
+        let line = graph
+            .stdout
+            .lines()
+            .find(|l| l.contains("payments-api<br/>"))
+            .unwrap();
+        assert!(
+            line.contains("mesh admits: ") && line.contains(&web),
+            "{line}"
+        );
+        assert!(!line.contains(&web.replace("checkout", "shop")), "{line}");
+    }
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::shared::ServiceArgs;
 use crate::error::Error;
-use crate::graph::{diagram, read, traffic};
+use crate::graph::{diagram, mesh, read, traffic};
 use crate::output::stdout::print_stdout;
 use crate::pipeline::{self, system};
 use crate::render::Manifest;
@@ -61,6 +61,7 @@ pub fn run(args: &GraphArgs) -> Result<(), Error> {
     let values: Vec<serde_json::Value> = objects.iter().map(|o| o.value.clone()).collect();
     let traffic =
         traffic::analyse(&values, |i| objects[i].origin.clone()).map_err(Error::Manifests)?;
+    marks.identities = mesh::identities(&values);
     let format = match args.format {
         GraphFormat::Mermaid => diagram::Format::Mermaid,
         GraphFormat::Dot => diagram::Format::Dot,
@@ -99,6 +100,7 @@ fn system_shapes(
             .iter()
             .map(|p| (p.peer_namespace.clone(), p.peer_app.clone()))
             .collect(),
+        identities: Default::default(),
     };
     Ok((system::render_shapes(system, plans, &options)?, marks))
 }

@@ -2,7 +2,7 @@
 //! are generated (`n0`, `s0`, ...), never taken from labels; every label passes through an
 //! escaper for its format, so any label text (a foreign manifest's, say) stays a label.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use crate::graph::traffic::{
@@ -26,6 +26,8 @@ pub enum Format {
 pub struct Marks {
     pub one_sided: Vec<MarkedFlow>,
     pub outside: Vec<(String, String)>,
+    /// The mesh identities admitted to an app's pods, by (namespace, app).
+    pub identities: BTreeMap<(String, String), BTreeSet<String>>,
 }
 
 /// A connection between two apps, and what to say of it.
@@ -247,6 +249,15 @@ fn nodes(traffic: &Traffic, marks: &Marks) -> BTreeMap<Endpoint, Node> {
         {
             node.lines.push("outside the system".to_string());
         }
+        if let Endpoint::Group(_) = endpoint {
+            for (pod, identities) in &marks.identities {
+                if is_app(traffic, endpoint, pod) {
+                    let list: Vec<&str> = identities.iter().map(String::as_str).collect();
+                    node.lines
+                        .push(format!("mesh admits: {}", or_nobody(&list.join(", "))));
+                }
+            }
+        }
     }
     nodes.insert(
         Endpoint::Anything,
@@ -260,6 +271,10 @@ fn nodes(traffic: &Traffic, marks: &Marks) -> BTreeMap<Endpoint, Node> {
         },
     );
     nodes
+}
+
+fn or_nobody(list: &str) -> &str {
+    if list.is_empty() { "nobody" } else { list }
 }
 
 fn id(endpoint: &Endpoint, nodes: &BTreeMap<Endpoint, Node>) -> String {
