@@ -570,3 +570,68 @@ fn explain_annotate_and_graph_show_the_identities_next_to_the_labels() {
         assert!(!line.contains(&web.replace("checkout", "shop")), "{line}");
     }
 }
+
+#[test]
+fn a_system_keeps_one_mesh_per_namespace_and_at_both_ends_of_a_connection() {
+    let api = |mesh: &str| {
+        spec(
+            "api",
+            "back",
+            &format!(
+                "  image: {IMAGE}\n  port: 8080\n  exposure: cluster\n  mesh: {mesh}\n  callers: [{{app: web, namespace: front}}]\n"
+            ),
+        )
+    };
+    let web = |mesh: &str| {
+        spec(
+            "web",
+            "front",
+            &format!(
+                "  image: {IMAGE}\n  port: 8080\n  mesh: {mesh}\n  egress: [{{app: api, namespace: back, port: 8080}}]\n"
+            ),
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[("s/api.yaml", &api("istio")), ("s/web.yaml", &web("none"))],
+        &["render", "-f", "s", "-o", "out"],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("spec.egress[0]")
+            && out.stderr.contains("back/api admits only istio identities"),
+        "{}",
+        out.stderr
+    );
+    assert!(!dir.path().join("out").exists());
+    let dir = tempfile::tempdir().unwrap();
+    let other = spec(
+        "cron",
+        "back",
+        &format!("  image: {IMAGE}\n  port: 8080\n  mesh: linkerd\n"),
+    );
+    let out = run(
+        dir.path(),
+        &[
+            ("s/api.yaml", &api("istio")),
+            ("s/web.yaml", &web("istio")),
+            ("s/cron.yaml", &other),
+        ],
+        &["render", "-f", "s", "-o", "out"],
+    );
+    assert_eq!(out.code, Some(2), "{}", out.stdout);
+    assert!(
+        out.stderr.contains("spec.mesh") && out.stderr.contains("namespace back runs mesh"),
+        "{}",
+        out.stderr
+    );
+    // A meshed caller of an unmeshed callee is fine: the callee admits by label only.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        dir.path(),
+        &[("s/api.yaml", &api("none")), ("s/web.yaml", &web("istio"))],
+        &["render", "-f", "s", "-o", "out"],
+    );
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+}

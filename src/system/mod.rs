@@ -4,10 +4,12 @@
 //! `spec.callers`, or it is a problem at the line that declares it. It decides the one trust
 //! of the system (`trust`: the anchors every caller verifies servers with, the names each
 //! namespace's CA may sign) and hands each service's plan its [`Surroundings`]: which of its
-//! peers are services of the system, and what they are; `overview` describes the whole for
-//! `explain` and `graph`. No I/O.
+//! peers are services of the system, and what they are; `mesh` keeps the meshes of a namespace
+//! and of each connection's ends the same; `overview` describes the whole for `explain` and
+//! `graph`. No I/O.
 
 mod edges;
+mod mesh;
 pub mod overview;
 mod trust;
 
@@ -91,6 +93,7 @@ impl System {
             .map(|(i, m)| ((m.service.namespace.clone(), m.service.name.clone()), i))
             .collect();
         let (edges, mut problems) = edges::edges(&members, &index);
+        problems.extend(mesh::problems(&members, &edges));
         problems.sort_by(|a, b| (&a.spec, a.line).cmp(&(&b.spec, b.line)));
         let anchors = trust::anchors(&members, &edges);
         let namespaces = Arc::new(
