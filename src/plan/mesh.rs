@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::decisions::Decisions;
-use super::network::{EgressRule, Network, PeerPolicy, PodPeer, PortRule};
+use super::network::{EgressRule, Network, PeerPolicy, PodPeer, PortRule, label_text};
 use super::objects::{Placement, PlannedObject, object};
 use super::surroundings::Surroundings;
 use crate::preset::{MeshNetwork, Preset};
@@ -249,7 +249,7 @@ pub(super) fn open_network(
                 "allow the {} proxy's egress to its control plane {} ({} pods in {}) on port(s) {}",
                 mesh.mesh,
                 plane.name,
-                labels_text(&plane.pod_labels),
+                label_text(&plane.pod_labels),
                 plane.namespace,
                 ports_text(&plane.ports)
             ),
@@ -353,12 +353,4 @@ fn ports_text(ports: &[u16]) -> String {
         .map(u16::to_string)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-fn labels_text(labels: &BTreeMap<String, String>) -> String {
-    labels
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join(",")
 }

@@ -566,7 +566,7 @@ fn carved(except: &[String]) -> String {
     }
 }
 
-fn label_text(labels: &BTreeMap<String, String>) -> String {
+pub(super) fn label_text(labels: &BTreeMap<String, String>) -> String {
     labels
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
