@@ -369,6 +369,55 @@ fn services_of_one_namespace_must_agree_on_what_it_shares() {
 }
 
 #[test]
+fn services_of_one_namespace_fit_its_one_quota_together() {
+    // The restricted preset's quota allows 16 cpu of limits; each pod may use 500m, and a
+    // rolling update runs one pod more than the replicas: 15 + 1 and 15 + 1 pods fit exactly.
+    let ws = Workspace::new_empty();
+    let restricted = |replicas: u32| {
+        format!("  protocol: https\n  sensitivity: restricted\n  replicas: {replicas}\n")
+    };
+    let write = |name: &str, extra: &str| {
+        ws.write(
+            &format!("team/{name}.yaml"),
+            &spec(name, "team", extra).replace("ghcr.io/acme/app:1.0.0", common::spec::IMAGE),
+        )
+    };
+    write("a", &restricted(15));
+    write("b", &restricted(15));
+    ws.render_ok(&["-f", "team", "-o", "fits", "--state", "fits-state"]);
+    let quota = ws.object("fits/team/resourcequota-team.yaml");
+    assert_eq!(
+        quota["spec"]["hard"]["limits.cpu"], "16",
+        "the preset's quota"
+    );
+    // One replica more, or a service of the namespace that asks for no quota but is counted
+    // by it all the same, and the API server would refuse a pod: refused, naming both files.
+    write("b", &restricted(16));
+    ws.refuses(
+        "team",
+        &[
+            "team/a.yaml line 6: spec.resources.limits.cpu: the namespace's ResourceQuota would refuse pods: limits.cpu 16.5 at a rolling update (a 16 × 500m, b 17 × 500m)",
+            "spec.namespaceQuota.limitsCpu allows 16",
+            "the services of namespace `team` share its quota: team/a.yaml, team/b.yaml",
+        ],
+    );
+    write("b", &restricted(15));
+    write("c", "  sensitivity: internal\n  replicas: 1\n");
+    ws.refuses(
+        "team",
+        &["limits.cpu 17 at a rolling update (a 16 × 500m, b 16 × 500m, c 2 × 500m)"],
+    );
+    // Alone, a service that cannot fit its own quota is refused too.
+    fs::remove_file(ws.path("team/c.yaml")).unwrap();
+    write("b", &restricted(50));
+    let refused = ws.refused(&["-f", "team/b.yaml", "-o", "out"]);
+    assert!(
+        refused.contains("spec.replicas: the namespace's ResourceQuota would refuse pods: 51 at a rolling update (b 51; replicas + 1 each) but the preset's spec.namespaceQuota.pods allows 50"),
+        "{refused}"
+    );
+}
+
+#[test]
 fn a_rerender_is_byte_identical_with_one_state_folder_for_the_system() {
     let ws = Workspace::with_examples();
     ws.render_ok(&["-f", "specs", "-o", "k8s"]);

@@ -76,17 +76,6 @@ pub struct ApiToken {
     pub expiration_seconds: u32,
 }
 
-fn merge_amounts(base: &ResourceAmounts, over: Option<&ResourceAmounts>) -> ResourceAmounts {
-    let over = over.cloned().unwrap_or_default();
-    ResourceAmounts {
-        cpu: over.cpu.or_else(|| base.cpu.clone()),
-        memory: over.memory.or_else(|| base.memory.clone()),
-        ephemeral_storage: over
-            .ephemeral_storage
-            .or_else(|| base.ephemeral_storage.clone()),
-    }
-}
-
 pub(super) fn port_name(protocol: Protocol) -> &'static str {
     match protocol {
         Protocol::Http => "http",
@@ -305,11 +294,11 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
         read_only_root_filesystem: preset.read_only_root_filesystem,
         spread_across_nodes: preset.spread_across_nodes,
         seccomp_profile: preset.seccomp_profile.clone(),
-        requests: merge_amounts(
-            &preset.resources.requests,
+        requests: ResourceAmounts::over(
             service.resources.requests.as_ref(),
+            &preset.resources.requests,
         ),
-        limits: merge_amounts(&preset.resources.limits, service.resources.limits.as_ref()),
+        limits: ResourceAmounts::over(service.resources.limits.as_ref(), &preset.resources.limits),
         probes: probes(service, preset),
         probe_port: service.probe_port.map(|port| ProbePort {
             name: PROBE_PORT_NAME,

@@ -519,6 +519,20 @@ pub struct ResourceAmounts {
     pub ephemeral_storage: Option<String>,
 }
 
+impl ResourceAmounts {
+    /// These amounts, each one not given taken from `base` (a spec's over its preset's).
+    pub fn over(over: Option<&ResourceAmounts>, base: &ResourceAmounts) -> ResourceAmounts {
+        let over = over.cloned().unwrap_or_default();
+        ResourceAmounts {
+            cpu: over.cpu.or_else(|| base.cpu.clone()),
+            memory: over.memory.or_else(|| base.memory.clone()),
+            ephemeral_storage: over
+                .ephemeral_storage
+                .or_else(|| base.ephemeral_storage.clone()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ProbesSpec {

@@ -7,6 +7,7 @@
 mod access;
 mod network;
 mod problems;
+pub mod quota;
 pub mod rules;
 mod secrets;
 pub mod service;
@@ -148,7 +149,7 @@ pub fn validate(
     if !p.0.is_empty() {
         return Err(p.0);
     }
-    Ok(Service {
+    let service = Service {
         name: name.unwrap_or_default(),
         namespace: own_ns,
         image: image_text.cloned().unwrap_or_default(),
@@ -169,7 +170,18 @@ pub fn validate(
         readiness_path: probes.readiness_path,
         liveness_path: probes.liveness_path,
         probe_port,
-    })
+    };
+    // Alone in its namespace, the service must fit the quota it asks for.
+    if service.sensitivity == Sensitivity::Restricted {
+        let alone = [quota::footprint(&service, preset)];
+        for overflow in quota::overflows(&preset.namespace_quota, &alone) {
+            p.add(overflow.field, overflow.message);
+        }
+    }
+    if !p.0.is_empty() {
+        return Err(p.0);
+    }
+    Ok(service)
 }
 
 fn validate_resources(p: &mut Problems, resources: Option<&ResourcesSpec>) {
