@@ -22,8 +22,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
     $completions = @(switch ($command) {
         'kubeward' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -39,6 +40,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List, show and validate presets')
             [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Export the shipped templates, to override some of them')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Render the control plane''s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -70,7 +72,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--ingress-class', '--ingress-class', [CompletionResultType]::ParameterName, 'Ingress class (exposure public)')
             [CompletionResult]::new('--ingress-issuer', '--ingress-issuer', [CompletionResultType]::ParameterName, 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)')
             [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable')
+            [CompletionResult]::new('--seal-cert', '--seal-cert', [CompletionResultType]::ParameterName, 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)')
+            [CompletionResult]::new('--seal-scope', '--seal-scope', [CompletionResultType]::ParameterName, 'Where a sealed value may be unsealed')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'TLS mode for the service''s own port')
             [CompletionResult]::new('--tls-ca-cert', '--tls-ca-cert', [CompletionResultType]::ParameterName, 'The CA certificate PEM file (TLS mode ca)')
             [CompletionResult]::new('--tls-ca-key', '--tls-ca-key', [CompletionResultType]::ParameterName, 'The CA private key PEM file (TLS mode ca)')
@@ -82,8 +86,10 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write into an output folder that holds files kubeward did not write')
             [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)')
             [CompletionResult]::new('--annotate', '--annotate', [CompletionResultType]::ParameterName, 'Comment the fields that carry a decision with why (the objects stay the same)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('--gitops', '--gitops', [CompletionResultType]::ParameterName, 'The output goes to git: refuse (exit 2, nothing written) any secret value in base64 that git would commit, or that goes where git cannot tell (stdout, a folder outside any work tree); seal the Secrets or keep their values in a store')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -115,7 +121,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--ingress-class', '--ingress-class', [CompletionResultType]::ParameterName, 'Ingress class (exposure public)')
             [CompletionResult]::new('--ingress-issuer', '--ingress-issuer', [CompletionResultType]::ParameterName, 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)')
             [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable')
+            [CompletionResult]::new('--seal-cert', '--seal-cert', [CompletionResultType]::ParameterName, 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)')
+            [CompletionResult]::new('--seal-scope', '--seal-scope', [CompletionResultType]::ParameterName, 'Where a sealed value may be unsealed')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'TLS mode for the service''s own port')
             [CompletionResult]::new('--tls-ca-cert', '--tls-ca-cert', [CompletionResultType]::ParameterName, 'The CA certificate PEM file (TLS mode ca)')
             [CompletionResult]::new('--tls-ca-key', '--tls-ca-key', [CompletionResultType]::ParameterName, 'The CA private key PEM file (TLS mode ca)')
@@ -124,8 +132,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--probe-port', '--probe-port', [CompletionResultType]::ParameterName, 'A clear-text container port for the probes, for a server whose port speaks only TLS')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
             [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -155,7 +164,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--ingress-class', '--ingress-class', [CompletionResultType]::ParameterName, 'Ingress class (exposure public)')
             [CompletionResult]::new('--ingress-issuer', '--ingress-issuer', [CompletionResultType]::ParameterName, 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)')
             [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable')
+            [CompletionResult]::new('--seal-cert', '--seal-cert', [CompletionResultType]::ParameterName, 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)')
+            [CompletionResult]::new('--seal-scope', '--seal-scope', [CompletionResultType]::ParameterName, 'Where a sealed value may be unsealed')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'TLS mode for the service''s own port')
             [CompletionResult]::new('--tls-ca-cert', '--tls-ca-cert', [CompletionResultType]::ParameterName, 'The CA certificate PEM file (TLS mode ca)')
             [CompletionResult]::new('--tls-ca-key', '--tls-ca-key', [CompletionResultType]::ParameterName, 'The CA private key PEM file (TLS mode ca)')
@@ -164,8 +175,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--probe-port', '--probe-port', [CompletionResultType]::ParameterName, 'A clear-text container port for the probes, for a server whose port speaks only TLS')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
             [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -195,7 +207,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--ingress-class', '--ingress-class', [CompletionResultType]::ParameterName, 'Ingress class (exposure public)')
             [CompletionResult]::new('--ingress-issuer', '--ingress-issuer', [CompletionResultType]::ParameterName, 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)')
             [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable')
+            [CompletionResult]::new('--seal-cert', '--seal-cert', [CompletionResultType]::ParameterName, 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)')
+            [CompletionResult]::new('--seal-scope', '--seal-scope', [CompletionResultType]::ParameterName, 'Where a sealed value may be unsealed')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'TLS mode for the service''s own port')
             [CompletionResult]::new('--tls-ca-cert', '--tls-ca-cert', [CompletionResultType]::ParameterName, 'The CA certificate PEM file (TLS mode ca)')
             [CompletionResult]::new('--tls-ca-key', '--tls-ca-key', [CompletionResultType]::ParameterName, 'The CA private key PEM file (TLS mode ca)')
@@ -204,8 +218,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--probe-port', '--probe-port', [CompletionResultType]::ParameterName, 'A clear-text container port for the probes, for a server whose port speaks only TLS')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
             [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -234,7 +249,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--ingress-class', '--ingress-class', [CompletionResultType]::ParameterName, 'Ingress class (exposure public)')
             [CompletionResult]::new('--ingress-issuer', '--ingress-issuer', [CompletionResultType]::ParameterName, 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)')
             [CompletionResult]::new('--api', '--api', [CompletionResultType]::ParameterName, 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable')
-            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable')
+            [CompletionResult]::new('--secret', '--secret', [CompletionResultType]::ParameterName, 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable')
+            [CompletionResult]::new('--seal-cert', '--seal-cert', [CompletionResultType]::ParameterName, 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)')
+            [CompletionResult]::new('--seal-scope', '--seal-scope', [CompletionResultType]::ParameterName, 'Where a sealed value may be unsealed')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'TLS mode for the service''s own port')
             [CompletionResult]::new('--tls-ca-cert', '--tls-ca-cert', [CompletionResultType]::ParameterName, 'The CA certificate PEM file (TLS mode ca)')
             [CompletionResult]::new('--tls-ca-key', '--tls-ca-key', [CompletionResultType]::ParameterName, 'The CA private key PEM file (TLS mode ca)')
@@ -247,40 +264,45 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Never ask: answers come from the flags and the preset''s defaults')
             [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Never ask: answers come from the flags and the preset''s defaults')
             [CompletionResult]::new('--allow-unpinned-image', '--allow-unpinned-image', [CompletionResultType]::ParameterName, 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'kubeward;schema' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'kubeward;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'kubeward;man' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'kubeward;presets' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the shipped presets and those of the presets folder')
@@ -292,8 +314,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
         'kubeward;presets;list' {
             [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -302,8 +325,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
             [CompletionResult]::new('--resolved', '--resolved', [CompletionResultType]::ParameterName, 'Print the settings and floors after merging the whole chain')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -311,8 +335,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
         'kubeward;presets;validate' {
             [CompletionResult]::new('--presets-dir', '--presets-dir', [CompletionResultType]::ParameterName, 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -338,8 +363,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
         }
         'kubeward;templates' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Write the shipped templates into DIR, as a starting point for overrides')
@@ -349,8 +375,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
         'kubeward;templates;export' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files that already exist in DIR')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
@@ -369,10 +396,28 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
         'kubeward;check' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'The output form')
             [CompletionResult]::new('--fail-on', '--fail-on', [CompletionResultType]::ParameterName, 'Exit 1 when a finding at or above this severity is not suppressed')
+            [CompletionResult]::new('--kubernetes-version', '--kubernetes-version', [CompletionResultType]::ParameterName, 'The cluster''s Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out of upstream support, by the release table built into kubeward (dated in --version)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
             [CompletionResult]::new('--list-rules', '--list-rules', [CompletionResultType]::ParameterName, 'Print the rule catalogue instead of checking (text, json or markdown)')
-            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
-            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubeward;cluster' {
+            [CompletionResult]::new('-f', '-f', [CompletionResultType]::ParameterName, 'The cluster spec (cluster.yaml, kind SecureCluster)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The cluster spec (cluster.yaml, kind SecureCluster)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'The folder to write the files into: the API server''s encryption, audit and admission configuration, kubeadm''s configuration, and a README saying where each goes')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'The folder to write the files into: the API server''s encryption, audit and admission configuration, kubeadm''s configuration, and a README saying where each goes')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'The state folder that keeps the secretbox keys [default: .kubeward beside the spec]')
+            [CompletionResult]::new('--rotate', '--rotate', [CompletionResultType]::ParameterName, 'Move a rotation one step on: `encryption-key` rotates the secretbox key in the six steps the Kubernetes documentation orders, one per run')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Write into a folder that holds files kubeward did not write')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print nothing on stderr but errors and warnings')
+            [CompletionResult]::new('--deny-warnings', '--deny-warnings', [CompletionResultType]::ParameterName, 'Make every warning an error (exit 2, nothing written), for CI')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
@@ -389,6 +434,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             [CompletionResult]::new('presets', 'presets', [CompletionResultType]::ParameterValue, 'List, show and validate presets')
             [CompletionResult]::new('templates', 'templates', [CompletionResultType]::ParameterValue, 'Export the shipped templates, to override some of them')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules')
+            [CompletionResult]::new('cluster', 'cluster', [CompletionResultType]::ParameterValue, 'Render the control plane''s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -439,6 +485,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubeward' -ScriptBlock {
             break
         }
         'kubeward;help;check' {
+            break
+        }
+        'kubeward;help;cluster' {
             break
         }
         'kubeward;help;help' {

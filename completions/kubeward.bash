@@ -19,6 +19,9 @@ _kubeward() {
             kubeward,check)
                 cmd="kubeward__subcmd__check"
                 ;;
+            kubeward,cluster)
+                cmd="kubeward__subcmd__cluster"
+                ;;
             kubeward,completions)
                 cmd="kubeward__subcmd__completions"
                 ;;
@@ -54,6 +57,9 @@ _kubeward() {
                 ;;
             kubeward__subcmd__help,check)
                 cmd="kubeward__subcmd__help__subcmd__check"
+                ;;
+            kubeward__subcmd__help,cluster)
+                cmd="kubeward__subcmd__help__subcmd__cluster"
                 ;;
             kubeward__subcmd__help,completions)
                 cmd="kubeward__subcmd__help__subcmd__completions"
@@ -143,7 +149,7 @@ _kubeward() {
 
     case "${cmd}" in
         kubeward)
-            opts="-q -h -V --color --quiet --help --version render explain graph diff-presets init schema completions man presets templates check help"
+            opts="-q -h -V --color --quiet --deny-warnings --help --version render explain graph diff-presets init schema completions man presets templates check cluster help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -161,7 +167,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__check)
-            opts="-q -h --format --fail-on --list-rules --color --quiet --help"
+            opts="-q -h --format --fail-on --list-rules --kubernetes-version --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +179,52 @@ _kubeward() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "info warning error" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubernetes-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubeward__subcmd__cluster)
+            opts="-f -o -q -h --file --output --force --state --rotate --color --quiet --deny-warnings --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rotate)
+                    COMPREPLY=($(compgen -W "encryption-key" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -187,7 +239,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__completions)
-            opts="-q -h --color --quiet --help bash elvish fish powershell zsh"
+            opts="-q -h --color --quiet --deny-warnings --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,7 +257,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__diff__subcmd__presets)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,6 +363,14 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
+                    return 0
+                    ;;
                 --tls)
                     COMPREPLY=($(compgen -W "none self-signed ca cert-manager" -- "${cur}"))
                     return 0
@@ -347,7 +407,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__explain)
-            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --help"
+            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -461,6 +521,14 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
+                    return 0
+                    ;;
                 --tls)
                     COMPREPLY=($(compgen -W "none self-signed ca cert-manager" -- "${cur}"))
                     return 0
@@ -497,7 +565,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__graph)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -603,6 +671,14 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
+                    return 0
+                    ;;
                 --tls)
                     COMPREPLY=($(compgen -W "none self-signed ca cert-manager" -- "${cur}"))
                     return 0
@@ -639,7 +715,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__help)
-            opts="render explain graph diff-presets init schema completions man presets templates check help"
+            opts="render explain graph diff-presets init schema completions man presets templates check cluster help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -653,6 +729,20 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubeward__subcmd__help__subcmd__cluster)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -877,7 +967,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__init)
-            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --help"
+            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -979,6 +1069,14 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
+                    return 0
+                    ;;
                 --tls)
                     COMPREPLY=($(compgen -W "none self-signed ca cert-manager" -- "${cur}"))
                     return 0
@@ -1015,7 +1113,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__man)
-            opts="-q -h --color --quiet --help"
+            opts="-q -h --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1033,7 +1131,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__presets)
-            opts="-q -h --color --quiet --help list show validate help"
+            opts="-q -h --color --quiet --deny-warnings --help list show validate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1121,7 +1219,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__presets__subcmd__list)
-            opts="-q -h --presets-dir --color --quiet --help"
+            opts="-q -h --presets-dir --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1143,7 +1241,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__presets__subcmd__show)
-            opts="-q -h --resolved --presets-dir --color --quiet --help"
+            opts="-q -h --resolved --presets-dir --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1165,7 +1263,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__presets__subcmd__validate)
-            opts="-q -h --presets-dir --color --quiet --help"
+            opts="-q -h --presets-dir --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1187,7 +1285,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__render)
-            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --help"
+            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --gitops --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1305,6 +1403,14 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
+                    return 0
+                    ;;
                 --tls)
                     COMPREPLY=($(compgen -W "none self-signed ca cert-manager" -- "${cur}"))
                     return 0
@@ -1341,7 +1447,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__schema)
-            opts="-q -h --color --quiet --help spec preset"
+            opts="-q -h --color --quiet --deny-warnings --help spec preset cluster"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1359,7 +1465,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__templates)
-            opts="-q -h --color --quiet --help export help"
+            opts="-q -h --color --quiet --deny-warnings --help export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1377,7 +1483,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__templates__subcmd__export)
-            opts="-q -h --force --color --quiet --help"
+            opts="-q -h --force --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -19,8 +19,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
     var completions = [
         &'kubeward'= {
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -36,6 +37,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand presets 'List, show and validate presets'
             cand templates 'Export the shipped templates, to override some of them'
             cand check 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules'
+            cand cluster 'Render the control plane''s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;render'= {
@@ -66,7 +68,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --ingress-class 'Ingress class (exposure public)'
             cand --ingress-issuer 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)'
             cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
-            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable'
+            cand --seal-cert 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)'
+            cand --seal-scope 'Where a sealed value may be unsealed'
             cand --tls 'TLS mode for the service''s own port'
             cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
             cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
@@ -78,8 +82,10 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --force 'Write into an output folder that holds files kubeward did not write'
             cand --allow-unpinned-image 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
             cand --annotate 'Comment the fields that carry a decision with why (the objects stay the same)'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand --gitops 'The output goes to git: refuse (exit 2, nothing written) any secret value in base64 that git would commit, or that goes where git cannot tell (stdout, a folder outside any work tree); seal the Secrets or keep their values in a store'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -110,7 +116,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --ingress-class 'Ingress class (exposure public)'
             cand --ingress-issuer 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)'
             cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
-            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable'
+            cand --seal-cert 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)'
+            cand --seal-scope 'Where a sealed value may be unsealed'
             cand --tls 'TLS mode for the service''s own port'
             cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
             cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
@@ -119,8 +127,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --probe-port 'A clear-text container port for the probes, for a server whose port speaks only TLS'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
             cand --allow-unpinned-image 'Accept a tag-only image at sensitivity confidential or restricted'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -149,7 +158,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --ingress-class 'Ingress class (exposure public)'
             cand --ingress-issuer 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)'
             cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
-            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable'
+            cand --seal-cert 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)'
+            cand --seal-scope 'Where a sealed value may be unsealed'
             cand --tls 'TLS mode for the service''s own port'
             cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
             cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
@@ -158,8 +169,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --probe-port 'A clear-text container port for the probes, for a server whose port speaks only TLS'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
             cand --allow-unpinned-image 'Accept a tag-only image at sensitivity confidential or restricted'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -188,7 +200,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --ingress-class 'Ingress class (exposure public)'
             cand --ingress-issuer 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)'
             cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
-            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable'
+            cand --seal-cert 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)'
+            cand --seal-scope 'Where a sealed value may be unsealed'
             cand --tls 'TLS mode for the service''s own port'
             cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
             cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
@@ -197,8 +211,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --probe-port 'A clear-text container port for the probes, for a server whose port speaks only TLS'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
             cand --allow-unpinned-image 'Accept a tag-only image at sensitivity confidential or restricted'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -226,7 +241,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --ingress-class 'Ingress class (exposure public)'
             cand --ingress-issuer 'The cert-manager issuer of the public host''s certificate, [KIND/]NAME (exposure public)'
             cand --api 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable'
-            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable'
+            cand --secret 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable'
+            cand --seal-cert 'Seal every Secret for the Sealed Secrets controller''s public certificate (PEM)'
+            cand --seal-scope 'Where a sealed value may be unsealed'
             cand --tls 'TLS mode for the service''s own port'
             cand --tls-ca-cert 'The CA certificate PEM file (TLS mode ca)'
             cand --tls-ca-key 'The CA private key PEM file (TLS mode ca)'
@@ -239,36 +256,41 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand -y 'Never ask: answers come from the flags and the preset''s defaults'
             cand --yes 'Never ask: answers come from the flags and the preset''s defaults'
             cand --allow-unpinned-image 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'kubeward;schema'= {
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
         &'kubeward;completions'= {
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'kubeward;man'= {
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'kubeward;presets'= {
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
             cand list 'List the shipped presets and those of the presets folder'
@@ -279,8 +301,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         &'kubeward;presets;list'= {
             cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -288,16 +311,18 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
             cand --resolved 'Print the settings and floors after merging the whole chain'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'kubeward;presets;validate'= {
             cand --presets-dir 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -317,8 +342,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         }
         &'kubeward;templates'= {
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
             cand export 'Write the shipped templates into DIR, as a starting point for overrides'
@@ -327,8 +353,9 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         &'kubeward;templates;export'= {
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
             cand --force 'Replace files that already exist in DIR'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -343,10 +370,27 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         &'kubeward;check'= {
             cand --format 'The output form'
             cand --fail-on 'Exit 1 when a finding at or above this severity is not suppressed'
+            cand --kubernetes-version 'The cluster''s Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out of upstream support, by the release table built into kubeward (dated in --version)'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
             cand --list-rules 'Print the rule catalogue instead of checking (text, json or markdown)'
-            cand -q 'Print nothing on stderr but errors'
-            cand --quiet 'Print nothing on stderr but errors'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'kubeward;cluster'= {
+            cand -f 'The cluster spec (cluster.yaml, kind SecureCluster)'
+            cand --file 'The cluster spec (cluster.yaml, kind SecureCluster)'
+            cand -o 'The folder to write the files into: the API server''s encryption, audit and admission configuration, kubeadm''s configuration, and a README saying where each goes'
+            cand --output 'The folder to write the files into: the API server''s encryption, audit and admission configuration, kubeadm''s configuration, and a README saying where each goes'
+            cand --state 'The state folder that keeps the secretbox keys [default: .kubeward beside the spec]'
+            cand --rotate 'Move a rotation one step on: `encryption-key` rotates the secretbox key in the six steps the Kubernetes documentation orders, one per run'
+            cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
+            cand --force 'Write into a folder that holds files kubeward did not write'
+            cand -q 'Print nothing on stderr but errors and warnings'
+            cand --quiet 'Print nothing on stderr but errors and warnings'
+            cand --deny-warnings 'Make every warning an error (exit 2, nothing written), for CI'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -362,6 +406,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand presets 'List, show and validate presets'
             cand templates 'Export the shipped templates, to override some of them'
             cand check 'Audit Kubernetes manifests (any, not only kubeward''s) against the hardening rules'
+            cand cluster 'Render the control plane''s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'kubeward;help;render'= {
@@ -397,6 +442,8 @@ set edit:completion:arg-completer[kubeward] = {|@words|
         &'kubeward;help;templates;export'= {
         }
         &'kubeward;help;check'= {
+        }
+        &'kubeward;help;cluster'= {
         }
         &'kubeward;help;help'= {
         }

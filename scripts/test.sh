@@ -16,6 +16,9 @@
 #      baseline, suppressed checks only, each with its reason.
 #   6. every traffic drawing (`kubeward graph`, Mermaid and DOT) parsed by the mermaid CLI and
 #      Graphviz, and the book's pictures checked against their sources (scripts/check-graphs.sh).
+#   7. kube-bench's CIS Kubernetes Benchmark checks (tests/kube_bench, an evaluator independent
+#      of kubeward) over the flags `kubeward cluster` renders and over broken static Pods given
+#      to `kubeward check`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/.tools/bin:$PATH"
@@ -138,3 +141,6 @@ bash scripts/scan-bundles.sh "$work/presets/relaxed"
 
 step "graphs: Mermaid (mermaid CLI) and DOT (Graphviz), the book's pictures"
 bash scripts/check-graphs.sh
+
+step "kube-bench's CIS checks over kubeward cluster's flags and broken static Pods"
+KUBEWARD_BIN=./target/debug/kubeward .venv/bin/pytest -q -p no:cacheprovider tests/kube_bench

@@ -67,6 +67,10 @@ fn hardened() -> Vec<Value> {
             "spec": {"maxUnavailable": 1, "unhealthyPodEvictionPolicy": "AlwaysAllow", "selector": selector}}),
         json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "api-tls", "namespace": "shop"},
             "type": "kubernetes.io/tls", "data": {"tls.crt": "", "tls.key": ""}}),
+        json!({"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret",
+            "metadata": {"name": "api-key", "namespace": "shop"},
+            "spec": {"encryptedData": {"value": "AgBy3i4OJSWK+PiTySYZZA=="},
+                "template": {"metadata": {"name": "api-key", "namespace": "shop"}, "type": "Opaque"}}}),
         json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
             "metadata": {"name": "api", "namespace": "shop"},
             "spec": {"tls": [{"hosts": ["shop.example.com"], "secretName": "api-tls"}],
@@ -397,6 +401,20 @@ const CASES: &[(&str, Break)] = &[
     ("KW-META-001", |b| {
         find(b, "ServiceAccount")["metadata"]["namespace"] = json!("default")
     }),
+    ("KW-SECRET-001", |b| {
+        find(b, "Secret")["data"]["tls.key"] = json!("c2VjcmV0")
+    }),
+    ("KW-SECRET-001", |b| {
+        find(b, "Secret")["stringData"] = json!({"password": "hunter2"})
+    }),
+    ("KW-SECRET-002", |b| {
+        find(b, "SealedSecret")["metadata"]["annotations"] =
+            json!({"sealedsecrets.bitnami.com/cluster-wide": "true"})
+    }),
+    ("KW-SECRET-002", |b| {
+        find(b, "SealedSecret")["spec"]["template"]["metadata"]["annotations"] =
+            json!({"sealedsecrets.bitnami.com/cluster-wide": "true"})
+    }),
     ("KW-META-002", |b| {
         find(b, "PodDisruptionBudget")["apiVersion"] = json!("policy/v1beta1")
     }),
@@ -444,8 +462,29 @@ fn each_failing_manifest_breaks_its_rule_and_its_fixed_twin_does_not() {
 }
 
 #[test]
+fn each_broken_control_plane_object_breaks_its_rule_beside_the_hardened_bundle() {
+    for (id, broken) in common::control_plane::BROKEN {
+        let mut bundle = hardened();
+        bundle.push(broken());
+        assert!(
+            standing(&bundle).contains(id),
+            "{id}: found {:?}",
+            standing(&bundle)
+        );
+        assert!(
+            !standing(&hardened()).contains(id),
+            "{id} fires on the hardened bundle"
+        );
+    }
+}
+
+#[test]
 fn every_rule_has_a_failing_case() {
-    let tested: BTreeSet<&str> = CASES.iter().map(|(id, _)| *id).collect();
+    let tested: BTreeSet<&str> = CASES
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(common::control_plane::BROKEN.iter().map(|(id, _)| *id))
+        .collect();
     let untested: Vec<&str> = check::all_rules()
         .map(|r| r.id)
         .filter(|id| !tested.contains(id))

@@ -108,6 +108,19 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
 }
 
 impl Loaded {
+    /// Adds one more input, parsed as if read from a file called `name`.
+    pub fn add_text(&mut self, name: &str, text: &str) {
+        let source = Source {
+            name: name.to_string(),
+            text: text.to_string(),
+        };
+        let parsed = Parsed::of(self.sources.len(), &source);
+        self.sources.push(source);
+        self.objects.extend(parsed.objects);
+        self.errors.extend(parsed.errors);
+        self.skipped += parsed.skipped;
+    }
+
     fn error(&mut self, source: &str, line: Option<usize>, message: String) {
         self.errors.push(LoadError {
             source: source.to_string(),

@@ -8,13 +8,15 @@
 //! `object` (the view of one object), `selector` (label selectors), `index` (lookups across
 //! objects), `rules` (single-object rules), `cross` (cross-object rules), `suppress`
 //! (annotations that silence findings), `load` (files, folders, stdin), `report` (text, JSON,
-//! SARIF), `catalogue` (the rule list for `--list-rules` and the book).
+//! SARIF), `catalogue` (the rule list for `--list-rules` and the book), `releases` (the
+//! upstream Kubernetes releases and which are supported).
 
 pub mod catalogue;
 pub mod cross;
 pub mod index;
 pub mod load;
 pub mod object;
+pub mod releases;
 pub mod report;
 pub mod rules;
 pub mod selector;
@@ -59,6 +61,8 @@ pub struct Scanners {
     pub kube_score: &'static [&'static str],
     pub kube_linter: &'static [&'static str],
     pub polaris: &'static [&'static str],
+    /// kube-bench checks: CIS Kubernetes Benchmark ids, e.g. `1.2.1`.
+    pub kube_bench: &'static [&'static str],
 }
 
 /// The objects a rule looks at.
@@ -73,7 +77,7 @@ pub enum Applies {
     Replicated,
     /// Every namespaced kind the engine knows.
     Namespaced,
-    /// Every kind the engine knows.
+    /// Every kind of API object the engine knows (not the control plane's files).
     AllKinds,
     Kinds(&'static [Kind]),
 }
@@ -86,19 +90,30 @@ impl Applies {
             Applies::LongRunningPods => object.is_long_running() && object.pod().is_some(),
             Applies::Replicated => kind.is_replicated(),
             Applies::Namespaced => kind.is_namespaced(),
-            Applies::AllKinds => true,
+            Applies::AllKinds => kind.is_api_object(),
             Applies::Kinds(kinds) => kinds.contains(&kind),
         }
     }
 }
 
-/// What a rule reports about one object: field paths and messages.
+/// What a rule reports about one object: field paths and messages, and the CIS Benchmark
+/// check a hit breaks when the rule judges several.
 #[derive(Default)]
-pub struct Hits(Vec<(String, String)>);
+pub struct Hits(Vec<(String, String, Option<&'static str>)>);
 
 impl Hits {
     pub fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push((path.into(), message.into()));
+        self.0.push((path.into(), message.into(), None));
+    }
+
+    /// A hit that breaks the CIS Kubernetes Benchmark check `cis` (e.g. `1.2.1`).
+    pub fn add_cis(
+        &mut self,
+        cis: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.0.push((path.into(), message.into(), Some(cis)));
     }
 }
 
@@ -135,11 +150,22 @@ pub struct Finding {
     /// The field path the finding points at, e.g. `spec.template.spec.containers[0]`.
     pub path: String,
     pub message: String,
+    /// The CIS Kubernetes Benchmark check the finding breaks: the hit's own, or the rule's
+    /// one kube-bench check.
+    pub cis: Option<&'static str>,
     pub suppressed: Option<Suppression>,
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 5] = ["KW-SEC", "KW-RBAC", "KW-NET", "KW-AVAIL", "KW-META"];
+pub const PREFIXES: [&str; 7] = [
+    "KW-SEC",
+    "KW-SECRET",
+    "KW-RBAC",
+    "KW-NET",
+    "KW-AVAIL",
+    "KW-META",
+    "KW-CP",
+];
 
 /// Every rule, in catalogue order: by prefix, then by number.
 pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
@@ -177,11 +203,15 @@ pub fn run(objects: &[Object]) -> Vec<Finding> {
             }
             let mut hits = Hits::default();
             (rule.check)(&index, object, &mut hits);
-            findings.extend(hits.0.into_iter().map(|(path, message)| Finding {
+            findings.extend(hits.0.into_iter().map(|(path, message, cis)| Finding {
                 rule,
                 object: i,
                 path,
                 message,
+                cis: cis.or(match rule.scanners.kube_bench {
+                    [only] => Some(*only),
+                    _ => None,
+                }),
                 suppressed: None,
             }));
         }

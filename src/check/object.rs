@@ -29,6 +29,18 @@ pub enum Kind {
     ClusterRoleBinding,
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
+    /// bitnami.com's SealedSecret, a custom resource.
+    SealedSecret,
+    /// The API server's `--encryption-provider-config` file (apiserver.config.k8s.io).
+    EncryptionConfiguration,
+    /// The API server's `--audit-policy-file` (audit.k8s.io `Policy`).
+    AuditPolicy,
+    /// The API server's `--admission-control-config-file` (apiserver.config.k8s.io).
+    AdmissionConfiguration,
+    /// kubeadm's cluster-wide configuration: the control plane's flags (kubeadm.k8s.io).
+    ClusterConfiguration,
+    /// The cluster's version, as `kubeward check --kubernetes-version` gives it.
+    KubernetesVersion,
 }
 
 impl Kind {
@@ -59,6 +71,12 @@ impl Kind {
             ("rbac.authorization.k8s.io", "ClusterRoleBinding") => Kind::ClusterRoleBinding,
             ("policy", "PodDisruptionBudget") => Kind::PodDisruptionBudget,
             ("autoscaling", "HorizontalPodAutoscaler") => Kind::HorizontalPodAutoscaler,
+            ("bitnami.com", "SealedSecret") => Kind::SealedSecret,
+            ("apiserver.config.k8s.io", "EncryptionConfiguration") => Kind::EncryptionConfiguration,
+            ("apiserver.config.k8s.io", "AdmissionConfiguration") => Kind::AdmissionConfiguration,
+            ("audit.k8s.io", "Policy") => Kind::AuditPolicy,
+            ("kubeadm.k8s.io", "ClusterConfiguration") => Kind::ClusterConfiguration,
+            ("kubeward.dev", "KubernetesVersion") => Kind::KubernetesVersion,
             _ => return None,
         };
         Some(kind)
@@ -66,10 +84,29 @@ impl Kind {
 
     /// Whether objects of this kind live in a namespace.
     pub fn is_namespaced(self) -> bool {
+        self.is_api_object()
+            && !matches!(
+                self,
+                Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding
+            )
+    }
+
+    /// Whether the API server stores objects of this kind; the others are files the control
+    /// plane reads at start (and the version `--kubernetes-version` gives).
+    pub fn is_api_object(self) -> bool {
         !matches!(
             self,
-            Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding
+            Kind::EncryptionConfiguration
+                | Kind::AuditPolicy
+                | Kind::AdmissionConfiguration
+                | Kind::ClusterConfiguration
+                | Kind::KubernetesVersion
         )
+    }
+
+    /// Whether the kind is a custom resource, whose API versions are its project's own.
+    pub fn is_custom(self) -> bool {
+        matches!(self, Kind::SealedSecret)
     }
 
     /// Where the pod spec and the pod metadata stand, for the kinds that carry pods.

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::check::load::{self, STDIN};
+use crate::check::releases::Version;
 use crate::check::report::Report;
 use crate::check::{self, catalogue, run as run_rules};
 use crate::error::Error;
@@ -24,7 +25,7 @@ pub enum CheckFormat {
 #[derive(Debug, clap::Args)]
 pub struct CheckArgs {
     /// Files, folders (searched recursively for .yaml, .yml and .json) or `-` for stdin
-    #[arg(value_name = "PATH", required_unless_present = "list_rules")]
+    #[arg(value_name = "PATH", required_unless_present_any = ["list_rules", "kubernetes_version"])]
     pub paths: Vec<PathBuf>,
     /// The output form
     #[arg(long, value_enum, default_value = "text")]
@@ -35,7 +36,14 @@ pub struct CheckArgs {
     /// Print the rule catalogue instead of checking (text, json or markdown)
     #[arg(long)]
     pub list_rules: bool,
+    /// The cluster's Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out
+    /// of upstream support, by the release table built into kubeward (dated in --version)
+    #[arg(long, value_name = "VERSION", value_parser = Version::parse)]
+    pub kubernetes_version: Option<Version>,
 }
+
+/// The input `--kubernetes-version` is reported against.
+pub const VERSION_INPUT: &str = "--kubernetes-version";
 
 pub fn run(args: &CheckArgs) -> Result<(), Error> {
     if args.list_rules {
@@ -58,7 +66,10 @@ pub fn run(args: &CheckArgs) -> Result<(), Error> {
     if args.paths.iter().filter(|p| p.as_os_str() == STDIN).count() > 1 {
         return Err(Error::Usage("`-` (stdin) may be given once".into()));
     }
-    let loaded = load::load_paths(&args.paths);
+    let mut loaded = load::load_paths(&args.paths);
+    if let Some(version) = &args.kubernetes_version {
+        loaded.add_text(VERSION_INPUT, &version_document(version));
+    }
     let findings = run_rules(&loaded.objects);
     let report = Report {
         loaded: &loaded,
@@ -91,6 +102,13 @@ pub fn run(args: &CheckArgs) -> Result<(), Error> {
         )));
     }
     Ok(())
+}
+
+/// The version as a document the rules read (`KubernetesVersion`, a kind of kubeward's own).
+fn version_document(version: &Version) -> String {
+    format!(
+        "version: \"{version}\"\napiVersion: kubeward.dev/v1alpha1\nkind: KubernetesVersion\nmetadata:\n  name: \"{version}\"\n"
+    )
 }
 
 fn pretty(value: &serde_json::Value) -> String {

@@ -111,6 +111,12 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
         .and_then(|service| breaches.is_empty().then_some(service).ok_or(breaches))
         .map_err(|errors| SpecError::Invalid { path: None, errors })?;
     let text = spec_text(&file)?;
+    let plan = plan::plan(&service, preset);
+    if args.spec_only || ui.denies_warnings() {
+        // Shown here when nothing is rendered; refused before the spec is written when denied
+        // (the render below shows them otherwise).
+        ui.warnings(&plan.warnings)?;
+    }
     if let Some(q) = &questionnaire {
         let action = match args.spec_only {
             true => format!("Write {}?", args.file.display()),
@@ -120,7 +126,7 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
                 args.output.display()
             ),
         };
-        q.confirm_plan(&plan::plan(&service, preset), &action)?;
+        q.confirm_plan(&plan, &action)?;
     }
     output::write_user_file(&args.file, text.as_bytes(), replace)?;
     let schema_file = args.file.with_file_name(SCHEMA_FILE);

@@ -1,9 +1,12 @@
 //! The material stage: the secret material a plan needs. Secret values are generated from
 //! the OS random source and kept in the state folder (`state`), or read from an environment
-//! variable or a file; certificates come from `pki`. Values are bytes, exactly as given; they
-//! leave this stage base64-encoded, as the [`Material`] `render` fills the Secrets with.
+//! variable or a file (a value in an external store is never read); certificates come from
+//! `pki`. Values are bytes, exactly as given; they leave this stage base64-encoded, as the
+//! [`Material`] `render` fills the Secrets with, with the [`Sealer`] (`sealing`) that seals
+//! them for the cluster's Sealed Secrets controller when the plan asks for it.
 
 pub mod pki;
+pub mod sealing;
 pub mod state;
 pub mod trust;
 
@@ -15,18 +18,22 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, FieldError};
 use crate::plan::{Anchor, CertSource, Plan};
-use crate::validate::{SecretSource, Service};
+use crate::validate::{Sealing, SecretSource, Service};
+use sealing::{Sealer, SealingKey};
 use state::State;
 
-/// Base64 values for the Secret templates, keyed by object name; and the PEM text of the CA
-/// bundles (ConfigMaps, not secret), keyed by ConfigMap name.
+/// Base64 values for the Secret templates, keyed by object name; the PEM text of the CA
+/// bundles (ConfigMaps, not secret), keyed by ConfigMap name; and what seals the Secrets.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Material {
     pub secrets: BTreeMap<String, String>,
     pub certs: BTreeMap<String, pki::CertFiles>,
     pub bundles: BTreeMap<String, String>,
+    /// Seals every rendered Secret into a SealedSecret; `None`: the Secrets stay plain.
+    #[serde(skip)]
+    pub sealer: Option<Sealer>,
 }
 
 /// What gathering needs besides the plan.
@@ -47,10 +54,8 @@ const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 /// Draws `length` characters uniformly from [`ALPHABET`] using the OS random source.
 pub fn random_secret(length: usize) -> Result<String, Error> {
     let mut out = String::with_capacity(length);
-    let mut buf = [0u8; 64];
     while out.len() < length {
-        getrandom::fill(&mut buf)
-            .map_err(|e| Error::Material(format!("the OS random source failed: {e}")))?;
+        let buf = random_bytes(64)?;
         // 248 = 4 * 62: rejecting bytes above it keeps every character equally likely.
         for byte in buf.iter().filter(|b| **b < 248) {
             if out.len() < length {
@@ -59,6 +64,14 @@ pub fn random_secret(length: usize) -> Result<String, Error> {
         }
     }
     Ok(out)
+}
+
+/// `length` bytes from the OS random source, for keys.
+pub fn random_bytes(length: usize) -> Result<Vec<u8>, Error> {
+    let mut bytes = vec![0u8; length];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::Material(format!("the OS random source failed: {e}")))?;
+    Ok(bytes)
 }
 
 /// What every secret value and certificate file is replaced by in a render that must not
@@ -79,6 +92,7 @@ impl Material {
             secrets: plan
                 .secrets
                 .iter()
+                .filter(|s| s.store.is_none())
                 .map(|s| (s.object_name.clone(), value.clone()))
                 .collect(),
             certs: plan
@@ -92,8 +106,20 @@ impl Material {
                 .iter()
                 .map(|b| (b.name.clone(), PLACEHOLDER.to_string()))
                 .collect(),
+            sealer: plan.sealing.as_ref().map(|s| Sealer::placeholder(s.scope)),
         }
     }
+}
+
+/// The controller key `spec.sealing` names, read and checked at `now`; the error names the
+/// field.
+pub fn sealing_key(
+    sealing: &Sealing,
+    base_dir: &Path,
+    now: time::OffsetDateTime,
+) -> Result<SealingKey, FieldError> {
+    SealingKey::read(&base_dir.join(&sealing.certificate), now)
+        .map_err(|why| FieldError::new(&sealing.field, why))
 }
 
 /// Reads or creates every value the plan's Secrets need.
@@ -118,8 +144,16 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         Ok(state.get_or_init(|| opened))
     };
     let mut material = Material::default();
+    let writes_secrets = plan.objects.iter().any(|o| o.kind == "Secret");
+    if let Some(sealing) = service.sealing.as_ref().filter(|_| writes_secrets) {
+        let key = sealing_key(sealing, sources.base_dir, sources.now)
+            .map_err(|e| Error::Material(e.to_string()))?;
+        material.sealer = Some(Sealer::new(key, sealing.scope, open_state()?.clone()));
+    }
     for (index, secret) in plan.secrets.iter().enumerate() {
         let bytes = match &secret.source {
+            // Written in the cluster by the External Secrets Operator: never read here.
+            SecretSource::Store(_) => continue,
             SecretSource::Generate { length } => {
                 let relative = format!("{}/{}/secrets/{}", plan.namespace, plan.name, secret.name);
                 generated(

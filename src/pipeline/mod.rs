@@ -118,7 +118,16 @@ pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Membe
             None
         }
     };
-    let Some(service) = service else {
+    // The controller's certificate is read now, so that a bad one fails like a bad field,
+    // before anything is written.
+    let certificate = service
+        .as_ref()
+        .and_then(|s| s.sealing.as_ref())
+        .map(|sealing| material::sealing_key(sealing, &base_dir, time::OffsetDateTime::now_utc()));
+    if let Some(Err(error)) = certificate {
+        errors.push(error);
+    }
+    let Some(service) = service.filter(|_| errors.is_empty()) else {
         let mut errors: Vec<_> = errors.into_iter().map(locate).collect();
         errors.sort_by_key(|e| e.line);
         return Err(SpecError::Invalid { errors, path }.into());

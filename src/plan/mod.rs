@@ -1,10 +1,10 @@
 //! The plan stage: a pure function from a validated service and its preset to the objects
 //! to render and the decisions behind them, each with its reason, the threat it counters and
 //! its rubric rows. No YAML, no I/O. Each part of the bundle is planned in its own file
-//! (`namespace`, `workload`, `network`, `tls`, `ingress`, `access`, `secrets`), every choice
-//! recorded in `decisions` with its fixed part from `rationale` (`threats`, `rubric`), every
-//! deliberate departure from the rubric written as scanner `exemptions`. Hands the [`Plan`]
-//! to `material` and `render`.
+//! (`namespace`, `workload`, `network`, `tls`, `ingress`, `access`, `secrets` and their
+//! sealing), every choice recorded in `decisions` with its fixed part from `rationale`
+//! (`threats`, `rubric`), every deliberate departure from the rubric written as scanner
+//! `exemptions`. Hands the [`Plan`] to `material` and `render`.
 
 mod access;
 mod decisions;
@@ -35,13 +35,14 @@ pub use network::{
     service_port,
 };
 pub use objects::{PEERS_DIR, Placement, PlannedObject};
-pub use secrets::SecretPlan;
+pub use secrets::{SealingPlan, SecretPlan, StorePlan};
 pub use surroundings::{Anchor, Neighbour, PeerTls, Surroundings};
 pub use threats::{Concern, Threat};
 pub use tls::{CertPlan, CertSource, Purpose};
 pub use trust::{BundlePlan, ClientCert, TRUST_BUNDLE, TrustPlan, spiffe_id};
 pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
 
+use crate::error::Warning;
 use crate::preset::Preset;
 use crate::validate::Service;
 use crate::vocabulary::NAME_LABEL;
@@ -64,6 +65,8 @@ pub struct Plan {
     pub ingress: Option<Ingress>,
     pub role: Option<Vec<RoleRule>>,
     pub secrets: Vec<SecretPlan>,
+    /// Every Secret written as a SealedSecret; `None`: plain Secrets.
+    pub sealing: Option<SealingPlan>,
     /// The certificate for the service's own port.
     pub tls: Option<CertPlan>,
     /// How long kubeward's own CAs are valid.
@@ -77,6 +80,8 @@ pub struct Plan {
     pub trust: TrustPlan,
     pub objects: Vec<PlannedObject>,
     pub decisions: Vec<Decision>,
+    /// What the user would not expect of the bundle, or what leaves it below the rubric.
+    pub warnings: Vec<Warning>,
 }
 
 impl Plan {
@@ -109,8 +114,14 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
     let network = network::network(service, preset, around, &mut decisions);
     let ingress = ingress::ingress(service, preset, &mut decisions);
     let role = access::role(service, &mut decisions);
-    let secrets = secrets::secrets(service, &mut decisions);
+    let secrets = secrets::secrets(service, preset, &mut decisions);
     let tls = tls::service_cert(service, preset, &mut decisions);
+    let writes_secrets = secrets.iter().any(|s| s.store.is_none())
+        || tls
+            .iter()
+            .chain(ingress.as_ref().map(|i| &i.tls))
+            .any(|c| c.source != CertSource::CertManager);
+    let sealing = secrets::sealing(service, writes_secrets, &mut decisions);
     let quota = namespace::quota(service, preset, &mut decisions);
     let trust = trust::trust(service, preset, around, &mut decisions);
     let ca_names = tls::ca_names(
@@ -178,13 +189,22 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         );
     }
     for secret in &secrets {
-        add(
-            &mut objects,
-            "v1",
-            "Secret",
-            &secret.object_name,
-            "secret.yaml",
-        );
+        match secret.store {
+            Some(_) => add(
+                &mut objects,
+                "external-secrets.io/v1",
+                "ExternalSecret",
+                &secret.object_name,
+                "externalsecret.yaml",
+            ),
+            None => add(
+                &mut objects,
+                "v1",
+                "Secret",
+                &secret.object_name,
+                "secret.yaml",
+            ),
+        }
     }
     let client_certs = trust
         .client_certs
@@ -288,6 +308,7 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         ingress,
         role,
         secrets,
+        sealing,
         tls,
         ca_validity_days: preset.tls.ca_validity_days,
         ca_names,
@@ -300,7 +321,8 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
                 o
             })
             .collect(),
-        decisions: decisions.0,
+        decisions: decisions.made,
+        warnings: decisions.warnings,
     }
 }
 

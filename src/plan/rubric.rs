@@ -79,6 +79,7 @@ pub const ROWS: &[Row] = &[
     entry(30, "ResourceQuota and LimitRange in the namespace", &["Baseline: AppArmor"], &[], &[], Some(RESOURCE_POLICIES)),
     entry(34, "both ends of every connection admit it, DNS included, and nothing else", &[], &[], &[], Some(NETWORK_POLICIES)),
     entry(35, "callers verify the server with its trust anchor; with clientAuth, callers present client certificates", &[], &[], &[], Some("Network separation and hardening › Encryption")),
+    entry(37, "no secret value in the output when sealing or an external store is chosen; a plain Secret is reported as plaintext at rest", &[], &[], &[], Some("Network separation and hardening › Secrets")),
 ];
 
 /// The rubric row with this number.
@@ -91,9 +92,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_are_numbered_in_order_from_one_to_thirty_and_on() {
+    fn rows_are_numbered_one_to_thirty_then_the_second_round_in_order() {
         let numbers: Vec<u8> = ROWS.iter().map(|r| r.row).collect();
         assert_eq!(numbers[..30], (1..=30).collect::<Vec<u8>>());
         assert!(numbers.windows(2).all(|w| w[0] < w[1]), "{numbers:?}");
+        assert!(numbers.iter().all(|n| *n <= 39), "{numbers:?}");
     }
 }

@@ -183,6 +183,13 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
             ),
         ));
         d.add("image-tag-only", "the image is pinned by tag only; recorded as a checkov exemption (CKV_K8S_43) on the Deployment", "spec.image");
+        d.warn(
+            "tag-only-image",
+            format!(
+                "the image `{}` is pinned by tag only: kubeward writes the exemptions checkov.io/skip CKV_K8S_43 and kubeward.dev/ignore KW-SEC-018 on the Deployment; pin it by digest (repo:tag@sha256:...) to remove them",
+                service.image
+            ),
+        );
     }
     if replicas == 1 {
         departures.push((

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::spec::{Exposure, Protocol, ResourceAmounts, Sensitivity};
+use crate::spec::{Exposure, Protocol, ResourceAmounts, SealingSpec, Sensitivity};
 
 pub const KIND: &str = "Preset";
 pub const DEFAULT: &str = "restricted";
@@ -74,6 +74,12 @@ pub struct Preset {
     pub termination_grace_period_seconds: u32,
     /// Old ReplicaSets kept for rollback.
     pub revision_history_limit: u32,
+    /// How the `ExternalSecret`s of secrets `fromStore` are kept in step with their store.
+    pub external_secrets: ExternalSecretsDefaults,
+    /// Seal every Secret for this Sealed Secrets controller (the certificate's path is
+    /// relative to the preset file), unless a spec says otherwise; absent, Secrets are plain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealing: Option<SealingSpec>,
     /// A folder of template overrides (absolute once resolved: a preset file writes it
     /// relative to its own folder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -155,6 +161,14 @@ pub struct IngressDefaults {
     pub class_name: String,
     /// `spec.ingress.controller` when the spec does not say.
     pub controller: AppSelector,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExternalSecretsDefaults {
+    /// How often the External Secrets Operator reads each value from its store again and
+    /// updates the Secret, as a Go duration (`1h`, `15m`); `0` reads it once.
+    pub refresh_interval: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -484,6 +484,12 @@ pub fn resolve(reference: &str, base_dir: &Path, lookup: Lookup) -> Result<Resol
             let absolute = dir.join(templates).to_string_lossy().into_owned();
             spec.insert("templates".into(), Value::String(absolute));
         }
+        let certificate = spec
+            .get_mut("sealing")
+            .and_then(|sealing| sealing.get_mut("certificate"));
+        if let (Some(Value::String(path)), Some(dir)) = (certificate, loaded.dir()) {
+            *path = dir.join(&*path).to_string_lossy().into_owned();
+        }
         merge(&mut settings, &spec, "spec", &loaded.link.name, &mut set_by);
         for error in floors::tighten(&mut floors, &loaded.floors, &loaded.link.name, &mut set_by) {
             let line = loaded.locator.line_of(&error.field);

@@ -154,6 +154,18 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
             "the CA must outlive the leaves it signs",
         ),
     );
+    check(
+        "spec.externalSecrets.refreshInterval",
+        names::go_duration(&p.external_secrets.refresh_interval),
+    );
+    if let Some(sealing) = &p.sealing
+        && sealing.certificate.as_deref().is_none_or(str::is_empty)
+    {
+        check(
+            "spec.sealing.certificate",
+            Err("is required: the Sealed Secrets controller's public certificate (kubeseal --fetch-cert > sealed-secrets.pem)".into()),
+        );
+    }
     let api = &p.api_server;
     if api.cidrs.is_empty() {
         check(

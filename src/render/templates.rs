@@ -68,6 +68,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/configmap-bundle.yaml"),
     ),
     (
+        "externalsecret.yaml",
+        include_str!("../../templates/externalsecret.yaml"),
+    ),
+    (
         "resourcequota.yaml",
         include_str!("../../templates/resourcequota.yaml"),
     ),

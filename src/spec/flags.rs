@@ -5,7 +5,8 @@ use clap::Args;
 
 use super::model::{
     self, ApiRuleSpec, CaFiles, CallerSpec, ClientAuth, EgressSpec, Exposure, GenerateSpec,
-    IngressSpec, IssuerRef, Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode,
+    IngressSpec, IssuerRef, Protocol, SealingScope, SealingSpec, SecretSpec, Sensitivity, SpecFile,
+    StoreRefSpec, TlsMode,
 };
 use super::names::DEFAULT_SECRET_LENGTH;
 
@@ -68,9 +69,16 @@ pub struct SpecFlags {
     /// configmaps:get,list,watch or apps/deployments:get; repeatable
     #[arg(long = "api", value_name = "RESOURCE:VERBS", help_heading = "Access")]
     pub api: Vec<String>,
-    /// A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable
+    /// A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or
+    /// NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable
     #[arg(long = "secret", value_name = "NAME=SOURCE", help_heading = "Access")]
     pub secrets: Vec<String>,
+    /// Seal every Secret for the Sealed Secrets controller's public certificate (PEM)
+    #[arg(long, value_name = "PATH", help_heading = "Access")]
+    pub seal_cert: Option<String>,
+    /// Where a sealed value may be unsealed
+    #[arg(long, value_enum, value_name = "SCOPE", help_heading = "Access")]
+    pub seal_scope: Option<SealScopeArg>,
     /// TLS mode for the service's own port
     #[arg(long, value_enum, help_heading = "Service")]
     pub tls: Option<TlsArg>,
@@ -108,6 +116,7 @@ value_enum!(ExposureArg => Exposure { Namespace, Cluster, Public });
 value_enum!(SensitivityArg => Sensitivity { Public, Internal, Confidential, Restricted });
 value_enum!(TlsArg => TlsMode { None, SelfSigned, Ca, CertManager });
 value_enum!(ClientAuthArg => ClientAuth { None, Required });
+value_enum!(SealScopeArg => SealingScope { Strict, NamespaceWide, ClusterWide });
 
 /// Splits `PREFIX/NAME` (or `NAME`) at the first `/`.
 fn split_prefix(text: &str) -> (Option<String>, String) {
@@ -183,11 +192,12 @@ fn parse_api(text: &str) -> Result<ApiRuleSpec, String> {
     })
 }
 
-/// Parses `NAME=generate[:LENGTH]`, `NAME=env:VAR` or `NAME=file:PATH` into a secret.
+/// Parses `NAME=generate[:LENGTH]`, `NAME=env:VAR`, `NAME=file:PATH` or
+/// `NAME=store:[KIND/]STORE:KEY[#PROPERTY]` into a secret.
 fn parse_secret(text: &str) -> Result<SecretSpec, String> {
     let usage = || {
         format!(
-            "--secret `{text}`: use NAME=generate, NAME=generate:LENGTH, NAME=env:VAR or NAME=file:PATH"
+            "--secret `{text}`: use NAME=generate, NAME=generate:LENGTH, NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY]"
         )
     };
     let (name, source) = text.split_once('=').ok_or_else(usage)?;
@@ -210,6 +220,20 @@ fn parse_secret(text: &str) -> Result<SecretSpec, String> {
         secret.from_env = Some(var.to_string());
     } else if let Some(path) = source.strip_prefix("file:") {
         secret.from_file = Some(path.to_string());
+    } else if let Some(reference) = source.strip_prefix("store:") {
+        let (store, key) = reference.split_once(':').ok_or_else(usage)?;
+        let (kind, store) = split_prefix(store);
+        let (key, property) = match key.rsplit_once('#') {
+            Some((key, property)) => (key, Some(property.to_string())),
+            None => (key, None),
+        };
+        secret.from_store = Some(StoreRefSpec {
+            store: Some(store),
+            kind,
+            key: Some(key.to_string()),
+            property,
+            version: None,
+        });
     } else {
         return Err(usage());
     }
@@ -324,6 +348,11 @@ impl SpecFlags {
         if self.probe_port.is_some() {
             s.probes.get_or_insert_with(model::ProbesSpec::default).port = self.probe_port;
         }
+        if self.seal_cert.is_some() || self.seal_scope.is_some() {
+            let sealing = s.sealing.get_or_insert_with(SealingSpec::default);
+            set(&mut sealing.certificate, &self.seal_cert);
+            sealing.scope = self.seal_scope.map(Into::into).or(sealing.scope);
+        }
         Ok(())
     }
 
@@ -377,6 +406,16 @@ impl SpecFlags {
             "spec.probes.port",
             "--probe-port",
         );
+        mark(
+            self.seal_cert.is_some(),
+            "spec.sealing.certificate",
+            "--seal-cert",
+        );
+        mark(
+            self.seal_scope.is_some(),
+            "spec.sealing.scope",
+            "--seal-scope",
+        );
         given
     }
 
@@ -395,6 +434,27 @@ impl SpecFlags {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_secret_names_its_store_key_and_property() {
+        let secret = parse_secret("stripe=store:ClusterSecretStore/vault:payments/stripe#api-key")
+            .unwrap()
+            .from_store
+            .unwrap();
+        assert_eq!(
+            (secret.kind.as_deref(), secret.store.as_deref()),
+            (Some("ClusterSecretStore"), Some("vault"))
+        );
+        assert_eq!(
+            (secret.key.as_deref(), secret.property.as_deref()),
+            (Some("payments/stripe"), Some("api-key"))
+        );
+        let plain = parse_secret("db=store:vault:arn:aws:secretsmanager:db").unwrap();
+        let plain = plain.from_store.unwrap();
+        assert_eq!(plain.kind, None);
+        assert_eq!(plain.key.as_deref(), Some("arn:aws:secretsmanager:db"));
+        assert!(parse_secret("db=store:vault").is_err());
+    }
 
     #[test]
     fn a_group_is_read_before_the_slash_only_when_it_can_be_one() {

@@ -12,5 +12,5 @@ mod load;
 mod model;
 pub mod names;
 
-pub use load::{LoadedSpec, load, parse};
+pub use load::{LoadedSpec, load, other_kind, parse};
 pub use model::*;

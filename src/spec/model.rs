@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::names::{
     ALLOWED_VERBS, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, NO_WILDCARD_PATTERN,
-    RESERVED_NAMESPACES, RESERVED_SECRET_NAMES,
+    RESERVED_NAMESPACES, RESERVED_SECRET_NAMES, STORE_KINDS,
 };
 
 pub const API_VERSION: &str = "kubeward.dev/v1alpha1";
@@ -130,6 +130,12 @@ pub struct ServiceSpec {
     /// clear-text port for the probes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probes: Option<ProbesSpec>,
+    /// Write every Secret of the bundle (generated, from the environment, from a file, and the
+    /// TLS keys) as a `SealedSecret` (bitnami.com/v1alpha1) that only the Sealed Secrets
+    /// controller of the cluster can decrypt, so that the output folder can be committed.
+    /// Default from the preset (none: plain Secrets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealing: Option<SealingSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -339,14 +345,15 @@ pub struct ApiRuleSpec {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 /// A secret and where its value comes from: exactly one of `generate`, `fromEnv`,
-/// `fromFile`.
+/// `fromFile`, `fromStore`.
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(extend(
     "required" = ["name"],
     "oneOf" = [
         { "required": ["generate"] },
         { "required": ["fromEnv"] },
-        { "required": ["fromFile"] }
+        { "required": ["fromFile"] },
+        { "required": ["fromStore"] }
     ]
 ))]
 pub struct SecretSpec {
@@ -370,6 +377,79 @@ pub struct SecretSpec {
     /// file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_file: Option<String>,
+    /// The value, kept in an external secret store and copied into the Secret in the cluster
+    /// by the External Secrets Operator (an `ExternalSecret`, external-secrets.io/v1): it never
+    /// passes through kubeward, and the bundle holds no trace of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_store: Option<StoreRefSpec>,
+}
+
+/// Where in an external secret store a value is: the store (a `SecretStore` in the service's
+/// namespace or a `ClusterSecretStore`), the key, and optionally a property and a version.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("required" = ["store", "key"]))]
+pub struct StoreRefSpec {
+    /// The name of the `SecretStore` or `ClusterSecretStore` (a DNS-1123 subdomain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 253), pattern(DNS_SUBDOMAIN_PATTERN))]
+    pub store: Option<String>,
+    /// `SecretStore` (in the service's namespace) or `ClusterSecretStore`. Default:
+    /// `SecretStore`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = STORE_KINDS))]
+    pub kind: Option<String>,
+    /// The key of the value in the store, e.g. `payments/stripe`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub key: Option<String>,
+    /// One property of a structured value (a JSON object), e.g. `api-key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub property: Option<String>,
+    /// A version of the value, where the store keeps versions. Default: the latest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub version: Option<String>,
+}
+
+/// The Sealed Secrets controller's public certificate, and how far a sealed value may move.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SealingSpec {
+    /// The controller's public certificate, a PEM file (`kubeseal --fetch-cert`; relative to
+    /// the spec file, or to the preset file in a preset). It must hold an RSA key and not be
+    /// expired. Required unless the preset gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub certificate: Option<String>,
+    /// Where a sealed value can be unsealed: `strict` (this namespace and this name only),
+    /// `namespace-wide` (any name in this namespace) or `cluster-wide` (anywhere: a warning).
+    /// Default from the preset (`strict`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<SealingScope>,
+}
+
+/// The scope a value is sealed for: what the controller's decryption label binds it to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SealingScope {
+    /// The label is `<namespace>/<name>`: the value unseals only as this Secret.
+    Strict,
+    /// The label is `<namespace>`: the value unseals under any name in this namespace.
+    NamespaceWide,
+    /// No label: the value unseals in any namespace under any name.
+    ClusterWide,
+}
+
+impl SealingScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SealingScope::Strict => "strict",
+            SealingScope::NamespaceWide => "namespace-wide",
+            SealingScope::ClusterWide => "cluster-wide",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

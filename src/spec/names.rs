@@ -23,9 +23,12 @@ pub const RESERVED_NAMESPACES: &[&str] =
     &["default", "kube-system", "kube-public", "kube-node-lease"];
 /// [`dns_label`] as a regular expression (with a maximum length of 63), for the JSON Schema.
 pub const DNS_LABEL_PATTERN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
-/// [`dns_subdomain`] as a regular expression (with a maximum length of 253), for the JSON Schema.
+/// [`dns_subdomain`] as a regular expression (with a maximum length of 253), for the JSON
+/// Schema.
 pub const DNS_SUBDOMAIN_PATTERN: &str =
     "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+/// The kinds of store an `ExternalSecret` reads from.
+pub const STORE_KINDS: [&str; 2] = ["SecretStore", "ClusterSecretStore"];
 /// A value without `*`, for the JSON Schema of API rules (wildcards are never granted).
 pub const NO_WILDCARD_PATTERN: &str = "^[^*]*$";
 
@@ -177,6 +180,39 @@ pub fn env_var_name(value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A duration as Go writes it (and the External Secrets Operator reads it): one or more
+/// numbers, each with a unit of `ns`, `us`, `µs`, `ms`, `s`, `m` or `h`, such as `1h`,
+/// `15m` or `1h30m`; or `0`.
+pub fn go_duration(value: &str) -> Result<(), String> {
+    const UNITS: [&str; 7] = ["ns", "us", "µs", "ms", "s", "m", "h"];
+    let invalid = || format!("`{value}` is not a duration such as 1h, 15m or 1h30m");
+    if value == "0" {
+        return Ok(());
+    }
+    let mut rest = value;
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(invalid)?;
+        let number = &rest[..digits];
+        if number.is_empty() || number.parse::<f64>().is_err() {
+            return Err(invalid());
+        }
+        rest = &rest[digits..];
+        // The longest unit first, so that `ms` is not read as `m` followed by `s`.
+        let unit = UNITS
+            .iter()
+            .filter(|u| rest.starts_with(*u))
+            .max_by_key(|u| u.len())
+            .ok_or_else(invalid)?;
+        rest = &rest[unit.len()..];
+    }
+    Ok(())
+}
+
 /// A Kubernetes quantity: digits with an optional fraction and a known suffix.
 pub fn quantity(value: &str) -> Result<(), String> {
     const SUFFIXES: &[&str] = &[
@@ -193,4 +229,21 @@ pub fn quantity(value: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_durations_are_numbers_with_units() {
+        for good in [
+            "0", "1h", "15m", "1h30m", "90s", "1.5h", "250ms", "10us", "3µs", "1h0m0s",
+        ] {
+            assert!(go_duration(good).is_ok(), "{good}");
+        }
+        for bad in ["", "1", "h", "1d", "1 h", "-1h", "1hh", "m5", "1.h.5"] {
+            assert!(go_duration(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -15,8 +15,8 @@ mod tls;
 
 pub use rules::{Overrides, caller_allowed, default_tls_mode, image_pinned, tls_mode_allowed};
 pub use service::{
-    ApiRule, AppRef, Destination, PodCaller, PublicIngress, RangeCaller, Secret, SecretSource,
-    Service, Target, Tls,
+    ApiRule, AppRef, Destination, PodCaller, PublicIngress, RangeCaller, Sealing, Secret,
+    SecretSource, Service, StoreRef, Target, Tls,
 };
 
 use crate::error::FieldError;
@@ -93,6 +93,7 @@ pub fn validate(
     let ingress = network::validate_ingress(&mut p, s.ingress.as_ref(), exposure);
     let api_access = access::validate_api_access(&mut p, &s.api_access);
     let secrets = secrets::validate_secrets(&mut p, &s.secrets);
+    let sealing = secrets::validate_sealing(&mut p, s.sealing.as_ref(), preset.sealing.as_ref());
     let protocol = s.protocol.unwrap_or(preset.defaults.protocol);
     let sensitivity = s.sensitivity.unwrap_or(preset.defaults.sensitivity);
     let tls = tls::validate_tls(
@@ -170,6 +171,7 @@ pub fn validate(
         readiness_path: probes.readiness_path,
         liveness_path: probes.liveness_path,
         probe_port,
+        sealing,
     };
     // Alone in its namespace, the service must fit the quota it asks for.
     if service.sensitivity == Sensitivity::Restricted {

@@ -3,7 +3,9 @@
 
 use crate::spec::cidr::Cidr;
 use crate::spec::image::ImageRef;
-use crate::spec::{self, Exposure, Protocol, ResourcesSpec, Sensitivity, TlsMode, Transport};
+use crate::spec::{
+    self, Exposure, Protocol, ResourcesSpec, SealingScope, Sensitivity, TlsMode, Transport,
+};
 
 /// A service whose every field is checked and defaulted from the preset.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +33,8 @@ pub struct Service {
     pub liveness_path: Option<String>,
     /// The clear-text port the probes use instead of `port`.
     pub probe_port: Option<u16>,
+    /// Every Secret written as a SealedSecret for this controller certificate.
+    pub sealing: Option<Sealing>,
 }
 
 /// Pods labelled `app.kubernetes.io/name: app` in namespace `namespace`.
@@ -107,9 +111,35 @@ pub struct Secret {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecretSource {
-    Generate { length: usize },
+    Generate {
+        length: usize,
+    },
     Env(String),
     File(String),
+    /// Kept in an external store; the External Secrets Operator writes the Secret.
+    Store(StoreRef),
+}
+
+/// A value in an external secret store.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoreRef {
+    pub store: String,
+    /// `SecretStore` or `ClusterSecretStore`.
+    pub kind: String,
+    pub key: String,
+    pub property: Option<String>,
+    pub version: Option<String>,
+}
+
+/// The Sealed Secrets controller every Secret is sealed for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sealing {
+    /// The controller's certificate: relative to the spec's folder, or absolute (a preset's).
+    pub certificate: String,
+    pub scope: SealingScope,
+    /// Where the certificate was given, for errors: `spec.sealing.certificate`, or the
+    /// preset's setting.
+    pub field: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -43,6 +43,22 @@ impl Run {
     }
 }
 
+impl Run {
+    /// Whether stderr holds exactly what rendering the spec file `spec` warns about: nothing
+    /// for an image pinned by digest, else the one warning of a tag-only image (rendered with
+    /// its exemptions).
+    pub fn warns_as_example(&self, spec: &Path) -> bool {
+        let text = std::fs::read_to_string(spec).unwrap_or_else(|e| panic!("{spec:?}: {e}"));
+        if text.contains("@sha256:") {
+            return self.stderr.is_empty();
+        }
+        let lines: Vec<&str> = self.stderr.lines().collect();
+        lines.len() == 1
+            && lines[0].starts_with("warning: ")
+            && lines[0].ends_with(" [tag-only-image]")
+    }
+}
+
 /// Runs `kubeward ARGS` in `dir` (see [`kubeward_in`]).
 pub fn run_in<S: AsRef<OsStr>>(dir: &Path, args: impl IntoIterator<Item = S>) -> Run {
     Run::of(kubeward_in(dir).args(args))

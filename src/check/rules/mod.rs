@@ -1,14 +1,17 @@
 //! The rules that judge one object on its own, by family: pod and container security and
-//! images (`security`), identity and API access (`rbac`), resources, probes and budgets
-//! (`availability`), Service, Ingress and DNS exposure (`network`), namespaces and API
-//! versions (`meta`). Each rule names the rubric rows it judges and the scanner checks it
+//! images (`security`), secret values at rest (`secrets`), identity and API access (`rbac`),
+//! resources, probes and budgets (`availability`), Service, Ingress and DNS exposure
+//! (`network`), namespaces and API versions (`meta`), the control plane's flags and files
+//! (`control_plane`). Each rule names the rubric rows it judges and the scanner checks it
 //! corresponds to.
 
 mod availability;
 mod common;
+pub mod control_plane;
 mod meta;
 mod network;
 mod rbac;
+mod secrets;
 mod security;
 
 pub use availability::replicas;
@@ -21,8 +24,10 @@ use super::Rule;
 pub fn all() -> impl Iterator<Item = &'static Rule> {
     security::RULES
         .iter()
+        .chain(secrets::RULES)
         .chain(rbac::RULES)
         .chain(availability::RULES)
         .chain(network::RULES)
         .chain(meta::RULES)
+        .chain(control_plane::RULES)
 }

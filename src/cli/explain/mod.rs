@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use super::shared::{ServiceArgs, TextOrJson};
 use crate::check;
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::output::stdout::{print_stdout, to_json};
 use crate::pipeline;
 use crate::plan::rationale::{self, DecisionKind};
@@ -138,6 +138,9 @@ pub struct Explanation {
     /// Only decisions countering this threat, when asked.
     pub threat: Option<ThreatRef>,
     pub concerns: Vec<ConcernGroup>,
+    /// What the user would not expect of the bundle (`render` shows the same on stderr).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -226,6 +229,7 @@ pub fn explain(plan: &Plan, threat: Option<Threat>) -> Explanation {
         namespace: plan.namespace.clone(),
         threat: threat.map(Into::into),
         concerns,
+        warnings: plan.warnings.clone(),
     }
 }
 
@@ -283,6 +287,12 @@ pub fn text(explanation: &Explanation) -> String {
         out.push_str(&format!("\n{}\n", group.title));
         for decision in &group.decisions {
             push_decision(&mut out, decision);
+        }
+    }
+    if !explanation.warnings.is_empty() {
+        out.push_str("\nWarnings\n");
+        for warning in &explanation.warnings {
+            out.push_str(&format!("  {}\n", one_line(&warning.to_string())));
         }
     }
     out
@@ -468,12 +478,12 @@ mod tests {
         assert!(matches!(find_rule("rubric-5"), Ok(Rule::Row(r)) if r.row == 5));
         assert!(matches!(find_rule("non-root"), Ok(Rule::Kind(k)) if k.id == "non-root"));
         assert!(matches!(find_rule("KW-SEC-001"), Ok(Rule::Check(r)) if r.rubric == [1]));
-        for bad in ["rubric-0", "rubric-31", "rubric-x", "KW-SEC-999", ""] {
+        for bad in ["rubric-0", "rubric-40", "rubric-x", "KW-SEC-999", ""] {
             let Err(err) = find_rule(bad) else {
                 panic!("{bad} is not a rule")
             };
             assert!(
-                err.contains("rubric-1 to rubric-30, rubric-34, rubric-35")
+                err.contains("rubric-1 to rubric-30, rubric-34, rubric-35, rubric-37")
                     && err.contains("KW-SEC-001"),
                 "{err}"
             );
