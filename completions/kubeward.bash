@@ -257,7 +257,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__diff__subcmd__presets)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -284,7 +284,7 @@ _kubeward() {
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -312,6 +312,22 @@ _kubeward() {
                     return 0
                     ;;
                 --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoscaling)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-cpu)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -347,7 +363,43 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ingress-api)
+                    COMPREPLY=($(compgen -W "gateway ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-listener)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ingress-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -407,7 +459,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__explain)
-            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -442,7 +494,7 @@ _kubeward() {
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -470,6 +522,22 @@ _kubeward() {
                     return 0
                     ;;
                 --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoscaling)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-cpu)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -505,7 +573,43 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ingress-api)
+                    COMPREPLY=($(compgen -W "gateway ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-listener)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ingress-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -565,7 +669,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__graph)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -592,7 +696,7 @@ _kubeward() {
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -620,6 +724,22 @@ _kubeward() {
                     return 0
                     ;;
                 --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoscaling)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-cpu)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -655,7 +775,43 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ingress-api)
+                    COMPREPLY=($(compgen -W "gateway ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-listener)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ingress-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -967,7 +1123,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__init)
-            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1021,6 +1177,22 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --autoscaling)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-cpu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1053,7 +1225,43 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ingress-api)
+                    COMPREPLY=($(compgen -W "gateway ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-listener)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ingress-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1285,7 +1493,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__render)
-            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --gitops --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --gitops --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1324,7 +1532,7 @@ _kubeward() {
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -1352,6 +1560,22 @@ _kubeward() {
                     return 0
                     ;;
                 --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoscaling)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-cpu)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1387,7 +1611,43 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ingress-api)
+                    COMPREPLY=($(compgen -W "gateway ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-listener)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ingress-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -65,7 +65,9 @@ pod-security-restricted\t''
 default-deny\t''
 cluster-ip\t''
 ingress-tls\t''
-least-privilege-role\t''"
+least-privilege-role\t''
+autoscaler-bounds\t''
+route-on-https-listener\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -74,7 +76,12 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l protocol -d
 https\t''
 grpc\t''
 tcp\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l replicas -d 'How many pods (1-1000)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l replicas -d 'How many pods (1-1000), when the count is fixed' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l autoscaling -d 'Whether a HorizontalPodAutoscaler owns the replica count' -r -f -a "on\t''
+off\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l min-replicas -d 'The fewest pods the autoscaler keeps (2 or more)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l max-replicas -d 'The most pods the autoscaler runs' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l target-cpu -d 'The average CPU use, in percent of the request, the autoscaler keeps the pods at' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l preset -d 'Preset name or path to a preset file' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l exposure -d 'How far the service is reachable' -r -f -a "namespace\t''
 cluster\t''
@@ -88,7 +95,17 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l caller-cidr
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l host -d 'Public host name (exposure public)' -r
-complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l ingress-api -d 'What carries the public entry: Gateway API routes or an Ingress (exposure public)' -r -f -a "gateway\t''
+ingress\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l gateway -d 'The Gateway the route attaches to, [NAMESPACE/]NAME (api gateway)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l gateway-listener -d 'The Gateway\'s HTTPS listener the route attaches to (api gateway)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l ingress-class -d 'Ingress class (api ingress)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l rate-limit -d 'Requests a second per client address, and the burst: RATE[:BURST]' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l connection-limit -d 'Concurrent connections at the entry' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l max-body-size -d 'The largest request body, e.g. 1Mi' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l request-timeout -d 'The longest a request may take, e.g. 30s' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l backend-timeout -d 'The longest one try to the service may take, e.g. 10s' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l source-range -d 'Only clients from this address range reach the entry; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable' -r
@@ -117,7 +134,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l gitops -d '
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s h -l help -d 'Print help'
-complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rule -d 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (e.g. rubric-24) or a decision id (e.g. non-root); with a service, also where its plan applies it' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rule -d 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-35, rubric-37) or a decision id (e.g. non-root); with a service, also where its plan applies it' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l threat -d 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l format -d 'text for people, json for tools' -r -f -a "text\t''
 json\t''"
@@ -139,7 +156,9 @@ pod-security-restricted\t''
 default-deny\t''
 cluster-ip\t''
 ingress-tls\t''
-least-privilege-role\t''"
+least-privilege-role\t''
+autoscaler-bounds\t''
+route-on-https-listener\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -148,7 +167,12 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l protocol -
 https\t''
 grpc\t''
 tcp\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l replicas -d 'How many pods (1-1000)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l replicas -d 'How many pods (1-1000), when the count is fixed' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l autoscaling -d 'Whether a HorizontalPodAutoscaler owns the replica count' -r -f -a "on\t''
+off\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l min-replicas -d 'The fewest pods the autoscaler keeps (2 or more)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l max-replicas -d 'The most pods the autoscaler runs' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l target-cpu -d 'The average CPU use, in percent of the request, the autoscaler keeps the pods at' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l preset -d 'Preset name or path to a preset file' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l exposure -d 'How far the service is reachable' -r -f -a "namespace\t''
 cluster\t''
@@ -162,7 +186,17 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l caller-cid
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l host -d 'Public host name (exposure public)' -r
-complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l ingress-api -d 'What carries the public entry: Gateway API routes or an Ingress (exposure public)' -r -f -a "gateway\t''
+ingress\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l gateway -d 'The Gateway the route attaches to, [NAMESPACE/]NAME (api gateway)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l gateway-listener -d 'The Gateway\'s HTTPS listener the route attaches to (api gateway)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l ingress-class -d 'Ingress class (api ingress)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rate-limit -d 'Requests a second per client address, and the burst: RATE[:BURST]' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l connection-limit -d 'Concurrent connections at the entry' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l max-body-size -d 'The largest request body, e.g. 1Mi' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l request-timeout -d 'The longest a request may take, e.g. 30s' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l backend-timeout -d 'The longest one try to the service may take, e.g. 10s' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l source-range -d 'Only clients from this address range reach the entry; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable' -r
@@ -207,7 +241,9 @@ pod-security-restricted\t''
 default-deny\t''
 cluster-ip\t''
 ingress-tls\t''
-least-privilege-role\t''"
+least-privilege-role\t''
+autoscaler-bounds\t''
+route-on-https-listener\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -216,7 +252,12 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l protocol -d 
 https\t''
 grpc\t''
 tcp\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l replicas -d 'How many pods (1-1000)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l replicas -d 'How many pods (1-1000), when the count is fixed' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l autoscaling -d 'Whether a HorizontalPodAutoscaler owns the replica count' -r -f -a "on\t''
+off\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l min-replicas -d 'The fewest pods the autoscaler keeps (2 or more)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l max-replicas -d 'The most pods the autoscaler runs' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l target-cpu -d 'The average CPU use, in percent of the request, the autoscaler keeps the pods at' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l preset -d 'Preset name or path to a preset file' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l exposure -d 'How far the service is reachable' -r -f -a "namespace\t''
 cluster\t''
@@ -230,7 +271,17 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l caller-cidr 
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l host -d 'Public host name (exposure public)' -r
-complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l ingress-api -d 'What carries the public entry: Gateway API routes or an Ingress (exposure public)' -r -f -a "gateway\t''
+ingress\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l gateway -d 'The Gateway the route attaches to, [NAMESPACE/]NAME (api gateway)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l gateway-listener -d 'The Gateway\'s HTTPS listener the route attaches to (api gateway)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l ingress-class -d 'Ingress class (api ingress)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l rate-limit -d 'Requests a second per client address, and the burst: RATE[:BURST]' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l connection-limit -d 'Concurrent connections at the entry' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l max-body-size -d 'The largest request body, e.g. 1Mi' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l request-timeout -d 'The longest a request may take, e.g. 30s' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l backend-timeout -d 'The longest one try to the service may take, e.g. 10s' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l source-range -d 'Only clients from this address range reach the entry; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable' -r
@@ -275,7 +326,9 @@ pod-security-restricted\t''
 default-deny\t''
 cluster-ip\t''
 ingress-tls\t''
-least-privilege-role\t''"
+least-privilege-role\t''
+autoscaler-bounds\t''
+route-on-https-listener\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -284,7 +337,12 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l proto
 https\t''
 grpc\t''
 tcp\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l replicas -d 'How many pods (1-1000)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l replicas -d 'How many pods (1-1000), when the count is fixed' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l autoscaling -d 'Whether a HorizontalPodAutoscaler owns the replica count' -r -f -a "on\t''
+off\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l min-replicas -d 'The fewest pods the autoscaler keeps (2 or more)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l max-replicas -d 'The most pods the autoscaler runs' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l target-cpu -d 'The average CPU use, in percent of the request, the autoscaler keeps the pods at' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l preset -d 'Preset name or path to a preset file' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l exposure -d 'How far the service is reachable' -r -f -a "namespace\t''
 cluster\t''
@@ -298,7 +356,17 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l calle
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l host -d 'Public host name (exposure public)' -r
-complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l ingress-api -d 'What carries the public entry: Gateway API routes or an Ingress (exposure public)' -r -f -a "gateway\t''
+ingress\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l gateway -d 'The Gateway the route attaches to, [NAMESPACE/]NAME (api gateway)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l gateway-listener -d 'The Gateway\'s HTTPS listener the route attaches to (api gateway)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l ingress-class -d 'Ingress class (api ingress)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l rate-limit -d 'Requests a second per client address, and the burst: RATE[:BURST]' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l connection-limit -d 'Concurrent connections at the entry' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l max-body-size -d 'The largest request body, e.g. 1Mi' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l request-timeout -d 'The longest a request may take, e.g. 30s' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l backend-timeout -d 'The longest one try to the service may take, e.g. 10s' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l source-range -d 'Only clients from this address range reach the entry; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable' -r
@@ -334,7 +402,12 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l protocol -d '
 https\t''
 grpc\t''
 tcp\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l replicas -d 'How many pods (1-1000)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l replicas -d 'How many pods (1-1000), when the count is fixed' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l autoscaling -d 'Whether a HorizontalPodAutoscaler owns the replica count' -r -f -a "on\t''
+off\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l min-replicas -d 'The fewest pods the autoscaler keeps (2 or more)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l max-replicas -d 'The most pods the autoscaler runs' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l target-cpu -d 'The average CPU use, in percent of the request, the autoscaler keeps the pods at' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l preset -d 'Preset name or path to a preset file' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l exposure -d 'How far the service is reachable' -r -f -a "namespace\t''
 cluster\t''
@@ -348,7 +421,17 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l caller-cidr -
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l host -d 'Public host name (exposure public)' -r
-complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l ingress-class -d 'Ingress class (exposure public)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l ingress-api -d 'What carries the public entry: Gateway API routes or an Ingress (exposure public)' -r -f -a "gateway\t''
+ingress\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l gateway -d 'The Gateway the route attaches to, [NAMESPACE/]NAME (api gateway)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l gateway-listener -d 'The Gateway\'s HTTPS listener the route attaches to (api gateway)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l ingress-class -d 'Ingress class (api ingress)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l rate-limit -d 'Requests a second per client address, and the burst: RATE[:BURST]' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l connection-limit -d 'Concurrent connections at the entry' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l max-body-size -d 'The largest request body, e.g. 1Mi' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l request-timeout -d 'The longest a request may take, e.g. 30s' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l backend-timeout -d 'The longest one try to the service may take, e.g. 10s' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l source-range -d 'Only clients from this address range reach the entry; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l ingress-issuer -d 'The cert-manager issuer of the public host\'s certificate, [KIND/]NAME (exposure public)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l api -d 'Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g. configmaps:get,list,watch or apps/deployments:get; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l secret -d 'A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable' -r

@@ -24,3 +24,9 @@ pub const SEALED_CLUSTER_WIDE: &str = "sealedsecrets.bitnami.com/cluster-wide";
 pub const PLAINTEXT_SECRET: &str = "KW-SECRET-001";
 /// The rule a SealedSecret sealed cluster-wide breaks.
 pub const CLUSTER_WIDE_SEALING: &str = "KW-SECRET-002";
+/// The rule a public entry without rate or connection limits breaks (suppressed, with the
+/// reason, where the entry cannot enforce them).
+pub const UNLIMITED_PUBLIC_ENTRY: &str = "KW-LOAD-004";
+/// The rule an Ingress of a retired controller breaks (suppressed, with the reason, when the
+/// spec asks for one).
+pub const RETIRED_INGRESS_CONTROLLER: &str = "KW-LOAD-005";

@@ -71,11 +71,38 @@ fn hardened() -> Vec<Value> {
             "metadata": {"name": "api-key", "namespace": "shop"},
             "spec": {"encryptedData": {"value": "AgBy3i4OJSWK+PiTySYZZA=="},
                 "template": {"metadata": {"name": "api-key", "namespace": "shop"}, "type": "Opaque"}}}),
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+            "metadata": {"name": "nginx"}, "spec": {"controller": "nginx.org/ingress-controller"}}),
         json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-            "metadata": {"name": "api", "namespace": "shop"},
-            "spec": {"tls": [{"hosts": ["shop.example.com"], "secretName": "api-tls"}],
+            "metadata": {"name": "api", "namespace": "shop",
+                "annotations": {"nginx.org/limit-req-rate": "20r/s"}},
+            "spec": {"ingressClassName": "nginx",
+                "tls": [{"hosts": ["shop.example.com"], "secretName": "api-tls"}],
                 "rules": [{"host": "shop.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix",
                     "backend": {"service": {"name": "api", "port": {"name": "http"}}}}]}}]}}),
+        json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "public", "namespace": "gateway-system"},
+            "spec": {"gatewayClassName": "eg", "listeners": [
+                {"name": "http", "protocol": "HTTP", "port": 80,
+                    "allowedRoutes": {"namespaces": {"from": "All"}}},
+                {"name": "https", "protocol": "HTTPS", "port": 443, "hostname": "*.example.com",
+                    "allowedRoutes": {"namespaces": {"from": "All"}},
+                    "tls": {"certificateRefs": [{"name": "wildcard"}]}}]}}),
+        json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"parentRefs": [{"name": "public", "namespace": "gateway-system", "sectionName": "https"}],
+                "hostnames": ["shop.example.com"],
+                "rules": [{"backendRefs": [{"name": "api", "port": 80}]}]}}),
+        json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "api-https-redirect", "namespace": "shop"},
+            "spec": {"parentRefs": [{"name": "public", "namespace": "gateway-system", "sectionName": "http"}],
+                "hostnames": ["shop.example.com"],
+                "rules": [{"filters": [{"type": "RequestRedirect",
+                    "requestRedirect": {"scheme": "https", "statusCode": 301}}]}]}}),
+        json!({"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
+            "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"targetRefs": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "api"}],
+                "rateLimit": {"local": {"rules": [{"limit": {"requests": 20, "unit": "Second"}}]}}}}),
     ]
 }
 
@@ -417,6 +444,74 @@ const CASES: &[(&str, Break)] = &[
     }),
     ("KW-META-002", |b| {
         find(b, "PodDisruptionBudget")["apiVersion"] = json!("policy/v1beta1")
+    }),
+    ("KW-META-002", |b| {
+        // Gateway API is Kubernetes' own API, judged though it is installed as custom resources.
+        find(b, "HTTPRoute")["apiVersion"] = json!("gateway.networking.k8s.io/v1beta1")
+    }),
+    ("KW-LOAD-001", |b| {
+        remove(&mut find(b, "Deployment")["spec"], "replicas");
+        let mut hpa = autoscaler(3);
+        hpa["spec"]["maxReplicas"] = json!(3);
+        b.push(hpa);
+    }),
+    ("KW-LOAD-001", |b| {
+        let mut hpa = autoscaler(2);
+        remove(&mut hpa["spec"], "maxReplicas");
+        b.push(hpa);
+    }),
+    ("KW-LOAD-002", |b| {
+        let mut hpa = autoscaler(2);
+        hpa["spec"]["scaleTargetRef"]["name"] = json!("gone");
+        b.push(hpa);
+    }),
+    ("KW-LOAD-002", |b| {
+        let mut hpa = autoscaler(2);
+        hpa["spec"]["scaleTargetRef"]["apiVersion"] = json!("extensions/v1beta1");
+        b.push(hpa);
+    }),
+    ("KW-LOAD-003", |b| {
+        remove(&mut find(b, "Deployment")["spec"], "replicas");
+        let mut hpa = autoscaler(2);
+        hpa["spec"]["metrics"] = json!([{"type": "Resource", "resource": {"name": "memory",
+            "target": {"type": "Utilization", "averageUtilization": 80}}}]);
+        b.push(hpa);
+        remove(&mut app(b)["resources"]["requests"], "memory");
+    }),
+    ("KW-LOAD-004", |b| {
+        remove(&mut find(b, "Ingress")["metadata"], "annotations")
+    }),
+    ("KW-LOAD-004", |b| {
+        drop_kind(b, "BackendTrafficPolicy", "api")
+    }),
+    ("KW-LOAD-004", |b| {
+        let policy = find(b, "BackendTrafficPolicy");
+        policy["spec"]["targetRefs"][0]["name"] = json!("other");
+    }),
+    ("KW-LOAD-005", |b| {
+        find(b, "IngressClass")["spec"]["controller"] = json!("k8s.io/ingress-nginx")
+    }),
+    ("KW-LOAD-005", |b| drop_kind(b, "IngressClass", "nginx")),
+    ("KW-LOAD-005", |b| {
+        let ingress = find(b, "Ingress");
+        remove(&mut ingress["spec"], "ingressClassName");
+        ingress["metadata"]["annotations"] = json!({"nginx.ingress.kubernetes.io/limit-rps": "20"});
+    }),
+    ("KW-LOAD-006", |b| {
+        find(b, "HTTPRoute")["spec"]["parentRefs"][0]["sectionName"] = json!("http")
+    }),
+    ("KW-LOAD-006", |b| {
+        remove(
+            &mut find(b, "HTTPRoute")["spec"]["parentRefs"][0],
+            "sectionName",
+        )
+    }),
+    ("KW-LOAD-006", |b| {
+        let redirect = b
+            .iter_mut()
+            .find(|v| v["metadata"]["name"] == "api-https-redirect")
+            .unwrap();
+        redirect["spec"]["rules"][0]["backendRefs"] = json!([{"name": "api", "port": 80}]);
     }),
     ("KW-META-003", |b| {
         find(b, "Service")["metadata"]["annotations"] = json!({"kubeward.dev/ignore": "KW-NET-005"})

@@ -119,7 +119,7 @@ fn check_tls_secret(secret: &Value, ca_pem: Option<&[u8]>, host: &str) -> BTreeS
 #[test]
 fn self_signed_leaf_chains_to_the_namespace_ca_with_every_name() {
     let project = Project::new(
-        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com }\n  tls:\n    mode: self-signed\n    dnsNames: [api.internal.example]\n",
+        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com, api: ingress }\n  tls:\n    mode: self-signed\n    dnsNames: [api.internal.example]\n",
     );
     let objects = project.render(&[]);
     let ca_pem = fs::read(project.path(".kubeward/trust/ca.crt")).unwrap();
@@ -468,7 +468,7 @@ fn mode_ca_signs_with_the_given_ca() {
 #[test]
 fn cert_manager_mode_emits_certificates_and_no_key_material() {
     let project = Project::new(
-        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com }\n  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: internal }\n",
+        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com, api: ingress }\n  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: internal }\n",
     );
     let stream = project.render_text(&[]);
     assert!(!stream.contains("PRIVATE KEY") && !stream.contains("tls.key:"));
@@ -493,7 +493,7 @@ fn cert_manager_mode_emits_certificates_and_no_key_material() {
 #[test]
 fn the_public_host_can_have_its_own_issuer_beside_kubewards_ca() {
     let project = Project::new(
-        "  protocol: https\n  exposure: public\n  ingress:\n    host: shop.example.com\n    issuer: { name: letsencrypt }\n",
+        "  protocol: https\n  exposure: public\n  ingress:\n    host: shop.example.com\n    api: ingress\n    issuer: { name: letsencrypt }\n",
     );
     let objects = project.render(&[]);
     let public = find(&objects, "Certificate", "api-ingress-tls");

@@ -129,6 +129,7 @@ fn accepting_every_default_writes_and_renders_a_service() {
         "App that calls it (Enter if none)",
         "How far should it be reachable?",
         "How sensitive is the data it handles?",
+        "Scale the number of pods with the load",
         "Does it call anything?",
         "Does it call the Kubernetes API?",
         "Secret name (Enter if none)",
@@ -149,6 +150,68 @@ fn accepting_every_default_writes_and_renders_a_service() {
         )
     );
     assert!(dir.path().join("k8s/kustomization.yaml").is_file());
+}
+
+#[test]
+fn a_public_service_is_asked_about_its_entry_and_its_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::start(
+        dir.path(),
+        &[
+            "--spec-only",
+            "--name",
+            "web",
+            "-n",
+            "shop",
+            "--image",
+            IMAGE,
+            "--port",
+            "8080",
+        ],
+    );
+    t.answer("Protocol it speaks on that port", ENTER);
+    t.answer("App that calls it", ENTER);
+    t.answer(
+        "How far should it be reachable?",
+        &format!("{DOWN}{DOWN}{ENTER}"),
+    );
+    t.answer("Public host name", &format!("shop.example.com{ENTER}"));
+    t.answer("What carries the public entry?", ENTER);
+    t.answer("Gateway it is routed through", ENTER);
+    t.answer("Its HTTPS listener", ENTER);
+    t.answer(
+        "Requests a second one client address may make",
+        &format!("{}15{ENTER}", "\x7f".repeat(4)),
+    );
+    t.answer("Largest request body", ENTER);
+    t.answer("Longest a request may take", ENTER);
+    t.answer(
+        "Only clients from these address ranges",
+        &format!("203.0.113.0/24{ENTER}"),
+    );
+    t.answer("How sensitive is the data it handles?", ENTER);
+    t.answer("Scale the number of pods with the load", "y");
+    t.answer("Fewest pods", &format!("{}1{ENTER}", "\x7f".repeat(4)));
+    t.expect("an autoscaler keeps 2 to 999 pods");
+    t.answer("Fewest pods", &format!("{}4{ENTER}", "\x7f".repeat(4)));
+    t.answer("Most pods", &format!("{}20{ENTER}", "\x7f".repeat(4)));
+    t.answer("Does it call anything?", ENTER);
+    t.answer("Does it call the Kubernetes API?", ENTER);
+    t.answer("Secret name", ENTER);
+    t.answer("TLS on its own port", ENTER);
+    t.answer("Write kubeward.yaml?", ENTER);
+    assert_eq!(t.finish("wrote kubeward.yaml"), 0);
+    let body = spec_body(dir.path());
+    assert!(
+        body.contains(
+            "  autoscaling:\n    enabled: true\n    minReplicas: 4\n    maxReplicas: 20\n"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("  ingress:\n    host: shop.example.com\n    sourceRanges:\n    - 203.0.113.0/24\n    rateLimit:\n      requestsPerSecond: 15\n"),
+        "only what differs from the preset is written: {body}"
+    );
 }
 
 #[test]
@@ -183,6 +246,7 @@ fn a_bad_answer_is_asked_again_with_its_reason_and_given_flags_are_not_asked() {
         "How sensitive is the data it handles?",
         &format!("{DOWN}{DOWN}{ENTER}"),
     );
+    t.answer("Scale the number of pods with the load", ENTER);
     t.answer("Does it call anything?", ENTER);
     t.answer("Does it call the Kubernetes API?", ENTER);
     t.answer("Secret name", ENTER);
@@ -240,6 +304,7 @@ fn several_callers_and_the_book_walkthrough() {
         "How sensitive is the data it handles?",
         &format!("{DOWN}{ENTER}"),
     );
+    t.answer("Scale the number of pods with the load", ENTER);
     t.answer("Does it call anything?", &format!("{DOWN}{ENTER}"));
     t.answer("App it calls", &format!("postgres{ENTER}"));
     t.answer("Namespace of `postgres`", &format!("db{ENTER}"));
@@ -294,6 +359,7 @@ fn ctrl_c_at_the_last_question_leaves_the_folder_empty() {
         "App that calls it",
         "How far should it be reachable?",
         "How sensitive is the data it handles?",
+        "Scale the number of pods with the load",
         "Does it call anything?",
         "Does it call the Kubernetes API?",
     ] {

@@ -157,12 +157,13 @@ pub struct Finding {
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 7] = [
+pub const PREFIXES: [&str; 8] = [
     "KW-SEC",
     "KW-SECRET",
     "KW-RBAC",
     "KW-NET",
     "KW-AVAIL",
+    "KW-LOAD",
     "KW-META",
     "KW-CP",
 ];

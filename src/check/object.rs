@@ -29,6 +29,15 @@ pub enum Kind {
     ClusterRoleBinding,
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
+    IngressClass,
+    Gateway,
+    HTTPRoute,
+    GRPCRoute,
+    BackendTLSPolicy,
+    ReferenceGrant,
+    /// Envoy Gateway's policies (gateway.envoyproxy.io), custom resources.
+    BackendTrafficPolicy,
+    SecurityPolicy,
     /// bitnami.com's SealedSecret, a custom resource.
     SealedSecret,
     /// The API server's `--encryption-provider-config` file (apiserver.config.k8s.io).
@@ -71,6 +80,14 @@ impl Kind {
             ("rbac.authorization.k8s.io", "ClusterRoleBinding") => Kind::ClusterRoleBinding,
             ("policy", "PodDisruptionBudget") => Kind::PodDisruptionBudget,
             ("autoscaling", "HorizontalPodAutoscaler") => Kind::HorizontalPodAutoscaler,
+            ("networking.k8s.io", "IngressClass") => Kind::IngressClass,
+            ("gateway.networking.k8s.io", "Gateway") => Kind::Gateway,
+            ("gateway.networking.k8s.io", "HTTPRoute") => Kind::HTTPRoute,
+            ("gateway.networking.k8s.io", "GRPCRoute") => Kind::GRPCRoute,
+            ("gateway.networking.k8s.io", "BackendTLSPolicy") => Kind::BackendTLSPolicy,
+            ("gateway.networking.k8s.io", "ReferenceGrant") => Kind::ReferenceGrant,
+            ("gateway.envoyproxy.io", "BackendTrafficPolicy") => Kind::BackendTrafficPolicy,
+            ("gateway.envoyproxy.io", "SecurityPolicy") => Kind::SecurityPolicy,
             ("bitnami.com", "SealedSecret") => Kind::SealedSecret,
             ("apiserver.config.k8s.io", "EncryptionConfiguration") => Kind::EncryptionConfiguration,
             ("apiserver.config.k8s.io", "AdmissionConfiguration") => Kind::AdmissionConfiguration,
@@ -87,7 +104,7 @@ impl Kind {
         self.is_api_object()
             && !matches!(
                 self,
-                Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding
+                Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding | Kind::IngressClass
             )
     }
 
@@ -104,9 +121,15 @@ impl Kind {
         )
     }
 
-    /// Whether the kind is a custom resource, whose API versions are its project's own.
+    /// Whether the kind is a custom resource of a project other than Kubernetes, whose API
+    /// versions are that project's own: Sealed Secrets' SealedSecret (only `bitnami.com/v1alpha1`)
+    /// and Envoy Gateway's policies (only `gateway.envoyproxy.io/v1alpha1`). Gateway API, though
+    /// installed as custom resources, is Kubernetes' own API and is not one of them.
     pub fn is_custom(self) -> bool {
-        matches!(self, Kind::SealedSecret)
+        matches!(
+            self,
+            Kind::SealedSecret | Kind::BackendTrafficPolicy | Kind::SecurityPolicy
+        )
     }
 
     /// Where the pod spec and the pod metadata stand, for the kinds that carry pods.

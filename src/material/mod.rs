@@ -2,8 +2,9 @@
 //! the OS random source and kept in the state folder (`state`), or read from an environment
 //! variable or a file (a value in an external store is never read); certificates come from
 //! `pki`. Values are bytes, exactly as given; they leave this stage base64-encoded, as the
-//! [`Material`] `render` fills the Secrets with, with the [`Sealer`] (`sealing`) that seals
-//! them for the cluster's Sealed Secrets controller when the plan asks for it.
+//! [`Material`] `render` fills the Secrets with (and the CA's PEM for the ConfigMap a Gateway
+//! verifies the service with), with the [`Sealer`] (`sealing`) that seals them for the
+//! cluster's Sealed Secrets controller when the plan asks for it.
 
 pub mod pki;
 pub mod sealing;
@@ -31,6 +32,9 @@ pub struct Material {
     pub secrets: BTreeMap<String, String>,
     pub certs: BTreeMap<String, pki::CertFiles>,
     pub bundles: BTreeMap<String, String>,
+    /// The PEM of the anchor the service's certificate chains to, for the ConfigMap the
+    /// Gateway verifies it with (not base64: a ConfigMap holds text).
+    pub ca_bundle: Option<String>,
     /// Seals every rendered Secret into a SealedSecret; `None`: the Secrets stay plain.
     #[serde(skip)]
     pub sealer: Option<Sealer>,
@@ -106,6 +110,7 @@ impl Material {
                 .iter()
                 .map(|b| (b.name.clone(), PLACEHOLDER.to_string()))
                 .collect(),
+            ca_bundle: needs_ca_bundle(plan).then(|| PLACEHOLDER.to_string()),
             sealer: plan.sealing.as_ref().map(|s| Sealer::placeholder(s.scope)),
         }
     }
@@ -212,6 +217,9 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
             sources.now,
         )?;
         material.certs.insert(cert.secret_name.clone(), files);
+        if needs_ca_bundle(plan) && plan.tls.as_ref() == Some(cert) {
+            material.ca_bundle = Some(ca.anchor_pem.clone());
+        }
     }
     for bundle in &plan.trust.bundles {
         if material.bundles.contains_key(&bundle.name) {
@@ -250,6 +258,14 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         material.bundles.insert(bundle.name.clone(), text);
     }
     Ok(material)
+}
+
+/// Whether the bundle holds the ConfigMap of the CA that signs the service's certificate.
+fn needs_ca_bundle(plan: &Plan) -> bool {
+    plan.gateway
+        .as_ref()
+        .and_then(|g| g.backend_tls.as_ref())
+        .is_some_and(|b| b.renders_config_map)
 }
 
 /// A generated secret: kept in the state folder, created when missing or rotated.

@@ -1,20 +1,24 @@
 //! The plan stage: a pure function from a validated service and its preset to the objects
 //! to render and the decisions behind them, each with its reason, the threat it counters and
 //! its rubric rows. No YAML, no I/O. Each part of the bundle is planned in its own file
-//! (`namespace`, `workload`, `network`, `tls`, `ingress`, `access`, `secrets` and their
-//! sealing), every choice recorded in `decisions` with its fixed part from `rationale`
-//! (`threats`, `rubric`), every deliberate departure from the rubric written as scanner
-//! `exemptions`. Hands the [`Plan`] to `material` and `render`.
+//! (`namespace` with its quota, `workload`, `scaling`, `network`, `tls`, `ingress` or
+//! `gateway` with the `limits` at the door, `access`, `secrets` and their sealing), every
+//! choice recorded in `decisions` with its fixed part from `rationale` (`threats`, `rubric`),
+//! every deliberate departure from the rubric written as scanner `exemptions`. Hands the
+//! [`Plan`] to `material` and `render`.
 
 mod access;
 mod decisions;
 pub mod exemptions;
+mod gateway;
 mod ingress;
+mod limits;
 mod namespace;
 mod network;
 mod objects;
 pub mod rationale;
 pub mod rubric;
+mod scaling;
 mod secrets;
 mod surroundings;
 mod threats;
@@ -28,13 +32,15 @@ use serde::Serialize;
 
 pub use access::RoleRule;
 pub use decisions::{Decision, headline, note};
-pub use ingress::Ingress;
-pub use namespace::NamespaceLimits;
+pub use gateway::{BackendTls, Gateway, ParentRef, RateRule, ReferenceGrant, TrafficPolicy};
+pub use ingress::{Ingress, NGINX_CLASS};
+pub use namespace::{QUOTA_NAME, Quota};
 pub use network::{
     Admitted, AdmittedRange, Dns, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort,
     service_port,
 };
 pub use objects::{PEERS_DIR, Placement, PlannedObject};
+pub use scaling::{Autoscaler, UtilizationTarget};
 pub use secrets::{SealingPlan, SecretPlan, StorePlan};
 pub use surroundings::{Anchor, Neighbour, PeerTls, Surroundings};
 pub use threats::{Concern, Threat};
@@ -62,7 +68,12 @@ pub struct Plan {
     pub workload: Workload,
     pub service: ServicePort,
     pub network: Network,
+    /// The HorizontalPodAutoscaler, when one owns the replica count.
+    pub autoscaler: Option<Autoscaler>,
+    /// The public entry as an Ingress (`api: ingress`).
     pub ingress: Option<Ingress>,
+    /// The public entry on Gateway API (`api: gateway`).
+    pub gateway: Option<Gateway>,
     pub role: Option<Vec<RoleRule>>,
     pub secrets: Vec<SecretPlan>,
     /// Every Secret written as a SealedSecret; `None`: plain Secrets.
@@ -74,8 +85,8 @@ pub struct Plan {
     /// The names kubeward's CA for the namespace may sign (its name constraints): this
     /// service's; a system widens them to every service of the namespace.
     pub ca_names: Vec<String>,
-    /// ResourceQuota and LimitRange for the namespace (sensitivity restricted).
-    pub quota: Option<NamespaceLimits>,
+    /// ResourceQuota and LimitRange for the namespace (sensitive data).
+    pub quota: Option<Quota>,
     /// The trust bundle, client certificates and client CAs the pods mount.
     pub trust: TrustPlan,
     pub objects: Vec<PlannedObject>,
@@ -91,6 +102,7 @@ impl Plan {
         self.tls
             .iter()
             .chain(self.ingress.as_ref().map(|i| &i.tls))
+            .chain(self.gateway.as_ref().and_then(|g| g.cert.as_ref()))
             .chain(self.trust.client_certs.iter().map(|c| &c.cert))
     }
 }
@@ -112,23 +124,26 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
     namespace::identity(&mut decisions, service, preset);
     let workload = workload::workload(service, preset, &mut decisions);
     let network = network::network(service, preset, around, &mut decisions);
+    let autoscaler = scaling::autoscaler(service, &mut decisions);
     let ingress = ingress::ingress(service, preset, &mut decisions);
+    let gateway = gateway::gateway(service, preset, &mut decisions);
     let role = access::role(service, &mut decisions);
     let secrets = secrets::secrets(service, preset, &mut decisions);
     let tls = tls::service_cert(service, preset, &mut decisions);
+    // The public host's certificate: the Ingress's, or the one issued for the Gateway's listener.
+    let public_cert = ingress
+        .as_ref()
+        .map(|i| &i.tls)
+        .or(gateway.as_ref().and_then(|g| g.cert.as_ref()));
     let writes_secrets = secrets.iter().any(|s| s.store.is_none())
         || tls
             .iter()
-            .chain(ingress.as_ref().map(|i| &i.tls))
+            .chain(public_cert)
             .any(|c| c.source != CertSource::CertManager);
     let sealing = secrets::sealing(service, writes_secrets, &mut decisions);
     let quota = namespace::quota(service, preset, &mut decisions);
     let trust = trust::trust(service, preset, around, &mut decisions);
-    let ca_names = tls::ca_names(
-        &ns,
-        &preset.cluster_domain,
-        tls.iter().chain(ingress.as_ref().map(|i| &i.tls)),
-    );
+    let ca_names = tls::ca_names(&ns, &preset.cluster_domain, tls.iter().chain(public_cert));
     let service_port = network::service_port(service);
     decisions.add(
         "cluster-ip-service",
@@ -155,7 +170,7 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
             ("ResourceQuota", "resourcequota.yaml"),
             ("LimitRange", "limitrange.yaml"),
         ] {
-            objects.push(shared(object("v1", kind, &ns, Some(&ns), template)));
+            objects.push(shared(object("v1", kind, QUOTA_NAME, Some(&ns), template)));
         }
     }
     let add = |objects: &mut Vec<PlannedObject>,
@@ -206,13 +221,24 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
             ),
         }
     }
+    if let Some(backend) = gateway.as_ref().and_then(|g| g.backend_tls.as_ref())
+        && backend.renders_config_map
+    {
+        add(
+            &mut objects,
+            "v1",
+            "ConfigMap",
+            &backend.ca_name,
+            "configmap-ca.yaml",
+        );
+    }
     let client_certs = trust
         .client_certs
         .iter()
         .map(|c| (&c.cert, "certificate-client.yaml"));
     for (cert, certificate) in tls
         .iter()
-        .chain(ingress.as_ref().map(|i| &i.tls))
+        .chain(public_cert)
         .map(|c| (c, "certificate.yaml"))
         .chain(client_certs)
     {
@@ -241,6 +267,15 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         &name,
         "deployment.yaml",
     );
+    if autoscaler.is_some() {
+        add(
+            &mut objects,
+            "autoscaling/v2",
+            "HorizontalPodAutoscaler",
+            &name,
+            "horizontalpodautoscaler.yaml",
+        );
+    }
     add(
         &mut objects,
         "policy/v1",
@@ -295,6 +330,9 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
             "ingress.yaml",
         ));
     }
+    if let Some(gateway) = &gateway {
+        gateway_objects(gateway, &name, &ns, &mut objects);
+    }
 
     Plan {
         name,
@@ -305,7 +343,9 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         workload,
         service: service_port,
         network,
+        autoscaler,
         ingress,
+        gateway,
         role,
         secrets,
         sealing,
@@ -323,6 +363,54 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
             .collect(),
         decisions: decisions.made,
         warnings: decisions.warnings,
+    }
+}
+
+/// The objects of the public entry on Gateway API, after the service's own.
+fn gateway_objects(gateway: &Gateway, name: &str, ns: &str, objects: &mut Vec<PlannedObject>) {
+    const GATEWAY_API: &str = "gateway.networking.k8s.io/v1";
+    const ENVOY_GATEWAY: &str = "gateway.envoyproxy.io/v1alpha1";
+    let mut add = |api: &'static str, kind: &'static str, obj_name: &str, template| {
+        objects.push(object(api, kind, obj_name, Some(ns), template));
+    };
+    match gateway.route_kind {
+        "GRPCRoute" => add(GATEWAY_API, "GRPCRoute", name, "grpcroute.yaml"),
+        _ => add(GATEWAY_API, "HTTPRoute", name, "httproute.yaml"),
+    }
+    if gateway.redirect.is_some() {
+        add(
+            GATEWAY_API,
+            "HTTPRoute",
+            &format!("{name}-https-redirect"),
+            "httproute-redirect.yaml",
+        );
+    }
+    if gateway.backend_tls.is_some() {
+        add(
+            GATEWAY_API,
+            "BackendTLSPolicy",
+            name,
+            "backendtlspolicy.yaml",
+        );
+    }
+    if let Some(grant) = &gateway.reference_grant {
+        add(
+            GATEWAY_API,
+            "ReferenceGrant",
+            &grant.name,
+            "referencegrant.yaml",
+        );
+    }
+    if gateway.traffic_policy.is_some() {
+        add(
+            ENVOY_GATEWAY,
+            "BackendTrafficPolicy",
+            name,
+            "backendtrafficpolicy.yaml",
+        );
+    }
+    if !gateway.client_cidrs.is_empty() {
+        add(ENVOY_GATEWAY, "SecurityPolicy", name, "securitypolicy.yaml");
     }
 }
 
@@ -364,7 +452,9 @@ mod tests {
 
     #[test]
     fn grpc_is_https_over_tls_and_h2c_in_clear_text() {
-        let public = format!("{GRPC}  exposure: public\n  ingress: {{host: api.example.com}}\n");
+        let public = format!(
+            "{GRPC}  exposure: public\n  ingress: {{host: api.example.com, api: ingress}}\n"
+        );
         let backend = |plan: &Plan| {
             plan.ingress.as_ref().unwrap().annotations["nginx.ingress.kubernetes.io/backend-protocol"]
                 .clone()

@@ -12,8 +12,8 @@ use super::surroundings::Surroundings;
 use super::workload::port_name;
 use crate::preset::Preset;
 use crate::spec::cidr::Cidr;
-use crate::spec::{Exposure, Protocol, TlsMode, Transport};
-use crate::validate::{AppRef, Service, Target};
+use crate::spec::{Protocol, TlsMode, Transport};
+use crate::validate::{AppRef, Entry, Service, Target};
 use crate::vocabulary::{IGNORE_ANNOTATION, NAME_LABEL, POLICY_SELECTS_NOTHING};
 
 #[derive(Debug, Clone, Serialize)]
@@ -338,17 +338,6 @@ fn implied_exceptions(cidr: &Cidr) -> Vec<String> {
         .collect()
 }
 
-fn controller(service: &Service, preset: &Preset) -> AppRef {
-    service
-        .ingress
-        .as_ref()
-        .and_then(|i| i.controller.clone())
-        .unwrap_or_else(|| AppRef {
-            app: preset.ingress.controller.app.clone(),
-            namespace: preset.ingress.controller.namespace.clone(),
-        })
-}
-
 pub(super) fn network(
     service: &Service,
     preset: &Preset,
@@ -397,18 +386,30 @@ pub(super) fn network(
             decision,
         });
     }
-    if service.exposure == Exposure::Public {
-        let controller = controller(service, preset);
+    if let Some(public) = &service.ingress {
+        let pods = &public.controller;
+        let what = match &public.entry {
+            Entry::Gateway(gateway) => format!(
+                "the data plane of Gateway {}/{}",
+                gateway.namespace, gateway.name
+            ),
+            Entry::Ingress { class_name } => format!("the {class_name} Ingress controller"),
+        };
         let decision = d.add(
             "ingress-controller",
             format!(
-                "admit the ingress controller {}/{} on port {}",
-                controller.namespace, controller.app, service.port
+                "admit {what} (pods labelled {} in namespace {}) on port {}, and no other pod on the public path",
+                label_text(&pods.labels),
+                pods.namespace,
+                service.port
             ),
             "exposure: public",
         );
         ingress_from.push(Admitted {
-            peer: app_peer(&controller),
+            peer: PodPeer {
+                namespace: pods.namespace.clone(),
+                pod_labels: pods.labels.clone(),
+            },
             decision,
         });
     }

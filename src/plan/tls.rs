@@ -93,6 +93,20 @@ pub(super) fn cert_plan(
     }
 }
 
+/// `plan`, issued instead by the cert-manager issuer `issuer` (`ClusterIssuer` unless it
+/// says): the public host's own certificate.
+pub(super) fn issued_by(issuer: &crate::spec::IssuerRef, plan: CertPlan) -> CertPlan {
+    CertPlan {
+        source: CertSource::CertManager,
+        issuer_kind: issuer
+            .kind
+            .clone()
+            .unwrap_or_else(|| "ClusterIssuer".into()),
+        issuer_name: issuer.name.clone().unwrap_or_default(),
+        ..plan
+    }
+}
+
 /// The certificate for the service's own port, with every name clients may use.
 pub(super) fn service_cert(
     service: &Service,

@@ -18,6 +18,8 @@ pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccoun
 pub struct Workload {
     /// `None` only when an autoscaler owns the count.
     pub replicas: Option<u32>,
+    /// The PriorityClass of the pods, when the preset names one.
+    pub priority_class_name: Option<String>,
     pub image: String,
     pub port: u16,
     pub port_name: &'static str,
@@ -139,22 +141,52 @@ fn probes(service: &Service, preset: &Preset) -> [Probe; 2] {
 }
 
 pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
-    let replicas = service.replicas.unwrap_or(preset.replicas);
-    let replica_cause = match service.replicas {
-        Some(_) => "spec.replicas",
-        None => "the preset's replicas",
+    let autoscaled = service.autoscaling.as_ref();
+    let replicas = match autoscaled {
+        Some(_) => None,
+        None => Some(service.replicas.unwrap_or(preset.replicas)),
+    };
+    let replica_cause = match (autoscaled, service.replicas) {
+        (Some(s), _) if s.from_spec => "spec.autoscaling",
+        (Some(_), _) => "the preset's autoscaling",
+        (None, Some(_)) => "spec.replicas",
+        (None, None) => "the preset's replicas",
     };
     let spread = if preset.spread_across_nodes {
         "spread across nodes"
     } else {
         "not spread across nodes (the preset's spreadAcrossNodes: false)"
     };
+    let count = match (replicas, autoscaled) {
+        (Some(replicas), _) => format!("{replicas} replica(s)"),
+        (None, Some(s)) => format!(
+            "{} to {} replicas, as the autoscaler decides",
+            s.min_replicas, s.max_replicas
+        ),
+        (None, None) => unreachable!("a fixed count or an autoscaler"),
+    };
     d.add(
         "replicas",
-        format!("{replicas} replica(s), {spread}, with a PodDisruptionBudget allowing one down at a time"),
+        format!("{count}, {spread}, with a PodDisruptionBudget allowing one down at a time"),
         replica_cause,
     );
     let mut departures = Vec::new();
+    if let Some(scaling) = autoscaled {
+        departures.push((
+            Departure::Autoscaled,
+            format!(
+                "a HorizontalPodAutoscaler owns the replica count ({} to {} pods): spec.replicas is left out so that an apply never resets what it chose",
+                scaling.min_replicas, scaling.max_replicas
+            ),
+        ));
+    }
+    if let Some(class) = &preset.priority_class_name {
+        d.add(
+            "priority-class",
+            format!("the pods run at the priority of the PriorityClass `{class}`"),
+            "the preset's priorityClassName",
+        );
+    }
     let mut annotations = BTreeMap::new();
     if service.image_ref.is_pinned_by_digest() {
         d.add(
@@ -191,7 +223,7 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
             ),
         );
     }
-    if replicas == 1 {
+    if replicas == Some(1) {
         departures.push((
             Departure::SingleReplica,
             format!("a single replica ({replica_cause}); the PodDisruptionBudget still allows it to be evicted for node drains"),
@@ -292,7 +324,8 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
         expiration_seconds: preset.api_server.token_expiration_seconds,
     });
     Workload {
-        replicas: Some(replicas),
+        replicas,
+        priority_class_name: preset.priority_class_name.clone(),
         image: service.image.clone(),
         port: service.port,
         port_name: port_name(service.protocol),
@@ -301,11 +334,14 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
         read_only_root_filesystem: preset.read_only_root_filesystem,
         spread_across_nodes: preset.spread_across_nodes,
         seccomp_profile: preset.seccomp_profile.clone(),
-        requests: ResourceAmounts::over(
-            service.resources.requests.as_ref(),
-            &preset.resources.requests,
-        ),
-        limits: ResourceAmounts::over(service.resources.limits.as_ref(), &preset.resources.limits),
+        requests: preset
+            .resources
+            .requests
+            .overridden_by(service.resources.requests.as_ref()),
+        limits: preset
+            .resources
+            .limits
+            .overridden_by(service.resources.limits.as_ref()),
         probes: probes(service, preset),
         probe_port: service.probe_port.map(|port| ProbePort {
             name: PROBE_PORT_NAME,

@@ -26,7 +26,8 @@ pub struct Floors {
     /// `RuntimeDefault`: no preset may switch to a Localhost seccomp profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seccomp_profile: Option<SeccompFloor>,
-    /// The fewest replicas a preset default or a spec may ask for.
+    /// The fewest replicas a preset default or a spec may ask for, fixed or as the
+    /// autoscaler's `minReplicas`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_replicas: Option<u32>,
     /// The longest lifetime of the projected API token.
@@ -262,6 +263,18 @@ pub fn breaches(floors: &Floors, preset: &Preset) -> Vec<Breach> {
             ),
         );
     }
+    if let Some(min) = floors.min_replicas
+        && preset.autoscaling.min_replicas < min
+    {
+        breach(
+            "spec.autoscaling.minReplicas",
+            "minReplicas",
+            format!(
+                "autoscaling.minReplicas {} is below the floor minReplicas: {min}",
+                preset.autoscaling.min_replicas
+            ),
+        );
+    }
     if let Some(max) = floors.max_token_expiration_seconds
         && preset.api_server.token_expiration_seconds > max
     {
@@ -305,6 +318,16 @@ pub fn check_spec(floors: &Floors, set_by: &SetBy, file: &SpecFile) -> Vec<Field
     {
         below(
             "spec.replicas",
+            "minReplicas",
+            format!("{replicas} is below the floor minReplicas: {min}"),
+        );
+    }
+    let autoscaling_min = s.autoscaling.as_ref().and_then(|a| a.min_replicas);
+    if let (Some(min), Some(replicas)) = (floors.min_replicas, autoscaling_min)
+        && replicas < i64::from(min)
+    {
+        below(
+            "spec.autoscaling.minReplicas",
             "minReplicas",
             format!("{replicas} is below the floor minReplicas: {min}"),
         );

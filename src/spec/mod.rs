@@ -6,11 +6,13 @@
 
 pub mod cidr;
 pub mod discover;
+mod entry;
 pub mod flags;
 pub mod image;
 mod load;
 mod model;
 pub mod names;
 
+pub use entry::*;
 pub use load::{LoadedSpec, load, other_kind, parse};
 pub use model::*;

@@ -3,6 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::entry::IngressSpec;
 use super::names::{
     ALLOWED_VERBS, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, NO_WILDCARD_PATTERN,
     RESERVED_NAMESPACES, RESERVED_SECRET_NAMES, STORE_KINDS,
@@ -86,10 +87,14 @@ pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
     /// How many pods, 1-1000; at least 2 from sensitivity `confidential`. Default from the
-    /// preset (3).
+    /// preset (3). Not with autoscaling, which owns the count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub replicas: Option<i64>,
+    /// A HorizontalPodAutoscaler owns the replica count, between `minReplicas` and
+    /// `maxReplicas`. Default from the preset (on in `public-web`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<AutoscalingSpec>,
     /// How far the service is reachable. Default from the preset (`namespace`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure: Option<Exposure>,
@@ -171,10 +176,10 @@ pub enum Sensitivity {
     Public,
     /// Internal data: TLS by default when the protocol is `https` or `grpc`.
     Internal,
-    /// As `internal`, and the image must be pinned by digest and replicas at least 2.
+    /// As `internal`, and the image must be pinned by digest and replicas at least 2; the
+    /// namespace gets a ResourceQuota and a LimitRange (from the preset).
     Confidential,
-    /// As `confidential`, and TLS is always on (`none` is refused); the namespace gets a
-    /// ResourceQuota and a LimitRange.
+    /// As `confidential`, and TLS is always on (`none` is refused).
     Restricted,
 }
 
@@ -208,6 +213,39 @@ impl Exposure {
             Exposure::Public => "public",
         }
     }
+}
+
+/// The bounds and targets of the HorizontalPodAutoscaler.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AutoscalingSpec {
+    /// `false` keeps a fixed replica count (`spec.replicas`). Default: `true` when
+    /// `autoscaling` is written, else from the preset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The fewest pods, at least 2 and at least the preset's floor `minReplicas`. Default from
+    /// the preset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 2, max = 1000))]
+    pub min_replicas: Option<i64>,
+    /// The most pods, more than `minReplicas`. Default from the preset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 3, max = 1000))]
+    pub max_replicas: Option<i64>,
+    /// Average CPU use, in percent of the CPU request, that the autoscaler keeps the pods at.
+    /// Default from the preset (70).
+    #[serde(
+        default,
+        rename = "targetCPUUtilizationPercentage",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(min = 1, max = 100))]
+    pub target_cpu_utilization_percentage: Option<i64>,
+    /// Average memory use, in percent of the memory request, to scale on as well. Default:
+    /// CPU only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub target_memory_utilization_percentage: Option<i64>,
 }
 
 /// Transport protocol of an egress destination.
@@ -293,29 +331,6 @@ pub struct EgressSpec {
     /// `TCP` or `UDP`. Default: `TCP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Transport>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(extend("required" = ["host"]))]
-pub struct IngressSpec {
-    /// The public host name, e.g. `shop.example.com`; the Ingress serves it with TLS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// The IngressClass. Default from the preset (`nginx`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// Where the ingress controller's pods run; their traffic is admitted. Both `app` and
-    /// `namespace` are required here. Default from the preset (`ingress-nginx/ingress-nginx`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub controller: Option<ControllerSpec>,
-    /// The cert-manager issuer of the public host's certificate, for instance an ACME
-    /// (Let's Encrypt) `ClusterIssuer`, whose certificates browsers trust; the service's own
-    /// certificate still comes from `spec.tls`. An HTTP-01 issuer's solver pod is not admitted
-    /// through the namespace's default deny: add that policy, or use DNS-01. Default: the
-    /// public host's certificate comes from where the service's own does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<IssuerRef>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -600,16 +615,32 @@ pub struct ResourceAmounts {
 }
 
 impl ResourceAmounts {
-    /// These amounts, each one not given taken from `base` (a spec's over its preset's).
-    pub fn over(over: Option<&ResourceAmounts>, base: &ResourceAmounts) -> ResourceAmounts {
+    /// These amounts with each one `over` gives in its place.
+    pub fn overridden_by(&self, over: Option<&ResourceAmounts>) -> ResourceAmounts {
         let over = over.cloned().unwrap_or_default();
         ResourceAmounts {
-            cpu: over.cpu.or_else(|| base.cpu.clone()),
-            memory: over.memory.or_else(|| base.memory.clone()),
+            cpu: over.cpu.or_else(|| self.cpu.clone()),
+            memory: over.memory.or_else(|| self.memory.clone()),
             ephemeral_storage: over
                 .ephemeral_storage
-                .or_else(|| base.ephemeral_storage.clone()),
+                .or_else(|| self.ephemeral_storage.clone()),
         }
+    }
+
+    /// The three amounts of `self` and `other` side by side, each with its key.
+    pub fn side_by_side<'a>(
+        &'a self,
+        other: &'a ResourceAmounts,
+    ) -> [(&'static str, Option<&'a str>, Option<&'a str>); 3] {
+        [
+            ("cpu", self.cpu.as_deref(), other.cpu.as_deref()),
+            ("memory", self.memory.as_deref(), other.memory.as_deref()),
+            (
+                "ephemeralStorage",
+                self.ephemeral_storage.as_deref(),
+                other.ephemeral_storage.as_deref(),
+            ),
+        ]
     }
 }
 

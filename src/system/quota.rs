@@ -1,13 +1,12 @@
 //! One quota for the services of a namespace: where a system renders several services into a
-//! namespace that has a ResourceQuota (a restricted service asks for it), every pod of every
-//! one of them counts against it, so their largest rollouts must fit it together. Each
+//! namespace that has a ResourceQuota (a service sensitive enough asks for it), every pod of
+//! every one of them counts against it, so their largest rollouts must fit it together. Each
 //! service was checked alone when it was validated.
 
 use std::collections::BTreeMap;
 
 use super::{Member, Problem};
-use crate::spec::Sensitivity;
-use crate::validate::quota::{footprint, overflows};
+use crate::validate::quota::shared_overflows;
 
 /// A problem for each amount of a shared quota that the namespace's services exceed, at the
 /// spec of the service whose preset sets the quota.
@@ -21,18 +20,15 @@ pub(super) fn problems(members: &[Member]) -> Vec<Problem> {
     }
     let mut problems = Vec::new();
     for (namespace, sharing) in by_namespace {
-        let Some(owner) = sharing
+        let owner = sharing
             .iter()
-            .find(|m| m.service.sensitivity == Sensitivity::Restricted)
-        else {
+            .find(|m| m.service.sensitivity >= m.preset.preset.namespace_quota.from_sensitivity);
+        let Some(owner) = owner.filter(|_| sharing.len() > 1) else {
             continue;
         };
-        if sharing.len() < 2 {
-            continue;
-        }
-        let footprints: Vec<_> = sharing
+        let services: Vec<_> = sharing
             .iter()
-            .map(|m| footprint(&m.service, &m.preset.preset))
+            .map(|m| (&m.service, &m.preset.preset))
             .collect();
         let files: Vec<String> = sharing
             .iter()
@@ -41,12 +37,11 @@ pub(super) fn problems(members: &[Member]) -> Vec<Problem> {
                 None => m.service.name.clone(),
             })
             .collect();
-        for overflow in overflows(&owner.preset.preset.namespace_quota, &footprints) {
+        for overflow in shared_overflows(&owner.preset.preset.namespace_quota, &services) {
             problems.push(owner.problem(
-                overflow.field,
+                "spec.replicas",
                 format!(
-                    "{} (the services of namespace `{namespace}` share its quota: {}); lower their replicas or resources, or raise the quota in a preset",
-                    overflow.message,
+                    "{overflow} (the services of namespace `{namespace}` share its quota: {}); lower their replicas or resources, or raise the quota in a preset",
                     files.join(", ")
                 ),
             ));

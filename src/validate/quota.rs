@@ -1,257 +1,194 @@
-//! A namespace's ResourceQuota must hold every pod of its services at their largest: during a
-//! rolling update each Deployment runs its replicas and one more (`maxSurge: 1`), and the
-//! API server refuses the pods that would take the namespace over its quota. The quota is
-//! the preset's; the services counted are one service alone, or every service of a system in
-//! that namespace (whichever of them asked for the quota).
+//! Whether the service fits its namespace's quota and LimitRange: every container within the
+//! LimitRange's `max`, and the most pods it can run (its replicas, or the autoscaler's
+//! maximum, plus the one extra pod of a rollout) within the ResourceQuota. Otherwise the API
+//! server refuses its pods, or the autoscaler cannot add them.
 
+use super::problems::Problems;
 use crate::preset::{NamespaceQuota, Preset};
-use crate::spec::ResourceAmounts;
+use crate::spec::names::quantity_value;
+use crate::spec::{ResourceAmounts, ResourcesSpec, Sensitivity};
 use crate::validate::Service;
 
-/// The extra pod a Deployment starts during a rolling update (the template's `maxSurge`).
-pub const ROLLOUT_SURGE: u32 = 1;
-
-/// What one service takes of its namespace's quota at its largest.
-#[derive(Debug, Clone)]
-pub struct Footprint {
-    pub name: String,
-    /// Pods at once during a rolling update.
-    pub pods: u32,
-    pub requests: ResourceAmounts,
-    pub limits: ResourceAmounts,
+/// The service's replica count (or autoscaler's maximum) and the field that sets it.
+pub(super) struct Peak {
+    pub(super) pods: u32,
+    pub(super) field: &'static str,
 }
 
-/// The footprint of `service` under its `preset`, as its Deployment is rendered.
-pub fn footprint(service: &Service, preset: &Preset) -> Footprint {
-    Footprint {
-        name: service.name.clone(),
-        pods: service.replicas.unwrap_or(preset.replicas) + ROLLOUT_SURGE,
-        requests: ResourceAmounts::over(
-            service.resources.requests.as_ref(),
-            &preset.resources.requests,
-        ),
-        limits: ResourceAmounts::over(service.resources.limits.as_ref(), &preset.resources.limits),
+pub(super) fn check_quota_fit(
+    p: &mut Problems,
+    sensitivity: Sensitivity,
+    resources: &ResourcesSpec,
+    peak: Peak,
+    preset: &Preset,
+) {
+    let q = &preset.namespace_quota;
+    if sensitivity < q.from_sensitivity {
+        return;
     }
-}
-
-/// An amount of the quota that the services together exceed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Overflow {
-    /// The spec field that sets each service's share (`spec.replicas`, `spec.resources...`).
-    pub field: &'static str,
-    /// The amount, every service's share, and the quota's field.
-    pub message: String,
-}
-
-/// Each amount of `quota` that `footprints` together exceed, with every service's share;
-/// empty when they fit. Amounts that cannot be read (checked elsewhere) are not compared.
-pub fn overflows(quota: &NamespaceQuota, footprints: &[Footprint]) -> Vec<Overflow> {
-    type Amount = fn(&Footprint) -> Option<&String>;
-    let amounts: [(&str, &str, &str, &String, Amount); 6] = [
+    let requests = preset
+        .resources
+        .requests
+        .overridden_by(resources.requests.as_ref());
+    let limits = preset
+        .resources
+        .limits
+        .overridden_by(resources.limits.as_ref());
+    for (key, max, limit) in q.max_per_container.side_by_side(&limits) {
+        if let (Some(max_value), Some(limit_value)) =
+            (max.and_then(quantity_value), limit.and_then(quantity_value))
+            && limit_value > max_value
+        {
+            p.add(
+                format!("spec.resources.limits.{key}"),
+                format!(
+                    "{} is above the namespace LimitRange's max {} per container (the preset's namespaceQuota.maxPerContainer.{key}): the API server would refuse the pods",
+                    limit.unwrap_or_default(),
+                    max.unwrap_or_default()
+                ),
+            );
+        }
+    }
+    // A rolling update runs one pod more than the count (maxSurge: 1).
+    let pods = peak.pods + 1;
+    let quota_pods = q.pods.parse::<u32>().unwrap_or(u32::MAX);
+    if pods > quota_pods {
+        p.add(
+            peak.field,
+            format!(
+                "{} pods, and one more during a rollout, exceed the namespace quota's {quota_pods} pods (the preset's namespaceQuota.pods)",
+                peak.pods
+            ),
+        );
+        return;
+    }
+    let totals = [
         (
-            "requests.cpu",
-            "requestsCpu",
-            "spec.resources.requests.cpu",
-            &quota.requests_cpu,
-            |f| f.requests.cpu.as_ref(),
+            "requests",
+            &requests,
+            [
+                &q.requests_cpu,
+                &q.requests_memory,
+                &q.requests_ephemeral_storage,
+            ],
         ),
         (
-            "requests.memory",
-            "requestsMemory",
-            "spec.resources.requests.memory",
-            &quota.requests_memory,
-            |f| f.requests.memory.as_ref(),
-        ),
-        (
-            "requests.ephemeral-storage",
-            "requestsEphemeralStorage",
-            "spec.resources.requests.ephemeralStorage",
-            &quota.requests_ephemeral_storage,
-            |f| f.requests.ephemeral_storage.as_ref(),
-        ),
-        (
-            "limits.cpu",
-            "limitsCpu",
-            "spec.resources.limits.cpu",
-            &quota.limits_cpu,
-            |f| f.limits.cpu.as_ref(),
-        ),
-        (
-            "limits.memory",
-            "limitsMemory",
-            "spec.resources.limits.memory",
-            &quota.limits_memory,
-            |f| f.limits.memory.as_ref(),
-        ),
-        (
-            "limits.ephemeral-storage",
-            "limitsEphemeralStorage",
-            "spec.resources.limits.ephemeralStorage",
-            &quota.limits_ephemeral_storage,
-            |f| f.limits.ephemeral_storage.as_ref(),
+            "limits",
+            &limits,
+            [&q.limits_cpu, &q.limits_memory, &q.limits_ephemeral_storage],
         ),
     ];
-    let mut over = Vec::new();
-    let pods: u64 = footprints.iter().map(|f| u64::from(f.pods)).sum();
-    if let Ok(allowed) = quota.pods.parse::<u64>()
-        && pods > allowed
-    {
-        let shares: Vec<String> = footprints
+    for (kind, amounts, quota) in totals {
+        let each = [&amounts.cpu, &amounts.memory, &amounts.ephemeral_storage];
+        for ((key, per_pod), hard) in ["cpu", "memory", "ephemeral-storage"]
             .iter()
-            .map(|f| format!("{} {}", f.name, f.pods))
-            .collect();
-        over.push(Overflow {
-            field: "spec.replicas",
-            message: format!(
-                "the namespace's ResourceQuota would refuse pods: {pods} at a rolling update ({}; replicas + {ROLLOUT_SURGE} each) but the preset's spec.namespaceQuota.pods allows {allowed}",
-                shares.join(", ")
-            ),
-        });
-    }
-    for (resource, field, spec_field, allowed, amount) in amounts {
-        let Some(allowed_milli) = milli(allowed) else {
-            continue;
-        };
-        let mut total = 0u128;
-        let mut shares = Vec::new();
-        for f in footprints {
-            let Some(each) = amount(f).and_then(|a| milli(a).map(|m| (a, m))) else {
+            .zip(each)
+            .zip(quota)
+        {
+            let (Some(per_pod_value), Some(hard_value)) = (
+                per_pod.as_deref().and_then(quantity_value),
+                quantity_value(hard),
+            ) else {
                 continue;
             };
-            total += each.1 * u128::from(f.pods);
-            shares.push(format!("{} {} × {}", f.name, f.pods, each.0));
+            if per_pod_value * f64::from(pods) > hard_value {
+                p.add(
+                    peak.field,
+                    format!(
+                        "{} pods, and one more during a rollout, at {} {key} {kind} each exceed the namespace quota's {kind}.{key} {hard}: the last pods would be refused",
+                        peak.pods,
+                        per_pod.as_deref().unwrap_or_default()
+                    ),
+                );
+                return;
+            }
         }
-        if total > allowed_milli {
-            over.push(Overflow {
-                field: spec_field,
-                message: format!(
-                    "the namespace's ResourceQuota would refuse pods: {resource} {} at a rolling update ({}) but the preset's spec.namespaceQuota.{field} allows {allowed}",
-                    shown(total),
-                    shares.join(", ")
-                ),
-            });
+    }
+}
+
+/// The most pods `service` runs at once during a rollout (its replicas, or its autoscaler's
+/// maximum, and one more), with the requests and limits of each.
+fn peak(service: &Service, preset: &Preset) -> (u32, ResourceAmounts, ResourceAmounts) {
+    let pods = match &service.autoscaling {
+        Some(scaling) => scaling.max_replicas,
+        None => service.replicas.unwrap_or(preset.replicas),
+    };
+    let requests = preset
+        .resources
+        .requests
+        .overridden_by(service.resources.requests.as_ref());
+    let limits = preset
+        .resources
+        .limits
+        .overridden_by(service.resources.limits.as_ref());
+    (pods + 1, requests, limits)
+}
+
+/// Each amount of `quota` that `services` (those of one namespace, which share it) exceed
+/// together at their peaks, with every service's share: a message each, empty when they fit.
+pub fn shared_overflows(quota: &NamespaceQuota, services: &[(&Service, &Preset)]) -> Vec<String> {
+    let peaks: Vec<_> = services
+        .iter()
+        .map(|(service, preset)| (service.name.as_str(), peak(service, preset)))
+        .collect();
+    let mut over = Vec::new();
+    let pods: u32 = peaks.iter().map(|(_, (pods, _, _))| pods).sum();
+    if let Ok(hard) = quota.pods.parse::<u32>()
+        && pods > hard
+    {
+        let shares: Vec<String> = peaks
+            .iter()
+            .map(|(name, (pods, _, _))| format!("{name} {pods}"))
+            .collect();
+        over.push(format!(
+            "{pods} pods at a rollout ({}: replicas or the autoscaler's maximum, and one more each) exceed the namespace quota's {hard} pods (the preset's namespaceQuota.pods)",
+            shares.join(", ")
+        ));
+    }
+    let hards = [
+        (
+            "requests",
+            [
+                &quota.requests_cpu,
+                &quota.requests_memory,
+                &quota.requests_ephemeral_storage,
+            ],
+        ),
+        (
+            "limits",
+            [
+                &quota.limits_cpu,
+                &quota.limits_memory,
+                &quota.limits_ephemeral_storage,
+            ],
+        ),
+    ];
+    for (kind, hard) in hards {
+        for (i, key) in ["cpu", "memory", "ephemeral-storage"].iter().enumerate() {
+            let Some(hard_value) = quantity_value(hard[i]) else {
+                continue;
+            };
+            let mut total = 0.0;
+            let mut shares = Vec::new();
+            for (name, (pods, requests, limits)) in &peaks {
+                let amounts = if kind == "requests" { requests } else { limits };
+                let each = [&amounts.cpu, &amounts.memory, &amounts.ephemeral_storage][i];
+                if let Some(value) = each.as_deref().and_then(quantity_value) {
+                    total += value * f64::from(*pods);
+                    shares.push(format!(
+                        "{name} {pods} × {}",
+                        each.as_deref().unwrap_or_default()
+                    ));
+                }
+            }
+            if total > hard_value {
+                over.push(format!(
+                    "{kind}.{key} at a rollout ({}) exceed the namespace quota's {kind}.{key} {}: the last pods would be refused",
+                    shares.join(", "),
+                    hard[i]
+                ));
+            }
         }
     }
     over
-}
-
-/// A Kubernetes quantity in thousandths of its unit, rounded up as the API server rounds.
-fn milli(quantity: &str) -> Option<u128> {
-    const SUFFIXES: &[(&str, u128)] = &[
-        ("Ki", 1 << 10),
-        ("Mi", 1 << 20),
-        ("Gi", 1 << 30),
-        ("Ti", 1 << 40),
-        ("Pi", 1 << 50),
-        ("Ei", 1 << 60),
-        ("k", 1_000),
-        ("M", 1_000_000),
-        ("G", 1_000_000_000),
-        ("T", 1_000_000_000_000),
-        ("P", 1_000_000_000_000_000),
-        ("E", 1_000_000_000_000_000_000),
-    ];
-    let split = quantity
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(quantity.len());
-    let (number, suffix) = quantity.split_at(split);
-    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
-    if whole.is_empty() && fraction.is_empty() || fraction.len() > 18 {
-        return None;
-    }
-    let digits: u128 = format!("{whole}{fraction}").parse().ok()?;
-    let scale = 10u128.pow(u32::try_from(fraction.len()).ok()?);
-    let numerator = match suffix {
-        "m" => digits,
-        "" => digits.checked_mul(1_000)?,
-        _ => {
-            let (_, factor) = SUFFIXES.iter().find(|(s, _)| *s == suffix)?;
-            digits.checked_mul(factor * 1_000)?
-        }
-    };
-    Some(numerator.div_ceil(scale))
-}
-
-/// An amount in thousandths, shown plainly (`16`, `15.5`, `34359738368`).
-fn shown(milli: u128) -> String {
-    if milli.is_multiple_of(1_000) {
-        (milli / 1_000).to_string()
-    } else {
-        format!("{}.{:03}", milli / 1_000, milli % 1_000)
-            .trim_end_matches('0')
-            .to_string()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quantities_are_read_exactly_and_rounded_up() {
-        assert_eq!(milli("500m"), Some(500));
-        assert_eq!(milli("2"), Some(2_000));
-        assert_eq!(milli("0.5"), Some(500));
-        assert_eq!(milli("1.5Gi"), Some(1_610_612_736_000));
-        assert_eq!(milli("128Mi"), Some(134_217_728_000));
-        assert_eq!(milli("1k"), Some(1_000_000));
-        assert_eq!(milli("0.0001"), Some(1), "below a thousandth rounds up");
-        assert_eq!(milli("1x"), None);
-        assert_eq!(milli(""), None);
-        assert_eq!(shown(15_500), "15.5");
-        assert_eq!(shown(16_000), "16");
-    }
-
-    fn quota(pods: &str, cpu: &str) -> NamespaceQuota {
-        NamespaceQuota {
-            pods: pods.into(),
-            requests_cpu: "100".into(),
-            requests_memory: "100Gi".into(),
-            limits_cpu: cpu.into(),
-            limits_memory: "100Gi".into(),
-            requests_ephemeral_storage: "100Gi".into(),
-            limits_ephemeral_storage: "100Gi".into(),
-        }
-    }
-
-    fn pods(name: &str, pods: u32, cpu: &str) -> Footprint {
-        Footprint {
-            name: name.into(),
-            pods,
-            requests: ResourceAmounts::default(),
-            limits: ResourceAmounts {
-                cpu: Some(cpu.into()),
-                ..ResourceAmounts::default()
-            },
-        }
-    }
-
-    #[test]
-    fn services_fit_up_to_the_quota_and_not_one_pod_more() {
-        let fits = [pods("a", 16, "500m"), pods("b", 16, "500m")];
-        assert_eq!(overflows(&quota("32", "16"), &fits), Vec::<Overflow>::new());
-        let over = [pods("a", 17, "500m"), pods("b", 16, "500m")];
-        let said: Vec<(&str, String)> = overflows(&quota("32", "16"), &over)
-            .into_iter()
-            .map(|o| (o.field, o.message))
-            .collect();
-        let refuse = "the namespace's ResourceQuota would refuse pods";
-        assert_eq!(
-            said,
-            [
-                (
-                    "spec.replicas",
-                    format!(
-                        "{refuse}: 33 at a rolling update (a 17, b 16; replicas + 1 each) but the preset's spec.namespaceQuota.pods allows 32"
-                    )
-                ),
-                (
-                    "spec.resources.limits.cpu",
-                    format!(
-                        "{refuse}: limits.cpu 16.5 at a rolling update (a 17 × 500m, b 16 × 500m) but the preset's spec.namespaceQuota.limitsCpu allows 16"
-                    )
-                ),
-            ]
-        );
-    }
 }

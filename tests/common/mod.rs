@@ -10,6 +10,7 @@ pub mod book;
 pub mod bundle;
 pub mod cluster;
 pub mod control_plane;
+pub mod crds;
 pub mod run;
 pub mod sealing;
 pub mod spec;

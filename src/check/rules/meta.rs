@@ -28,8 +28,10 @@ the cluster. Give every namespaced object an explicit namespace of its own.",
         title: "Objects use stable API versions",
         explanation: "Beta and alpha API versions are removed from the API server after \
 deprecation: the manifest stops applying at the next upgrade. Use apps/v1, batch/v1, \
-networking.k8s.io/v1, policy/v1, rbac.authorization.k8s.io/v1 and autoscaling/v2. Custom \
-resources (SealedSecret) follow their project's own versions and are not judged.",
+networking.k8s.io/v1, policy/v1, rbac.authorization.k8s.io/v1, autoscaling/v2 and \
+gateway.networking.k8s.io/v1. Custom resources of other projects (Sealed Secrets' SealedSecret, \
+Envoy Gateway's BackendTrafficPolicy and SecurityPolicy, whose only version is v1alpha1) follow \
+their project's own versions and are not judged.",
         rubric: &[29],
         scanners: Scanners {
             kube_score: &["stable-version"],
@@ -57,7 +59,7 @@ fn explicit_namespace(_: &Index, object: &Object, hits: &mut Hits) {
 
 fn stable_api_version(_: &Index, object: &Object, hits: &mut Hits) {
     if object.kind.is_custom() {
-        // Its project's own versioning (bitnami.com/v1alpha1 is the only SealedSecret API).
+        // Versioned by its own project: bitnami.com and gateway.envoyproxy.io have v1alpha1 only.
         return;
     }
     let version = object

@@ -1,13 +1,15 @@
 //! The rules that judge one object on its own, by family: pod and container security and
 //! images (`security`), secret values at rest (`secrets`), identity and API access (`rbac`),
 //! resources, probes and budgets (`availability`), Service, Ingress and DNS exposure
-//! (`network`), namespaces and API versions (`meta`), the control plane's flags and files
-//! (`control_plane`). Each rule names the rubric rows it judges and the scanner checks it
+//! (`network`), namespaces and API versions (`meta`), autoscalers and the public entry under
+//! load (`entry`), the control plane's flags and files (`control_plane`). Each rule names the
+//! rubric rows it judges and the scanner checks it
 //! corresponds to.
 
 mod availability;
 mod common;
 pub mod control_plane;
+mod entry;
 mod meta;
 mod network;
 mod rbac;
@@ -29,5 +31,6 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(availability::RULES)
         .chain(network::RULES)
         .chain(meta::RULES)
+        .chain(entry::RULES)
         .chain(control_plane::RULES)
 }

@@ -22,7 +22,7 @@ use crate::yaml::safe::one_line;
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (e.g. rubric-24) or a decision id (e.g. non-root);
+    /// Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-35, rubric-37) or a decision id (e.g. non-root);
     /// with a service, also where its plan applies it
     #[arg(long, value_name = "ID")]
     pub rule: Option<String>,
@@ -330,23 +330,23 @@ pub fn find_rule(id: &str) -> Result<Rule, String> {
     ))
 }
 
-/// The rubric's rows as runs: `rubric-1 to rubric-30, rubric-34, rubric-35`.
+/// The rubric's rows as runs of consecutive numbers: `rubric-1 to rubric-35, rubric-37`.
 fn row_ranges() -> String {
     let mut runs: Vec<(u8, u8)> = Vec::new();
-    for row in rubric::ROWS.iter().map(|r| r.row) {
+    for row in rubric::ROWS {
         match runs.last_mut() {
-            Some((_, last)) if *last + 1 == row => *last = row,
-            _ => runs.push((row, row)),
+            Some((_, last)) if *last + 1 == row.row => *last = row.row,
+            _ => runs.push((row.row, row.row)),
         }
     }
-    runs.iter()
-        .map(|(first, last)| match last - first {
-            0 => format!("{ROW_PREFIX}{first}"),
-            1 => format!("{ROW_PREFIX}{first}, {ROW_PREFIX}{last}"),
-            _ => format!("{ROW_PREFIX}{first} to {ROW_PREFIX}{last}"),
+    let runs: Vec<String> = runs
+        .iter()
+        .map(|(first, last)| match first == last {
+            true => format!("{ROW_PREFIX}{first}"),
+            false => format!("{ROW_PREFIX}{first} to {ROW_PREFIX}{last}"),
         })
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    runs.join(", ")
 }
 
 /// One rule explained, and the decisions of a plan it applies to (when a plan is given).
@@ -478,13 +478,29 @@ mod tests {
         assert!(matches!(find_rule("rubric-5"), Ok(Rule::Row(r)) if r.row == 5));
         assert!(matches!(find_rule("non-root"), Ok(Rule::Kind(k)) if k.id == "non-root"));
         assert!(matches!(find_rule("KW-SEC-001"), Ok(Rule::Check(r)) if r.rubric == [1]));
-        for bad in ["rubric-0", "rubric-40", "rubric-x", "KW-SEC-999", ""] {
+        for good in [
+            "rubric-31",
+            "rubric-33",
+            "rubric-34",
+            "rubric-35",
+            "rubric-37",
+        ] {
+            assert!(matches!(find_rule(good), Ok(Rule::Row(_))), "{good}");
+        }
+        for bad in [
+            "rubric-0",
+            "rubric-36",
+            "rubric-38",
+            "rubric-40",
+            "rubric-x",
+            "KW-SEC-999",
+            "",
+        ] {
             let Err(err) = find_rule(bad) else {
                 panic!("{bad} is not a rule")
             };
             assert!(
-                err.contains("rubric-1 to rubric-30, rubric-34, rubric-35, rubric-37")
-                    && err.contains("KW-SEC-001"),
+                err.contains("rubric-1 to rubric-35, rubric-37") && err.contains("KW-SEC-001"),
                 "{err}"
             );
         }
