@@ -167,7 +167,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__check)
-            opts="-q -h --format --fail-on --list-rules --kubernetes-version --color --quiet --deny-warnings --help"
+            opts="-q -h --format --fail-on --list-rules --preset --presets-dir --require-preset --no-inline-suppressions --suppressions --config --stdin-name --kubernetes-version --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -179,6 +179,30 @@ _kubeward() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "info warning error" -- "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --suppressions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stdin-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --kubernetes-version)
@@ -257,7 +281,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__diff__subcmd__presets)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -276,6 +300,10 @@ _kubeward() {
                     return 0
                     ;;
                 --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -459,7 +487,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__explain)
-            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -486,6 +514,10 @@ _kubeward() {
                     return 0
                     ;;
                 --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -669,7 +701,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__graph)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -688,6 +720,10 @@ _kubeward() {
                     return 0
                     ;;
                 --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1123,7 +1159,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__init)
-            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --require-preset --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1146,6 +1182,10 @@ _kubeward() {
                     return 0
                     ;;
                 --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1493,7 +1533,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__render)
-            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --gitops --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --gitops --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1524,6 +1564,10 @@ _kubeward() {
                     return 0
                     ;;
                 --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -49,6 +49,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s o -l output
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l state -d 'The state folder for generated secrets and keys [default: .kubeward beside the spec; for a system, in the folder of its specs]' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l rotate -d 'Generate a new value for this generated secret (repeatable)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
 high-ids\t''
@@ -140,6 +141,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l format -d 
 json\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s f -l file -d 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
 high-ids\t''
@@ -225,6 +227,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l format -d 'm
 dot\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s f -l file -d 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
 high-ids\t''
@@ -310,6 +313,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l forma
 json\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s f -l file -d 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
 high-ids\t''
@@ -394,6 +398,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s h -l 
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s f -l file -d 'Where to write the spec' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s o -l output -d 'The folder to render the bundle into' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -537,11 +542,18 @@ markdown\t'Markdown (with --list-rules only: the book\'s rule catalogue)'"
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l fail-on -d 'Exit 1 when a finding at or above this severity is not suppressed' -r -f -a "info\t''
 warning\t''
 error\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l preset -d 'Apply the floors of this preset (a name, or a preset file) to the manifests; repeatable. Without it, the floors of a required preset apply' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l suppressions -d 'A suppressions file kept beside the CI configuration: rule, object, reason, expiry date' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l config -d 'A check configuration file (inlineSuppressions, suppressions, presets), which adds to the flags' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l stdin-name -d 'The name standard input is reported as; with `helm template` output, the chart\'s folder, which replaces the chart name of each `# Source:` path' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l kubernetes-version -d 'The cluster\'s Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out of upstream support, by the release table built into kubeward (dated in --version)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l list-rules -d 'Print the rule catalogue instead of checking (text, json or markdown)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l no-inline-suppressions -d 'Ignore the suppression annotations in the checked manifests (kubeward\'s and the scanners\'): only --suppressions counts'
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'

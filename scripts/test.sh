@@ -70,7 +70,7 @@ init() { # NAME FLAGS...: init into $work/init/NAME, the bundle into $work/init-
 }
 # The book's walkthrough (book/src/how-to/questionnaire.md), as flags.
 init walkthrough --name payments-api -n payments --image "ghcr.io/acme/payments-api:1.4.2@$digest" \
-    --port 8080 --exposure cluster --sensitivity confidential --caller checkout/web \
+    --port 8080 --sensitivity confidential --caller checkout/web \
     --caller billing-worker --caller analytics/reports --egress db/postgres:5432 \
     --egress-cidr 203.0.113.0/24:443 --secret db-password=generate
 # Public, restricted, with API access, every kind of secret and TLS.

@@ -104,7 +104,14 @@ pub struct Warning {
 }
 
 impl Warning {
+    /// A warning of the kind `id`, which must be one of [`crate::vocabulary::WARNINGS`].
     pub fn new(id: &'static str, message: impl Into<String>) -> Self {
+        assert!(
+            crate::vocabulary::WARNINGS
+                .iter()
+                .any(|(known, _)| *known == id),
+            "warning `{id}` has no entry in vocabulary::WARNINGS"
+        );
         Warning {
             id,
             message: message.into(),
@@ -182,6 +189,9 @@ pub enum Error {
     Preset { name: String, message: String },
     #[error("rendering failed: {0}")]
     Render(String),
+    /// Rendered manifests below the floors of their preset: refused like a spec below them.
+    #[error("{0}")]
+    Floors(String),
     /// Manifests given to read (rendered or foreign) that cannot be read or understood.
     #[error("{0}")]
     Manifests(String),
@@ -238,6 +248,7 @@ impl Error {
             | Error::Preset { .. }
             | Error::Unreadable(_)
             | Error::Manifests(_)
+            | Error::Floors(_)
             | Error::DeniedWarnings(_) => 2,
             Error::Cancelled => 130,
             Error::Render(_)

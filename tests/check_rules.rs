@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use common::spec::IMAGE;
 use kubeward::check::load::object_from;
 use kubeward::check::object::{Object, Origin};
+use kubeward::check::policy::Policy;
 use kubeward::check::{self, Finding};
+use kubeward::preset::floors::{Floors, Locks, SeccompFloor};
 use serde_json::{Value, json};
 
 /// A bundle that satisfies every rule: the fixed twin of every case below.
@@ -150,9 +152,58 @@ fn findings(values: &[Value]) -> Vec<Finding> {
     check::run(&objects(values))
 }
 
+/// The floors of a preset `acme` that locks every floor, as `check --preset acme` applies them.
+fn acme_floors() -> Vec<Locks> {
+    let floors = Floors {
+        read_only_root_filesystem: Some(true),
+        spread_across_nodes: Some(true),
+        seccomp_profile: Some(SeccompFloor::RuntimeDefault),
+        min_replicas: Some(2),
+        max_token_expiration_seconds: Some(3600),
+        min_sensitivity: None,
+        allowed_registries: Some(vec!["ghcr.io/acme".into()]),
+        require_image_digest: Some(true),
+    };
+    let locked_at = [
+        "readOnlyRootFilesystem",
+        "spreadAcrossNodes",
+        "seccompProfile",
+        "minReplicas",
+        "maxTokenExpirationSeconds",
+        "allowedRegistries",
+        "requireImageDigest",
+    ]
+    .iter()
+    .map(|f| {
+        (
+            format!("floors.{f}"),
+            "preset `acme` (acme.yaml, line 9)".to_string(),
+        )
+    })
+    .collect();
+    vec![Locks {
+        preset: "acme".into(),
+        floors,
+        locked_at,
+    }]
+}
+
+/// [`findings`] with the floors of [`acme_floors`].
+fn floor_findings(values: &[Value]) -> Vec<Finding> {
+    let policy = Policy {
+        floors: acme_floors(),
+        ..Policy::default()
+    };
+    check::run_with(&objects(values), &policy)
+}
+
 /// The ids of the findings that no annotation suppresses.
 fn standing(values: &[Value]) -> BTreeSet<&'static str> {
-    findings(values)
+    standing_in(&findings(values))
+}
+
+fn standing_in(findings: &[Finding]) -> BTreeSet<&'static str> {
+    findings
         .iter()
         .filter(|f| f.suppressed.is_none())
         .map(|f| f.rule.id)
@@ -520,6 +571,55 @@ const CASES: &[(&str, Break)] = &[
         find(b, "Service")["metadata"]["annotations"] =
             json!({"kubeward.dev/ignore": "KW-NOPE-001=why"})
     }),
+    ("KW-SEC-022", |b| {
+        app(b)["env"] = json!([{"name": "client_secret", "value": "s3cr3t"}])
+    }),
+    ("KW-SEC-022", |b| {
+        init(b)["env"] = json!([{"name": "APP_SECRET_KEY", "value": "x"}])
+    }),
+    ("KW-SEC-023", |b| {
+        app(b)["env"] = json!([{"name": "DB_PASSWORD", "value": "hunter2"}])
+    }),
+    (
+        "KW-SEC-023",
+        |b| app(b)["env"] = json!([{"name": "INIT_ARGS", "value": "AKIAIOSFODNN7EXAMPLE"}]),
+    ),
+    // The floors of acme (see `acme_floors`), each breached by one change.
+    ("KW-FLOOR-001", |b| {
+        app(b)["image"] = json!(IMAGE.replace("ghcr.io/acme", "docker.io/evil"))
+    }),
+    ("KW-FLOOR-001", |b| {
+        init(b)["image"] = json!(IMAGE.replace("ghcr.io/acme", "ghcr.io/acme-evil"))
+    }),
+    ("KW-FLOOR-002", |b| {
+        init(b)["image"] = json!("ghcr.io/acme/api:1.0")
+    }),
+    ("KW-FLOOR-003", |b| {
+        find(b, "Deployment")["spec"]["replicas"] = json!(1)
+    }),
+    ("KW-FLOOR-003", |b| {
+        remove(&mut find(b, "Deployment")["spec"], "replicas")
+    }),
+    ("KW-FLOOR-003", |b| b.push(autoscaler(1))),
+    ("KW-FLOOR-004", |b| {
+        remove(pod(b), "automountServiceAccountToken");
+        remove(find(b, "ServiceAccount"), "automountServiceAccountToken");
+    }),
+    ("KW-FLOOR-004", |b| {
+        pod(b)["volumes"][1] = json!({"name": "token", "projected": {"sources": [
+            {"serviceAccountToken": {"path": "token", "expirationSeconds": 86400}}]}})
+    }),
+    ("KW-FLOOR-005", |b| {
+        init(b)["securityContext"]["readOnlyRootFilesystem"] = json!(false)
+    }),
+    ("KW-FLOOR-006", |b| {
+        app(b)["securityContext"]["seccompProfile"] =
+            json!({"type": "Localhost", "localhostProfile": "p.json"})
+    }),
+    ("KW-FLOOR-006", |b| {
+        remove(&mut pod(b)["securityContext"], "seccompProfile")
+    }),
+    ("KW-FLOOR-007", |b| remove(pod(b), "affinity")),
 ];
 
 fn autoscaler(min: u32) -> Value {
@@ -544,15 +644,21 @@ fn each_failing_manifest_breaks_its_rule_and_its_fixed_twin_does_not() {
         let fixed = hardened();
         let mut failing = fixed.clone();
         breaks(&mut failing);
+        let found = standing_in(&floor_findings(&failing));
         assert!(
-            standing(&failing).contains(id),
-            "case {i}: {id} does not fire on its failing manifest; found {:?}",
-            standing(&failing)
+            found.contains(id),
+            "case {i}: {id} does not fire on its failing manifest; found {found:?}",
         );
         assert!(
-            !standing(&fixed).contains(id),
+            !standing_in(&floor_findings(&fixed)).contains(id),
             "case {i}: {id} fires on its fixed twin"
         );
+        if id.starts_with("KW-FLOOR") {
+            assert!(
+                !standing(&failing).contains(id),
+                "case {i}: {id} fires without floors"
+            );
+        }
     }
 }
 
@@ -775,4 +881,65 @@ fn pods_that_run_to_completion_need_no_probes() {
     pod["spec"]["restartPolicy"] = json!("Never");
     bundle.push(pod);
     assert!(standing(&bundle).is_empty(), "{:?}", standing(&bundle));
+}
+
+#[test]
+fn a_floor_breach_names_the_floor_and_where_it_was_locked() {
+    let mut bundle = hardened();
+    find(&mut bundle, "Deployment")["spec"]["replicas"] = json!(1);
+    let findings = floor_findings(&bundle);
+    let floor = findings
+        .iter()
+        .find(|f| f.rule.id == "KW-FLOOR-003")
+        .unwrap();
+    assert_eq!(floor.path, "spec.replicas");
+    assert_eq!(
+        floor.message,
+        "1 replica(s); floor minReplicas: 2, locked by preset `acme` (acme.yaml, line 9)"
+    );
+}
+
+#[test]
+fn no_annotation_excuses_a_floor_breach() {
+    let mut bundle = hardened();
+    app(&mut bundle)["securityContext"]["readOnlyRootFilesystem"] = json!(false);
+    app(&mut bundle)["image"] = json!("ghcr.io/acme/api:1.0");
+    // What kubeward itself writes for a preset that relaxes the row, and a scanner's own.
+    find(&mut bundle, "Deployment")["metadata"]["annotations"] = json!({
+        "kubeward.dev/ignore": "KW-SEC-007=the preset relaxes it\nKW-SEC-018=tag only\nKW-FLOOR-005=no\nKW-FLOOR-002=no",
+        "checkov.io/skip1": "CKV_K8S_43=tag only",
+        "ignore-check.kube-linter.io/no-read-only-root-fs": "writes",
+    });
+    let findings = floor_findings(&bundle);
+    let standing = standing_in(&findings);
+    assert!(!standing.contains("KW-SEC-007") && !standing.contains("KW-SEC-018"));
+    assert!(
+        standing.contains("KW-FLOOR-005") && standing.contains("KW-FLOOR-002"),
+        "{standing:?}"
+    );
+}
+
+#[test]
+fn literal_secrets_are_reported_without_their_value() {
+    let mut bundle = hardened();
+    app(&mut bundle)["env"] = json!([
+        {"name": "DB_PASSWORD", "value": "hunter2"},
+        {"name": "DB_PASSWORD_FILE", "value": "/var/run/secrets/kubeward/db-password"},
+        {"name": "API_SECRET", "valueFrom": {"configMapKeyRef": {"name": "c", "key": "k"}}},
+        {"name": "LOG_LEVEL", "value": "debug"},
+    ]);
+    let findings = findings(&bundle);
+    let hits: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f.rule.id.starts_with("KW-SEC-02"))
+        .map(|f| (f.rule.id, f.path.as_str()))
+        .collect();
+    assert_eq!(
+        hits,
+        [(
+            "KW-SEC-023",
+            "spec.template.spec.containers[0].env[0].value"
+        )]
+    );
+    assert!(findings.iter().all(|f| !f.message.contains("hunter2")));
 }

@@ -14,6 +14,7 @@ use std::process::Stdio;
 
 use common::bundle::{find, identities, identity, parse_stream};
 use common::run::{Run, binary, kubeward_in};
+use kubeward::vocabulary::MATERIAL_DIGEST_ANNOTATION;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -522,12 +523,14 @@ fn missing_spec_file_is_an_error_that_names_it() {
 /// A working folder holding the payments-api example as `kubeward.yaml`.
 fn payments() -> Kubeward {
     Kubeward::new()
-        .file(
-            "kubeward.yaml",
-            &common::read_path(&common::spec::example("payments-api")),
-        )
+        .file("kubeward.yaml", &common::read_path(&payments_spec()))
         .arg("render")
         .args(["-f", "kubeward.yaml"])
+}
+
+/// The spec of the example `payments-api`.
+fn payments_spec() -> PathBuf {
+    common::spec::example("payments-api")
 }
 
 /// The `resources` listed by `out/kustomization.yaml`.
@@ -586,11 +589,11 @@ fn assert_folder_holds(kw: &Kubeward, names: &[&str]) {
 #[test]
 fn render_to_dir_writes_one_file_per_object_and_a_kustomization_listing_them() {
     let kw = payments();
-    kw.run_with(["-o", "out"]).success();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
     let objects = assert_bundle(&kw, &[]);
     assert_eq!(
         identities(&objects),
-        identities(&kw.run().success().documents()),
+        identities(&kw.run().example_success(&payments_spec()).documents()),
         "the folder holds the objects of the stream, in order"
     );
     assert_folder_holds(&kw, &["kubeward.yaml", "out"]);
@@ -621,17 +624,53 @@ fn second_render_into_same_dir_is_byte_identical() {
 #[test]
 fn rerender_after_dropping_a_caller_removes_its_stale_file() {
     let kw = payments();
-    kw.run_with(["-o", "out"]).success();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
     let stale = "networkpolicy-payments-api-from-billing-worker.yaml";
     assert!(kw.path("out").join(stale).exists());
     kw.run_with(["-o", "out", "--caller", "checkout/web"])
-        .success();
+        .example_success(&payments_spec());
     assert!(
         !kw.path("out").join(stale).exists(),
         "{stale} was left behind"
     );
     assert_bundle(&kw, &[]);
     assert_folder_holds(&kw, &["kubeward.yaml", "out"]);
+}
+
+/// As the command reference says: `.kubeward-output` names the files kubeward wrote, one per
+/// line; without it, the folder's files count as the user's.
+#[test]
+fn the_output_record_lists_the_written_files_and_without_it_the_folder_is_foreign() {
+    let page = common::book::page("reference/commands.md");
+    assert!(page.contains("`DIR/.kubeward-output`: the names of the files it wrote, one per line"));
+    let kw = payments();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
+    let record = fs::read_to_string(kw.path("out/.kubeward-output")).unwrap();
+    let mut listed: Vec<&str> = record.lines().collect();
+    listed.sort_unstable();
+    let written: Vec<String> = kw
+        .entries("out")
+        .into_iter()
+        .filter(|name| name != ".kubeward-output")
+        .collect();
+    assert_eq!(listed, written);
+    fs::remove_file(kw.path("out/.kubeward-output")).unwrap();
+    kw.run_with(["-o", "out"])
+        .failure()
+        .stderr_has("holds files kubeward did not write");
+}
+
+/// The concepts page names every shipped preset (it once said `restricted` was the only one).
+#[test]
+fn the_concepts_page_names_every_shipped_preset() {
+    let page = common::book::page("concepts.md");
+    for (name, _) in kubeward::preset::SHIPPED {
+        assert!(
+            page.contains(&format!("`{name}`")),
+            "concepts.md does not name {name}"
+        );
+    }
+    assert!(!page.contains("only shipped preset"));
 }
 
 #[test]
@@ -653,7 +692,8 @@ fn dir_with_a_user_file_is_refused_without_force() {
 #[test]
 fn force_keeps_user_files_and_writes_the_bundle() {
     let kw = payments().file("out/notes.txt", "my notes\n");
-    kw.run_with(["-o", "out", "--force"]).success();
+    kw.run_with(["-o", "out", "--force"])
+        .example_success(&payments_spec());
     assert_eq!(
         fs::read_to_string(kw.path("out/notes.txt")).unwrap(),
         "my notes\n"
@@ -1051,8 +1091,9 @@ fn hostile_values_are_rejected_or_rendered_verbatim_never_as_new_documents() {
 // ---------------------------------------------------------------------------------------
 
 /// `stream` with the value of every Secret `data` entry replaced by `<base64>` (after
-/// checking it is base64), and every CA bundle by its count of certificates: keys and
-/// certificates are generated anew in every fresh folder.
+/// checking it is base64), every CA bundle by its count of certificates, and the digest of the
+/// mounted material by a placeholder (after checking it is one): keys and certificates are
+/// generated anew in every fresh folder.
 fn redact_secret_data(stream: &str) -> String {
     use base64::Engine;
     let (mut secret, mut data) = (false, false);
@@ -1066,6 +1107,17 @@ fn redact_secret_data(stream: &str) -> String {
             _ => {}
         }
         match line.split_once(": ") {
+            Some((key, value)) if key.trim() == MATERIAL_DIGEST_ANNOTATION => {
+                let hex = value
+                    .trim_matches('"')
+                    .strip_prefix("hmac-sha256:")
+                    .unwrap();
+                assert!(
+                    hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{line}"
+                );
+                out.push_str(&format!("{key}: <sha256 of the mounted material>\n"));
+            }
             Some((key, value)) if data && line.starts_with("  ") => {
                 let value = value.trim_matches('"');
                 base64::engine::general_purpose::STANDARD

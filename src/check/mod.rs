@@ -7,15 +7,20 @@
 //!
 //! `object` (the view of one object), `selector` (label selectors), `index` (lookups across
 //! objects), `rules` (single-object rules), `cross` (cross-object rules), `suppress`
-//! (annotations that silence findings), `load` (files, folders, stdin), `report` (text, JSON,
-//! SARIF), `catalogue` (the rule list for `--list-rules` and the book), `releases` (the
-//! upstream Kubernetes releases and which are supported).
+//! (annotations that silence findings), `accepted` (suppressions accepted in a file),
+//! `policy` (the floors a check applies and which suppressions count), `config` (the check
+//! configuration file), `load` (files, folders, stdin), `report` (text, JSON, SARIF),
+//! `catalogue` (the rule list for `--list-rules` and the book), `releases` (the upstream
+//! Kubernetes releases and which are supported).
 
+pub mod accepted;
 pub mod catalogue;
+pub mod config;
 pub mod cross;
 pub mod index;
 pub mod load;
 pub mod object;
+pub mod policy;
 pub mod releases;
 pub mod report;
 pub mod rules;
@@ -28,6 +33,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::preset::floors::Locks;
 use index::Index;
 use object::{Kind, Object, Origin};
 
@@ -135,11 +141,24 @@ pub struct Rule {
     pub check: Check,
 }
 
-/// Why a finding does not count: the annotation that silenced it and its reason.
+/// Why a finding does not count: the annotation that silenced it (or the suppressions file
+/// and line that accepted it) and its reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
     pub annotation: String,
     pub reason: String,
+    pub kind: SuppressionKind,
+}
+
+/// Where a suppression was written, in SARIF's words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// An annotation of the checked object itself.
+    #[default]
+    InSource,
+    /// An entry of a suppressions file (`--suppressions`).
+    External,
 }
 
 /// One rule broken by one object.
@@ -157,7 +176,7 @@ pub struct Finding {
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 8] = [
+pub const PREFIXES: [&str; 9] = [
     "KW-SEC",
     "KW-SECRET",
     "KW-RBAC",
@@ -166,6 +185,7 @@ pub const PREFIXES: [&str; 8] = [
     "KW-LOAD",
     "KW-META",
     "KW-CP",
+    "KW-FLOOR",
 ];
 
 /// Every rule, in catalogue order: by prefix, then by number.
@@ -195,7 +215,12 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 /// Runs every rule over `objects` and applies the suppression annotations. Findings are
 /// grouped by object, in input order, then in catalogue order.
 pub fn run(objects: &[Object]) -> Vec<Finding> {
-    let index = Index::new(objects);
+    run_with(objects, &policy::Policy::default())
+}
+
+/// [`run`] under `policy`: its floors judged too, and only the suppressions it counts.
+pub fn run_with(objects: &[Object], policy: &policy::Policy) -> Vec<Finding> {
+    let index = Index::with_floors(objects, &policy.floors);
     let mut findings = Vec::new();
     for (i, object) in objects.iter().enumerate() {
         for rule in all_rules() {
@@ -216,16 +241,18 @@ pub fn run(objects: &[Object]) -> Vec<Finding> {
                 suppressed: None,
             }));
         }
-        suppress::apply(object, i, &mut findings);
+        policy.settle(object, i, &mut findings);
     }
     findings
 }
 
 /// The self-check of a render: every rule over the rendered objects, each given with the
-/// file it is written to; any finding that no reasoned suppression covers fails the render,
-/// naming the object and the rule.
+/// file it is written to, and the floors of the render's preset; any finding that no reasoned
+/// suppression covers fails the render, naming the object and the rule (a floor breach, which
+/// nothing suppresses, exits 2 like any input below a floor).
 pub fn self_check<'a>(
     documents: impl IntoIterator<Item = (String, &'a Value)>,
+    floors: &[Locks],
 ) -> Result<(), Error> {
     let documents: Vec<(String, &Value)> = documents.into_iter().collect();
     let objects: Vec<Object> = documents
@@ -244,7 +271,12 @@ pub fn self_check<'a>(
             )
         })
         .collect();
-    let problems: Vec<String> = run(&objects)
+    let policy = policy::Policy {
+        floors: floors.to_vec(),
+        ..policy::Policy::default()
+    };
+    let findings = run_with(&objects, &policy);
+    let problems: Vec<String> = findings
         .iter()
         .filter(|f| f.suppressed.is_none())
         .map(|f| {
@@ -260,6 +292,15 @@ pub fn self_check<'a>(
         .collect();
     if problems.is_empty() {
         return Ok(());
+    }
+    if findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && rules::is_floor(f.rule))
+    {
+        return Err(Error::Floors(format!(
+            "the rendered bundle breaches its preset's floors (a template or a flag undoes what the preset locks):\n  - {}",
+            problems.join("\n  - ")
+        )));
     }
     Err(Error::Render(format!(
         "the self-check found {} problem(s) in the rendered bundle (a template or the plan breaks a rule of `kubeward check`):\n  - {}",

@@ -202,7 +202,7 @@ impl Report<'_> {
                 }
                 if let Some(s) = &f.suppressed {
                     result["suppressions"] = json!([{
-                        "kind": "inSource",
+                        "kind": s.kind,
                         "justification": format!("{}: {}", s.annotation, s.reason),
                     }]);
                 }

@@ -34,7 +34,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Schema(args) => print_stdout(&schema::schema_text(args.kind)),
         Command::Completions(args) => print_stdout(&manual::completions(args.shell)),
         Command::Man(args) => print_stdout(&manual::man_page(args.command.as_deref())?),
-        Command::Check(args) => check::run(&args),
+        Command::Check(args) => check::run(&args, &ui),
         Command::Cluster(args) => cluster::run(&args, &ui),
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),

@@ -35,6 +35,8 @@ pub struct Questionnaire<'a> {
     theme: ColorfulTheme,
     preset: &'a Preset,
     overrides: Overrides,
+    /// Whether the bundle is rendered once the spec is written (not `--spec-only`).
+    renders: bool,
 }
 
 /// The options of a choice: each value with its name and a one-line explanation.
@@ -137,7 +139,7 @@ const DESTINATIONS: &Choices<Destination> = &[
     (
         Destination::Range,
         "addresses",
-        "an address range outside the cluster (CIDR)",
+        "addresses outside the cluster (a range or one address)",
     ),
 ];
 
@@ -191,7 +193,7 @@ const ISSUER_KINDS: &Choices<&str> = &[
 impl<'a> Questionnaire<'a> {
     /// Prepares the questions; from now until [`Self::confirm_plan`], Ctrl-C cancels with a
     /// word that nothing was written.
-    pub fn new(preset: &'a Preset, overrides: Overrides) -> Self {
+    pub fn new(preset: &'a Preset, overrides: Overrides, renders: bool) -> Self {
         ASKING.store(true, Ordering::SeqCst);
         // Only the first handler of a process can be set; a second questionnaire keeps it.
         let _ = ctrlc::set_handler(|| cancel_on_ctrl_c());
@@ -200,6 +202,7 @@ impl<'a> Questionnaire<'a> {
             theme: ColorfulTheme::default(),
             preset,
             overrides,
+            renders,
         }
     }
 
@@ -338,12 +341,11 @@ impl<'a> Questionnaire<'a> {
             })
         });
         let range = file.spec.callers.iter().find_map(|c| c.cidr.clone());
-        let mut default = self.preset.defaults.exposure;
-        if file.spec.ingress.is_some() {
-            default = Exposure::Public;
-        } else if (outsider.is_some() || range.is_some()) && default == Exposure::Namespace {
-            default = Exposure::Cluster;
-        }
+        let default = validate::default_exposure(
+            self.preset.defaults.exposure,
+            file.spec.ingress.is_some(),
+            outsider.is_some() || range.is_some(),
+        );
         let exposure = self.given_choice(
             "--exposure",
             file.spec.exposure,
@@ -682,31 +684,31 @@ impl<'a> Questionnaire<'a> {
                     true => "Does it call anything?",
                     false => "Does it call anything else?",
                 };
-                let entry = match self
-                    .choose(prompt, DESTINATIONS, Destination::Nothing, |_| Ok(()))?
-                {
-                    Destination::Nothing => return Ok(None),
-                    Destination::App => {
-                        let app = self.input("App it calls", None, names::dns_label)?;
-                        EgressSpec {
-                            namespace: self.namespace_of(&app, &own)?,
-                            port: Some(self.port(&format!("Port on `{app}`"))?),
-                            app: Some(app),
-                            ..EgressSpec::default()
+                let entry =
+                    match self.choose(prompt, DESTINATIONS, Destination::Nothing, |_| Ok(()))? {
+                        Destination::Nothing => return Ok(None),
+                        Destination::App => {
+                            let app = self.input("App it calls", None, names::dns_label)?;
+                            EgressSpec {
+                                namespace: self.namespace_of(&app, &own)?,
+                                port: Some(self.port(&format!("Port on `{app}`"))?),
+                                app: Some(app),
+                                ..EgressSpec::default()
+                            }
                         }
-                    }
-                    Destination::Range => {
-                        let cidr =
-                            self.input("Address range (CIDR, e.g. 203.0.113.0/24)", None, |v| {
-                                v.parse::<Cidr>().map(drop)
-                            })?;
-                        EgressSpec {
-                            port: Some(self.port(&format!("Port in {cidr}"))?),
-                            cidr: Some(cidr),
-                            ..EgressSpec::default()
+                        Destination::Range => {
+                            let cidr = self.input(
+                                "Address range or address (e.g. 203.0.113.0/24 or 203.0.113.10)",
+                                None,
+                                |v| v.parse::<Cidr>().map(drop),
+                            )?;
+                            EgressSpec {
+                                port: Some(self.port(&format!("Port in {cidr}"))?),
+                                cidr: Some(cidr),
+                                ..EgressSpec::default()
+                            }
                         }
-                    }
-                };
+                    };
                 Ok(Some(entry))
             },
         )?;
@@ -798,7 +800,13 @@ impl<'a> Questionnaire<'a> {
         file.spec.secrets = self.list(
             "--secret",
             given,
-            check_secret,
+            |secret| {
+                check_secret(secret)?;
+                secret
+                    .from_env
+                    .as_deref()
+                    .map_or(Ok(()), |v| self.env_var_ready(v))
+            },
             "Secrets: mounted as read-only files, never as environment variables.",
             |secrets| {
                 let prompt = match secrets.is_empty() {
@@ -832,8 +840,9 @@ impl<'a> Questionnaire<'a> {
                         })
                     }
                     Source::Env => {
-                        secret.from_env =
-                            Some(self.input("Environment variable", None, names::env_var_name)?)
+                        secret.from_env = Some(
+                            self.input("Environment variable", None, |v| self.env_var_ready(v))?,
+                        )
                     }
                     Source::File => {
                         secret.from_file = Some(self.input(
@@ -1096,9 +1105,23 @@ impl<'a> Questionnaire<'a> {
                 }
                 Err(why) => {
                     self.error(&why);
-                    cursor = picked;
+                    // Off the refused choice: onto the next one that is allowed, if any.
+                    cursor = (1..choices.len())
+                        .map(|step| (picked + step) % choices.len())
+                        .find(|&i| check(choices[i].0).is_ok())
+                        .unwrap_or(picked);
                 }
             }
+        }
+    }
+
+    /// A variable name for a secret `fromEnv`; when the bundle is rendered right after, the
+    /// variable must be set now, or rendering would fail after the spec is written.
+    fn env_var_ready(&self, var: &str) -> Result<(), String> {
+        names::env_var_name(var)?;
+        match self.renders {
+            true => env_var_set(var),
+            false => Ok(()),
         }
     }
 
@@ -1176,6 +1199,16 @@ fn check_secret(secret: &SecretSpec) -> Result<(), String> {
         (Some(var), _) => names::env_var_name(var),
         (None, Some(path)) => not_empty(path),
         (None, None) => Ok(()),
+    }
+}
+
+/// Whether the environment variable `var`, which a secret is read from, is set.
+pub fn env_var_set(var: &str) -> Result<(), String> {
+    match std::env::var_os(var) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "environment variable {var} is not set, and the bundle is rendered right after the spec is written: set it first (export {var}=...), or pass --spec-only to render later"
+        )),
     }
 }
 

@@ -3,10 +3,12 @@
 //! variable or a file (a value in an external store is never read); certificates come from
 //! `pki`. Values are bytes, exactly as given; they leave this stage base64-encoded, as the
 //! [`Material`] `render` fills the Secrets with (and the CA's PEM for the ConfigMap a Gateway
-//! verifies the service with), with the [`Sealer`] (`sealing`) that seals them for the
+//! verifies the service with), with the digest of what the pods mount (`rollout`), which
+//! restarts them when it changes, and the [`Sealer`] (`sealing`) that seals them for the
 //! cluster's Sealed Secrets controller when the plan asks for it.
 
 pub mod pki;
+pub mod rollout;
 pub mod sealing;
 pub mod state;
 pub mod trust;
@@ -26,18 +28,33 @@ use sealing::{Sealer, SealingKey};
 use state::State;
 
 /// Base64 values for the Secret templates, keyed by object name; the PEM text of the CA
-/// bundles (ConfigMaps, not secret), keyed by ConfigMap name; and what seals the Secrets.
+/// bundles (ConfigMaps, not secret), keyed by ConfigMap name; the digest of what the pods
+/// mount; and what seals the Secrets.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Material {
     pub secrets: BTreeMap<String, String>,
     pub certs: BTreeMap<String, pki::CertFiles>,
     pub bundles: BTreeMap<String, String>,
+    /// `hmac-sha256:...` over every value the pods mount ([`rollout::digest`]).
+    pub mounted_digest: Option<String>,
     /// The PEM of the anchor the service's certificate chains to, for the ConfigMap the
     /// Gateway verifies it with (not base64: a ConfigMap holds text).
     pub ca_bundle: Option<String>,
     /// Seals every rendered Secret into a SealedSecret; `None`: the Secrets stay plain.
     #[serde(skip)]
     pub sealer: Option<Sealer>,
+}
+
+impl Material {
+    /// `self` with its [`Material::mounted_digest`] computed for `plan`, keyed by `key`.
+    fn with_digest(
+        mut self,
+        plan: &Plan,
+        key: impl FnOnce() -> Result<Vec<u8>, Error>,
+    ) -> Result<Material, Error> {
+        self.mounted_digest = rollout::digest(plan, &self, key)?;
+        Ok(self)
+    }
 }
 
 /// What gathering needs besides the plan.
@@ -92,7 +109,7 @@ impl Material {
             key: value.clone(),
             ca: value.clone(),
         };
-        Material {
+        let mut material = Material {
             secrets: plan
                 .secrets
                 .iter()
@@ -110,9 +127,14 @@ impl Material {
                 .iter()
                 .map(|b| (b.name.clone(), PLACEHOLDER.to_string()))
                 .collect(),
+            mounted_digest: None,
             ca_bundle: needs_ca_bundle(plan).then(|| PLACEHOLDER.to_string()),
             sealer: plan.sealing.as_ref().map(|s| Sealer::placeholder(s.scope)),
-        }
+        };
+        // The placeholder key cannot fail.
+        let key = || Ok(PLACEHOLDER.as_bytes().to_vec());
+        material.mounted_digest = rollout::digest(plan, &material, key).ok().flatten();
+        material
     }
 }
 
@@ -257,8 +279,14 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         }
         material.bundles.insert(bundle.name.clone(), text);
     }
-    Ok(material)
+    let key = format!("{}/{}/rollout-key", plan.namespace, plan.name);
+    material.with_digest(plan, || {
+        generated(open_state()?, &key, ROLLOUT_KEY_LENGTH, false)
+    })
 }
+
+/// Characters of the random key of the rollout digest (from [`ALPHABET`]: 256 bits and more).
+const ROLLOUT_KEY_LENGTH: usize = 48;
 
 /// Whether the bundle holds the ConfigMap of the CA that signs the service's certificate.
 fn needs_ca_bundle(plan: &Plan) -> bool {

@@ -137,11 +137,14 @@ mod tests {
         };
         assert_eq!(plain.error_text("boom"), "error: boom");
         assert_eq!(coloured.error_text("boom"), "\x1b[1;31merror:\x1b[0m boom");
-        let warning = Warning::new("some-id", "careful");
-        assert_eq!(plain.warning_text(&warning), "warning: careful [some-id]");
+        let warning = Warning::new("single-replica", "careful");
+        assert_eq!(
+            plain.warning_text(&warning),
+            "warning: careful [single-replica]"
+        );
         assert_eq!(
             coloured.warning_text(&warning),
-            "\x1b[1;33mwarning:\x1b[0m careful [some-id]"
+            "\x1b[1;33mwarning:\x1b[0m careful [single-replica]"
         );
     }
 
@@ -154,11 +157,17 @@ mod tests {
         };
         assert!(deny.warnings(&[]).is_ok());
         let err = deny
-            .warnings(&[Warning::new("a", "first"), Warning::new("b", "second")])
+            .warnings(&[
+                Warning::new("not-spread", "first"),
+                Warning::new("single-replica", "second"),
+            ])
             .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         let text = err.to_string();
         assert!(text.contains("2 warning(s)"), "{text}");
-        assert!(text.contains("\n  - first [a]\n  - second [b]"), "{text}");
+        assert!(
+            text.contains("\n  - first [not-spread]\n  - second [single-replica]"),
+            "{text}"
+        );
     }
 }

@@ -144,6 +144,29 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
     let quota = namespace::quota(service, preset, &mut decisions);
     let trust = trust::trust(service, preset, around, &mut decisions);
     let ca_names = tls::ca_names(&ns, &preset.cluster_domain, tls.iter().chain(public_cert));
+    let own_certificate = tls.as_ref().filter(|c| c.source != CertSource::CertManager);
+    if !secrets.is_empty() || own_certificate.is_some() {
+        let mounted: Vec<&str> = secrets
+            .iter()
+            .map(|s| s.object_name.as_str())
+            .chain(own_certificate.map(|c| c.secret_name.as_str()))
+            .collect();
+        decisions.add(
+            "rollout-digest",
+            format!(
+                "the pod template carries a digest of what the pods mount ({}), so a rotation or a renewal restarts them and an unchanged render does not",
+                mounted.join(", ")
+            ),
+            [
+                (!secrets.is_empty()).then_some("spec.secrets"),
+                own_certificate.map(|_| "spec.tls"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        );
+    }
     let service_port = network::service_port(service);
     decisions.add(
         "cluster-ip-service",

@@ -133,6 +133,32 @@ const NEVER_IMPLIED: &[&str] = &[
     "fe80::/10",
 ];
 
+/// Cloud instance metadata addresses (AWS, GCP, Azure, OpenStack and others; AWS's IPv6 and
+/// ECS task endpoints; Alibaba Cloud): a pod that reaches one can often read the node's cloud
+/// credentials.
+const METADATA_ADDRESSES: &[&str] = &[
+    "169.254.169.254",
+    "169.254.170.2",
+    "fd00:ec2::254",
+    "100.100.100.200",
+];
+
+/// The metadata addresses a CIDR egress rule reaches, past its exceptions.
+fn metadata_reached(cidr: &Cidr, except: &[String]) -> Vec<&'static str> {
+    METADATA_ADDRESSES
+        .iter()
+        .copied()
+        .filter(|address| {
+            let addr = address.parse().expect("constant addresses parse");
+            cidr.contains_addr(addr)
+                && !except.iter().any(|e| {
+                    e.parse::<Cidr>()
+                        .is_ok_and(|excepted| excepted.contains_addr(addr))
+                })
+        })
+        .collect()
+}
+
 /// A peer policy and where it is written.
 pub(super) struct PeerObject {
     pub name: String,
@@ -495,6 +521,17 @@ pub(super) fn network(
                     ),
                     "spec.egress",
                 );
+                let reached = metadata_reached(cidr, &except);
+                if !reached.is_empty() {
+                    d.warn(
+                        "metadata-egress",
+                        format!(
+                            "spec.egress allows {cidr} on port {}, which reaches the cloud metadata address {}: a pod that reads instance metadata can often take the node's cloud credentials; remove the entry unless the service needs it, and give the service its own cloud identity",
+                            dest.port,
+                            reached.join(", ")
+                        ),
+                    );
+                }
                 egress.push(EgressRule {
                     pod: None,
                     cidr: Some(cidr.to_string()),

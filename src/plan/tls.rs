@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::decisions::Decisions;
 use super::workload::port_name;
 use crate::preset::Preset;
-use crate::spec::TlsMode;
+use crate::spec::{Sensitivity, TlsMode};
 use crate::validate::Service;
 
 /// How a certificate is obtained.
@@ -114,6 +114,16 @@ pub(super) fn service_cert(
     d: &mut Decisions,
 ) -> Option<CertPlan> {
     if service.tls.mode == TlsMode::None {
+        if service.sensitivity >= Sensitivity::Confidential {
+            d.warn(
+                "plaintext-confidential",
+                format!(
+                    "sensitivity {}, but tls.mode is none: the service's port speaks {} in clear text, so its callers' traffic (the ingress controller's too) crosses the cluster network unencrypted; set spec.tls.mode to self-signed, ca or cert-manager",
+                    service.sensitivity.as_str(),
+                    port_name(service.protocol)
+                ),
+            );
+        }
         d.add(
             "no-tls",
             "no certificate for the service's own port",

@@ -319,9 +319,9 @@ pub struct EgressSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 63), pattern(DNS_LABEL_PATTERN))]
     pub namespace: Option<String>,
-    /// An address range outside the cluster, e.g. `203.0.113.0/24` or `2001:db8::/32`.
-    /// Private, cluster-internal and link-local (cloud metadata) ranges inside it stay denied
-    /// unless named exactly.
+    /// An address range outside the cluster, e.g. `203.0.113.0/24` or `2001:db8::/32`, or one
+    /// address (`203.0.113.10`, read as `/32`; `/128` for IPv6). Private, cluster-internal
+    /// and link-local (cloud metadata) ranges inside it stay denied unless named exactly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// The destination port, 1-65535.

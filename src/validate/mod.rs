@@ -16,7 +16,9 @@ pub mod service;
 mod tls;
 
 pub use entry::{ENVOY_GATEWAY_OWNER_LABELS, entry_enforces};
-pub use rules::{Overrides, caller_allowed, default_tls_mode, image_pinned, tls_mode_allowed};
+pub use rules::{
+    Overrides, caller_allowed, default_exposure, default_tls_mode, image_pinned, tls_mode_allowed,
+};
 pub use service::{
     ApiRule, AppRef, Autoscaling, Destination, Entry, GatewayEntry, Limits, PodCaller, Pods,
     PublicIngress, RangeCaller, Sealing, Secret, SecretSource, Service, StoreRef, Target, Tls,
