@@ -1,12 +1,15 @@
 //! Where the time of `kubeward check` goes, stage by stage, on a corpus folder:
 //! `cargo bench --bench check_stages -- CORPUS_DIR` (scripts/bench-check.sh makes the corpus).
-//! Reading and parsing, the rules (with suppressions), then each output form; the best of
-//! five runs of each stage, and objects per second for the whole.
+//! Reading and parsing, the rules (with suppressions), the same with every preset floor
+//! applied (`check --preset`), then each output form; the best of five runs of each stage, and
+//! objects per second for the whole.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use kubeward::check::policy::Policy;
 use kubeward::check::{self, Severity, load, report::Report};
+use kubeward::preset::floors::{Floors, Locks, SeccompFloor};
 
 fn best_of<T>(runs: usize, mut stage: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
@@ -28,6 +31,24 @@ fn main() {
     let paths = [PathBuf::from(corpus)];
     let (load_time, loaded) = best_of(5, || load::load_paths(&paths));
     let (rules_time, findings) = best_of(5, || check::run(&loaded.objects));
+    let every_floor = Policy {
+        floors: vec![Locks {
+            preset: "acme".into(),
+            floors: Floors {
+                read_only_root_filesystem: Some(true),
+                spread_across_nodes: Some(true),
+                seccomp_profile: Some(SeccompFloor::RuntimeDefault),
+                min_replicas: Some(2),
+                max_token_expiration_seconds: Some(3600),
+                min_sensitivity: None,
+                allowed_registries: Some(vec!["ghcr.io/acme".into()]),
+                require_image_digest: Some(true),
+            },
+            locked_at: Default::default(),
+        }],
+        ..Policy::default()
+    };
+    let (floors_time, _) = best_of(5, || check::run_with(&loaded.objects, &every_floor));
     let report = Report {
         loaded: &loaded,
         findings: &findings,
@@ -48,6 +69,7 @@ fn main() {
     );
     println!("read + split + parse  {:8.1} ms", ms(load_time));
     println!("rules + suppressions  {:8.1} ms", ms(rules_time));
+    println!("... with every floor  {:8.1} ms", ms(floors_time));
     println!("text report (lines)   {:8.1} ms", ms(text_time));
     println!("json report           {:8.1} ms", ms(json_time));
     println!("sarif report          {:8.1} ms", ms(sarif_time));

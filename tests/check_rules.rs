@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use common::spec::IMAGE;
 use kubeward::check::load::object_from;
 use kubeward::check::object::{Object, Origin};
+use kubeward::check::policy::Policy;
 use kubeward::check::{self, Finding};
+use kubeward::preset::floors::{Floors, Locks, SeccompFloor};
 use serde_json::{Value, json};
 
 /// A bundle that satisfies every rule: the fixed twin of every case below.
@@ -67,11 +69,42 @@ fn hardened() -> Vec<Value> {
             "spec": {"maxUnavailable": 1, "unhealthyPodEvictionPolicy": "AlwaysAllow", "selector": selector}}),
         json!({"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "api-tls", "namespace": "shop"},
             "type": "kubernetes.io/tls", "data": {"tls.crt": "", "tls.key": ""}}),
+        json!({"apiVersion": "bitnami.com/v1alpha1", "kind": "SealedSecret",
+            "metadata": {"name": "api-key", "namespace": "shop"},
+            "spec": {"encryptedData": {"value": "AgBy3i4OJSWK+PiTySYZZA=="},
+                "template": {"metadata": {"name": "api-key", "namespace": "shop"}, "type": "Opaque"}}}),
+        json!({"apiVersion": "networking.k8s.io/v1", "kind": "IngressClass",
+            "metadata": {"name": "nginx"}, "spec": {"controller": "nginx.org/ingress-controller"}}),
         json!({"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
-            "metadata": {"name": "api", "namespace": "shop"},
-            "spec": {"tls": [{"hosts": ["shop.example.com"], "secretName": "api-tls"}],
+            "metadata": {"name": "api", "namespace": "shop",
+                "annotations": {"nginx.org/limit-req-rate": "20r/s"}},
+            "spec": {"ingressClassName": "nginx",
+                "tls": [{"hosts": ["shop.example.com"], "secretName": "api-tls"}],
                 "rules": [{"host": "shop.example.com", "http": {"paths": [{"path": "/", "pathType": "Prefix",
                     "backend": {"service": {"name": "api", "port": {"name": "http"}}}}]}}]}}),
+        json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "Gateway",
+            "metadata": {"name": "public", "namespace": "gateway-system"},
+            "spec": {"gatewayClassName": "eg", "listeners": [
+                {"name": "http", "protocol": "HTTP", "port": 80,
+                    "allowedRoutes": {"namespaces": {"from": "All"}}},
+                {"name": "https", "protocol": "HTTPS", "port": 443, "hostname": "*.example.com",
+                    "allowedRoutes": {"namespaces": {"from": "All"}},
+                    "tls": {"certificateRefs": [{"name": "wildcard"}]}}]}}),
+        json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"parentRefs": [{"name": "public", "namespace": "gateway-system", "sectionName": "https"}],
+                "hostnames": ["shop.example.com"],
+                "rules": [{"backendRefs": [{"name": "api", "port": 80}]}]}}),
+        json!({"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+            "metadata": {"name": "api-https-redirect", "namespace": "shop"},
+            "spec": {"parentRefs": [{"name": "public", "namespace": "gateway-system", "sectionName": "http"}],
+                "hostnames": ["shop.example.com"],
+                "rules": [{"filters": [{"type": "RequestRedirect",
+                    "requestRedirect": {"scheme": "https", "statusCode": 301}}]}]}}),
+        json!({"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "BackendTrafficPolicy",
+            "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"targetRefs": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "api"}],
+                "rateLimit": {"local": {"rules": [{"limit": {"requests": 20, "unit": "Second"}}]}}}}),
     ]
 }
 
@@ -119,9 +152,58 @@ fn findings(values: &[Value]) -> Vec<Finding> {
     check::run(&objects(values))
 }
 
+/// The floors of a preset `acme` that locks every floor, as `check --preset acme` applies them.
+fn acme_floors() -> Vec<Locks> {
+    let floors = Floors {
+        read_only_root_filesystem: Some(true),
+        spread_across_nodes: Some(true),
+        seccomp_profile: Some(SeccompFloor::RuntimeDefault),
+        min_replicas: Some(2),
+        max_token_expiration_seconds: Some(3600),
+        min_sensitivity: None,
+        allowed_registries: Some(vec!["ghcr.io/acme".into()]),
+        require_image_digest: Some(true),
+    };
+    let locked_at = [
+        "readOnlyRootFilesystem",
+        "spreadAcrossNodes",
+        "seccompProfile",
+        "minReplicas",
+        "maxTokenExpirationSeconds",
+        "allowedRegistries",
+        "requireImageDigest",
+    ]
+    .iter()
+    .map(|f| {
+        (
+            format!("floors.{f}"),
+            "preset `acme` (acme.yaml, line 9)".to_string(),
+        )
+    })
+    .collect();
+    vec![Locks {
+        preset: "acme".into(),
+        floors,
+        locked_at,
+    }]
+}
+
+/// [`findings`] with the floors of [`acme_floors`].
+fn floor_findings(values: &[Value]) -> Vec<Finding> {
+    let policy = Policy {
+        floors: acme_floors(),
+        ..Policy::default()
+    };
+    check::run_with(&objects(values), &policy)
+}
+
 /// The ids of the findings that no annotation suppresses.
 fn standing(values: &[Value]) -> BTreeSet<&'static str> {
-    findings(values)
+    standing_in(&findings(values))
+}
+
+fn standing_in(findings: &[Finding]) -> BTreeSet<&'static str> {
+    findings
         .iter()
         .filter(|f| f.suppressed.is_none())
         .map(|f| f.rule.id)
@@ -397,8 +479,90 @@ const CASES: &[(&str, Break)] = &[
     ("KW-META-001", |b| {
         find(b, "ServiceAccount")["metadata"]["namespace"] = json!("default")
     }),
+    ("KW-SECRET-001", |b| {
+        find(b, "Secret")["data"]["tls.key"] = json!("c2VjcmV0")
+    }),
+    ("KW-SECRET-001", |b| {
+        find(b, "Secret")["stringData"] = json!({"password": "hunter2"})
+    }),
+    ("KW-SECRET-002", |b| {
+        find(b, "SealedSecret")["metadata"]["annotations"] =
+            json!({"sealedsecrets.bitnami.com/cluster-wide": "true"})
+    }),
+    ("KW-SECRET-002", |b| {
+        find(b, "SealedSecret")["spec"]["template"]["metadata"]["annotations"] =
+            json!({"sealedsecrets.bitnami.com/cluster-wide": "true"})
+    }),
     ("KW-META-002", |b| {
         find(b, "PodDisruptionBudget")["apiVersion"] = json!("policy/v1beta1")
+    }),
+    ("KW-META-002", |b| {
+        // Gateway API is Kubernetes' own API, judged though it is installed as custom resources.
+        find(b, "HTTPRoute")["apiVersion"] = json!("gateway.networking.k8s.io/v1beta1")
+    }),
+    ("KW-LOAD-001", |b| {
+        remove(&mut find(b, "Deployment")["spec"], "replicas");
+        let mut hpa = autoscaler(3);
+        hpa["spec"]["maxReplicas"] = json!(3);
+        b.push(hpa);
+    }),
+    ("KW-LOAD-001", |b| {
+        let mut hpa = autoscaler(2);
+        remove(&mut hpa["spec"], "maxReplicas");
+        b.push(hpa);
+    }),
+    ("KW-LOAD-002", |b| {
+        let mut hpa = autoscaler(2);
+        hpa["spec"]["scaleTargetRef"]["name"] = json!("gone");
+        b.push(hpa);
+    }),
+    ("KW-LOAD-002", |b| {
+        let mut hpa = autoscaler(2);
+        hpa["spec"]["scaleTargetRef"]["apiVersion"] = json!("extensions/v1beta1");
+        b.push(hpa);
+    }),
+    ("KW-LOAD-003", |b| {
+        remove(&mut find(b, "Deployment")["spec"], "replicas");
+        let mut hpa = autoscaler(2);
+        hpa["spec"]["metrics"] = json!([{"type": "Resource", "resource": {"name": "memory",
+            "target": {"type": "Utilization", "averageUtilization": 80}}}]);
+        b.push(hpa);
+        remove(&mut app(b)["resources"]["requests"], "memory");
+    }),
+    ("KW-LOAD-004", |b| {
+        remove(&mut find(b, "Ingress")["metadata"], "annotations")
+    }),
+    ("KW-LOAD-004", |b| {
+        drop_kind(b, "BackendTrafficPolicy", "api")
+    }),
+    ("KW-LOAD-004", |b| {
+        let policy = find(b, "BackendTrafficPolicy");
+        policy["spec"]["targetRefs"][0]["name"] = json!("other");
+    }),
+    ("KW-LOAD-005", |b| {
+        find(b, "IngressClass")["spec"]["controller"] = json!("k8s.io/ingress-nginx")
+    }),
+    ("KW-LOAD-005", |b| drop_kind(b, "IngressClass", "nginx")),
+    ("KW-LOAD-005", |b| {
+        let ingress = find(b, "Ingress");
+        remove(&mut ingress["spec"], "ingressClassName");
+        ingress["metadata"]["annotations"] = json!({"nginx.ingress.kubernetes.io/limit-rps": "20"});
+    }),
+    ("KW-LOAD-006", |b| {
+        find(b, "HTTPRoute")["spec"]["parentRefs"][0]["sectionName"] = json!("http")
+    }),
+    ("KW-LOAD-006", |b| {
+        remove(
+            &mut find(b, "HTTPRoute")["spec"]["parentRefs"][0],
+            "sectionName",
+        )
+    }),
+    ("KW-LOAD-006", |b| {
+        let redirect = b
+            .iter_mut()
+            .find(|v| v["metadata"]["name"] == "api-https-redirect")
+            .unwrap();
+        redirect["spec"]["rules"][0]["backendRefs"] = json!([{"name": "api", "port": 80}]);
     }),
     ("KW-META-003", |b| {
         find(b, "Service")["metadata"]["annotations"] = json!({"kubeward.dev/ignore": "KW-NET-005"})
@@ -441,6 +605,55 @@ const CASES: &[(&str, Break)] = &[
             "metadata": {"name": "api", "namespace": "shop"},
             "spec": {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "api"}}, "port": 8080}}))
     }),
+    ("KW-SEC-022", |b| {
+        app(b)["env"] = json!([{"name": "client_secret", "value": "s3cr3t"}])
+    }),
+    ("KW-SEC-022", |b| {
+        init(b)["env"] = json!([{"name": "APP_SECRET_KEY", "value": "x"}])
+    }),
+    ("KW-SEC-023", |b| {
+        app(b)["env"] = json!([{"name": "DB_PASSWORD", "value": "hunter2"}])
+    }),
+    (
+        "KW-SEC-023",
+        |b| app(b)["env"] = json!([{"name": "INIT_ARGS", "value": "AKIAIOSFODNN7EXAMPLE"}]),
+    ),
+    // The floors of acme (see `acme_floors`), each breached by one change.
+    ("KW-FLOOR-001", |b| {
+        app(b)["image"] = json!(IMAGE.replace("ghcr.io/acme", "docker.io/evil"))
+    }),
+    ("KW-FLOOR-001", |b| {
+        init(b)["image"] = json!(IMAGE.replace("ghcr.io/acme", "ghcr.io/acme-evil"))
+    }),
+    ("KW-FLOOR-002", |b| {
+        init(b)["image"] = json!("ghcr.io/acme/api:1.0")
+    }),
+    ("KW-FLOOR-003", |b| {
+        find(b, "Deployment")["spec"]["replicas"] = json!(1)
+    }),
+    ("KW-FLOOR-003", |b| {
+        remove(&mut find(b, "Deployment")["spec"], "replicas")
+    }),
+    ("KW-FLOOR-003", |b| b.push(autoscaler(1))),
+    ("KW-FLOOR-004", |b| {
+        remove(pod(b), "automountServiceAccountToken");
+        remove(find(b, "ServiceAccount"), "automountServiceAccountToken");
+    }),
+    ("KW-FLOOR-004", |b| {
+        pod(b)["volumes"][1] = json!({"name": "token", "projected": {"sources": [
+            {"serviceAccountToken": {"path": "token", "expirationSeconds": 86400}}]}})
+    }),
+    ("KW-FLOOR-005", |b| {
+        init(b)["securityContext"]["readOnlyRootFilesystem"] = json!(false)
+    }),
+    ("KW-FLOOR-006", |b| {
+        app(b)["securityContext"]["seccompProfile"] =
+            json!({"type": "Localhost", "localhostProfile": "p.json"})
+    }),
+    ("KW-FLOOR-006", |b| {
+        remove(&mut pod(b)["securityContext"], "seccompProfile")
+    }),
+    ("KW-FLOOR-007", |b| remove(pod(b), "affinity")),
 ];
 
 fn istio_allow(rules: Value) -> Value {
@@ -479,21 +692,48 @@ fn each_failing_manifest_breaks_its_rule_and_its_fixed_twin_does_not() {
         let fixed = hardened();
         let mut failing = fixed.clone();
         breaks(&mut failing);
+        let found = standing_in(&floor_findings(&failing));
         assert!(
-            standing(&failing).contains(id),
-            "case {i}: {id} does not fire on its failing manifest; found {:?}",
-            standing(&failing)
+            found.contains(id),
+            "case {i}: {id} does not fire on its failing manifest; found {found:?}",
         );
         assert!(
-            !standing(&fixed).contains(id),
+            !standing_in(&floor_findings(&fixed)).contains(id),
             "case {i}: {id} fires on its fixed twin"
+        );
+        if id.starts_with("KW-FLOOR") {
+            assert!(
+                !standing(&failing).contains(id),
+                "case {i}: {id} fires without floors"
+            );
+        }
+    }
+}
+
+#[test]
+fn each_broken_control_plane_object_breaks_its_rule_beside_the_hardened_bundle() {
+    for (id, broken) in common::control_plane::BROKEN {
+        let mut bundle = hardened();
+        bundle.push(broken());
+        assert!(
+            standing(&bundle).contains(id),
+            "{id}: found {:?}",
+            standing(&bundle)
+        );
+        assert!(
+            !standing(&hardened()).contains(id),
+            "{id} fires on the hardened bundle"
         );
     }
 }
 
 #[test]
 fn every_rule_has_a_failing_case() {
-    let tested: BTreeSet<&str> = CASES.iter().map(|(id, _)| *id).collect();
+    let tested: BTreeSet<&str> = CASES
+        .iter()
+        .map(|(id, _)| *id)
+        .chain(common::control_plane::BROKEN.iter().map(|(id, _)| *id))
+        .collect();
     let untested: Vec<&str> = check::all_rules()
         .map(|r| r.id)
         .filter(|id| !tested.contains(id))
@@ -689,4 +929,65 @@ fn pods_that_run_to_completion_need_no_probes() {
     pod["spec"]["restartPolicy"] = json!("Never");
     bundle.push(pod);
     assert!(standing(&bundle).is_empty(), "{:?}", standing(&bundle));
+}
+
+#[test]
+fn a_floor_breach_names_the_floor_and_where_it_was_locked() {
+    let mut bundle = hardened();
+    find(&mut bundle, "Deployment")["spec"]["replicas"] = json!(1);
+    let findings = floor_findings(&bundle);
+    let floor = findings
+        .iter()
+        .find(|f| f.rule.id == "KW-FLOOR-003")
+        .unwrap();
+    assert_eq!(floor.path, "spec.replicas");
+    assert_eq!(
+        floor.message,
+        "1 replica(s); floor minReplicas: 2, locked by preset `acme` (acme.yaml, line 9)"
+    );
+}
+
+#[test]
+fn no_annotation_excuses_a_floor_breach() {
+    let mut bundle = hardened();
+    app(&mut bundle)["securityContext"]["readOnlyRootFilesystem"] = json!(false);
+    app(&mut bundle)["image"] = json!("ghcr.io/acme/api:1.0");
+    // What kubeward itself writes for a preset that relaxes the row, and a scanner's own.
+    find(&mut bundle, "Deployment")["metadata"]["annotations"] = json!({
+        "kubeward.dev/ignore": "KW-SEC-007=the preset relaxes it\nKW-SEC-018=tag only\nKW-FLOOR-005=no\nKW-FLOOR-002=no",
+        "checkov.io/skip1": "CKV_K8S_43=tag only",
+        "ignore-check.kube-linter.io/no-read-only-root-fs": "writes",
+    });
+    let findings = floor_findings(&bundle);
+    let standing = standing_in(&findings);
+    assert!(!standing.contains("KW-SEC-007") && !standing.contains("KW-SEC-018"));
+    assert!(
+        standing.contains("KW-FLOOR-005") && standing.contains("KW-FLOOR-002"),
+        "{standing:?}"
+    );
+}
+
+#[test]
+fn literal_secrets_are_reported_without_their_value() {
+    let mut bundle = hardened();
+    app(&mut bundle)["env"] = json!([
+        {"name": "DB_PASSWORD", "value": "hunter2"},
+        {"name": "DB_PASSWORD_FILE", "value": "/var/run/secrets/kubeward/db-password"},
+        {"name": "API_SECRET", "valueFrom": {"configMapKeyRef": {"name": "c", "key": "k"}}},
+        {"name": "LOG_LEVEL", "value": "debug"},
+    ]);
+    let findings = findings(&bundle);
+    let hits: Vec<(&str, &str)> = findings
+        .iter()
+        .filter(|f| f.rule.id.starts_with("KW-SEC-02"))
+        .map(|f| (f.rule.id, f.path.as_str()))
+        .collect();
+    assert_eq!(
+        hits,
+        [(
+            "KW-SEC-023",
+            "spec.template.spec.containers[0].env[0].value"
+        )]
+    );
+    assert!(findings.iter().all(|f| !f.message.contains("hunter2")));
 }

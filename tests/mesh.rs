@@ -23,7 +23,7 @@ fn payments(mesh: &str, extra: &str) -> String {
         "payments-api",
         "payments",
         &format!(
-            "  image: {IMAGE}\n  port: 8443\n  protocol: https\n  exposure: public\n  sensitivity: confidential\n  mesh: {mesh}\n  ingress: {{host: pay.example.com}}\n  callers:\n    - {{app: web, namespace: checkout}}\n    - {{app: worker, namespace: payments, serviceAccount: payments-worker}}\n  egress:\n    - {{app: postgres, namespace: db, port: 5432}}\n{extra}"
+            "  image: {IMAGE}\n  port: 8443\n  protocol: https\n  exposure: public\n  sensitivity: confidential\n  mesh: {mesh}\n  ingress: {{host: pay.example.com, api: ingress, className: traefik, controller: {{namespace: traefik, app: traefik}}}}\n  callers:\n    - {{app: web, namespace: checkout}}\n    - {{app: worker, namespace: payments, serviceAccount: payments-worker}}\n  egress:\n    - {{app: postgres, namespace: db, port: 5432}}\n{extra}"
         ),
     )
 }
@@ -103,7 +103,7 @@ fn admitted_and_refused(identity: fn(&str, &str) -> String) -> (Vec<String>, Vec
     let admitted = vec![
         identity("checkout", "web"),
         identity("payments", "payments-worker"),
-        identity("ingress-nginx", "ingress-nginx"),
+        identity("traefik", "traefik"),
     ];
     let refused = vec![
         // the label's default account, where the spec names another
@@ -394,6 +394,27 @@ fn callers_by_address_cannot_be_mesh_identities() {
             "{err}"
         );
     }
+}
+
+#[test]
+fn a_gateway_entry_has_no_identity_a_mesh_can_admit() {
+    for mesh in ["istio", "linkerd"] {
+        let extra = format!("  mesh: {mesh}\n");
+        // The Gateway API entry, the preset's default: its data plane's account is unknown.
+        let gateway = payments("none", "")
+            .replace("  mesh: none\n", &extra)
+            .replace(
+                ", api: ingress, className: traefik, controller: {namespace: traefik, app: traefik}",
+                "",
+            );
+        let err = refused(&gateway);
+        assert!(
+            err.contains("spec.mesh") && err.contains("Gateway's data plane"),
+            "{mesh}: {err}"
+        );
+    }
+    // The same service behind an Ingress controller known by its app renders.
+    render(&payments("istio", ""));
 }
 
 #[test]

@@ -341,8 +341,8 @@ fn services_of_one_namespace_build_together() {
     for shared in [
         "team/namespace-team.yaml",
         "team/networkpolicy-default-deny.yaml",
-        "team/resourcequota-team.yaml",
-        "team/limitrange-team.yaml",
+        "team/resourcequota-kubeward-namespace.yaml",
+        "team/limitrange-kubeward-namespace.yaml",
     ] {
         assert!(files.contains(&shared.to_string()), "{shared} in {files:?}");
     }
@@ -365,6 +365,54 @@ fn services_of_one_namespace_must_agree_on_what_it_shares() {
         &[
             "team/a/kubeward.yaml and team/b/kubeward.yaml render team/namespace-team.yaml differently",
         ],
+    );
+}
+
+#[test]
+fn services_of_one_namespace_fit_its_one_quota_together() {
+    // The restricted preset's quota allows 16 cpu of limits; each pod may use 500m, and a
+    // rolling update runs one pod more than the replicas: 15 + 1 and 15 + 1 pods fit exactly.
+    let ws = Workspace::new_empty();
+    let restricted = |replicas: u32| {
+        format!("  protocol: https\n  sensitivity: restricted\n  replicas: {replicas}\n")
+    };
+    let write = |name: &str, extra: &str| {
+        ws.write(
+            &format!("team/{name}.yaml"),
+            &spec(name, "team", extra).replace("ghcr.io/acme/app:1.0.0", common::spec::IMAGE),
+        )
+    };
+    write("a", &restricted(15));
+    write("b", &restricted(15));
+    ws.render_ok(&["-f", "team", "-o", "fits", "--state", "fits-state"]);
+    let quota = ws.object("fits/team/resourcequota-kubeward-namespace.yaml");
+    assert_eq!(
+        quota["spec"]["hard"]["limits.cpu"], "16",
+        "the preset's quota"
+    );
+    // One replica more, or a service of the namespace that asks for no quota but is counted
+    // by it all the same, and the API server would refuse a pod: refused, naming both files.
+    write("b", &restricted(16));
+    ws.refuses(
+        "team",
+        &[
+            "team/a.yaml line 12: spec.replicas: limits.cpu at a rollout (a 16 × 500m, b 17 × 500m) exceed the namespace quota's limits.cpu 16: the last pods would be refused",
+            "the services of namespace `team` share its quota: team/a.yaml, team/b.yaml",
+        ],
+    );
+    write("b", &restricted(15));
+    write("c", "  sensitivity: internal\n  replicas: 1\n");
+    ws.refuses(
+        "team",
+        &["limits.cpu at a rollout (a 16 × 500m, b 16 × 500m, c 2 × 500m) exceed"],
+    );
+    // Alone, a service that cannot fit its own quota is refused too.
+    fs::remove_file(ws.path("team/c.yaml")).unwrap();
+    write("b", &restricted(50));
+    let refused = ws.refused(&["-f", "team/b.yaml", "-o", "out"]);
+    assert!(
+        refused.contains("spec.replicas: 50 pods, and one more during a rollout, exceed the namespace quota's 50 pods"),
+        "{refused}"
     );
 }
 
@@ -1231,8 +1279,10 @@ fn the_graph_of_a_system_draws_every_service_and_marks_one_sided_connections_and
     let ws = Workspace::with_examples();
     for format in ["mermaid", "dot"] {
         let drawing = kubeward_ok(&ws, &["graph", "-f", "specs", "--format", format]);
-        for service in example_names() {
-            assert!(drawing.contains(&service), "{format}: {service}");
+        for (_, spec) in common::spec::examples() {
+            let spec = common::yaml_value(&read_path(&spec));
+            let service = spec["metadata"]["name"].as_str().unwrap();
+            assert!(drawing.contains(service), "{format}: {service}");
         }
         for outsider in ["reporting", "auditor", "postgres", "billing-worker"] {
             let line = drawing
@@ -1271,7 +1321,7 @@ fn explain_of_a_system_says_how_each_connection_is_declared_and_verified() {
     let ws = Workspace::with_examples();
     let text = kubeward_ok(&ws, &["explain", "-f", "specs"]);
     for line in [
-        "A system of 7 services in 6 namespaces",
+        "A system of 10 services in 8 namespaces",
         "  payments/payments-api -> finance/ledger on port 8443: both ends declare it; TLS, verified with the system's trust bundle; mutual TLS, the caller presents spiffe://cluster.local/ns/payments/sa/payments-api",
         "  shop/storefront -> shop/checkout on port 8443: both ends declare it; TLS from the cert-manager ClusterIssuer `internal-ca`, verified with the system's trust bundle",
         "  analytics/reporting, a caller of finance/ledger on port 8443: ledger.finance-from-reporting (in _peers/analytics/ of the output)",
@@ -1290,7 +1340,7 @@ fn explain_of_a_system_says_how_each_connection_is_declared_and_verified() {
     ))
     .unwrap();
     assert_eq!(json["system"]["connections"].as_array().unwrap().len(), 3);
-    assert_eq!(json["services"].as_array().unwrap().len(), 7);
+    assert_eq!(json["services"].as_array().unwrap().len(), 10);
     let ws = one_sided_examples();
     let text = kubeward_ok(&ws, &["explain", "-f", "specs"]);
     assert!(

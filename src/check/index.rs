@@ -1,11 +1,13 @@
 //! What a rule can look up about the other objects of a check: the pods of each namespace,
-//! the policies, budgets, autoscalers, accounts, roles and secrets. Built once per check.
+//! the policies, budgets, autoscalers, accounts, roles and secrets; and the preset floors the
+//! check applies. Built once per check.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::{Map, Value};
 
 use super::object::{Kind, Object};
+use crate::preset::floors::Locks;
 
 /// The pods of one workload: its index and its pod template's labels.
 pub struct Pods<'a> {
@@ -26,10 +28,17 @@ pub struct Index<'a> {
     first_in_namespace: HashMap<Option<&'a str>, usize>,
     named: HashSet<(Kind, Option<&'a str>, &'a str)>,
     autoscaled: HashSet<(Option<&'a str>, &'a str, &'a str)>,
+    /// The preset floors the objects are judged by (`check --preset`, a render's own preset).
+    floors: &'a [Locks],
 }
 
 impl<'a> Index<'a> {
     pub fn new(objects: &'a [Object]) -> Self {
+        Self::with_floors(objects, &[])
+    }
+
+    /// The index of `objects`, judged by the `floors` of some presets too.
+    pub fn with_floors(objects: &'a [Object], floors: &'a [Locks]) -> Self {
         let mut index = Index {
             objects,
             pods: HashMap::new(),
@@ -38,6 +47,7 @@ impl<'a> Index<'a> {
             first_in_namespace: HashMap::new(),
             named: HashSet::new(),
             autoscaled: HashSet::new(),
+            floors,
         };
         for (i, object) in objects.iter().enumerate() {
             let ns = object.namespace.as_deref();
@@ -121,6 +131,11 @@ impl<'a> Index<'a> {
         self.first_in_namespace
             .get(&ns)
             .is_some_and(|&i| std::ptr::eq(&self.objects[i], object))
+    }
+
+    /// The preset floors of this check.
+    pub fn floors(&self) -> &'a [Locks] {
+        self.floors
     }
 
     /// Whether a HorizontalPodAutoscaler scales `object`.

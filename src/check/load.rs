@@ -1,7 +1,9 @@
 //! Reading manifests for a check: files, folders (recursively, `.yaml`/`.yml`/`.json`) and
 //! `-` for stdin; multi-document YAML streams split at their `---`/`...` markers so that one
 //! broken document is reported with its file and line and the others are still checked;
-//! `List` kinds unpacked into their items. Every object keeps its file and line.
+//! `List` kinds unpacked into their items. Every object keeps its file and line. A document
+//! that Helm marks with `# Source: CHART/templates/FILE` (as `helm template` does) is reported
+//! against that template file, its lines counted within the template's output.
 
 use std::io::Read;
 use std::ops::Range;
@@ -40,19 +42,27 @@ pub struct Loaded {
 /// The name stdin goes by.
 pub const STDIN: &str = "-";
 
+/// The prefix of the comment Helm writes above each document of `helm template`.
+const HELM_SOURCE: &str = "# Source: ";
+
 /// Reads every path: `-` is stdin, a folder is walked for `.yaml`, `.yml` and `.json` files.
 /// The inputs are read in order, then parsed on every available core.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
+    load_inputs(paths, None)
+}
+
+/// [`load_paths`], stdin reported as `stdin_name` when given (and the chart name of its Helm
+/// `# Source:` paths replaced by it: `--stdin-name charts/shop` reports
+/// `shop/templates/x.yaml` as `charts/shop/templates/x.yaml`).
+pub fn load_inputs(paths: &[PathBuf], stdin_name: Option<&str>) -> Loaded {
     let mut loaded = Loaded::default();
     for path in paths {
         if path.as_os_str() == STDIN {
+            let name = stdin_name.unwrap_or(STDIN);
             let mut text = String::new();
             match std::io::stdin().read_to_string(&mut text) {
-                Ok(_) => loaded.sources.push(Source {
-                    name: STDIN.to_string(),
-                    text,
-                }),
-                Err(e) => loaded.error(STDIN, None, format!("cannot read stdin: {e}")),
+                Ok(_) => loaded.sources.extend(helm_sources(name, &text, stdin_name)),
+                Err(e) => loaded.error(name, None, format!("cannot read stdin: {e}")),
             }
         } else if path.is_dir() {
             let mut files = Vec::new();
@@ -74,12 +84,75 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
 /// Parses one text as if read from a file called `name`.
 pub fn load_text(name: &str, text: &str) -> Loaded {
     let mut loaded = Loaded::default();
-    loaded.sources.push(Source {
-        name: name.to_string(),
-        text: text.to_string(),
-    });
+    loaded.sources.extend(helm_sources(name, text, None));
     loaded.parse();
     loaded
+}
+
+/// The template a document came from, when Helm marked it: the path after `# Source: ` on
+/// its first line that is not blank or the `---` marker.
+fn helm_source(document: &str) -> Option<(&str, usize)> {
+    let mut offset = 0;
+    for line in document.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if let Some(path) = trimmed.strip_prefix(HELM_SOURCE) {
+            return Some((path.trim(), offset + line.len()));
+        }
+        if !(trimmed.is_empty() || (is_marker(line, "---") && trimmed.len() == 3)) {
+            return None;
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The inputs in `text` (read as `name`): the documents Helm marked with `# Source:`, one
+/// input per template file (named by the path, its chart name replaced by `chart_dir` when
+/// given), each holding its documents as the template rendered them; then the rest, under
+/// `name`, its lines where they were.
+fn helm_sources(name: &str, text: &str, chart_dir: Option<&str>) -> Vec<Source> {
+    let mut templates: Vec<Source> = Vec::new();
+    let mut rest = String::with_capacity(text.len());
+    for (range, _) in split_documents(text) {
+        let document = &text[range];
+        let Some((path, body_start)) = helm_source(document) else {
+            rest.push_str(document);
+            continue;
+        };
+        // The template's lines stay where they were in the rest: blank lines in their place.
+        rest.extend(std::iter::repeat_n('\n', document.matches('\n').count()));
+        let path = match (chart_dir, path.split_once('/')) {
+            (Some(dir), Some((_, inside))) => format!("{}/{inside}", dir.trim_end_matches('/')),
+            _ => path.to_string(),
+        };
+        let body = &document[body_start..];
+        match templates.iter_mut().find(|t| t.name == path) {
+            Some(template) => {
+                if !template.text.ends_with('\n') {
+                    template.text.push('\n');
+                }
+                template.text.push_str("---\n");
+                template.text.push_str(body);
+            }
+            None => templates.push(Source {
+                name: path,
+                text: body.to_string(),
+            }),
+        }
+    }
+    if templates.is_empty() {
+        return vec![Source {
+            name: name.to_string(),
+            text: text.to_string(),
+        }];
+    }
+    if !rest.trim().is_empty() {
+        templates.push(Source {
+            name: name.to_string(),
+            text: rest,
+        });
+    }
+    templates
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -108,6 +181,19 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
 }
 
 impl Loaded {
+    /// Adds one more input, parsed as if read from a file called `name`.
+    pub fn add_text(&mut self, name: &str, text: &str) {
+        let source = Source {
+            name: name.to_string(),
+            text: text.to_string(),
+        };
+        let parsed = Parsed::of(self.sources.len(), &source);
+        self.sources.push(source);
+        self.objects.extend(parsed.objects);
+        self.errors.extend(parsed.errors);
+        self.skipped += parsed.skipped;
+    }
+
     fn error(&mut self, source: &str, line: Option<usize>, message: String) {
         self.errors.push(LoadError {
             source: source.to_string(),
@@ -119,7 +205,8 @@ impl Loaded {
     fn read_file(&mut self, path: &Path) {
         let name = path.display().to_string();
         match std::fs::read_to_string(path) {
-            Ok(text) => self.sources.push(Source { name, text }),
+            Ok(text) if name.ends_with(".json") => self.sources.push(Source { name, text }),
+            Ok(text) => self.sources.extend(helm_sources(&name, &text, None)),
             Err(e) => self.error(&name, None, format!("cannot read: {e}")),
         }
     }

@@ -7,14 +7,21 @@
 //!
 //! `object` (the view of one object), `selector` (label selectors), `index` (lookups across
 //! objects), `rules` (single-object rules), `cross` (cross-object rules), `suppress`
-//! (annotations that silence findings), `load` (files, folders, stdin), `report` (text, JSON,
-//! SARIF), `catalogue` (the rule list for `--list-rules` and the book).
+//! (annotations that silence findings), `accepted` (suppressions accepted in a file),
+//! `policy` (the floors a check applies and which suppressions count), `config` (the check
+//! configuration file), `load` (files, folders, stdin), `report` (text, JSON, SARIF),
+//! `catalogue` (the rule list for `--list-rules` and the book), `releases` (the upstream
+//! Kubernetes releases and which are supported).
 
+pub mod accepted;
 pub mod catalogue;
+pub mod config;
 pub mod cross;
 pub mod index;
 pub mod load;
 pub mod object;
+pub mod policy;
+pub mod releases;
 pub mod report;
 pub mod rules;
 pub mod selector;
@@ -26,6 +33,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::preset::floors::Locks;
 use index::Index;
 use object::{Kind, Object, Origin};
 
@@ -59,6 +67,8 @@ pub struct Scanners {
     pub kube_score: &'static [&'static str],
     pub kube_linter: &'static [&'static str],
     pub polaris: &'static [&'static str],
+    /// kube-bench checks: CIS Kubernetes Benchmark ids, e.g. `1.2.1`.
+    pub kube_bench: &'static [&'static str],
 }
 
 /// The objects a rule looks at.
@@ -73,7 +83,7 @@ pub enum Applies {
     Replicated,
     /// Every namespaced kind the engine knows.
     Namespaced,
-    /// Every kind the engine knows.
+    /// Every kind of API object the engine knows (not the control plane's files).
     AllKinds,
     Kinds(&'static [Kind]),
 }
@@ -86,19 +96,30 @@ impl Applies {
             Applies::LongRunningPods => object.is_long_running() && object.pod().is_some(),
             Applies::Replicated => kind.is_replicated(),
             Applies::Namespaced => kind.is_namespaced(),
-            Applies::AllKinds => true,
+            Applies::AllKinds => kind.is_api_object(),
             Applies::Kinds(kinds) => kinds.contains(&kind),
         }
     }
 }
 
-/// What a rule reports about one object: field paths and messages.
+/// What a rule reports about one object: field paths and messages, and the CIS Benchmark
+/// check a hit breaks when the rule judges several.
 #[derive(Default)]
-pub struct Hits(Vec<(String, String)>);
+pub struct Hits(Vec<(String, String, Option<&'static str>)>);
 
 impl Hits {
     pub fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push((path.into(), message.into()));
+        self.0.push((path.into(), message.into(), None));
+    }
+
+    /// A hit that breaks the CIS Kubernetes Benchmark check `cis` (e.g. `1.2.1`).
+    pub fn add_cis(
+        &mut self,
+        cis: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.0.push((path.into(), message.into(), Some(cis)));
     }
 }
 
@@ -120,11 +141,24 @@ pub struct Rule {
     pub check: Check,
 }
 
-/// Why a finding does not count: the annotation that silenced it and its reason.
+/// Why a finding does not count: the annotation that silenced it (or the suppressions file
+/// and line that accepted it) and its reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
     pub annotation: String,
     pub reason: String,
+    pub kind: SuppressionKind,
+}
+
+/// Where a suppression was written, in SARIF's words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// An annotation of the checked object itself.
+    #[default]
+    InSource,
+    /// An entry of a suppressions file (`--suppressions`).
+    External,
 }
 
 /// One rule broken by one object.
@@ -135,12 +169,24 @@ pub struct Finding {
     /// The field path the finding points at, e.g. `spec.template.spec.containers[0]`.
     pub path: String,
     pub message: String,
+    /// The CIS Kubernetes Benchmark check the finding breaks: the hit's own, or the rule's
+    /// one kube-bench check.
+    pub cis: Option<&'static str>,
     pub suppressed: Option<Suppression>,
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 6] = [
-    "KW-SEC", "KW-RBAC", "KW-NET", "KW-AVAIL", "KW-META", "KW-MESH",
+pub const PREFIXES: [&str; 10] = [
+    "KW-SEC",
+    "KW-SECRET",
+    "KW-RBAC",
+    "KW-NET",
+    "KW-AVAIL",
+    "KW-LOAD",
+    "KW-META",
+    "KW-MESH",
+    "KW-CP",
+    "KW-FLOOR",
 ];
 
 /// Every rule, in catalogue order: by prefix, then by number.
@@ -170,7 +216,12 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 /// Runs every rule over `objects` and applies the suppression annotations. Findings are
 /// grouped by object, in input order, then in catalogue order.
 pub fn run(objects: &[Object]) -> Vec<Finding> {
-    let index = Index::new(objects);
+    run_with(objects, &policy::Policy::default())
+}
+
+/// [`run`] under `policy`: its floors judged too, and only the suppressions it counts.
+pub fn run_with(objects: &[Object], policy: &policy::Policy) -> Vec<Finding> {
+    let index = Index::with_floors(objects, &policy.floors);
     let mut findings = Vec::new();
     for (i, object) in objects.iter().enumerate() {
         for rule in all_rules() {
@@ -179,24 +230,30 @@ pub fn run(objects: &[Object]) -> Vec<Finding> {
             }
             let mut hits = Hits::default();
             (rule.check)(&index, object, &mut hits);
-            findings.extend(hits.0.into_iter().map(|(path, message)| Finding {
+            findings.extend(hits.0.into_iter().map(|(path, message, cis)| Finding {
                 rule,
                 object: i,
                 path,
                 message,
+                cis: cis.or(match rule.scanners.kube_bench {
+                    [only] => Some(*only),
+                    _ => None,
+                }),
                 suppressed: None,
             }));
         }
-        suppress::apply(object, i, &mut findings);
+        policy.settle(object, i, &mut findings);
     }
     findings
 }
 
 /// The self-check of a render: every rule over the rendered objects, each given with the
-/// file it is written to; any finding that no reasoned suppression covers fails the render,
-/// naming the object and the rule.
+/// file it is written to, and the floors of the render's preset; any finding that no reasoned
+/// suppression covers fails the render, naming the object and the rule (a floor breach, which
+/// nothing suppresses, exits 2 like any input below a floor).
 pub fn self_check<'a>(
     documents: impl IntoIterator<Item = (String, &'a Value)>,
+    floors: &[Locks],
 ) -> Result<(), Error> {
     let documents: Vec<(String, &Value)> = documents.into_iter().collect();
     let objects: Vec<Object> = documents
@@ -215,7 +272,12 @@ pub fn self_check<'a>(
             )
         })
         .collect();
-    let problems: Vec<String> = run(&objects)
+    let policy = policy::Policy {
+        floors: floors.to_vec(),
+        ..policy::Policy::default()
+    };
+    let findings = run_with(&objects, &policy);
+    let problems: Vec<String> = findings
         .iter()
         .filter(|f| f.suppressed.is_none())
         .map(|f| {
@@ -231,6 +293,15 @@ pub fn self_check<'a>(
         .collect();
     if problems.is_empty() {
         return Ok(());
+    }
+    if findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && rules::is_floor(f.rule))
+    {
+        return Err(Error::Floors(format!(
+            "the rendered bundle breaches its preset's floors (a template or a flag undoes what the preset locks):\n  - {}",
+            problems.join("\n  - ")
+        )));
     }
     Err(Error::Render(format!(
         "the self-check found {} problem(s) in the rendered bundle (a template or the plan breaks a rule of `kubeward check`):\n  - {}",

@@ -148,6 +148,7 @@ impl Report<'_> {
                         "line": object.origin.line,
                     },
                     "suppression": f.suppressed,
+                    "properties": properties(f),
                 })
             })
             .collect();
@@ -196,9 +197,12 @@ impl Report<'_> {
                         }],
                     }],
                 });
+                if f.cis.is_some() {
+                    result["properties"] = properties(f);
+                }
                 if let Some(s) = &f.suppressed {
                     result["suppressions"] = json!([{
-                        "kind": "inSource",
+                        "kind": s.kind,
                         "justification": format!("{}: {}", s.annotation, s.reason),
                     }]);
                 }
@@ -240,6 +244,14 @@ impl Report<'_> {
                 }],
             }],
         })
+    }
+}
+
+/// What a finding says beyond its rule: the CIS Kubernetes Benchmark check it breaks.
+fn properties(finding: &Finding) -> Value {
+    match finding.cis {
+        Some(cis) => json!({"cis": cis}),
+        None => json!({}),
     }
 }
 

@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::object::Object;
-use super::{Applies, Finding, Hits, Rule, Scanners, Severity, Suppression};
+use super::{Applies, Finding, Hits, Rule, Scanners, Severity, Suppression, SuppressionKind};
 use crate::vocabulary::IGNORE_ANNOTATION;
 
 pub static INVALID_SUPPRESSION: Rule = Rule {
@@ -26,6 +26,7 @@ consumer\"`. An entry without a reason does not suppress anything.",
         kube_score: &[],
         kube_linter: &[],
         polaris: &[],
+        kube_bench: &[],
     },
     applies: Applies::AllKinds,
     check: malformed_entries,
@@ -160,6 +161,7 @@ fn read(key: &str, value: &str) -> Vec<Entry> {
         suppression: Suppression {
             annotation: key.to_string(),
             reason: reason.trim().to_string(),
+            kind: SuppressionKind::InSource,
         },
     };
     let or = |text: &'static str, value: &str| -> String {

@@ -13,9 +13,9 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Failure};
+use crate::error::{Error, Failure, Warning};
 use crate::material::{Material, state};
-use crate::output;
+use crate::output::{self, git};
 use crate::pipeline::parallel::parallel_map;
 use crate::pipeline::{self, Input};
 use crate::plan::{self, Placement, Plan};
@@ -50,6 +50,8 @@ pub struct Options<'a> {
     pub force: bool,
     /// Render the services whose specs are good even when others fail.
     pub keep_going: bool,
+    /// Refuse every secret value in base64 that git would commit (or cannot tell about).
+    pub gitops: bool,
 }
 
 impl Options<'_> {
@@ -65,6 +67,7 @@ impl Options<'_> {
             output: None,
             force: false,
             keep_going: false,
+            gitops: false,
         }
     }
 }
@@ -89,24 +92,21 @@ pub fn load(paths: &[PathBuf], options: &Options) -> Result<(System, Vec<Failure
     Ok((System::new(members), failures, total))
 }
 
-/// What a system render leaves to say: the things its users must do elsewhere.
-pub struct Outcome {
-    /// One line each: what pods outside the system need, and what cannot be verified.
-    pub warnings: Vec<String>,
-}
-
 /// The decisions of a plan that ask for something outside the system's output.
 const WARNED: &[&str] = &["outside-peer", "unverified-server", "client-auth-outside"];
 
 /// Renders the system the paths name. With an output folder, the whole system is written
 /// into it (see [`crate::render::layout`]); without, its stream goes to `print`. When any
 /// spec fails, the error lists every failure with its file, and nothing is written unless
-/// `keep_going`; when the services do not fit together, nothing is written at all.
+/// `keep_going`; when the services do not fit together, nothing is written at all. The
+/// warnings (what pods outside the system need, what cannot be verified, the services' own,
+/// the secret values git would commit) go to `warn` before the state folder is touched.
 pub fn run(
     paths: &[PathBuf],
     options: &Options,
+    warn: impl Fn(&[Warning]) -> Result<(), Error>,
     print: impl Fn(&str) -> Result<(), Error>,
-) -> Result<Outcome, Error> {
+) -> Result<(), Error> {
     let (system, mut failures, total) = load(paths, options)?;
     refuse_problems(&system)?;
     if let Some(out) = options.output {
@@ -121,24 +121,45 @@ pub fn run(
     let indices: Vec<usize> = (0..system.members.len()).collect();
     let firsts = parallel_map(indices, |i| {
         let plan = plan_of(&system, i);
+        let exposed = exposure(&plan, options)
+            .map_err(|error| failed(&system.members[i].spec.clone().unwrap_or_default(), error));
         (
             plan.namespace.clone(),
             plan.ca_names.clone(),
-            warnings(&plan),
+            exposed.map(|exposed| [warnings(&plan), exposed].concat()),
         )
     });
     let mut ca_names = CaNames::default();
     let mut warned = Vec::new();
+    let mut exposed = Vec::new();
     for (namespace, names, warnings) in firsts {
         ca_names.add(&namespace, names);
-        warned.extend(warnings);
+        match warnings {
+            Ok(warnings) => {
+                warned.extend(warnings);
+                exposed.push(Ok(()));
+            }
+            Err(failure) => exposed.push(Err(failure)),
+        }
     }
+    // Under --gitops, a service whose secret values git would receive fails (and, kept
+    // going, is left out).
+    let exposed = stop_unless_kept(exposed, total, options)?;
+    let kept: Vec<bool> = exposed.iter().map(Result::is_ok).collect();
+    failures.extend(exposed.into_iter().filter_map(Result::err));
+    warn(&warned)?;
     let run = pipeline::Run::default();
     let flags = SpecFlags::default();
     let surroundings: Vec<_> = (0..system.members.len())
         .map(|i| system.surroundings(i))
         .collect();
-    let planned: Vec<(Member, _)> = system.members.into_iter().zip(surroundings).collect();
+    let planned: Vec<(Member, _)> = system
+        .members
+        .into_iter()
+        .zip(surroundings)
+        .zip(kept)
+        .filter_map(|(planned, kept)| kept.then_some(planned))
+        .collect();
     let rendered = parallel_map(planned, |(member, around)| {
         let mut plan = plan::plan_in(&member.service, &member.preset.preset, &around);
         drop(around);
@@ -174,7 +195,7 @@ pub fn run(
         }
     }
     if failures.is_empty() {
-        Ok(Outcome { warnings: warned })
+        Ok(())
     } else {
         Err(batch_error(failures, total, true))
     }
@@ -240,13 +261,33 @@ pub fn render_shapes(
     Ok(manifests)
 }
 
-/// The warnings of a plan's decisions, each naming its service.
-fn warnings(plan: &Plan) -> Vec<String> {
-    plan.decisions
+/// The warnings of a plan, and those of its decisions that ask for something outside the
+/// system's output, each naming its service.
+fn warnings(plan: &Plan) -> Vec<Warning> {
+    let named = |message: &str| format!("{}/{}: {message}", plan.namespace, plan.name);
+    plan.warnings
         .iter()
-        .filter(|d| WARNED.contains(&d.id))
-        .map(|d| format!("{}/{}: {}", plan.namespace, plan.name, d.summary))
+        .map(|w| Warning::new(w.id, named(&w.message)))
+        .chain(
+            plan.decisions
+                .iter()
+                .filter(|d| WARNED.contains(&d.id))
+                .map(|d| Warning::new(d.id, named(&d.summary))),
+        )
         .collect()
+}
+
+/// What git would receive of the plan's secret values, in the service's folder of the
+/// output (see [`git::exposure`]): a warning, or under `--gitops` an error.
+fn exposure(plan: &Plan, options: &Options) -> Result<Vec<Warning>, Error> {
+    let dir = options
+        .output
+        .map(|out| out.join(&plan.namespace).join(&plan.name));
+    Ok(
+        git::exposure(dir.as_deref(), &plan.plaintext_files(), options.gitops)?
+            .into_iter()
+            .collect(),
+    )
 }
 
 /// The folder the paths have in common (a file counts as its folder): where the system's

@@ -14,7 +14,7 @@ use super::objects::{Placement, PlannedObject, object};
 use super::surroundings::Surroundings;
 use crate::preset::{MeshNetwork, Preset};
 use crate::spec::{Exposure, Mesh, Protocol, TlsMode};
-use crate::validate::{AppRef, Service};
+use crate::validate::{AppRef, Service, entry_identity as entry_identity_of};
 
 /// The Linkerd annotation that sets the inbound policy of unlisted ports and clients.
 pub const LINKERD_DEFAULT_POLICY: &str = "config.linkerd.io/default-inbound-policy";
@@ -72,6 +72,12 @@ pub fn istio_principal(trust_domain: &str, namespace: &str, account: &str) -> St
 /// `<account>.<namespace>.serviceaccount.identity.linkerd.<trust domain>`.
 pub fn linkerd_identity(trust_domain: &str, namespace: &str, account: &str) -> String {
     format!("{account}.{namespace}.serviceaccount.identity.linkerd.{trust_domain}")
+}
+
+/// The pods of the public entry as a mesh caller, when their identity is known (validation
+/// refuses a mesh with an entry whose identity is not).
+pub(super) fn entry_identity(service: &Service) -> Option<AppRef> {
+    service.ingress.as_ref().and_then(entry_identity_of)
 }
 
 /// Plans the mesh part of the service, or nothing with `mesh: none`.

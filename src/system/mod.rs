@@ -1,7 +1,8 @@
 //! The system stage: services rendered together, seen whole. It receives the validated
 //! services ([`Member`]s) and finds the connections between them from both ends (`edges`):
 //! a connection must be declared by the caller's `spec.egress` and by the callee's
-//! `spec.callers`, or it is a problem at the line that declares it. It decides the one trust
+//! `spec.callers`, or it is a problem at the line that declares it; the services of a
+//! namespace must fit its one quota together (`quota`). It decides the one trust
 //! of the system (`trust`: the anchors every caller verifies servers with, the names each
 //! namespace's CA may sign) and hands each service's plan its [`Surroundings`]: which of its
 //! peers are services of the system, and what they are; `mesh` keeps the meshes of a namespace
@@ -11,6 +12,7 @@
 mod edges;
 mod mesh;
 pub mod overview;
+mod quota;
 mod trust;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -94,6 +96,7 @@ impl System {
             .collect();
         let (edges, mut problems) = edges::edges(&members, &index);
         problems.extend(mesh::problems(&members, &edges));
+        problems.extend(quota::problems(&members));
         problems.sort_by(|a, b| (&a.spec, a.line).cmp(&(&b.spec, b.line)));
         let anchors = trust::anchors(&members, &edges);
         let namespaces = Arc::new(

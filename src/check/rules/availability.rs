@@ -298,10 +298,17 @@ pub fn replicas(object: &Object) -> i64 {
 }
 
 fn spread_across_nodes(index: &Index, object: &Object, hits: &mut Hits) {
-    if replicas(object) < 2 && !index.is_autoscaled(object) {
-        return;
+    if let Some((path, message)) = unspread(index, object) {
+        hits.add(path, message);
     }
-    let Some(pod) = object.pod() else { return };
+}
+
+/// Where and why the replicas of `object` (more than one, or autoscaled) may share a node.
+pub fn unspread(index: &Index, object: &Object) -> Option<(String, &'static str)> {
+    if replicas(object) < 2 && !index.is_autoscaled(object) {
+        return None;
+    }
+    let pod = object.pod()?;
     let labels = pod.labels();
     let selects_own = |term: &Value| {
         term.get("labelSelector")
@@ -333,12 +340,12 @@ fn spread_across_nodes(index: &Index, object: &Object, hits: &mut Hits) {
         .into_iter()
         .flatten()
         .any(selects_own);
-    if !on_hostname && !spread {
-        hits.add(
+    (!on_hostname && !spread).then(|| {
+        (
             pod.spec_path.clone(),
             "no podAntiAffinity on kubernetes.io/hostname and no topologySpreadConstraints select the pod's own labels: replicas may share a node",
-        );
-    }
+        )
+    })
 }
 
 fn budget_allows_disruption(_: &Index, object: &Object, hits: &mut Hits) {

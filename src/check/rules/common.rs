@@ -13,6 +13,7 @@ pub const NONE: Scanners = Scanners {
     kube_score: &[],
     kube_linter: &[],
     polaris: &[],
+    kube_bench: &[],
 };
 
 /// The pod template and its containers; every rule with `Applies::*Pods` has one.

@@ -28,8 +28,11 @@ the cluster. Give every namespaced object an explicit namespace of its own.",
         title: "Objects use stable API versions",
         explanation: "Beta and alpha API versions are removed from the API server after \
 deprecation: the manifest stops applying at the next upgrade. Use apps/v1, batch/v1, \
-networking.k8s.io/v1, policy/v1, rbac.authorization.k8s.io/v1 and autoscaling/v2. A service mesh's \
-policy kinds (Istio, Linkerd) are judged by their project's versions, not this rule.",
+networking.k8s.io/v1, policy/v1, rbac.authorization.k8s.io/v1, autoscaling/v2 and \
+gateway.networking.k8s.io/v1. Custom resources of other projects (Sealed Secrets' SealedSecret, \
+Envoy Gateway's BackendTrafficPolicy and SecurityPolicy, whose only version is v1alpha1, and a \
+service mesh's policy kinds: Istio, Linkerd) follow their project's own versions and are not \
+judged.",
         rubric: &[29],
         scanners: Scanners {
             kube_score: &["stable-version"],
@@ -56,9 +59,10 @@ fn explicit_namespace(_: &Index, object: &Object, hits: &mut Hits) {
 }
 
 fn stable_api_version(_: &Index, object: &Object, hits: &mut Hits) {
-    // A mesh's policy kinds are served in their project's current versions only
-    // (Linkerd's AuthorizationPolicy has no other than v1alpha1).
-    if object.kind.is_mesh() {
+    if object.kind.is_custom() || object.kind.is_mesh() {
+        // Versioned by its own project: bitnami.com and gateway.envoyproxy.io have v1alpha1
+        // only; a mesh's policy kinds are served in their project's current versions only
+        // (Linkerd's AuthorizationPolicy has no other than v1alpha1).
         return;
     }
     let version = object

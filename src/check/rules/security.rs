@@ -161,6 +161,7 @@ it is root on the node. Remove `privileged: true` (or set it to `false`).",
             kube_score: &["container-security-context-privileged"],
             kube_linter: &["privileged-container"],
             polaris: &["runAsPrivileged"],
+            ..NONE
         },
         applies: Applies::Pods,
         check: not_privileged,
