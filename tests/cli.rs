@@ -314,6 +314,10 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
             api("resources: [roles]\n      verbs: [get, escalate]"), "spec.apiAccess[0].verbs[1]", Some(12)),
         bad("secrets without resourceNames",
             api("resources: [secrets]\n      verbs: [get]"), "spec.apiAccess[0].resourceNames", Some(11)),
+        bad("exec into pods",
+            api("resources: [pods/exec]\n      verbs: [create]"), "spec.apiAccess[0].resources", Some(11)),
+        bad("creating pods",
+            api("resources: [configmaps, pods]\n      verbs: [get, create]"), "spec.apiAccess[0].resources", Some(11)),
         // Probes.
         bad("probe port is the service's port",
             base_plus("  probes:\n    port: 8080\n"), "spec.probes.port", Some(11)),

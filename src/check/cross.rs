@@ -4,11 +4,12 @@
 
 use serde_json::Value;
 
+use super::Scanner::{Checkov, KubeLinter, KubeScore, Polaris};
 use super::index::Index;
 use super::object::{Kind, Object};
 use super::rules::{NONE, replicas, role_rules, rule_list};
 use super::selector;
-use super::{Applies, Hits, Rule, Scanners, Severity};
+use super::{Applies, Hits, Related, Rule, Scanners, Severity};
 use crate::vocabulary::POLICY_SELECTS_NOTHING;
 
 pub static RULES: &[Rule] = &[
@@ -23,9 +24,23 @@ and rules for exactly the declared callers and destinations (a namespace-wide de
 counts for isolation too).",
         rubric: &[24],
         scanners: Scanners {
-            checkov: &["CKV2_K8S_6"],
-            kube_score: &["pod-networkpolicy"],
-            kube_linter: &["non-isolated-pod"],
+            related: &[
+                Related::differs(
+                    Checkov,
+                    "CKV2_K8S_6",
+                    "checkov connects bare Pods only to the NetworkPolicies that select them, whatever their policyTypes.",
+                ),
+                Related::differs(
+                    KubeScore,
+                    "pod-networkpolicy",
+                    "kube-score does not count a namespace-wide podSelector: {} or a policy without policyTypes, and counts a policy whose matchLabels share one label with the pod.",
+                ),
+                Related::stricter(
+                    KubeLinter,
+                    "non-isolated-pod",
+                    "kube-linter counts a policy of either direction; kubeward asks for ingress and egress isolation.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -41,8 +56,18 @@ When the policy is meant for pods deployed from elsewhere, say so with `kubeward
 KW-NET-002=<which pods, deployed where>`.",
         rubric: &[24],
         scanners: Scanners {
-            kube_score: &["networkpolicy-targets-pod"],
-            kube_linter: &["dangling-networkpolicy"],
+            related: &[
+                Related::part(
+                    KubeScore,
+                    "networkpolicy-targets-pod",
+                    "kubeward does not report a namespace-wide podSelector: {}, which selects whatever pods the namespace gets.",
+                ),
+                Related::part(
+                    KubeLinter,
+                    "dangling-networkpolicy",
+                    "kubeward does not report a namespace-wide podSelector: {}, which selects whatever pods the namespace gets.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::NetworkPolicy]),
@@ -71,8 +96,18 @@ clients fail, usually because a label differs. Make `spec.selector` match the po
 labels.",
         rubric: &[26],
         scanners: Scanners {
-            kube_score: &["service-targets-pod"],
-            kube_linter: &["dangling-service"],
+            related: &[
+                Related::part(
+                    KubeScore,
+                    "service-targets-pod",
+                    "kubeward does not report a Service without a selector or of type ExternalName, whose endpoints are managed elsewhere.",
+                ),
+                Related::part(
+                    KubeLinter,
+                    "dangling-service",
+                    "kubeward does not report a Service without a selector or of type ExternalName, whose endpoints are managed elsewhere.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::Service]),
@@ -87,7 +122,11 @@ that exists but is defined elsewhere may carry permissions nobody reviews with t
 Ship the workload's ServiceAccount with it.",
         rubric: &[11],
         scanners: Scanners {
-            kube_linter: &["non-existent-service-account"],
+            related: &[Related::stricter(
+                KubeLinter,
+                "non-existent-service-account",
+                "kube-linter ignores the deprecated serviceAccount field, which the API server reads when serviceAccountName is empty.",
+            )],
             ..NONE
         },
         applies: Applies::Pods,
@@ -103,8 +142,18 @@ ClusterRoleBinding): every other service's passwords and keys. Name the Secrets 
 needs in `resourceNames`, or mount them as files instead of reading them through the API.",
         rubric: &[28],
         scanners: Scanners {
-            checkov: &["CKV2_K8S_5"],
-            kube_linter: &["access-to-secrets"],
+            related: &[
+                Related::differs(
+                    Checkov,
+                    "CKV2_K8S_5",
+                    "checkov judges bindings of ServiceAccount and Node subjects to the roles among the manifests; kubeward judges every binding, to built-in roles (cluster-admin, admin, edit) too.",
+                ),
+                Related::differs(
+                    KubeLinter,
+                    "access-to-secrets",
+                    "kube-linter reports any of get, list, watch, create and delete on secrets, resourceNames or not.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::RoleBinding, Kind::ClusterRoleBinding]),
@@ -120,9 +169,23 @@ its `minReplicas` instead. A deliberate singleton says so with `kubeward.dev/ign
 KW-AVAIL-009=<why one>`.",
         rubric: &[19],
         scanners: Scanners {
-            kube_score: &["deployment-replicas"],
-            kube_linter: &["minimum-three-replicas"],
-            polaris: &["deploymentMissingReplicas"],
+            related: &[
+                Related::differs(
+                    KubeScore,
+                    "deployment-replicas",
+                    "kube-score judges Deployments only.",
+                ),
+                Related::part(
+                    KubeLinter,
+                    "minimum-three-replicas",
+                    "kube-linter asks for three replicas; kubeward for two.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "deploymentMissingReplicas",
+                    "Polaris judges Deployments only, and reports an unset replicas even when an autoscaler sets it.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Replicated,
@@ -138,7 +201,11 @@ count the autoscaler chose: a rollout during a traffic peak scales the service d
 `polaris.fairwinds.com/deploymentMissingReplicas-exempt: \"true\"` for Polaris).",
         rubric: &[19],
         scanners: Scanners {
-            kube_score: &["deployment-targeted-by-hpa-does-not-have-replicas-configured"],
+            related: &[Related::stricter(
+                KubeScore,
+                "deployment-targeted-by-hpa-does-not-have-replicas-configured",
+                "kube-score judges Deployments only.",
+            )],
             ..NONE
         },
         applies: Applies::Replicated,
@@ -153,11 +220,23 @@ count the autoscaler chose: a rollout during a traffic peak scales the service d
 `maxUnavailable: 1` (also right for a singleton, where `minAvailable: 1` would block drains).",
         rubric: &[21],
         scanners: Scanners {
-            kube_score: &[
-                "deployment-has-poddisruptionbudget",
-                "statefulset-has-poddisruptionbudget",
+            related: &[
+                Related::stricter(
+                    KubeScore,
+                    "deployment-has-poddisruptionbudget",
+                    "kube-score skips a Deployment with replicas: 1; a singleton needs a budget too, so that a drain waits for its replacement.",
+                ),
+                Related::stricter(
+                    KubeScore,
+                    "statefulset-has-poddisruptionbudget",
+                    "kube-score skips a StatefulSet with replicas: 1.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "missingPodDisruptionBudget",
+                    "Polaris asks for a budget named <name>-pdb that selects app.kubernetes.io/name, on Deployments only.",
+                ),
             ],
-            polaris: &["missingPodDisruptionBudget"],
             ..NONE
         },
         applies: Applies::Replicated,
@@ -309,12 +388,12 @@ fn service_selects_pods(index: &Index, object: &Object, hits: &mut Hits) {
 
 fn service_account_present(index: &Index, object: &Object, hits: &mut Hits) {
     let Some(pod) = object.pod() else { return };
-    let Some(name) = pod.spec.get("serviceAccountName").and_then(Value::as_str) else {
+    let Some((field, name)) = pod.service_account() else {
         return;
     };
     if name != "default" && !index.has(Kind::ServiceAccount, object.namespace.as_deref(), name) {
         hits.add(
-            format!("{}.serviceAccountName", pod.spec_path),
+            format!("{}.{field}", pod.spec_path),
             format!("ServiceAccount `{name}` is not among the checked manifests"),
         );
     }

@@ -25,7 +25,8 @@ pub struct Index<'a> {
     /// the Namespace object itself is not part of the check.
     first_in_namespace: HashMap<Option<&'a str>, usize>,
     named: HashSet<(Kind, Option<&'a str>, &'a str)>,
-    autoscaled: HashSet<(Option<&'a str>, &'a str, &'a str)>,
+    /// The workloads autoscalers scale, by (namespace, kind, name), with their minReplicas.
+    autoscaled: HashMap<(Option<&'a str>, &'a str, &'a str), i64>,
 }
 
 impl<'a> Index<'a> {
@@ -37,7 +38,7 @@ impl<'a> Index<'a> {
             namespaces: HashMap::new(),
             first_in_namespace: HashMap::new(),
             named: HashSet::new(),
-            autoscaled: HashSet::new(),
+            autoscaled: HashMap::new(),
         };
         for (i, object) in objects.iter().enumerate() {
             let ns = object.namespace.as_deref();
@@ -63,7 +64,13 @@ impl<'a> Index<'a> {
                 && let Some(target) = object.at(&["spec", "scaleTargetRef"])
             {
                 let field = |k: &str| target.get(k).and_then(Value::as_str).unwrap_or_default();
-                index.autoscaled.insert((ns, field("kind"), field("name")));
+                let min = object
+                    .at(&["spec", "minReplicas"])
+                    .and_then(Value::as_i64)
+                    .unwrap_or(1);
+                index
+                    .autoscaled
+                    .insert((ns, field("kind"), field("name")), min);
             }
         }
         index
@@ -125,10 +132,23 @@ impl<'a> Index<'a> {
 
     /// Whether a HorizontalPodAutoscaler scales `object`.
     pub fn is_autoscaled(&self, object: &Object) -> bool {
-        self.autoscaled.contains(&(
-            object.namespace.as_deref(),
-            object.kind_name(),
-            object.name.as_str(),
-        ))
+        self.autoscaler_minimum(object).is_some()
+    }
+
+    /// The `minReplicas` of the HorizontalPodAutoscaler that scales `object`, if one does.
+    pub fn autoscaler_minimum(&self, object: &Object) -> Option<i64> {
+        self.autoscaled
+            .get(&(
+                object.namespace.as_deref(),
+                object.kind_name(),
+                object.name.as_str(),
+            ))
+            .copied()
+    }
+
+    /// The labels of the Namespace object `name`, when it is part of the check.
+    pub fn namespace_labels(&self, name: &str) -> Option<&'a Map<String, Value>> {
+        let &i = self.namespaces.get(name)?;
+        self.objects[i].at(&["metadata", "labels"])?.as_object()
     }
 }

@@ -260,7 +260,11 @@ pub fn object_from(value: Value, origin: Origin) -> Option<Object> {
             .map(str::to_string)
     };
     let api_version = text(&["apiVersion"])?;
-    let kind = Kind::of(&api_version, &text(&["kind"])?)?;
+    let kind_name = text(&["kind"])?;
+    let (kind, api_serves_kind) = match Kind::of(&api_version, &kind_name) {
+        Some(kind) => (kind, true),
+        None => (Kind::misplaced(&api_version, &kind_name)?, false),
+    };
     let name = text(&["metadata", "name"])
         .or_else(|| text(&["metadata", "generateName"]))
         .unwrap_or_else(|| "(unnamed)".to_string());
@@ -273,6 +277,7 @@ pub fn object_from(value: Value, origin: Origin) -> Option<Object> {
         kind,
         value,
         api_version,
+        api_serves_kind,
         name,
         namespace,
         origin,

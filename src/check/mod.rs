@@ -48,8 +48,9 @@ impl Severity {
     }
 }
 
-/// The checks of the trusted scanners that judge the same property, so that findings can be
-/// mapped to the tools a team already runs, and their suppression annotations honoured.
+/// The checks of the trusted scanners that judge exactly the same property, so that findings
+/// can be mapped to the tools a team already runs and their suppression annotations honoured;
+/// and, in `related`, the checks that judge a neighbouring property (see [`Relation`]).
 #[derive(Debug, Default)]
 pub struct Scanners {
     /// Pod Security Standards controls, e.g. `restricted: Running as Non-root`.
@@ -59,17 +60,124 @@ pub struct Scanners {
     pub kube_score: &'static [&'static str],
     pub kube_linter: &'static [&'static str],
     pub polaris: &'static [&'static str],
+    /// Checks that are not the same as the rule, each with how and why.
+    pub related: &'static [Related],
+}
+
+/// A scanner kubeward maps its rules to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scanner {
+    Pss,
+    Checkov,
+    KubeScore,
+    KubeLinter,
+    Polaris,
+}
+
+impl Scanner {
+    /// The scanner's name, for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scanner::Pss => "Pod Security Standards",
+            Scanner::Checkov => "checkov",
+            Scanner::KubeScore => "kube-score",
+            Scanner::KubeLinter => "kube-linter",
+            Scanner::Polaris => "Polaris",
+        }
+    }
+}
+
+/// How a rule judges differently from a scanner check that it is not the same as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    /// The rule reports only objects the check reports, not all of them: the check's
+    /// suppression annotation covers what the rule reports, so it silences the rule too.
+    Part,
+    /// The rule reports every object the check reports, and more: the check's suppression
+    /// does not silence the rule.
+    Stricter,
+    /// Each reports objects the other passes: no suppression crosses.
+    Differs,
+}
+
+/// A scanner check related to a rule, how, and why they differ.
+#[derive(Debug)]
+pub struct Related {
+    pub scanner: Scanner,
+    pub check: &'static str,
+    pub relation: Relation,
+    /// What the two judge differently, in one sentence.
+    pub why: &'static str,
+}
+
+impl Related {
+    /// The rule judges part of `check`.
+    pub const fn part(scanner: Scanner, check: &'static str, why: &'static str) -> Related {
+        Related {
+            scanner,
+            check,
+            relation: Relation::Part,
+            why,
+        }
+    }
+
+    /// The rule is stricter than `check`.
+    pub const fn stricter(scanner: Scanner, check: &'static str, why: &'static str) -> Related {
+        Related {
+            scanner,
+            check,
+            relation: Relation::Stricter,
+            why,
+        }
+    }
+
+    /// The rule and `check` each report what the other passes.
+    pub const fn differs(scanner: Scanner, check: &'static str, why: &'static str) -> Related {
+        Related {
+            scanner,
+            check,
+            relation: Relation::Differs,
+            why,
+        }
+    }
+}
+
+impl Scanners {
+    /// The checks of `scanner` that judge the same property as the rule.
+    pub fn same(&self, scanner: Scanner) -> &'static [&'static str] {
+        match scanner {
+            Scanner::Pss => self.pss,
+            Scanner::Checkov => self.checkov,
+            Scanner::KubeScore => self.kube_score,
+            Scanner::KubeLinter => self.kube_linter,
+            Scanner::Polaris => self.polaris,
+        }
+    }
+
+    /// Whether the suppression of `scanner`'s `check` silences the rule: the check judges
+    /// the same property, or the rule judges a part of it.
+    pub fn silenced_by(&self, scanner: Scanner, check: &str) -> bool {
+        self.same(scanner).contains(&check)
+            || self
+                .related
+                .iter()
+                .any(|r| r.scanner == scanner && r.check == check && r.relation == Relation::Part)
+    }
 }
 
 /// The objects a rule looks at.
 #[derive(Debug, Clone, Copy)]
 pub enum Applies {
     /// Every kind that carries a pod template (Pod, Deployment, StatefulSet, DaemonSet,
-    /// ReplicaSet, Job, CronJob).
+    /// ReplicaSet, Job, CronJob, DeploymentConfig), when the template can be read.
     Pods,
+    /// Every kind that carries a pod template, whether or not it can be read.
+    Workloads,
     /// Pods that run until stopped: not Jobs, CronJobs, or Pods that run to completion.
     LongRunningPods,
-    /// Deployments and StatefulSets.
+    /// Deployments, StatefulSets and DeploymentConfigs.
     Replicated,
     /// Every namespaced kind the engine knows.
     Namespaced,
@@ -83,6 +191,7 @@ impl Applies {
         let kind = object.kind;
         match self {
             Applies::Pods => object.pod().is_some(),
+            Applies::Workloads => kind.carries_pods(),
             Applies::LongRunningPods => object.is_long_running() && object.pod().is_some(),
             Applies::Replicated => kind.is_replicated(),
             Applies::Namespaced => kind.is_namespaced(),

@@ -29,6 +29,8 @@ pub enum Kind {
     ClusterRoleBinding,
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
+    /// OpenShift's `apps.openshift.io` DeploymentConfig, whose pod template is a Deployment's.
+    DeploymentConfig,
 }
 
 impl Kind {
@@ -59,9 +61,33 @@ impl Kind {
             ("rbac.authorization.k8s.io", "ClusterRoleBinding") => Kind::ClusterRoleBinding,
             ("policy", "PodDisruptionBudget") => Kind::PodDisruptionBudget,
             ("autoscaling", "HorizontalPodAutoscaler") => Kind::HorizontalPodAutoscaler,
+            ("apps.openshift.io", "DeploymentConfig") => Kind::DeploymentConfig,
             _ => return None,
         };
         Some(kind)
+    }
+
+    /// The known kind that `kind` names under an `apiVersion` of a built-in group that does
+    /// not serve it (`apiVersion: v1` on a Deployment): not a custom resource (their groups
+    /// have a dot and are not `*.k8s.io`), but a manifest the API server refuses.
+    pub fn misplaced(api_version: &str, kind: &str) -> Option<Kind> {
+        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+        let built_in = !group.contains('.') || group.ends_with(".k8s.io");
+        if !built_in {
+            return None;
+        }
+        [
+            "v1",
+            "apps/v1",
+            "batch/v1",
+            "networking.k8s.io/v1",
+            "rbac.authorization.k8s.io/v1",
+            "policy/v1",
+            "autoscaling/v2",
+            "apps.openshift.io/v1",
+        ]
+        .into_iter()
+        .find_map(|served| Kind::of(served, kind))
     }
 
     /// Whether objects of this kind live in a namespace.
@@ -72,15 +98,17 @@ impl Kind {
         )
     }
 
-    /// Where the pod spec and the pod metadata stand, for the kinds that carry pods.
-    fn pod_paths(self) -> Option<(&'static [&'static str], &'static str)> {
+    /// The keys that lead to the pod template, and the field path prefix of its contents, for
+    /// the kinds that carry pods (`Pod` is its own template).
+    pub fn pod_paths(self) -> Option<(&'static [&'static str], &'static str)> {
         match self {
             Kind::Pod => Some((&[], "")),
             Kind::Deployment
             | Kind::StatefulSet
             | Kind::DaemonSet
             | Kind::ReplicaSet
-            | Kind::Job => Some((&["spec", "template"], "spec.template.")),
+            | Kind::Job
+            | Kind::DeploymentConfig => Some((&["spec", "template"], "spec.template.")),
             Kind::CronJob => Some((
                 &["spec", "jobTemplate", "spec", "template"],
                 "spec.jobTemplate.spec.template.",
@@ -89,17 +117,38 @@ impl Kind {
         }
     }
 
+    /// Whether objects of this kind carry a pod template (or are a pod).
+    pub fn carries_pods(self) -> bool {
+        self.pod_paths().is_some()
+    }
+
+    /// Where the pod template stands, for messages (`spec.template`).
+    pub fn template_path(self) -> Option<String> {
+        self.pod_paths().map(|(keys, _)| match keys {
+            [] => "spec".to_string(),
+            keys => keys.join("."),
+        })
+    }
+
     /// Kinds whose pods are meant to run until stopped (not Jobs and CronJobs).
     fn is_long_running(self) -> bool {
         matches!(
             self,
-            Kind::Pod | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet | Kind::ReplicaSet
+            Kind::Pod
+                | Kind::Deployment
+                | Kind::StatefulSet
+                | Kind::DaemonSet
+                | Kind::ReplicaSet
+                | Kind::DeploymentConfig
         )
     }
 
     /// Kinds that keep a number of identical replicas.
     pub fn is_replicated(self) -> bool {
-        matches!(self, Kind::Deployment | Kind::StatefulSet)
+        matches!(
+            self,
+            Kind::Deployment | Kind::StatefulSet | Kind::DeploymentConfig
+        )
     }
 }
 
@@ -125,6 +174,9 @@ pub struct Object {
     pub kind: Kind,
     pub value: Value,
     pub api_version: String,
+    /// Whether `api_version` serves `kind`; `false` for a built-in kind under another built-in
+    /// group's version (see [`Kind::misplaced`]), which the rules read as that kind anyway.
+    pub api_serves_kind: bool,
     pub name: String,
     pub namespace: Option<String>,
     pub origin: Origin,
@@ -244,6 +296,24 @@ impl<'a> PodTemplate<'a> {
     /// A field of the pod's `securityContext`.
     pub fn security(&self, field: &str) -> Option<&'a Value> {
         self.spec.get("securityContext")?.get(field)
+    }
+
+    /// The ServiceAccount the pod runs as, when named, and the field that names it:
+    /// `serviceAccountName`, or the deprecated `serviceAccount` the API server copies into it
+    /// when `serviceAccountName` is empty.
+    pub fn service_account(&self) -> Option<(&'static str, &'a str)> {
+        ["serviceAccountName", "serviceAccount"]
+            .into_iter()
+            .find_map(|f| {
+                let name = self.spec.get(f).and_then(Value::as_str)?;
+                (!name.is_empty()).then_some((f, name))
+            })
+    }
+
+    /// Whether the pod runs in its own user namespace (`hostUsers: false`): uid 0 in the
+    /// container is then an unprivileged uid on the node.
+    pub fn in_user_namespace(&self) -> bool {
+        self.spec.get("hostUsers").and_then(Value::as_bool) == Some(false)
     }
 
     /// The pod's labels.

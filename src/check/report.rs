@@ -268,7 +268,7 @@ fn sarif_rule(rule: &Rule) -> Value {
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.explanation},
         "help": {
-            "text": rule.explanation,
+            "text": super::catalogue::help_text(rule),
             "markdown": super::catalogue::rule_markdown(rule),
         },
         "defaultConfiguration": {"level": sarif_level(rule.severity)},

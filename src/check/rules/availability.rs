@@ -4,9 +4,10 @@
 use serde_json::Value;
 
 use super::common::{NONE, for_containers};
+use crate::check::Scanner::{Checkov, KubeLinter, KubeScore, Polaris};
 use crate::check::index::Index;
 use crate::check::object::{Kind, Object};
-use crate::check::{Applies, Hits, Rule, Scanners, Severity};
+use crate::check::{Applies, Hits, Related, Rule, Scanners, Severity};
 
 pub static RULES: &[Rule] = &[
     Rule {
@@ -17,10 +18,24 @@ pub static RULES: &[Rule] = &[
 and under contention it gets the least. Set `resources.requests.cpu` on every container.",
         rubric: &[15],
         scanners: Scanners {
-            checkov: &["CKV_K8S_10"],
-            kube_score: &["container-resources"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_10",
+                    "checkov accepts a quantity of zero written as a string (\"0\"); a zero request or limit is none.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "cpuRequestsMissing",
+                    "Polaris does not judge init containers, and asks for the quantity as a string.",
+                ),
+                Related::part(
+                    KubeScore,
+                    "container-resources",
+                    "kube-score judges CPU and memory requests and limits together.",
+                ),
+            ],
             kube_linter: &["unset-cpu-requirements"],
-            polaris: &["cpuRequestsMissing"],
             ..NONE
         },
         applies: Applies::Pods,
@@ -34,10 +49,23 @@ and under contention it gets the least. Set `resources.requests.cpu` on every co
 compromised or runaway pod starves its neighbours. Set `resources.limits.cpu`.",
         rubric: &[15],
         scanners: Scanners {
-            checkov: &["CKV_K8S_11"],
-            kube_score: &["container-resources"],
-            kube_linter: &["unset-cpu-requirements"],
-            polaris: &["cpuLimitsMissing"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_11",
+                    "checkov accepts a quantity of zero written as a string (\"0\"); a zero request or limit is none.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "cpuLimitsMissing",
+                    "Polaris does not judge init containers, and asks for the quantity as a string.",
+                ),
+                Related::part(
+                    KubeScore,
+                    "container-resources",
+                    "kube-score judges CPU and memory requests and limits together.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -51,10 +79,23 @@ compromised or runaway pod starves its neighbours. Set `resources.limits.cpu`.",
 and is the first evicted under pressure. Set `resources.requests.memory`.",
         rubric: &[15],
         scanners: Scanners {
-            checkov: &["CKV_K8S_12"],
-            kube_score: &["container-resources"],
-            kube_linter: &["unset-memory-requirements"],
-            polaris: &["memoryRequestsMissing"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_12",
+                    "checkov accepts a quantity of zero written as a string (\"0\"); a zero request or limit is none.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "memoryRequestsMissing",
+                    "Polaris does not judge init containers, and asks for the quantity as a string.",
+                ),
+                Related::part(
+                    KubeScore,
+                    "container-resources",
+                    "kube-score judges CPU and memory requests and limits together.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -68,10 +109,24 @@ and is the first evicted under pressure. Set `resources.requests.memory`.",
 other pods killed. Set `resources.limits.memory`.",
         rubric: &[15],
         scanners: Scanners {
-            checkov: &["CKV_K8S_13"],
-            kube_score: &["container-resources"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_13",
+                    "checkov accepts a quantity of zero written as a string (\"0\"); a zero request or limit is none.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "memoryLimitsMissing",
+                    "Polaris does not judge init containers, and asks for the quantity as a string.",
+                ),
+                Related::part(
+                    KubeScore,
+                    "container-resources",
+                    "kube-score judges CPU and memory requests and limits together.",
+                ),
+            ],
             kube_linter: &["unset-memory-requirements"],
-            polaris: &["memoryLimitsMissing"],
             ..NONE
         },
         applies: Applies::Pods,
@@ -86,8 +141,11 @@ other pods killed. Set `resources.limits.memory`.",
 `resources.requests.ephemeral-storage` and `resources.limits.ephemeral-storage`.",
         rubric: &[15],
         scanners: Scanners {
-            kube_score: &["container-ephemeral-storage-request-and-limit"],
-            kube_linter: &["unset-ephemeral-storage-requirements"],
+            related: &[Related::part(
+                KubeScore,
+                "container-ephemeral-storage-request-and-limit",
+                "kube-score also asks the request to equal the limit; its suppression (and that of container-resources, which implies it) silences this rule.",
+            )],
             ..NONE
         },
         applies: Applies::Pods,
@@ -102,10 +160,28 @@ starts, before it can serve, and keeps receiving it when it cannot. Add a `readi
 every (non-init) container of a long-running workload.",
         rubric: &[16],
         scanners: Scanners {
-            checkov: &["CKV_K8S_9"],
-            kube_score: &["pod-probes"],
-            kube_linter: &["no-readiness-probe"],
-            polaris: &["readinessProbeMissing"],
+            related: &[
+                Related::part(
+                    Checkov,
+                    "CKV_K8S_9",
+                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
+                ),
+                Related::differs(
+                    KubeScore,
+                    "pod-probes",
+                    "kube-score asks for probes only on pods a Service targets, and counts a probe on any container of the pod.",
+                ),
+                Related::part(
+                    KubeLinter,
+                    "no-readiness-probe",
+                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
+                ),
+                Related::part(
+                    Polaris,
+                    "readinessProbeMissing",
+                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::LongRunningPods,
@@ -119,10 +195,28 @@ every (non-init) container of a long-running workload.",
 its pod forever. Add a `livenessProbe` to every (non-init) container of a long-running workload.",
         rubric: &[16],
         scanners: Scanners {
-            checkov: &["CKV_K8S_8"],
-            kube_score: &["pod-probes"],
-            kube_linter: &["no-liveness-probe"],
-            polaris: &["livenessProbeMissing"],
+            related: &[
+                Related::part(
+                    Checkov,
+                    "CKV_K8S_8",
+                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
+                ),
+                Related::differs(
+                    KubeScore,
+                    "pod-probes",
+                    "kube-score asks for probes only on pods a Service targets, and counts a probe on any container of the pod.",
+                ),
+                Related::part(
+                    KubeLinter,
+                    "no-liveness-probe",
+                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
+                ),
+                Related::part(
+                    Polaris,
+                    "livenessProbeMissing",
+                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::LongRunningPods,
@@ -137,7 +231,11 @@ restarted, and a slow dependency turns into a restart storm. Point the liveness 
 different path or port that only checks the process itself.",
         rubric: &[16],
         scanners: Scanners {
-            kube_score: &["pod-probes-identical"],
+            related: &[Related::differs(
+                KubeScore,
+                "pod-probes-identical",
+                "kube-score compares the path and port of HTTP probes, TCP ports and exec commands across the pod; kubeward compares each container's whole handlers, gRPC included.",
+            )],
             ..NONE
         },
         applies: Applies::LongRunningPods,
@@ -150,7 +248,14 @@ different path or port that only checks the process itself.",
         explanation: "An autoscaler with `minReplicas` 1 (the default) scales down to a single \
 pod: one node failure or eviction away from an outage. Set `minReplicas: 2` or more.",
         rubric: &[19],
-        scanners: NONE,
+        scanners: Scanners {
+            related: &[Related::part(
+                KubeLinter,
+                "hpa-minimum-three-replicas",
+                "kube-linter asks for three replicas; kubeward for two.",
+            )],
+            ..NONE
+        },
         applies: Applies::Kinds(&[Kind::HorizontalPodAutoscaler]),
         check: autoscaler_minimum,
     },
@@ -163,13 +268,28 @@ term on `topologyKey: kubernetes.io/hostname` and/or a `topologySpreadConstraint
 a label selector that matches the pod's own labels.",
         rubric: &[20],
         scanners: Scanners {
-            kube_score: &[
-                "deployment-has-host-podantiaffinity",
-                "statefulset-has-host-podantiaffinity",
-                "pod-topology-spread-constraints",
+            related: &[
+                Related::differs(
+                    KubeScore,
+                    "deployment-has-host-podantiaffinity",
+                    "kube-score accepts no topologySpreadConstraints in place of the anti-affinity, and skips a workload with replicas: 1 that an autoscaler scales.",
+                ),
+                Related::differs(
+                    KubeScore,
+                    "statefulset-has-host-podantiaffinity",
+                    "kube-score accepts no topologySpreadConstraints in place of the anti-affinity, and skips a workload with replicas: 1 that an autoscaler scales.",
+                ),
+                Related::differs(
+                    KubeLinter,
+                    "no-anti-affinity",
+                    "kube-linter accepts no topologySpreadConstraints in place of the anti-affinity.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "topologySpreadConstraint",
+                    "Polaris asks for a topologySpreadConstraints entry on the hostname or zone key, and accepts no anti-affinity in its place.",
+                ),
             ],
-            kube_linter: &["no-anti-affinity"],
-            polaris: &["topologySpreadConstraint"],
             ..NONE
         },
         applies: Applies::Replicated,
@@ -179,12 +299,25 @@ a label selector that matches the pod's own labels.",
         id: "KW-AVAIL-015",
         severity: Severity::Warning,
         title: "PodDisruptionBudgets allow at least one disruption",
-        explanation: "A budget of `maxUnavailable: 0` or `minAvailable: 100%` blocks every \
-voluntary eviction: node drains and cluster upgrades hang on the pod. Use `maxUnavailable: 1`.",
+        explanation: "A budget of `maxUnavailable: 0`, `minAvailable: 100%`, or a `minAvailable` as \
+large as the replica count of the workloads it selects (the autoscaler's `minReplicas` when one \
+scales them) blocks every voluntary eviction: node drains and cluster upgrades hang on the pod. \
+Use `maxUnavailable: 1`.",
         rubric: &[21],
         scanners: Scanners {
-            kube_linter: &["pdb-max-unavailable", "pdb-min-available"],
-            polaris: &["pdbDisruptionsIsZero"],
+            kube_linter: &["pdb-max-unavailable"],
+            related: &[
+                Related::differs(
+                    KubeLinter,
+                    "pdb-min-available",
+                    "kube-linter compares minAvailable with the replicas of the workloads the budget selects; kubeward also with an autoscaler's minReplicas.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "pdbDisruptionsIsZero",
+                    "Polaris reads status.disruptionsAllowed, which only a live cluster reports.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::PodDisruptionBudget]),
@@ -199,7 +332,6 @@ budget, so a broken rollout can block node drains. Set `unhealthyPodEvictionPoli
 AlwaysAllow`.",
         rubric: &[21],
         scanners: Scanners {
-            kube_score: &["poddisruptionbudget-has-policy"],
             kube_linter: &["pdb-unhealthy-pod-eviction-policy"],
             ..NONE
         },
@@ -208,15 +340,30 @@ AlwaysAllow`.",
     },
 ];
 
-/// Checks that every container sets `resources.<kind>.<resource>`.
+/// Whether a resource quantity is unset or zero (`0`, `"0"`, `"0m"`, `"0Mi"`): the
+/// scheduler and the kubelet treat a zero request or limit as none.
+fn zero_or_unset(quantity: Option<&Value>) -> bool {
+    match quantity {
+        None | Some(Value::Null) => true,
+        Some(Value::Number(n)) => n.as_f64() == Some(0.0),
+        Some(Value::String(text)) => {
+            let number = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            number.parse::<f64>().is_ok_and(|n| n == 0.0)
+        }
+        Some(_) => false,
+    }
+}
+
+/// Checks that every container sets `resources.<kind>.<resource>` to more than zero.
 fn resource(object: &Object, hits: &mut Hits, kind: &str, resource: &str) {
     for_containers(object, hits, |c| {
-        c.value
-            .get("resources")
-            .and_then(|r| r.get(kind))
-            .and_then(|r| r.get(resource))
-            .is_none_or(Value::is_null)
-            .then(|| format!("{} sets no {resource} {kind}", c.label()))
+        zero_or_unset(
+            c.value
+                .get("resources")
+                .and_then(|r| r.get(kind))
+                .and_then(|r| r.get(resource)),
+        )
+        .then(|| format!("{} sets no {resource} {kind}", c.label()))
     });
 }
 
@@ -297,11 +444,80 @@ pub fn replicas(object: &Object) -> i64 {
         .unwrap_or(1)
 }
 
+/// Whether an affinity term's namespaces include `namespace` (the pod's own): with neither
+/// `namespaces` nor `namespaceSelector` the term means the pod's namespace; otherwise the
+/// listed namespaces and those the selector matches. A pod without a namespace is given the
+/// benefit of the doubt.
+fn term_covers_namespace(index: &Index, term: &Value, namespace: Option<&str>) -> bool {
+    let listed: Vec<&str> = term
+        .get("namespaces")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let selector = term.get("namespaceSelector").filter(|s| !s.is_null());
+    let Some(namespace) = namespace else {
+        return true;
+    };
+    if listed.is_empty() && selector.is_none() || listed.contains(&namespace) {
+        return true;
+    }
+    selector.is_some_and(|selector| {
+        let mut labels = index
+            .namespace_labels(namespace)
+            .cloned()
+            .unwrap_or_default();
+        labels.insert("kubernetes.io/metadata.name".into(), Value::from(namespace));
+        crate::check::selector::matches(selector, Some(&labels))
+    })
+}
+
+/// Why a topologySpreadConstraints entry is one the API server refuses, if it is.
+fn invalid_spread(constraint: &Value) -> Option<String> {
+    match constraint.get("maxSkew") {
+        Some(skew) if skew.as_i64().is_some_and(|s| s >= 1) => {}
+        Some(skew) => return Some(format!("maxSkew {skew} (it must be 1 or more)")),
+        None => return Some("no maxSkew".into()),
+    }
+    match constraint.get("whenUnsatisfiable").and_then(Value::as_str) {
+        Some("DoNotSchedule" | "ScheduleAnyway") => {}
+        Some(other) => {
+            return Some(format!(
+                "whenUnsatisfiable `{other}` (it must be DoNotSchedule or ScheduleAnyway)"
+            ));
+        }
+        None => return Some("no whenUnsatisfiable".into()),
+    }
+    match constraint.get("topologyKey").and_then(Value::as_str) {
+        Some(key) if !key.is_empty() => None,
+        _ => Some("no topologyKey".into()),
+    }
+}
+
 fn spread_across_nodes(index: &Index, object: &Object, hits: &mut Hits) {
+    let Some(pod) = object.pod() else { return };
+    let constraints: Vec<(usize, &Value)> = pod
+        .spec
+        .get("topologySpreadConstraints")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .collect();
+    let mut valid = Vec::new();
+    for (i, constraint) in constraints {
+        match invalid_spread(constraint) {
+            Some(why) => hits.add(
+                format!("{}.topologySpreadConstraints[{i}]", pod.spec_path),
+                format!("topologySpreadConstraints[{i}] has {why}: the API server refuses the pod"),
+            ),
+            None => valid.push(constraint),
+        }
+    }
     if replicas(object) < 2 && !index.is_autoscaled(object) {
         return;
     }
-    let Some(pod) = object.pod() else { return };
     let labels = pod.labels();
     let selects_own = |term: &Value| {
         term.get("labelSelector")
@@ -325,23 +541,43 @@ fn spread_across_nodes(index: &Index, object: &Object, hits: &mut Hits) {
     let on_hostname = required.chain(preferred).any(|term| {
         term.get("topologyKey").and_then(Value::as_str) == Some("kubernetes.io/hostname")
             && selects_own(term)
+            && term_covers_namespace(index, term, object.namespace.as_deref())
     });
-    let spread = pod
-        .spec
-        .get("topologySpreadConstraints")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .any(selects_own);
+    let spread = valid.into_iter().any(selects_own);
     if !on_hostname && !spread {
         hits.add(
             pod.spec_path.clone(),
-            "no podAntiAffinity on kubernetes.io/hostname and no topologySpreadConstraints select the pod's own labels: replicas may share a node",
+            "no podAntiAffinity on kubernetes.io/hostname and no topologySpreadConstraints select the pod's own labels in its own namespace: replicas may share a node",
         );
     }
 }
 
-fn budget_allows_disruption(_: &Index, object: &Object, hits: &mut Hits) {
+/// How many pods the workloads a budget selects keep at least, or `None` when one of them
+/// keeps a number kubeward cannot know (a DaemonSet runs one per node).
+fn selected_pods(index: &Index, budget: &Object) -> Option<i64> {
+    let selector = budget.at(&["spec", "selector"])?;
+    let mut total = 0;
+    let mut any = false;
+    for pods in index.pods_in(budget.namespace.as_deref()) {
+        if !crate::check::selector::matches(selector, pods.labels) {
+            continue;
+        }
+        let workload = &index.objects[pods.object];
+        any = true;
+        total += match workload.kind {
+            Kind::Deployment | Kind::StatefulSet | Kind::DeploymentConfig | Kind::ReplicaSet => {
+                index
+                    .autoscaler_minimum(workload)
+                    .unwrap_or_else(|| replicas(workload))
+            }
+            Kind::Pod if workload.is_long_running() => 1,
+            _ => return None,
+        };
+    }
+    any.then_some(total)
+}
+
+fn budget_allows_disruption(index: &Index, object: &Object, hits: &mut Hits) {
     let field = |f: &str| object.at(&["spec", f]);
     let is = |v: Option<&Value>, int: i64, text: &str| {
         v.is_some_and(|v| v.as_i64() == Some(int) || v.as_str() == Some(text))
@@ -352,11 +588,24 @@ fn budget_allows_disruption(_: &Index, object: &Object, hits: &mut Hits) {
             "maxUnavailable 0 blocks every eviction",
         );
     }
-    if field("minAvailable").and_then(Value::as_str) == Some("100%") {
-        hits.add(
+    match field("minAvailable") {
+        Some(Value::String(percent)) if percent == "100%" => hits.add(
             "spec.minAvailable",
             "minAvailable 100% blocks every eviction",
-        );
+        ),
+        Some(min) => {
+            if let (Some(min), Some(pods)) = (min.as_i64(), selected_pods(index, object))
+                && min >= pods
+            {
+                hits.add(
+                    "spec.minAvailable",
+                    format!(
+                        "minAvailable {min} with {pods} pod(s) selected (at the fewest) blocks every eviction: use maxUnavailable: 1"
+                    ),
+                );
+            }
+        }
+        None => {}
     }
 }
 

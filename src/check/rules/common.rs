@@ -13,6 +13,7 @@ pub const NONE: Scanners = Scanners {
     kube_score: &[],
     kube_linter: &[],
     polaris: &[],
+    related: &[],
 };
 
 /// The pod template and its containers; every rule with `Applies::*Pods` has one.
@@ -46,4 +47,11 @@ pub fn rule_list<'a>(rule: &'a Value, field: &str) -> Vec<&'a str> {
         .flatten()
         .filter_map(Value::as_str)
         .collect()
+}
+
+/// A value as text for a message: a string as it is, anything else as JSON.
+pub(super) fn text(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string)
 }

@@ -1,15 +1,18 @@
 //! The rules that judge one object on its own, by family: pod and container security and
-//! images (`security`), identity and API access (`rbac`), resources, probes and budgets
-//! (`availability`), Service, Ingress and DNS exposure (`network`), namespaces and API
-//! versions (`meta`). Each rule names the rubric rows it judges and the scanner checks it
+//! images (`security`), the remaining Pod Security baseline controls (`pod_security`), identity
+//! and API access (`rbac`), resources, probes and budgets (`availability`), Service, Ingress
+//! and DNS exposure (`network`), namespaces and API versions (`meta`), and workloads too
+//! malformed to judge (`shape`). Each rule names the rubric rows it judges and the scanner checks it
 //! corresponds to.
 
 mod availability;
 mod common;
 mod meta;
 mod network;
+mod pod_security;
 mod rbac;
 mod security;
+mod shape;
 
 pub use availability::replicas;
 pub use common::{NONE, rule_list};
@@ -21,8 +24,10 @@ use super::Rule;
 pub fn all() -> impl Iterator<Item = &'static Rule> {
     security::RULES
         .iter()
+        .chain(pod_security::RULES)
         .chain(rbac::RULES)
         .chain(availability::RULES)
         .chain(network::RULES)
         .chain(meta::RULES)
+        .chain(shape::RULES)
 }

@@ -4,9 +4,10 @@
 use serde_json::Value;
 
 use super::common::{NONE, rule_list};
+use crate::check::Scanner::{Checkov, KubeScore, Polaris};
 use crate::check::index::Index;
 use crate::check::object::{Kind, Object};
-use crate::check::{Applies, Hits, Rule, Scanners, Severity};
+use crate::check::{Applies, Hits, Related, Rule, Scanners, Severity};
 
 pub static RULES: &[Rule] = &[
     Rule {
@@ -18,8 +19,12 @@ outside the cluster, around the Ingress and its TLS. Use `type: ClusterIP` and p
 an Ingress with TLS.",
         rubric: &[26],
         scanners: Scanners {
-            kube_score: &["service-type"],
             kube_linter: &["exposed-services"],
+            related: &[Related::stricter(
+                KubeScore,
+                "service-type",
+                "kube-score reports NodePort only; a LoadBalancer opens a NodePort on every node too.",
+            )],
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::Service]),
@@ -46,7 +51,11 @@ eavesdropping and tampering. List every host of `spec.rules` under `spec.tls[].h
 `secretName`; the Secret must be of type `kubernetes.io/tls`.",
         rubric: &[27],
         scanners: Scanners {
-            polaris: &["tlsSettingsMissing"],
+            related: &[Related::differs(
+                Polaris,
+                "tlsSettingsMissing",
+                "Polaris asks for a spec.tls list; kubeward asks that every host of spec.rules be listed in it, with a Secret of type kubernetes.io/tls.",
+            )],
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::Ingress]),
@@ -55,13 +64,25 @@ eavesdropping and tampering. List every host of `spec.rules` under `spec.tls[].h
     Rule {
         id: "KW-NET-008",
         severity: Severity::Error,
-        title: "Ingresses carry no `*-snippet` annotations",
+        title: "Ingresses carry no snippet annotations (`*-snippet`)",
         explanation: "Snippet annotations inject raw configuration into the ingress controller, \
 which runs with the credentials of every Ingress in the cluster (CVE-2021-25742, and the \
 2025 ingress-nginx admission flaws). Remove them; use the controller's typed annotations.",
         rubric: &[27],
         scanners: Scanners {
-            checkov: &["CKV_K8S_152", "CKV_K8S_153", "CKV_K8S_154"],
+            checkov: &["CKV_K8S_153"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_152",
+                    "CKV_K8S_152 reports only snippets that hold Lua code.",
+                ),
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_154",
+                    "CKV_K8S_154 reports only snippets that hold an alias directive.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::Ingress]),
@@ -167,7 +188,7 @@ fn no_snippets(_: &Index, object: &Object, hits: &mut Hits) {
         .at(&["metadata", "annotations"])
         .and_then(Value::as_object);
     for key in annotations.into_iter().flatten().map(|(k, _)| k) {
-        if key.ends_with("-snippet") || key.ends_with("-snippets") {
+        if key.contains("snippet") {
             hits.add(
                 format!("metadata.annotations.{key}"),
                 format!("annotation {key} injects raw controller configuration"),
