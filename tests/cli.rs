@@ -849,6 +849,14 @@ const HOSTILE: &[Hostile] = &[
         via: Via::Spec("  probes:\n    livenessPath: \"/live\\0\\e[31m\\uFEFF\"\n"),
         field: "spec.probes.livenessPath", kind: "Deployment", pointer: LIVENESS,
         value: "/live\0\u{1b}[31m\u{feff}" },
+    Hostile { name: "cert-manager issuer name with bidirectional overrides and C1 controls",
+        via: Via::Spec("  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: \"x\\u202E\\u2066\\x85\\x9B[2J\" }\n"),
+        field: "spec.tls.issuer.name", kind: "Certificate", pointer: "/spec/issuerRef/name",
+        value: "x\u{202e}\u{2066}\u{85}\u{9b}[2J" },
+    Hostile { name: "readiness path with bidirectional overrides and C1 controls",
+        via: Via::Spec("  probes:\n    readinessPath: \"/ready\\u202E\\u2066\\x85\\x9B[2J\"\n"),
+        field: "spec.probes.readinessPath", kind: "Deployment", pointer: READINESS,
+        value: "/ready\u{202e}\u{2066}\u{85}\u{9b}[2J" },
     Hostile { name: "ingress host with a document break",
         via: Via::Flags(&["--exposure", "public", "--host", "shop.example.com\n---\nkind: Pod"]),
         field: "spec.ingress.host", kind: "Ingress", pointer: "/spec/rules/0/host",
@@ -889,6 +897,10 @@ fn check_hostile(case: &Hostile) -> Result<(), String> {
     };
     let kw = kw.file("spec.yaml", &spec);
     let run = kw.run();
+    let shown = |c: &char| *c != '\n' && kubeward::output::terminal::is_hidden(*c);
+    if run.stdout.chars().any(|c| shown(&c)) || run.stderr.chars().any(|c| shown(&c)) {
+        return fail("a character a terminal acts on is printed raw".into(), &run);
+    }
     match run.code {
         Some(0) => {}
         Some(2) if run.stderr.contains(case.field) && !run.stderr.contains("panicked") => {

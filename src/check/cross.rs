@@ -294,7 +294,7 @@ fn pods_isolated(index: &Index, object: &Object, hits: &mut Hits) {
         (true, false) => "no NetworkPolicy isolates the pods' egress",
         (false, true) => "no NetworkPolicy isolates the pods' ingress",
     };
-    hits.add(pod.metadata_path.clone(), missing);
+    hits.add(pod.metadata_path, missing);
 }
 
 fn policy_selects_pods(index: &Index, object: &Object, hits: &mut Hits) {
@@ -317,8 +317,8 @@ fn policy_selects_pods(index: &Index, object: &Object, hits: &mut Hits) {
 /// Whether a namespace's policies deny ingress and egress to every pod by default.
 fn has_default_deny(index: &Index, namespace: Option<&str>) -> (bool, bool) {
     let (mut ingress, mut egress) = (false, false);
-    for policy in index.of_kind(Kind::NetworkPolicy) {
-        if policy.namespace.as_deref() != namespace || !selector::is_empty(&pod_selector(policy)) {
+    for policy in index.of_kind_in(Kind::NetworkPolicy, namespace) {
+        if !selector::is_empty(&pod_selector(policy)) {
             continue;
         }
         let (i, e) = policy_types(policy);
@@ -472,10 +472,7 @@ fn has_budget(index: &Index, object: &Object, hits: &mut Hits) {
                 .is_some_and(|s| selector::matches(s, labels))
         });
     if !covered {
-        hits.add(
-            pod.metadata_path.clone(),
-            "no PodDisruptionBudget selects the pods",
-        );
+        hits.add(pod.metadata_path, "no PodDisruptionBudget selects the pods");
     }
 }
 

@@ -1,7 +1,7 @@
 //! What a rule can look up about the other objects of a check: the pods of each namespace,
 //! the policies, budgets, autoscalers, accounts, roles and secrets. Built once per check.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
@@ -20,11 +20,14 @@ pub struct Index<'a> {
     /// Keyed by namespace, `""` for objects without one.
     pods: HashMap<&'a str, Vec<Pods<'a>>>,
     by_kind: HashMap<Kind, Vec<usize>>,
+    /// The objects of each kind in each namespace, in input order.
+    by_kind_in: HashMap<(Kind, Option<&'a str>), Vec<usize>>,
     namespaces: HashMap<&'a str, usize>,
     /// The first object of each namespace, where namespace-wide findings are anchored when
     /// the Namespace object itself is not part of the check.
     first_in_namespace: HashMap<Option<&'a str>, usize>,
-    named: HashSet<(Kind, Option<&'a str>, &'a str)>,
+    /// The first object of each kind, namespace and name.
+    named: HashMap<(Kind, Option<&'a str>, &'a str), usize>,
     /// The workloads autoscalers scale, by (namespace, kind, name), with their minReplicas.
     autoscaled: HashMap<(Option<&'a str>, &'a str, &'a str), i64>,
 }
@@ -35,15 +38,24 @@ impl<'a> Index<'a> {
             objects,
             pods: HashMap::new(),
             by_kind: HashMap::new(),
+            by_kind_in: HashMap::new(),
             namespaces: HashMap::new(),
             first_in_namespace: HashMap::new(),
-            named: HashSet::new(),
+            named: HashMap::new(),
             autoscaled: HashMap::new(),
         };
         for (i, object) in objects.iter().enumerate() {
             let ns = object.namespace.as_deref();
             index.by_kind.entry(object.kind).or_default().push(i);
-            index.named.insert((object.kind, ns, object.name.as_str()));
+            index
+                .by_kind_in
+                .entry((object.kind, ns))
+                .or_default()
+                .push(i);
+            index
+                .named
+                .entry((object.kind, ns, object.name.as_str()))
+                .or_insert(i);
             if object.kind.is_namespaced() {
                 index.first_in_namespace.entry(ns).or_insert(i);
             }
@@ -93,28 +105,30 @@ impl<'a> Index<'a> {
             .map(move |&i| &objects[i])
     }
 
-    /// The objects of one kind in one namespace.
+    /// The objects of one kind in one namespace, in input order.
     pub fn of_kind_in(
         &self,
         kind: Kind,
         namespace: Option<&'a str>,
-    ) -> impl Iterator<Item = &'a Object> {
-        self.of_kind(kind)
-            .filter(move |o| o.namespace.as_deref() == namespace)
+    ) -> impl Iterator<Item = &'a Object> + '_ {
+        let objects = self.objects;
+        self.by_kind_in
+            .get(&(kind, namespace))
+            .into_iter()
+            .flatten()
+            .map(move |&i| &objects[i])
     }
 
     /// Whether an object of `kind` named `name` is part of the check.
     pub fn has(&self, kind: Kind, namespace: Option<&str>, name: &str) -> bool {
-        self.named.contains(&(kind, namespace, name))
+        self.named.contains_key(&(kind, namespace, name))
     }
 
-    /// The object of `kind` named `name`.
+    /// The (first) object of `kind` named `name`.
     pub fn find(&self, kind: Kind, namespace: Option<&str>, name: &str) -> Option<&'a Object> {
-        if !self.has(kind, namespace, name) {
-            return None;
-        }
-        self.of_kind(kind)
-            .find(|o| o.namespace.as_deref() == namespace && o.name == name)
+        self.named
+            .get(&(kind, namespace, name))
+            .map(|&i| &self.objects[i])
     }
 
     /// Whether the Namespace object `name` is part of the check.

@@ -1,7 +1,8 @@
 //! Reading manifests for a check: files, folders (recursively, `.yaml`/`.yml`/`.json`) and
 //! `-` for stdin; multi-document YAML streams split at their `---`/`...` markers so that one
 //! broken document is reported with its file and line and the others are still checked;
-//! `List` kinds unpacked into their items. Every object keeps its file and line.
+//! `List` kinds unpacked into their items. Every object keeps its file and line. Documents
+//! are parsed on every core, a stream of one file as well as many files.
 
 use std::io::Read;
 use std::ops::Range;
@@ -124,29 +125,27 @@ impl Loaded {
         }
     }
 
-    /// Parses every source, sources spread over the available cores, results kept in order.
+    /// Parses every document of every source, documents spread over the available cores,
+    /// results kept in order.
     fn parse(&mut self) {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let per_thread = self.sources.len().div_ceil(threads).max(1);
+        let documents: Vec<(usize, Range<usize>, usize)> = self
+            .sources
+            .iter()
+            .enumerate()
+            .flat_map(|(index, source)| {
+                let ranges = if source.name.ends_with(".json") {
+                    vec![(0..source.text.len(), 1)]
+                } else {
+                    split_documents(&source.text)
+                };
+                ranges
+                    .into_iter()
+                    .map(move |(range, line)| (index, range, line))
+            })
+            .collect();
         let sources = &self.sources;
-        let parsed: Vec<Parsed> = std::thread::scope(|scope| {
-            let workers: Vec<_> = sources
-                .chunks(per_thread)
-                .enumerate()
-                .map(|(n, chunk)| {
-                    scope.spawn(move || {
-                        chunk
-                            .iter()
-                            .enumerate()
-                            .map(|(i, source)| Parsed::of(n * per_thread + i, source))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .flat_map(|w| w.join().expect("a parser thread panicked"))
-                .collect()
+        let parsed = super::spread::map(&documents, |(index, range, line)| {
+            Parsed::of(*index, &sources[*index], range.clone(), *line)
         });
         for p in parsed {
             self.objects.extend(p.objects);
@@ -165,49 +164,44 @@ struct Parsed {
 }
 
 impl Parsed {
-    /// Parses the documents of source number `index`.
-    fn of(index: usize, source: &Source) -> Parsed {
+    /// Parses the document at `range` of source number `index`, which starts on line
+    /// `first_line`.
+    fn of(index: usize, source: &Source, range: Range<usize>, first_line: usize) -> Parsed {
         let mut parsed = Parsed::default();
-        let (name, text) = (&source.name, &source.text);
+        let name = &source.name;
         let json = name.ends_with(".json");
-        let documents = if json {
-            vec![(0..text.len(), 1)]
-        } else {
-            split_documents(text)
+        let chunk = &source.text[range.clone()];
+        let Some(line) = first_content_line(chunk) else {
+            return parsed;
         };
-        for (range, first_line) in documents {
-            let chunk = &text[range.clone()];
-            let Some(line) = first_content_line(chunk) else {
-                continue;
-            };
-            let value = if json {
-                serde_json::from_str::<Value>(chunk).map_err(|e| (Some(e.line()), e.to_string()))
-            } else {
-                serde_saphyr::from_str::<Value>(chunk).map_err(|e| {
-                    let at = e.location().map(|l| l.line() as usize).filter(|l| *l > 0);
-                    (
-                        at.map(|l| first_line + l - 1),
-                        crate::yaml::locate::plain_message(&e),
-                    )
-                })
-            };
-            match value {
-                Ok(value) => {
-                    let origin = Origin {
-                        source: index,
-                        document: range,
-                        document_line: first_line,
-                        line: first_line + line - 1,
-                        prefix: String::new(),
-                    };
-                    parsed.add(value, origin, chunk);
-                }
-                Err((line, message)) => parsed.errors.push(LoadError {
-                    source: name.clone(),
-                    line,
-                    message: format!("invalid YAML: {message}"),
-                }),
+        let value = if json {
+            serde_json::from_str::<Value>(chunk).map_err(|e| (Some(e.line()), e.to_string()))
+        } else {
+            serde_saphyr::from_str::<Value>(chunk).map_err(|e| {
+                let at = e.location().map(|l| l.line() as usize).filter(|l| *l > 0);
+                (
+                    at.map(|l| first_line + l - 1),
+                    crate::yaml::locate::plain_message(&e),
+                )
+            })
+        };
+        match value {
+            Ok(mut value) => {
+                shrink(&mut value);
+                let origin = Origin {
+                    source: index,
+                    document: range,
+                    document_line: first_line,
+                    line: first_line + line - 1,
+                    prefix: String::new(),
+                };
+                parsed.add(value, origin, chunk);
             }
+            Err((line, message)) => parsed.errors.push(LoadError {
+                source: name.clone(),
+                line,
+                message: format!("invalid YAML: {message}"),
+            }),
         }
         parsed
     }
@@ -326,6 +320,28 @@ fn first_content_line(chunk: &str) -> Option<usize> {
                 || is_marker(line, "..."))
         })
         .map(|i| i + 1)
+}
+
+/// Frees the spare capacity parsing leaves in every string, list and mapping of `value`.
+fn shrink(value: &mut Value) {
+    match value {
+        Value::String(s) => s.shrink_to_fit(),
+        Value::Array(items) => {
+            items.shrink_to_fit();
+            items.iter_mut().for_each(shrink);
+        }
+        Value::Object(map) => {
+            *map = std::mem::take(map)
+                .into_iter()
+                .map(|(mut key, mut value)| {
+                    key.shrink_to_fit();
+                    shrink(&mut value);
+                    (key, value)
+                })
+                .collect();
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! `object` (the view of one object), `selector` (label selectors), `index` (lookups across
 //! objects), `rules` (single-object rules), `cross` (cross-object rules), `suppress`
 //! (annotations that silence findings), `load` (files, folders, stdin), `report` (text, JSON,
-//! SARIF), `catalogue` (the rule list for `--list-rules` and the book).
+//! SARIF), `catalogue` (the rule list for `--list-rules` and the book), `spread` (work over
+//! every core).
 
 pub mod catalogue;
 pub mod cross;
@@ -18,6 +19,7 @@ pub mod object;
 pub mod report;
 pub mod rules;
 pub mod selector;
+pub mod spread;
 pub mod suppress;
 
 use std::sync::OnceLock;
@@ -274,28 +276,36 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     all_rules().find(|r| r.id == id)
 }
 
-/// Runs every rule over `objects` and applies the suppression annotations. Findings are
-/// grouped by object, in input order, then in catalogue order.
+/// Runs every rule over `objects` (spread over the available cores) and applies the
+/// suppression annotations. Findings are grouped by object, in input order, then in
+/// catalogue order.
 pub fn run(objects: &[Object]) -> Vec<Finding> {
     let index = Index::new(objects);
+    let numbered: Vec<usize> = (0..objects.len()).collect();
+    spread::map(&numbered, |&i| judge(&index, &objects[i], i))
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The findings of every rule on one object (number `i`), suppressions applied.
+fn judge(index: &Index, object: &Object, i: usize) -> Vec<Finding> {
     let mut findings = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        for rule in all_rules() {
-            if !rule.applies.includes(object) {
-                continue;
-            }
-            let mut hits = Hits::default();
-            (rule.check)(&index, object, &mut hits);
-            findings.extend(hits.0.into_iter().map(|(path, message)| Finding {
-                rule,
-                object: i,
-                path,
-                message,
-                suppressed: None,
-            }));
+    for rule in all_rules() {
+        if !rule.applies.includes(object) {
+            continue;
         }
-        suppress::apply(object, i, &mut findings);
+        let mut hits = Hits::default();
+        (rule.check)(index, object, &mut hits);
+        findings.extend(hits.0.into_iter().map(|(path, message)| Finding {
+            rule,
+            object: i,
+            path,
+            message,
+            suppressed: None,
+        }));
     }
+    suppress::apply(object, i, &mut findings);
     findings
 }
 

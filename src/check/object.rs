@@ -98,20 +98,25 @@ impl Kind {
         )
     }
 
-    /// The keys that lead to the pod template, and the field path prefix of its contents, for
-    /// the kinds that carry pods (`Pod` is its own template).
-    pub fn pod_paths(self) -> Option<(&'static [&'static str], &'static str)> {
+    /// The keys that lead to the pod template, for the kinds that carry pods (`Pod` is its
+    /// own template), with the field paths of the pod spec and the pod metadata.
+    pub fn pod_paths(self) -> Option<(&'static [&'static str], &'static str, &'static str)> {
         match self {
-            Kind::Pod => Some((&[], "")),
+            Kind::Pod => Some((&[], "spec", "metadata")),
             Kind::Deployment
             | Kind::StatefulSet
             | Kind::DaemonSet
             | Kind::ReplicaSet
             | Kind::Job
-            | Kind::DeploymentConfig => Some((&["spec", "template"], "spec.template.")),
+            | Kind::DeploymentConfig => Some((
+                &["spec", "template"],
+                "spec.template.spec",
+                "spec.template.metadata",
+            )),
             Kind::CronJob => Some((
                 &["spec", "jobTemplate", "spec", "template"],
-                "spec.jobTemplate.spec.template.",
+                "spec.jobTemplate.spec.template.spec",
+                "spec.jobTemplate.spec.template.metadata",
             )),
             _ => None,
         }
@@ -124,7 +129,7 @@ impl Kind {
 
     /// Where the pod template stands, for messages (`spec.template`).
     pub fn template_path(self) -> Option<String> {
-        self.pod_paths().map(|(keys, _)| match keys {
+        self.pod_paths().map(|(keys, ..)| match keys {
             [] => "spec".to_string(),
             keys => keys.join("."),
         })
@@ -187,16 +192,37 @@ pub struct PodTemplate<'a> {
     pub spec: &'a Value,
     pub metadata: Option<&'a Value>,
     /// Path of the pod spec, e.g. `spec.template.spec`.
-    pub spec_path: String,
+    pub spec_path: &'static str,
     /// Path of the pod metadata, e.g. `spec.template.metadata`.
-    pub metadata_path: String,
+    pub metadata_path: &'static str,
+}
+
+/// The field path of a container (`spec.template.spec.containers[0]`), written out only for
+/// the findings that name it.
+#[derive(Clone, Copy, Debug)]
+pub struct ContainerPath {
+    spec: &'static str,
+    field: &'static str,
+    index: usize,
+}
+
+impl std::fmt::Display for ContainerPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}[{}]", self.spec, self.field, self.index)
+    }
+}
+
+impl From<ContainerPath> for String {
+    fn from(path: ContainerPath) -> String {
+        path.to_string()
+    }
 }
 
 /// One container of a pod spec.
 pub struct Container<'a> {
     pub value: &'a Value,
     pub name: &'a str,
-    pub path: String,
+    pub path: ContainerPath,
     pub init: bool,
 }
 
@@ -247,13 +273,13 @@ impl Object {
 
     /// The pod template, for the kinds that carry pods.
     pub fn pod(&self) -> Option<PodTemplate<'_>> {
-        let (keys, prefix) = self.kind.pod_paths()?;
+        let (keys, spec_path, metadata_path) = self.kind.pod_paths()?;
         let template = self.at(keys)?;
         Some(PodTemplate {
             spec: template.get("spec")?,
             metadata: template.get("metadata"),
-            spec_path: format!("{prefix}spec"),
-            metadata_path: format!("{prefix}metadata"),
+            spec_path,
+            metadata_path,
         })
     }
 
@@ -285,7 +311,11 @@ impl<'a> PodTemplate<'a> {
                 out.push(Container {
                     value,
                     name: value.get("name").and_then(Value::as_str).unwrap_or("?"),
-                    path: format!("{}.{field}[{i}]", self.spec_path),
+                    path: ContainerPath {
+                        spec: self.spec_path,
+                        field,
+                        index: i,
+                    },
                     init,
                 });
             }
@@ -323,7 +353,7 @@ impl<'a> PodTemplate<'a> {
 
     /// The pod's volumes with their paths.
     pub fn volumes(&self) -> impl Iterator<Item = (String, &'a Value)> {
-        let path = self.spec_path.clone();
+        let path = self.spec_path;
         self.spec
             .get("volumes")
             .and_then(Value::as_array)

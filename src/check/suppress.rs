@@ -28,6 +28,12 @@ consumer\"`. An entry without a reason does not suppress anything.",
 };
 
 fn malformed_entries(_: &super::index::Index, object: &Object, hits: &mut Hits) {
+    if !object
+        .annotations()
+        .any(|(key, _)| key == IGNORE_ANNOTATION)
+    {
+        return;
+    }
     for (path, key, value) in annotations(object) {
         if key == IGNORE_ANNOTATION {
             for problem in kubeward_entries(value).filter_map(Result::err) {
@@ -112,11 +118,9 @@ pub fn apply(object: &Object, index: usize, findings: &mut [Finding]) {
 fn annotations(object: &Object) -> Vec<(String, &str, &str)> {
     let pod = object.pod();
     let maps = [
-        ("metadata".to_string(), object.at(&["metadata"])),
+        ("metadata", object.at(&["metadata"])),
         (
-            pod.as_ref()
-                .map(|p| p.metadata_path.clone())
-                .unwrap_or_default(),
+            pod.as_ref().map_or("", |p| p.metadata_path),
             pod.and_then(|p| p.metadata),
         ),
     ];

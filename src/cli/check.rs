@@ -8,7 +8,9 @@ use crate::check::load::{self, STDIN};
 use crate::check::report::Report;
 use crate::check::{self, catalogue, run as run_rules};
 use crate::error::Error;
-use crate::output::stdout::print_stdout;
+use crate::output::stdout::{print_json, print_stdout, print_text, write_stdout};
+use crate::output::terminal::escape;
+use crate::output::ui::Ui;
 
 /// Output forms of `kubeward check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -37,18 +39,16 @@ pub struct CheckArgs {
     pub list_rules: bool,
 }
 
-pub fn run(args: &CheckArgs) -> Result<(), Error> {
+pub fn run(args: &CheckArgs, ui: &Ui) -> Result<(), Error> {
     if args.list_rules {
-        return print_stdout(&match args.format {
-            CheckFormat::Text => catalogue::text(),
-            CheckFormat::Json => pretty(&catalogue::json()),
-            CheckFormat::Markdown => catalogue::markdown(),
-            CheckFormat::Sarif => {
-                return Err(Error::Usage(
-                    "--list-rules prints text, json or markdown, not sarif".into(),
-                ));
-            }
-        });
+        return match args.format {
+            CheckFormat::Text => print_text(&catalogue::text()),
+            CheckFormat::Json => print_json(&catalogue::json()),
+            CheckFormat::Markdown => print_stdout(&catalogue::markdown()),
+            CheckFormat::Sarif => Err(Error::Usage(
+                "--list-rules prints text, json or markdown, not sarif".into(),
+            )),
+        };
     }
     if args.format == CheckFormat::Markdown {
         return Err(Error::Usage(
@@ -60,22 +60,19 @@ pub fn run(args: &CheckArgs) -> Result<(), Error> {
     }
     let loaded = load::load_paths(&args.paths);
     let findings = run_rules(&loaded.objects);
-    let report = Report {
-        loaded: &loaded,
-        findings: &findings,
-        fail_on: args.fail_on,
-    };
+    let report = Report::new(&loaded, &findings, args.fail_on);
     for error in &loaded.errors {
+        let (source, message) = (escape(&error.source), escape(&error.message));
         match error.line {
-            Some(line) => eprintln!("{}:{line}: {}", error.source, error.message),
-            None => eprintln!("{}: {}", error.source, error.message),
+            Some(line) => ui.problem(format!("{source}:{line}: {message}")),
+            None => ui.problem(format!("{source}: {message}")),
         }
     }
-    print_stdout(&match args.format {
-        CheckFormat::Json => pretty(&report.json()),
-        CheckFormat::Sarif => pretty(&report.sarif()),
-        CheckFormat::Text | CheckFormat::Markdown => report.text(),
-    })?;
+    match args.format {
+        CheckFormat::Json => write_stdout(|out| report.write_json(out))?,
+        CheckFormat::Sarif => write_stdout(|out| report.write_sarif(out))?,
+        CheckFormat::Text | CheckFormat::Markdown => print_text(&report.text())?,
+    }
     if !loaded.errors.is_empty() {
         return Err(Error::Unreadable(format!(
             "{} input problem(s): the rest was checked ({})",
@@ -91,10 +88,4 @@ pub fn run(args: &CheckArgs) -> Result<(), Error> {
         )));
     }
     Ok(())
-}
-
-fn pretty(value: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::shared::{ServiceArgs, TextOrJson};
 use crate::check;
 use crate::error::Error;
-use crate::output::stdout::{print_stdout, to_json};
+use crate::output::stdout::{print_text, to_json};
 use crate::pipeline;
 use crate::plan::rationale::{self, DecisionKind};
 use crate::plan::rubric::{self, Row};
@@ -69,7 +69,7 @@ pub fn run(args: &ExplainArgs) -> Result<(), Error> {
             }
         }
     };
-    print_stdout(&text)
+    print_text(&text)
 }
 
 /// The prefix of a rubric row's rule id, e.g. `rubric-5`.

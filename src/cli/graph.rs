@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::shared::ServiceArgs;
 use crate::error::Error;
 use crate::graph::{diagram, read, traffic};
-use crate::output::stdout::print_stdout;
+use crate::output::stdout::print_text;
 use crate::pipeline;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -52,5 +52,5 @@ pub fn run(args: &GraphArgs) -> Result<(), Error> {
         GraphFormat::Mermaid => diagram::Format::Mermaid,
         GraphFormat::Dot => diagram::Format::Dot,
     };
-    print_stdout(&diagram::draw(&traffic, format))
+    print_text(&diagram::draw(&traffic, format))
 }

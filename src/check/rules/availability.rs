@@ -546,7 +546,7 @@ fn spread_across_nodes(index: &Index, object: &Object, hits: &mut Hits) {
     let spread = valid.into_iter().any(selects_own);
     if !on_hostname && !spread {
         hits.add(
-            pod.spec_path.clone(),
+            pod.spec_path,
             "no podAntiAffinity on kubernetes.io/hostname and no topologySpreadConstraints select the pod's own labels in its own namespace: replicas may share a node",
         );
     }

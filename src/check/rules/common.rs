@@ -34,7 +34,7 @@ pub(super) fn for_containers(
     };
     for c in &containers {
         if let Some(message) = problem(c) {
-            hits.add(c.path.clone(), message);
+            hits.add(c.path, message);
         }
     }
 }

@@ -253,7 +253,7 @@ fn no_token_automount(_: &Index, object: &Object, hits: &mut Hits) {
         != Some(false)
     {
         hits.add(
-            pod.spec_path.clone(),
+            pod.spec_path,
             "the pod does not set automountServiceAccountToken: false: every container gets an API token",
         );
     }
@@ -268,7 +268,7 @@ fn dedicated_service_account(_: &Index, object: &Object, hits: &mut Hits) {
             "the pod runs under the namespace's default ServiceAccount",
         ),
         None => hits.add(
-            pod.spec_path.clone(),
+            pod.spec_path,
             "the pod names no ServiceAccount and so runs under the namespace's default one",
         ),
     }

@@ -555,7 +555,7 @@ fn run_as_non_root(_: &Index, object: &Object, hits: &mut Hits) {
                 format!("{} sets runAsNonRoot: false", c.label()),
             ),
             None => hits.add(
-                c.path.clone(),
+                c.path,
                 format!(
                     "{} may run as root: neither it nor the pod sets runAsNonRoot: true",
                     c.label()
@@ -596,14 +596,14 @@ fn high_uid_gid(_: &Index, object: &Object, hits: &mut Hits) {
                 _ if own_namespace => {}
                 Some(id) if id > 10000 => {}
                 Some(id) => hits.add(
-                    c.path.clone(),
+                    c.path,
                     format!(
                         "{} runs with {field} {id}: use a value above 10000",
                         c.label()
                     ),
                 ),
                 None => hits.add(
-                    c.path.clone(),
+                    c.path,
                     format!(
                         "{} sets no {field}: the image decides, often root or a low id",
                         c.label()
@@ -627,14 +627,14 @@ fn security_contexts(_: &Index, object: &Object, hits: &mut Hits) {
     };
     if !is_set(pod.spec.get("securityContext")) {
         hits.add(
-            pod.spec_path.clone(),
+            pod.spec_path,
             "the pod has no (or an empty) securityContext",
         );
     }
     for c in &containers {
         if !is_set(c.value.get("securityContext")) {
             hits.add(
-                c.path.clone(),
+                c.path,
                 format!("{} has no (or an empty) securityContext", c.label()),
             );
         }
@@ -781,11 +781,11 @@ fn seccomp_runtime_default(_: &Index, object: &Object, hits: &mut Hits) {
         match profile {
             Some("RuntimeDefault") => {}
             Some(other) => hits.add(
-                c.path.clone(),
+                c.path,
                 format!("{} runs with seccomp profile {other}", c.label()),
             ),
             None => hits.add(
-                c.path.clone(),
+                c.path,
                 format!(
                     "{} has no seccomp profile (neither it nor the pod sets one)",
                     c.label()

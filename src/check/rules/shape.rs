@@ -216,7 +216,7 @@ fn containers(list: &Value, path: &str, required: bool, hits: &mut Hits) {
 }
 
 fn readable_workload(_: &Index, object: &Object, hits: &mut Hits) {
-    let Some((keys, _)) = object.kind.pod_paths() else {
+    let Some((keys, ..)) = object.kind.pod_paths() else {
         return;
     };
     let Some(pod) = object.pod().filter(|p| p.spec.is_object()) else {
