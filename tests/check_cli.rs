@@ -419,3 +419,63 @@ fn the_how_to_workflow_runs_a_sarif_check() {
     );
     assert_eq!(steps[1]["with"]["sarif_file"], "kubeward.sarif");
 }
+
+/// The findings as comparable text: object, rule, path, message, suppression.
+fn described(findings: &[kubeward::check::Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {} {:?}",
+                f.object, f.rule.id, f.path, f.message, f.suppressed
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn judging_objects_as_they_are_read_and_pruning_them_changes_no_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let status = std::process::Command::new("python3")
+        .arg(common::repo("scripts/gen-check-corpus.py"))
+        .arg(&corpus)
+        .arg("60")
+        .status()
+        .expect("python3 runs the corpus generator");
+    assert!(status.success());
+    let examples = dir.path().join("examples");
+    for spec in [
+        "ledger",
+        "payments-api",
+        "storefront",
+        "report-worker",
+        "config-watcher",
+    ] {
+        kubeward()
+            .args(["render", "-f"])
+            .arg(common::repo(&format!(
+                "tests/examples/{spec}/kubeward.yaml"
+            )))
+            .arg("--state")
+            .arg(dir.path().join("state").join(spec))
+            .arg("-o")
+            .arg(examples.join(spec))
+            .assert()
+            .success();
+    }
+    for input in [
+        corpus,
+        examples,
+        common::repo("tests/fixtures/check"),
+        common::repo("tests/fixtures/pod-security"),
+    ] {
+        let paths = [input.clone()];
+        let full = kubeward::check::load::load_paths(&paths);
+        let expected = described(&kubeward::check::run(&full.objects));
+        let (pruned, findings) = kubeward::check::check_paths(&paths);
+        assert_eq!(pruned.objects.len(), full.objects.len());
+        assert!(!expected.is_empty(), "{}: no finding", input.display());
+        assert_eq!(described(&findings), expected, "{}", input.display());
+    }
+}

@@ -17,6 +17,9 @@ pub struct Pods<'a> {
 /// the `None` namespace (a `helm template` stream usually has none).
 pub struct Index<'a> {
     pub objects: &'a [Object],
+    /// The index of a rule that judges one object alone ([`Index::alone`]): asking it about
+    /// other objects is a bug of that rule.
+    alone: bool,
     /// Keyed by namespace, `""` for objects without one.
     pods: HashMap<&'a str, Vec<Pods<'a>>>,
     by_kind: HashMap<Kind, Vec<usize>>,
@@ -36,6 +39,7 @@ impl<'a> Index<'a> {
     pub fn new(objects: &'a [Object]) -> Self {
         let mut index = Index {
             objects,
+            alone: false,
             pods: HashMap::new(),
             by_kind: HashMap::new(),
             by_kind_in: HashMap::new(),
@@ -88,8 +92,25 @@ impl<'a> Index<'a> {
         index
     }
 
+    /// The index given to the rules that judge one object alone, before the objects are
+    /// joined: any question about other objects panics, naming the mistake.
+    pub fn alone() -> Index<'static> {
+        Index {
+            alone: true,
+            ..Index::new(&[])
+        }
+    }
+
+    fn joined(&self) {
+        assert!(
+            !self.alone,
+            "a rule of check::rules asked about other objects: it joins objects, so it belongs in check::cross"
+        );
+    }
+
     /// The pod-carrying objects of a namespace.
     pub fn pods_in(&self, namespace: Option<&str>) -> &[Pods<'a>] {
+        self.joined();
         self.pods
             .get(namespace.unwrap_or_default())
             .map_or(&[], Vec::as_slice)
@@ -97,6 +118,7 @@ impl<'a> Index<'a> {
 
     /// The objects of one kind, in input order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = &'a Object> {
+        self.joined();
         let objects = self.objects;
         self.by_kind
             .get(&kind)
@@ -111,6 +133,7 @@ impl<'a> Index<'a> {
         kind: Kind,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Object> + '_ {
+        self.joined();
         let objects = self.objects;
         self.by_kind_in
             .get(&(kind, namespace))
@@ -121,11 +144,13 @@ impl<'a> Index<'a> {
 
     /// Whether an object of `kind` named `name` is part of the check.
     pub fn has(&self, kind: Kind, namespace: Option<&str>, name: &str) -> bool {
+        self.joined();
         self.named.contains_key(&(kind, namespace, name))
     }
 
     /// The (first) object of `kind` named `name`.
     pub fn find(&self, kind: Kind, namespace: Option<&str>, name: &str) -> Option<&'a Object> {
+        self.joined();
         self.named
             .get(&(kind, namespace, name))
             .map(|&i| &self.objects[i])
@@ -133,11 +158,13 @@ impl<'a> Index<'a> {
 
     /// Whether the Namespace object `name` is part of the check.
     pub fn has_namespace(&self, name: &str) -> bool {
+        self.joined();
         self.namespaces.contains_key(name)
     }
 
     /// Whether `object` is the first object of its namespace.
     pub fn is_first_in_namespace(&self, object: &Object) -> bool {
+        self.joined();
         let ns = object.namespace.as_deref();
         self.first_in_namespace
             .get(&ns)
@@ -151,6 +178,7 @@ impl<'a> Index<'a> {
 
     /// The `minReplicas` of the HorizontalPodAutoscaler that scales `object`, if one does.
     pub fn autoscaler_minimum(&self, object: &Object) -> Option<i64> {
+        self.joined();
         self.autoscaled
             .get(&(
                 object.namespace.as_deref(),
@@ -162,6 +190,7 @@ impl<'a> Index<'a> {
 
     /// The labels of the Namespace object `name`, when it is part of the check.
     pub fn namespace_labels(&self, name: &str) -> Option<&'a Map<String, Value>> {
+        self.joined();
         let &i = self.namespaces.get(name)?;
         self.objects[i].at(&["metadata", "labels"])?.as_object()
     }

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::Hit;
 use super::object::{Kind, Object, Origin};
 use crate::yaml::locate::Locator;
 
@@ -36,6 +37,9 @@ pub struct Loaded {
     pub errors: Vec<LoadError>,
     /// Documents that are not objects of a known kind (CRDs, values files, ...), skipped.
     pub skipped: usize,
+    /// With [`judge_paths`]: the hits of the single-object rules on each object, in the
+    /// order of `objects`, found before the object was pruned.
+    pub alone: Vec<Vec<Hit>>,
 }
 
 /// The name stdin goes by.
@@ -44,6 +48,22 @@ pub const STDIN: &str = "-";
 /// Reads every path: `-` is stdin, a folder is walked for `.yaml`, `.yml` and `.json` files.
 /// The inputs are read in order, then parsed on every available core.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
+    let mut loaded = read_paths(paths);
+    loaded.parse(false);
+    loaded
+}
+
+/// Reads every path as [`load_paths`] does, judging each object with the single-object rules
+/// as soon as it is parsed ([`Loaded::alone`]) and keeping only what the joined rules read
+/// ([`prune`]): a check of 100,000 objects holds a fraction of them.
+pub fn judge_paths(paths: &[PathBuf]) -> Loaded {
+    let mut loaded = read_paths(paths);
+    loaded.parse(true);
+    loaded
+}
+
+/// The texts of every path, not parsed yet.
+fn read_paths(paths: &[PathBuf]) -> Loaded {
     let mut loaded = Loaded::default();
     for path in paths {
         if path.as_os_str() == STDIN {
@@ -68,7 +88,6 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
             loaded.read_file(path);
         }
     }
-    loaded.parse();
     loaded
 }
 
@@ -79,7 +98,7 @@ pub fn load_text(name: &str, text: &str) -> Loaded {
         name: name.to_string(),
         text: text.to_string(),
     });
-    loaded.parse();
+    loaded.parse(false);
     loaded
 }
 
@@ -126,8 +145,8 @@ impl Loaded {
     }
 
     /// Parses every document of every source, documents spread over the available cores,
-    /// results kept in order.
-    fn parse(&mut self) {
+    /// results kept in order; with `judge`, judges and prunes each object as it is parsed.
+    fn parse(&mut self, judge: bool) {
         let documents: Vec<(usize, Range<usize>, usize)> = self
             .sources
             .iter()
@@ -144,11 +163,26 @@ impl Loaded {
             })
             .collect();
         let sources = &self.sources;
-        let parsed = super::spread::map(&documents, |(index, range, line)| {
-            Parsed::of(*index, &sources[*index], range.clone(), *line)
+        let parsed = super::spread::map(documents, |(index, range, line)| {
+            let mut parsed = Parsed::of(index, &sources[index], range, line);
+            for object in &mut parsed.objects {
+                if judge {
+                    parsed.alone.push(super::judge_alone(object));
+                    prune(object);
+                }
+                shrink(&mut object.value);
+            }
+            parsed.objects.shrink_to_fit();
+            parsed.alone.shrink_to_fit();
+            parsed
         });
+        self.objects
+            .reserve(parsed.iter().map(|p| p.objects.len()).sum());
+        self.alone
+            .reserve(parsed.iter().map(|p| p.alone.len()).sum());
         for p in parsed {
             self.objects.extend(p.objects);
+            self.alone.extend(p.alone);
             self.errors.extend(p.errors);
             self.skipped += p.skipped;
         }
@@ -159,6 +193,7 @@ impl Loaded {
 #[derive(Default)]
 struct Parsed {
     objects: Vec<Object>,
+    alone: Vec<Vec<Hit>>,
     errors: Vec<LoadError>,
     skipped: usize,
 }
@@ -186,8 +221,7 @@ impl Parsed {
             })
         };
         match value {
-            Ok(mut value) => {
-                shrink(&mut value);
+            Ok(value) => {
                 let origin = Origin {
                     source: index,
                     document: range,
@@ -342,6 +376,125 @@ fn shrink(value: &mut Value) {
         }
         _ => {}
     }
+}
+
+/// The metadata the joined rules, the suppressions and the report read.
+const METADATA: &[&str] = &["name", "generateName", "namespace", "labels", "annotations"];
+/// What the joined rules read of a pod spec (`restartPolicy` tells a Pod that runs once).
+const POD_SPEC: &[&str] = &[
+    "serviceAccountName",
+    "serviceAccount",
+    "affinity",
+    "topologySpreadConstraints",
+    "restartPolicy",
+];
+
+/// Keeps of `object`, once the single-object rules have judged it, only what the joined
+/// rules (`check::cross`), the suppressions and the report read: its kind, version and
+/// metadata (but `managedFields` and the like); of a workload its replicas, selector and the
+/// labels, annotations, account and scheduling of its pod template (not its containers); of a
+/// NetworkPolicy its selector, types and whether it has rules; of a Service its selector and
+/// type; of a binding its role; of an Ingress its TLS and hosts; of a Secret its type; of an
+/// autoscaler its target and minimum; a Role's rules and a budget's spec whole. A field a
+/// joined rule reads must be kept here (tests/check_cli.rs compares the findings either way).
+pub fn prune(object: &mut Object) {
+    let Value::Object(map) = &mut object.value else {
+        return;
+    };
+    map.retain(|k, _| {
+        matches!(
+            k.as_str(),
+            "apiVersion" | "kind" | "metadata" | "spec" | "rules" | "roleRef" | "type"
+        )
+    });
+    if let Some(Value::Object(metadata)) = map.get_mut("metadata") {
+        metadata.retain(|k, _| METADATA.contains(&k.as_str()));
+    }
+    let keep_spec = |map: &mut serde_json::Map<String, Value>, keep: &[&str]| {
+        if let Some(Value::Object(spec)) = map.get_mut("spec") {
+            spec.retain(|k, _| keep.contains(&k.as_str()));
+        }
+    };
+    match object.kind {
+        Kind::NetworkPolicy => {
+            keep_spec(map, &["podSelector", "policyTypes", "ingress", "egress"]);
+            if let Some(Value::Object(spec)) = map.get_mut("spec") {
+                for direction in ["ingress", "egress"] {
+                    // whether the policy has rules is all the joined rules read of them
+                    if let Some(Value::Array(rules)) = spec.get_mut(direction)
+                        && !rules.is_empty()
+                    {
+                        *rules = vec![Value::Object(Default::default())];
+                    }
+                }
+            }
+        }
+        Kind::Service => keep_spec(map, &["selector", "type"]),
+        Kind::HorizontalPodAutoscaler => keep_spec(map, &["scaleTargetRef", "minReplicas"]),
+        Kind::Ingress => {
+            keep_spec(map, &["tls", "rules"]);
+            if let Some(Value::Array(rules)) = map.get_mut("spec").and_then(|s| s.get_mut("rules"))
+            {
+                for rule in rules.iter_mut().filter_map(Value::as_object_mut) {
+                    rule.retain(|k, _| k == "host");
+                }
+            }
+        }
+        Kind::Role | Kind::ClusterRole | Kind::PodDisruptionBudget | Kind::Secret => {}
+        Kind::RoleBinding | Kind::ClusterRoleBinding => {}
+        kind if kind.carries_pods() => {
+            if let Some((keys, ..)) = kind.pod_paths() {
+                prune_workload(map, keys);
+            }
+            return;
+        }
+        _ => {
+            map.remove("spec");
+        }
+    }
+    if !matches!(object.kind, Kind::Role | Kind::ClusterRole) {
+        map.remove("rules");
+    }
+    if !matches!(object.kind, Kind::RoleBinding | Kind::ClusterRoleBinding) {
+        map.remove("roleRef");
+    }
+    if object.kind != Kind::Secret {
+        map.remove("type");
+    }
+}
+
+/// Prunes a workload whose pod template stands at `keys` (none for a Pod).
+fn prune_workload(map: &mut serde_json::Map<String, Value>, keys: &[&str]) {
+    let Some((first, rest)) = keys.split_first() else {
+        if let Some(Value::Object(spec)) = map.get_mut("spec") {
+            spec.retain(|k, _| POD_SPEC.contains(&k.as_str()));
+        }
+        return;
+    };
+    let Some(Value::Object(next)) = map.get_mut(*first) else {
+        return;
+    };
+    if *first == "spec" && rest.first() == Some(&"template") {
+        next.retain(|k, _| matches!(k.as_str(), "replicas" | "selector" | "template"));
+    } else {
+        next.retain(|k, _| k == rest.first().copied().unwrap_or("template"));
+    }
+    if rest.is_empty() {
+        return;
+    }
+    if rest == ["template"] {
+        if let Some(Value::Object(template)) = next.get_mut("template") {
+            template.retain(|k, _| k == "metadata" || k == "spec");
+            if let Some(Value::Object(metadata)) = template.get_mut("metadata") {
+                metadata.retain(|k, _| k == "labels" || k == "annotations");
+            }
+            if let Some(Value::Object(spec)) = template.get_mut("spec") {
+                spec.retain(|k, _| POD_SPEC.contains(&k.as_str()));
+            }
+        }
+        return;
+    }
+    prune_workload(next, rest);
 }
 
 #[cfg(test)]

@@ -258,7 +258,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
     SORTED
         .get_or_init(|| {
             let mut all: Vec<&'static Rule> = rules::all()
-                .chain(cross::RULES)
+                .chain(cross::all())
                 .chain(std::iter::once(&suppress::INVALID_SUPPRESSION))
                 .collect();
             all.sort_by_key(|r| {
@@ -276,37 +276,114 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     all_rules().find(|r| r.id == id)
 }
 
-/// Runs every rule over `objects` (spread over the available cores) and applies the
-/// suppression annotations. Findings are grouped by object, in input order, then in
-/// catalogue order.
-pub fn run(objects: &[Object]) -> Vec<Finding> {
-    let index = Index::new(objects);
-    let numbered: Vec<usize> = (0..objects.len()).collect();
-    spread::map(&numbered, |&i| judge(&index, &objects[i], i))
-        .into_iter()
-        .flatten()
-        .collect()
+/// A rule's report on one object, before the findings are numbered and suppressed.
+pub struct Hit {
+    pub rule: &'static Rule,
+    pub path: String,
+    pub message: String,
 }
 
-/// The findings of every rule on one object (number `i`), suppressions applied.
-fn judge(index: &Index, object: &Object, i: usize) -> Vec<Finding> {
-    let mut findings = Vec::new();
-    for rule in all_rules() {
+/// The position of each rule in the catalogue, which orders the findings of an object.
+fn catalogue_position(rule: &Rule) -> usize {
+    static POSITIONS: OnceLock<std::collections::HashMap<&'static str, usize>> = OnceLock::new();
+    POSITIONS.get_or_init(|| all_rules().enumerate().map(|(i, r)| (r.id, i)).collect())[rule.id]
+}
+
+/// Runs `rules` that apply to `object` with `index`, adding their hits to `out`.
+fn judge<'r>(
+    rules: impl Iterator<Item = &'r &'static Rule>,
+    index: &Index,
+    object: &Object,
+    out: &mut Vec<Hit>,
+) {
+    for &rule in rules {
         if !rule.applies.includes(object) {
             continue;
         }
         let mut hits = Hits::default();
         (rule.check)(index, object, &mut hits);
-        findings.extend(hits.0.into_iter().map(|(path, message)| Finding {
+        out.extend(hits.0.into_iter().map(|(path, message)| Hit {
             rule,
-            object: i,
             path,
             message,
-            suppressed: None,
         }));
     }
+}
+
+/// The rules that judge one object alone: every rule of `rules` and the check of the
+/// suppressions themselves; the joined rules (`cross`) are the others.
+fn single_object_rules() -> &'static [&'static Rule] {
+    static SINGLE: OnceLock<Vec<&'static Rule>> = OnceLock::new();
+    SINGLE.get_or_init(|| {
+        rules::all()
+            .chain(std::iter::once(&suppress::INVALID_SUPPRESSION))
+            .collect()
+    })
+}
+
+/// The hits of every single-object rule on `object`, which needs no other object: while a
+/// check reads its inputs, each object is judged alone as soon as it is parsed.
+pub fn judge_alone(object: &Object) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    judge(
+        single_object_rules().iter(),
+        &Index::alone(),
+        object,
+        &mut hits,
+    );
+    hits
+}
+
+/// The findings on object `i`: its hits alone and those of the joined rules on `index`, in
+/// catalogue order, suppressions applied.
+fn findings_on(index: &Index, i: usize, mut hits: Vec<Hit>) -> Vec<Finding> {
+    let object = &index.objects[i];
+    let joined: Vec<&'static Rule> = cross::all().collect();
+    judge(joined.iter(), index, object, &mut hits);
+    hits.sort_by_key(|h| catalogue_position(h.rule));
+    let mut findings: Vec<Finding> = hits
+        .into_iter()
+        .map(|h| Finding {
+            rule: h.rule,
+            object: i,
+            path: h.path,
+            message: h.message,
+            suppressed: None,
+        })
+        .collect();
     suppress::apply(object, i, &mut findings);
     findings
+}
+
+/// Runs every rule over `objects` (spread over the available cores) and applies the
+/// suppression annotations. Findings are grouped by object, in input order, then in
+/// catalogue order.
+pub fn run(objects: &[Object]) -> Vec<Finding> {
+    let alone = spread::map(objects.iter().collect(), judge_alone);
+    run_joined(objects, alone)
+}
+
+/// The findings on `objects`, given the hits each got alone ([`judge_alone`], in the same
+/// order): the joined rules run on the index of all of them.
+pub fn run_joined(objects: &[Object], alone: Vec<Vec<Hit>>) -> Vec<Finding> {
+    assert_eq!(objects.len(), alone.len(), "one list of hits per object");
+    let index = Index::new(objects);
+    spread::map(alone.into_iter().enumerate().collect(), |(i, hits)| {
+        findings_on(&index, i, hits)
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Reads `paths` (see [`load::load_paths`]) and checks them, with the least memory: each
+/// object is judged alone as soon as it is parsed, then kept only with what the joined rules
+/// read ([`load::prune`]).
+pub fn check_paths(paths: &[std::path::PathBuf]) -> (load::Loaded, Vec<Finding>) {
+    let mut loaded = load::judge_paths(paths);
+    let alone = std::mem::take(&mut loaded.alone);
+    let findings = run_joined(&loaded.objects, alone);
+    (loaded, findings)
 }
 
 /// The self-check of a render: every rule over the rendered objects, each given with the

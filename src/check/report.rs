@@ -41,7 +41,7 @@ impl<'a> Report<'a> {
     /// The report of `findings` on `loaded`; the line of every finding is looked up here,
     /// objects spread over the available cores.
     pub fn new(loaded: &'a Loaded, findings: &'a [Finding], fail_on: Severity) -> Self {
-        let lines = super::spread::map(&by_object(findings), |range| {
+        let lines = super::spread::map(by_object(findings), |range| {
             let mut locator = None;
             findings[range.clone()]
                 .iter()

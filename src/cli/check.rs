@@ -4,9 +4,9 @@
 
 use std::path::PathBuf;
 
-use crate::check::load::{self, STDIN};
+use crate::check::load::STDIN;
 use crate::check::report::Report;
-use crate::check::{self, catalogue, run as run_rules};
+use crate::check::{self, catalogue};
 use crate::error::Error;
 use crate::output::stdout::{print_json, print_stdout, print_text, write_stdout};
 use crate::output::terminal::escape;
@@ -58,8 +58,7 @@ pub fn run(args: &CheckArgs, ui: &Ui) -> Result<(), Error> {
     if args.paths.iter().filter(|p| p.as_os_str() == STDIN).count() > 1 {
         return Err(Error::Usage("`-` (stdin) may be given once".into()));
     }
-    let loaded = load::load_paths(&args.paths);
-    let findings = run_rules(&loaded.objects);
+    let (loaded, findings) = check::check_paths(&args.paths);
     let report = Report::new(&loaded, &findings, args.fail_on);
     for error in &loaded.errors {
         let (source, message) = (escape(&error.source), escape(&error.message));

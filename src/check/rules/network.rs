@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use super::common::{NONE, rule_list};
-use crate::check::Scanner::{Checkov, KubeScore, Polaris};
+use super::common::NONE;
+use crate::check::Scanner::{Checkov, KubeScore};
 use crate::check::index::Index;
 use crate::check::object::{Kind, Object};
 use crate::check::{Applies, Hits, Related, Rule, Scanners, Severity};
@@ -41,25 +41,6 @@ container port and target it by name.",
         scanners: NONE,
         applies: Applies::Kinds(&[Kind::Service]),
         check: named_target_port,
-    },
-    Rule {
-        id: "KW-NET-007",
-        severity: Severity::Warning,
-        title: "Ingresses serve every host over TLS from a `kubernetes.io/tls` Secret",
-        explanation: "A host without a `spec.tls` entry is served in clear text, open to \
-eavesdropping and tampering. List every host of `spec.rules` under `spec.tls[].hosts` with a \
-`secretName`; the Secret must be of type `kubernetes.io/tls`.",
-        rubric: &[27],
-        scanners: Scanners {
-            related: &[Related::differs(
-                Polaris,
-                "tlsSettingsMissing",
-                "Polaris asks for a spec.tls list; kubeward asks that every host of spec.rules be listed in it, with a Secret of type kubernetes.io/tls.",
-            )],
-            ..NONE
-        },
-        applies: Applies::Kinds(&[Kind::Ingress]),
-        check: ingress_tls,
     },
     Rule {
         id: "KW-NET-008",
@@ -132,51 +113,6 @@ fn named_target_port(_: &Index, object: &Object, hits: &mut Hits) {
                 format!(
                     "{name} targets container port {} by number",
                     number.map_or("?".to_string(), Value::to_string)
-                ),
-            );
-        }
-    }
-}
-
-fn ingress_tls(index: &Index, object: &Object, hits: &mut Hits) {
-    let tls = object.at(&["spec", "tls"]).and_then(Value::as_array);
-    let secured: Vec<&str> = tls
-        .into_iter()
-        .flatten()
-        .flat_map(|t| rule_list(t, "hosts"))
-        .collect();
-    let rules = object.at(&["spec", "rules"]).and_then(Value::as_array);
-    for (i, rule) in rules.into_iter().flatten().enumerate() {
-        match rule.get("host").and_then(Value::as_str) {
-            Some(host) if secured.contains(&host) => {}
-            Some(host) => hits.add(
-                format!("spec.rules[{i}].host"),
-                format!("host {host} is not listed under spec.tls"),
-            ),
-            None if tls.is_none_or(Vec::is_empty) => hits.add(
-                format!("spec.rules[{i}]"),
-                "a rule without a host is served without TLS",
-            ),
-            None => {}
-        }
-    }
-    for (i, entry) in tls.into_iter().flatten().enumerate() {
-        let Some(name) = entry.get("secretName").and_then(Value::as_str) else {
-            continue;
-        };
-        let secret = index.find(Kind::Secret, object.namespace.as_deref(), name);
-        let kind = secret
-            .and_then(|s| s.value.get("type"))
-            .and_then(Value::as_str);
-        if let Some(secret) = secret
-            && kind != Some("kubernetes.io/tls")
-        {
-            hits.add(
-                format!("spec.tls[{i}].secretName"),
-                format!(
-                    "Secret `{}` is of type {}, not kubernetes.io/tls",
-                    secret.name,
-                    kind.unwrap_or("Opaque")
                 ),
             );
         }
