@@ -960,3 +960,162 @@ fn pods_that_run_to_completion_need_no_probes() {
     bundle.push(pod);
     assert!(standing(&bundle).is_empty(), "{:?}", standing(&bundle));
 }
+
+/// The check ids of the scanners without a copy here (checkov's come from its installed
+/// package, in tests/check_scanners.rs; Pod Security's from tests/pod_security.rs): the
+/// released kube-linter's `docs/generated/checks.md`, kube-score's `README_CHECKS.md` with
+/// its split security checks, and Polaris's `checks/` folder.
+const KUBE_LINTER: &[&str] = &[
+    "access-to-create-pods",
+    "access-to-secrets",
+    "cluster-admin-role-binding",
+    "dangling-horizontalpodautoscaler",
+    "dangling-ingress",
+    "dangling-networkpolicy",
+    "dangling-networkpolicypeer-podselector",
+    "dangling-service",
+    "dangling-servicemonitor",
+    "default-service-account",
+    "deprecated-service-account-field",
+    "dnsconfig-options",
+    "docker-sock",
+    "drop-net-raw-capability",
+    "duplicate-env-var",
+    "env-var-secret",
+    "exposed-services",
+    "host-ipc",
+    "host-network",
+    "host-pid",
+    "hpa-minimum-three-replicas",
+    "invalid-target-ports",
+    "latest-tag",
+    "liveness-port",
+    "minimum-three-replicas",
+    "mismatching-selector",
+    "no-anti-affinity",
+    "no-extensions-v1beta",
+    "no-liveness-probe",
+    "no-node-affinity",
+    "no-read-only-root-fs",
+    "no-readiness-probe",
+    "no-rolling-update-strategy",
+    "non-existent-service-account",
+    "non-isolated-pod",
+    "pdb-max-unavailable",
+    "pdb-min-available",
+    "pdb-unhealthy-pod-eviction-policy",
+    "privilege-escalation-container",
+    "privileged-container",
+    "privileged-ports",
+    "read-secret-from-env-var",
+    "readiness-port",
+    "required-annotation-email",
+    "required-label-owner",
+    "run-as-non-root",
+    "scc-deny-privileged-container",
+    "sensitive-host-mounts",
+    "ssh-port",
+    "startup-port",
+    "unsafe-proc-mount",
+    "unsafe-sysctls",
+    "unset-cpu-requirements",
+    "unset-memory-requirements",
+    "use-namespace",
+    "wildcard-in-rules",
+    "writable-host-mount",
+];
+const KUBE_SCORE: &[&str] = &[
+    "ingress-targets-service",
+    "cronjob-has-deadline",
+    "container-resources",
+    "container-resource-requests-equal-limits",
+    "container-cpu-requests-equal-limits",
+    "container-memory-requests-equal-limits",
+    "container-image-tag",
+    "container-image-pull-policy",
+    "container-ephemeral-storage-request-and-limit",
+    "statefulset-has-poddisruptionbudget",
+    "deployment-has-poddisruptionbudget",
+    "poddisruptionbudget-has-policy",
+    "pod-networkpolicy",
+    "networkpolicy-targets-pod",
+    "pod-probes",
+    "pod-probes-identical",
+    "container-security-context-user-group-id",
+    "container-security-context-privileged",
+    "container-security-context-readonlyrootfilesystem",
+    "container-seccomp-profile",
+    "service-targets-pod",
+    "service-type",
+    "stable-version",
+    "deployment-has-host-podantiaffinity",
+    "statefulset-has-host-podantiaffinity",
+    "deployment-targeted-by-hpa-does-not-have-replicas-configured",
+    "deployment-replicas",
+    "label-values",
+    "horizontalpodautoscaler-has-target",
+    "pod-topology-spread-constraints",
+];
+const POLARIS: &[&str] = &[
+    "automountServiceAccountToken",
+    "clusterrolePodExecAttach",
+    "clusterrolebindingClusterAdmin",
+    "clusterrolebindingPodExecAttach",
+    "cpuLimitsMissing",
+    "cpuRequestsMissing",
+    "dangerousCapabilities",
+    "deploymentMissingReplicas",
+    "hostIPCSet",
+    "hostNetworkSet",
+    "hostPIDSet",
+    "hostPortSet",
+    "insecureCapabilities",
+    "livenessProbeMissing",
+    "memoryLimitsMissing",
+    "memoryRequestsMissing",
+    "missingPodDisruptionBudget",
+    "notReadOnlyRootFilesystem",
+    "pdbDisruptionsIsZero",
+    "priorityClassNotSet",
+    "privilegeEscalationAllowed",
+    "pullPolicyNotAlways",
+    "readinessProbeMissing",
+    "rolePodExecAttach",
+    "rolebindingClusterAdminClusterRole",
+    "rolebindingClusterAdminRole",
+    "rolebindingClusterRolePodExecAttach",
+    "rolebindingRolePodExecAttach",
+    "runAsPrivileged",
+    "runAsRootAllowed",
+    "sensitiveContainerEnvVar",
+    "tagNotSpecified",
+    "tlsSettingsMissing",
+    "topologySpreadConstraint",
+];
+
+#[test]
+fn every_kube_linter_kube_score_and_polaris_check_a_rule_names_exists() {
+    use kubeward::check::Scanner;
+    let mut unknown = Vec::new();
+    for rule in check::all_rules() {
+        for (scanner, known) in [
+            (Scanner::KubeLinter, KUBE_LINTER),
+            (Scanner::KubeScore, KUBE_SCORE),
+            (Scanner::Polaris, POLARIS),
+        ] {
+            let named = rule.scanners.same(scanner).iter().copied().chain(
+                rule.scanners
+                    .related
+                    .iter()
+                    .filter(|r| r.scanner == scanner)
+                    .map(|r| r.check),
+            );
+            unknown.extend(
+                named
+                    .filter(|id| !known.contains(id))
+                    .map(|id| format!("{} names {} `{id}`", rule.id, scanner.name())),
+            );
+        }
+    }
+    assert!(unknown.is_empty(), "{unknown:#?}");
+}

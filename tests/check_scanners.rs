@@ -255,3 +255,38 @@ fn the_helm_chart_has_the_findings_of_kube_score_and_polaris_that_checkov_lacks(
         "a numeric targetPort: {service:?}"
     );
 }
+
+#[test]
+fn every_checkov_check_a_rule_names_exists_in_checkov() {
+    let checks = common::repo(".venv/lib");
+    let mut ids = BTreeSet::new();
+    let mut stack = vec![checks];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let text = path.to_string_lossy().into_owned();
+            if path.is_dir() && !text.contains("__pycache__") {
+                stack.push(path);
+            } else if text.contains("checkov/kubernetes/checks")
+                && (text.ends_with(".py") || text.ends_with(".json"))
+            {
+                let source = std::fs::read_to_string(&path).unwrap_or_default();
+                for part in source.split('"').filter(|p| p.starts_with("CKV")) {
+                    ids.insert(part.to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        ids.len() > 100,
+        "checkov's Kubernetes checks not found: {}",
+        ids.len()
+    );
+    for (rule, id, _) in checkov_claims() {
+        assert!(
+            ids.contains(id),
+            "{} names checkov {id}, which checkov does not have",
+            rule.id
+        );
+    }
+}

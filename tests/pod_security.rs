@@ -138,6 +138,26 @@ fn every_fixture_has_its_provenance_and_every_provenance_line_a_fixture() {
 }
 
 #[test]
+fn every_pod_security_control_a_rule_names_is_a_control() {
+    for rule in check::all_rules() {
+        let named = rule.scanners.pss.iter().copied().chain(
+            rule.scanners
+                .related
+                .iter()
+                .filter(|r| r.scanner == Scanner::Pss)
+                .map(|r| r.check),
+        );
+        for control in named {
+            assert!(
+                CONTROLS.iter().any(|(_, c)| *c == control),
+                "{} names `{control}`, not a Pod Security control",
+                rule.id
+            );
+        }
+    }
+}
+
+#[test]
 fn every_control_the_fixtures_judge_is_claimed_by_a_rule() {
     for (check, control) in CONTROLS {
         assert!(

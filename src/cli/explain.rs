@@ -279,6 +279,10 @@ pub struct RuleExplanation {
     pub decided_by: Vec<&'static str>,
     /// The plan's decisions of those kinds, when a service was given.
     pub in_plan: Option<Vec<Explained>>,
+    /// For a rule of `kubeward check`: how it differs from the scanner checks it is not the
+    /// same as ("Stricter than checkov `CKV_K8S_27`: ...").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
 }
 
 /// Explains `rule`, and where `plan` applies it.
@@ -316,6 +320,7 @@ pub fn explain_rule(rule: Rule, plan: Option<&Plan>) -> RuleExplanation {
             references: vec![row],
             decided_by,
             in_plan,
+            related: Vec::new(),
         },
         Rule::Check(rule) => RuleExplanation {
             id: rule.id.to_string(),
@@ -326,6 +331,7 @@ pub fn explain_rule(rule: Rule, plan: Option<&Plan>) -> RuleExplanation {
             references: references(rule.rubric),
             decided_by,
             in_plan,
+            related: check::catalogue::related_lines(rule),
         },
         Rule::Kind(kind) => RuleExplanation {
             id: kind.id.to_string(),
@@ -336,6 +342,7 @@ pub fn explain_rule(rule: Rule, plan: Option<&Plan>) -> RuleExplanation {
             references: references(kind.rubric),
             decided_by,
             in_plan,
+            related: Vec::new(),
         },
     }
 }
@@ -345,6 +352,9 @@ pub fn rule_text(rule: &RuleExplanation, service: Option<(&str, &str)>) -> Strin
     let mut out = format!("{}: {}\n", rule.id, rule.title);
     if let Some(reason) = rule.reason {
         out.push_str(&format!("  why:      {reason}\n"));
+    }
+    for line in &rule.related {
+        out.push_str(&format!("  scanners: {line}\n"));
     }
     let threats: Vec<&str> = rule.threats.iter().map(|t| t.title).collect();
     if !threats.is_empty() {
