@@ -169,36 +169,27 @@ fn the_probes_show_each_difference_the_catalogue_states() {
             *failed && check == id && resource.split('.').nth(2) == Some(object)
         })
     };
-    // (rule, checkov check, object): kubeward reports it, checkov passes it (stricter)
-    for (rule, id, object) in [
-        ("KW-SEC-001", "CKV_K8S_23", "uid-without-non-root"),
-        ("KW-SEC-005", "CKV_K8S_28", "uid-without-non-root"),
-        ("KW-SEC-014", "CKV_K8S_27", "host-etc"),
-        ("KW-SEC-006", "CKV_K8S_39", "net-admin"),
-        ("KW-SEC-015", "CKV_K8S_31", "net-admin"),
-        ("KW-SEC-019", "CKV_K8S_15", "host-etc"),
-        ("KW-META-001", "CKV_K8S_21", "settings"),
-        ("KW-RBAC-003", "CKV_K8S_41", "worker"),
-        ("KW-RBAC-005", "CKV_K8S_49", "escalator"),
-        ("KW-RBAC-006", "CKV_K8S_157", "escalator"),
-        ("KW-RBAC-008", "CKV_K8S_42", "everyone"),
-        ("KW-NET-008", "CKV_K8S_152", "snippets"),
+    // (rule, checkov check, object, whether kubeward reports it): kubeward reports what
+    // checkov passes (stricter), or checkov fails what kubeward passes (part)
+    for (rule, id, object, reported) in [
+        ("KW-SEC-001", "CKV_K8S_23", "uid-without-non-root", true),
+        ("KW-SEC-005", "CKV_K8S_28", "uid-without-non-root", true),
+        ("KW-SEC-014", "CKV_K8S_27", "host-etc", true),
+        ("KW-SEC-006", "CKV_K8S_39", "net-admin", true),
+        ("KW-SEC-015", "CKV_K8S_31", "net-admin", true),
+        ("KW-SEC-019", "CKV_K8S_15", "host-etc", true),
+        ("KW-META-001", "CKV_K8S_21", "settings", true),
+        ("KW-RBAC-003", "CKV_K8S_41", "worker", true),
+        ("KW-RBAC-005", "CKV_K8S_49", "escalator", true),
+        ("KW-RBAC-006", "CKV_K8S_157", "escalator", true),
+        ("KW-RBAC-008", "CKV_K8S_42", "everyone", true),
+        ("KW-NET-008", "CKV_K8S_152", "snippets", true),
+        ("KW-SEC-013", "CKV_K8S_26", "host-etc", false),
+        ("KW-AVAIL-006", "CKV_K8S_9", "run-once", false),
+        ("KW-AVAIL-007", "CKV_K8S_8", "run-once", false),
     ] {
         assert!(
-            kubeward_reports(rule, object) && !checkov_fails(id, object),
-            "{rule} on {object}: kubeward {}, checkov {id} {}",
-            kubeward_reports(rule, object),
-            checkov_fails(id, object)
-        );
-    }
-    // (rule, checkov check, object): checkov fails it, kubeward does not (part)
-    for (rule, id, object) in [
-        ("KW-SEC-013", "CKV_K8S_26", "host-etc"),
-        ("KW-AVAIL-006", "CKV_K8S_9", "run-once"),
-        ("KW-AVAIL-007", "CKV_K8S_8", "run-once"),
-    ] {
-        assert!(
-            checkov_fails(id, object) && !kubeward_reports(rule, object),
+            kubeward_reports(rule, object) == reported && checkov_fails(id, object) != reported,
             "{rule} on {object}: kubeward {}, checkov {id} {}",
             kubeward_reports(rule, object),
             checkov_fails(id, object)

@@ -160,28 +160,7 @@ starts, before it can serve, and keeps receiving it when it cannot. Add a `readi
 every (non-init) container of a long-running workload.",
         rubric: &[16],
         scanners: Scanners {
-            related: &[
-                Related::part(
-                    Checkov,
-                    "CKV_K8S_9",
-                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
-                ),
-                Related::differs(
-                    KubeScore,
-                    "pod-probes",
-                    "kube-score asks for probes only on pods a Service targets, and counts a probe on any container of the pod.",
-                ),
-                Related::part(
-                    KubeLinter,
-                    "no-readiness-probe",
-                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
-                ),
-                Related::part(
-                    Polaris,
-                    "readinessProbeMissing",
-                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
-                ),
-            ],
+            related: &READINESS_CLAIMS,
             ..NONE
         },
         applies: Applies::LongRunningPods,
@@ -195,28 +174,7 @@ every (non-init) container of a long-running workload.",
 its pod forever. Add a `livenessProbe` to every (non-init) container of a long-running workload.",
         rubric: &[16],
         scanners: Scanners {
-            related: &[
-                Related::part(
-                    Checkov,
-                    "CKV_K8S_8",
-                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
-                ),
-                Related::differs(
-                    KubeScore,
-                    "pod-probes",
-                    "kube-score asks for probes only on pods a Service targets, and counts a probe on any container of the pod.",
-                ),
-                Related::part(
-                    KubeLinter,
-                    "no-liveness-probe",
-                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
-                ),
-                Related::part(
-                    Polaris,
-                    "livenessProbeMissing",
-                    "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.",
-                ),
-            ],
+            related: &LIVENESS_CLAIMS,
             ..NONE
         },
         applies: Applies::LongRunningPods,
@@ -275,6 +233,33 @@ AlwaysAllow`.",
         check: budget_eviction_policy,
     },
 ];
+
+/// Why kubeward asks fewer pods for probes than the checks of each scanner do.
+const RUN_TO_COMPLETION: &str = "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.";
+
+/// How a probe rule relates to the probe checks of checkov, kube-score, kube-linter and
+/// Polaris.
+const fn probe_claims(
+    checkov: &'static str,
+    kube_linter: &'static str,
+    polaris: &'static str,
+) -> [Related; 4] {
+    [
+        Related::part(Checkov, checkov, RUN_TO_COMPLETION),
+        Related::differs(
+            KubeScore,
+            "pod-probes",
+            "kube-score asks for probes only on pods a Service targets, and counts a probe on any container of the pod.",
+        ),
+        Related::part(KubeLinter, kube_linter, RUN_TO_COMPLETION),
+        Related::part(Polaris, polaris, RUN_TO_COMPLETION),
+    ]
+}
+
+static READINESS_CLAIMS: [Related; 4] =
+    probe_claims("CKV_K8S_9", "no-readiness-probe", "readinessProbeMissing");
+static LIVENESS_CLAIMS: [Related; 4] =
+    probe_claims("CKV_K8S_8", "no-liveness-probe", "livenessProbeMissing");
 
 /// Whether a resource quantity is unset or zero (`0`, `"0"`, `"0m"`, `"0Mi"`): the
 /// scheduler and the kubelet treat a zero request or limit as none.
