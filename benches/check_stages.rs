@@ -1,14 +1,16 @@
 //! Where the time of `kubeward check` goes, stage by stage, on a corpus folder:
 //! `cargo bench --bench check_stages -- CORPUS_DIR` (scripts/bench-check.sh makes the corpus).
 //! Reading and parsing, the rules (with suppressions), both as the command runs them (each
-//! object judged as it is read, then pruned), the line of every finding, then each output
-//! form written to memory; the best of five runs of each stage, and objects per second for
-//! the whole.
+//! object judged as it is read, then pruned), the same with every preset floor applied
+//! (`check --preset`), the line of every finding, then each output form written to memory;
+//! the best of five runs of each stage, and objects per second for the whole.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use kubeward::check::policy::Policy;
 use kubeward::check::{self, Severity, load, report::Report};
+use kubeward::preset::floors::{Floors, Locks, SeccompFloor};
 
 fn best_of<T>(runs: usize, mut stage: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
@@ -30,7 +32,26 @@ fn main() {
     let paths = [PathBuf::from(corpus)];
     let (load_time, loaded) = best_of(5, || load::load_paths(&paths));
     let (rules_time, findings) = best_of(5, || check::run(&loaded.objects));
-    let (command_time, _) = best_of(5, || check::check_paths(&paths));
+    let no_floors = Policy::default();
+    let (command_time, _) = best_of(5, || check::check_paths(&paths, None, None, &no_floors));
+    let every_floor = Policy {
+        floors: vec![Locks {
+            preset: "acme".into(),
+            floors: Floors {
+                read_only_root_filesystem: Some(true),
+                spread_across_nodes: Some(true),
+                seccomp_profile: Some(SeccompFloor::RuntimeDefault),
+                min_replicas: Some(2),
+                max_token_expiration_seconds: Some(3600),
+                min_sensitivity: None,
+                allowed_registries: Some(vec!["ghcr.io/acme".into()]),
+                require_image_digest: Some(true),
+            },
+            locked_at: Default::default(),
+        }],
+        ..Policy::default()
+    };
+    let (floors_time, _) = best_of(5, || check::run_with(&loaded.objects, &every_floor));
     let (lines_time, report) = best_of(5, || Report::new(&loaded, &findings, Severity::Warning));
     let (text_time, _) = best_of(5, || report.text());
     let written = |write: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>| {
@@ -56,6 +77,7 @@ fn main() {
         "as `check` does it    {:8.1} ms (each object judged as it is read, then pruned)",
         ms(command_time)
     );
+    println!("... with every floor  {:8.1} ms", ms(floors_time));
     println!("finding lines         {:8.1} ms", ms(lines_time));
     println!("text report           {:8.1} ms", ms(text_time));
     println!(

@@ -1,12 +1,16 @@
 //! Criterion benchmarks of the library stages for the typical service of
 //! `benches/typical/kubeward.yaml`, with its state folder already filled (a re-render):
 //! load and validate, plan, material, render (with the invariant checks), the whole pipeline
-//! (with the self-check), and the one-time cost of parsing the templates. `scripts/bench.sh` times the binary itself.
+//! (with the self-check), and the one-time cost of parsing the templates; then the whole
+//! pipeline sealed for a 4096-bit controller key (the controller's default), with every sealed
+//! value reused from the state folder, and with every value sealed anew (a first render, or a
+//! new certificate). `scripts/bench.sh` times the binary itself.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use kubeward::material::pki::CaCache;
 use kubeward::material::{self, Sources};
 use kubeward::pipeline::{self, Input};
@@ -14,14 +18,32 @@ use kubeward::spec::flags::SpecFlags;
 use kubeward::validate::Overrides;
 use kubeward::{plan, render};
 
-/// A copy of the typical spec in a temporary folder, rendered once so its state exists.
-fn typical() -> (tempfile::TempDir, PathBuf) {
+/// A copy of the typical spec in a temporary folder, rendered once with `flags` so its state
+/// exists.
+fn typical(flags: &SpecFlags) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let spec = dir.path().join("kubeward.yaml");
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/typical/kubeward.yaml");
     std::fs::copy(source, &spec).expect("copy the typical spec");
-    pipeline::render(&input(&spec, &SpecFlags::default())).expect("the typical spec renders");
+    pipeline::render(&input(&spec, flags)).expect("the typical spec renders");
     (dir, spec)
+}
+
+/// A Sealed Secrets controller's certificate for a new 4096-bit RSA key, made by openssl.
+fn controller_certificate(dir: &Path) -> PathBuf {
+    let cert = dir.join("sealed-secrets.pem");
+    let made = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:4096", "-nodes", "-days", "30",
+        ])
+        .args(["-subj", "/CN=sealed-secret", "-keyout"])
+        .arg(dir.join("sealed-secrets.key"))
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .expect("openssl runs");
+    assert!(made.status.success(), "{made:?}");
+    cert
 }
 
 fn input<'a>(spec: &'a Path, flags: &'a SpecFlags) -> Input<'a> {
@@ -50,8 +72,8 @@ fn sources<'a>(base_dir: &'a Path, cas: &'a CaCache) -> Sources<'a> {
 }
 
 fn stages(c: &mut Criterion) {
-    let (_dir, spec) = typical();
     let flags = SpecFlags::default();
+    let (_dir, spec) = typical(&flags);
     let input = input(&spec, &flags);
     let (service, preset, base_dir) = pipeline::load_service(&input).unwrap();
     let plan = plan::plan(&service, &preset.preset);
@@ -88,5 +110,30 @@ fn stages(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, stages);
+fn sealing(c: &mut Criterion) {
+    let keys = tempfile::tempdir().expect("temp dir");
+    let flags = SpecFlags {
+        seal_cert: Some(
+            controller_certificate(keys.path())
+                .to_string_lossy()
+                .into_owned(),
+        ),
+        ..SpecFlags::default()
+    };
+    let (dir, spec) = typical(&flags);
+    let input = input(&spec, &flags);
+    let sealed = dir.path().join(".kubeward/payments/sealed");
+    c.bench_function("whole pipeline, sealed, every sealed value reused", |b| {
+        b.iter(|| pipeline::render(black_box(&input)).unwrap())
+    });
+    c.bench_function("whole pipeline, sealed, every value sealed anew", |b| {
+        b.iter_batched(
+            || std::fs::remove_dir_all(&sealed).unwrap(),
+            |()| pipeline::render(black_box(&input)).unwrap(),
+            BatchSize::PerIteration,
+        )
+    });
+}
+
+criterion_group!(benches, stages, sealing);
 criterion_main!(benches);

@@ -19,6 +19,9 @@ _kubeward() {
             kubeward,check)
                 cmd="kubeward__subcmd__check"
                 ;;
+            kubeward,cluster)
+                cmd="kubeward__subcmd__cluster"
+                ;;
             kubeward,completions)
                 cmd="kubeward__subcmd__completions"
                 ;;
@@ -54,6 +57,9 @@ _kubeward() {
                 ;;
             kubeward__subcmd__help,check)
                 cmd="kubeward__subcmd__help__subcmd__check"
+                ;;
+            kubeward__subcmd__help,cluster)
+                cmd="kubeward__subcmd__help__subcmd__cluster"
                 ;;
             kubeward__subcmd__help,completions)
                 cmd="kubeward__subcmd__help__subcmd__completions"
@@ -143,7 +149,7 @@ _kubeward() {
 
     case "${cmd}" in
         kubeward)
-            opts="-q -h -V --color --quiet --help --version render explain graph diff-presets init schema completions man presets templates check help"
+            opts="-q -h -V --color --quiet --deny-warnings --help --version render explain graph diff-presets init schema completions man presets templates check cluster help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -161,7 +167,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__check)
-            opts="-q -h --format --fail-on --list-rules --color --quiet --help"
+            opts="-q -h --format --fail-on --list-rules --preset --presets-dir --require-preset --no-inline-suppressions --suppressions --config --stdin-name --kubernetes-version --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,6 +179,76 @@ _kubeward() {
                     ;;
                 --fail-on)
                     COMPREPLY=($(compgen -W "info warning error" -- "${cur}"))
+                    return 0
+                    ;;
+                --preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --suppressions)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --stdin-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubernetes-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubeward__subcmd__cluster)
+            opts="-f -o -q -h --file --output --force --state --rotate --color --quiet --deny-warnings --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rotate)
+                    COMPREPLY=($(compgen -W "encryption-key" -- "${cur}"))
                     return 0
                     ;;
                 --color)
@@ -187,7 +263,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__completions)
-            opts="-q -h --color --quiet --help bash elvish fish powershell zsh"
+            opts="-q -h --color --quiet --deny-warnings --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,7 +281,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__diff__subcmd__presets)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -227,12 +303,16 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --require-preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --templates)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -260,6 +340,22 @@ _kubeward() {
                     return 0
                     ;;
                 --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoscaling)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-cpu)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -291,7 +387,43 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ingress-api)
+                    COMPREPLY=($(compgen -W "gateway ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-listener)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ingress-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -305,6 +437,14 @@ _kubeward() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
                     return 0
                     ;;
                 --tls)
@@ -339,7 +479,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__explain)
-            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --help"
+            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -369,12 +509,16 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --require-preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --templates)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -402,6 +546,22 @@ _kubeward() {
                     return 0
                     ;;
                 --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoscaling)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-cpu)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -433,7 +593,43 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ingress-api)
+                    COMPREPLY=($(compgen -W "gateway ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-listener)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ingress-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -447,6 +643,14 @@ _kubeward() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
                     return 0
                     ;;
                 --tls)
@@ -481,7 +685,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__graph)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -503,12 +707,16 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --require-preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --templates)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -536,6 +744,22 @@ _kubeward() {
                     return 0
                     ;;
                 --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoscaling)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-cpu)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -567,7 +791,43 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ingress-api)
+                    COMPREPLY=($(compgen -W "gateway ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-listener)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ingress-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -581,6 +841,14 @@ _kubeward() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
                     return 0
                     ;;
                 --tls)
@@ -615,7 +883,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__help)
-            opts="render explain graph diff-presets init schema completions man presets templates check help"
+            opts="render explain graph diff-presets init schema completions man presets templates check cluster help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,6 +897,20 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubeward__subcmd__help__subcmd__cluster)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -853,7 +1135,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__init)
-            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --help"
+            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --require-preset --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -876,6 +1158,10 @@ _kubeward() {
                     return 0
                     ;;
                 --presets-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -907,6 +1193,22 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --autoscaling)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-cpu)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --preset)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -935,7 +1237,43 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ingress-api)
+                    COMPREPLY=($(compgen -W "gateway ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-listener)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ingress-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -949,6 +1287,14 @@ _kubeward() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
                     return 0
                     ;;
                 --tls)
@@ -983,7 +1329,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__man)
-            opts="-q -h --color --quiet --help"
+            opts="-q -h --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1001,7 +1347,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__presets)
-            opts="-q -h --color --quiet --help list show validate help"
+            opts="-q -h --color --quiet --deny-warnings --help list show validate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1089,7 +1435,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__presets__subcmd__list)
-            opts="-q -h --presets-dir --color --quiet --help"
+            opts="-q -h --presets-dir --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1111,7 +1457,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__presets__subcmd__show)
-            opts="-q -h --resolved --presets-dir --color --quiet --help"
+            opts="-q -h --resolved --presets-dir --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1133,7 +1479,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__presets__subcmd__validate)
-            opts="-q -h --presets-dir --color --quiet --help"
+            opts="-q -h --presets-dir --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1155,7 +1501,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__render)
-            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --presets-dir --templates --allow-template-override --name --namespace --image --port --protocol --replicas --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-class --ingress-issuer --api --secret --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --help"
+            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --gitops --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --caller --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1189,12 +1535,16 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --require-preset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --templates)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --allow-template-override)
-                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -1222,6 +1572,22 @@ _kubeward() {
                     return 0
                     ;;
                 --replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --autoscaling)
+                    COMPREPLY=($(compgen -W "on off" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-replicas)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --target-cpu)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1253,7 +1619,43 @@ _kubeward() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --ingress-api)
+                    COMPREPLY=($(compgen -W "gateway ingress" -- "${cur}"))
+                    return 0
+                    ;;
+                --gateway)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --gateway-listener)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ingress-class)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rate-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --connection-limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backend-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --source-range)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1267,6 +1669,14 @@ _kubeward() {
                     ;;
                 --secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --seal-scope)
+                    COMPREPLY=($(compgen -W "strict namespace-wide cluster-wide" -- "${cur}"))
                     return 0
                     ;;
                 --tls)
@@ -1301,7 +1711,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__schema)
-            opts="-q -h --color --quiet --help spec preset"
+            opts="-q -h --color --quiet --deny-warnings --help spec preset cluster"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1319,7 +1729,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__templates)
-            opts="-q -h --color --quiet --help export help"
+            opts="-q -h --color --quiet --deny-warnings --help export help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1337,7 +1747,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__templates__subcmd__export)
-            opts="-q -h --force --color --quiet --help"
+            opts="-q -h --force --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -3,11 +3,14 @@
 # Python tests use:
 #   - kubectl (for `kubectl kustomize`), from Debian's packages when it is not on PATH;
 #   - Graphviz (`dot`) and Chromium, from Debian's packages when they are not on PATH;
+#   - openssl and git (tests/entry.rs verifies the Gateway's trust in the service's certificate
+#     with `openssl verify`; tests/gitops.rs makes a Sealed Secrets controller's key pair and git
+#     work trees with them), from Debian's packages when they are not on PATH;
 #   - the mermaid CLI (mmdc) in <repo>/.tools/node_modules, from the npm registry with
 #     `npm ci` (versions locked by .tools/package-lock.json; Puppeteer's own browser download
 #     is skipped: mmdc drives Debian's Chromium);
 #   - a Python venv at <repo>/.venv with the pinned tools of scripts/requirements-tools.txt
-#     (checkov, kubernetes-validate, PyYAML, pytest, jsonschema), locked by
+#     (checkov, kubernetes-validate, PyYAML, pytest, jsonschema, cryptography), locked by
 #     scripts/constraints-tools.txt;
 #   - mdbook (which builds the book in book/) and cargo-deny (which checks the dependency tree
 #     against deny.toml), pinned to MDBOOK_VERSION and CARGO_DENY_VERSION, installed with
@@ -261,8 +264,11 @@ ensure_diagram_tools() {
 }
 
 ensure_kubectl
+ensure_command_from_apt openssl openssl
+ensure_command_from_apt git git
 ensure_venv
 ensure_cargo_tool mdbook "$MDBOOK_VERSION" "v$MDBOOK_VERSION"
 ensure_cargo_tool cargo-deny "$CARGO_DENY_VERSION" "$CARGO_DENY_VERSION"
+ensure_command_from_apt openssl openssl
 ensure_diagram_tools
 log "done"

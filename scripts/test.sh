@@ -15,6 +15,9 @@
 #      baseline, suppressed checks only, each with its reason.
 #   6. every traffic drawing (`kubeward graph`, Mermaid and DOT) parsed by the mermaid CLI and
 #      Graphviz, and the book's pictures checked against their sources (scripts/check-graphs.sh).
+#   7. kube-bench's CIS Kubernetes Benchmark checks (tests/kube_bench, an evaluator independent
+#      of kubeward) over the flags `kubeward cluster` renders and over broken static Pods given
+#      to `kubeward check`.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PATH="$PWD/.tools/bin:$PATH"
@@ -57,7 +60,7 @@ init() { # NAME FLAGS...: init into $work/init/NAME, the bundle into $work/init-
 }
 # The book's walkthrough (book/src/how-to/questionnaire.md), as flags.
 init walkthrough --name payments-api -n payments --image "ghcr.io/acme/payments-api:1.4.2@$digest" \
-    --port 8080 --exposure cluster --sensitivity confidential --caller checkout/web \
+    --port 8080 --sensitivity confidential --caller checkout/web \
     --caller billing-worker --caller analytics/reports --egress db/postgres:5432 \
     --egress-cidr 203.0.113.0/24:443 --secret db-password=generate
 # Public, restricted, with API access, every kind of secret and TLS.
@@ -114,3 +117,6 @@ bash scripts/scan-bundles.sh "$work/presets/relaxed"
 
 step "graphs: Mermaid (mermaid CLI) and DOT (Graphviz), the book's pictures"
 bash scripts/check-graphs.sh
+
+step "kube-bench's CIS checks over kubeward cluster's flags and broken static Pods"
+KUBEWARD_BIN=./target/debug/kubeward .venv/bin/pytest -q -p no:cacheprovider tests/kube_bench

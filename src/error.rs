@@ -1,4 +1,5 @@
-//! Errors shared across stages, and how each maps to an exit code and a message.
+//! Errors and warnings shared across stages, and how each error maps to an exit code and a
+//! message.
 
 use std::fmt;
 use std::path::PathBuf;
@@ -63,6 +64,12 @@ pub enum SpecError {
         path: Option<PathBuf>,
         errors: Vec<FieldError>,
     },
+    /// A cluster spec (`kubeward cluster`) that cannot become a valid cluster.
+    #[error("{}", list_problems(&format!("{} is not a valid cluster spec", path.display()), errors))]
+    InvalidCluster {
+        path: PathBuf,
+        errors: Vec<FieldError>,
+    },
 }
 
 fn format_invalid(path: Option<&PathBuf>, errors: &[FieldError]) -> String {
@@ -70,8 +77,13 @@ fn format_invalid(path: Option<&PathBuf>, errors: &[FieldError]) -> String {
         Some(path) => format!("{} is not", path.display()),
         None => "the flags are not".to_string(),
     };
+    list_problems(&format!("{subject} a valid service"), errors)
+}
+
+/// `subject (N problems):` and the problems, one a line.
+fn list_problems(subject: &str, errors: &[FieldError]) -> String {
     let mut text = format!(
-        "{subject} a valid service ({} problem{}):",
+        "{subject} ({} problem{}):",
         errors.len(),
         if errors.len() == 1 { "" } else { "s" }
     );
@@ -79,6 +91,37 @@ fn format_invalid(path: Option<&PathBuf>, errors: &[FieldError]) -> String {
         text.push_str(&format!("\n  - {error}"));
     }
     text
+}
+
+/// Something in a bundle that a user would not expect, or that leaves it below the rubric:
+/// shown on stderr with or without a terminal (`--quiet` silences notes, not warnings), and an
+/// error under `--deny-warnings`. The id is stable, for scripts and for the book.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    pub id: &'static str,
+    pub message: String,
+}
+
+impl Warning {
+    /// A warning of the kind `id`, which must be one of [`crate::vocabulary::WARNINGS`].
+    pub fn new(id: &'static str, message: impl Into<String>) -> Self {
+        assert!(
+            crate::vocabulary::WARNINGS
+                .iter()
+                .any(|(known, _)| *known == id),
+            "warning `{id}` has no entry in vocabulary::WARNINGS"
+        );
+        Warning {
+            id,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [{}]", self.message, self.id)
+    }
 }
 
 /// One spec of a batch that failed, and why.
@@ -125,6 +168,9 @@ pub enum Error {
     Preset { name: String, message: String },
     #[error("rendering failed: {0}")]
     Render(String),
+    /// Rendered manifests below the floors of their preset: refused like a spec below them.
+    #[error("{0}")]
+    Floors(String),
     /// Manifests given to read (rendered or foreign) that cannot be read or understood.
     #[error("{0}")]
     Manifests(String),
@@ -148,6 +194,9 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
+    /// `--deny-warnings` and some warnings: nothing was written.
+    #[error("{} warning(s), and --deny-warnings makes them errors; nothing was written:{}", .0.len(), .0.iter().map(|w| format!("\n  - {w}")).collect::<String>())]
+    DeniedWarnings(Vec<String>),
     /// Some specs of a batch failed, each reported with its file, in the order given.
     #[error("{}", format_batch(failures, *total, *rendered_others))]
     Batch {
@@ -172,7 +221,9 @@ impl Error {
             | Error::Usage(_)
             | Error::Preset { .. }
             | Error::Unreadable(_)
-            | Error::Manifests(_) => 2,
+            | Error::Manifests(_)
+            | Error::Floors(_)
+            | Error::DeniedWarnings(_) => 2,
             Error::Cancelled => 130,
             Error::Render(_)
             | Error::Output(_)

@@ -8,6 +8,8 @@
 pub mod check;
 /// The command line: arguments, one file per command, the questionnaire, manual pages.
 pub mod cli;
+/// The control plane's files from a cluster spec: a small pipeline of its own.
+pub mod cluster;
 /// Errors shared across the stages, and the exit code and message of each.
 pub mod error;
 /// What NetworkPolicies let through, read from any manifests and drawn as a graph.

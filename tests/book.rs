@@ -15,13 +15,20 @@
 //! - ```` ```yaml annotated-excerpt ````: part of `render --annotate` output (tests/trainers_book.rs
 //!   checks it is verbatim).
 //! - ```` ```yaml github-actions ````: CI workflow steps (their page's own test runs them).
+//! - ```` ```yaml kubeward-check ````: a suppressions file or a check configuration (their
+//!   page's own test checks with them, tests/check_cli.rs).
 //! - ```` ```yaml kubernetes ````: other Kubernetes objects; each must have apiVersion, kind and
 //!   metadata.name.
+//! - ```` ```yaml cluster ````: a whole cluster spec (`SecureCluster`); it must match the cluster
+//!   schema and `kubeward cluster` must render it. ```` ```yaml cluster-invalid ```` is one it
+//!   must refuse, followed by the ```` ```text kubeward-error ```` it prints.
+//! - ```` ```yaml cluster-output ````: `# file: NAME` first, then documents (or parts of them)
+//!   of that file of the page's last cluster render, each found by its `kind`.
 //! - a `yaml` block without one of these tags fails the test; every `kubeward ...` line of a
 //!   `sh` or `console` block must parse as a command line.
 //!
-//! Files and variables a spec reads (`fromFile`, `fromEnv`, `tls.ca`) are made up for the
-//! render. With `KUBEWARD_BOOK_EXPORT=DIR`, each rendered spec is also written to
+//! Files and variables a spec reads (`fromFile`, `fromEnv`, `tls.ca`, the controller
+//! certificate of `sealing`) are made up for the render. With `KUBEWARD_BOOK_EXPORT=DIR`, each rendered spec is also written to
 //! `DIR/specs/<id>/kubeward.yaml` and its bundle to `DIR/rendered/<id>/`, for the scanners of
 //! scripts/test.sh.
 
@@ -153,6 +160,11 @@ impl Workspace {
             write(cert, &params.self_signed(&key_pair).unwrap().pem());
             write(key, &key_pair.serialize_pem());
         }
+        if let Some(cert) = spec["spec"]["sealing"]["certificate"].as_str() {
+            let cert = dir.path().join(cert);
+            std::fs::create_dir_all(cert.parent().unwrap()).unwrap();
+            common::sealing::key_pair(2048, &dir.path().join("controller-key.pem"), &cert);
+        }
         if let (Some(path), Some(preset)) = (spec["spec"]["preset"].as_str(), preset)
             && path.contains('/')
         {
@@ -233,12 +245,14 @@ fn every_yaml_example_in_the_book_is_checked() {
     let blocks = blocks();
     let mut checked = 0;
     let mut page = String::new();
+    let cluster_schema = common::validator(SchemaKind::Cluster);
     let mut rendered: Option<Vec<Value>> = None;
+    let mut cluster: Option<tempfile::TempDir> = None;
     let mut preset: Option<String> = None;
     let mut expected_error: Option<(String, String)> = None;
     for block in &blocks {
         if block.page != page {
-            (page, rendered, preset) = (block.page.clone(), None, None);
+            (page, rendered, preset, cluster) = (block.page.clone(), None, None, None);
         }
         let place = block.place();
         if let Some((invalid_at, stderr)) = expected_error.take() {
@@ -320,14 +334,24 @@ fn every_yaml_example_in_the_book_is_checked() {
             "chapter-file" => {
                 let value = common::yaml_value(&block.text);
                 let schema = match value["kind"].as_str() {
-                    Some("Preset") => &preset_schema,
-                    _ => &spec_schema,
+                    Some("Preset") => Some(&preset_schema),
+                    Some("SecureService") => Some(&spec_schema),
+                    // Manifests and the presets folder's configuration: the chapter runs them.
+                    _ => None,
                 };
-                let errors = common::schema_errors(schema, &value);
-                assert!(
-                    errors.is_empty(),
-                    "{place}: the schema refuses it: {errors:#?}"
-                );
+                match schema {
+                    Some(schema) => {
+                        let errors = common::schema_errors(schema, &value);
+                        assert!(
+                            errors.is_empty(),
+                            "{place}: the schema refuses it: {errors:#?}"
+                        );
+                    }
+                    None => assert!(
+                        value["apiVersion"].is_string() && value["kind"].is_string(),
+                        "{place}: a file without apiVersion and kind"
+                    ),
+                }
             }
             "annotated-excerpt" => {
                 assert!(
@@ -335,9 +359,56 @@ fn every_yaml_example_in_the_book_is_checked() {
                     "{place}: an excerpt of annotated objects"
                 );
             }
+            "kubeward-check" => {
+                let value = common::yaml_value(&block.text);
+                assert!(
+                    matches!(
+                        value["kind"].as_str(),
+                        Some("Suppressions" | "CheckConfiguration")
+                    ),
+                    "{place}: a suppressions file or a check configuration"
+                );
+            }
             "github-actions" => {
                 let steps = common::yaml_value(&block.text);
                 assert!(steps.is_array(), "{place}: a list of workflow steps");
+            }
+            "cluster" | "cluster-invalid" => {
+                let dir = tempfile::tempdir().unwrap();
+                let run = common::cluster::render(dir.path(), &block.text, &[]);
+                if block.tag == "cluster" {
+                    let errors =
+                        common::schema_errors(&cluster_schema, &common::yaml_value(&block.text));
+                    assert!(
+                        errors.is_empty(),
+                        "{place}: the cluster schema refuses it: {errors:#?}"
+                    );
+                    assert_eq!(run.code, Some(0), "{place}: {}", run.stderr);
+                    cluster = Some(dir);
+                } else {
+                    assert_eq!((run.code, run.stdout.as_str()), (Some(2), ""), "{place}");
+                    expected_error = Some((place.clone(), run.stderr));
+                }
+            }
+            "cluster-output" => {
+                let dir = cluster
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{place}: no cluster spec before it on the page"));
+                let name = block
+                    .text
+                    .lines()
+                    .next()
+                    .and_then(|l| l.strip_prefix("# file: "))
+                    .unwrap_or_else(|| panic!("{place}: `# file: NAME` first"));
+                let actual = common::cluster::documents(dir.path(), name);
+                for shown in serde_saphyr::from_multiple::<Value>(&block.text).unwrap() {
+                    let found = actual.iter().find(|a| a["kind"] == shown["kind"]);
+                    assert!(
+                        found.is_some_and(|a| shows(a, &shown)),
+                        "{place}: {name} differs:\n{}",
+                        serde_json::to_string_pretty(&actual).unwrap()
+                    );
+                }
             }
             "kubernetes" => {
                 for object in serde_saphyr::from_multiple::<Value>(&block.text).unwrap() {
@@ -351,7 +422,7 @@ fn every_yaml_example_in_the_book_is_checked() {
                 }
             }
             other => panic!(
-                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, chapter-file, kubernetes, github-actions, annotated-excerpt), not {other:?}"
+                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, chapter-file, kubernetes, github-actions, kubeward-check, annotated-excerpt, cluster, cluster-invalid, cluster-output), not {other:?}"
             ),
         }
         checked += 1;

@@ -9,11 +9,12 @@ mod common;
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
 use common::bundle::{find, identities, identity, parse_stream};
 use common::run::{Run, binary, kubeward_in};
+use kubeward::vocabulary::MATERIAL_DIGEST_ANNOTATION;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -105,6 +106,34 @@ impl Run {
         self
     }
 
+    /// A success whose stderr holds nothing but warnings, each with one of `ids`.
+    #[track_caller]
+    fn success_warning_only(&self, ids: &[&str]) -> &Self {
+        assert_eq!(self.code, Some(0), "expected success\n{}", self.describe());
+        for line in self.stderr.lines() {
+            assert!(
+                line.starts_with("warning: ")
+                    && ids.iter().any(|id| line.ends_with(&format!(" [{id}]"))),
+                "expected only warnings {ids:?} on stderr, got {line:?}\n{}",
+                self.describe()
+            );
+        }
+        self
+    }
+
+    /// The success of rendering the example at `spec`: quiet, but for the one warning of a
+    /// tag-only image, which is rendered with its exemptions and said so on stderr.
+    #[track_caller]
+    fn example_success(&self, spec: &Path) -> &Self {
+        assert_eq!(self.code, Some(0), "expected success\n{}", self.describe());
+        assert!(
+            self.warns_as_example(spec),
+            "expected the example's own warnings only\n{}",
+            self.describe()
+        );
+        self
+    }
+
     #[track_caller]
     fn no_panic(&self) -> &Self {
         assert!(
@@ -160,7 +189,9 @@ impl Run {
 /// 9 exposure; appended text starts on line 10.
 const BASE: &str = concat!(
     common::spec::api_head!(),
-    "  image: ghcr.io/acme/api:1.0.0\n",
+    "  image: ",
+    common::spec::image!(),
+    "\n",
     "  port: 8080\n",
     "  exposure: cluster\n",
 );
@@ -266,7 +297,7 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
     let local_only = |extra: &str| base_with("exposure: cluster", "exposure: namespace") + extra;
     let egress = |item: &str| base_plus(&format!("  egress:\n    - {item}\n")); // item: line 11
     let api = |rule: &str| base_plus(&format!("  apiAccess:\n    - {rule}\n")); // rule: line 11
-    let image = |reference: &str| base_with("ghcr.io/acme/api:1.0.0", reference);
+    let image = |reference: &str| base_with(common::spec::IMAGE, reference);
     #[rustfmt::skip]
     let cases = [
         // Unknown fields, at every level.
@@ -467,12 +498,14 @@ fn missing_spec_file_is_an_error_that_names_it() {
 /// A working folder holding the payments-api example as `kubeward.yaml`.
 fn payments() -> Kubeward {
     Kubeward::new()
-        .file(
-            "kubeward.yaml",
-            &common::read_path(&common::spec::example("payments-api")),
-        )
+        .file("kubeward.yaml", &common::read_path(&payments_spec()))
         .arg("render")
         .args(["-f", "kubeward.yaml"])
+}
+
+/// The spec of the example `payments-api`.
+fn payments_spec() -> PathBuf {
+    common::spec::example("payments-api")
 }
 
 /// The `resources` listed by `out/kustomization.yaml`.
@@ -531,11 +564,11 @@ fn assert_folder_holds(kw: &Kubeward, names: &[&str]) {
 #[test]
 fn render_to_dir_writes_one_file_per_object_and_a_kustomization_listing_them() {
     let kw = payments();
-    kw.run_with(["-o", "out"]).success();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
     let objects = assert_bundle(&kw, &[]);
     assert_eq!(
         identities(&objects),
-        identities(&kw.run().success().documents()),
+        identities(&kw.run().example_success(&payments_spec()).documents()),
         "the folder holds the objects of the stream, in order"
     );
     assert_folder_holds(&kw, &["kubeward.yaml", "out"]);
@@ -548,9 +581,9 @@ fn second_render_into_same_dir_is_byte_identical() {
             .file("kubeward.yaml", &common::read_path(&path))
             .args(["render", "-f", "kubeward.yaml"])
             .args(["-o", "out"]);
-        kw.run().success();
+        kw.run().example_success(&path);
         let first = kw.snapshot_dir("out");
-        kw.run().success();
+        kw.run().example_success(&path);
         assert!(
             kw.snapshot_dir("out") == first,
             "{name}: the second render differs"
@@ -562,17 +595,53 @@ fn second_render_into_same_dir_is_byte_identical() {
 #[test]
 fn rerender_after_dropping_a_caller_removes_its_stale_file() {
     let kw = payments();
-    kw.run_with(["-o", "out"]).success();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
     let stale = "networkpolicy-payments-api-from-billing-worker.yaml";
     assert!(kw.path("out").join(stale).exists());
     kw.run_with(["-o", "out", "--caller", "checkout/web"])
-        .success();
+        .example_success(&payments_spec());
     assert!(
         !kw.path("out").join(stale).exists(),
         "{stale} was left behind"
     );
     assert_bundle(&kw, &[]);
     assert_folder_holds(&kw, &["kubeward.yaml", "out"]);
+}
+
+/// As the command reference says: `.kubeward-output` names the files kubeward wrote, one per
+/// line; without it, the folder's files count as the user's.
+#[test]
+fn the_output_record_lists_the_written_files_and_without_it_the_folder_is_foreign() {
+    let page = common::book::page("reference/commands.md");
+    assert!(page.contains("`DIR/.kubeward-output`: the names of the files it wrote, one per line"));
+    let kw = payments();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
+    let record = fs::read_to_string(kw.path("out/.kubeward-output")).unwrap();
+    let mut listed: Vec<&str> = record.lines().collect();
+    listed.sort_unstable();
+    let written: Vec<String> = kw
+        .entries("out")
+        .into_iter()
+        .filter(|name| name != ".kubeward-output")
+        .collect();
+    assert_eq!(listed, written);
+    fs::remove_file(kw.path("out/.kubeward-output")).unwrap();
+    kw.run_with(["-o", "out"])
+        .failure()
+        .stderr_has("holds files kubeward did not write");
+}
+
+/// The concepts page names every shipped preset (it once said `restricted` was the only one).
+#[test]
+fn the_concepts_page_names_every_shipped_preset() {
+    let page = common::book::page("concepts.md");
+    for (name, _) in kubeward::preset::SHIPPED {
+        assert!(
+            page.contains(&format!("`{name}`")),
+            "concepts.md does not name {name}"
+        );
+    }
+    assert!(!page.contains("only shipped preset"));
 }
 
 #[test]
@@ -594,7 +663,8 @@ fn dir_with_a_user_file_is_refused_without_force() {
 #[test]
 fn force_keeps_user_files_and_writes_the_bundle() {
     let kw = payments().file("out/notes.txt", "my notes\n");
-    kw.run_with(["-o", "out", "--force"]).success();
+    kw.run_with(["-o", "out", "--force"])
+        .example_success(&payments_spec());
     assert_eq!(
         fs::read_to_string(kw.path("out/notes.txt")).unwrap(),
         "my notes\n"
@@ -641,8 +711,8 @@ fn stdout_stream_holds_the_same_objects_as_the_output_dir() {
         let kw = Kubeward::new()
             .file("kubeward.yaml", &common::read_path(&path))
             .args(["render", "-f", "kubeward.yaml"]);
-        let streamed = kw.run().success().documents();
-        kw.run_with(["-o", "out"]).success();
+        let streamed = kw.run().example_success(&path).documents();
+        kw.run_with(["-o", "out"]).example_success(&path);
         let written = assert_bundle(&kw, &[]);
         assert_eq!(streamed.len(), written.len(), "{name}: object count");
         assert_eq!(streamed, written, "{name}: stdout and -o differ");
@@ -702,7 +772,7 @@ fn pod_peer(namespace: &str, app: &str) -> Value {
 fn flags_alone_render_a_bundle_with_those_network_peers() {
     let docs = Kubeward::new()
         .args(["render", "--name", "api", "--namespace", "shop"])
-        .args(["--image", "ghcr.io/acme/api:1.0.0", "--port", "8080"])
+        .args(["--image", common::spec::IMAGE, "--port", "8080"])
         .args(["--exposure", "cluster", "--caller", "other/web"])
         .args(["--egress", "db/postgres:5432"])
         .args(["--egress-cidr", "203.0.113.0/24:443"])
@@ -765,7 +835,7 @@ fn render_without_spec_or_flags_is_a_usage_error() {
 fn bad_flag_value_exits_2_naming_the_field() {
     let flags = Kubeward::new()
         .args(["render", "--name", "api", "--namespace", "shop"])
-        .args(["--image", "ghcr.io/acme/api:1.0.0", "--port", "8080"])
+        .args(["--image", common::spec::IMAGE, "--port", "8080"])
         .args(["--exposure", "cluster"]);
     flags
         .run_with(["--caller", "a/B"])
@@ -920,7 +990,9 @@ fn check_hostile(case: &Hostile) -> Result<(), String> {
         Ok(docs) => docs,
         Err(e) => return fail(format!("the stream does not parse: {e}"), &run),
     };
-    kw.run_with(["-o", "out"]).success();
+    // The hostile image values are tag-only: warned about, as any tag-only image.
+    kw.run_with(["-o", "out"])
+        .success_warning_only(&["tag-only-image"]);
     let planned = identities(&assert_bundle(&kw, &[]));
     if identities(&docs) != planned {
         return fail(
@@ -971,20 +1043,42 @@ fn hostile_values_are_rejected_or_rendered_verbatim_never_as_new_documents() {
 // ---------------------------------------------------------------------------------------
 
 /// `stream` with the value of every Secret `data` entry replaced by `<base64>` (after
-/// checking it is base64): keys and certificates are generated anew in every fresh folder.
+/// checking it is base64), the CA certificate of a ConfigMap by `<pem>` (after checking it is
+/// one), and the digest of the mounted material by a placeholder (after checking it is one):
+/// keys and certificates are generated anew in every fresh folder.
 fn redact_secret_data(stream: &str) -> String {
     use base64::Engine;
-    let (mut secret, mut data) = (false, false);
+    let (mut secret, mut data, mut config_map) = (false, false, false);
     let mut out = String::with_capacity(stream.len());
     for line in stream.lines() {
         match line {
-            "---" => (secret, data) = (false, false),
+            "---" => (secret, data, config_map) = (false, false, false),
             "kind: Secret" => secret = true,
+            "kind: ConfigMap" => config_map = true,
             "data:" if secret => data = true,
             _ if !line.starts_with("  ") => data = false,
             _ => {}
         }
+        if config_map && let Some(pem) = line.strip_prefix("  ca.crt: ") {
+            assert!(
+                pem.starts_with("\"-----BEGIN CERTIFICATE-----"),
+                "ca.crt is not a PEM certificate: {pem}"
+            );
+            out.push_str("  ca.crt: <pem>\n");
+            continue;
+        }
         match line.split_once(": ") {
+            Some((key, value)) if key.trim() == MATERIAL_DIGEST_ANNOTATION => {
+                let hex = value
+                    .trim_matches('"')
+                    .strip_prefix("hmac-sha256:")
+                    .unwrap();
+                assert!(
+                    hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{line}"
+                );
+                out.push_str(&format!("{key}: <sha256 of the mounted material>\n"));
+            }
             Some((key, value)) if data && line.starts_with("  ") => {
                 let value = value.trim_matches('"');
                 base64::engine::general_purpose::STANDARD
@@ -1006,7 +1100,7 @@ fn examples_render_to_their_snapshots() {
             .file("kubeward.yaml", &common::read_path(&path))
             .args(["render", "-f", "kubeward.yaml"])
             .run();
-        run.success();
+        run.example_success(&path);
         insta::assert_snapshot!(name.as_str(), redact_secret_data(&run.stdout));
     }
 }
@@ -1034,4 +1128,118 @@ fn a_clear_text_probe_port_carries_the_probes_and_nothing_else() {
         !serde_json::to_string(policy).unwrap().contains("8081"),
         "{policy}"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// 7. Warnings
+// ---------------------------------------------------------------------------------------
+
+/// The base spec on a tag-only image (rendered with its exemptions, and warned about), with a
+/// generated secret, so that a render writes the state folder.
+fn tag_only() -> Kubeward {
+    let spec = base_with(common::spec::IMAGE, "ghcr.io/acme/api:1.0.0")
+        + "  secrets:\n    - {name: token, generate: {}}\n";
+    Kubeward::new()
+        .file("kubeward.yaml", &spec)
+        .args(["render", "-f", "kubeward.yaml"])
+}
+
+#[test]
+fn a_warning_reaches_stderr_without_a_terminal_and_with_quiet() {
+    for quiet in [false, true] {
+        let kw = tag_only();
+        let run = match quiet {
+            false => kw.run_with(["-o", "out"]),
+            true => kw.run_with(["-o", "out", "--quiet"]),
+        };
+        run.success_warning_only(&["tag-only-image"]);
+        assert_eq!(
+            run.stderr,
+            "warning: the image `ghcr.io/acme/api:1.0.0` is pinned by tag only: kubeward writes the exemptions checkov.io/skip CKV_K8S_43 and kubeward.dev/ignore KW-SEC-018 on the Deployment; pin it by digest (repo:tag@sha256:...) to remove them [tag-only-image]\n",
+            "quiet: {quiet}"
+        );
+        assert!(
+            kw.path("out/kustomization.yaml").is_file(),
+            "quiet: {quiet}"
+        );
+    }
+}
+
+#[test]
+fn deny_warnings_refuses_with_exit_2_and_writes_nothing_not_even_the_state() {
+    for output in [true, false] {
+        let kw = tag_only();
+        let run = match output {
+            true => kw.run_with(["-o", "out", "--deny-warnings"]),
+            false => kw.run_with(["--deny-warnings"]),
+        };
+        assert_eq!(run.code, Some(2), "{}", run.describe());
+        assert!(run.stdout.is_empty(), "{}", run.describe());
+        assert!(
+            run.stderr.starts_with(
+                "error: 1 warning(s), and --deny-warnings makes them errors; nothing was written:\n  - the image `ghcr.io/acme/api:1.0.0` is pinned by tag only"
+            ) && run.stderr.trim_end().ends_with("[tag-only-image]"),
+            "{}",
+            run.describe()
+        );
+        assert_eq!(kw.entries(""), ["kubeward.yaml"], "{}", run.describe());
+    }
+    // A bundle without warnings passes the same flag.
+    let pinned = Kubeward::new().file("kubeward.yaml", BASE).args([
+        "render",
+        "-f",
+        "kubeward.yaml",
+        "--deny-warnings",
+        "-o",
+        "out",
+    ]);
+    pinned.run().success();
+}
+
+#[test]
+fn the_warning_prefix_is_coloured_with_color_always() {
+    let run = tag_only().run_with(["--color", "always"]);
+    assert_eq!(run.code, Some(0), "{}", run.describe());
+    assert!(
+        run.stderr
+            .starts_with("\x1b[1;33mwarning:\x1b[0m the image"),
+        "{}",
+        run.describe()
+    );
+}
+
+#[test]
+fn init_warns_before_it_writes_and_deny_warnings_keeps_the_spec_unwritten() {
+    let init = |extra: &[&str]| {
+        let kw = Kubeward::new()
+            .args([
+                "init",
+                "--yes",
+                "--spec-only",
+                "--name",
+                "api",
+                "-n",
+                "shop",
+            ])
+            .args(["--image", "ghcr.io/acme/api:1.0.0", "--port", "8080"])
+            .args(extra.iter().copied());
+        let run = kw.run();
+        (kw, run)
+    };
+    let (kw, run) = init(&[]);
+    run.success_warning_only(&["tag-only-image"]);
+    assert!(
+        run.stderr.contains("[tag-only-image]"),
+        "{}",
+        run.describe()
+    );
+    assert!(kw.path("kubeward.yaml").is_file());
+    let (kw, run) = init(&["--deny-warnings"]);
+    assert_eq!(run.code, Some(2), "{}", run.describe());
+    assert!(
+        run.stderr.contains("[tag-only-image]"),
+        "{}",
+        run.describe()
+    );
+    assert!(kw.entries("").is_empty(), "{:?}", kw.entries(""));
 }

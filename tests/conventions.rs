@@ -18,7 +18,7 @@ fn kubeward() -> Command {
 }
 
 #[test]
-fn version_names_the_kubernetes_versions_the_scanners_validate_against() {
+fn version_names_the_kubernetes_versions_the_scanners_validate_against_and_the_release_table() {
     let script = common::read("scripts/scan-bundles.sh");
     let defaults = script
         .split("KUBE_VERSIONS:-")
@@ -31,8 +31,9 @@ fn version_names_the_kubernetes_versions_the_scanners_validate_against() {
         .collect();
     let (oldest, newest) = (minors.first().unwrap(), minors.last().unwrap());
     let expected = format!(
-        "kubeward {} (targets Kubernetes {oldest}\u{2013}{newest})\n",
-        env!("CARGO_PKG_VERSION")
+        "kubeward {} (targets Kubernetes {oldest}\u{2013}{newest}; release table of {})\n",
+        env!("CARGO_PKG_VERSION"),
+        kubeward::check::releases::TABLE_DATE
     );
     kubeward()
         .arg("--version")

@@ -94,6 +94,10 @@ fn committed_schemas_match_the_types() {
                 "preset.schema.json".into(),
                 schema::schema_text(SchemaKind::Preset),
             ),
+            (
+                "cluster.schema.json".into(),
+                schema::schema_text(SchemaKind::Cluster),
+            ),
         ],
     );
 }
@@ -133,6 +137,14 @@ fn the_spec_reference_lists_every_field_of_the_schema() {
     check_region(
         "book/src/reference/spec.md",
         &fields_markdown(&schema::schema(SchemaKind::Spec)),
+    );
+}
+
+#[test]
+fn the_control_plane_page_lists_every_field_of_the_cluster_schema() {
+    check_region(
+        "book/src/how-to/control-plane.md",
+        &fields_markdown(&schema::schema(SchemaKind::Cluster)),
     );
 }
 

@@ -4,6 +4,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -121,7 +122,7 @@ fn check_tls_secret(secret: &Value, ca_pem: Option<&[u8]>) -> BTreeSet<String> {
 #[test]
 fn self_signed_leaf_chains_to_the_namespace_ca_with_every_name() {
     let project = Project::new(
-        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com }\n  tls:\n    mode: self-signed\n    dnsNames: [api.internal.example]\n",
+        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com, api: ingress }\n  tls:\n    mode: self-signed\n    dnsNames: [api.internal.example]\n",
     );
     let objects = project.render(&[]);
     let ca_pem = fs::read(project.path(".kubeward/shop/ca.crt")).unwrap();
@@ -348,7 +349,7 @@ fn mode_ca_signs_with_the_given_ca() {
 #[test]
 fn cert_manager_mode_emits_certificates_and_no_key_material() {
     let project = Project::new(
-        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com }\n  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: internal }\n",
+        "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com, api: ingress }\n  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: internal }\n",
     );
     let stream = project.render_text(&[]);
     assert!(!stream.contains("PRIVATE KEY") && !stream.contains("tls.key:"));
@@ -373,7 +374,7 @@ fn cert_manager_mode_emits_certificates_and_no_key_material() {
 #[test]
 fn the_public_host_can_have_its_own_issuer_beside_kubewards_ca() {
     let project = Project::new(
-        "  protocol: https\n  exposure: public\n  ingress:\n    host: shop.example.com\n    issuer: { name: letsencrypt }\n",
+        "  protocol: https\n  exposure: public\n  ingress:\n    host: shop.example.com\n    api: ingress\n    issuer: { name: letsencrypt }\n",
     );
     let objects = project.render(&[]);
     let public = find(&objects, "Certificate", "api-ingress-tls");
@@ -551,4 +552,163 @@ fn dangerous_api_rules_are_refused_naming_them() {
         );
         assert!(stderr.contains("line "), "{stderr}");
     }
+}
+
+/// The digest of the mounted material on the Deployment's pod template, if any.
+fn rollout_digest(objects: &[Value]) -> Option<String> {
+    find(objects, "Deployment", "api")["spec"]["template"]["metadata"]["annotations"]
+        [kubeward::vocabulary::MATERIAL_DIGEST_ANNOTATION]
+        .as_str()
+        .map(str::to_string)
+}
+
+#[test]
+fn a_rotation_rolls_the_pods_out_and_an_unchanged_render_does_not() {
+    let project = Project::new(
+        "  protocol: https\n  secrets:\n    - name: one\n      generate: {}\n    - name: two\n      generate: {}\n",
+    );
+    let first = project.render(&[]);
+    let digest = rollout_digest(&first).expect("the pods mount secrets and a certificate");
+    assert!(
+        digest.starts_with("hmac-sha256:") && digest.len() == 76,
+        "{digest}"
+    );
+    let again = project.render(&[]);
+    assert_eq!(
+        rollout_digest(&again),
+        Some(digest.clone()),
+        "nothing changed"
+    );
+    assert_eq!(
+        find(&first, "Deployment", "api"),
+        find(&again, "Deployment", "api")
+    );
+    let rotated = project.render(&["--rotate", "two"]);
+    let after = rollout_digest(&rotated).unwrap();
+    assert_ne!(after, digest, "the rotated secret restarts the pods");
+    // The pod template changed by the digest alone.
+    let mut before = find(&first, "Deployment", "api").clone();
+    before["spec"]["template"]["metadata"]["annotations"]
+        [kubeward::vocabulary::MATERIAL_DIGEST_ANNOTATION] = Value::from(after.clone());
+    assert_eq!(&before, find(&rotated, "Deployment", "api"));
+    assert_eq!(rollout_digest(&project.render(&[])), Some(after));
+}
+
+#[test]
+fn a_changed_value_from_the_environment_rolls_the_pods_out() {
+    let project = Project::new("  secrets:\n    - name: key\n      fromEnv: KW_TEST_ROLLOUT\n");
+    let digest_with = |value: &str| {
+        let out = project
+            .cmd(&[])
+            .env("KW_TEST_ROLLOUT", value)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let objects: Vec<Value> =
+            serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap();
+        rollout_digest(&objects).unwrap()
+    };
+    let first = digest_with("hunter2");
+    assert_eq!(digest_with("hunter2"), first);
+    assert_ne!(digest_with("hunter3"), first);
+    assert!(!first.contains("hunter2"));
+}
+
+#[test]
+fn the_digest_is_keyed_by_the_state_folder_so_a_short_value_cannot_be_searched_for() {
+    let project = Project::new("  secrets:\n    - name: key\n      fromEnv: KW_TEST_ROLLOUT\n");
+    let digest_in = |state: &str| {
+        let out = project
+            .cmd(&["--state", state])
+            .env("KW_TEST_ROLLOUT", "hunter2")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let objects: Vec<Value> =
+            serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap();
+        rollout_digest(&objects).unwrap()
+    };
+    let first = digest_in("state-a");
+    assert_eq!(digest_in("state-a"), first, "the key is kept");
+    assert_ne!(
+        digest_in("state-b"),
+        first,
+        "another state folder, another key"
+    );
+    let key = project.path("state-a/shop/api/rollout-key");
+    let mode = fs::metadata(&key)
+        .unwrap_or_else(|e| panic!("{}: {e}", key.display()))
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "{}", key.display());
+    // Not the unkeyed hash of the value alone, as a reader of the committed bundle could
+    // compute for each guess.
+    let plain = ring::digest::digest(&ring::digest::SHA256, b"hunter2");
+    let hex: String = plain.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    assert!(!first.contains(&hex));
+}
+
+#[test]
+fn what_cert_manager_issues_is_not_in_the_digest() {
+    let project = Project::new(
+        "  protocol: https\n  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: internal }\n",
+    );
+    assert_eq!(
+        rollout_digest(&project.render(&[])),
+        None,
+        "nothing kubeward supplies is mounted"
+    );
+}
+
+#[test]
+fn a_certificate_renewal_rolls_the_pods_out_and_not_before() {
+    use kubeward::material::{self, Sources, pki::CaCache};
+    use time::{Duration, OffsetDateTime};
+    let project = Project::new("  protocol: https\n  tls: { mode: self-signed }\n");
+    let (spec, state) = (project.path("kubeward.yaml"), project.path(".kubeward"));
+    let flags = kubeward::spec::flags::SpecFlags::default();
+    let input = kubeward::pipeline::Input {
+        file: Some(&spec),
+        flags: &flags,
+        overrides: Default::default(),
+        state_dir: Some(&state),
+        rotate: &[],
+        presets: Default::default(),
+        templates: None,
+        allow_template_override: &[],
+        annotate: false,
+    };
+    let (service, preset, base_dir) = kubeward::pipeline::load_service(&input).unwrap();
+    let plan = kubeward::plan::plan(&service, &preset.preset);
+    let gather_at = |now: OffsetDateTime| {
+        let sources = Sources {
+            base_dir: &base_dir,
+            state_dir: state.clone(),
+            rotate: &[],
+            now,
+            cas: &CaCache::default(),
+        };
+        material::gather(&service, &plan, &sources).unwrap()
+    };
+    let tls = &preset.preset.tls;
+    let start = OffsetDateTime::now_utc();
+    let first = gather_at(start);
+    let renew_at = i64::from(tls.leaf_validity_days - tls.renew_before_days);
+    let before = gather_at(start + Duration::days(renew_at - 1));
+    assert_eq!(
+        before.certs["api-tls"].crt, first.certs["api-tls"].crt,
+        "not due yet"
+    );
+    assert_eq!(before.mounted_digest, first.mounted_digest);
+    let renewed = gather_at(start + Duration::days(renew_at + 1));
+    assert_ne!(
+        renewed.certs["api-tls"].crt, first.certs["api-tls"].crt,
+        "renewed"
+    );
+    assert_ne!(renewed.mounted_digest, first.mounted_digest);
+    assert!(renewed.mounted_digest.is_some());
 }

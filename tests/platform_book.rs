@@ -148,6 +148,7 @@ fn the_preset_reference_documents_every_preset_setting_floor_and_control() {
     );
     paths.extend([
         "apiServer.tokenAudience".to_string(),
+        "sealing".to_string(),
         "templates".to_string(),
     ]);
     for path in paths {

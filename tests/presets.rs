@@ -156,8 +156,28 @@ fn baseline_relaxes_three_rows_and_records_each_as_scanner_exemptions() {
 #[test]
 fn restricted_based_presets_render_their_shape_without_exemptions() {
     let web = render_example("storefront", "public-web");
-    assert_eq!(find(&web, "Deployment")["spec"]["replicas"], 3);
-    assert!(find(&web, "Ingress")["spec"]["tls"].is_array());
+    let deployment = find(&web, "Deployment");
+    assert!(
+        deployment["spec"]["replicas"].is_null(),
+        "the autoscaler owns the count"
+    );
+    let autoscaler = find(&web, "HorizontalPodAutoscaler");
+    assert_eq!(autoscaler["spec"]["minReplicas"], 3);
+    assert_eq!(autoscaler["spec"]["maxReplicas"], 10);
+    assert_eq!(
+        find(&web, "HTTPRoute")["spec"]["parentRefs"][0]["sectionName"],
+        "https"
+    );
+    let exempt = deployment["metadata"]["annotations"].as_object().unwrap();
+    let keys: Vec<&str> = exempt.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "ignore-check.kube-linter.io/minimum-three-replicas",
+            "polaris.fairwinds.com/deploymentMissingReplicas-exempt"
+        ],
+        "only the exemptions of the autoscaled count"
+    );
 
     let grpc = render_example("inventory", "internal-grpc");
     assert_eq!(
@@ -191,7 +211,7 @@ fn restricted_based_presets_render_their_shape_without_exemptions() {
         .unwrap()["projected"]["sources"][0]["serviceAccountToken"];
     assert_eq!(token["expirationSeconds"], 600);
 
-    for objects in [&web, &grpc, &client] {
+    for objects in [&grpc, &client] {
         let annotations = &find(objects, "Deployment")["metadata"]["annotations"];
         assert!(annotations.is_null(), "{annotations}");
     }
@@ -357,7 +377,13 @@ fn presets_list_and_show_name_where_each_preset_and_value_comes_from() {
     assert_eq!(setter("exposure"), "acme-web");
     assert_eq!(setter("replicas"), "acme");
     assert_eq!(setter("runAsUser"), "restricted");
-    assert_eq!(setter("minReplicas"), "acme");
+    let floors = &resolved[resolved.find("\nfloors:").expect("a floors section")..];
+    let floor_setter = floors
+        .lines()
+        .find(|l| l.trim_start().starts_with("minReplicas:"))
+        .and_then(|l| l.rsplit("# ").next())
+        .unwrap_or_else(|| panic!("minReplicas in\n{floors}"));
+    assert_eq!(floor_setter, "acme");
     let parsed: Value = serde_saphyr::from_str(&resolved).unwrap();
     assert_eq!(parsed["floors"]["allowedRegistries"][0], "ghcr.io/acme");
 }
@@ -429,7 +455,7 @@ fn a_folder_preset_may_not_shadow_a_shipped_one() {
 fn templates_export_never_overwrites_without_force() {
     let dir = Dir::new(&[]);
     let out = dir.run(&["templates", "export", "tpl"]).ok();
-    assert!(out.contains("wrote 16 templates"), "{out}");
+    assert!(out.contains("wrote 26 templates"), "{out}");
     let shipped = fs::read_to_string(dir.path("tpl/deployment.yaml")).unwrap();
     assert!(shipped.contains("runAsNonRoot: true"));
     dir.write("tpl/deployment.yaml", "mine");

@@ -250,7 +250,7 @@ fn each_bad_input_kind_is_rejected_by_the_schema_and_by_kubeward() {
 
 #[test]
 fn the_schemas_are_draft_07_with_descriptions_on_every_property() {
-    for kind in [SchemaKind::Spec, SchemaKind::Preset] {
+    for kind in [SchemaKind::Spec, SchemaKind::Preset, SchemaKind::Cluster] {
         let schema = schema::schema(kind);
         assert_eq!(
             schema["$schema"],

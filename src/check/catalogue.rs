@@ -7,8 +7,8 @@ use serde_json::{Value, json};
 
 use super::{Applies, Relation, Rule, Scanner, all_rules};
 
-/// Rows of the rubric (1..=30) and the rules judging each.
-const RUBRIC_ROWS: u8 = 30;
+/// Rows of the rubric (1..=33) and the rules judging each.
+const RUBRIC_ROWS: u8 = 33;
 
 impl Applies {
     /// What the rule looks at, for people.
@@ -25,7 +25,7 @@ impl Applies {
             }
             Applies::Replicated => "Deployment, StatefulSet and DeploymentConfig".into(),
             Applies::Namespaced => "every namespaced kind kubeward knows".into(),
-            Applies::AllKinds => "every kind kubeward knows".into(),
+            Applies::AllKinds => "every kind of API object kubeward knows".into(),
             Applies::Kinds(kinds) => kinds
                 .iter()
                 .map(|k| format!("{k:?}"))
@@ -35,12 +35,13 @@ impl Applies {
     }
 }
 
-const SCANNERS: [Scanner; 5] = [
+const SCANNERS: [Scanner; 6] = [
     Scanner::Pss,
     Scanner::Checkov,
     Scanner::KubeScore,
     Scanner::KubeLinter,
     Scanner::Polaris,
+    Scanner::KubeBench,
 ];
 
 /// The scanner checks that judge the same property as the rule, as (scanner, check ids)
@@ -56,7 +57,7 @@ fn scanner_rows(rule: &Rule) -> Vec<(Scanner, &'static [&'static str])> {
 /// The annotation by which `scanner` suppresses `check`, if it has one.
 fn annotation(scanner: Scanner, check: &str) -> Option<String> {
     match scanner {
-        Scanner::Pss => None,
+        Scanner::Pss | Scanner::KubeBench => None,
         Scanner::Checkov => Some(format!("`checkov.io/skip1: {check}=<reason>`")),
         Scanner::KubeScore => Some(format!("`kube-score/ignore: {check}`")),
         Scanner::KubeLinter => Some(format!("`ignore-check.kube-linter.io/{check}: <reason>`")),
@@ -164,9 +165,15 @@ pub fn markdown() -> String {
 kubeward's hardening rubric that can be judged from manifests. Rule ids are stable: a rule may \
 be reworded but is never renumbered. The same rules run on every bundle `kubeward render` \
 writes (the self-check), so kubeward's own output has no finding.\n\n\
-Prefixes: `KW-SEC` pod and container security, images and secrets; `KW-RBAC` service accounts \
-and API permissions; `KW-NET` network policies, Services and Ingresses; `KW-AVAIL` resources, \
-probes, replicas and disruption budgets; `KW-META` namespaces, API versions and suppressions.\n\n\
+Prefixes: `KW-SEC` pod and container security, images and secrets in pods; `KW-SECRET` secret \
+values at rest in the manifests; `KW-RBAC` service accounts and API permissions; `KW-NET` \
+network policies, Services and Ingresses; `KW-AVAIL` resources, probes, replicas and disruption \
+budgets; `KW-LOAD` autoscalers and the public entry under load (limits, TLS-only listeners, \
+maintained controllers); `KW-META` namespaces, API versions and suppressions; `KW-CP` the \
+control plane: API server, controller manager, scheduler and etcd flags (static Pods and \
+kubeadm's `ClusterConfiguration`), encryption at rest, the audit policy, Pod Security by default \
+and a supported Kubernetes minor, each finding with the CIS Kubernetes Benchmark check it \
+breaks.\n\n\
 Severities: **error** (an exploitable weakness), **warning** (a hardening gap), **info** (a \
 practice). `--fail-on` (default `warning`) sets the lowest severity that fails a check.\n\n\
 Each rule lists the checks of other scanners that judge exactly the same property, and below them \
@@ -246,6 +253,7 @@ pub fn json() -> Value {
                         "relation": rel.relation,
                         "why": rel.why,
                     })).collect::<Vec<_>>(),
+                    "kubeBench": r.scanners.kube_bench,
                 },
             })
         })

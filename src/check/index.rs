@@ -1,11 +1,13 @@
 //! What a rule can look up about the other objects of a check: the pods of each namespace,
-//! the policies, budgets, autoscalers, accounts, roles and secrets. Built once per check.
+//! the policies, budgets, autoscalers, accounts, roles and secrets; and the preset floors the
+//! check applies. Built once per check.
 
 use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
 use super::object::{Kind, Object};
+use crate::preset::floors::Locks;
 
 /// The pods of one workload: its index and its pod template's labels.
 pub struct Pods<'a> {
@@ -33,10 +35,17 @@ pub struct Index<'a> {
     named: HashMap<(Kind, Option<&'a str>, &'a str), usize>,
     /// The workloads autoscalers scale, by (namespace, kind, name), with their minReplicas.
     autoscaled: HashMap<(Option<&'a str>, &'a str, &'a str), i64>,
+    /// The preset floors the objects are judged by (`check --preset`, a render's own preset).
+    floors: &'a [Locks],
 }
 
 impl<'a> Index<'a> {
     pub fn new(objects: &'a [Object]) -> Self {
+        Self::with_floors(objects, &[])
+    }
+
+    /// The index of `objects`, judged by the `floors` of some presets too.
+    pub fn with_floors(objects: &'a [Object], floors: &'a [Locks]) -> Self {
         let mut index = Index {
             objects,
             alone: false,
@@ -47,6 +56,7 @@ impl<'a> Index<'a> {
             first_in_namespace: HashMap::new(),
             named: HashMap::new(),
             autoscaled: HashMap::new(),
+            floors,
         };
         for (i, object) in objects.iter().enumerate() {
             let ns = object.namespace.as_deref();
@@ -169,6 +179,12 @@ impl<'a> Index<'a> {
         self.first_in_namespace
             .get(&ns)
             .is_some_and(|&i| std::ptr::eq(&self.objects[i], object))
+    }
+
+    /// The preset floors of this check.
+    pub fn floors(&self) -> &'a [Locks] {
+        self.joined();
+        self.floors
     }
 
     /// Whether a HorizontalPodAutoscaler scales `object`.

@@ -2,7 +2,9 @@
 //! `-` for stdin; multi-document YAML streams split at their `---`/`...` markers so that one
 //! broken document is reported with its file and line and the others are still checked;
 //! `List` kinds unpacked into their items. Every object keeps its file and line. Documents
-//! are parsed on every core, a stream of one file as well as many files.
+//! are parsed on every core, a stream of one file as well as many files. A document that
+//! Helm marks with `# Source: CHART/templates/FILE` (as `helm template` does) is reported
+//! against that template file, its lines counted within the template's output.
 
 use std::io::Read;
 use std::ops::Range;
@@ -37,7 +39,7 @@ pub struct Loaded {
     pub errors: Vec<LoadError>,
     /// Documents that are not objects of a known kind (CRDs, values files, ...), skipped.
     pub skipped: usize,
-    /// With [`judge_paths`]: the hits of the single-object rules on each object, in the
+    /// With [`judge_inputs`]: the hits of the single-object rules on each object, in the
     /// order of `objects`, found before the object was pruned.
     pub alone: Vec<Vec<Hit>>,
 }
@@ -45,35 +47,44 @@ pub struct Loaded {
 /// The name stdin goes by.
 pub const STDIN: &str = "-";
 
+/// The prefix of the comment Helm writes above each document of `helm template`.
+const HELM_SOURCE: &str = "# Source: ";
+
 /// Reads every path: `-` is stdin, a folder is walked for `.yaml`, `.yml` and `.json` files.
 /// The inputs are read in order, then parsed on every available core.
 pub fn load_paths(paths: &[PathBuf]) -> Loaded {
-    let mut loaded = read_paths(paths);
-    loaded.parse(false);
+    load_inputs(paths, None)
+}
+
+/// Reads every path as [`load_inputs`] does (stdin reported as `stdin_name` when given),
+/// judging each object with the single-object rules as soon as it is parsed
+/// ([`Loaded::alone`]) and, with `pruned`, keeping only what the joined rules read
+/// ([`prune`]): a check of 100,000 objects holds a fraction of them.
+pub fn judge_inputs(paths: &[PathBuf], stdin_name: Option<&str>, pruned: bool) -> Loaded {
+    let mut loaded = read_inputs(paths, stdin_name);
+    loaded.parse(Some(pruned), 0);
     loaded
 }
 
-/// Reads every path as [`load_paths`] does, judging each object with the single-object rules
-/// as soon as it is parsed ([`Loaded::alone`]) and keeping only what the joined rules read
-/// ([`prune`]): a check of 100,000 objects holds a fraction of them.
-pub fn judge_paths(paths: &[PathBuf]) -> Loaded {
-    let mut loaded = read_paths(paths);
-    loaded.parse(true);
+/// [`load_paths`], stdin reported as `stdin_name` when given (and the chart name of its Helm
+/// `# Source:` paths replaced by it: `--stdin-name charts/shop` reports
+/// `shop/templates/x.yaml` as `charts/shop/templates/x.yaml`).
+pub fn load_inputs(paths: &[PathBuf], stdin_name: Option<&str>) -> Loaded {
+    let mut loaded = read_inputs(paths, stdin_name);
+    loaded.parse(None, 0);
     loaded
 }
 
 /// The texts of every path, not parsed yet.
-fn read_paths(paths: &[PathBuf]) -> Loaded {
+fn read_inputs(paths: &[PathBuf], stdin_name: Option<&str>) -> Loaded {
     let mut loaded = Loaded::default();
     for path in paths {
         if path.as_os_str() == STDIN {
+            let name = stdin_name.unwrap_or(STDIN);
             let mut text = String::new();
             match std::io::stdin().read_to_string(&mut text) {
-                Ok(_) => loaded.sources.push(Source {
-                    name: STDIN.to_string(),
-                    text,
-                }),
-                Err(e) => loaded.error(STDIN, None, format!("cannot read stdin: {e}")),
+                Ok(_) => loaded.sources.extend(helm_sources(name, &text, stdin_name)),
+                Err(e) => loaded.error(name, None, format!("cannot read stdin: {e}")),
             }
         } else if path.is_dir() {
             let mut files = Vec::new();
@@ -94,12 +105,75 @@ fn read_paths(paths: &[PathBuf]) -> Loaded {
 /// Parses one text as if read from a file called `name`.
 pub fn load_text(name: &str, text: &str) -> Loaded {
     let mut loaded = Loaded::default();
-    loaded.sources.push(Source {
-        name: name.to_string(),
-        text: text.to_string(),
-    });
-    loaded.parse(false);
+    loaded.sources.extend(helm_sources(name, text, None));
+    loaded.parse(None, 0);
     loaded
+}
+
+/// The template a document came from, when Helm marked it: the path after `# Source: ` on
+/// its first line that is not blank or the `---` marker.
+fn helm_source(document: &str) -> Option<(&str, usize)> {
+    let mut offset = 0;
+    for line in document.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if let Some(path) = trimmed.strip_prefix(HELM_SOURCE) {
+            return Some((path.trim(), offset + line.len()));
+        }
+        if !(trimmed.is_empty() || (is_marker(line, "---") && trimmed.len() == 3)) {
+            return None;
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// The inputs in `text` (read as `name`): the documents Helm marked with `# Source:`, one
+/// input per template file (named by the path, its chart name replaced by `chart_dir` when
+/// given), each holding its documents as the template rendered them; then the rest, under
+/// `name`, its lines where they were.
+fn helm_sources(name: &str, text: &str, chart_dir: Option<&str>) -> Vec<Source> {
+    let mut templates: Vec<Source> = Vec::new();
+    let mut rest = String::with_capacity(text.len());
+    for (range, _) in split_documents(text) {
+        let document = &text[range];
+        let Some((path, body_start)) = helm_source(document) else {
+            rest.push_str(document);
+            continue;
+        };
+        // The template's lines stay where they were in the rest: blank lines in their place.
+        rest.extend(std::iter::repeat_n('\n', document.matches('\n').count()));
+        let path = match (chart_dir, path.split_once('/')) {
+            (Some(dir), Some((_, inside))) => format!("{}/{inside}", dir.trim_end_matches('/')),
+            _ => path.to_string(),
+        };
+        let body = &document[body_start..];
+        match templates.iter_mut().find(|t| t.name == path) {
+            Some(template) => {
+                if !template.text.ends_with('\n') {
+                    template.text.push('\n');
+                }
+                template.text.push_str("---\n");
+                template.text.push_str(body);
+            }
+            None => templates.push(Source {
+                name: path,
+                text: body.to_string(),
+            }),
+        }
+    }
+    if templates.is_empty() {
+        return vec![Source {
+            name: name.to_string(),
+            text: text.to_string(),
+        }];
+    }
+    if !rest.trim().is_empty() {
+        templates.push(Source {
+            name: name.to_string(),
+            text: rest,
+        });
+    }
+    templates
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -128,6 +202,16 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
 }
 
 impl Loaded {
+    /// Adds one more input, parsed as if read from a file called `name`, and judged (and
+    /// pruned) as `judge` says, as [`Loaded::parse`] does.
+    pub fn add_text(&mut self, name: &str, text: &str, judge: Option<bool>) {
+        self.sources.push(Source {
+            name: name.to_string(),
+            text: text.to_string(),
+        });
+        self.parse(judge, self.sources.len() - 1);
+    }
+
     fn error(&mut self, source: &str, line: Option<usize>, message: String) {
         self.errors.push(LoadError {
             source: source.to_string(),
@@ -139,18 +223,21 @@ impl Loaded {
     fn read_file(&mut self, path: &Path) {
         let name = path.display().to_string();
         match std::fs::read_to_string(path) {
-            Ok(text) => self.sources.push(Source { name, text }),
+            Ok(text) if name.ends_with(".json") => self.sources.push(Source { name, text }),
+            Ok(text) => self.sources.extend(helm_sources(&name, &text, None)),
             Err(e) => self.error(&name, None, format!("cannot read: {e}")),
         }
     }
 
     /// Parses every document of every source, documents spread over the available cores,
-    /// results kept in order; with `judge`, judges and prunes each object as it is parsed.
-    fn parse(&mut self, judge: bool) {
+    /// results kept in order; with `judge`, judges each object as it is parsed, and prunes it
+    /// when `judge` is `Some(true)`. Only the sources from number `first` on are parsed.
+    fn parse(&mut self, judge: Option<bool>, first: usize) {
         let documents: Vec<(usize, Range<usize>, usize)> = self
             .sources
             .iter()
             .enumerate()
+            .skip(first)
             .flat_map(|(index, source)| {
                 let ranges = if source.name.ends_with(".json") {
                     vec![(0..source.text.len(), 1)]
@@ -166,9 +253,11 @@ impl Loaded {
         let parsed = super::spread::map(documents, |(index, range, line)| {
             let mut parsed = Parsed::of(index, &sources[index], range, line);
             for object in &mut parsed.objects {
-                if judge {
+                if let Some(pruned) = judge {
                     parsed.alone.push(super::judge_alone(object));
-                    prune(object);
+                    if pruned {
+                        prune(object);
+                    }
                 }
                 shrink(&mut object.value);
             }
@@ -398,6 +487,20 @@ const POD_SPEC: &[&str] = &[
 /// autoscaler its target and minimum; a Role's rules and a budget's spec whole. A field a
 /// joined rule reads must be kept here (tests/check_cli.rs compares the findings either way).
 pub fn prune(object: &mut Object) {
+    if matches!(
+        object.kind,
+        // read whole by the rules of the public entry under load (KW-LOAD)
+        Kind::Ingress
+            | Kind::IngressClass
+            | Kind::HorizontalPodAutoscaler
+            | Kind::Gateway
+            | Kind::HTTPRoute
+            | Kind::GRPCRoute
+            | Kind::BackendTrafficPolicy
+            | Kind::SecurityPolicy
+    ) {
+        return;
+    }
     let Value::Object(map) = &mut object.value else {
         return;
     };
@@ -463,11 +566,26 @@ pub fn prune(object: &mut Object) {
     }
 }
 
+/// Keeps of a pod spec what the joined rules read: [`POD_SPEC`], and each container's name
+/// and resources (an autoscaler's target must request what it scales on, KW-LOAD-003).
+fn prune_pod_spec(spec: &mut serde_json::Map<String, Value>) {
+    spec.retain(|k, _| {
+        POD_SPEC.contains(&k.as_str()) || k == "containers" || k == "initContainers"
+    });
+    for list in ["containers", "initContainers"] {
+        if let Some(Value::Array(containers)) = spec.get_mut(list) {
+            for container in containers.iter_mut().filter_map(Value::as_object_mut) {
+                container.retain(|k, _| k == "name" || k == "resources");
+            }
+        }
+    }
+}
+
 /// Prunes a workload whose pod template stands at `keys` (none for a Pod).
 fn prune_workload(map: &mut serde_json::Map<String, Value>, keys: &[&str]) {
     let Some((first, rest)) = keys.split_first() else {
         if let Some(Value::Object(spec)) = map.get_mut("spec") {
-            spec.retain(|k, _| POD_SPEC.contains(&k.as_str()));
+            prune_pod_spec(spec);
         }
         return;
     };
@@ -489,7 +607,7 @@ fn prune_workload(map: &mut serde_json::Map<String, Value>, keys: &[&str]) {
                 metadata.retain(|k, _| k == "labels" || k == "annotations");
             }
             if let Some(Value::Object(spec)) = template.get_mut("spec") {
-                spec.retain(|k, _| POD_SPEC.contains(&k.as_str()));
+                prune_pod_spec(spec);
             }
         }
         return;

@@ -7,15 +7,21 @@
 //!
 //! `object` (the view of one object), `selector` (label selectors), `index` (lookups across
 //! objects), `rules` (single-object rules), `cross` (cross-object rules), `suppress`
-//! (annotations that silence findings), `load` (files, folders, stdin), `report` (text, JSON,
-//! SARIF), `catalogue` (the rule list for `--list-rules` and the book), `spread` (work over
-//! every core).
+//! (annotations that silence findings), `accepted` (suppressions accepted in a file),
+//! `policy` (the floors a check applies and which suppressions count), `config` (the check
+//! configuration file), `load` (files, folders, stdin), `report` (text, JSON, SARIF),
+//! `catalogue` (the rule list for `--list-rules` and the book), `releases` (the upstream
+//! Kubernetes releases and which are supported), `spread` (work over every core).
 
+pub mod accepted;
 pub mod catalogue;
+pub mod config;
 pub mod cross;
 pub mod index;
 pub mod load;
 pub mod object;
+pub mod policy;
+pub mod releases;
 pub mod report;
 pub mod rules;
 pub mod selector;
@@ -28,6 +34,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::preset::floors::Locks;
 use index::Index;
 use object::{Kind, Object, Origin};
 
@@ -62,6 +69,8 @@ pub struct Scanners {
     pub kube_score: &'static [&'static str],
     pub kube_linter: &'static [&'static str],
     pub polaris: &'static [&'static str],
+    /// kube-bench checks: CIS Kubernetes Benchmark ids, e.g. `1.2.1`.
+    pub kube_bench: &'static [&'static str],
     /// Checks that are not the same as the rule, each with how and why.
     pub related: &'static [Related],
 }
@@ -75,6 +84,8 @@ pub enum Scanner {
     KubeScore,
     KubeLinter,
     Polaris,
+    /// kube-bench, by its CIS Kubernetes Benchmark ids.
+    KubeBench,
 }
 
 impl Scanner {
@@ -86,6 +97,7 @@ impl Scanner {
             Scanner::KubeScore => "kube-score",
             Scanner::KubeLinter => "kube-linter",
             Scanner::Polaris => "Polaris",
+            Scanner::KubeBench => "kube-bench (CIS Kubernetes Benchmark)",
         }
     }
 }
@@ -155,6 +167,7 @@ impl Scanners {
             Scanner::KubeScore => self.kube_score,
             Scanner::KubeLinter => self.kube_linter,
             Scanner::Polaris => self.polaris,
+            Scanner::KubeBench => self.kube_bench,
         }
     }
 
@@ -183,7 +196,7 @@ pub enum Applies {
     Replicated,
     /// Every namespaced kind the engine knows.
     Namespaced,
-    /// Every kind the engine knows.
+    /// Every kind of API object the engine knows (not the control plane's files).
     AllKinds,
     Kinds(&'static [Kind]),
 }
@@ -197,19 +210,30 @@ impl Applies {
             Applies::LongRunningPods => object.is_long_running() && object.pod().is_some(),
             Applies::Replicated => kind.is_replicated(),
             Applies::Namespaced => kind.is_namespaced(),
-            Applies::AllKinds => true,
+            Applies::AllKinds => kind.is_api_object(),
             Applies::Kinds(kinds) => kinds.contains(&kind),
         }
     }
 }
 
-/// What a rule reports about one object: field paths and messages.
+/// What a rule reports about one object: field paths and messages, and the CIS Benchmark
+/// check a hit breaks when the rule judges several.
 #[derive(Default)]
-pub struct Hits(Vec<(String, String)>);
+pub struct Hits(Vec<(String, String, Option<&'static str>)>);
 
 impl Hits {
     pub fn add(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.0.push((path.into(), message.into()));
+        self.0.push((path.into(), message.into(), None));
+    }
+
+    /// A hit that breaks the CIS Kubernetes Benchmark check `cis` (e.g. `1.2.1`).
+    pub fn add_cis(
+        &mut self,
+        cis: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
+        self.0.push((path.into(), message.into(), Some(cis)));
     }
 }
 
@@ -231,11 +255,24 @@ pub struct Rule {
     pub check: Check,
 }
 
-/// Why a finding does not count: the annotation that silenced it and its reason.
+/// Why a finding does not count: the annotation that silenced it (or the suppressions file
+/// and line that accepted it) and its reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
     pub annotation: String,
     pub reason: String,
+    pub kind: SuppressionKind,
+}
+
+/// Where a suppression was written, in SARIF's words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// An annotation of the checked object itself.
+    #[default]
+    InSource,
+    /// An entry of a suppressions file (`--suppressions`).
+    External,
 }
 
 /// One rule broken by one object.
@@ -246,11 +283,24 @@ pub struct Finding {
     /// The field path the finding points at, e.g. `spec.template.spec.containers[0]`.
     pub path: String,
     pub message: String,
+    /// The CIS Kubernetes Benchmark check the finding breaks: the hit's own, or the rule's
+    /// one kube-bench check.
+    pub cis: Option<&'static str>,
     pub suppressed: Option<Suppression>,
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 5] = ["KW-SEC", "KW-RBAC", "KW-NET", "KW-AVAIL", "KW-META"];
+pub const PREFIXES: [&str; 9] = [
+    "KW-SEC",
+    "KW-SECRET",
+    "KW-RBAC",
+    "KW-NET",
+    "KW-AVAIL",
+    "KW-LOAD",
+    "KW-META",
+    "KW-CP",
+    "KW-FLOOR",
+];
 
 /// Every rule, in catalogue order: by prefix, then by number.
 pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
@@ -281,6 +331,8 @@ pub struct Hit {
     pub rule: &'static Rule,
     pub path: String,
     pub message: String,
+    /// The CIS Kubernetes Benchmark check the hit breaks, when the rule judges several.
+    pub cis: Option<&'static str>,
 }
 
 /// The position of each rule in the catalogue, which orders the findings of an object.
@@ -302,10 +354,11 @@ fn judge<'r>(
         }
         let mut hits = Hits::default();
         (rule.check)(index, object, &mut hits);
-        out.extend(hits.0.into_iter().map(|(path, message)| Hit {
+        out.extend(hits.0.into_iter().map(|(path, message, cis)| Hit {
             rule,
             path,
             message,
+            cis,
         }));
     }
 }
@@ -335,8 +388,13 @@ pub fn judge_alone(object: &Object) -> Vec<Hit> {
 }
 
 /// The findings on object `i`: its hits alone and those of the joined rules on `index`, in
-/// catalogue order, suppressions applied.
-fn findings_on(index: &Index, i: usize, mut hits: Vec<Hit>) -> Vec<Finding> {
+/// catalogue order, settled by `policy` (which suppressions count; floors stand).
+fn findings_on(
+    index: &Index,
+    policy: &policy::Policy,
+    i: usize,
+    mut hits: Vec<Hit>,
+) -> Vec<Finding> {
     let object = &index.objects[i];
     let joined: Vec<&'static Rule> = cross::all().collect();
     judge(joined.iter(), index, object, &mut hits);
@@ -348,10 +406,14 @@ fn findings_on(index: &Index, i: usize, mut hits: Vec<Hit>) -> Vec<Finding> {
             object: i,
             path: h.path,
             message: h.message,
+            cis: h.cis.or(match h.rule.scanners.kube_bench {
+                [only] => Some(*only),
+                _ => None,
+            }),
             suppressed: None,
         })
         .collect();
-    suppress::apply(object, i, &mut findings);
+    policy.settle(object, i, &mut findings);
     findings
 }
 
@@ -359,38 +421,61 @@ fn findings_on(index: &Index, i: usize, mut hits: Vec<Hit>) -> Vec<Finding> {
 /// suppression annotations. Findings are grouped by object, in input order, then in
 /// catalogue order.
 pub fn run(objects: &[Object]) -> Vec<Finding> {
+    run_with(objects, &policy::Policy::default())
+}
+
+/// [`run`] under `policy`: its floors judged too, and only the suppressions it counts.
+pub fn run_with(objects: &[Object], policy: &policy::Policy) -> Vec<Finding> {
     let alone = spread::map(objects.iter().collect(), judge_alone);
-    run_joined(objects, alone)
+    run_joined(objects, alone, policy)
 }
 
 /// The findings on `objects`, given the hits each got alone ([`judge_alone`], in the same
-/// order): the joined rules run on the index of all of them.
-pub fn run_joined(objects: &[Object], alone: Vec<Vec<Hit>>) -> Vec<Finding> {
+/// order): the joined rules (the floors of `policy` among them) run on the index of all of
+/// them.
+pub fn run_joined(
+    objects: &[Object],
+    alone: Vec<Vec<Hit>>,
+    policy: &policy::Policy,
+) -> Vec<Finding> {
     assert_eq!(objects.len(), alone.len(), "one list of hits per object");
-    let index = Index::new(objects);
+    let index = Index::with_floors(objects, &policy.floors);
     spread::map(alone.into_iter().enumerate().collect(), |(i, hits)| {
-        findings_on(&index, i, hits)
+        findings_on(&index, policy, i, hits)
     })
     .into_iter()
     .flatten()
     .collect()
 }
 
-/// Reads `paths` (see [`load::load_paths`]) and checks them, with the least memory: each
-/// object is judged alone as soon as it is parsed, then kept only with what the joined rules
-/// read ([`load::prune`]).
-pub fn check_paths(paths: &[std::path::PathBuf]) -> (load::Loaded, Vec<Finding>) {
-    let mut loaded = load::judge_paths(paths);
+/// Reads `paths` (see [`load::load_inputs`]) and checks them under `policy`, with the least
+/// memory: each object is judged alone as soon as it is parsed, then kept only with what the
+/// joined rules read ([`load::prune`]); with floors, which read whole pods, nothing is pruned.
+/// `extra` is one more input, as (name, text), such as the version `--kubernetes-version`
+/// gives.
+pub fn check_paths(
+    paths: &[std::path::PathBuf],
+    stdin_name: Option<&str>,
+    extra: Option<(&str, &str)>,
+    policy: &policy::Policy,
+) -> (load::Loaded, Vec<Finding>) {
+    let pruned = policy.floors.is_empty();
+    let mut loaded = load::judge_inputs(paths, stdin_name, pruned);
+    if let Some((name, text)) = extra {
+        loaded.add_text(name, text, Some(pruned));
+    }
     let alone = std::mem::take(&mut loaded.alone);
-    let findings = run_joined(&loaded.objects, alone);
+    let findings = run_joined(&loaded.objects, alone, policy);
     (loaded, findings)
 }
 
 /// The self-check of a render: every rule over the rendered objects, each given with the
-/// file it is written to; any finding that no reasoned suppression covers fails the render,
-/// naming the object and the rule.
+/// file it is written to, and the floors of the render's preset; any finding that no reasoned
+/// suppression covers fails the render, naming the object and the rule (a floor breach, which
+/// nothing suppresses, exits 2 like any input below a floor).
 pub fn self_check<'a>(
     documents: impl IntoIterator<Item = (String, &'a Value)>,
+    floors: &[Locks],
 ) -> Result<(), Error> {
     let documents: Vec<(String, &Value)> = documents.into_iter().collect();
     let objects: Vec<Object> = documents
@@ -409,7 +494,12 @@ pub fn self_check<'a>(
             )
         })
         .collect();
-    let problems: Vec<String> = run(&objects)
+    let policy = policy::Policy {
+        floors: floors.to_vec(),
+        ..policy::Policy::default()
+    };
+    let findings = run_with(&objects, &policy);
+    let problems: Vec<String> = findings
         .iter()
         .filter(|f| f.suppressed.is_none())
         .map(|f| {
@@ -425,6 +515,15 @@ pub fn self_check<'a>(
         .collect();
     if problems.is_empty() {
         return Ok(());
+    }
+    if findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && cross::is_floor(f.rule))
+    {
+        return Err(Error::Floors(format!(
+            "the rendered bundle breaches its preset's floors (a template or a flag undoes what the preset locks):\n  - {}",
+            problems.join("\n  - ")
+        )));
     }
     Err(Error::Render(format!(
         "the self-check found {} problem(s) in the rendered bundle (a template or the plan breaks a rule of `kubeward check`):\n  - {}",

@@ -31,6 +31,27 @@ pub enum Kind {
     HorizontalPodAutoscaler,
     /// OpenShift's `apps.openshift.io` DeploymentConfig, whose pod template is a Deployment's.
     DeploymentConfig,
+    IngressClass,
+    Gateway,
+    HTTPRoute,
+    GRPCRoute,
+    BackendTLSPolicy,
+    ReferenceGrant,
+    /// Envoy Gateway's policies (gateway.envoyproxy.io), custom resources.
+    BackendTrafficPolicy,
+    SecurityPolicy,
+    /// bitnami.com's SealedSecret, a custom resource.
+    SealedSecret,
+    /// The API server's `--encryption-provider-config` file (apiserver.config.k8s.io).
+    EncryptionConfiguration,
+    /// The API server's `--audit-policy-file` (audit.k8s.io `Policy`).
+    AuditPolicy,
+    /// The API server's `--admission-control-config-file` (apiserver.config.k8s.io).
+    AdmissionConfiguration,
+    /// kubeadm's cluster-wide configuration: the control plane's flags (kubeadm.k8s.io).
+    ClusterConfiguration,
+    /// The cluster's version, as `kubeward check --kubernetes-version` gives it.
+    KubernetesVersion,
 }
 
 impl Kind {
@@ -62,6 +83,20 @@ impl Kind {
             ("policy", "PodDisruptionBudget") => Kind::PodDisruptionBudget,
             ("autoscaling", "HorizontalPodAutoscaler") => Kind::HorizontalPodAutoscaler,
             ("apps.openshift.io", "DeploymentConfig") => Kind::DeploymentConfig,
+            ("networking.k8s.io", "IngressClass") => Kind::IngressClass,
+            ("gateway.networking.k8s.io", "Gateway") => Kind::Gateway,
+            ("gateway.networking.k8s.io", "HTTPRoute") => Kind::HTTPRoute,
+            ("gateway.networking.k8s.io", "GRPCRoute") => Kind::GRPCRoute,
+            ("gateway.networking.k8s.io", "BackendTLSPolicy") => Kind::BackendTLSPolicy,
+            ("gateway.networking.k8s.io", "ReferenceGrant") => Kind::ReferenceGrant,
+            ("gateway.envoyproxy.io", "BackendTrafficPolicy") => Kind::BackendTrafficPolicy,
+            ("gateway.envoyproxy.io", "SecurityPolicy") => Kind::SecurityPolicy,
+            ("bitnami.com", "SealedSecret") => Kind::SealedSecret,
+            ("apiserver.config.k8s.io", "EncryptionConfiguration") => Kind::EncryptionConfiguration,
+            ("apiserver.config.k8s.io", "AdmissionConfiguration") => Kind::AdmissionConfiguration,
+            ("audit.k8s.io", "Policy") => Kind::AuditPolicy,
+            ("kubeadm.k8s.io", "ClusterConfiguration") => Kind::ClusterConfiguration,
+            ("kubeward.dev", "KubernetesVersion") => Kind::KubernetesVersion,
             _ => return None,
         };
         Some(kind)
@@ -84,6 +119,7 @@ impl Kind {
             "rbac.authorization.k8s.io/v1",
             "policy/v1",
             "autoscaling/v2",
+            "gateway.networking.k8s.io/v1",
             "apps.openshift.io/v1",
         ]
         .into_iter()
@@ -92,9 +128,34 @@ impl Kind {
 
     /// Whether objects of this kind live in a namespace.
     pub fn is_namespaced(self) -> bool {
+        self.is_api_object()
+            && !matches!(
+                self,
+                Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding | Kind::IngressClass
+            )
+    }
+
+    /// Whether the API server stores objects of this kind; the others are files the control
+    /// plane reads at start (and the version `--kubernetes-version` gives).
+    pub fn is_api_object(self) -> bool {
         !matches!(
             self,
-            Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding
+            Kind::EncryptionConfiguration
+                | Kind::AuditPolicy
+                | Kind::AdmissionConfiguration
+                | Kind::ClusterConfiguration
+                | Kind::KubernetesVersion
+        )
+    }
+
+    /// Whether the kind is a custom resource of a project other than Kubernetes, whose API
+    /// versions are that project's own: Sealed Secrets' SealedSecret (only `bitnami.com/v1alpha1`)
+    /// and Envoy Gateway's policies (only `gateway.envoyproxy.io/v1alpha1`). Gateway API, though
+    /// installed as custom resources, is Kubernetes' own API and is not one of them.
+    pub fn is_custom(self) -> bool {
+        matches!(
+            self,
+            Kind::SealedSecret | Kind::BackendTrafficPolicy | Kind::SecurityPolicy
         )
     }
 

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::load::{Loaded, STDIN};
 use super::object::Object;
-use super::{Finding, Rule, Severity, Suppression, all_rules};
+use super::{Finding, Rule, Severity, Suppression, SuppressionKind, all_rules};
 use crate::output::terminal::escape;
 use crate::yaml::locate::Locator;
 
@@ -202,6 +202,7 @@ impl<'a> Report<'a> {
                             line: object.origin.line,
                         },
                         suppression: f.suppressed.as_ref(),
+                        properties: Properties { cis: f.cis },
                     }
                 })
                 .collect(),
@@ -252,9 +253,10 @@ impl<'a> Report<'a> {
                             kind: "object",
                         }],
                     }],
+                    properties: f.cis.map(|cis| Properties { cis: Some(cis) }),
                     suppressions: f.suppressed.as_ref().map(|s| {
                         [SarifSuppression {
-                            kind: "inSource",
+                            kind: s.kind,
                             justification: format!("{}: {}", s.annotation, s.reason),
                         }]
                     }),
@@ -366,6 +368,15 @@ struct JsonFinding<'a> {
     path: &'a str,
     object: JsonObject<'a>,
     suppression: Option<&'a Suppression>,
+    /// `{}` when the finding says nothing beyond its rule.
+    properties: Properties,
+}
+
+/// What a finding says beyond its rule: the CIS Kubernetes Benchmark check it breaks.
+#[derive(Serialize)]
+struct Properties {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cis: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -409,6 +420,8 @@ struct SarifResult {
     message: SarifText,
     locations: [SarifLocation; 1],
     #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     suppressions: Option<[SarifSuppression; 1]>,
 }
 
@@ -451,7 +464,7 @@ struct SarifLogical {
 
 #[derive(Serialize)]
 struct SarifSuppression {
-    kind: &'static str,
+    kind: SuppressionKind,
     justification: String,
 }
 

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::object::Object;
 use super::rules::NONE;
-use super::{Applies, Finding, Hits, Rule, Scanner, Severity, Suppression};
+use super::{Applies, Finding, Hits, Rule, Scanner, Severity, Suppression, SuppressionKind};
 use crate::vocabulary::IGNORE_ANNOTATION;
 
 pub static INVALID_SUPPRESSION: Rule = Rule {
@@ -152,6 +152,7 @@ fn read(key: &str, value: &str) -> Vec<Entry> {
         suppression: Suppression {
             annotation: key.to_string(),
             reason: reason.trim().to_string(),
+            kind: SuppressionKind::InSource,
         },
     };
     let or = |text: &'static str, value: &str| -> String {

@@ -7,6 +7,7 @@ use std::ffi::OsString;
 use clap::{ColorChoice, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use super::check::CheckArgs;
+use super::cluster::ClusterArgs;
 use super::diff_presets::DiffPresetsArgs;
 use super::explain::ExplainArgs;
 use super::graph::GraphArgs;
@@ -16,13 +17,17 @@ use super::presets::PresetsCommand;
 use super::render::RenderArgs;
 use super::schema::SchemaArgs;
 use super::templates::TemplatesCommand;
+use crate::check::releases::table_date;
 use crate::output::ui::Ui;
 
-/// `--version`: kubeward's version and the Kubernetes versions its output is validated
-/// against (the default `KUBE_VERSIONS` of scripts/scan-bundles.sh; a test keeps them equal).
+/// `--version`: kubeward's version, the Kubernetes versions its output is validated against
+/// (the default `KUBE_VERSIONS` of scripts/scan-bundles.sh; a test keeps them equal) and the
+/// date of the release table that says which minors upstream supports.
 pub const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
-    " (targets Kubernetes 1.30\u{2013}1.37)"
+    " (targets Kubernetes 1.30\u{2013}1.37; release table of ",
+    table_date!(),
+    ")"
 );
 
 #[derive(Debug, Parser)]
@@ -36,9 +41,12 @@ pub struct Cli {
     /// never
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
-    /// Print nothing on stderr but errors
+    /// Print nothing on stderr but errors and warnings
     #[arg(long, short = 'q', global = true)]
     pub quiet: bool,
+    /// Make every warning an error (exit 2, nothing written), for CI
+    #[arg(long, global = true)]
+    pub deny_warnings: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -74,12 +82,15 @@ pub enum Command {
     Templates(TemplatesCommand),
     /// Audit Kubernetes manifests (any, not only kubeward's) against the hardening rules
     Check(CheckArgs),
+    /// Render the control plane's encryption, audit, admission and kubeadm configuration for a
+    /// cluster spec (kind SecureCluster)
+    Cluster(ClusterArgs),
 }
 
 impl Cli {
     /// How this command line wants messages shown.
     pub fn ui(&self) -> Ui {
-        Ui::new(self.color, self.quiet)
+        Ui::new(self.color, self.quiet, self.deny_warnings)
     }
 }
 

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::shared::{ServiceArgs, TextOrJson};
 use crate::check;
-use crate::error::Error;
+use crate::error::{Error, Warning};
 use crate::output::stdout::{print_text, to_json};
 use crate::pipeline;
 use crate::plan::rationale::{self, DecisionKind};
@@ -17,7 +17,7 @@ use crate::yaml::safe::one_line;
 
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-30) or a decision id (e.g. non-root);
+    /// Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-33, rubric-37) or a decision id (e.g. non-root);
     /// with a service, also where its plan applies it
     #[arg(long, value_name = "ID")]
     pub rule: Option<String>,
@@ -83,6 +83,9 @@ pub struct Explanation {
     /// Only decisions countering this threat, when asked.
     pub threat: Option<ThreatRef>,
     pub concerns: Vec<ConcernGroup>,
+    /// What the user would not expect of the bundle (`render` shows the same on stderr).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Warning>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -171,6 +174,7 @@ pub fn explain(plan: &Plan, threat: Option<Threat>) -> Explanation {
         namespace: plan.namespace.clone(),
         threat: threat.map(Into::into),
         concerns,
+        warnings: plan.warnings.clone(),
     }
 }
 
@@ -230,6 +234,12 @@ pub fn text(explanation: &Explanation) -> String {
             push_decision(&mut out, decision);
         }
     }
+    if !explanation.warnings.is_empty() {
+        out.push_str("\nWarnings\n");
+        for warning in &explanation.warnings {
+            out.push_str(&format!("  {}\n", one_line(&warning.to_string())));
+        }
+    }
     out
 }
 
@@ -258,11 +268,30 @@ pub fn find_rule(id: &str) -> Result<Rule, String> {
     }
     let kinds: Vec<&str> = rationale::KINDS.iter().map(|k| k.id).collect();
     Err(format!(
-        "no rule `{}`: give a check rule (KW-SEC-001 ..., see `kubeward check --list-rules`), a rubric row ({ROW_PREFIX}1 to {ROW_PREFIX}{}) or a decision id ({})",
+        "no rule `{}`: give a check rule (KW-SEC-001 ..., see `kubeward check --list-rules`), a rubric row ({}) or a decision id ({})",
         one_line(id),
-        rubric::ROWS.len(),
+        row_ranges(),
         kinds.join(", ")
     ))
+}
+
+/// The rubric's rows as runs of consecutive numbers: `rubric-1 to rubric-33, rubric-37`.
+fn row_ranges() -> String {
+    let mut runs: Vec<(u8, u8)> = Vec::new();
+    for row in rubric::ROWS {
+        match runs.last_mut() {
+            Some((_, last)) if *last + 1 == row.row => *last = row.row,
+            _ => runs.push((row.row, row.row)),
+        }
+    }
+    let runs: Vec<String> = runs
+        .iter()
+        .map(|(first, last)| match first == last {
+            true => format!("{ROW_PREFIX}{first}"),
+            false => format!("{ROW_PREFIX}{first} to {ROW_PREFIX}{last}"),
+        })
+        .collect();
+    runs.join(", ")
 }
 
 /// One rule explained, and the decisions of a plan it applies to (when a plan is given).
@@ -404,12 +433,24 @@ mod tests {
         assert!(matches!(find_rule("rubric-5"), Ok(Rule::Row(r)) if r.row == 5));
         assert!(matches!(find_rule("non-root"), Ok(Rule::Kind(k)) if k.id == "non-root"));
         assert!(matches!(find_rule("KW-SEC-001"), Ok(Rule::Check(r)) if r.rubric == [1]));
-        for bad in ["rubric-0", "rubric-31", "rubric-x", "KW-SEC-999", ""] {
+        for good in ["rubric-31", "rubric-33", "rubric-37"] {
+            assert!(matches!(find_rule(good), Ok(Rule::Row(_))), "{good}");
+        }
+        for bad in [
+            "rubric-0",
+            "rubric-34",
+            "rubric-36",
+            "rubric-38",
+            "rubric-40",
+            "rubric-x",
+            "KW-SEC-999",
+            "",
+        ] {
             let Err(err) = find_rule(bad) else {
                 panic!("{bad} is not a rule")
             };
             assert!(
-                err.contains("rubric-1 to rubric-30") && err.contains("KW-SEC-001"),
+                err.contains("rubric-1 to rubric-33, rubric-37") && err.contains("KW-SEC-001"),
                 "{err}"
             );
         }

@@ -5,6 +5,7 @@
 
 mod args;
 pub mod check;
+pub mod cluster;
 pub mod diff_presets;
 pub mod explain;
 pub mod graph;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<(), Error> {
         Command::Completions(args) => print_stdout(&manual::completions(args.shell)),
         Command::Man(args) => print_stdout(&manual::man_page(args.command.as_deref())?),
         Command::Check(args) => check::run(&args, &ui),
+        Command::Cluster(args) => cluster::run(&args, &ui),
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::DiffPresets(args) => diff_presets::run(&args),

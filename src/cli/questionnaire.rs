@@ -20,8 +20,9 @@ use crate::spec::cidr::Cidr;
 use crate::spec::flags::{comma_list, split_group};
 use crate::spec::names;
 use crate::spec::{
-    ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec, IssuerRef,
-    Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode, TlsSpec,
+    ApiRuleSpec, AutoscalingSpec, CaFiles, CallerSpec, EgressSpec, EntryApi, Exposure,
+    GatewayRefSpec, GenerateSpec, IngressSpec, IssuerRef, Protocol, SecretSpec, Sensitivity,
+    SpecFile, TlsMode, TlsSpec,
 };
 use crate::validate::{self, AppRef, Overrides};
 
@@ -34,6 +35,8 @@ pub struct Questionnaire<'a> {
     theme: ColorfulTheme,
     preset: &'a Preset,
     overrides: Overrides,
+    /// Whether the bundle is rendered once the spec is written (not `--spec-only`).
+    renders: bool,
 }
 
 /// The options of a choice: each value with its name and a one-line explanation.
@@ -78,12 +81,25 @@ const SENSITIVITIES: &Choices<Sensitivity> = &[
     (
         Sensitivity::Confidential,
         "confidential",
-        "business data: also a digest-pinned image and 2+ replicas",
+        "business data: also a pinned image, 2+ replicas, a quota",
     ),
     (
         Sensitivity::Restricted,
         "restricted",
-        "most sensitive: also TLS always, namespace quota and limits",
+        "most sensitive: also TLS always",
+    ),
+];
+
+const ENTRY_APIS: &Choices<EntryApi> = &[
+    (
+        EntryApi::Gateway,
+        "gateway",
+        "a route on the platform's Gateway (Gateway API)",
+    ),
+    (
+        EntryApi::Ingress,
+        "ingress",
+        "an Ingress, for a cluster that runs an Ingress controller",
     ),
 ];
 
@@ -123,7 +139,7 @@ const DESTINATIONS: &Choices<Destination> = &[
     (
         Destination::Range,
         "addresses",
-        "an address range outside the cluster (CIDR)",
+        "addresses outside the cluster (a range or one address)",
     ),
 ];
 
@@ -177,7 +193,7 @@ const ISSUER_KINDS: &Choices<&str> = &[
 impl<'a> Questionnaire<'a> {
     /// Prepares the questions; from now until [`Self::confirm_plan`], Ctrl-C cancels with a
     /// word that nothing was written.
-    pub fn new(preset: &'a Preset, overrides: Overrides) -> Self {
+    pub fn new(preset: &'a Preset, overrides: Overrides, renders: bool) -> Self {
         ASKING.store(true, Ordering::SeqCst);
         // Only the first handler of a process can be set; a second questionnaire keeps it.
         let _ = ctrlc::set_handler(|| cancel_on_ctrl_c());
@@ -186,6 +202,7 @@ impl<'a> Questionnaire<'a> {
             theme: ColorfulTheme::default(),
             preset,
             overrides,
+            renders,
         }
     }
 
@@ -198,6 +215,7 @@ impl<'a> Questionnaire<'a> {
         self.callers(file)?;
         self.exposure(file)?;
         self.sensitivity(file)?;
+        self.load(file)?;
         self.egress(file)?;
         self.api_access(file)?;
         self.secrets(file)?;
@@ -318,12 +336,11 @@ impl<'a> Questionnaire<'a> {
                 namespace,
             })
         });
-        let mut default = self.preset.defaults.exposure;
-        if file.spec.ingress.is_some() {
-            default = Exposure::Public;
-        } else if outsider.is_some() && default == Exposure::Namespace {
-            default = Exposure::Cluster;
-        }
+        let default = validate::default_exposure(
+            self.preset.defaults.exposure,
+            file.spec.ingress.is_some(),
+            outsider.is_some(),
+        );
         let exposure = self.given_choice(
             "--exposure",
             file.spec.exposure,
@@ -354,21 +371,259 @@ impl<'a> Questionnaire<'a> {
             None,
             names::dns_subdomain,
         )?;
-        let preset_class = &self.preset.ingress.class_name;
-        let class = self.text(
-            "--ingress-class",
-            given.class_name,
-            "Ingress class",
-            Some(preset_class),
-            names::dns_subdomain,
-        )?;
-        file.spec.ingress = Some(IngressSpec {
+        let protocol = file.spec.protocol.unwrap_or(self.preset.defaults.protocol);
+        let mut ingress = IngressSpec {
             host: Some(host),
-            class_name: (class != *preset_class).then_some(class),
-            controller: given.controller,
-            issuer: given.issuer,
-        });
+            ..given
+        };
+        self.entry(&mut ingress, protocol)?;
+        file.spec.ingress = Some(ingress);
         Ok(())
+    }
+
+    /// What carries the public entry, and its limits at the door.
+    fn entry(&self, ingress: &mut IngressSpec, protocol: Protocol) -> Result<(), Error> {
+        let defaults = &self.preset.ingress;
+        let api = self.given_choice(
+            "--ingress-api",
+            ingress.api,
+            "What carries the public entry?",
+            ENTRY_APIS,
+            defaults.api,
+            |_| Ok(()),
+        )?;
+        ingress.api = (ingress.api.is_some() || api != defaults.api).then_some(api);
+        let class_name = match api {
+            EntryApi::Ingress => {
+                let preset_class = &defaults.class_name;
+                let class = self.text(
+                    "--ingress-class",
+                    ingress.class_name.take(),
+                    "Ingress class",
+                    Some(preset_class),
+                    names::dns_subdomain,
+                )?;
+                ingress.class_name = (class != *preset_class).then_some(class.clone());
+                class
+            }
+            _ => {
+                let preset = &defaults.gateway;
+                let given = ingress.gateway.take().unwrap_or_default();
+                let default_gateway = format!("{}/{}", preset.namespace, preset.name);
+                let gateway = self.text(
+                    "--gateway",
+                    given.name.map(|name| {
+                        format!(
+                            "{}/{name}",
+                            given.namespace.as_deref().unwrap_or(&preset.namespace)
+                        )
+                    }),
+                    "Gateway it is routed through (namespace/name)",
+                    Some(&default_gateway),
+                    |v| {
+                        let (namespace, name) = v.split_once('/').ok_or_else(|| {
+                            format!("`{v}` is not namespace/name, e.g. {default_gateway}")
+                        })?;
+                        names::dns_label(namespace)?;
+                        names::dns_subdomain(name)
+                    },
+                )?;
+                let listener = self.text(
+                    "--gateway-listener",
+                    given.section_name,
+                    "Its HTTPS listener",
+                    Some(&preset.section_name),
+                    names::dns_subdomain,
+                )?;
+                let (namespace, name) = gateway.split_once('/').unwrap_or_default();
+                let reference = GatewayRefSpec {
+                    name: (name != preset.name).then(|| name.to_string()),
+                    namespace: (namespace != preset.namespace).then(|| namespace.to_string()),
+                    section_name: (listener != preset.section_name).then_some(listener),
+                };
+                ingress.gateway = (reference != GatewayRefSpec::default()).then_some(reference);
+                String::new()
+            }
+        };
+        let enforces = |field| {
+            validate::entry_enforces(
+                api,
+                &class_name,
+                defaults.gateway.implementation,
+                protocol,
+                field,
+            )
+        };
+        if enforces("spec.ingress.rateLimit") {
+            let default = defaults
+                .rate_limit
+                .as_ref()
+                .and_then(|r| r.requests_per_second);
+            let given = ingress
+                .rate_limit
+                .as_ref()
+                .and_then(|r| r.requests_per_second);
+            let rate = self.number(
+                "--rate-limit",
+                given,
+                "Requests a second one client address may make",
+                default,
+                |v| {
+                    (1..=100_000)
+                        .contains(&v)
+                        .then_some(())
+                        .ok_or_else(|| format!("{v}: use 1-100000"))
+                },
+            )?;
+            if rate != default && given.is_none() {
+                ingress
+                    .rate_limit
+                    .get_or_insert_with(Default::default)
+                    .requests_per_second = rate;
+            }
+        }
+        if enforces("spec.ingress.maxBodySize") {
+            let size = self.text(
+                "--max-body-size",
+                ingress.max_body_size.take(),
+                "Largest request body (e.g. 1Mi)",
+                defaults.max_body_size.as_deref(),
+                |v| names::byte_size(v).map(drop),
+            )?;
+            ingress.max_body_size =
+                (Some(&size) != defaults.max_body_size.as_ref()).then_some(size);
+        }
+        if enforces("spec.ingress.timeouts.request") {
+            let preset_timeout = defaults.timeouts.as_ref().and_then(|t| t.request.clone());
+            let given = ingress.timeouts.as_mut().and_then(|t| t.request.take());
+            let timeout = self.text(
+                "--request-timeout",
+                given,
+                "Longest a request may take (e.g. 30s)",
+                preset_timeout.as_deref(),
+                |v| names::duration(v).map(drop),
+            )?;
+            if Some(&timeout) != preset_timeout.as_ref() {
+                ingress
+                    .timeouts
+                    .get_or_insert_with(Default::default)
+                    .request = Some(timeout);
+            }
+        }
+        if enforces("spec.ingress.sourceRanges") {
+            let given = std::mem::take(&mut ingress.source_ranges);
+            ingress.source_ranges = self.list(
+                "--source-range",
+                given,
+                |r| r.parse::<Cidr>().map(drop),
+                "",
+                |ranges| {
+                    if !ranges.is_empty() {
+                        return Ok(None);
+                    }
+                    let answer = self.optional(
+                        "Only clients from these address ranges (comma-separated CIDRs; Enter for everyone)",
+                        |v| comma_list(v).iter().try_for_each(|r| r.parse::<Cidr>().map(drop)),
+                    )?;
+                    Ok(answer.map(|a| a.replace(' ', "")))
+                },
+            )?
+            .iter()
+            .flat_map(|entry| comma_list(entry))
+            .collect();
+        }
+        Ok(())
+    }
+
+    /// How many pods under load: a fixed count, or the bounds of an autoscaler.
+    fn load(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let defaults = &self.preset.autoscaling;
+        let given = file.spec.autoscaling.take().unwrap_or_default();
+        let default_on = given.enabled.unwrap_or(if file.spec.replicas.is_some() {
+            false
+        } else {
+            defaults.enabled
+        });
+        let on = match given.enabled {
+            Some(on) => on,
+            None => self.confirm(
+                "Scale the number of pods with the load (a HorizontalPodAutoscaler)?",
+                default_on,
+            )?,
+        };
+        let mut scaling = AutoscalingSpec {
+            enabled: (on != defaults.enabled || given.enabled.is_some()).then_some(on),
+            ..AutoscalingSpec::default()
+        };
+        if on {
+            file.spec.replicas = None;
+            let min = self
+                .number(
+                    "--min-replicas",
+                    given.min_replicas,
+                    "Fewest pods",
+                    Some(i64::from(defaults.min_replicas)),
+                    |v| {
+                        (2..=999)
+                            .contains(&v)
+                            .then_some(())
+                            .ok_or_else(|| format!("{v}: an autoscaler keeps 2 to 999 pods"))
+                    },
+                )?
+                .unwrap_or(i64::from(defaults.min_replicas));
+            let max = self
+                .number(
+                    "--max-replicas",
+                    given.max_replicas,
+                    "Most pods",
+                    Some(i64::from(defaults.max_replicas).max(min + 1)),
+                    |v| {
+                        (v > min && v <= 1000).then_some(()).ok_or_else(|| {
+                            format!("{v}: more than {min} (the fewest) and at most 1000")
+                        })
+                    },
+                )?
+                .unwrap_or(i64::from(defaults.max_replicas));
+            scaling.min_replicas = (min != i64::from(defaults.min_replicas)).then_some(min);
+            scaling.max_replicas = (max != i64::from(defaults.max_replicas)).then_some(max);
+            scaling.target_cpu_utilization_percentage = given.target_cpu_utilization_percentage;
+        }
+        file.spec.autoscaling = (scaling != AutoscalingSpec::default()).then_some(scaling);
+        Ok(())
+    }
+
+    /// A whole number: the flag's when it passes `check`, else typed (Enter: `default`, or
+    /// none when there is no default).
+    fn number(
+        &self,
+        flag: &str,
+        given: Option<i64>,
+        prompt: &str,
+        default: Option<i64>,
+        check: impl Fn(i64) -> Result<(), String>,
+    ) -> Result<Option<i64>, Error> {
+        let parse = |v: &str| {
+            v.parse::<i64>()
+                .map_err(|_| format!("`{v}` is not a whole number"))
+                .and_then(|n| check(n).map(|()| n))
+        };
+        let shown = default.map(|d| d.to_string());
+        let answer = match shown {
+            Some(_) => Some(self.text(
+                flag,
+                given.map(|g| g.to_string()),
+                prompt,
+                shown.as_deref(),
+                |v| parse(v).map(drop),
+            )?),
+            None => match given {
+                Some(g) if check(g).is_ok() => Some(g.to_string()),
+                _ => self.optional(&format!("{prompt} (Enter for no limit)"), |v| {
+                    parse(v).map(drop)
+                })?,
+            },
+        };
+        Ok(answer.and_then(|a| parse(&a).ok()))
     }
 
     fn sensitivity(&self, file: &mut SpecFile) -> Result<(), Error> {
@@ -421,31 +676,31 @@ impl<'a> Questionnaire<'a> {
                     true => "Does it call anything?",
                     false => "Does it call anything else?",
                 };
-                let entry = match self
-                    .choose(prompt, DESTINATIONS, Destination::Nothing, |_| Ok(()))?
-                {
-                    Destination::Nothing => return Ok(None),
-                    Destination::App => {
-                        let app = self.input("App it calls", None, names::dns_label)?;
-                        EgressSpec {
-                            namespace: self.namespace_of(&app, &own)?,
-                            port: Some(self.port(&format!("Port on `{app}`"))?),
-                            app: Some(app),
-                            ..EgressSpec::default()
+                let entry =
+                    match self.choose(prompt, DESTINATIONS, Destination::Nothing, |_| Ok(()))? {
+                        Destination::Nothing => return Ok(None),
+                        Destination::App => {
+                            let app = self.input("App it calls", None, names::dns_label)?;
+                            EgressSpec {
+                                namespace: self.namespace_of(&app, &own)?,
+                                port: Some(self.port(&format!("Port on `{app}`"))?),
+                                app: Some(app),
+                                ..EgressSpec::default()
+                            }
                         }
-                    }
-                    Destination::Range => {
-                        let cidr =
-                            self.input("Address range (CIDR, e.g. 203.0.113.0/24)", None, |v| {
-                                v.parse::<Cidr>().map(drop)
-                            })?;
-                        EgressSpec {
-                            port: Some(self.port(&format!("Port in {cidr}"))?),
-                            cidr: Some(cidr),
-                            ..EgressSpec::default()
+                        Destination::Range => {
+                            let cidr = self.input(
+                                "Address range or address (e.g. 203.0.113.0/24 or 203.0.113.10)",
+                                None,
+                                |v| v.parse::<Cidr>().map(drop),
+                            )?;
+                            EgressSpec {
+                                port: Some(self.port(&format!("Port in {cidr}"))?),
+                                cidr: Some(cidr),
+                                ..EgressSpec::default()
+                            }
                         }
-                    }
-                };
+                    };
                 Ok(Some(entry))
             },
         )?;
@@ -537,7 +792,13 @@ impl<'a> Questionnaire<'a> {
         file.spec.secrets = self.list(
             "--secret",
             given,
-            check_secret,
+            |secret| {
+                check_secret(secret)?;
+                secret
+                    .from_env
+                    .as_deref()
+                    .map_or(Ok(()), |v| self.env_var_ready(v))
+            },
             "Secrets: mounted as read-only files, never as environment variables.",
             |secrets| {
                 let prompt = match secrets.is_empty() {
@@ -571,8 +832,9 @@ impl<'a> Questionnaire<'a> {
                         })
                     }
                     Source::Env => {
-                        secret.from_env =
-                            Some(self.input("Environment variable", None, names::env_var_name)?)
+                        secret.from_env = Some(
+                            self.input("Environment variable", None, |v| self.env_var_ready(v))?,
+                        )
                     }
                     Source::File => {
                         secret.from_file = Some(self.input(
@@ -832,9 +1094,23 @@ impl<'a> Questionnaire<'a> {
                 }
                 Err(why) => {
                     self.error(&why);
-                    cursor = picked;
+                    // Off the refused choice: onto the next one that is allowed, if any.
+                    cursor = (1..choices.len())
+                        .map(|step| (picked + step) % choices.len())
+                        .find(|&i| check(choices[i].0).is_ok())
+                        .unwrap_or(picked);
                 }
             }
+        }
+    }
+
+    /// A variable name for a secret `fromEnv`; when the bundle is rendered right after, the
+    /// variable must be set now, or rendering would fail after the spec is written.
+    fn env_var_ready(&self, var: &str) -> Result<(), String> {
+        names::env_var_name(var)?;
+        match self.renders {
+            true => env_var_set(var),
+            false => Ok(()),
         }
     }
 
@@ -915,6 +1191,16 @@ fn check_secret(secret: &SecretSpec) -> Result<(), String> {
     }
 }
 
+/// Whether the environment variable `var`, which a secret is read from, is set.
+pub fn env_var_set(var: &str) -> Result<(), String> {
+    match std::env::var_os(var) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "environment variable {var} is not set, and the bundle is rendered right after the spec is written: set it first (export {var}=...), or pass --spec-only to render later"
+        )),
+    }
+}
+
 fn not_empty(text: &str) -> Result<(), String> {
     match text.is_empty() {
         true => Err("must not be empty".into()),
@@ -982,6 +1268,7 @@ mod tests {
             widest(EXPOSURES),
             widest(SENSITIVITIES),
             widest(TLS_MODES),
+            widest(ENTRY_APIS),
             widest(DESTINATIONS),
             widest(VERB_SETS),
             widest(SOURCES),

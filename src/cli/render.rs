@@ -4,11 +4,12 @@ use std::path::PathBuf;
 
 use super::shared::CustomiseArgs;
 use crate::error::Error;
-use crate::output;
 use crate::output::stdout::print_stdout;
 use crate::output::ui::Ui;
+use crate::output::{self, git};
 use crate::pipeline::batch;
 use crate::pipeline::{self, Input};
+use crate::plan::Plan;
 use crate::render;
 use crate::spec::flags::SpecFlags;
 use crate::validate::Overrides;
@@ -42,6 +43,11 @@ pub struct RenderArgs {
     /// Comment the fields that carry a decision with why (the objects stay the same)
     #[arg(long)]
     pub annotate: bool,
+    /// The output goes to git: refuse (exit 2, nothing written) any secret value in base64
+    /// that git would commit, or that goes where git cannot tell (stdout, a folder outside
+    /// any work tree); seal the Secrets or keep their values in a store
+    #[arg(long)]
+    pub gitops: bool,
     #[command(flatten)]
     pub customise: CustomiseArgs,
     #[command(flatten)]
@@ -50,12 +56,12 @@ pub struct RenderArgs {
 
 pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
     if batch::is_batch(&args.file) {
-        return render_batch(args);
+        return render_batch(args, ui);
     }
     if let Some(dir) = &args.output {
         output::check_dir(dir, args.force)?;
     }
-    let rendered = pipeline::render(&Input {
+    let input = Input {
         file: args.file.first().map(PathBuf::as_path),
         flags: &args.spec,
         overrides: Overrides {
@@ -63,11 +69,34 @@ pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
         },
         state_dir: args.state.as_deref(),
         rotate: &args.rotate,
-        presets: args.customise.presets.lookup(),
+        presets: args.customise.lookup(),
         templates: args.customise.templates.as_deref(),
         allow_template_override: &args.customise.allow_template_override,
         annotate: args.annotate,
-    })?;
+    };
+    // What git would receive of the output's secret values: a warning, or under --gitops an
+    // error. It is asked of the plan first when a warning or that error must stop the render
+    // before the state folder is touched.
+    let exposure =
+        |plan: &Plan| git::exposure(args.output.as_deref(), &plan.plaintext_files(), args.gitops);
+    let early = if ui.denies_warnings() || args.gitops {
+        let (_, plan) = pipeline::plan(&input)?;
+        let exposed = exposure(&plan)?;
+        if ui.denies_warnings() {
+            ui.warnings(&[plan.warnings, exposed.iter().cloned().collect()].concat())?;
+        }
+        Some(exposed)
+    } else {
+        None
+    };
+    let rendered = pipeline::render(&input)?;
+    let exposed = match early {
+        Some(exposed) => exposed,
+        None => exposure(&rendered.plan)?,
+    };
+    let mut warnings = rendered.plan.warnings.clone();
+    warnings.extend(exposed);
+    ui.warnings(&warnings)?;
     match &args.output {
         None => print_stdout(&render::stream(&rendered.manifests)),
         Some(dir) => {
@@ -77,13 +106,19 @@ pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
                 dir.display(),
                 dir.display()
             ));
+            if rendered.plan.plaintext_files().is_empty() {
+                ui.note(format!(
+                    "{} holds no secret value: it can be committed (GitOps); the state folder is not needed to apply it",
+                    dir.display()
+                ));
+            }
             Ok(())
         }
     }
 }
 
 /// Renders a batch: several `-f`, or a folder of specs.
-fn render_batch(args: &RenderArgs) -> Result<(), Error> {
+fn render_batch(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
     if args.spec.any() || !args.rotate.is_empty() {
         return Err(Error::Usage(
             "--rotate and the flags that describe a service (--name, --image, ...) apply to one spec, not to a batch of several -f or a folder".into(),
@@ -96,14 +131,16 @@ fn render_batch(args: &RenderArgs) -> Result<(), Error> {
                 allow_unpinned_image: args.allow_unpinned_image,
             },
             state_dir: args.state.as_deref(),
-            presets: args.customise.presets.lookup(),
+            presets: args.customise.lookup(),
             templates: args.customise.templates.as_deref(),
             allow_template_override: &args.customise.allow_template_override,
             annotate: args.annotate,
             output: args.output.as_deref(),
             force: args.force,
             keep_going: args.keep_going,
+            gitops: args.gitops,
         },
+        |warnings| ui.warnings(warnings),
         print_stdout,
     )
 }

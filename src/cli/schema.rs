@@ -1,5 +1,5 @@
-//! The JSON Schemas of the service spec (`kubeward.yaml`) and of preset files, generated from
-//! their serde types in draft-07 (what yaml-language-server and most editors read). The field
+//! The JSON Schemas of the service spec (`kubeward.yaml`), of preset files and of the cluster
+//! spec (`cluster.yaml`), generated from their serde types in draft-07 (what yaml-language-server and most editors read). The field
 //! descriptions are the types' doc comments; `kubeward schema` prints them.
 
 use schemars::Schema;
@@ -7,6 +7,7 @@ use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
 use serde_json::{Value, json};
 
+use crate::cluster::spec::ClusterFile;
 use crate::preset::PresetFile;
 use crate::spec::SpecFile;
 
@@ -24,6 +25,8 @@ pub enum SchemaKind {
     Spec,
     /// A preset file.
     Preset,
+    /// The cluster spec, `cluster.yaml` (kind SecureCluster), of `kubeward cluster`.
+    Cluster,
 }
 
 /// The schema as a JSON value.
@@ -36,6 +39,7 @@ pub fn schema(kind: SchemaKind) -> Value {
         SchemaKind::Preset => {
             partial_settings(generator.into_root_schema_for::<PresetFile>().to_value())
         }
+        SchemaKind::Cluster => generator.into_root_schema_for::<ClusterFile>().to_value(),
     }
 }
 

@@ -23,6 +23,27 @@ impl PresetsDirArg {
     pub fn lookup(&self) -> Lookup<'_> {
         Lookup {
             presets_dir: self.presets_dir.as_deref(),
+            require: None,
+        }
+    }
+}
+
+/// The preset an organisation requires, shared by every command that renders or checks.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RequirePresetArg {
+    /// Refuse a preset chain that does not include the preset NAME (shipped or from the
+    /// presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder's
+    /// kubeward-presets.yaml require one too, and every requirement holds
+    #[arg(long, value_name = "NAME")]
+    pub require_preset: Option<String>,
+}
+
+impl RequirePresetArg {
+    /// Where presets are looked up (`presets`), with this requirement.
+    pub fn lookup<'a>(&'a self, presets: &'a PresetsDirArg) -> Lookup<'a> {
+        Lookup {
+            require: self.require_preset.as_deref(),
+            ..presets.lookup()
         }
     }
 }
@@ -33,12 +54,21 @@ impl PresetsDirArg {
 pub struct CustomiseArgs {
     #[command(flatten)]
     pub presets: PresetsDirArg,
+    #[command(flatten)]
+    pub required: RequirePresetArg,
     /// Replace shipped templates with the files of the same name in DIR (over the preset's)
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// Accept an override template that drops this control, recorded on the object (repeatable)
     #[arg(long, value_name = "CONTROL", value_parser = clap::builder::PossibleValuesParser::new(invariants::control_ids()))]
     pub allow_template_override: Vec<String>,
+}
+
+impl CustomiseArgs {
+    /// Where presets are looked up, with the required preset.
+    pub fn lookup(&self) -> Lookup<'_> {
+        self.required.lookup(&self.presets)
+    }
 }
 
 /// How a service is described to the commands that only look at its plan or its shape.
@@ -71,7 +101,7 @@ impl ServiceArgs {
             },
             state_dir: None,
             rotate: &[],
-            presets: self.customise.presets.lookup(),
+            presets: self.customise.lookup(),
             templates: self.customise.templates.as_deref(),
             allow_template_override: &self.customise.allow_template_override,
             annotate: false,

@@ -1,9 +1,15 @@
 //! The material stage: the secret material a plan needs. Secret values are generated from
 //! the OS random source and kept in the state folder (`state`), or read from an environment
-//! variable or a file; certificates come from `pki`. Values are bytes, exactly as given; they
-//! leave this stage base64-encoded, as the [`Material`] `render` fills the Secrets with.
+//! variable or a file (a value in an external store is never read); certificates come from
+//! `pki`. Values are bytes, exactly as given; they leave this stage base64-encoded, as the
+//! [`Material`] `render` fills the Secrets with (and the CA's PEM for the ConfigMap a Gateway
+//! verifies the service with), with the digest of what the pods mount (`rollout`), which
+//! restarts them when it changes, and the [`Sealer`] (`sealing`) that seals them for the
+//! cluster's Sealed Secrets controller when the plan asks for it.
 
 pub mod pki;
+pub mod rollout;
+pub mod sealing;
 pub mod state;
 
 use std::cell::OnceCell;
@@ -14,16 +20,38 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 
-use crate::error::Error;
+use crate::error::{Error, FieldError};
 use crate::plan::{CertSource, Plan};
-use crate::validate::{SecretSource, Service};
+use crate::validate::{Sealing, SecretSource, Service};
+use sealing::{Sealer, SealingKey};
 use state::State;
 
-/// Base64 values for the Secret templates, keyed by object name.
+/// Base64 values for the Secret templates, keyed by object name, the digest of what the pods
+/// mount, and what seals the Secrets.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Material {
     pub secrets: BTreeMap<String, String>,
     pub certs: BTreeMap<String, pki::CertFiles>,
+    /// `hmac-sha256:...` over every value the pods mount ([`rollout::digest`]).
+    pub mounted_digest: Option<String>,
+    /// The PEM of the CA that signs the service's certificate, for the ConfigMap the
+    /// Gateway verifies it with (not base64: a ConfigMap holds text).
+    pub ca_bundle: Option<String>,
+    /// Seals every rendered Secret into a SealedSecret; `None`: the Secrets stay plain.
+    #[serde(skip)]
+    pub sealer: Option<Sealer>,
+}
+
+impl Material {
+    /// `self` with its [`Material::mounted_digest`] computed for `plan`, keyed by `key`.
+    fn with_digest(
+        mut self,
+        plan: &Plan,
+        key: impl FnOnce() -> Result<Vec<u8>, Error>,
+    ) -> Result<Material, Error> {
+        self.mounted_digest = rollout::digest(plan, &self, key)?;
+        Ok(self)
+    }
 }
 
 /// What gathering needs besides the plan.
@@ -44,10 +72,8 @@ const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01
 /// Draws `length` characters uniformly from [`ALPHABET`] using the OS random source.
 pub fn random_secret(length: usize) -> Result<String, Error> {
     let mut out = String::with_capacity(length);
-    let mut buf = [0u8; 64];
     while out.len() < length {
-        getrandom::fill(&mut buf)
-            .map_err(|e| Error::Material(format!("the OS random source failed: {e}")))?;
+        let buf = random_bytes(64)?;
         // 248 = 4 * 62: rejecting bytes above it keeps every character equally likely.
         for byte in buf.iter().filter(|b| **b < 248) {
             if out.len() < length {
@@ -56,6 +82,14 @@ pub fn random_secret(length: usize) -> Result<String, Error> {
         }
     }
     Ok(out)
+}
+
+/// `length` bytes from the OS random source, for keys.
+pub fn random_bytes(length: usize) -> Result<Vec<u8>, Error> {
+    let mut bytes = vec![0u8; length];
+    getrandom::fill(&mut bytes)
+        .map_err(|e| Error::Material(format!("the OS random source failed: {e}")))?;
+    Ok(bytes)
 }
 
 /// What every secret value and certificate file is replaced by in a render that must not
@@ -72,10 +106,11 @@ impl Material {
             key: value.clone(),
             ca: value.clone(),
         };
-        Material {
+        let mut material = Material {
             secrets: plan
                 .secrets
                 .iter()
+                .filter(|s| s.store.is_none())
                 .map(|s| (s.object_name.clone(), value.clone()))
                 .collect(),
             certs: plan
@@ -85,8 +120,26 @@ impl Material {
                 .filter(|c| c.source != CertSource::CertManager)
                 .map(|c| (c.secret_name.clone(), files.clone()))
                 .collect(),
-        }
+            mounted_digest: None,
+            ca_bundle: needs_ca_bundle(plan).then(|| PLACEHOLDER.to_string()),
+            sealer: plan.sealing.as_ref().map(|s| Sealer::placeholder(s.scope)),
+        };
+        // The placeholder key cannot fail.
+        let key = || Ok(PLACEHOLDER.as_bytes().to_vec());
+        material.mounted_digest = rollout::digest(plan, &material, key).ok().flatten();
+        material
     }
+}
+
+/// The controller key `spec.sealing` names, read and checked at `now`; the error names the
+/// field.
+pub fn sealing_key(
+    sealing: &Sealing,
+    base_dir: &Path,
+    now: time::OffsetDateTime,
+) -> Result<SealingKey, FieldError> {
+    SealingKey::read(&base_dir.join(&sealing.certificate), now)
+        .map_err(|why| FieldError::new(&sealing.field, why))
 }
 
 /// Reads or creates every value the plan's Secrets need.
@@ -111,8 +164,16 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         Ok(state.get_or_init(|| opened))
     };
     let mut material = Material::default();
+    let writes_secrets = plan.objects.iter().any(|o| o.kind == "Secret");
+    if let Some(sealing) = service.sealing.as_ref().filter(|_| writes_secrets) {
+        let key = sealing_key(sealing, sources.base_dir, sources.now)
+            .map_err(|e| Error::Material(e.to_string()))?;
+        material.sealer = Some(Sealer::new(key, sealing.scope, open_state()?.clone()));
+    }
     for (index, secret) in plan.secrets.iter().enumerate() {
         let bytes = match &secret.source {
+            // Written in the cluster by the External Secrets Operator: never read here.
+            SecretSource::Store(_) => continue,
             SecretSource::Generate { length } => {
                 let relative = format!("{}/{}/secrets/{}", plan.namespace, plan.name, secret.name);
                 generated(
@@ -150,6 +211,9 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         let ca = sources
             .cas
             .obtain(service, open_state()?, sources.base_dir, sources.now, plan)?;
+        if needs_ca_bundle(plan) {
+            material.ca_bundle = Some(ca.cert_pem.clone());
+        }
         for cert in certs
             .into_iter()
             .filter(|c| c.source != CertSource::CertManager)
@@ -165,7 +229,21 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
             material.certs.insert(cert.secret_name.clone(), files);
         }
     }
-    Ok(material)
+    let key = format!("{}/{}/rollout-key", plan.namespace, plan.name);
+    material.with_digest(plan, || {
+        generated(open_state()?, &key, ROLLOUT_KEY_LENGTH, false)
+    })
+}
+
+/// Characters of the random key of the rollout digest (from [`ALPHABET`]: 256 bits and more).
+const ROLLOUT_KEY_LENGTH: usize = 48;
+
+/// Whether the bundle holds the ConfigMap of the CA that signs the service's certificate.
+fn needs_ca_bundle(plan: &Plan) -> bool {
+    plan.gateway
+        .as_ref()
+        .and_then(|g| g.backend_tls.as_ref())
+        .is_some_and(|b| b.renders_config_map)
 }
 
 /// A generated secret: kept in the state folder, created when missing or rotated.

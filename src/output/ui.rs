@@ -1,8 +1,9 @@
-//! Messages to the person at the terminal, on stderr: errors (with a prefix coloured when
-//! colour is allowed) and informational notes (only on a terminal, and silenced by `--quiet`:
-//! a script sees data on stdout and errors on stderr, nothing else). Data goes to stdout,
-//! elsewhere. Every message is escaped for the terminal ([`super::terminal`]): file names and
-//! values in it come from users and manifests.
+//! Messages to the person at the terminal, on stderr: errors and warnings (always shown, with
+//! a prefix coloured when colour is allowed; `--deny-warnings` turns warnings into an error
+//! before anything is written) and informational notes (only on a terminal, and silenced by
+//! `--quiet`: a script sees data on stdout, and errors and warnings on stderr, nothing else).
+//! Data goes to stdout, elsewhere. Every message is escaped for the terminal
+//! ([`super::terminal`]): file names and values in it come from users and manifests.
 
 use std::ffi::OsStr;
 use std::fmt::Display;
@@ -11,8 +12,10 @@ use std::io::{IsTerminal, Write};
 use clap::ColorChoice;
 
 use super::terminal::escape_lines;
-
+use crate::error::{Error, Warning};
+use crate::yaml::safe::one_line;
 const RED_BOLD: &str = "\x1b[1;31m";
+const YELLOW_BOLD: &str = "\x1b[1;33m";
 const RESET: &str = "\x1b[0m";
 
 /// How messages are shown, from `--color`, `NO_COLOR`, `--quiet` and whether stderr is a
@@ -21,16 +24,48 @@ const RESET: &str = "\x1b[0m";
 pub struct Ui {
     color: bool,
     notes: bool,
+    deny_warnings: bool,
 }
 
 impl Ui {
     /// Decides for this process: its stderr and its `NO_COLOR` variable.
-    pub fn new(choice: ColorChoice, quiet: bool) -> Self {
+    pub fn new(choice: ColorChoice, quiet: bool, deny_warnings: bool) -> Self {
         let no_color = std::env::var_os("NO_COLOR");
         let terminal = std::io::stderr().is_terminal();
         Ui {
             color: use_color(choice, terminal, no_color.as_deref()),
             notes: terminal && !quiet,
+            deny_warnings,
+        }
+    }
+
+    /// Whether `--deny-warnings` makes every warning an error.
+    pub fn denies_warnings(&self) -> bool {
+        self.deny_warnings
+    }
+
+    /// The warnings of what is about to be written: each shown on stderr, or, with
+    /// `--deny-warnings`, all of them as one error (the caller then writes nothing).
+    pub fn warnings(&self, warnings: &[Warning]) -> Result<(), Error> {
+        if self.deny_warnings && !warnings.is_empty() {
+            return Err(Error::DeniedWarnings(
+                warnings.iter().map(Warning::to_string).collect(),
+            ));
+        }
+        for warning in warnings {
+            write_stderr(&self.warning_text(warning));
+        }
+        Ok(())
+    }
+
+    /// `warning: <message> [<id>]` on one line, control characters escaped (the message may
+    /// quote what the user wrote), the prefix in bold yellow when colour is on.
+    pub fn warning_text(&self, warning: &Warning) -> String {
+        let text = one_line(&warning.to_string());
+        if self.color {
+            format!("{YELLOW_BOLD}warning:{RESET} {text}")
+        } else {
+            format!("warning: {text}")
         }
     }
 
@@ -102,13 +137,46 @@ mod tests {
         let plain = Ui {
             color: false,
             notes: true,
+            deny_warnings: false,
         };
         let coloured = Ui {
             color: true,
-            notes: true,
+            ..plain
         };
         assert_eq!(plain.error_text("boom"), "error: boom");
         assert_eq!(coloured.error_text("boom"), "\x1b[1;31merror:\x1b[0m boom");
+        let warning = Warning::new("single-replica", "careful");
+        assert_eq!(
+            plain.warning_text(&warning),
+            "warning: careful [single-replica]"
+        );
+        assert_eq!(
+            coloured.warning_text(&warning),
+            "\x1b[1;33mwarning:\x1b[0m careful [single-replica]"
+        );
+    }
+
+    #[test]
+    fn denied_warnings_are_one_error_that_lists_them_and_exits_2() {
+        let deny = Ui {
+            color: false,
+            notes: false,
+            deny_warnings: true,
+        };
+        assert!(deny.warnings(&[]).is_ok());
+        let err = deny
+            .warnings(&[
+                Warning::new("not-spread", "first"),
+                Warning::new("single-replica", "second"),
+            ])
+            .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let text = err.to_string();
+        assert!(text.contains("2 warning(s)"), "{text}");
+        assert!(
+            text.contains("\n  - first [not-spread]\n  - second [single-replica]"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -116,6 +184,7 @@ mod tests {
         let plain = Ui {
             color: false,
             notes: true,
+            deny_warnings: false,
         };
         assert_eq!(
             plain.error_text("cannot read \u{1b}]0;x\u{7}.yaml\n  - next"),

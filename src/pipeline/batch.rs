@@ -12,11 +12,12 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Failure};
+use crate::error::{Error, Failure, Warning};
 use crate::material::pki::CaCache;
-use crate::output;
+use crate::output::{self, git};
 use crate::pipeline::parallel::parallel_map;
 use crate::pipeline::{self, Input};
+use crate::plan;
 use crate::preset;
 use crate::render;
 use crate::spec::flags::SpecFlags;
@@ -48,6 +49,8 @@ pub struct Options<'a> {
     pub force: bool,
     /// Render the services whose specs are good even when others fail.
     pub keep_going: bool,
+    /// Refuse every secret value in base64 that git would commit (or cannot tell about).
+    pub gitops: bool,
 }
 
 /// A validated service and where its spec came from.
@@ -59,9 +62,12 @@ struct Loaded {
 /// Renders every spec the paths name. With an output folder, each service is written to
 /// `OUT/<namespace>/<name>/`; without, each service's stream goes to `print`, in order. When any spec fails,
 /// the error lists every failure with its file, and nothing is written unless `keep_going`.
+/// The warnings about secret values that git would commit go to `warn` before anything is
+/// rendered.
 pub fn run(
     paths: &[PathBuf],
     options: &Options,
+    warn: impl Fn(&[Warning]) -> Result<(), Error>,
     print: impl Fn(&str) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let specs = discover(paths);
@@ -76,7 +82,10 @@ pub fn run(
         Ok(loaded)
     });
     refuse_duplicates(&mut loaded);
+    let mut loaded = stop_unless_kept(loaded, total, options)?;
+    let warnings = secrets_exposed(&mut loaded, options);
     let loaded = stop_unless_kept(loaded, total, options)?;
+    warn(&warnings)?;
     let cas = CaCache::default();
     let flags = SpecFlags::default();
     let rendered_by = |Loaded { spec, service }: Loaded| {
@@ -110,6 +119,23 @@ pub fn run(
             finish(streams, total)
         }
     }
+}
+
+/// The warnings about secret values git would commit, for every service loaded; under
+/// `--gitops`, each such service fails instead (see [`git::exposure`]).
+fn secrets_exposed(loaded: &mut [Result<Loaded, Failure>], options: &Options) -> Vec<Warning> {
+    let mut warnings = Vec::new();
+    for entry in loaded.iter_mut() {
+        let Ok(this) = entry else { continue };
+        let (service, preset, _) = &this.service;
+        let files = plan::plan(service, &preset.preset).plaintext_files();
+        let dir = options.output.map(|out| service_dir(out, service));
+        match git::exposure(dir.as_deref(), &files, options.gitops) {
+            Ok(warning) => warnings.extend(warning),
+            Err(error) => *entry = Err(failed(&this.spec, error)),
+        }
+    }
+    warnings
 }
 
 /// `OUT/<namespace>/<name>`: unambiguous, since a batch renders each service once, and safe,

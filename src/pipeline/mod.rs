@@ -11,7 +11,8 @@ use crate::check;
 use crate::error::{Error, FieldError, SpecError};
 use crate::material::{self, Material, Sources, pki, state};
 use crate::plan::{self, Plan};
-use crate::preset::{self, floors};
+use crate::preset;
+use crate::preset::floors::{self, Locks};
 use crate::render::{self, Manifest};
 use crate::spec::flags::SpecFlags;
 use crate::spec::{self, SpecFile};
@@ -54,7 +55,8 @@ pub struct Rendered {
 pub type Loaded = (Service, preset::Resolved, PathBuf);
 
 /// Loads and validates the service described by `input`, with its resolved preset; a spec
-/// field below one of the preset's floors is a validation error like any other.
+/// field below one of the preset's floors, and a preset chain without a required preset, are
+/// validation errors like any other.
 pub fn load_service(input: &Input) -> Result<Loaded, Error> {
     load_service_with(input, &preset::Cache::default())
 }
@@ -111,6 +113,10 @@ pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Loade
             }
         })?;
     let mut errors = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    let requirements = preset::required::in_force(input.presets)?;
+    for message in preset::required::unmet(&resolved, &requirements, input.presets) {
+        errors.push(FieldError::new("spec.preset", message));
+    }
     let service = match validate::validate(&file, &resolved.preset, input.overrides) {
         Ok(service) if errors.is_empty() => Some(service),
         Ok(_) => None,
@@ -119,7 +125,16 @@ pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Loade
             None
         }
     };
-    let Some(service) = service else {
+    // The controller's certificate is read now, so that a bad one fails like a bad field,
+    // before anything is written.
+    let certificate = service
+        .as_ref()
+        .and_then(|s| s.sealing.as_ref())
+        .map(|sealing| material::sealing_key(sealing, &base_dir, time::OffsetDateTime::now_utc()));
+    if let Some(Err(error)) = certificate {
+        errors.push(error);
+    }
+    let Some(service) = service.filter(|_| errors.is_empty()) else {
         let mut errors: Vec<_> = errors.into_iter().map(locate).collect();
         errors.sort_by_key(|e| e.line);
         return Err(SpecError::Invalid { errors, path }.into());
@@ -202,7 +217,7 @@ fn render_loaded(
         input.allow_template_override,
         input.annotate,
     )?;
-    self_check(&manifests)?;
+    self_check(&manifests, &[preset.locks()])?;
     Ok(Rendered {
         service,
         preset,
@@ -212,8 +227,11 @@ fn render_loaded(
     })
 }
 
-/// The self-check of rendered manifests: every rule of `check`, each object named by the file
-/// it is written to.
-pub fn self_check(manifests: &[Manifest]) -> Result<(), Error> {
-    check::self_check(manifests.iter().map(|m| (m.object.file_name(), &m.value)))
+/// The self-check of rendered manifests: every rule of `check` and the floors of their preset,
+/// each object named by the file it is written to.
+pub fn self_check(manifests: &[Manifest], floors: &[Locks]) -> Result<(), Error> {
+    check::self_check(
+        manifests.iter().map(|m| (m.object.file_name(), &m.value)),
+        floors,
+    )
 }

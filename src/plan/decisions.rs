@@ -1,11 +1,13 @@
 //! The decisions a plan records: each choice, the answer that caused it, and (from its kind in
-//! `rationale`) its concern, threat, reason and rubric rows; and the two comment lines
-//! `render --annotate` writes above the field that carries it.
+//! `rationale`) its concern, threat, reason and rubric rows; the two comment lines
+//! `render --annotate` writes above the field that carries it; and the warnings about what a
+//! user would not expect of the bundle.
 
 use serde::Serialize;
 
 use super::rationale;
 use super::threats::{Concern, Threat};
+use crate::error::Warning;
 
 /// One choice the plan made, the answer that caused it, and what it counters. The concern,
 /// threat, reason and rubric rows come from the decision's kind in [`crate::plan::rationale`].
@@ -20,8 +22,12 @@ pub struct Decision {
     pub rubric: Vec<u8>,
 }
 
+/// What the plan decides, in order, and what it warns about.
 #[derive(Default)]
-pub(super) struct Decisions(pub(super) Vec<Decision>);
+pub(super) struct Decisions {
+    pub(super) made: Vec<Decision>,
+    pub(super) warnings: Vec<Warning>,
+}
 
 impl Decisions {
     /// Records a decision of the kind `id` (which must be in [`crate::plan::rationale::KINDS`]) and
@@ -34,7 +40,7 @@ impl Decisions {
     ) -> usize {
         let kind = rationale::kind(id)
             .unwrap_or_else(|| panic!("decision `{id}` has no entry in rationale::KINDS"));
-        self.0.push(Decision {
+        self.made.push(Decision {
             id: kind.id,
             concern: kind.concern,
             summary: summary.into(),
@@ -43,7 +49,13 @@ impl Decisions {
             threat: kind.threat,
             rubric: kind.rubric.to_vec(),
         });
-        self.0.len() - 1
+        self.made.len() - 1
+    }
+
+    /// Records a warning: something in the bundle the user would not expect, or that leaves
+    /// it below the rubric.
+    pub(super) fn warn(&mut self, id: &'static str, message: impl Into<String>) {
+        self.warnings.push(Warning::new(id, message));
     }
 }
 

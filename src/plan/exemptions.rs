@@ -15,6 +15,8 @@ pub enum Departure {
     WritableRootFilesystem,
     /// Row 19: one replica.
     SingleReplica,
+    /// Rows 19 and 31: no `replicas`, because an autoscaler owns the count.
+    Autoscaled,
     /// Row 20: no anti-affinity or topology spread.
     NotSpread,
     /// Row 8: a Localhost seccomp profile instead of RuntimeDefault.
@@ -54,6 +56,13 @@ impl Departure {
                 kubeward: &["KW-AVAIL-009"],
                 checkov: &[],
                 kube_score: &["deployment-replicas"],
+                kube_linter: &["minimum-three-replicas"],
+                polaris: &["deploymentMissingReplicas"],
+            },
+            Departure::Autoscaled => Checks {
+                kubeward: &[],
+                checkov: &[],
+                kube_score: &[],
                 kube_linter: &["minimum-three-replicas"],
                 polaris: &["deploymentMissingReplicas"],
             },

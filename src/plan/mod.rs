@@ -1,20 +1,24 @@
 //! The plan stage: a pure function from a validated service and its preset to the objects
 //! to render and the decisions behind them, each with its reason, the threat it counters and
 //! its rubric rows. No YAML, no I/O. Each part of the bundle is planned in its own file
-//! (`namespace`, `workload`, `network`, `tls`, `ingress`, `access`, `secrets`), every choice
-//! recorded in `decisions` with its fixed part from `rationale` (`threats`, `rubric`), every
-//! deliberate departure from the rubric written as scanner `exemptions`. Hands the [`Plan`]
-//! to `material` and `render`.
+//! (`namespace` with its quota, `workload`, `scaling`, `network`, `tls`, `ingress` or
+//! `gateway` with the `limits` at the door, `access`, `secrets` and their sealing), every
+//! choice recorded in `decisions` with its fixed part from `rationale` (`threats`, `rubric`),
+//! every deliberate departure from the rubric written as scanner `exemptions`. Hands the
+//! [`Plan`] to `material` and `render`.
 
 mod access;
 mod decisions;
 pub mod exemptions;
+mod gateway;
 mod ingress;
+mod limits;
 mod namespace;
 mod network;
 mod objects;
 pub mod rationale;
 pub mod rubric;
+mod scaling;
 mod secrets;
 mod threats;
 mod tls;
@@ -26,15 +30,19 @@ use serde::Serialize;
 
 pub use access::RoleRule;
 pub use decisions::{Decision, headline, note};
-pub use ingress::Ingress;
+pub use gateway::{BackendTls, Gateway, ParentRef, RateRule, ReferenceGrant, TrafficPolicy};
+pub use ingress::{Ingress, NGINX_CLASS};
+pub use namespace::{QUOTA_NAME, Quota};
 pub use network::{Admitted, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort};
 pub use objects::PlannedObject;
-pub use secrets::SecretPlan;
+pub use scaling::{Autoscaler, UtilizationTarget};
+pub use secrets::{SealingPlan, SecretPlan, StorePlan};
 pub use threats::{Concern, Threat};
 pub use tls::{CertPlan, CertSource};
 pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
 
-use crate::preset::{NamespaceQuota, Preset};
+use crate::error::Warning;
+use crate::preset::Preset;
 use crate::validate::Service;
 use crate::vocabulary::NAME_LABEL;
 use decisions::Decisions;
@@ -53,17 +61,26 @@ pub struct Plan {
     pub workload: Workload,
     pub service: ServicePort,
     pub network: Network,
+    /// The HorizontalPodAutoscaler, when one owns the replica count.
+    pub autoscaler: Option<Autoscaler>,
+    /// The public entry as an Ingress (`api: ingress`).
     pub ingress: Option<Ingress>,
+    /// The public entry on Gateway API (`api: gateway`).
+    pub gateway: Option<Gateway>,
     pub role: Option<Vec<RoleRule>>,
     pub secrets: Vec<SecretPlan>,
+    /// Every Secret written as a SealedSecret; `None`: plain Secrets.
+    pub sealing: Option<SealingPlan>,
     /// The certificate for the service's own port.
     pub tls: Option<CertPlan>,
     /// How long kubeward's own CA for the namespace is valid.
     pub ca_validity_days: u32,
-    /// ResourceQuota and LimitRange for the namespace (sensitivity restricted).
-    pub quota: Option<NamespaceQuota>,
+    /// ResourceQuota and LimitRange for the namespace (sensitive data).
+    pub quota: Option<Quota>,
     pub objects: Vec<PlannedObject>,
     pub decisions: Vec<Decision>,
+    /// What the user would not expect of the bundle, or what leaves it below the rubric.
+    pub warnings: Vec<Warning>,
 }
 
 /// Builds the plan. Pure: same inputs, same plan.
@@ -78,11 +95,47 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     namespace::identity(&mut decisions, service, preset);
     let workload = workload::workload(service, preset, &mut decisions);
     let network = network::network(service, preset, &mut decisions);
+    let autoscaler = scaling::autoscaler(service, &mut decisions);
     let ingress = ingress::ingress(service, preset, &mut decisions);
+    let gateway = gateway::gateway(service, preset, &mut decisions);
     let role = access::role(service, &mut decisions);
-    let secrets = secrets::secrets(service, &mut decisions);
+    let secrets = secrets::secrets(service, preset, &mut decisions);
     let tls = tls::service_cert(service, preset, &mut decisions);
+    // The public host's certificate: the Ingress's, or the one issued for the Gateway's listener.
+    let public_cert = ingress
+        .as_ref()
+        .map(|i| &i.tls)
+        .or(gateway.as_ref().and_then(|g| g.cert.as_ref()));
+    let writes_secrets = secrets.iter().any(|s| s.store.is_none())
+        || tls
+            .iter()
+            .chain(public_cert)
+            .any(|c| c.source != CertSource::CertManager);
+    let sealing = secrets::sealing(service, writes_secrets, &mut decisions);
     let quota = namespace::quota(service, preset, &mut decisions);
+    let own_certificate = tls.as_ref().filter(|c| c.source != CertSource::CertManager);
+    if !secrets.is_empty() || own_certificate.is_some() {
+        let mounted: Vec<&str> = secrets
+            .iter()
+            .map(|s| s.object_name.as_str())
+            .chain(own_certificate.map(|c| c.secret_name.as_str()))
+            .collect();
+        decisions.add(
+            "rollout-digest",
+            format!(
+                "the pod template carries a digest of what the pods mount ({}), so a rotation or a renewal restarts them and an unchanged render does not",
+                mounted.join(", ")
+            ),
+            [
+                (!secrets.is_empty()).then_some("spec.secrets"),
+                own_certificate.map(|_| "spec.tls"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        );
+    }
     let service_port = network::service_port(service);
     decisions.add(
         "cluster-ip-service",
@@ -99,8 +152,8 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
             objects.push(object(api, kind, obj_name, Some(&ns), template));
         };
     if quota.is_some() {
-        add("v1", "ResourceQuota", &name, "resourcequota.yaml");
-        add("v1", "LimitRange", &name, "limitrange.yaml");
+        add("v1", "ResourceQuota", QUOTA_NAME, "resourcequota.yaml");
+        add("v1", "LimitRange", QUOTA_NAME, "limitrange.yaml");
     }
     add("v1", "ServiceAccount", &name, "serviceaccount.yaml");
     if role.is_some() {
@@ -113,9 +166,22 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         );
     }
     for secret in &secrets {
-        add("v1", "Secret", &secret.object_name, "secret.yaml");
+        match secret.store {
+            Some(_) => add(
+                "external-secrets.io/v1",
+                "ExternalSecret",
+                &secret.object_name,
+                "externalsecret.yaml",
+            ),
+            None => add("v1", "Secret", &secret.object_name, "secret.yaml"),
+        }
     }
-    for cert in tls.iter().chain(ingress.as_ref().map(|i| &i.tls)) {
+    if let Some(backend) = gateway.as_ref().and_then(|g| g.backend_tls.as_ref())
+        && backend.renders_config_map
+    {
+        add("v1", "ConfigMap", &backend.ca_name, "configmap-ca.yaml");
+    }
+    for cert in tls.iter().chain(public_cert) {
         match cert.source {
             CertSource::CertManager => add(
                 "cert-manager.io/v1",
@@ -130,6 +196,14 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     }
     add("v1", "Service", &name, "service.yaml");
     add("apps/v1", "Deployment", &name, "deployment.yaml");
+    if autoscaler.is_some() {
+        add(
+            "autoscaling/v2",
+            "HorizontalPodAutoscaler",
+            &name,
+            "horizontalpodautoscaler.yaml",
+        );
+    }
     add(
         "policy/v1",
         "PodDisruptionBudget",
@@ -168,6 +242,9 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
             "ingress.yaml",
         ));
     }
+    if let Some(gateway) = &gateway {
+        gateway_objects(gateway, &name, &ns, &mut objects);
+    }
 
     Plan {
         name,
@@ -178,9 +255,12 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         workload,
         service: service_port,
         network,
+        autoscaler,
         ingress,
+        gateway,
         role,
         secrets,
+        sealing,
         tls,
         ca_validity_days: preset.tls.ca_validity_days,
         quota,
@@ -191,7 +271,56 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
                 o
             })
             .collect(),
-        decisions: decisions.0,
+        decisions: decisions.made,
+        warnings: decisions.warnings,
+    }
+}
+
+/// The objects of the public entry on Gateway API, after the service's own.
+fn gateway_objects(gateway: &Gateway, name: &str, ns: &str, objects: &mut Vec<PlannedObject>) {
+    const GATEWAY_API: &str = "gateway.networking.k8s.io/v1";
+    const ENVOY_GATEWAY: &str = "gateway.envoyproxy.io/v1alpha1";
+    let mut add = |api: &'static str, kind: &'static str, obj_name: &str, template| {
+        objects.push(object(api, kind, obj_name, Some(ns), template));
+    };
+    match gateway.route_kind {
+        "GRPCRoute" => add(GATEWAY_API, "GRPCRoute", name, "grpcroute.yaml"),
+        _ => add(GATEWAY_API, "HTTPRoute", name, "httproute.yaml"),
+    }
+    if gateway.redirect.is_some() {
+        add(
+            GATEWAY_API,
+            "HTTPRoute",
+            &format!("{name}-https-redirect"),
+            "httproute-redirect.yaml",
+        );
+    }
+    if gateway.backend_tls.is_some() {
+        add(
+            GATEWAY_API,
+            "BackendTLSPolicy",
+            name,
+            "backendtlspolicy.yaml",
+        );
+    }
+    if let Some(grant) = &gateway.reference_grant {
+        add(
+            GATEWAY_API,
+            "ReferenceGrant",
+            &grant.name,
+            "referencegrant.yaml",
+        );
+    }
+    if gateway.traffic_policy.is_some() {
+        add(
+            ENVOY_GATEWAY,
+            "BackendTrafficPolicy",
+            name,
+            "backendtrafficpolicy.yaml",
+        );
+    }
+    if !gateway.client_cidrs.is_empty() {
+        add(ENVOY_GATEWAY, "SecurityPolicy", name, "securitypolicy.yaml");
     }
 }
 
@@ -233,7 +362,9 @@ mod tests {
 
     #[test]
     fn grpc_is_https_over_tls_and_h2c_in_clear_text() {
-        let public = format!("{GRPC}  exposure: public\n  ingress: {{host: api.example.com}}\n");
+        let public = format!(
+            "{GRPC}  exposure: public\n  ingress: {{host: api.example.com, api: ingress}}\n"
+        );
         let backend = |plan: &Plan| {
             plan.ingress.as_ref().unwrap().annotations["nginx.ingress.kubernetes.io/backend-protocol"]
                 .clone()

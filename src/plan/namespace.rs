@@ -1,9 +1,11 @@
-//! The namespace: Pod Security enforced, the service's own account, and a quota where the
-//! data is sensitive.
+//! The namespace: Pod Security enforced, the service's own account, and a quota and limit
+//! range where the data is confidential or more.
+
+use serde::Serialize;
 
 use super::decisions::Decisions;
 use crate::preset::{NamespaceQuota, Preset};
-use crate::spec::Sensitivity;
+use crate::spec::ResourceAmounts;
 use crate::validate::Service;
 
 /// The namespace enforces Pod Security `restricted`, and the service runs as an account of
@@ -27,18 +29,47 @@ pub(super) fn identity(d: &mut Decisions, service: &Service, preset: &Preset) {
     );
 }
 
-pub(super) fn quota(
-    service: &Service,
-    preset: &Preset,
-    d: &mut Decisions,
-) -> Option<NamespaceQuota> {
-    if service.sensitivity != Sensitivity::Restricted {
+/// The name of the namespace's ResourceQuota and LimitRange: objects of the namespace, not
+/// of one service, so that services sharing it render the same two.
+pub const QUOTA_NAME: &str = "kubeward-namespace";
+
+/// The namespace's ResourceQuota and LimitRange, from the preset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Quota {
+    pub hard: NamespaceQuota,
+    /// The LimitRange's defaults for containers that say nothing: the preset's resources.
+    pub default_requests: ResourceAmounts,
+    pub default_limits: ResourceAmounts,
+    /// The LimitRange's `max` for any one container.
+    pub max: ResourceAmounts,
+}
+
+pub(super) fn quota(service: &Service, preset: &Preset, d: &mut Decisions) -> Option<Quota> {
+    let q = &preset.namespace_quota;
+    if service.sensitivity < q.from_sensitivity {
         return None;
     }
     d.add(
         "namespace-quota",
-        "a ResourceQuota and a LimitRange for the namespace",
-        "sensitivity restricted",
+        format!(
+            "a ResourceQuota for namespace `{}` (at most {} pods, {} cpu and {} memory in limits, no NodePort and no LoadBalancer Service) and one LimitRange (defaults for containers that set none, at most {} cpu and {} memory each)",
+            service.namespace,
+            q.pods,
+            q.limits_cpu,
+            q.limits_memory,
+            q.max_per_container.cpu.as_deref().unwrap_or_default(),
+            q.max_per_container.memory.as_deref().unwrap_or_default()
+        ),
+        format!(
+            "sensitivity {} (the preset's namespaceQuota.fromSensitivity: {})",
+            service.sensitivity.as_str(),
+            q.from_sensitivity.as_str()
+        ),
     );
-    Some(preset.namespace_quota.clone())
+    Some(Quota {
+        hard: q.clone(),
+        default_requests: preset.resources.requests.clone(),
+        default_limits: preset.resources.limits.clone(),
+        max: q.max_per_container.clone(),
+    })
 }

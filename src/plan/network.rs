@@ -10,8 +10,8 @@ use super::decisions::Decisions;
 use super::workload::port_name;
 use crate::preset::Preset;
 use crate::spec::cidr::Cidr;
-use crate::spec::{Exposure, Protocol, TlsMode, Transport};
-use crate::validate::{AppRef, Service, Target};
+use crate::spec::{Protocol, TlsMode, Transport};
+use crate::validate::{AppRef, Entry, Service, Target};
 use crate::vocabulary::{IGNORE_ANNOTATION, NAME_LABEL, POLICY_SELECTS_NOTHING};
 
 #[derive(Debug, Clone, Serialize)]
@@ -105,6 +105,32 @@ const NEVER_IMPLIED: &[&str] = &[
     "fc00::/7",
     "fe80::/10",
 ];
+
+/// Cloud instance metadata addresses (AWS, GCP, Azure, OpenStack and others; AWS's IPv6 and
+/// ECS task endpoints; Alibaba Cloud): a pod that reaches one can often read the node's cloud
+/// credentials.
+const METADATA_ADDRESSES: &[&str] = &[
+    "169.254.169.254",
+    "169.254.170.2",
+    "fd00:ec2::254",
+    "100.100.100.200",
+];
+
+/// The metadata addresses a CIDR egress rule reaches, past its exceptions.
+fn metadata_reached(cidr: &Cidr, except: &[String]) -> Vec<&'static str> {
+    METADATA_ADDRESSES
+        .iter()
+        .copied()
+        .filter(|address| {
+            let addr = address.parse().expect("constant addresses parse");
+            cidr.contains_addr(addr)
+                && !except.iter().any(|e| {
+                    e.parse::<Cidr>()
+                        .is_ok_and(|excepted| excepted.contains_addr(addr))
+                })
+        })
+        .collect()
+}
 
 /// Peer policies for callers and destinations inside the service's own namespace, which the
 /// namespace's default deny would otherwise cut off on their side. Each carries the decision
@@ -212,17 +238,6 @@ fn implied_exceptions(cidr: &Cidr) -> Vec<String> {
         .collect()
 }
 
-fn controller(service: &Service, preset: &Preset) -> AppRef {
-    service
-        .ingress
-        .as_ref()
-        .and_then(|i| i.controller.clone())
-        .unwrap_or_else(|| AppRef {
-            app: preset.ingress.controller.app.clone(),
-            namespace: preset.ingress.controller.namespace.clone(),
-        })
-}
-
 pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
     d.add(
         "default-deny",
@@ -247,18 +262,30 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
             decision,
         });
     }
-    if service.exposure == Exposure::Public {
-        let controller = controller(service, preset);
+    if let Some(public) = &service.ingress {
+        let pods = &public.controller;
+        let what = match &public.entry {
+            Entry::Gateway(gateway) => format!(
+                "the data plane of Gateway {}/{}",
+                gateway.namespace, gateway.name
+            ),
+            Entry::Ingress { class_name } => format!("the {class_name} Ingress controller"),
+        };
         let decision = d.add(
             "ingress-controller",
             format!(
-                "admit the ingress controller {}/{} on port {}",
-                controller.namespace, controller.app, service.port
+                "admit {what} (pods labelled {} in namespace {}) on port {}, and no other pod on the public path",
+                label_text(&pods.labels),
+                pods.namespace,
+                service.port
             ),
             "exposure: public",
         );
         ingress_from.push(Admitted {
-            peer: app_peer(&controller),
+            peer: PodPeer {
+                namespace: pods.namespace.clone(),
+                pod_labels: pods.labels.clone(),
+            },
             decision,
         });
     }
@@ -334,6 +361,17 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
                     format!("allow egress to {cidr} on port {}{carve}", dest.port),
                     "spec.egress",
                 );
+                let reached = metadata_reached(cidr, &except);
+                if !reached.is_empty() {
+                    d.warn(
+                        "metadata-egress",
+                        format!(
+                            "spec.egress allows {cidr} on port {}, which reaches the cloud metadata address {}: a pod that reads instance metadata can often take the node's cloud credentials; remove the entry unless the service needs it, and give the service its own cloud identity",
+                            dest.port,
+                            reached.join(", ")
+                        ),
+                    );
+                }
                 egress.push(EgressRule {
                     pod: None,
                     cidr: Some(cidr.to_string()),

@@ -77,6 +77,10 @@ pub const ROWS: &[Row] = &[
     entry(28, "a Role with exactly the declared rules, bound to the service's account", &[], &["CKV_K8S_49", "CKV_K8S_157", "CKV_K8S_158", "CKV2_K8S_1", "CKV2_K8S_2", "CKV2_K8S_3", "CKV2_K8S_4", "CKV2_K8S_5"], &[], Some("Authentication and authorization › Role-based access control")),
     entry(29, "stable API versions", &[], &[], &["stable-version"], Some("Upgrading and application security practices")),
     entry(30, "ResourceQuota and LimitRange in the namespace", &["Baseline: AppArmor"], &[], &[], Some(RESOURCE_POLICIES)),
+    entry(31, "a HorizontalPodAutoscaler of at least 2 pods that can scale, the Deployment without replicas", &[], &[], &["horizontalpodautoscaler-has-target", "deployment-targeted-by-hpa-does-not-have-replicas-configured"], None),
+    entry(32, "the public entry serves only TLS, HTTP redirected, the TLS backend verified", &[], &["CKV_K8S_152", "CKV_K8S_153", "CKV_K8S_154"], &[], Some("Network separation and hardening › Encryption")),
+    entry(33, "limits at the door; a quota and a LimitRange for confidential data", &[], &[], &[], Some(RESOURCE_POLICIES)),
+    entry(37, "no secret value in the output when sealing or an external store is chosen; a plain Secret is reported as plaintext at rest", &[], &[], &[], Some("Network separation and hardening › Secrets")),
 ];
 
 /// The rubric row with this number.
@@ -89,8 +93,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rows_are_numbered_one_to_thirty_in_order() {
+    fn rows_are_the_first_round_then_the_second_rounds_rows_that_exist() {
         let numbers: Vec<u8> = ROWS.iter().map(|r| r.row).collect();
-        assert_eq!(numbers, (1..=30).collect::<Vec<u8>>());
+        let expected: Vec<u8> = (1..=33).chain([37]).collect();
+        assert_eq!(numbers, expected);
     }
 }

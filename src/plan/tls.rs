@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::decisions::Decisions;
 use super::workload::port_name;
 use crate::preset::Preset;
-use crate::spec::TlsMode;
+use crate::spec::{Sensitivity, TlsMode};
 use crate::validate::Service;
 
 /// How a certificate is obtained.
@@ -75,6 +75,20 @@ pub(super) fn cert_plan(
     }
 }
 
+/// `plan`, issued instead by the cert-manager issuer `issuer` (`ClusterIssuer` unless it
+/// says): the public host's own certificate.
+pub(super) fn issued_by(issuer: &crate::spec::IssuerRef, plan: CertPlan) -> CertPlan {
+    CertPlan {
+        source: CertSource::CertManager,
+        issuer_kind: issuer
+            .kind
+            .clone()
+            .unwrap_or_else(|| "ClusterIssuer".into()),
+        issuer_name: issuer.name.clone().unwrap_or_default(),
+        ..plan
+    }
+}
+
 /// The certificate for the service's own port, with every name clients may use.
 pub(super) fn service_cert(
     service: &Service,
@@ -82,6 +96,16 @@ pub(super) fn service_cert(
     d: &mut Decisions,
 ) -> Option<CertPlan> {
     if service.tls.mode == TlsMode::None {
+        if service.sensitivity >= Sensitivity::Confidential {
+            d.warn(
+                "plaintext-confidential",
+                format!(
+                    "sensitivity {}, but tls.mode is none: the service's port speaks {} in clear text, so its callers' traffic (the ingress controller's too) crosses the cluster network unencrypted; set spec.tls.mode to self-signed, ca or cert-manager",
+                    service.sensitivity.as_str(),
+                    port_name(service.protocol)
+                ),
+            );
+        }
         d.add(
             "no-tls",
             "no certificate for the service's own port",

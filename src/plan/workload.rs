@@ -18,6 +18,8 @@ pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccoun
 pub struct Workload {
     /// `None` only when an autoscaler owns the count.
     pub replicas: Option<u32>,
+    /// The PriorityClass of the pods, when the preset names one.
+    pub priority_class_name: Option<String>,
     pub image: String,
     pub port: u16,
     pub port_name: &'static str,
@@ -74,17 +76,6 @@ pub struct Probe {
 pub struct ApiToken {
     pub audience: Option<String>,
     pub expiration_seconds: u32,
-}
-
-fn merge_amounts(base: &ResourceAmounts, over: Option<&ResourceAmounts>) -> ResourceAmounts {
-    let over = over.cloned().unwrap_or_default();
-    ResourceAmounts {
-        cpu: over.cpu.or_else(|| base.cpu.clone()),
-        memory: over.memory.or_else(|| base.memory.clone()),
-        ephemeral_storage: over
-            .ephemeral_storage
-            .or_else(|| base.ephemeral_storage.clone()),
-    }
 }
 
 pub(super) fn port_name(protocol: Protocol) -> &'static str {
@@ -150,22 +141,52 @@ fn probes(service: &Service, preset: &Preset) -> [Probe; 2] {
 }
 
 pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
-    let replicas = service.replicas.unwrap_or(preset.replicas);
-    let replica_cause = match service.replicas {
-        Some(_) => "spec.replicas",
-        None => "the preset's replicas",
+    let autoscaled = service.autoscaling.as_ref();
+    let replicas = match autoscaled {
+        Some(_) => None,
+        None => Some(service.replicas.unwrap_or(preset.replicas)),
+    };
+    let replica_cause = match (autoscaled, service.replicas) {
+        (Some(s), _) if s.from_spec => "spec.autoscaling",
+        (Some(_), _) => "the preset's autoscaling",
+        (None, Some(_)) => "spec.replicas",
+        (None, None) => "the preset's replicas",
     };
     let spread = if preset.spread_across_nodes {
         "spread across nodes"
     } else {
         "not spread across nodes (the preset's spreadAcrossNodes: false)"
     };
+    let count = match (replicas, autoscaled) {
+        (Some(replicas), _) => format!("{replicas} replica(s)"),
+        (None, Some(s)) => format!(
+            "{} to {} replicas, as the autoscaler decides",
+            s.min_replicas, s.max_replicas
+        ),
+        (None, None) => unreachable!("a fixed count or an autoscaler"),
+    };
     d.add(
         "replicas",
-        format!("{replicas} replica(s), {spread}, with a PodDisruptionBudget allowing one down at a time"),
+        format!("{count}, {spread}, with a PodDisruptionBudget allowing one down at a time"),
         replica_cause,
     );
     let mut departures = Vec::new();
+    if let Some(scaling) = autoscaled {
+        departures.push((
+            Departure::Autoscaled,
+            format!(
+                "a HorizontalPodAutoscaler owns the replica count ({} to {} pods): spec.replicas is left out so that an apply never resets what it chose",
+                scaling.min_replicas, scaling.max_replicas
+            ),
+        ));
+    }
+    if let Some(class) = &preset.priority_class_name {
+        d.add(
+            "priority-class",
+            format!("the pods run at the priority of the PriorityClass `{class}`"),
+            "the preset's priorityClassName",
+        );
+    }
     let mut annotations = BTreeMap::new();
     if service.image_ref.is_pinned_by_digest() {
         d.add(
@@ -194,24 +215,45 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
             ),
         ));
         d.add("image-tag-only", "the image is pinned by tag only; recorded as a checkov exemption (CKV_K8S_43) on the Deployment", "spec.image");
+        d.warn(
+            "tag-only-image",
+            format!(
+                "the image `{}` is pinned by tag only: kubeward writes the exemptions checkov.io/skip CKV_K8S_43 and kubeward.dev/ignore KW-SEC-018 on the Deployment; pin it by digest (repo:tag@sha256:...) to remove them",
+                service.image
+            ),
+        );
     }
-    if replicas == 1 {
+    if replicas == Some(1) {
         departures.push((
             Departure::SingleReplica,
             format!("a single replica ({replica_cause}); the PodDisruptionBudget still allows it to be evicted for node drains"),
         ));
+        if service.replicas.is_none() {
+            d.warn(
+                "single-replica",
+                "the preset's replicas is 1: kubeward writes the exemptions of a singleton (kubeward.dev/ignore KW-AVAIL-009, kube-score, kube-linter, Polaris) on the Deployment; set spec.replicas to 2 or more, or to 1 to ask for a singleton by name",
+            );
+        }
     }
     if !preset.spread_across_nodes {
         departures.push((
             Departure::NotSpread,
             "the preset's spreadAcrossNodes is false: replicas may share a node".to_string(),
         ));
+        d.warn(
+            "not-spread",
+            "the preset's spreadAcrossNodes is false: replicas may share a node, and kubeward writes the exemptions (kubeward.dev/ignore KW-AVAIL-012, kube-score, kube-linter, Polaris) on the Deployment; use a preset that spreads them",
+        );
     }
     if !preset.read_only_root_filesystem {
         departures.push((
             Departure::WritableRootFilesystem,
             "the preset's readOnlyRootFilesystem is false: the application writes outside its emptyDir; the ephemeral-storage limit still bounds what it writes".to_string(),
         ));
+        d.warn(
+            "writable-root-filesystem",
+            "the preset's readOnlyRootFilesystem is false: the container's root filesystem is writable, and kubeward writes the exemptions (checkov CKV_K8S_22, kubeward.dev/ignore KW-SEC-007, kube-score, kube-linter, Polaris) on the Deployment; use a preset that keeps it read-only",
+        );
     }
     let seccomp = &preset.seccomp_profile;
     if let (SeccompType::Localhost, Some(profile)) = (seccomp.kind, &seccomp.localhost_profile) {
@@ -219,6 +261,10 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
             Departure::LocalhostSeccomp,
             format!("the preset's seccomp profile is Localhost {profile}, managed on the nodes, instead of RuntimeDefault"),
         ));
+        d.warn(
+            "localhost-seccomp",
+            format!("the preset's seccomp profile is Localhost {profile}, which every node must hold, instead of RuntimeDefault: kubeward writes the exemptions (checkov CKV_K8S_31, kubeward.dev/ignore KW-SEC-015) on the Deployment"),
+        );
     }
     if service.protocol == Protocol::Tcp {
         departures.push((
@@ -296,7 +342,8 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
         expiration_seconds: preset.api_server.token_expiration_seconds,
     });
     Workload {
-        replicas: Some(replicas),
+        replicas,
+        priority_class_name: preset.priority_class_name.clone(),
         image: service.image.clone(),
         port: service.port,
         port_name: port_name(service.protocol),
@@ -305,11 +352,14 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
         read_only_root_filesystem: preset.read_only_root_filesystem,
         spread_across_nodes: preset.spread_across_nodes,
         seccomp_profile: preset.seccomp_profile.clone(),
-        requests: merge_amounts(
-            &preset.resources.requests,
-            service.resources.requests.as_ref(),
-        ),
-        limits: merge_amounts(&preset.resources.limits, service.resources.limits.as_ref()),
+        requests: preset
+            .resources
+            .requests
+            .overridden_by(service.resources.requests.as_ref()),
+        limits: preset
+            .resources
+            .limits
+            .overridden_by(service.resources.limits.as_ref()),
         probes: probes(service, preset),
         probe_port: service.probe_port.map(|port| ProbePort {
             name: PROBE_PORT_NAME,

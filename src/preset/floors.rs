@@ -26,7 +26,8 @@ pub struct Floors {
     /// `RuntimeDefault`: no preset may switch to a Localhost seccomp profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seccomp_profile: Option<SeccompFloor>,
-    /// The fewest replicas a preset default or a spec may ask for.
+    /// The fewest replicas a preset default or a spec may ask for, fixed or as the
+    /// autoscaler's `minReplicas`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min_replicas: Option<u32>,
     /// The longest lifetime of the projected API token.
@@ -51,6 +52,25 @@ pub enum SeccompFloor {
 
 /// Who set each floor: `floors.<key>` → preset name.
 pub type SetBy = BTreeMap<String, String>;
+
+/// The floors of one resolved preset and where each was locked, to judge any manifests by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Locks {
+    /// The preset asked for (the head of its chain).
+    pub preset: String,
+    pub floors: Floors,
+    /// `floors.<floor>` → where it was locked: `preset `acme` (presets/acme.yaml, line 8)`.
+    pub locked_at: BTreeMap<String, String>,
+}
+
+impl Locks {
+    /// Where `floor` (e.g. `minReplicas`) was locked.
+    pub fn locked_at(&self, floor: &str) -> &str {
+        self.locked_at
+            .get(&key(floor))
+            .map_or("its preset", String::as_str)
+    }
+}
 
 /// A setting that falls below a floor: the setting's path, the floor's path, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -262,6 +282,18 @@ pub fn breaches(floors: &Floors, preset: &Preset) -> Vec<Breach> {
             ),
         );
     }
+    if let Some(min) = floors.min_replicas
+        && preset.autoscaling.min_replicas < min
+    {
+        breach(
+            "spec.autoscaling.minReplicas",
+            "minReplicas",
+            format!(
+                "autoscaling.minReplicas {} is below the floor minReplicas: {min}",
+                preset.autoscaling.min_replicas
+            ),
+        );
+    }
     if let Some(max) = floors.max_token_expiration_seconds
         && preset.api_server.token_expiration_seconds > max
     {
@@ -309,6 +341,16 @@ pub fn check_spec(floors: &Floors, set_by: &SetBy, file: &SpecFile) -> Vec<Field
             format!("{replicas} is below the floor minReplicas: {min}"),
         );
     }
+    let autoscaling_min = s.autoscaling.as_ref().and_then(|a| a.min_replicas);
+    if let (Some(min), Some(replicas)) = (floors.min_replicas, autoscaling_min)
+        && replicas < i64::from(min)
+    {
+        below(
+            "spec.autoscaling.minReplicas",
+            "minReplicas",
+            format!("{replicas} is below the floor minReplicas: {min}"),
+        );
+    }
     if let (Some(min), Some(sensitivity)) = (floors.min_sensitivity, s.sensitivity)
         && sensitivity < min
     {
@@ -325,10 +367,7 @@ pub fn check_spec(floors: &Floors, set_by: &SetBy, file: &SpecFile) -> Vec<Field
     let image = s.image.as_deref().and_then(|i| ImageRef::parse(i).ok());
     if let (Some(allowed), Some(image)) = (&floors.allowed_registries, &image) {
         let repository = normalized_repository(&image.repository);
-        if !allowed
-            .iter()
-            .any(|prefix| under_prefix(&repository, prefix))
-        {
+        if !from_allowed_registry(allowed, image) {
             below(
                 "spec.image",
                 "allowedRegistries",
@@ -369,8 +408,16 @@ fn registry_prefix(prefix: &str) -> Result<(), String> {
         .ok_or_else(|| format!("`{prefix}` is not a registry prefix: no tag or digest"))
 }
 
+/// Whether `image` comes from one of the `allowed` registry prefixes.
+pub fn from_allowed_registry(allowed: &[String], image: &ImageRef) -> bool {
+    let repository = normalized_repository(&image.repository);
+    allowed
+        .iter()
+        .any(|prefix| under_prefix(&repository, prefix))
+}
+
 /// `repository` with Docker Hub's implied registry and `library/` namespace written out.
-fn normalized_repository(repository: &str) -> String {
+pub fn normalized_repository(repository: &str) -> String {
     let first = repository.split('/').next().unwrap_or_default();
     let has_registry = repository.contains('/')
         && (first.contains('.') || first.contains(':') || first == "localhost");

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::spec::{Exposure, Protocol, ResourceAmounts, Sensitivity};
+use crate::spec::{
+    EntryApi, Exposure, Protocol, RateLimitSpec, ResourceAmounts, SealingSpec, Sensitivity,
+    TimeoutsSpec,
+};
 
 pub const KIND: &str = "Preset";
 pub const DEFAULT: &str = "restricted";
@@ -27,7 +30,11 @@ pub const SHIPPED: &[(&str, &str)] = &[
 ];
 
 /// Settings whose value is replaced as a whole by a child, never merged key by key.
-pub const ATOMIC: &[&str] = &["spec.dns.podLabels", "spec.seccompProfile"];
+pub const ATOMIC: &[&str] = &[
+    "spec.dns.podLabels",
+    "spec.seccompProfile",
+    "spec.ingress.gateway.controller.podLabels",
+];
 
 /// The settings a preset fixes for every service that uses it, resolved along its chain.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -35,8 +42,10 @@ pub const ATOMIC: &[&str] = &["spec.dns.podLabels", "spec.seccompProfile"];
 pub struct Preset {
     /// Values for the spec fields a service leaves out.
     pub defaults: Defaults,
-    /// Pods per service when the spec does not say.
+    /// Pods per service when the spec does not say (and autoscaling is off).
     pub replicas: u32,
+    /// The HorizontalPodAutoscaler of services that do not say.
+    pub autoscaling: AutoscalingDefaults,
     /// The uid the containers run as (above 10000).
     pub run_as_user: i64,
     /// The gid the containers run as (above 10000).
@@ -56,7 +65,8 @@ pub struct Preset {
     pub writable_tmp: WritableTmp,
     /// Where cluster DNS runs: the only destination every service may always reach.
     pub dns: Dns,
-    /// The ingress class and controller of public services.
+    /// The public entry of public services: its API, its Gateway or IngressClass, where its
+    /// pods run, and the limits it enforces.
     pub ingress: IngressDefaults,
     /// The cluster's DNS domain, for the certificate's names.
     pub cluster_domain: String,
@@ -66,14 +76,24 @@ pub struct Preset {
     pub tls: TlsDefaults,
     /// Where the API server is, for services with `apiAccess`.
     pub api_server: ApiServer,
-    /// ResourceQuota for the namespace of a `restricted` service.
+    /// ResourceQuota and LimitRange for the namespace of a service with sensitive data.
     pub namespace_quota: NamespaceQuota,
+    /// The PriorityClass of the pods; it must exist in the cluster. Unset: the cluster's
+    /// default priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_class_name: Option<String>,
     /// The `pod-security.kubernetes.io/*-version` of the Namespace, e.g. `latest` or `v1.30`.
     pub pod_security_version: String,
     /// Seconds a pod gets to shut down.
     pub termination_grace_period_seconds: u32,
     /// Old ReplicaSets kept for rollback.
     pub revision_history_limit: u32,
+    /// How the `ExternalSecret`s of secrets `fromStore` are kept in step with their store.
+    pub external_secrets: ExternalSecretsDefaults,
+    /// Seal every Secret for this Sealed Secrets controller (the certificate's path is
+    /// relative to the preset file), unless a spec says otherwise; absent, Secrets are plain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealing: Option<SealingSpec>,
     /// A folder of template overrides (absolute once resolved: a preset file writes it
     /// relative to its own folder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -148,13 +168,99 @@ pub struct Dns {
     pub port: u16,
 }
 
+/// The HorizontalPodAutoscaler of services whose spec does not say.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AutoscalingDefaults {
+    /// Whether services autoscale when the spec does not say.
+    pub enabled: bool,
+    /// `spec.autoscaling.minReplicas` when the spec does not say (at least 2).
+    pub min_replicas: u32,
+    /// `spec.autoscaling.maxReplicas` when the spec does not say.
+    pub max_replicas: u32,
+    /// `spec.autoscaling.targetCPUUtilizationPercentage` when the spec does not say.
+    #[serde(rename = "targetCPUUtilizationPercentage")]
+    pub target_cpu_utilization_percentage: u32,
+    /// `spec.autoscaling.targetMemoryUtilizationPercentage` when the spec does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_memory_utilization_percentage: Option<u32>,
+    /// How long load must stay low before the autoscaler removes pods: it scales down slowly
+    /// (one pod a minute after this window) and up at once.
+    pub scale_down_stabilization_seconds: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct IngressDefaults {
-    /// `spec.ingress.className` when the spec does not say.
+    /// `spec.ingress.api` when the spec does not say.
+    pub api: EntryApi,
+    /// `spec.ingress.className` when the spec does not say (`api: ingress`).
     pub class_name: String,
-    /// `spec.ingress.controller` when the spec does not say.
+    /// `spec.ingress.controller` when the spec does not say (`api: ingress`): the Ingress
+    /// controller's pods.
     pub controller: AppSelector,
+    /// The Gateway of `api: gateway`.
+    pub gateway: GatewayDefaults,
+    /// `spec.ingress.rateLimit` when the spec does not say, where the entry enforces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimitSpec>,
+    /// `spec.ingress.maxBodySize` when the spec does not say, where the entry enforces it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_body_size: Option<String>,
+    /// `spec.ingress.timeouts` when the spec does not say, where the entry enforces them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeouts: Option<TimeoutsSpec>,
+}
+
+/// The Gateway public routes attach to, and what runs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct GatewayDefaults {
+    /// `spec.ingress.gateway.name` when the spec does not say.
+    pub name: String,
+    /// `spec.ingress.gateway.namespace` when the spec does not say.
+    pub namespace: String,
+    /// `spec.ingress.gateway.sectionName` when the spec does not say: the HTTPS listener.
+    pub section_name: String,
+    /// The Gateway's plain-HTTP listener, when it has one: a route there redirects the host to
+    /// HTTPS and serves nothing else. Unset: no HTTP listener, no redirect.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_section_name: Option<String>,
+    /// What runs the Gateway: `envoy-gateway` (kubeward renders Envoy Gateway's policies for
+    /// the limits Gateway API has no field for) or `other` (only Gateway API itself).
+    pub implementation: GatewayImplementation,
+    /// Where the Gateway's data-plane pods run: only they are admitted on the public path.
+    /// For Envoy Gateway, kubeward adds the labels that name the Gateway they serve.
+    pub controller: PodSelector,
+}
+
+/// What implements a Gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum GatewayImplementation {
+    /// Envoy Gateway (gateway.envoyproxy.io): rate and connection limits, body size and
+    /// client ranges as its BackendTrafficPolicy and SecurityPolicy.
+    EnvoyGateway,
+    /// Any other conformant implementation: Gateway API's own fields only.
+    Other,
+}
+
+/// Pods by namespace and labels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct PodSelector {
+    /// The namespace of the pods.
+    pub namespace: String,
+    /// Labels every one of the pods carries.
+    pub pod_labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExternalSecretsDefaults {
+    /// How often the External Secrets Operator reads each value from its store again and
+    /// updates the Secret, as a Go duration (`1h`, `15m`); `0` reads it once.
+    pub refresh_interval: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -187,6 +293,11 @@ pub struct ApiServer {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct NamespaceQuota {
+    /// The namespaces of services of this sensitivity and above get the ResourceQuota and
+    /// LimitRange.
+    pub from_sensitivity: Sensitivity,
+    /// The most one container may ask for (the LimitRange's `max`).
+    pub max_per_container: ResourceAmounts,
     /// Pods in the namespace at most.
     pub pods: String,
     /// Sum of cpu requests.

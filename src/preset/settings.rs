@@ -113,10 +113,118 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
         "spec.dns.port",
         names::port(i64::from(p.dns.port)).map(|_| ()),
     );
+    let autoscaling = &p.autoscaling;
+    check(
+        "spec.autoscaling.minReplicas",
+        at_least(
+            u64::from(autoscaling.min_replicas),
+            2,
+            "an autoscaler keeps at least 2 pods (rubric row 31)",
+        ),
+    );
+    check(
+        "spec.autoscaling.maxReplicas",
+        if autoscaling.max_replicas > autoscaling.min_replicas && autoscaling.max_replicas <= 1000 {
+            Ok(())
+        } else {
+            Err(format!(
+                "{} must be above minReplicas {} and at most 1000: an autoscaler that cannot add a pod does not scale",
+                autoscaling.max_replicas, autoscaling.min_replicas
+            ))
+        },
+    );
+    for (key, value) in [
+        (
+            "targetCPUUtilizationPercentage",
+            Some(autoscaling.target_cpu_utilization_percentage),
+        ),
+        (
+            "targetMemoryUtilizationPercentage",
+            autoscaling.target_memory_utilization_percentage,
+        ),
+    ] {
+        if let Some(value) = value
+            && !(1..=100).contains(&value)
+        {
+            check(
+                &format!("spec.autoscaling.{key}"),
+                Err(format!("{value} is not a percentage: use 1-100")),
+            );
+        }
+    }
+    check(
+        "spec.autoscaling.scaleDownStabilizationSeconds",
+        if autoscaling.scale_down_stabilization_seconds <= 3600 {
+            Ok(())
+        } else {
+            Err("use 0-3600 seconds (the API's limit)".into())
+        },
+    );
+    if let Some(class) = &p.priority_class_name {
+        check("spec.priorityClassName", priority_class(class));
+    }
     check(
         "spec.ingress.className",
         names::dns_subdomain(&p.ingress.class_name),
     );
+    let gateway = &p.ingress.gateway;
+    for (key, value) in [
+        ("name", &gateway.name),
+        ("sectionName", &gateway.section_name),
+    ] {
+        check(
+            &format!("spec.ingress.gateway.{key}"),
+            names::dns_subdomain(value),
+        );
+    }
+    check(
+        "spec.ingress.gateway.namespace",
+        names::dns_label(&gateway.namespace),
+    );
+    if let Some(http) = &gateway.http_section_name {
+        check(
+            "spec.ingress.gateway.httpSectionName",
+            names::dns_subdomain(http).and_then(|()| {
+                if *http == gateway.section_name {
+                    Err("is the HTTPS listener (sectionName): name the plain-HTTP one, or leave it out".into())
+                } else {
+                    Ok(())
+                }
+            }),
+        );
+    }
+    check(
+        "spec.ingress.gateway.controller.namespace",
+        names::dns_label(&gateway.controller.namespace),
+    );
+    if gateway.controller.pod_labels.is_empty() {
+        check(
+            "spec.ingress.gateway.controller.podLabels",
+            Err("name at least one label of the Gateway's data-plane pods".into()),
+        );
+    }
+    for (key, value) in &gateway.controller.pod_labels {
+        check(
+            &format!("spec.ingress.gateway.controller.podLabels.{key}"),
+            label(key, value),
+        );
+    }
+    if let Some(rate) = &p.ingress.rate_limit {
+        for (key, message) in rate.problems() {
+            check(&format!("spec.ingress.rateLimit.{key}"), Err(message));
+        }
+    }
+    if let Some(size) = &p.ingress.max_body_size {
+        check(
+            "spec.ingress.maxBodySize",
+            names::byte_size(size).map(|_| ()),
+        );
+    }
+    if let Some(timeouts) = &p.ingress.timeouts {
+        for (key, message) in timeouts.problems() {
+            check(&format!("spec.ingress.timeouts.{key}"), Err(message));
+        }
+    }
     check(
         "spec.ingress.controller.namespace",
         names::dns_label(&p.ingress.controller.namespace),
@@ -154,6 +262,18 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
             "the CA must outlive the leaves it signs",
         ),
     );
+    check(
+        "spec.externalSecrets.refreshInterval",
+        names::go_duration(&p.external_secrets.refresh_interval),
+    );
+    if let Some(sealing) = &p.sealing
+        && sealing.certificate.as_deref().is_none_or(str::is_empty)
+    {
+        check(
+            "spec.sealing.certificate",
+            Err("is required: the Sealed Secrets controller's public certificate (kubeseal --fetch-cert > sealed-secrets.pem)".into()),
+        );
+    }
     let api = &p.api_server;
     if api.cidrs.is_empty() {
         check(
@@ -197,6 +317,31 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
         );
     }
     let q = &p.namespace_quota;
+    for (key, value) in [
+        ("cpu", &q.max_per_container.cpu),
+        ("memory", &q.max_per_container.memory),
+        ("ephemeralStorage", &q.max_per_container.ephemeral_storage),
+    ] {
+        let field = format!("spec.namespaceQuota.maxPerContainer.{key}");
+        match value {
+            Some(value) => check(&field, names::quantity(value)),
+            None => check(&field, Err("is required (rubric row 33)".into())),
+        }
+    }
+    for (key, max, limit) in q.max_per_container.side_by_side(&p.resources.limits) {
+        if let (Some(max), Some(limit)) = (
+            max.and_then(names::quantity_value),
+            limit.and_then(names::quantity_value),
+        ) && limit > max
+        {
+            check(
+                &format!("spec.namespaceQuota.maxPerContainer.{key}"),
+                Err(format!(
+                    "is below the preset's own limit resources.limits.{key}: the LimitRange would refuse every pod"
+                )),
+            );
+        }
+    }
     check(
         "spec.namespaceQuota.pods",
         q.pods
@@ -236,6 +381,17 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
         check("spec.templates", Err("must not be empty".into()));
     }
     errors
+}
+
+/// A PriorityClass a service's pods may name: not one of the cluster's own.
+fn priority_class(name: &str) -> Result<(), String> {
+    names::dns_subdomain(name)?;
+    if name.starts_with("system-") {
+        return Err(format!(
+            "`{name}` is reserved for the cluster's own components: name a PriorityClass of your organisation"
+        ));
+    }
+    Ok(())
 }
 
 fn absolute_path(path: &str) -> Result<(), String> {

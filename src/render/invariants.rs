@@ -109,6 +109,18 @@ pub const CLUSTER_IP: Control = Control {
     rules: &["KW-NET-005"],
     requires: "the Service is of type ClusterIP, without node ports",
 };
+pub const AUTOSCALER_BOUNDS: Control = Control {
+    id: "autoscaler-bounds",
+    rubric: &[31],
+    rules: &["KW-LOAD-001", "KW-AVAIL-011"],
+    requires: "the HorizontalPodAutoscaler keeps at least 2 pods and can add one (maxReplicas above minReplicas)",
+};
+pub const ROUTE_ON_HTTPS_LISTENER: Control = Control {
+    id: "route-on-https-listener",
+    rubric: &[32],
+    rules: &["KW-LOAD-006"],
+    requires: "the service's route attaches only to the planned HTTPS listener of its Gateway, and the redirect route sends nothing to a backend",
+};
 pub const LEAST_PRIVILEGE_ROLE: Control = Control {
     id: "least-privilege-role",
     rubric: &[28],
@@ -140,6 +152,8 @@ pub const CONTROLS: &[Control] = &[
     CLUSTER_IP,
     INGRESS_TLS,
     LEAST_PRIVILEGE_ROLE,
+    AUTOSCALER_BOUNDS,
+    ROUTE_ON_HTTPS_LISTENER,
 ];
 
 /// The ids of every control, for the command line.
@@ -256,6 +270,17 @@ pub fn check(object: &PlannedObject, value: &Value, plan: &Plan) -> Vec<Violatio
                 }
             }
         }
+        "HorizontalPodAutoscaler" => {
+            let field = |f: &str| value["spec"][f].as_i64().unwrap_or(1);
+            let (min, max) = (field("minReplicas"), field("maxReplicas"));
+            if min < 2 || max <= min {
+                fail(
+                    AUTOSCALER_BOUNDS,
+                    format!("spec.minReplicas is {min} and spec.maxReplicas {max}"),
+                );
+            }
+        }
+        "HTTPRoute" | "GRPCRoute" => route(object, value, plan, &mut fail),
         "Ingress" => {
             if array(&value["spec"]["tls"]).next().is_none() {
                 fail(INGRESS_TLS, "spec.tls is missing".into());
@@ -272,6 +297,50 @@ pub fn check(object: &PlannedObject, value: &Value, plan: &Plan) -> Vec<Violatio
         _ => {}
     }
     out
+}
+
+/// The checks of a route: its parents, and a redirect's rules.
+fn route(
+    object: &PlannedObject,
+    value: &Value,
+    plan: &Plan,
+    fail: &mut impl FnMut(Control, String),
+) {
+    let Some(gateway) = &plan.gateway else {
+        return;
+    };
+    let redirect = object.template == "httproute-redirect.yaml";
+    let planned = match (redirect, &gateway.redirect) {
+        (true, Some(parent)) => parent,
+        _ => &gateway.parent,
+    };
+    for (i, parent) in array(&value["spec"]["parentRefs"]).enumerate() {
+        let at = |f: &str| parent[f].as_str().unwrap_or_default();
+        if at("name") != planned.name
+            || at("namespace") != planned.namespace
+            || at("sectionName") != planned.section_name
+        {
+            fail(
+                ROUTE_ON_HTTPS_LISTENER,
+                format!(
+                    "spec.parentRefs[{i}] is {}/{} listener {}, the plan says {}/{} listener {}",
+                    at("namespace"),
+                    at("name"),
+                    shown(&parent["sectionName"]),
+                    planned.namespace,
+                    planned.name,
+                    planned.section_name
+                ),
+            );
+        }
+    }
+    if redirect && array(&value["spec"]["rules"]).any(|r| array(&r["backendRefs"]).next().is_some())
+    {
+        fail(
+            ROUTE_ON_HTTPS_LISTENER,
+            "a rule of the redirect route sends requests to a backend".into(),
+        );
+    }
 }
 
 fn array(value: &Value) -> impl Iterator<Item = &Value> {
@@ -418,11 +487,11 @@ mod tests {
     use crate::plan::plan_from_yaml;
     use crate::render::{self, Templates};
 
-    /// The rendered objects of a service with a role, an ingress and a secret.
-    fn rendered() -> (Plan, Vec<render::Manifest>) {
-        let plan = plan_from_yaml(
-            "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {name: api, namespace: shop}\nspec:\n  image: ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 8080\n  exposure: public\n  ingress: {host: shop.example.com}\n  tls: {mode: cert-manager, issuer: {name: le}}\n  apiAccess: [{resources: [configmaps], verbs: [get]}]\n",
-        );
+    /// The public service `api` in `shop`, with `rest` under its spec, planned and rendered.
+    fn rendered_public(rest: &str) -> (Plan, Vec<render::Manifest>) {
+        let plan = plan_from_yaml(&format!(
+            "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata: {{name: api, namespace: shop}}\nspec:\n  image: ghcr.io/acme/api:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n  port: 8080\n  exposure: public\n{rest}"
+        ));
         let manifests = render::render(
             &plan,
             &Material::default(),
@@ -432,6 +501,13 @@ mod tests {
         )
         .unwrap();
         (plan, manifests)
+    }
+
+    /// The rendered objects of a service with a role, an ingress and a secret.
+    fn rendered() -> (Plan, Vec<render::Manifest>) {
+        rendered_public(
+            "  ingress: {host: shop.example.com, api: ingress}\n  tls: {mode: cert-manager, issuer: {name: le}}\n  apiAccess: [{resources: [configmaps], verbs: [get]}]\n",
+        )
     }
 
     fn violations_after(kind: &str, change: impl Fn(&mut Value)) -> Vec<&'static str> {
@@ -533,6 +609,50 @@ mod tests {
             });
             assert_eq!(found, vec![control]);
         }
+    }
+
+    #[test]
+    fn routes_and_autoscalers_keep_their_controls() {
+        let (plan, manifests) = rendered_public(
+            "  ingress: {host: shop.example.com}\n  autoscaling: {minReplicas: 2}\n",
+        );
+        let after = |name: &str, change: &dyn Fn(&mut Value)| -> Vec<&'static str> {
+            let m = manifests
+                .iter()
+                .find(|m| m.object.kind == "HTTPRoute" && m.object.name == name)
+                .unwrap();
+            assert_eq!(check(&m.object, &m.value, &plan), vec![], "{}", m.text);
+            let mut value = m.value.clone();
+            change(&mut value);
+            check(&m.object, &value, &plan)
+                .iter()
+                .map(|v| v.control.id)
+                .collect()
+        };
+        assert_eq!(
+            after("api", &|v| v["spec"]["parentRefs"][0]["sectionName"] =
+                "http".into()),
+            vec!["route-on-https-listener"]
+        );
+        assert_eq!(
+            after(
+                "api-https-redirect",
+                &|v| v["spec"]["rules"][0]["backendRefs"] =
+                    serde_json::json!([{"name": "api", "port": 80}])
+            ),
+            vec!["route-on-https-listener"]
+        );
+        let hpa = manifests
+            .iter()
+            .find(|m| m.object.kind == "HorizontalPodAutoscaler")
+            .unwrap();
+        let mut value = hpa.value.clone();
+        value["spec"]["maxReplicas"] = 2.into();
+        let found: Vec<&str> = check(&hpa.object, &value, &plan)
+            .iter()
+            .map(|v| v.control.id)
+            .collect();
+        assert_eq!(found, vec!["autoscaler-bounds"]);
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! documents. Every value goes through the `yaml` filter (`yaml::safe`), and a value printed
 //! without it is quoted all the same. Each document is parsed back and must be exactly the
 //! object the plan asked for, holding every control of `invariants`; a control an override
-//! drops is accepted only by name, and recorded on the object. Hands the [`Manifest`]s to the
+//! drops is accepted only by name, and recorded on the object. Every Secret is then sealed for
+//! the cluster's controller, or marked plain (`secrets`). Hands the [`Manifest`]s to the
 //! self-check (`check`) and to `output`.
 
 pub mod invariants;
+mod secrets;
 mod templates;
 
 pub use templates::{TEMPLATES, Templates};
@@ -73,6 +75,7 @@ pub fn render(
                 .render(object.template, &context)
                 .map_err(|e| Error::Render(format!("template {source}: {}", error_chain(&e))))?;
             accept(plan, object, text, &source, allow_dropped)
+                .and_then(|m| secrets::finish(m, plan, material.sealer.as_ref(), annotate))
         })
         .collect()
 }

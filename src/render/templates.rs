@@ -50,6 +50,42 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/networkpolicy-peer.yaml"),
     ),
     ("ingress.yaml", include_str!("../../templates/ingress.yaml")),
+    (
+        "horizontalpodautoscaler.yaml",
+        include_str!("../../templates/horizontalpodautoscaler.yaml"),
+    ),
+    (
+        "httproute.yaml",
+        include_str!("../../templates/httproute.yaml"),
+    ),
+    (
+        "grpcroute.yaml",
+        include_str!("../../templates/grpcroute.yaml"),
+    ),
+    (
+        "httproute-redirect.yaml",
+        include_str!("../../templates/httproute-redirect.yaml"),
+    ),
+    (
+        "backendtlspolicy.yaml",
+        include_str!("../../templates/backendtlspolicy.yaml"),
+    ),
+    (
+        "configmap-ca.yaml",
+        include_str!("../../templates/configmap-ca.yaml"),
+    ),
+    (
+        "referencegrant.yaml",
+        include_str!("../../templates/referencegrant.yaml"),
+    ),
+    (
+        "backendtrafficpolicy.yaml",
+        include_str!("../../templates/backendtrafficpolicy.yaml"),
+    ),
+    (
+        "securitypolicy.yaml",
+        include_str!("../../templates/securitypolicy.yaml"),
+    ),
     ("secret.yaml", include_str!("../../templates/secret.yaml")),
     (
         "secret-tls.yaml",
@@ -58,6 +94,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "certificate.yaml",
         include_str!("../../templates/certificate.yaml"),
+    ),
+    (
+        "externalsecret.yaml",
+        include_str!("../../templates/externalsecret.yaml"),
     ),
     (
         "resourcequota.yaml",

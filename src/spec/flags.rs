@@ -3,9 +3,11 @@
 
 use clap::Args;
 
+use super::entry::{EntryApi, GatewayRefSpec, IngressSpec, RateLimitSpec, TimeoutsSpec};
 use super::model::{
-    self, ApiRuleSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec, IngressSpec,
-    IssuerRef, Protocol, SecretSpec, Sensitivity, SpecFile, TlsMode,
+    self, ApiRuleSpec, AutoscalingSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec,
+    IssuerRef, Protocol, SealingScope, SealingSpec, SecretSpec, Sensitivity, SpecFile,
+    StoreRefSpec, TlsMode,
 };
 use super::names::DEFAULT_SECRET_LENGTH;
 
@@ -27,9 +29,21 @@ pub struct SpecFlags {
     /// What the port speaks
     #[arg(long, value_enum, help_heading = "Service")]
     pub protocol: Option<ProtocolArg>,
-    /// How many pods (1-1000)
-    #[arg(long, help_heading = "Service")]
+    /// How many pods (1-1000), when the count is fixed
+    #[arg(long, help_heading = "Load")]
     pub replicas: Option<i64>,
+    /// Whether a HorizontalPodAutoscaler owns the replica count
+    #[arg(long, value_enum, value_name = "ON|OFF", help_heading = "Load")]
+    pub autoscaling: Option<OnOff>,
+    /// The fewest pods the autoscaler keeps (2 or more)
+    #[arg(long, help_heading = "Load")]
+    pub min_replicas: Option<i64>,
+    /// The most pods the autoscaler runs
+    #[arg(long, help_heading = "Load")]
+    pub max_replicas: Option<i64>,
+    /// The average CPU use, in percent of the request, the autoscaler keeps the pods at
+    #[arg(long, value_name = "PERCENT", help_heading = "Load")]
+    pub target_cpu: Option<i64>,
     /// Preset name or path to a preset file
     #[arg(long, help_heading = "Service")]
     pub preset: Option<String>,
@@ -53,21 +67,55 @@ pub struct SpecFlags {
     )]
     pub egress_cidr: Vec<String>,
     /// Public host name (exposure public)
-    #[arg(long, help_heading = "Traffic")]
+    #[arg(long, help_heading = "Entry")]
     pub host: Option<String>,
-    /// Ingress class (exposure public)
-    #[arg(long, help_heading = "Traffic")]
+    /// What carries the public entry: Gateway API routes or an Ingress (exposure public)
+    #[arg(long, value_enum, help_heading = "Entry")]
+    pub ingress_api: Option<IngressApiArg>,
+    /// The Gateway the route attaches to, [NAMESPACE/]NAME (api gateway)
+    #[arg(long, value_name = "[NS/]NAME", help_heading = "Entry")]
+    pub gateway: Option<String>,
+    /// The Gateway's HTTPS listener the route attaches to (api gateway)
+    #[arg(long, value_name = "NAME", help_heading = "Entry")]
+    pub gateway_listener: Option<String>,
+    /// Ingress class (api ingress)
+    #[arg(long, help_heading = "Entry")]
     pub ingress_class: Option<String>,
+    /// Requests a second per client address, and the burst: RATE[:BURST]
+    #[arg(long, value_name = "RATE[:BURST]", help_heading = "Entry")]
+    pub rate_limit: Option<String>,
+    /// Concurrent connections at the entry
+    #[arg(long, value_name = "N", help_heading = "Entry")]
+    pub connection_limit: Option<i64>,
+    /// The largest request body, e.g. 1Mi
+    #[arg(long, value_name = "SIZE", help_heading = "Entry")]
+    pub max_body_size: Option<String>,
+    /// The longest a request may take, e.g. 30s
+    #[arg(long, value_name = "DURATION", help_heading = "Entry")]
+    pub request_timeout: Option<String>,
+    /// The longest one try to the service may take, e.g. 10s
+    #[arg(long, value_name = "DURATION", help_heading = "Entry")]
+    pub backend_timeout: Option<String>,
+    /// Only clients from this address range reach the entry; repeatable
+    #[arg(long = "source-range", value_name = "CIDR", help_heading = "Entry")]
+    pub source_ranges: Vec<String>,
     /// The cert-manager issuer of the public host's certificate, [KIND/]NAME (exposure public)
-    #[arg(long, value_name = "[KIND/]NAME", help_heading = "Traffic")]
+    #[arg(long, value_name = "[KIND/]NAME", help_heading = "Entry")]
     pub ingress_issuer: Option<String>,
     /// Kubernetes API access, [GROUP/]RESOURCES:VERBS[:NAMES] (comma lists), e.g.
     /// configmaps:get,list,watch or apps/deployments:get; repeatable
     #[arg(long = "api", value_name = "RESOURCE:VERBS", help_heading = "Access")]
     pub api: Vec<String>,
-    /// A secret, NAME=generate[:LENGTH], NAME=env:VAR or NAME=file:PATH; repeatable
+    /// A secret, NAME=generate[:LENGTH], NAME=env:VAR, NAME=file:PATH or
+    /// NAME=store:[KIND/]STORE:KEY[#PROPERTY] (an external store); repeatable
     #[arg(long = "secret", value_name = "NAME=SOURCE", help_heading = "Access")]
     pub secrets: Vec<String>,
+    /// Seal every Secret for the Sealed Secrets controller's public certificate (PEM)
+    #[arg(long, value_name = "PATH", help_heading = "Access")]
+    pub seal_cert: Option<String>,
+    /// Where a sealed value may be unsealed
+    #[arg(long, value_enum, value_name = "SCOPE", help_heading = "Access")]
+    pub seal_scope: Option<SealScopeArg>,
     /// TLS mode for the service's own port
     #[arg(long, value_enum, help_heading = "Service")]
     pub tls: Option<TlsArg>,
@@ -101,6 +149,27 @@ value_enum!(ProtocolArg => Protocol { Http, Https, Grpc, Tcp });
 value_enum!(ExposureArg => Exposure { Namespace, Cluster, Public });
 value_enum!(SensitivityArg => Sensitivity { Public, Internal, Confidential, Restricted });
 value_enum!(TlsArg => TlsMode { None, SelfSigned, Ca, CertManager });
+value_enum!(IngressApiArg => EntryApi { Gateway, Ingress });
+value_enum!(SealScopeArg => SealingScope { Strict, NamespaceWide, ClusterWide });
+
+/// A switch given as a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnOff {
+    On,
+    Off,
+}
+
+/// Splits `RATE[:BURST]` into a rate limit; a part that is not a number is an error.
+fn parse_rate(text: &str) -> Result<(i64, Option<i64>), String> {
+    let number = |part: &str| {
+        part.parse::<i64>()
+            .map_err(|_| format!("--rate-limit `{text}`: `{part}` is not a number (RATE[:BURST])"))
+    };
+    match text.split_once(':') {
+        Some((rate, burst)) => Ok((number(rate)?, Some(number(burst)?))),
+        None => Ok((number(text)?, None)),
+    }
+}
 
 /// Splits `PREFIX/NAME` (or `NAME`) at the first `/`.
 fn split_prefix(text: &str) -> (Option<String>, String) {
@@ -175,11 +244,12 @@ fn parse_api(text: &str) -> Result<ApiRuleSpec, String> {
     })
 }
 
-/// Parses `NAME=generate[:LENGTH]`, `NAME=env:VAR` or `NAME=file:PATH` into a secret.
+/// Parses `NAME=generate[:LENGTH]`, `NAME=env:VAR`, `NAME=file:PATH` or
+/// `NAME=store:[KIND/]STORE:KEY[#PROPERTY]` into a secret.
 fn parse_secret(text: &str) -> Result<SecretSpec, String> {
     let usage = || {
         format!(
-            "--secret `{text}`: use NAME=generate, NAME=generate:LENGTH, NAME=env:VAR or NAME=file:PATH"
+            "--secret `{text}`: use NAME=generate, NAME=generate:LENGTH, NAME=env:VAR, NAME=file:PATH or NAME=store:[KIND/]STORE:KEY[#PROPERTY]"
         )
     };
     let (name, source) = text.split_once('=').ok_or_else(usage)?;
@@ -202,6 +272,20 @@ fn parse_secret(text: &str) -> Result<SecretSpec, String> {
         secret.from_env = Some(var.to_string());
     } else if let Some(path) = source.strip_prefix("file:") {
         secret.from_file = Some(path.to_string());
+    } else if let Some(reference) = source.strip_prefix("store:") {
+        let (store, key) = reference.split_once(':').ok_or_else(usage)?;
+        let (kind, store) = split_prefix(store);
+        let (key, property) = match key.rsplit_once('#') {
+            Some((key, property)) => (key, Some(property.to_string())),
+            None => (key, None),
+        };
+        secret.from_store = Some(StoreRefSpec {
+            store: Some(store),
+            kind,
+            key: Some(key.to_string()),
+            property,
+            version: None,
+        });
     } else {
         return Err(usage());
     }
@@ -266,14 +350,8 @@ impl SpecFlags {
             }
             s.egress = egress;
         }
-        if self.host.is_some() || self.ingress_class.is_some() || self.ingress_issuer.is_some() {
-            let ingress = s.ingress.get_or_insert_with(IngressSpec::default);
-            set(&mut ingress.host, &self.host);
-            set(&mut ingress.class_name, &self.ingress_class);
-            if let Some(issuer) = &self.ingress_issuer {
-                ingress.issuer = Some(parse_issuer(issuer));
-            }
-        }
+        self.apply_load(s);
+        self.apply_entry(s)?;
         if !self.api.is_empty() {
             s.api_access = self
                 .api
@@ -303,11 +381,99 @@ impl SpecFlags {
         if self.probe_port.is_some() {
             s.probes.get_or_insert_with(model::ProbesSpec::default).port = self.probe_port;
         }
+        if self.seal_cert.is_some() || self.seal_scope.is_some() {
+            let sealing = s.sealing.get_or_insert_with(SealingSpec::default);
+            set(&mut sealing.certificate, &self.seal_cert);
+            sealing.scope = self.seal_scope.map(Into::into).or(sealing.scope);
+        }
+        Ok(())
+    }
+
+    fn apply_load(&self, s: &mut model::ServiceSpec) {
+        let given = self.autoscaling.is_some()
+            || self.min_replicas.is_some()
+            || self.max_replicas.is_some()
+            || self.target_cpu.is_some();
+        if !given {
+            return;
+        }
+        let scaling = s.autoscaling.get_or_insert_with(AutoscalingSpec::default);
+        if let Some(on) = self.autoscaling {
+            scaling.enabled = Some(on == OnOff::On);
+        }
+        scaling.min_replicas = self.min_replicas.or(scaling.min_replicas);
+        scaling.max_replicas = self.max_replicas.or(scaling.max_replicas);
+        scaling.target_cpu_utilization_percentage = self
+            .target_cpu
+            .or(scaling.target_cpu_utilization_percentage);
+    }
+
+    fn apply_entry(&self, s: &mut model::ServiceSpec) -> Result<(), String> {
+        let set = |target: &mut Option<String>, value: &Option<String>| {
+            if value.is_some() {
+                target.clone_from(value);
+            }
+        };
+        let given = self.host.is_some()
+            || self.ingress_class.is_some()
+            || self.ingress_issuer.is_some()
+            || self.ingress_api.is_some()
+            || self.gateway.is_some()
+            || self.gateway_listener.is_some()
+            || self.rate_limit.is_some()
+            || self.connection_limit.is_some()
+            || self.max_body_size.is_some()
+            || self.request_timeout.is_some()
+            || self.backend_timeout.is_some()
+            || !self.source_ranges.is_empty();
+        if !given {
+            return Ok(());
+        }
+        let ingress = s.ingress.get_or_insert_with(IngressSpec::default);
+        set(&mut ingress.host, &self.host);
+        set(&mut ingress.class_name, &self.ingress_class);
+        if let Some(issuer) = &self.ingress_issuer {
+            ingress.issuer = Some(parse_issuer(issuer));
+        }
+        if let Some(api) = self.ingress_api {
+            ingress.api = Some(api.into());
+        }
+        if self.gateway.is_some() || self.gateway_listener.is_some() {
+            let gateway = ingress.gateway.get_or_insert_with(GatewayRefSpec::default);
+            if let Some(text) = &self.gateway {
+                let (namespace, name) = split_prefix(text);
+                gateway.name = Some(name);
+                if namespace.is_some() {
+                    gateway.namespace = namespace;
+                }
+            }
+            set(&mut gateway.section_name, &self.gateway_listener);
+        }
+        if self.rate_limit.is_some() || self.connection_limit.is_some() {
+            let rate = ingress
+                .rate_limit
+                .get_or_insert_with(RateLimitSpec::default);
+            if let Some(text) = &self.rate_limit {
+                let (per_second, burst) = parse_rate(text)?;
+                rate.requests_per_second = Some(per_second);
+                rate.burst = burst.or(rate.burst);
+            }
+            rate.connections = self.connection_limit.or(rate.connections);
+        }
+        set(&mut ingress.max_body_size, &self.max_body_size);
+        if self.request_timeout.is_some() || self.backend_timeout.is_some() {
+            let timeouts = ingress.timeouts.get_or_insert_with(TimeoutsSpec::default);
+            set(&mut timeouts.request, &self.request_timeout);
+            set(&mut timeouts.backend_request, &self.backend_timeout);
+        }
+        if !self.source_ranges.is_empty() {
+            ingress.source_ranges = self.source_ranges.clone();
+        }
         Ok(())
     }
 
     /// The spec fields the given flags set, with the flag that set each: errors in those
-    /// fields are the flag's, not the file's.
+    /// fields are the flag's, not the file's. A field below another comes first.
     pub fn given(&self) -> Vec<(&'static str, &'static str)> {
         let mut given = Vec::new();
         let mut mark = |set: bool, field, flag| {
@@ -324,6 +490,26 @@ impl SpecFlags {
         mark(self.image.is_some(), "spec.image", "--image");
         mark(self.port.is_some(), "spec.port", "--port");
         mark(self.replicas.is_some(), "spec.replicas", "--replicas");
+        mark(
+            self.autoscaling.is_some(),
+            "spec.autoscaling.enabled",
+            "--autoscaling",
+        );
+        mark(
+            self.min_replicas.is_some(),
+            "spec.autoscaling.minReplicas",
+            "--min-replicas",
+        );
+        mark(
+            self.max_replicas.is_some(),
+            "spec.autoscaling.maxReplicas",
+            "--max-replicas",
+        );
+        mark(
+            self.target_cpu.is_some(),
+            "spec.autoscaling.targetCPUUtilizationPercentage",
+            "--target-cpu",
+        );
         mark(self.preset.is_some(), "spec.preset", "--preset");
         mark(!self.callers.is_empty(), "spec.callers", "--caller");
         mark(
@@ -343,9 +529,60 @@ impl SpecFlags {
             "--ingress-issuer",
         );
         mark(
+            self.ingress_api.is_some(),
+            "spec.ingress.api",
+            "--ingress-api",
+        );
+        mark(
+            self.gateway_listener.is_some(),
+            "spec.ingress.gateway.sectionName",
+            "--gateway-listener",
+        );
+        mark(self.gateway.is_some(), "spec.ingress.gateway", "--gateway");
+        mark(
+            self.connection_limit.is_some(),
+            "spec.ingress.rateLimit.connections",
+            "--connection-limit",
+        );
+        mark(
+            self.rate_limit.is_some(),
+            "spec.ingress.rateLimit",
+            "--rate-limit",
+        );
+        mark(
+            self.max_body_size.is_some(),
+            "spec.ingress.maxBodySize",
+            "--max-body-size",
+        );
+        mark(
+            self.request_timeout.is_some(),
+            "spec.ingress.timeouts.request",
+            "--request-timeout",
+        );
+        mark(
+            self.backend_timeout.is_some(),
+            "spec.ingress.timeouts.backendRequest",
+            "--backend-timeout",
+        );
+        mark(
+            !self.source_ranges.is_empty(),
+            "spec.ingress.sourceRanges",
+            "--source-range",
+        );
+        mark(
             self.probe_port.is_some(),
             "spec.probes.port",
             "--probe-port",
+        );
+        mark(
+            self.seal_cert.is_some(),
+            "spec.sealing.certificate",
+            "--seal-cert",
+        );
+        mark(
+            self.seal_scope.is_some(),
+            "spec.sealing.scope",
+            "--seal-scope",
         );
         given
     }
@@ -365,6 +602,27 @@ impl SpecFlags {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_store_secret_names_its_store_key_and_property() {
+        let secret = parse_secret("stripe=store:ClusterSecretStore/vault:payments/stripe#api-key")
+            .unwrap()
+            .from_store
+            .unwrap();
+        assert_eq!(
+            (secret.kind.as_deref(), secret.store.as_deref()),
+            (Some("ClusterSecretStore"), Some("vault"))
+        );
+        assert_eq!(
+            (secret.key.as_deref(), secret.property.as_deref()),
+            (Some("payments/stripe"), Some("api-key"))
+        );
+        let plain = parse_secret("db=store:vault:arn:aws:secretsmanager:db").unwrap();
+        let plain = plain.from_store.unwrap();
+        assert_eq!(plain.kind, None);
+        assert_eq!(plain.key.as_deref(), Some("arn:aws:secretsmanager:db"));
+        assert!(parse_secret("db=store:vault").is_err());
+    }
 
     #[test]
     fn a_group_is_read_before_the_slash_only_when_it_can_be_one() {

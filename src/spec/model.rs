@@ -3,9 +3,10 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::entry::IngressSpec;
 use super::names::{
-    ALLOWED_VERBS, DNS_LABEL_PATTERN, NO_WILDCARD_PATTERN, RESERVED_NAMESPACES,
-    RESERVED_SECRET_NAMES,
+    ALLOWED_VERBS, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, NO_WILDCARD_PATTERN,
+    RESERVED_NAMESPACES, RESERVED_SECRET_NAMES, STORE_KINDS,
 };
 
 pub const API_VERSION: &str = "kubeward.dev/v1alpha1";
@@ -86,10 +87,14 @@ pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Protocol>,
     /// How many pods, 1-1000; at least 2 from sensitivity `confidential`. Default from the
-    /// preset (3).
+    /// preset (3). Not with autoscaling, which owns the count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub replicas: Option<i64>,
+    /// A HorizontalPodAutoscaler owns the replica count, between `minReplicas` and
+    /// `maxReplicas`. Default from the preset (on in `public-web`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub autoscaling: Option<AutoscalingSpec>,
     /// How far the service is reachable. Default from the preset (`namespace`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exposure: Option<Exposure>,
@@ -130,6 +135,12 @@ pub struct ServiceSpec {
     /// clear-text port for the probes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probes: Option<ProbesSpec>,
+    /// Write every Secret of the bundle (generated, from the environment, from a file, and the
+    /// TLS keys) as a `SealedSecret` (bitnami.com/v1alpha1) that only the Sealed Secrets
+    /// controller of the cluster can decrypt, so that the output folder can be committed.
+    /// Default from the preset (none: plain Secrets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealing: Option<SealingSpec>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -165,10 +176,10 @@ pub enum Sensitivity {
     Public,
     /// Internal data: TLS by default when the protocol is `https` or `grpc`.
     Internal,
-    /// As `internal`, and the image must be pinned by digest and replicas at least 2.
+    /// As `internal`, and the image must be pinned by digest and replicas at least 2; the
+    /// namespace gets a ResourceQuota and a LimitRange (from the preset).
     Confidential,
-    /// As `confidential`, and TLS is always on (`none` is refused); the namespace gets a
-    /// ResourceQuota and a LimitRange.
+    /// As `confidential`, and TLS is always on (`none` is refused).
     Restricted,
 }
 
@@ -202,6 +213,39 @@ impl Exposure {
             Exposure::Public => "public",
         }
     }
+}
+
+/// The bounds and targets of the HorizontalPodAutoscaler.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AutoscalingSpec {
+    /// `false` keeps a fixed replica count (`spec.replicas`). Default: `true` when
+    /// `autoscaling` is written, else from the preset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// The fewest pods, at least 2 and at least the preset's floor `minReplicas`. Default from
+    /// the preset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 2, max = 1000))]
+    pub min_replicas: Option<i64>,
+    /// The most pods, more than `minReplicas`. Default from the preset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 3, max = 1000))]
+    pub max_replicas: Option<i64>,
+    /// Average CPU use, in percent of the CPU request, that the autoscaler keeps the pods at.
+    /// Default from the preset (70).
+    #[serde(
+        default,
+        rename = "targetCPUUtilizationPercentage",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(range(min = 1, max = 100))]
+    pub target_cpu_utilization_percentage: Option<i64>,
+    /// Average memory use, in percent of the memory request, to scale on as well. Default:
+    /// CPU only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 100))]
+    pub target_memory_utilization_percentage: Option<i64>,
 }
 
 /// Transport protocol of an egress destination.
@@ -247,9 +291,9 @@ pub struct EgressSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 63), pattern(DNS_LABEL_PATTERN))]
     pub namespace: Option<String>,
-    /// An address range outside the cluster, e.g. `203.0.113.0/24` or `2001:db8::/32`.
-    /// Private, cluster-internal and link-local (cloud metadata) ranges inside it stay denied
-    /// unless named exactly.
+    /// An address range outside the cluster, e.g. `203.0.113.0/24` or `2001:db8::/32`, or one
+    /// address (`203.0.113.10`, read as `/32`; `/128` for IPv6). Private, cluster-internal
+    /// and link-local (cloud metadata) ranges inside it stay denied unless named exactly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// The destination port, 1-65535.
@@ -259,30 +303,6 @@ pub struct EgressSpec {
     /// `TCP` or `UDP`. Default: `TCP`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub protocol: Option<Transport>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(extend("required" = ["host"]))]
-pub struct IngressSpec {
-    /// The public host name, e.g. `shop.example.com`; the Ingress serves it with TLS.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// The IngressClass. Default from the preset (`nginx`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub class_name: Option<String>,
-    /// Where the ingress controller's pods run; their traffic is admitted. Both `app` and
-    /// `namespace` are required here. Default from the preset (`ingress-nginx/ingress-nginx`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(extend("required" = ["app", "namespace"]))]
-    pub controller: Option<CallerSpec>,
-    /// The cert-manager issuer of the public host's certificate, for instance an ACME
-    /// (Let's Encrypt) `ClusterIssuer`, whose certificates browsers trust; the service's own
-    /// certificate still comes from `spec.tls`. An HTTP-01 issuer's solver pod is not admitted
-    /// through the namespace's default deny: add that policy, or use DNS-01. Default: the
-    /// public host's certificate comes from where the service's own does.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<IssuerRef>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -314,14 +334,15 @@ pub struct ApiRuleSpec {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 /// A secret and where its value comes from: exactly one of `generate`, `fromEnv`,
-/// `fromFile`.
+/// `fromFile`, `fromStore`.
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 #[schemars(extend(
     "required" = ["name"],
     "oneOf" = [
         { "required": ["generate"] },
         { "required": ["fromEnv"] },
-        { "required": ["fromFile"] }
+        { "required": ["fromFile"] },
+        { "required": ["fromStore"] }
     ]
 ))]
 pub struct SecretSpec {
@@ -345,6 +366,79 @@ pub struct SecretSpec {
     /// file).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_file: Option<String>,
+    /// The value, kept in an external secret store and copied into the Secret in the cluster
+    /// by the External Secrets Operator (an `ExternalSecret`, external-secrets.io/v1): it never
+    /// passes through kubeward, and the bundle holds no trace of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_store: Option<StoreRefSpec>,
+}
+
+/// Where in an external secret store a value is: the store (a `SecretStore` in the service's
+/// namespace or a `ClusterSecretStore`), the key, and optionally a property and a version.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("required" = ["store", "key"]))]
+pub struct StoreRefSpec {
+    /// The name of the `SecretStore` or `ClusterSecretStore` (a DNS-1123 subdomain).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 253), pattern(DNS_SUBDOMAIN_PATTERN))]
+    pub store: Option<String>,
+    /// `SecretStore` (in the service's namespace) or `ClusterSecretStore`. Default:
+    /// `SecretStore`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = STORE_KINDS))]
+    pub kind: Option<String>,
+    /// The key of the value in the store, e.g. `payments/stripe`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub key: Option<String>,
+    /// One property of a structured value (a JSON object), e.g. `api-key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub property: Option<String>,
+    /// A version of the value, where the store keeps versions. Default: the latest.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub version: Option<String>,
+}
+
+/// The Sealed Secrets controller's public certificate, and how far a sealed value may move.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SealingSpec {
+    /// The controller's public certificate, a PEM file (`kubeseal --fetch-cert`; relative to
+    /// the spec file, or to the preset file in a preset). It must hold an RSA key and not be
+    /// expired. Required unless the preset gives it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1))]
+    pub certificate: Option<String>,
+    /// Where a sealed value can be unsealed: `strict` (this namespace and this name only),
+    /// `namespace-wide` (any name in this namespace) or `cluster-wide` (anywhere: a warning).
+    /// Default from the preset (`strict`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<SealingScope>,
+}
+
+/// The scope a value is sealed for: what the controller's decryption label binds it to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SealingScope {
+    /// The label is `<namespace>/<name>`: the value unseals only as this Secret.
+    Strict,
+    /// The label is `<namespace>`: the value unseals under any name in this namespace.
+    NamespaceWide,
+    /// No label: the value unseals in any namespace under any name.
+    ClusterWide,
+}
+
+impl SealingScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SealingScope::Strict => "strict",
+            SealingScope::NamespaceWide => "namespace-wide",
+            SealingScope::ClusterWide => "cluster-wide",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -441,6 +535,36 @@ pub struct ResourceAmounts {
     /// Local disk for the writable `/tmp` and logs, e.g. `256Mi`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ephemeral_storage: Option<String>,
+}
+
+impl ResourceAmounts {
+    /// These amounts with each one `over` gives in its place.
+    pub fn overridden_by(&self, over: Option<&ResourceAmounts>) -> ResourceAmounts {
+        let over = over.cloned().unwrap_or_default();
+        ResourceAmounts {
+            cpu: over.cpu.or_else(|| self.cpu.clone()),
+            memory: over.memory.or_else(|| self.memory.clone()),
+            ephemeral_storage: over
+                .ephemeral_storage
+                .or_else(|| self.ephemeral_storage.clone()),
+        }
+    }
+
+    /// The three amounts of `self` and `other` side by side, each with its key.
+    pub fn side_by_side<'a>(
+        &'a self,
+        other: &'a ResourceAmounts,
+    ) -> [(&'static str, Option<&'a str>, Option<&'a str>); 3] {
+        [
+            ("cpu", self.cpu.as_deref(), other.cpu.as_deref()),
+            ("memory", self.memory.as_deref(), other.memory.as_deref()),
+            (
+                "ephemeralStorage",
+                self.ephemeral_storage.as_deref(),
+                other.ephemeral_storage.as_deref(),
+            ),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

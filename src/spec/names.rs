@@ -26,6 +26,12 @@ pub const RESERVED_NAMESPACES: &[&str] =
     &["default", "kube-system", "kube-public", "kube-node-lease"];
 /// [`dns_label`] as a regular expression (with a maximum length of 63), for the JSON Schema.
 pub const DNS_LABEL_PATTERN: &str = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+/// [`dns_subdomain`] as a regular expression (with a maximum length of 253), for the JSON
+/// Schema.
+pub const DNS_SUBDOMAIN_PATTERN: &str =
+    "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+/// The kinds of store an `ExternalSecret` reads from.
+pub const STORE_KINDS: [&str; 2] = ["SecretStore", "ClusterSecretStore"];
 /// A value without `*`, for the JSON Schema of API rules (wildcards are never granted).
 pub const NO_WILDCARD_PATTERN: &str = "^[^*]*$";
 
@@ -208,6 +214,39 @@ pub fn env_var_name(value: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// A duration as Go writes it (and the External Secrets Operator reads it): one or more
+/// numbers, each with a unit of `ns`, `us`, `µs`, `ms`, `s`, `m` or `h`, such as `1h`,
+/// `15m` or `1h30m`; or `0`.
+pub fn go_duration(value: &str) -> Result<(), String> {
+    const UNITS: [&str; 7] = ["ns", "us", "µs", "ms", "s", "m", "h"];
+    let invalid = || format!("`{value}` is not a duration such as 1h, 15m or 1h30m");
+    if value == "0" {
+        return Ok(());
+    }
+    let mut rest = value;
+    if rest.is_empty() {
+        return Err(invalid());
+    }
+    while !rest.is_empty() {
+        let digits = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .ok_or_else(invalid)?;
+        let number = &rest[..digits];
+        if number.is_empty() || number.parse::<f64>().is_err() {
+            return Err(invalid());
+        }
+        rest = &rest[digits..];
+        // The longest unit first, so that `ms` is not read as `m` followed by `s`.
+        let unit = UNITS
+            .iter()
+            .filter(|u| rest.starts_with(*u))
+            .max_by_key(|u| u.len())
+            .ok_or_else(invalid)?;
+        rest = &rest[unit.len()..];
+    }
+    Ok(())
+}
+
 /// A Kubernetes quantity: digits with an optional fraction and a known suffix.
 pub fn quantity(value: &str) -> Result<(), String> {
     const SUFFIXES: &[&str] = &[
@@ -224,4 +263,147 @@ pub fn quantity(value: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// A quantity's value in its base unit (cores for cpu, bytes otherwise), for comparing
+/// quantities; `None` when it is not a quantity.
+pub fn quantity_value(value: &str) -> Option<f64> {
+    quantity(value).ok()?;
+    let split = value
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(value.len());
+    let (number, suffix) = value.split_at(split);
+    let scale = match suffix {
+        "" => 1.0,
+        "m" => 1e-3,
+        "k" => 1e3,
+        "M" => 1e6,
+        "G" => 1e9,
+        "T" => 1e12,
+        "P" => 1e15,
+        "E" => 1e18,
+        binary => {
+            let power = ["Ki", "Mi", "Gi", "Ti", "Pi", "Ei"]
+                .iter()
+                .position(|s| *s == binary)?;
+            1024f64.powi(i32::try_from(power).ok()? + 1)
+        }
+    };
+    Some(number.parse::<f64>().ok()? * scale)
+}
+
+/// A size in bytes as Envoy Gateway and the spec take it: a whole number without leading
+/// zero, optionally with a binary (`Ki`..`Ei`) or decimal (`k`, `M`..`E`) suffix; its bytes.
+pub fn byte_size(value: &str) -> Result<u64, String> {
+    let fail = || {
+        format!(
+            "`{value}` is not a size in bytes such as 1Mi, 512Ki or 1048576 (a whole number, no fraction)"
+        )
+    };
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (digits, suffix) = value.split_at(split);
+    if digits.is_empty() || digits.starts_with('0') || suffix == "m" || suffix.contains('.') {
+        return Err(fail());
+    }
+    let bytes = quantity_value(value).ok_or_else(fail)?;
+    if bytes > 1e15 {
+        return Err(format!("`{value}` is larger than a request body can be"));
+    }
+    Ok(bytes as u64)
+}
+
+/// A Gateway API duration: one to four groups of up to five digits and a unit (`h`, `m`,
+/// `s`, `ms`), e.g. `30s` or `1m30s`; its length in milliseconds, more than zero.
+pub fn duration(value: &str) -> Result<u64, String> {
+    let fail = || format!("`{value}` is not a duration such as 30s, 1m30s or 500ms");
+    let mut rest = value;
+    let mut total: u64 = 0;
+    let mut groups = 0;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit()).ok_or_else(fail)?;
+        if digits == 0 || digits > 5 {
+            return Err(fail());
+        }
+        let number: u64 = rest[..digits].parse().map_err(|_| fail())?;
+        rest = &rest[digits..];
+        let (unit, millis) = if rest.starts_with("ms") {
+            ("ms", 1)
+        } else if rest.starts_with('h') {
+            ("h", 3_600_000)
+        } else if rest.starts_with('m') {
+            ("m", 60_000)
+        } else if rest.starts_with('s') {
+            ("s", 1000)
+        } else {
+            return Err(fail());
+        };
+        rest = &rest[unit.len()..];
+        total += number * millis;
+        groups += 1;
+    }
+    if groups == 0 || groups > 4 {
+        return Err(fail());
+    }
+    if total == 0 {
+        return Err(format!(
+            "`{value}` is no time at all: give a duration above zero"
+        ));
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_gateway_api_writes_them() {
+        assert_eq!(duration("30s"), Ok(30_000));
+        assert_eq!(duration("1m30s"), Ok(90_000));
+        assert_eq!(duration("500ms"), Ok(500));
+        assert_eq!(duration("1h"), Ok(3_600_000));
+        for bad in [
+            "",
+            "30",
+            "s",
+            "1.5s",
+            "123456s",
+            "1m1m1m1m1m",
+            "0s",
+            "30 s",
+            "-1s",
+            "1d",
+        ] {
+            assert!(duration(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn sizes_and_quantities_have_their_values() {
+        assert_eq!(byte_size("1Mi"), Ok(1_048_576));
+        assert_eq!(byte_size("512Ki"), Ok(524_288));
+        assert_eq!(byte_size("1M"), Ok(1_000_000));
+        assert_eq!(byte_size("1048576"), Ok(1_048_576));
+        for bad in ["", "0", "01Mi", "1.5Mi", "1m", "Mi", "1Xi", "-1"] {
+            assert!(byte_size(bad).is_err(), "{bad}");
+        }
+        assert_eq!(quantity_value("500m"), Some(0.5));
+        assert_eq!(quantity_value("2"), Some(2.0));
+        assert_eq!(quantity_value("1Gi"), Some(1024f64.powi(3)));
+        assert_eq!(quantity_value("x"), None);
+    }
+
+    #[test]
+    fn go_durations_are_numbers_with_units() {
+        for good in [
+            "0", "1h", "15m", "1h30m", "90s", "1.5h", "250ms", "10us", "3µs", "1h0m0s",
+        ] {
+            assert!(go_duration(good).is_ok(), "{good}");
+        }
+        for bad in ["", "1", "h", "1d", "1 h", "-1h", "1hh", "m5", "1.h.5"] {
+            assert!(go_duration(bad).is_err(), "{bad}");
+        }
+    }
 }

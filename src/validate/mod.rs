@@ -5,16 +5,23 @@
 //! are typed, with the same messages.
 
 mod access;
+mod entry;
 mod network;
 mod problems;
+mod quota;
 pub mod rules;
+mod scaling;
 mod secrets;
 pub mod service;
 mod tls;
 
-pub use rules::{Overrides, caller_allowed, default_tls_mode, image_pinned, tls_mode_allowed};
+pub use entry::{ENVOY_GATEWAY_OWNER_LABELS, entry_enforces};
+pub use rules::{
+    Overrides, caller_allowed, default_exposure, default_tls_mode, image_pinned, tls_mode_allowed,
+};
 pub use service::{
-    ApiRule, AppRef, Destination, PublicIngress, Secret, SecretSource, Service, Target, Tls,
+    ApiRule, AppRef, Autoscaling, Destination, Entry, GatewayEntry, Limits, Pods, PublicIngress,
+    Sealing, Secret, SecretSource, Service, StoreRef, Target, Tls, Unenforced,
 };
 
 use crate::error::FieldError;
@@ -88,9 +95,9 @@ pub fn validate(
 
     let callers = network::validate_callers(&mut p, &s.callers, exposure, &own_ns);
     let egress = network::validate_egress(&mut p, &s.egress, &own_ns);
-    let ingress = network::validate_ingress(&mut p, s.ingress.as_ref(), exposure);
     let api_access = access::validate_api_access(&mut p, &s.api_access);
     let secrets = secrets::validate_secrets(&mut p, &s.secrets);
+    let sealing = secrets::validate_sealing(&mut p, s.sealing.as_ref(), preset.sealing.as_ref());
     let protocol = s.protocol.unwrap_or(preset.defaults.protocol);
     let sensitivity = s.sensitivity.unwrap_or(preset.defaults.sensitivity);
     let tls = tls::validate_tls(
@@ -98,10 +105,24 @@ pub fn validate(
         s.tls.as_ref(),
         default_tls_mode(sensitivity, protocol),
     );
+    let ingress = entry::validate_ingress(
+        &mut p,
+        s.ingress.as_ref(),
+        &entry::Backend {
+            exposure,
+            protocol,
+            tls_mode: tls.mode,
+        },
+        &preset.ingress,
+    );
+    let autoscaling = scaling::validate_autoscaling(&mut p, s, &preset.autoscaling);
     if let Some(image) = &image_ref {
         p.check("spec.image", image_pinned(image, sensitivity, overrides));
     }
-    if sensitivity >= Sensitivity::Confidential && replicas.unwrap_or(preset.replicas) == 1 {
+    if sensitivity >= Sensitivity::Confidential
+        && autoscaling.is_none()
+        && replicas.unwrap_or(preset.replicas) == 1
+    {
         let from_preset = if replicas.is_none() {
             " (the preset's default is 1: set spec.replicas)"
         } else {
@@ -111,6 +132,33 @@ pub fn validate(
     }
     p.check("spec.tls.mode", tls_mode_allowed(tls.mode, sensitivity));
     validate_resources(&mut p, s.resources.as_ref());
+    let peak = match &autoscaling {
+        Some(scaling) => quota::Peak {
+            pods: scaling.max_replicas,
+            field: if s
+                .autoscaling
+                .as_ref()
+                .is_some_and(|a| a.max_replicas.is_some())
+            {
+                "spec.autoscaling.maxReplicas"
+            } else {
+                "spec.autoscaling"
+            },
+        },
+        None => quota::Peak {
+            pods: replicas.unwrap_or(preset.replicas),
+            field: "spec.replicas",
+        },
+    };
+    if p.0.is_empty() {
+        quota::check_quota_fit(
+            &mut p,
+            sensitivity,
+            &s.resources.clone().unwrap_or_default(),
+            peak,
+            preset,
+        );
+    }
     let probes = s.probes.clone().unwrap_or_default();
     for (field, path) in [
         ("spec.probes.readinessPath", &probes.readiness_path),
@@ -155,6 +203,7 @@ pub fn validate(
         port: port_value.unwrap_or_default(),
         protocol,
         replicas,
+        autoscaling,
         exposure,
         sensitivity,
         callers,
@@ -167,6 +216,7 @@ pub fn validate(
         readiness_path: probes.readiness_path,
         liveness_path: probes.liveness_path,
         probe_port,
+        sealing,
     })
 }
 

@@ -1,16 +1,15 @@
-//! Who may call the service, what it may call, and its public entry.
+//! Who may call the service and what it may call.
 
 use std::collections::BTreeSet;
 
 use super::problems::Problems;
 use super::rules::caller_allowed;
-use super::service::{AppRef, Destination, PublicIngress, Target};
-use super::tls::check_issuer;
+use super::service::{AppRef, Destination, Target};
 use crate::spec::cidr::Cidr;
-use crate::spec::names::{dns_label, dns_subdomain, port};
+use crate::spec::names::{dns_label, port};
 use crate::spec::{self, Exposure, Transport};
 
-fn app_ref(
+pub(super) fn app_ref(
     p: &mut Problems,
     field: &str,
     app: &Option<String>,
@@ -102,65 +101,4 @@ pub(super) fn validate_egress(
         }
     }
     out
-}
-
-pub(super) fn validate_ingress(
-    p: &mut Problems,
-    ingress: Option<&spec::IngressSpec>,
-    exposure: Exposure,
-) -> Option<PublicIngress> {
-    if exposure != Exposure::Public {
-        if ingress.is_some() {
-            p.add(
-                "spec.ingress",
-                "is only used with `exposure: public`: remove it or change the exposure",
-            );
-        }
-        return None;
-    }
-    let Some(ingress) = ingress else {
-        p.add(
-            "spec.ingress",
-            "is required with `exposure: public`: give at least `host`",
-        );
-        return None;
-    };
-    let host = p
-        .required(
-            "spec.ingress.host",
-            &ingress.host,
-            "the public host name, e.g. shop.example.com",
-        )
-        .and_then(|h| p.check("spec.ingress.host", dns_subdomain(h).map(|_| h.clone())));
-    let class_name = ingress.class_name.as_ref().and_then(|c| {
-        p.check(
-            "spec.ingress.className",
-            dns_subdomain(c).map(|_| c.clone()),
-        )
-    });
-    let controller = ingress.controller.as_ref().and_then(|c| {
-        let field = "spec.ingress.controller";
-        if c.namespace.is_none() {
-            p.add(
-                format!("{field}.namespace"),
-                "is required: the namespace the ingress controller runs in",
-            );
-            return None;
-        }
-        app_ref(p, field, &c.app, &c.namespace, "")
-    });
-    let issuer = ingress.issuer.as_ref().filter(|issuer| {
-        check_issuer(
-            p,
-            "spec.ingress.issuer",
-            issuer,
-            "of the public host's certificate",
-        )
-    });
-    Some(PublicIngress {
-        host: host?,
-        class_name,
-        controller,
-        issuer: issuer.cloned(),
-    })
 }

@@ -64,3 +64,20 @@ pub fn default_tls_mode(sensitivity: Sensitivity, protocol: Protocol) -> TlsMode
         TlsMode::None
     }
 }
+
+/// The exposure when the spec gives none: `public` with a public host; `cluster` when a caller
+/// is outside the service's namespace and the preset's default (`namespace`) would refuse it;
+/// the preset's default otherwise.
+pub fn default_exposure(
+    preset_default: Exposure,
+    public_host: bool,
+    outside_caller: bool,
+) -> Exposure {
+    if public_host {
+        Exposure::Public
+    } else if outside_caller && preset_default == Exposure::Namespace {
+        Exposure::Cluster
+    } else {
+        preset_default
+    }
+}

@@ -1,9 +1,14 @@
 //! The service validation hands to the plan: every field of the spec checked, typed and
 //! defaulted from the preset.
 
+use std::collections::BTreeMap;
+
+use crate::preset::GatewayImplementation;
 use crate::spec::cidr::Cidr;
 use crate::spec::image::ImageRef;
-use crate::spec::{self, Exposure, Protocol, ResourcesSpec, Sensitivity, TlsMode, Transport};
+use crate::spec::{
+    self, Exposure, Protocol, ResourcesSpec, SealingScope, Sensitivity, TlsMode, Transport,
+};
 
 /// A service whose every field is checked and defaulted from the preset.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,7 +19,10 @@ pub struct Service {
     pub image_ref: ImageRef,
     pub port: u16,
     pub protocol: Protocol,
+    /// A fixed replica count the spec asks for (never with `autoscaling`).
     pub replicas: Option<u32>,
+    /// The autoscaler that owns the replica count, when there is one.
+    pub autoscaling: Option<Autoscaling>,
     pub exposure: Exposure,
     pub sensitivity: Sensitivity,
     pub callers: Vec<AppRef>,
@@ -28,6 +36,8 @@ pub struct Service {
     pub liveness_path: Option<String>,
     /// The clear-text port the probes use instead of `port`.
     pub probe_port: Option<u16>,
+    /// Every Secret written as a SealedSecret for this controller certificate.
+    pub sealing: Option<Sealing>,
 }
 
 /// Pods labelled `app.kubernetes.io/name: app` in namespace `namespace`.
@@ -50,14 +60,92 @@ pub struct Destination {
     pub transport: Transport,
 }
 
+/// The bounds and targets of the HorizontalPodAutoscaler, checked and defaulted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Autoscaling {
+    pub min_replicas: u32,
+    pub max_replicas: u32,
+    pub target_cpu: u32,
+    pub target_memory: Option<u32>,
+    pub scale_down_stabilization_seconds: u32,
+    /// Whether the spec asked for it (else the preset did).
+    pub from_spec: bool,
+}
+
+/// The public entry, checked and defaulted: what carries it, who runs it, its limits.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PublicIngress {
     pub host: String,
-    pub class_name: Option<String>,
-    pub controller: Option<AppRef>,
     /// The cert-manager issuer of the host's certificate, when it is not the service's own
-    /// certificate source; its name is present.
+    /// certificate source (`api: ingress`) or the listener's (`api: gateway`); its name is
+    /// present.
     pub issuer: Option<spec::IssuerRef>,
+    pub entry: Entry,
+    /// The pods of the public path: the only ones admitted on it.
+    pub controller: Pods,
+    pub limits: Limits,
+    /// Limits the preset sets that this entry cannot enforce: (field, why, what can).
+    pub unenforced: Vec<Unenforced>,
+}
+
+/// What carries the public entry.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Entry {
+    /// Gateway API: a route attached to a listener of a Gateway.
+    Gateway(GatewayEntry),
+    /// A `networking.k8s.io/v1` Ingress of an IngressClass.
+    Ingress { class_name: String },
+}
+
+/// The Gateway a route attaches to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GatewayEntry {
+    pub name: String,
+    pub namespace: String,
+    /// The HTTPS listener the service's route attaches to.
+    pub section_name: String,
+    /// The plain-HTTP listener where the host is redirected to HTTPS, when the Gateway has one.
+    pub http_section_name: Option<String>,
+    pub implementation: GatewayImplementation,
+}
+
+/// Pods by namespace and labels.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pods {
+    pub namespace: String,
+    pub labels: BTreeMap<String, String>,
+}
+
+/// The limits the entry enforces, each checked against what the entry can do.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Limits {
+    pub requests_per_second: Option<u32>,
+    /// At least `requests_per_second`, when that is set.
+    pub burst: Option<u32>,
+    pub connections: Option<u32>,
+    /// As written (e.g. `1Mi`), and in bytes.
+    pub max_body_size: Option<(String, u64)>,
+    pub request_timeout: Option<String>,
+    pub backend_request_timeout: Option<String>,
+    pub source_ranges: Vec<Cidr>,
+    /// The limit fields the spec wrote (the others come from the preset).
+    pub from_spec: Vec<&'static str>,
+}
+
+impl Limits {
+    /// Whether the entry sheds floods: a rate or a connection limit.
+    pub fn sheds_load(&self) -> bool {
+        self.requests_per_second.is_some() || self.connections.is_some()
+    }
+}
+
+/// A limit of the preset that the chosen entry cannot enforce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unenforced {
+    /// The spec field, e.g. `spec.ingress.rateLimit`.
+    pub field: &'static str,
+    /// Why this entry cannot, and what can.
+    pub why: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -76,9 +164,35 @@ pub struct Secret {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SecretSource {
-    Generate { length: usize },
+    Generate {
+        length: usize,
+    },
     Env(String),
     File(String),
+    /// Kept in an external store; the External Secrets Operator writes the Secret.
+    Store(StoreRef),
+}
+
+/// A value in an external secret store.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StoreRef {
+    pub store: String,
+    /// `SecretStore` or `ClusterSecretStore`.
+    pub kind: String,
+    pub key: String,
+    pub property: Option<String>,
+    pub version: Option<String>,
+}
+
+/// The Sealed Secrets controller every Secret is sealed for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sealing {
+    /// The controller's certificate: relative to the spec's folder, or absolute (a preset's).
+    pub certificate: String,
+    pub scope: SealingScope,
+    /// Where the certificate was given, for errors: `spec.sealing.certificate`, or the
+    /// preset's setting.
+    pub field: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,11 +1,18 @@
 //! Helpers shared by the integration tests: the repository's files and the JSON Schemas here,
 //! and in the submodules running the binary ([`run`]), reading its bundles ([`bundle`]), the
-//! specs tests start from ([`spec`]) and the book's pages ([`book`]).
+//! specs tests start from ([`spec`]), the book's pages ([`book`]), the cluster specs and
+//! control-plane files of `kubeward cluster` ([`cluster`]), the control-plane manifests
+//! `kubeward check` is tested on ([`control_plane`]) and a Sealed Secrets controller's key pair
+//! ([`sealing`]).
 #![allow(dead_code)] // each test binary uses its own subset
 
 pub mod book;
 pub mod bundle;
+pub mod cluster;
+pub mod control_plane;
+pub mod crds;
 pub mod run;
+pub mod sealing;
 pub mod spec;
 
 use std::path::{Path, PathBuf};

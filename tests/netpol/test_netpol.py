@@ -13,7 +13,8 @@ nothing but ``app.kubernetes.io/name``, or ``k8s-app: kube-dns`` for DNS), and e
 addresses. A set of probe flows is then evaluated with ``netpol_eval`` (independent of kubeward)
 and compared with what the spec contract says (``Oracle``):
 
-* declared callers (and, for ``exposure: public``, the ingress controller) reach the service on
+* declared callers (and, for ``exposure: public``, the pods of the public path: the Gateway's
+  Envoy proxies, labelled with the Gateway they serve, or the Ingress controller) reach the service on
   ``spec.port``/TCP; the service reaches DNS (kube-dns in kube-system, 53 UDP+TCP), each
   declared egress app on its port and each declared CIDR on its port;
 * everything else is denied in both directions, the namespace included (default deny).
@@ -49,6 +50,12 @@ from netpol_eval import External, Pod, World, iter_objects  # noqa: E402
 
 APP = "app.kubernetes.io/name"
 DNS_NS, DNS_LABELS = "kube-system", {"k8s-app": "kube-dns"}
+# The pods of the public path when the spec names none (the shipped presets' defaults): Envoy
+# Gateway's proxies of the Gateway (api: gateway, the default), or ingress-nginx (api: ingress).
+DEFAULT_GATEWAY = ("gateway-system", "public")
+ENVOY_NS, ENVOY_LABELS = "envoy-gateway-system", {APP: "envoy", "app.kubernetes.io/component": "proxy"}
+OWNER_NAME, OWNER_NS = ("gateway.envoyproxy.io/owning-gateway-name",
+                        "gateway.envoyproxy.io/owning-gateway-namespace")
 DEFAULT_CONTROLLER = ("ingress-nginx", "ingress-nginx")
 # (address, port, protocol) that must stay closed unless a declared CIDR egress covers them
 FIXED_EXTERNALS = [
@@ -92,7 +99,7 @@ class Spec:
     callers: list[tuple[str, str]]  # (namespace, app)
     egress_apps: list[tuple[str, str, int, str]]  # (namespace, app, port, protocol)
     egress_cidrs: list[tuple[Any, int, str]]  # (network, port, protocol)
-    controller: tuple[str, str]  # (namespace, app)
+    controller: tuple[str, dict[str, str]]  # (namespace, labels) of the public path's pods
     api_access: bool
 
     @classmethod
@@ -110,9 +117,17 @@ class Spec:
                 cidrs.append((ipaddress.ip_network(str(e["cidr"]), strict=False), int(e["port"]), proto))
             else:
                 apps.append((str(e.get("namespace") or ns), str(e["app"]), int(e["port"]), proto))
-        ctl = ((spec.get("ingress") or {}).get("controller")) or {}
-        controller = (str(ctl.get("namespace") or DEFAULT_CONTROLLER[0]),
-                      str(ctl.get("app") or DEFAULT_CONTROLLER[1]))
+        ingress = spec.get("ingress") or {}
+        ctl = ingress.get("controller") or {}
+        if str(ingress.get("api") or "gateway") == "gateway":
+            gateway = ingress.get("gateway") or {}
+            owner = {OWNER_NAME: str(gateway.get("name") or DEFAULT_GATEWAY[1]),
+                     OWNER_NS: str(gateway.get("namespace") or DEFAULT_GATEWAY[0])}
+            labels = {APP: str(ctl["app"])} if ctl else dict(ENVOY_LABELS)
+            controller = (str(ctl.get("namespace") or ENVOY_NS), {**labels, **owner})
+        else:
+            controller = (str(ctl.get("namespace") or DEFAULT_CONTROLLER[0]),
+                          {APP: str(ctl.get("app") or DEFAULT_CONTROLLER[1])})
         return cls(name, ns, port, str(spec.get("exposure", "")), callers, apps, cidrs,
                    controller, bool(spec.get("apiAccess")))
 
@@ -130,11 +145,16 @@ class Oracle:
     def _is(pod: Any, ns: str, app: str) -> bool:
         return isinstance(pod, Pod) and pod.namespace == ns and pod.labels.get(APP) == app
 
+    @staticmethod
+    def _has(pod: Any, ns: str, labels: dict[str, str]) -> bool:
+        return isinstance(pod, Pod) and pod.namespace == ns and \
+            all(pod.labels.get(k) == v for k, v in labels.items())
+
     def _caller(self, src: Any) -> bool:
         s = self.spec
         if any(self._is(src, ns, app) for ns, app in s.callers):
             return True
-        return s.exposure == "public" and self._is(src, *s.controller)
+        return s.exposure == "public" and self._has(src, *s.controller)
 
     def _egress_target(self, dst: Any, port: int, proto: str) -> bool:
         if isinstance(dst, External):
@@ -234,7 +254,7 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
     oracle = Oracle(spec, svc)
     declared_ns = {ns, DNS_NS, spec.controller[0]} | {n for n, _ in spec.callers} | \
         {n for n, _, _, _ in spec.egress_apps}
-    declared_apps = {spec.name, spec.controller[1]} | {a for _, a in spec.callers} | \
+    declared_apps = {spec.name, spec.controller[1].get(APP, "")} | {a for _, a in spec.callers} | \
         {a for _, a, _, _ in spec.egress_apps}
     evil = _fresh_name("evil", declared_ns)
     elsewhere = _fresh_name("kw-elsewhere", declared_ns | {evil})
@@ -249,7 +269,9 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         labels = labels if labels is not None else {APP: app}
         key = (namespace, tuple(sorted(labels.items())))
         if key not in pods:
-            shown = labels.get(APP) or labels.get("k8s-app") or ",".join(f"{k}={v}" for k, v in labels.items())
+            # named by every label when there are several, so that look-alikes stay apart
+            shown = (labels.get(APP) or labels.get("k8s-app")) if len(labels) == 1 else None
+            shown = shown or ",".join(f"{k}={v}" for k, v in sorted(labels.items()))
             # every modelled pod names its ports as the service does, so that a rule written
             # with a named port still has to get its selectors right to be admitted
             pods[key] = Pod(namespace, labels, ip=next(ips), ports=svc.ports, name=f"{namespace}/{shown}")
@@ -271,7 +293,7 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
     ks_other = pod(DNS_NS, {"k8s-app": "metrics-server", APP: "metrics-server"})
     intruder = pod(ns, app=intruder_app)
     random_pod = pod(elsewhere, app="kw-random")
-    controller = pod(spec.controller[0], app=spec.controller[1])
+    controller = pod(spec.controller[0], dict(spec.controller[1]))
 
     # -- who may reach the service -------------------------------------------------------
     for c_ns, c_app in spec.callers:
@@ -291,8 +313,25 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
             probe(caller, External("8.8.8.8"), 443, "TCP", "same-namespace caller may reach only the service")
             probe(caller, random_pod, P, "TCP", "same-namespace caller may reach only the service")
     probe(controller, svc, P, "TCP",
-          "ingress controller, exposure public" if spec.exposure == "public"
-          else f"ingress controller, exposure {spec.exposure}")
+          "the public path's pods, exposure public" if spec.exposure == "public"
+          else f"the public path's pods, exposure {spec.exposure}")
+    # Their neighbours: the same pods on another port or protocol, in another namespace, and
+    # pods that lack one of their labels (the proxies of another Gateway among them).
+    probe(controller, svc, other_port, "TCP", "the public path's pods, undeclared port")
+    probe(controller, svc, P, "UDP", "the public path's pods, wrong protocol")
+    probe(pod(evil, dict(spec.controller[1])), svc, P, "TCP",
+          "the public path's labels in another namespace")
+    for key in sorted(spec.controller[1]):
+        if len(spec.controller[1]) == 1:
+            break
+        lacking = {k: v for k, v in spec.controller[1].items() if k != key}
+        probe(pod(spec.controller[0], lacking), svc, P, "TCP",
+              f"the public path's namespace, without the label {key}")
+    if OWNER_NAME in spec.controller[1]:
+        other_gateway = {**spec.controller[1], OWNER_NAME: _fresh_name("other-gateway",
+                                                                        {spec.controller[1][OWNER_NAME]})}
+        probe(pod(spec.controller[0], other_gateway), svc, P, "TCP",
+              "the proxies of another Gateway")
     probe(intruder, svc, P, "TCP", "another app in the service's namespace")
     probe(intruder, svc, P, "TCP", "another app in the service's namespace", side="ingress")
     probe(ks_other, svc, P, "TCP", "non-DNS pod in kube-system")

@@ -293,9 +293,18 @@ fn spread_across_nodes(index: &Index, object: &Object, hits: &mut Hits) {
             None => valid.push(constraint),
         }
     }
-    if replicas(object) < 2 && !index.is_autoscaled(object) {
-        return;
+    if let Some((path, message)) = unspread(index, object, valid) {
+        hits.add(path, message);
     }
+}
+
+/// Where and why the replicas of `object` (more than one, or autoscaled) may share a node,
+/// given its `valid` topologySpreadConstraints.
+fn unspread(index: &Index, object: &Object, valid: Vec<&Value>) -> Option<(String, &'static str)> {
+    if replicas(object) < 2 && !index.is_autoscaled(object) {
+        return None;
+    }
+    let pod = object.pod()?;
     let labels = pod.labels();
     let selects_own = |term: &Value| {
         term.get("labelSelector")
@@ -322,12 +331,26 @@ fn spread_across_nodes(index: &Index, object: &Object, hits: &mut Hits) {
             && term_covers_namespace(index, term, object.namespace.as_deref())
     });
     let spread = valid.into_iter().any(selects_own);
-    if !on_hostname && !spread {
-        hits.add(
-            pod.spec_path,
+    (!on_hostname && !spread).then(|| {
+        (
+            pod.spec_path.to_string(),
             "no podAntiAffinity on kubernetes.io/hostname and no topologySpreadConstraints select the pod's own labels in its own namespace: replicas may share a node",
-        );
-    }
+        )
+    })
+}
+
+/// [`unspread`] for a floor: the constraints the API server would refuse left out.
+pub(super) fn replicas_unspread(index: &Index, object: &Object) -> Option<(String, &'static str)> {
+    let valid: Vec<&Value> = object
+        .pod()?
+        .spec
+        .get("topologySpreadConstraints")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|c| invalid_spread(c).is_none())
+        .collect();
+    unspread(index, object, valid)
 }
 
 /// How many pods the workloads a budget selects keep at least, or `None` when one of them

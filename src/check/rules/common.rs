@@ -14,17 +14,18 @@ pub const NONE: Scanners = Scanners {
     kube_linter: &[],
     polaris: &[],
     related: &[],
+    kube_bench: &[],
 };
 
 /// The pod template and its containers; every rule with `Applies::*Pods` has one.
-pub(super) fn pod_of(object: &Object) -> Option<(PodTemplate<'_>, Vec<Container<'_>>)> {
+pub(crate) fn pod_of(object: &Object) -> Option<(PodTemplate<'_>, Vec<Container<'_>>)> {
     let pod = object.pod()?;
     let containers = pod.containers();
     Some((pod, containers))
 }
 
 /// Runs `problem` on every container; each `Some` is a hit at the container.
-pub(super) fn for_containers(
+pub(crate) fn for_containers(
     object: &Object,
     hits: &mut Hits,
     problem: impl Fn(&Container) -> Option<String>,

@@ -40,8 +40,11 @@ the cluster. Give every namespaced object an explicit namespace of its own.",
         explanation: "Beta and alpha API versions are removed from the API server after \
 deprecation: the manifest stops applying at the next upgrade. An `apiVersion` that does not \
 serve the kind at all (`v1` on a Deployment) never applies. Use v1, apps/v1, batch/v1, \
-networking.k8s.io/v1, policy/v1, rbac.authorization.k8s.io/v1 and autoscaling/v2 (and \
-apps.openshift.io/v1 for a DeploymentConfig).",
+networking.k8s.io/v1, policy/v1, rbac.authorization.k8s.io/v1, autoscaling/v2 and \
+gateway.networking.k8s.io/v1 (and apps.openshift.io/v1 for a DeploymentConfig). Custom \
+resources of other projects (Sealed Secrets' SealedSecret, Envoy Gateway's \
+BackendTrafficPolicy and SecurityPolicy, whose only version is v1alpha1) follow their \
+project's own versions and are not judged.",
         rubric: &[29],
         scanners: Scanners {
             related: &[
@@ -78,6 +81,10 @@ fn explicit_namespace(_: &Index, object: &Object, hits: &mut Hits) {
 }
 
 fn stable_api_version(_: &Index, object: &Object, hits: &mut Hits) {
+    if object.kind.is_custom() {
+        // Versioned by its own project: bitnami.com and gateway.envoyproxy.io have v1alpha1 only.
+        return;
+    }
     if !object.api_serves_kind {
         hits.add(
             "apiVersion",

@@ -1,4 +1,4 @@
-//! The Pod Security baseline controls that no older rule judged (KW-SEC-022 to 027): Windows
+//! The Pod Security baseline controls that no older rule judged (KW-SEC-024 to 029): Windows
 //! HostProcess, AppArmor, SELinux, the /proc mount, sysctls, and host addresses in probes and
 //! lifecycle handlers. Each follows the control of the Pod Security admission controller
 //! (`k8s.io/pod-security-admission/policy`), field for field.
@@ -13,7 +13,7 @@ use crate::check::{Applies, Hits, Related, Rule, Scanners, Severity};
 
 pub static RULES: &[Rule] = &[
     Rule {
-        id: "KW-SEC-022",
+        id: "KW-SEC-024",
         severity: Severity::Error,
         title: "No Windows HostProcess container",
         explanation: "A HostProcess container runs as a process of the Windows node itself, with \
@@ -28,7 +28,7 @@ the node's network and filesystem: it is administrator on the node. Remove \
         check: no_host_process,
     },
     Rule {
-        id: "KW-SEC-023",
+        id: "KW-SEC-025",
         severity: Severity::Error,
         title: "No container runs AppArmor `Unconfined`",
         explanation: "On nodes with AppArmor the runtime confines every container with its \
@@ -45,7 +45,7 @@ annotation to anything but `runtime/default` or `localhost/<profile>`.",
         check: apparmor_confined,
     },
     Rule {
-        id: "KW-SEC-024",
+        id: "KW-SEC-026",
         severity: Severity::Error,
         title: "SELinux options set only a container type and level",
         explanation: "A custom SELinux user, role or type can take a container out of the \
@@ -61,7 +61,7 @@ and `role` unset, and `type` unset or one of `container_t`, `container_init_t`, 
         check: selinux_options,
     },
     Rule {
-        id: "KW-SEC-025",
+        id: "KW-SEC-027",
         severity: Severity::Error,
         title: "Every container mounts /proc masked (`procMount: Default`)",
         explanation: "The runtime masks and makes read-only the parts of /proc that expose the \
@@ -82,7 +82,7 @@ Leave `securityContext.procMount` unset or `Default` on every container.",
         check: masked_proc,
     },
     Rule {
-        id: "KW-SEC-026",
+        id: "KW-SEC-028",
         severity: Severity::Error,
         title: "Pods set only the sysctls Pod Security calls safe",
         explanation: "A sysctl that is not namespaced to the pod changes the kernel for every pod \
@@ -105,7 +105,7 @@ of the node, or lifts a limit that protects it. Set in `securityContext.sysctls`
         check: safe_sysctls,
     },
     Rule {
-        id: "KW-SEC-027",
+        id: "KW-SEC-029",
         severity: Severity::Error,
         title: "Probes and lifecycle handlers name no host",
         explanation: "The kubelet runs probes and lifecycle handlers from the node, with the \
