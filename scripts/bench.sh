@@ -8,12 +8,15 @@
 #   2. `kubeward --version` (the floor: start, parse the arguments, exit), then one typical
 #      service (benches/typical/kubeward.yaml), existing and fresh state, to stdout and to a
 #      new folder; then the system with fresh state;
-#   3. `kubeward check` over a 10,000-object corpus, when the build has that command;
+#   3. `kubeward check` over a 10,000-object corpus (the system's stream), and over a generated
+#      100,000-object corpus (scripts/gen-check-corpus.py, 10,000 services in 10,000 files) in
+#      every output form (text, json, sarif), each with its peak memory;
 #   4. with PEERS=1, the peers on the same service: `cdk8s synth` of the cdk8s-plus-33 chart in
 #      benches/peers/cdk8s (npm packages installed under .tools/peers, git-ignored) and the
 #      `kubectl create ... --dry-run=client -o yaml` commands of benches/peers/kubectl.sh.
 # Targets on a 2-core machine: one service < 5 ms with existing state; a system of 1,000
-# services < 1 s; < 50 MiB peak memory for the system. The library stages are timed by `cargo bench`.
+# services < 1 s; < 50 MiB peak memory for the system; `check` of 100,000 objects < 3 s and
+# < 300 MiB in every output form. The library stages are timed by `cargo bench`.
 # Installs hyperfine and time (Debian packages) when missing. Not part of scripts/test.sh.
 # Results: target/bench/<case>.json (hyperfine) and target/bench/summary.md.
 set -euo pipefail
@@ -112,6 +115,13 @@ RUNS=3 WARMUP=0 bench system-1000-fresh-new-dir "$fresh_system" \
 objects=$(grep -c '^kind:' "$work/corpus.yaml")
 if "$kw" help check >/dev/null 2>&1; then
     RUNS=10 IGNORE_FAILURE=1 bench check-corpus true "$kw check ${CHECK_ARGS:-} $work/corpus.yaml"
+    # 100,000 objects: 10,000 services of ten objects, one file each, with deliberate
+    # violations (so every rule family reports), in each output form.
+    python3 scripts/gen-check-corpus.py "$work/corpus-100k" 10000 >/dev/null
+    for format in text json sarif; do
+        RUNS=${CHECK_RUNS:-5} WARMUP=1 IGNORE_FAILURE=1 bench "check-100k-$format" true \
+            "$kw check --format $format $work/corpus-100k"
+    done
 else
     echo "skipped check-corpus: this build has no check command (corpus: $objects objects)"
 fi

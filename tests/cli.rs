@@ -249,6 +249,13 @@ fn check_rejected(case: &BadInput) -> Result<(), String> {
     if run.stderr.contains("panicked") {
         problems.push("panicked".to_string());
     }
+    if run
+        .stderr
+        .chars()
+        .any(|c| c != '\n' && kubeward::output::terminal::is_hidden(c))
+    {
+        problems.push("a character a terminal acts on is printed raw".to_string());
+    }
     let expected = match case.line {
         Some(line) => format!("line {line}: {}: ", case.field),
         None => format!("{}: ", case.field),
@@ -386,11 +393,20 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
             api("resources: [roles]\n      verbs: [get, escalate]"), "spec.apiAccess[0].verbs[1]", Some(12)),
         bad("secrets without resourceNames",
             api("resources: [secrets]\n      verbs: [get]"), "spec.apiAccess[0].resourceNames", Some(11)),
+        bad("exec into pods",
+            api("resources: [pods/exec]\n      verbs: [create]"), "spec.apiAccess[0].resources", Some(11)),
+        bad("creating pods",
+            api("resources: [configmaps, pods]\n      verbs: [get, create]"), "spec.apiAccess[0].resources", Some(11)),
         // Probes.
         bad("probe port is the service's port",
             base_plus("  probes:\n    port: 8080\n"), "spec.probes.port", Some(11)),
         bad("probe port out of range",
             base_plus("  probes:\n    port: 0\n"), "spec.probes.port", Some(11)),
+        // NEL (U+0085) is whitespace, so the path is refused; the message must show the
+        // overrides and C1 controls escaped (checked for every case by check_rejected).
+        bad("readiness path with bidirectional overrides and C1 controls",
+            base_plus("  probes:\n    readinessPath: \"/ready\\u202E\\u2066\\x85\\x9B[2J\"\n"),
+            "spec.probes.readinessPath", Some(11)),
         // Enumerations.
         bad("unknown protocol", base_plus("  protocol: smtp\n"), "spec.protocol", Some(10)),
         bad("unknown exposure", base_with("cluster", "world"), "spec.exposure", Some(9)),
@@ -987,6 +1003,10 @@ const HOSTILE: &[Hostile] = &[
         via: Via::Spec("  probes:\n    livenessPath: \"/live\\0\\e[31m\\uFEFF\"\n"),
         field: "spec.probes.livenessPath", kind: "Deployment", pointer: LIVENESS,
         value: "/live\0\u{1b}[31m\u{feff}" },
+    Hostile { name: "cert-manager issuer name with bidirectional overrides and C1 controls",
+        via: Via::Spec("  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: \"x\\u202E\\u2066\\x85\\x9B[2J\" }\n"),
+        field: "spec.tls.issuer.name", kind: "Certificate", pointer: "/spec/issuerRef/name",
+        value: "x\u{202e}\u{2066}\u{85}\u{9b}[2J" },
     Hostile { name: "ingress host with a document break",
         via: Via::Flags(&["--exposure", "public", "--host", "shop.example.com\n---\nkind: Pod"]),
         field: "spec.ingress.host", kind: "Ingress", pointer: "/spec/rules/0/host",
@@ -1027,6 +1047,10 @@ fn check_hostile(case: &Hostile) -> Result<(), String> {
     };
     let kw = kw.file("spec.yaml", &spec);
     let run = kw.run();
+    let shown = |c: &char| *c != '\n' && kubeward::output::terminal::is_hidden(*c);
+    if run.stdout.chars().any(|c| shown(&c)) || run.stderr.chars().any(|c| shown(&c)) {
+        return fail("a character a terminal acts on is printed raw".into(), &run);
+    }
     match run.code {
         Some(0) => {}
         Some(2) if run.stderr.contains(case.field) && !run.stderr.contains("panicked") => {

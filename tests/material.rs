@@ -652,6 +652,16 @@ fn dangerous_api_rules_are_refused_naming_them() {
             "spec.apiAccess[0].resourceNames",
             "secrets",
         ),
+        (
+            "resources: [pods/attach]\n      verbs: [get]",
+            "spec.apiAccess[0].resources",
+            "pods/attach",
+        ),
+        (
+            "apiGroups: [apps]\n      resources: [deployments]\n      verbs: [get, patch]",
+            "spec.apiAccess[0].resources",
+            "deployments",
+        ),
     ] {
         let project = Project::new(&format!("  apiAccess:\n    - {rule}\n"));
         let (code, stderr) = project.fail(&[]);

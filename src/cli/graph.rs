@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::shared::ServiceArgs;
 use crate::error::Error;
 use crate::graph::{diagram, mesh, read, traffic};
-use crate::output::stdout::print_stdout;
+use crate::output::stdout::print_text;
 use crate::pipeline::{self, system};
 use crate::render::Manifest;
 use crate::system::overview::Overview;
@@ -66,7 +66,7 @@ pub fn run(args: &GraphArgs) -> Result<(), Error> {
         GraphFormat::Mermaid => diagram::Format::Mermaid,
         GraphFormat::Dot => diagram::Format::Dot,
     };
-    print_stdout(&diagram::draw_marked(&traffic, format, &marks))
+    print_text(&diagram::draw_marked(&traffic, format, &marks))
 }
 
 /// The objects of the system in `dir` (shapes only: no secret is read or made), and what the

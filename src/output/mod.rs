@@ -1,9 +1,10 @@
 //! The output stage, the only writer: a folder of manifests written atomically (a temporary
 //! sibling folder, then a rename), secret-bearing files with mode 0600, and never over files
-//! kubeward did not write unless forced; data on standard output (`stdout`) and messages on
-//! the terminal (`ui`); and whether git would commit what is about to be written (`git`). It
-//! depends on nothing but `error` and `yaml`, so that the state folder of `material` writes
-//! through it too.
+//! kubeward did not write unless forced; data on standard output (`stdout`, with `json` for
+//! JSON documents) and messages on the terminal (`ui`); everything a user or a manifest
+//! supplies reaches a terminal through `terminal`, escaped; and whether git would commit what
+//! is about to be written (`git`). It depends on nothing but `error` and `yaml`, so that the
+//! state folder of `material` writes through it too.
 //!
 //! Files replaced one by one ([`replace_file`], which the state folder uses: it holds the only
 //! copy of generated secrets and keys) are flushed to disk before the rename. A staged manifest
@@ -11,7 +12,9 @@
 //! the spec and the state, and flushing costs about 4 ms a file (45 s for 1,000 services).
 
 pub mod git;
+pub mod json;
 pub mod stdout;
+pub mod terminal;
 pub mod ui;
 
 use std::collections::HashSet;

@@ -369,7 +369,9 @@ pub struct ApiRuleSpec {
     #[serde(default)]
     #[schemars(inner(pattern(NO_WILDCARD_PATTERN)))]
     pub api_groups: Vec<String>,
-    /// Resources, e.g. `configmaps`; at least one, no wildcards.
+    /// Resources, e.g. `configmaps`; at least one, no wildcards. Never `pods/exec`,
+    /// `pods/attach` or `nodes/proxy`, `create` on `pods`, or `create`, `update` or `patch`
+    /// on a pod controller (Deployment, Job...): each runs code as another account.
     #[serde(default)]
     #[schemars(length(min = 1), inner(pattern(NO_WILDCARD_PATTERN)))]
     pub resources: Vec<String>,

@@ -1,6 +1,7 @@
-//! The rules of the service mesh (KW-MESH): Istio authorization that admits anyone, mutual TLS
-//! that is optional or off, identities matched by wildcard, Linkerd pods and namespaces that
-//! admit unauthenticated clients by default, and Linkerd Servers that no policy authorizes.
+//! The rules of the service mesh (KW-MESH) that judge one object: Istio authorization that
+//! admits anyone, mutual TLS that is optional or off, identities matched by wildcard, Linkerd
+//! pods and namespaces that admit unauthenticated clients by default. Linkerd Servers that no
+//! policy authorizes are judged once every object is read (`check::cross::mesh`).
 
 use serde_json::Value;
 
@@ -73,19 +74,6 @@ MeshTLSAuthentication.",
             Kind::CronJob,
         ]),
         check: no_unauthenticated_default,
-    },
-    Rule {
-        id: "KW-MESH-005",
-        severity: Severity::Warning,
-        title: "Every Linkerd Server has an AuthorizationPolicy",
-        explanation: "A Server that no AuthorizationPolicy of its namespace targets refuses \
-every client: the callers the service was written for fail, and the usual fix under pressure \
-is a wide default policy. Target the Server with an AuthorizationPolicy that requires a \
-MeshTLSAuthentication of the callers' identities.",
-        rubric: &[36],
-        scanners: NONE,
-        applies: Applies::Kinds(&[Kind::LinkerdServer]),
-        check: server_authorized,
     },
 ];
 
@@ -202,33 +190,6 @@ fn no_unauthenticated_default(_: &Index, object: &Object, hits: &mut Hits) {
         hits.add(
             "metadata.annotations",
             format!("{DEFAULT_POLICY}: {value} admits clients without a mesh identity on every port no Server covers"),
-        );
-    }
-}
-
-fn server_authorized(index: &Index, object: &Object, hits: &mut Hits) {
-    let targeted = index
-        .of_kind_in(
-            Kind::LinkerdAuthorizationPolicy,
-            object.namespace.as_deref(),
-        )
-        .any(|policy| {
-            let target = policy.at(&["spec", "targetRef"]);
-            target.is_some_and(|t| {
-                t["kind"] == "Server"
-                    && t["name"] == object.name.as_str()
-                    && t.get("group")
-                        .and_then(Value::as_str)
-                        .is_none_or(|g| g == "policy.linkerd.io")
-            })
-        });
-    if !targeted {
-        hits.add(
-            "metadata.name",
-            format!(
-                "no AuthorizationPolicy of namespace {} targets this Server: it refuses every client",
-                object.namespace.as_deref().unwrap_or("(none)")
-            ),
         );
     }
 }

@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::shared::{ServiceArgs, TextOrJson};
 use crate::check;
 use crate::error::{Error, Warning};
-use crate::output::stdout::{print_stdout, to_json};
+use crate::output::stdout::{print_text, to_json};
 use crate::pipeline;
 use crate::plan::rationale::{self, DecisionKind};
 use crate::plan::rubric::{self, Row};
@@ -87,7 +87,7 @@ pub fn run(args: &ExplainArgs) -> Result<(), Error> {
             }
         }
     };
-    print_stdout(&text)
+    print_text(&text)
 }
 
 /// `explain -f DIR`: the system, then each of its services (or, with `--rule`, the rule and
@@ -124,7 +124,7 @@ fn explain_folder(dir: &Path, args: &ExplainArgs) -> Result<(), Error> {
             }
         }
     };
-    print_stdout(&text)
+    print_text(&text)
 }
 
 /// The prefix of a rubric row's rule id, e.g. `rubric-5`.
@@ -363,6 +363,10 @@ pub struct RuleExplanation {
     pub decided_by: Vec<&'static str>,
     /// The plan's decisions of those kinds, when a service was given.
     pub in_plan: Option<Vec<Explained>>,
+    /// For a rule of `kubeward check`: how it differs from the scanner checks it is not the
+    /// same as ("Stricter than checkov `CKV_K8S_27`: ...").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<String>,
 }
 
 /// Explains `rule`, and where `plan` applies it.
@@ -400,6 +404,7 @@ pub fn explain_rule(rule: Rule, plan: Option<&Plan>) -> RuleExplanation {
             references: vec![row],
             decided_by,
             in_plan,
+            related: Vec::new(),
         },
         Rule::Check(rule) => RuleExplanation {
             id: rule.id.to_string(),
@@ -410,6 +415,7 @@ pub fn explain_rule(rule: Rule, plan: Option<&Plan>) -> RuleExplanation {
             references: references(rule.rubric),
             decided_by,
             in_plan,
+            related: check::catalogue::related_lines(rule),
         },
         Rule::Kind(kind) => RuleExplanation {
             id: kind.id.to_string(),
@@ -420,6 +426,7 @@ pub fn explain_rule(rule: Rule, plan: Option<&Plan>) -> RuleExplanation {
             references: references(kind.rubric),
             decided_by,
             in_plan,
+            related: Vec::new(),
         },
     }
 }
@@ -429,6 +436,9 @@ pub fn rule_text(rule: &RuleExplanation, service: Option<(&str, &str)>) -> Strin
     let mut out = format!("{}: {}\n", rule.id, rule.title);
     if let Some(reason) = rule.reason {
         out.push_str(&format!("  why:      {reason}\n"));
+    }
+    for line in &rule.related {
+        out.push_str(&format!("  scanners: {line}\n"));
     }
     let threats: Vec<&str> = rule.threats.iter().map(|t| t.title).collect();
     if !threats.is_empty() {

@@ -7,9 +7,10 @@
 
 use serde_json::Value;
 
-use super::common::{NONE, for_containers, pod_of};
+use super::availability::replicas_unspread;
 use crate::check::index::Index;
 use crate::check::object::{Container, Kind, Object};
+use crate::check::rules::{NONE, for_containers, pod_of, replicas};
 use crate::check::{Applies, Hits, Rule, Severity};
 use crate::preset::floors::{Floors, Locks, from_allowed_registry};
 use crate::spec::image::ImageRef;
@@ -196,7 +197,7 @@ fn min_replicas(index: &Index, object: &Object, hits: &mut Hits) {
                 (count, what)
             }
             None => {
-                let count = super::replicas(object);
+                let count = replicas(object);
                 (count, format!("{count} replica(s)"))
             }
         };
@@ -238,7 +239,7 @@ fn token_lifetime(index: &Index, object: &Object, hits: &mut Hits) {
         };
         if mounted {
             hits.add(
-                pod.spec_path.clone(),
+                pod.spec_path,
                 format!("the pod gets the automounted API token, which the API server extends to a year by default: set automountServiceAccountToken: false and project a short-lived token{tail}"),
             );
         }
@@ -314,7 +315,7 @@ fn seccomp(index: &Index, object: &Object, hits: &mut Hits) {
 
 fn spread(index: &Index, object: &Object, hits: &mut Hits) {
     for (locks, _) in locks_with(index, |f| f.spread_across_nodes.filter(|s| *s)) {
-        if let Some((path, message)) = super::unspread(index, object) {
+        if let Some((path, message)) = replicas_unspread(index, object) {
             hits.add(
                 path,
                 format!("{message}{}", locked(locks, "spreadAcrossNodes", true)),

@@ -4,9 +4,9 @@
 
 use serde_json::{Map, Value};
 
-use super::common::{NONE, for_containers};
 use crate::check::index::Index;
 use crate::check::object::{Kind, Object};
+use crate::check::rules::{NONE, for_containers};
 use crate::check::{Applies, Hits, Rule, Scanners, Severity, selector};
 use crate::vocabulary::{RETIRED_INGRESS_CONTROLLER, UNLIMITED_PUBLIC_ENTRY};
 
