@@ -1,7 +1,8 @@
 //! The names every stage shares: the well-known labels that select pods and namespaces,
 //! The names every stage shares: the well-known labels that select pods and namespaces,
 //! kubeward's own annotation keys and the Sealed Secrets scope annotations, the rule ids the
-//! plan and the render suppress by name, and the ids of the warnings. They live here, below
+//! plan and the render suppress by name, the ids of the warnings, and the API resources
+//! through which a Role lets its holder run code as someone else. They live here, below
 //! every stage, so that the plan, the templates, the rule engine and the traffic reader agree
 //! on them without importing each other.
 
@@ -15,6 +16,30 @@ pub const IGNORE_ANNOTATION: &str = "kubeward.dev/ignore";
 pub const OVERRIDE_ANNOTATION: &str = "kubeward.dev/template-override";
 /// The rule a NetworkPolicy for pods outside the checked set must suppress.
 pub const POLICY_SELECTS_NOTHING: &str = "KW-NET-002";
+
+/// The subresources that run commands inside pods (`create`, and `get` through a WebSocket):
+/// exec and attach, and the kubelet's API behind `nodes/proxy`. All in the core group.
+pub const POD_EXEC_RESOURCES: &[&str] = &["pods/exec", "pods/attach", "nodes/proxy"];
+/// The verbs that open [`POD_EXEC_RESOURCES`].
+pub const POD_EXEC_VERBS: &[&str] = &["create", "get"];
+/// The pod controllers, by API group, whose pod template names the ServiceAccount the pods
+/// run as: `create`, `update` or `patch` on them runs a pod as any account of the namespace,
+/// as `create` on `pods` (core group) does.
+pub const POD_CONTROLLERS: &[(&str, &str)] = &[
+    ("", "replicationcontrollers"),
+    ("apps", "deployments"),
+    ("apps", "statefulsets"),
+    ("apps", "daemonsets"),
+    ("apps", "replicasets"),
+    ("extensions", "deployments"),
+    ("extensions", "daemonsets"),
+    ("extensions", "replicasets"),
+    ("batch", "jobs"),
+    ("batch", "cronjobs"),
+    ("apps.openshift.io", "deploymentconfigs"),
+];
+/// The verbs that change a pod controller's template.
+pub const POD_CONTROLLER_VERBS: &[&str] = &["create", "update", "patch"];
 /// The pod-template annotation whose value is a digest of every Secret and certificate the pod
 /// mounts, so that a changed value rolls the pods out.
 pub const MATERIAL_DIGEST_ANNOTATION: &str = "kubeward.dev/material-digest";
@@ -77,6 +102,18 @@ pub const WARNINGS: &[(&str, &str)] = &[
     (
         "sealing-cluster-wide",
         "use spec.sealing.scope strict (the default) unless the value must move between namespaces or names",
+    ),
+    (
+        "outside-peer",
+        "apply the policy written under _peers/<namespace>/ in that namespace, or render the peer as a service of the system",
+    ),
+    (
+        "unverified-server",
+        "give the server's spec spec.tls.issuer.ca (the PEM of its cert-manager issuer's CA), so that its callers can verify it",
+    ),
+    (
+        "client-auth-outside",
+        "give the caller a client certificate from a CA the service trusts (spec.tls.clientCa), or render the caller as a service of the system",
     ),
     (
         "secrets-in-git",

@@ -494,8 +494,10 @@ fn book_block(page: &str, name: &str) -> String {
 
 #[test]
 fn the_helm_how_to_shows_what_kubeward_check_prints() {
-    let block = book_block("how-to/check-a-helm-chart.md", "helm-output");
-    let (command, expected) = block.split_once('\n').unwrap();
+    let page = BookPage::read("how-to/check-a-helm-chart.md");
+    let marker = "<!-- test: helm-output ";
+    let block = page.block_after(marker, None);
+    let (command, _) = block.split_once('\n').unwrap();
     assert_eq!(command, "$ kubeward check rendered.yaml");
     let dir = tempfile::tempdir().unwrap();
     fs::copy(
@@ -511,7 +513,8 @@ fn the_helm_how_to_shows_what_kubeward_check_prints() {
         .get_output()
         .stdout
         .clone();
-    assert_eq!(String::from_utf8(out).unwrap(), expected);
+    let printed = String::from_utf8(out).unwrap();
+    page.expect_block_after(marker, &format!("{command}\n{printed}"));
 }
 
 #[test]
@@ -631,4 +634,65 @@ fn the_how_to_suppressions_file_accepts_its_finding_and_the_configuration_adds_f
         suppression(&findings, "KW-FLOOR-002").is_null(),
         "acme's floor applies"
     );
+}
+
+/// The findings as comparable text: object, rule, path, message, suppression.
+fn described(findings: &[kubeward::check::Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {} {:?}",
+                f.object, f.rule.id, f.path, f.message, f.suppressed
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn judging_objects_as_they_are_read_and_pruning_them_changes_no_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let status = std::process::Command::new("python3")
+        .arg(common::repo("scripts/gen-check-corpus.py"))
+        .arg(&corpus)
+        .arg("60")
+        .status()
+        .expect("python3 runs the corpus generator");
+    assert!(status.success());
+    let examples = dir.path().join("examples");
+    for spec in [
+        "ledger",
+        "payments-api",
+        "storefront",
+        "report-worker",
+        "config-watcher",
+    ] {
+        kubeward()
+            .args(["render", "-f"])
+            .arg(common::repo(&format!(
+                "tests/examples/{spec}/kubeward.yaml"
+            )))
+            .arg("--state")
+            .arg(dir.path().join("state").join(spec))
+            .arg("-o")
+            .arg(examples.join(spec))
+            .assert()
+            .success();
+    }
+    for input in [
+        corpus,
+        examples,
+        common::repo("tests/fixtures/check"),
+        common::repo("tests/fixtures/pod-security"),
+    ] {
+        let paths = [input.clone()];
+        let full = kubeward::check::load::load_paths(&paths);
+        let expected = described(&kubeward::check::run(&full.objects));
+        let (pruned, findings) =
+            kubeward::check::check_paths(&paths, None, None, &Default::default());
+        assert_eq!(pruned.objects.len(), full.objects.len());
+        assert!(!expected.is_empty(), "{}: no finding", input.display());
+        assert_eq!(described(&findings), expected, "{}", input.display());
+    }
 }

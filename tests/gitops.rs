@@ -477,8 +477,9 @@ fn no_secret_value_is_anywhere_in_a_sealed_output() {
             "ingress tls.key",
             state("shop/api/certs/api-ingress-tls.key"),
         ),
-        ("ca.crt", state("shop/ca.crt")),
-        ("ca.key", state("shop/ca.key")),
+        ("namespace ca.crt", state("trust/shop/ca.crt")),
+        ("namespace ca.key", state("trust/shop/ca.key")),
+        ("root ca.key", state("trust/ca.key")),
     ];
     let files = walk(&project.path("out"));
     assert!(files.len() > 10, "{files:?}");
@@ -501,7 +502,7 @@ fn no_secret_value_is_anywhere_in_a_sealed_output() {
         .iter()
         .map(|f| fs::read(f).unwrap())
         .collect();
-    for (name, value) in values.iter().filter(|(n, _)| *n != "ca.key") {
+    for (name, value) in values.iter().filter(|(n, _)| !n.ends_with("ca.key")) {
         let found = plain
             .iter()
             .any(|bytes| leak_forms(value).iter().any(|form| contains(bytes, form)));
@@ -730,16 +731,17 @@ fn a_gateway_entry_is_sealed_too_and_its_ca_config_map_holds_no_secret() {
     // once the controller unseals it.
     let state = |relative: &str| fs::read(project.path("state").join(relative)).unwrap();
     let ca = &docs["configmap-api-ca.yaml"]["data"]["ca.crt"];
-    assert_eq!(ca.as_str().unwrap().as_bytes(), state("shop/ca.crt"));
+    assert_eq!(ca.as_str().unwrap().as_bytes(), state("trust/ca.crt"));
     let unsealed = unseal(&controller.key, &yaml_files(&project.path("k8s"))).unwrap();
     assert_eq!(
         decoded(&unsealed["shop/api-tls"]["data"]["ca.crt"]),
-        state("shop/ca.crt")
+        state("trust/ca.crt")
     );
     for file in walk(&project.path("k8s")) {
         let bytes = fs::read(&file).unwrap();
         for (name, value) in [
-            ("ca.key", state("shop/ca.key")),
+            ("ca.key", state("trust/shop/ca.key")),
+            ("root ca.key", state("trust/ca.key")),
             ("tls.key", state("shop/api/certs/api-tls.key")),
             ("db-password", state("shop/api/secrets/db-password")),
         ] {

@@ -32,8 +32,8 @@ const PATIENCE: Duration = Duration::from_secs(60);
 
 const IMAGE: &str = "ghcr.io/acme/payments-api:1.4.2@sha256:3b2e5f8a9c1d4e7f6a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f";
 
-/// Flags that answer the identity, exposure, sensitivity and scaling of a plain HTTP service
-/// `api`.
+/// Flags that answer the identity, exposure, sensitivity, scaling and mesh of a plain HTTP
+/// service `api`.
 const HTTP_SERVICE: &[&str] = &[
     "--name",
     "api",
@@ -51,6 +51,8 @@ const HTTP_SERVICE: &[&str] = &[
     "internal",
     "--autoscaling",
     "off",
+    "--mesh",
+    "none",
 ];
 
 /// `kubeward init` running in a pseudo-terminal of 80 columns.
@@ -169,6 +171,7 @@ fn accepting_every_default_writes_and_renders_a_service() {
         "Does it call the Kubernetes API?",
         "Secret name (Enter if none)",
         "TLS on its own port",
+        "Which service mesh does the cluster run?",
         "Write kubeward.yaml and render the bundle into k8s?",
     ] {
         t.answer(prompt, ENTER);
@@ -234,6 +237,7 @@ fn a_public_service_is_asked_about_its_entry_and_its_load() {
     t.answer("Does it call the Kubernetes API?", ENTER);
     t.answer("Secret name", ENTER);
     t.answer("TLS on its own port", ENTER);
+    t.answer("Which service mesh does the cluster run?", ENTER);
     t.answer("Write kubeward.yaml?", ENTER);
     assert_eq!(t.finish("wrote kubeward.yaml"), 0);
     let body = spec_body(dir.path());
@@ -290,6 +294,18 @@ fn a_bad_answer_is_asked_again_with_its_reason_and_given_flags_are_not_asked() {
     t.answer("TLS on its own port", &format!("{UP}{ENTER}"));
     t.expect("sensitivity restricted refuses `none`");
     t.answer("TLS on its own port", ENTER);
+    // Linkerd would refuse the kubelet's HTTPS probes: refused with the spec's reason.
+    t.answer(
+        "Which service mesh does the cluster run?",
+        &format!("{DOWN}{DOWN}{ENTER}"),
+    );
+    t.expect("Linkerd's default probe routes admit it for clear-text HTTP probes only");
+    // The cursor moved off the refused choice onto the next allowed one, `none` (it wraps
+    // round): one down is `istio`.
+    t.answer(
+        "Which service mesh does the cluster run?",
+        &format!("{DOWN}{ENTER}"),
+    );
     t.answer("Write kubeward.yaml?", ENTER);
     assert_eq!(t.finish("wrote kubeward.yaml"), 0);
     assert!(
@@ -310,6 +326,7 @@ fn a_bad_answer_is_asked_again_with_its_reason_and_given_flags_are_not_asked() {
     assert!(body.contains("  port: 8443\n  protocol: https\n"), "{body}");
     assert!(body.contains("  sensitivity: restricted\n"), "{body}");
     assert!(!body.contains("tls"), "self-signed is the default: {body}");
+    assert!(body.contains("  mesh: istio\n"), "{body}");
 }
 
 /// The walkthrough in the book: its transcript and its spec are this run's, exactly.
@@ -358,6 +375,7 @@ fn several_callers_and_the_book_walkthrough() {
     t.answer("Where does its value come from?", ENTER);
     t.answer("Another secret", ENTER);
     t.answer("TLS on its own port", ENTER);
+    t.answer("Which service mesh does the cluster run?", ENTER);
     t.answer("Write kubeward.yaml and render the bundle", ENTER);
     assert_eq!(t.finish("apply it with `kubectl apply -k k8s`"), 0);
 
@@ -406,6 +424,7 @@ fn ctrl_c_at_the_last_question_leaves_the_folder_empty() {
     t.answer("Where does its value come from?", ENTER);
     t.answer("Another secret", ENTER);
     t.answer("TLS on its own port", ENTER);
+    t.answer("Which service mesh does the cluster run?", ENTER);
     t.answer("Write kubeward.yaml and render the bundle", CTRL_C);
     assert_eq!(t.finish("cancelled: nothing was written"), 130);
     assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));

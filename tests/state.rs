@@ -17,9 +17,11 @@ use common::run::binary;
 /// A service with a CA, a leaf certificate and two generated secrets in its state.
 const SPEC_BODY: &str = "  protocol: https\n  tls: { mode: self-signed }\n  secrets:\n    - name: token\n      generate: {}\n    - name: db-password\n      generate: { length: 40 }\n";
 
-/// The material sets of that service's state: files that are written together.
+/// The material sets of that service's state: files that are written together (the one
+/// trust's root, the namespace's CA under it, the service's own).
 const SETS: &[&[&str]] = &[
-    &["shop/ca.crt", "shop/ca.key"],
+    &["trust/ca.crt", "trust/ca.key"],
+    &["trust/shop/ca.crt", "trust/shop/ca.key"],
     &[
         "shop/api/certs/api-tls.crt",
         "shop/api/certs/api-tls.key",

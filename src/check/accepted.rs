@@ -84,7 +84,7 @@ pub fn parse(name: &str, text: &str, today: Date) -> Result<Accepted, Error> {
                 ),
             ))
         })?;
-        if super::rules::is_floor(rule) {
+        if super::cross::is_floor(rule) {
             return Err(problem(FieldError::new(
                 field("rule"),
                 format!(

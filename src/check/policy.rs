@@ -5,7 +5,7 @@
 
 use super::accepted::Accepted;
 use super::object::Object;
-use super::{Finding, rules, suppress};
+use super::{Finding, cross, suppress};
 use crate::preset::floors::Locks;
 
 /// The floors and the suppression sources of one check.
@@ -41,7 +41,7 @@ impl Policy {
             if finding.object != index {
                 break;
             }
-            if rules::is_floor(finding.rule) {
+            if cross::is_floor(finding.rule) {
                 finding.suppressed = None;
             }
         }

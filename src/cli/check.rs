@@ -6,13 +6,14 @@ use std::path::{Path, PathBuf};
 
 use super::shared::{PresetsDirArg, RequirePresetArg};
 use crate::check::accepted::{self, Accepted};
-use crate::check::load::{self, STDIN};
+use crate::check::load::STDIN;
 use crate::check::policy::Policy;
 use crate::check::releases::Version;
 use crate::check::report::Report;
-use crate::check::{self, catalogue, config, run_with};
+use crate::check::{self, catalogue, config};
 use crate::error::{Error, Warning};
-use crate::output::stdout::print_stdout;
+use crate::output::stdout::{print_json, print_stdout, print_text, write_stdout};
+use crate::output::terminal::escape;
 use crate::output::ui::Ui;
 use crate::preset::{self, Lookup, required};
 
@@ -75,16 +76,14 @@ pub const VERSION_INPUT: &str = "--kubernetes-version";
 
 pub fn run(args: &CheckArgs, ui: &Ui) -> Result<(), Error> {
     if args.list_rules {
-        return print_stdout(&match args.format {
-            CheckFormat::Text => catalogue::text(),
-            CheckFormat::Json => pretty(&catalogue::json()),
-            CheckFormat::Markdown => catalogue::markdown(),
-            CheckFormat::Sarif => {
-                return Err(Error::Usage(
-                    "--list-rules prints text, json or markdown, not sarif".into(),
-                ));
-            }
-        });
+        return match args.format {
+            CheckFormat::Text => print_text(&catalogue::text()),
+            CheckFormat::Json => print_json(&catalogue::json()),
+            CheckFormat::Markdown => print_stdout(&catalogue::markdown()),
+            CheckFormat::Sarif => Err(Error::Usage(
+                "--list-rules prints text, json or markdown, not sarif".into(),
+            )),
+        };
     }
     if args.format == CheckFormat::Markdown {
         return Err(Error::Usage(
@@ -95,27 +94,26 @@ pub fn run(args: &CheckArgs, ui: &Ui) -> Result<(), Error> {
         return Err(Error::Usage("`-` (stdin) may be given once".into()));
     }
     let policy = policy(args)?;
-    let mut loaded = load::load_inputs(&args.paths, args.stdin_name.as_deref());
-    if let Some(version) = &args.kubernetes_version {
-        loaded.add_text(VERSION_INPUT, &version_document(version));
-    }
-    let findings = run_with(&loaded.objects, &policy);
-    let report = Report {
-        loaded: &loaded,
-        findings: &findings,
-        fail_on: args.fail_on,
-    };
+    let version = args.kubernetes_version.as_ref().map(version_document);
+    let (loaded, findings) = check::check_paths(
+        &args.paths,
+        args.stdin_name.as_deref(),
+        version.as_deref().map(|text| (VERSION_INPUT, text)),
+        &policy,
+    );
+    let report = Report::new(&loaded, &findings, args.fail_on);
     for error in &loaded.errors {
+        let (source, message) = (escape(&error.source), escape(&error.message));
         match error.line {
-            Some(line) => eprintln!("{}:{line}: {}", error.source, error.message),
-            None => eprintln!("{}: {}", error.source, error.message),
+            Some(line) => ui.problem(format!("{source}:{line}: {message}")),
+            None => ui.problem(format!("{source}: {message}")),
         }
     }
-    print_stdout(&match args.format {
-        CheckFormat::Json => pretty(&report.json()),
-        CheckFormat::Sarif => pretty(&report.sarif()),
-        CheckFormat::Text | CheckFormat::Markdown => report.text(),
-    })?;
+    match args.format {
+        CheckFormat::Json => write_stdout(|out| report.write_json(out))?,
+        CheckFormat::Sarif => write_stdout(|out| report.write_sarif(out))?,
+        CheckFormat::Text | CheckFormat::Markdown => print_text(&report.text())?,
+    }
     let warnings: Vec<Warning> = policy
         .accepted
         .warnings
@@ -199,10 +197,4 @@ fn version_document(version: &Version) -> String {
     format!(
         "version: \"{version}\"\napiVersion: kubeward.dev/v1alpha1\nkind: KubernetesVersion\nmetadata:\n  name: \"{version}\"\n"
     )
-}
-
-fn pretty(value: &serde_json::Value) -> String {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    text
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::shared::{ServiceArgs, TextOrJson};
 use crate::error::Error;
-use crate::output::stdout::{print_stdout, to_json};
+use crate::output::stdout::{print_text, to_json};
 use crate::pipeline::{self, Input, Rendered};
 use crate::plan::{Decision, headline};
 use crate::yaml::safe::one_line;
@@ -56,7 +56,7 @@ pub fn run(args: &DiffPresetsArgs) -> Result<(), Error> {
     };
     let (a, b) = (render_with(&args.from)?, render_with(&args.to)?);
     let diff = diff(&args.from, &a, &args.to, &b);
-    print_stdout(&match args.format {
+    print_text(&match args.format {
         TextOrJson::Text => text(&diff),
         TextOrJson::Json => to_json(&diff),
     })

@@ -258,7 +258,7 @@ pub fn fill_defaults(file: &mut SpecFile, preset: &Preset) {
     let outside_caller = s
         .callers
         .iter()
-        .any(|c| c.namespace.as_ref().is_some_and(|ns| *ns != own));
+        .any(|c| c.cidr.is_some() || c.namespace.as_ref().is_some_and(|ns| *ns != own));
     s.protocol.get_or_insert(preset.defaults.protocol);
     s.exposure.get_or_insert(validate::default_exposure(
         preset.defaults.exposure,
@@ -367,6 +367,7 @@ mod tests {
         file.spec.callers = vec![CallerSpec {
             app: Some("web".into()),
             namespace: Some("shop".into()),
+            ..CallerSpec::default()
         }];
         fill_defaults(&mut file, &preset());
         assert_eq!(
@@ -378,6 +379,15 @@ mod tests {
         file.spec.callers = vec![CallerSpec {
             app: Some("mobile-bff".into()),
             namespace: Some("edge".into()),
+            ..CallerSpec::default()
+        }];
+        fill_defaults(&mut file, &preset());
+        assert_eq!(file.spec.exposure, Some(Exposure::Cluster));
+        // Clients by address are outside the namespace too.
+        let mut file = complete();
+        file.spec.callers = vec![CallerSpec {
+            cidr: Some("198.51.100.0/24".into()),
+            ..CallerSpec::default()
         }];
         fill_defaults(&mut file, &preset());
         assert_eq!(file.spec.exposure, Some(Exposure::Cluster));
@@ -395,6 +405,7 @@ mod tests {
         file.spec.callers = vec![CallerSpec {
             app: Some("yes".into()),
             namespace: Some("on".into()),
+            ..CallerSpec::default()
         }];
         file.spec.secrets = vec![SecretSpec {
             name: Some("key".into()),

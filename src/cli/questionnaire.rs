@@ -21,8 +21,8 @@ use crate::spec::flags::{comma_list, split_group};
 use crate::spec::names;
 use crate::spec::{
     ApiRuleSpec, AutoscalingSpec, CaFiles, CallerSpec, EgressSpec, EntryApi, Exposure,
-    GatewayRefSpec, GenerateSpec, IngressSpec, IssuerRef, Protocol, SecretSpec, Sensitivity,
-    SpecFile, TlsMode, TlsSpec,
+    GatewayRefSpec, GenerateSpec, IngressSpec, Mesh, Protocol, SecretSpec, Sensitivity, SpecFile,
+    TlsIssuer, TlsMode, TlsSpec,
 };
 use crate::validate::{self, AppRef, Overrides};
 
@@ -100,6 +100,24 @@ const ENTRY_APIS: &Choices<EntryApi> = &[
         EntryApi::Ingress,
         "ingress",
         "an Ingress, for a cluster that runs an Ingress controller",
+    ),
+];
+
+const MESHES: &Choices<Mesh> = &[
+    (
+        Mesh::None,
+        "none",
+        "no service mesh: NetworkPolicies (and TLS) only",
+    ),
+    (
+        Mesh::Istio,
+        "istio",
+        "Istio: mutual TLS and only the callers' identities admitted",
+    ),
+    (
+        Mesh::Linkerd,
+        "linkerd",
+        "Linkerd: mutual TLS and only the callers' identities admitted",
     ),
 ];
 
@@ -219,7 +237,37 @@ impl<'a> Questionnaire<'a> {
         self.egress(file)?;
         self.api_access(file)?;
         self.secrets(file)?;
-        self.tls(file)
+        self.tls(file)?;
+        self.mesh(file)
+    }
+
+    fn mesh(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let protocol = file.spec.protocol.unwrap_or(self.preset.defaults.protocol);
+        let probe_port = file.spec.probes.as_ref().is_some_and(|p| p.port.is_some());
+        let by_address = file.spec.callers.iter().any(|c| c.cidr.is_some());
+        // A Gateway's data plane has no identity a spec can give (validate::entry_identity).
+        let entry_known = file
+            .spec
+            .ingress
+            .as_ref()
+            .is_none_or(|i| i.api.unwrap_or(self.preset.ingress.api) != EntryApi::Gateway);
+        let default = self.preset.mesh.default;
+        let mesh = self.given_choice(
+            "--mesh",
+            file.spec.mesh,
+            "Which service mesh does the cluster run?",
+            MESHES,
+            default,
+            |m| {
+                if by_address {
+                    validate::mesh_caller_by_address(m)?;
+                }
+                validate::mesh_entry(m, entry_known)?;
+                validate::mesh_probes(m, protocol, probe_port)
+            },
+        )?;
+        file.spec.mesh = (mesh != default || file.spec.mesh.is_some()).then_some(mesh);
+        Ok(())
     }
 
     /// Shows what the plan will generate and why, and asks to go on with `action`.
@@ -304,9 +352,12 @@ impl<'a> Questionnaire<'a> {
         file.spec.callers = self.list(
             "--caller",
             given,
-            |c| {
-                names::dns_label(c.app.as_deref().unwrap_or_default())?;
-                c.namespace.as_deref().map_or(Ok(()), names::dns_label)
+            |c| match &c.cidr {
+                Some(cidr) => cidr.parse::<Cidr>().map(drop),
+                None => {
+                    names::dns_label(c.app.as_deref().unwrap_or_default())?;
+                    c.namespace.as_deref().map_or(Ok(()), names::dns_label)
+                }
             },
             "Callers: the apps that may connect to it. Everything else is refused.",
             |callers| {
@@ -321,6 +372,7 @@ impl<'a> Questionnaire<'a> {
                 Ok(Some(CallerSpec {
                     app: Some(app),
                     namespace,
+                    ..CallerSpec::default()
                 }))
             },
         )?;
@@ -336,10 +388,11 @@ impl<'a> Questionnaire<'a> {
                 namespace,
             })
         });
+        let range = file.spec.callers.iter().find_map(|c| c.cidr.clone());
         let default = validate::default_exposure(
             self.preset.defaults.exposure,
             file.spec.ingress.is_some(),
-            outsider.is_some(),
+            outsider.is_some() || range.is_some(),
         );
         let exposure = self.given_choice(
             "--exposure",
@@ -348,6 +401,9 @@ impl<'a> Questionnaire<'a> {
             EXPOSURES,
             default,
             |e| {
+                if let Some(range) = range.as_ref().filter(|_| e == Exposure::Namespace) {
+                    return Err(format!("caller `{range}` is an address range, outside the namespace: use exposure `cluster` or drop the caller"));
+                }
                 outsider
                     .as_ref()
                     .map_or(Ok(()), |c| validate::caller_allowed(c, e, &own))
@@ -869,6 +925,8 @@ impl<'a> Questionnaire<'a> {
         let mut tls = TlsSpec {
             mode: (given.mode.is_some() || mode != default).then_some(mode),
             dns_names: given.dns_names,
+            client_auth: given.client_auth,
+            client_ca: given.client_ca,
             ..TlsSpec::default()
         };
         match mode {
@@ -903,9 +961,10 @@ impl<'a> Questionnaire<'a> {
                 };
                 let name =
                     self.text("--tls-issuer", issuer.name, "Issuer name", None, not_empty)?;
-                tls.issuer = Some(IssuerRef {
+                tls.issuer = Some(TlsIssuer {
                     kind: Some(kind),
                     name: Some(name),
+                    ca: issuer.ca,
                 });
             }
             TlsMode::None | TlsMode::SelfSigned => {}

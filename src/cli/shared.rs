@@ -1,10 +1,11 @@
 //! The argument groups several commands share: where presets and templates come from, and
 //! how a service is described to the commands that only look at its plan or its shape.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use crate::error::Error;
 use crate::pipeline::Input;
 use crate::preset::Lookup;
 use crate::render::invariants;
@@ -74,7 +75,8 @@ impl CustomiseArgs {
 /// How a service is described to the commands that only look at its plan or its shape.
 #[derive(Debug, clap::Args)]
 pub struct ServiceArgs {
-    /// The service spec (kubeward.yaml); without it, the service is described by flags
+    /// The service spec (kubeward.yaml), or a folder of specs: a system; without it, the
+    /// service is described by flags
     #[arg(long, short = 'f', value_name = "SPEC")]
     pub file: Option<PathBuf>,
     /// Accept a tag-only image at sensitivity confidential or restricted
@@ -92,13 +94,29 @@ impl ServiceArgs {
         self.file.is_some() || self.spec.any()
     }
 
+    /// The folder of a system's specs, when `-f` names one; the flags that describe a
+    /// service do not go with it.
+    pub fn system(&self) -> Result<Option<&Path>, Error> {
+        let dir = self.file.as_deref().filter(|path| path.is_dir());
+        if dir.is_some() && self.spec.any() {
+            return Err(Error::Usage(
+                "the flags that describe a service (--name, --image, ...) apply to one spec, not to a system given as a folder".into(),
+            ));
+        }
+        Ok(dir)
+    }
+
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            allow_unpinned_image: self.allow_unpinned_image,
+        }
+    }
+
     pub fn input(&self) -> Input<'_> {
         Input {
             file: self.file.as_deref(),
             flags: &self.spec,
-            overrides: Overrides {
-                allow_unpinned_image: self.allow_unpinned_image,
-            },
+            overrides: self.overrides(),
             state_dir: None,
             rotate: &[],
             presets: self.customise.lookup(),

@@ -8,11 +8,13 @@
 //! `validate`, which checks the spec against it.
 
 pub mod floors;
+mod mesh;
 mod model;
 pub mod required;
 mod resolve;
 mod settings;
 
+pub use mesh::{ControlPlane, MeshNetwork, MeshSettings};
 pub use model::*;
 pub use resolve::{
     Cache, Link, Listed, Lookup, Origin, PresetFile, Resolved, list, resolve, source_text,

@@ -52,6 +52,11 @@ impl Cidr {
         other.prefix > self.prefix && self.contains_addr(other.network)
     }
 
+    /// The prefix length: 0 is every address.
+    pub fn prefix(&self) -> u8 {
+        self.prefix
+    }
+
     pub fn is_ipv4(&self) -> bool {
         self.network.is_ipv4()
     }
