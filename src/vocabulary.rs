@@ -10,6 +10,8 @@
 pub const NAME_LABEL: &str = "app.kubernetes.io/name";
 /// The label Kubernetes puts on every Namespace with its own name.
 pub const NAMESPACE_LABEL: &str = "kubernetes.io/metadata.name";
+/// Where client libraries look for the service account token, CA and namespace.
+pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
 /// The annotation key of kubeward's own suppressions (`RULE-ID=reason`, one per line).
 pub const IGNORE_ANNOTATION: &str = "kubeward.dev/ignore";
 /// The annotation that records the controls an override template was allowed to drop.
@@ -62,6 +64,10 @@ pub const WARNINGS: &[(&str, &str)] = &[
     (
         "not-spread",
         "use a preset with spreadAcrossNodes: true, so that replicas land on different nodes",
+    ),
+    (
+        "no-drain-delay",
+        "set the preset's podSecurityVersion to the Kubernetes minor the cluster runs (v1.30 or later has the preStop sleep action), or make the application keep serving for drainSeconds after SIGTERM",
     ),
     (
         "localhost-seccomp",

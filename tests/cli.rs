@@ -305,6 +305,8 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
     let egress = |item: &str| base_plus(&format!("  egress:\n    - {item}\n")); // item: line 11
     let api = |rule: &str| base_plus(&format!("  apiAccess:\n    - {rule}\n")); // rule: line 11
     let image = |reference: &str| base_with(common::spec::IMAGE, reference);
+    let worker = |extra: &str| base_with("  port: 8080\n", "") + extra;
+    let writable = |path: &str| base_plus(&format!("  writablePaths:\n    - {path:?}\n")); // line 11
     #[rustfmt::skip]
     let cases = [
         // Unknown fields, at every level.
@@ -407,6 +409,53 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
         bad("readiness path with bidirectional overrides and C1 controls",
             base_plus("  probes:\n    readinessPath: \"/ready\\u202E\\u2066\\x85\\x9B[2J\"\n"),
             "spec.probes.readinessPath", Some(11)),
+        // Writable paths (spec.writablePaths, the list on line 10, its entries from 11).
+        bad("relative writable path", writable("var/cache"), "spec.writablePaths[0]", Some(11)),
+        bad("writable path with ..", writable("/var/../etc"), "spec.writablePaths[0]", Some(11)),
+        bad("writable path not normalised", writable("/var//cache/"), "spec.writablePaths[0]", Some(11)),
+        bad("writable path /", writable("/"), "spec.writablePaths[0]", Some(11)),
+        bad("writable /tmp again", writable("/tmp"), "spec.writablePaths[0]", Some(11)),
+        bad("writable path inside /tmp", writable("/tmp/cache"), "spec.writablePaths[0]", Some(11)),
+        bad("writable path in the secrets mount", writable("/var/run/secrets/kubeward/cache"),
+            "spec.writablePaths[0]", Some(11)),
+        bad("writable path over the secrets mount", writable("/var/run/secrets/kubeward"),
+            "spec.writablePaths[0]", Some(11)),
+        bad("writable path around the token mount", writable("/var/run/secrets"),
+            "spec.writablePaths[0]", Some(11)),
+        bad("writable path in the token mount", writable("/var/run/secrets/kubernetes.io/serviceaccount/x"),
+            "spec.writablePaths[0]", Some(11)),
+        bad("writable path over /proc", writable("/proc/self"), "spec.writablePaths[0]", Some(11)),
+        bad("writable path twice", base_plus("  writablePaths:\n    - /var/cache\n    - /var/cache\n"),
+            "spec.writablePaths[1]", Some(12)),
+        bad("writable path inside another", base_plus("  writablePaths:\n    - /var/cache\n    - /var/cache/nginx\n"),
+            "spec.writablePaths[1]", Some(12)),
+        bad("writable path around another", base_plus("  writablePaths:\n    - /var/cache/nginx\n    - /var/cache\n"),
+            "spec.writablePaths[1]", Some(12)),
+        bad("writable paths beyond the ephemeral-storage limit",
+            base_plus("  writablePaths: [/a, /b, /c, /d]\n"), "spec.writablePaths", Some(10)),
+        // Workers (no spec.port: BASE without line 8, so exposure is line 8 and appended
+        // text starts on line 9).
+        bad("a caller of a worker", worker("  callers:\n    - app: web\n"), "spec.callers[0]", Some(10)),
+        bad("a caller range of a worker", worker("  callers:\n    - cidr: 198.51.100.0/24\n"),
+            "spec.callers[0]", Some(10)),
+        bad("a public worker", worker("").replace("exposure: cluster", "exposure: public"), "spec.exposure", Some(8)),
+        bad("a worker's protocol", worker("  protocol: http\n"), "spec.protocol", Some(9)),
+        bad("a worker's certificate", worker("  tls:\n    mode: self-signed\n"), "spec.tls", Some(9)),
+        bad("a worker's probe path", worker("  probes:\n    livenessPath: /livez\n"),
+            "spec.probes.livenessPath", Some(10)),
+        bad("a worker's probe port", worker("  probes:\n    port: 9090\n"), "spec.probes.port", Some(10)),
+        bad("a probe command with a port", base_plus("  probes:\n    livenessCommand: [/app/check]\n"),
+            "spec.probes.livenessCommand", Some(11)),
+        bad("a worker's identical probe commands",
+            worker("  probes:\n    readinessCommand: [/app/check]\n    livenessCommand: [/app/check]\n"),
+            "spec.probes.livenessCommand", Some(11)),
+        bad("an empty word in a probe command", worker("  probes:\n    livenessCommand: [\"\", --live]\n"),
+            "spec.probes.livenessCommand[0]", Some(10)),
+        // Recommended labels.
+        bad("part-of not a label value", base_plus("  partOf: \"shop/eu\"\n"), "spec.partOf", Some(10)),
+        bad("component over 63 characters", base_plus(&format!("  component: {}\n", "c".repeat(64))),
+            "spec.component", Some(10)),
+        bad("instance ending in a dash", base_plus("  instance: shop-\n"), "spec.instance", Some(10)),
         // Enumerations.
         bad("unknown protocol", base_plus("  protocol: smtp\n"), "spec.protocol", Some(10)),
         bad("unknown exposure", base_with("cluster", "world"), "spec.exposure", Some(9)),

@@ -457,7 +457,7 @@ fn yes_never_asks_even_on_a_terminal_and_a_bad_flag_is_asked_instead() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Terminal::start(dir.path(), &["--yes", "--name", "api"]);
     assert_eq!(
-        t.finish("--yes never asks: pass --namespace NAMESPACE --image IMAGE --port PORT"),
+        t.finish("--yes never asks: pass --namespace NAMESPACE --image IMAGE"),
         2
     );
     assert!(!t.screen().contains('?'), "no question:\n{}", t.screen());

@@ -166,7 +166,11 @@ fn each_bad_input_kind_is_rejected_by_the_schema_and_by_kubeward() {
             edited(&format!("  image: {IMAGE}\n"), ""),
             "spec.image",
         ),
-        ("missing port", edited("  port: 8443\n", ""), "spec.port"),
+        (
+            "a worker (no port) with a caller",
+            edited("  port: 8443\n", ""),
+            "spec.callers[0]",
+        ),
         (
             "egress without a port",
             edited("      port: 5432\n", ""),

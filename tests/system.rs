@@ -1321,7 +1321,7 @@ fn explain_of_a_system_says_how_each_connection_is_declared_and_verified() {
     let ws = Workspace::with_examples();
     let text = kubeward_ok(&ws, &["explain", "-f", "specs"]);
     for line in [
-        "A system of 10 services in 8 namespaces",
+        "A system of 11 services in 9 namespaces",
         "  payments/payments-api -> finance/ledger on port 8443: both ends declare it; TLS, verified with the system's trust bundle; mutual TLS, the caller presents spiffe://cluster.local/ns/payments/sa/payments-api",
         "  shop/storefront -> shop/checkout on port 8443: both ends declare it; TLS from the cert-manager ClusterIssuer `internal-ca`, verified with the system's trust bundle",
         "  analytics/reporting, a caller of finance/ledger on port 8443: ledger.finance-from-reporting (in _peers/analytics/ of the output)",
@@ -1340,7 +1340,7 @@ fn explain_of_a_system_says_how_each_connection_is_declared_and_verified() {
     ))
     .unwrap();
     assert_eq!(json["system"]["connections"].as_array().unwrap().len(), 3);
-    assert_eq!(json["services"].as_array().unwrap().len(), 10);
+    assert_eq!(json["services"].as_array().unwrap().len(), 11);
     let ws = one_sided_examples();
     let text = kubeward_ok(&ws, &["explain", "-f", "specs"]);
     assert!(

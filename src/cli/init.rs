@@ -224,7 +224,7 @@ pub fn missing_flags(file: &SpecFile, preset: &Preset) -> Vec<&'static str> {
     need(file.metadata.name.is_none(), "--name NAME");
     need(file.metadata.namespace.is_none(), "--namespace NAMESPACE");
     need(s.image.is_none(), "--image IMAGE");
-    need(s.port.is_none(), "--port PORT");
+    // No --port: a worker, which listens on none.
     let exposure = s.exposure.unwrap_or(preset.defaults.exposure);
     let host = s.ingress.as_ref().and_then(|i| i.host.as_ref());
     need(
@@ -251,7 +251,8 @@ pub fn missing_flags(file: &SpecFile, preset: &Preset) -> Vec<&'static str> {
 
 /// Writes the preset's protocol, exposure and sensitivity into `file` where it has none, so
 /// that the spec states the service's three main traits; the exposure as the questionnaire
-/// offers it (`cluster` when a caller is outside the namespace, `public` with a host).
+/// offers it (`cluster` when a caller is outside the namespace, `public` with a host). A
+/// worker (no port) gets no protocol, and never a public exposure.
 pub fn fill_defaults(file: &mut SpecFile, preset: &Preset) {
     let own = file.metadata.namespace.clone().unwrap_or_default();
     let s = &mut file.spec;
@@ -259,12 +260,20 @@ pub fn fill_defaults(file: &mut SpecFile, preset: &Preset) {
         .callers
         .iter()
         .any(|c| c.cidr.is_some() || c.namespace.as_ref().is_some_and(|ns| *ns != own));
-    s.protocol.get_or_insert(preset.defaults.protocol);
-    s.exposure.get_or_insert(validate::default_exposure(
-        preset.defaults.exposure,
-        s.ingress.is_some(),
-        outside_caller,
-    ));
+    if s.port.is_none() {
+        // A worker: no protocol, and exposed nowhere whatever the preset's default.
+        s.exposure.get_or_insert(match preset.defaults.exposure {
+            Exposure::Public => Exposure::Namespace,
+            other => other,
+        });
+    } else {
+        s.protocol.get_or_insert(preset.defaults.protocol);
+        s.exposure.get_or_insert(validate::default_exposure(
+            preset.defaults.exposure,
+            s.ingress.is_some(),
+            outside_caller,
+        ));
+    }
     s.sensitivity.get_or_insert(preset.defaults.sensitivity);
 }
 
@@ -311,15 +320,10 @@ mod tests {
     }
 
     #[test]
-    fn an_empty_spec_misses_the_four_answers_without_default() {
+    fn an_empty_spec_misses_the_three_answers_without_default() {
         assert_eq!(
             missing_flags(&SpecFile::default(), &preset()),
-            [
-                "--name NAME",
-                "--namespace NAMESPACE",
-                "--image IMAGE",
-                "--port PORT"
-            ]
+            ["--name NAME", "--namespace NAMESPACE", "--image IMAGE",]
         );
         assert!(missing_flags(&complete(), &preset()).is_empty());
     }

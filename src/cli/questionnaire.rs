@@ -42,6 +42,9 @@ pub struct Questionnaire<'a> {
 /// The options of a choice: each value with its name and a one-line explanation.
 type Choices<T> = [(T, &'static str, &'static str)];
 
+/// The port question; no answer makes the service a worker.
+const PORT_PROMPT: &str = "Port the container listens on (Enter if none: a worker)";
+
 const PROTOCOLS: &Choices<Protocol> = &[
     (Protocol::Http, "http", "plain HTTP"),
     (Protocol::Https, "https", "HTTP over TLS"),
@@ -245,6 +248,7 @@ impl<'a> Questionnaire<'a> {
         let protocol = file.spec.protocol.unwrap_or(self.preset.defaults.protocol);
         let probe_port = file.spec.probes.as_ref().is_some_and(|p| p.port.is_some());
         let by_address = file.spec.callers.iter().any(|c| c.cidr.is_some());
+        let worker = file.spec.port.is_none();
         // A Gateway's data plane has no identity a spec can give (validate::entry_identity).
         let entry_known = file
             .spec
@@ -263,7 +267,10 @@ impl<'a> Questionnaire<'a> {
                     validate::mesh_caller_by_address(m)?;
                 }
                 validate::mesh_entry(m, entry_known)?;
-                validate::mesh_probes(m, protocol, probe_port)
+                match worker {
+                    true => Ok(()), // its probes are commands, which no proxy sees
+                    false => validate::mesh_probes(m, protocol, probe_port),
+                }
             },
         )?;
         file.spec.mesh = (mesh != default || file.spec.mesh.is_some()).then_some(mesh);
@@ -323,13 +330,22 @@ impl<'a> Questionnaire<'a> {
             None,
             |v| names::image(v).map(drop),
         )?;
-        let port = self.text(
-            "--port",
-            s.port.take().map(|p| p.to_string()),
-            "Port the container listens on",
-            None,
-            |v| names::port_text(v).map(drop),
-        )?;
+        let check_port = |v: &str| names::port_text(v).map(drop);
+        let port = match s.port.take().map(|p| p.to_string()) {
+            Some(given) => Some(self.text("--port", Some(given), PORT_PROMPT, None, check_port)?),
+            None => self.optional(PORT_PROMPT, check_port)?,
+        };
+        file.metadata.name = Some(name);
+        file.metadata.namespace = Some(namespace);
+        s.image = Some(image);
+        s.port = port
+            .as_deref()
+            .and_then(|p| names::port_text(p).ok())
+            .map(i64::from);
+        if s.port.is_none() {
+            self.say("A worker: no Service, no callers and no certificate of its own; write its probes as commands in the spec (probes.readinessCommand, livenessCommand).");
+            return Ok(());
+        }
         let protocol = self.given_choice(
             "--protocol",
             s.protocol,
@@ -338,15 +354,14 @@ impl<'a> Questionnaire<'a> {
             self.preset.defaults.protocol,
             |_| Ok(()),
         )?;
-        file.metadata.name = Some(name);
-        file.metadata.namespace = Some(namespace);
-        s.image = Some(image);
-        s.port = names::port_text(&port).ok().map(i64::from);
         s.protocol = Some(protocol);
         Ok(())
     }
 
     fn callers(&self, file: &mut SpecFile) -> Result<(), Error> {
+        if file.spec.port.is_none() {
+            return Ok(()); // a worker: nothing may call it
+        }
         let own = own_namespace(file);
         let given = std::mem::take(&mut file.spec.callers);
         file.spec.callers = self.list(
@@ -380,6 +395,13 @@ impl<'a> Questionnaire<'a> {
     }
 
     fn exposure(&self, file: &mut SpecFile) -> Result<(), Error> {
+        if file.spec.port.is_none() {
+            // A worker is exposed nowhere; a preset that would make it public is overruled.
+            if self.preset.defaults.exposure == Exposure::Public {
+                file.spec.exposure = Some(Exposure::Namespace);
+            }
+            return Ok(());
+        }
         let own = own_namespace(file);
         let outsider = file.spec.callers.iter().find_map(|c| {
             let namespace = c.namespace.clone().filter(|n| *n != own)?;
@@ -907,6 +929,9 @@ impl<'a> Questionnaire<'a> {
     }
 
     fn tls(&self, file: &mut SpecFile) -> Result<(), Error> {
+        if file.spec.port.is_none() {
+            return Ok(()); // a worker has no port to encrypt
+        }
         let sensitivity = file
             .spec
             .sensitivity

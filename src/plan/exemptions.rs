@@ -23,6 +23,10 @@ pub enum Departure {
     LocalhostSeccomp,
     /// Row 16: a plain TCP service, whose readiness and liveness probes both check its port.
     SingleProbePort,
+    /// Row 16: a worker (no port) whose spec gives no readiness command.
+    NoReadinessProbe,
+    /// Row 16: a worker (no port) whose spec gives no liveness command.
+    NoLivenessProbe,
 }
 
 /// The checks one departure trips, per scanner.
@@ -87,6 +91,20 @@ impl Departure {
                 kube_linter: &[],
                 polaris: &[],
             },
+            Departure::NoReadinessProbe => Checks {
+                kubeward: &["KW-AVAIL-006"],
+                checkov: &["CKV_K8S_9"],
+                kube_score: &["pod-probes"],
+                kube_linter: &["no-readiness-probe"],
+                polaris: &["readinessProbeMissing"],
+            },
+            Departure::NoLivenessProbe => Checks {
+                kubeward: &["KW-AVAIL-007"],
+                checkov: &["CKV_K8S_8"],
+                kube_score: &["pod-probes"],
+                kube_linter: &["no-liveness-probe"],
+                polaris: &["livenessProbeMissing"],
+            },
         }
     }
 }
@@ -111,7 +129,11 @@ pub fn annotations(departures: &[(Departure, String)]) -> BTreeMap<String, Strin
                 format!("{id}={reason}"),
             );
         }
-        kube_score.extend_from_slice(checks.kube_score);
+        for check in checks.kube_score {
+            if !kube_score.contains(check) {
+                kube_score.push(check);
+            }
+        }
         for check in checks.kube_linter {
             out.insert(
                 format!("ignore-check.kube-linter.io/{check}"),

@@ -206,7 +206,9 @@ pub(super) fn gateway(service: &Service, preset: &Preset, d: &mut Decisions) -> 
         host: public.host.clone(),
         parent,
         redirect,
-        backend_port: super::network::service_port(service).port,
+        backend_port: super::network::service_port(service)
+            .expect("validation refuses a public entry for a worker")
+            .port,
         timeouts,
         backend_tls,
         cert,

@@ -31,10 +31,11 @@ pub struct MeshPlan {
     /// `istio` or `linkerd`.
     pub mesh: &'static str,
     pub trust_domain: String,
-    /// The container port the authorization covers.
-    pub port: u16,
+    /// The container port the authorization covers; `None` for a worker, which has no
+    /// inbound authorization at all.
+    pub port: Option<u16>,
     /// The same port as text (Istio's `operation.ports` are strings).
-    pub port_text: String,
+    pub port_text: Option<String>,
     /// Linkerd's `Server.spec.proxyProtocol` for that port.
     pub proxy_protocol: &'static str,
     /// The identities admitted to the port, sorted, each once.
@@ -96,16 +97,21 @@ pub(super) fn mesh(
         _ => linkerd_identity(domain, ns, account),
     };
     let port = service.port;
+    let port_shown = port.map_or_else(String::new, |port| port.to_string());
     let mut namespace_labels = BTreeMap::new();
     let mut namespace_annotations = BTreeMap::new();
     let mut pod_annotations = BTreeMap::new();
     let decision = match service.mesh {
         Mesh::Istio => {
             namespace_labels.insert(ISTIO_INJECTION.to_string(), "enabled".to_string());
+            let inbound = match port {
+                Some(_) => format!("a PeerAuthentication requires mutual TLS (STRICT) and an ALLOW AuthorizationPolicy admits only the identities below, in trust domain {domain}; the kubelet's probes are rewritten by the sidecar to its own port"),
+                None => "a PeerAuthentication requires mutual TLS (STRICT); a worker listens on no port, so no AuthorizationPolicy admits anyone to it (and its NetworkPolicy admits no connection); its probes are commands, which no proxy sees".to_string(),
+            };
             d.add(
                 "mesh-mtls",
                 format!(
-                    "the Istio sidecar is injected (namespace label {ISTIO_INJECTION}: enabled; install Istio with its CNI node agent, so no privileged init container breaks Pod Security `restricted`); a PeerAuthentication requires mutual TLS (STRICT) and an ALLOW AuthorizationPolicy admits only the identities below, in trust domain {domain}; the kubelet's probes are rewritten by the sidecar to its own port"
+                    "the Istio sidecar is injected (namespace label {ISTIO_INJECTION}: enabled; install Istio with its CNI node agent, so no privileged init container breaks Pod Security `restricted`); {inbound}"
                 ),
                 format!("mesh: {name}"),
             )
@@ -118,13 +124,19 @@ pub(super) fn mesh(
             if let Some(probe) = service.probe_port {
                 pod_annotations.insert(LINKERD_SKIP_INBOUND.to_string(), probe.to_string());
             }
-            d.add(
-                "mesh-mtls",
-                format!(
-                    "the Linkerd proxy is injected ({LINKERD_INJECT}: enabled on the namespace and the pods; install Linkerd with its CNI plugin, so no privileged init container breaks Pod Security `restricted`); {LINKERD_DEFAULT_POLICY}: deny refuses every client no policy admits; a Server for port {port}, a MeshTLSAuthentication and an AuthorizationPolicy admit only the declared callers' identities (trust domain {domain}); the kubelet's HTTP probes pass through the proxy's default probe routes{}",
+            let inbound = match port {
+                Some(port) => format!(
+                    "a Server for port {port}, a MeshTLSAuthentication and an AuthorizationPolicy admit only the declared callers' identities (trust domain {domain}); the kubelet's HTTP probes pass through the proxy's default probe routes{}",
                     service.probe_port.map_or(String::new(), |p| format!(
                         ", and the probe port {p} is not intercepted ({LINKERD_SKIP_INBOUND})"
                     ))
+                ),
+                None => "a worker listens on no port: no Server, and no policy admits anyone; its probes are commands, which no proxy sees".to_string(),
+            };
+            d.add(
+                "mesh-mtls",
+                format!(
+                    "the Linkerd proxy is injected ({LINKERD_INJECT}: enabled on the namespace and the pods; install Linkerd with its CNI plugin, so no privileged init container breaks Pod Security `restricted`); {LINKERD_DEFAULT_POLICY}: deny refuses every client no policy admits; {inbound}"
                 ),
                 format!("mesh: {name}"),
             )
@@ -140,7 +152,7 @@ pub(super) fn mesh(
         let decision = d.add(
             "mesh-caller",
             format!(
-                "admit the identity {id} ({}/{}, ServiceAccount {account}) on port {port}",
+                "admit the identity {id} ({}/{}, ServiceAccount {account}) on port {port_shown}",
                 caller.app.namespace, caller.app.app
             ),
             format!("spec.callers[{}], mesh: {name}", caller.entry),
@@ -158,7 +170,7 @@ pub(super) fn mesh(
         let decision = d.add(
             "mesh-entry",
             format!(
-                "admit the public entry's identity {id} (the controller {}/{} runs as ServiceAccount {}, meshed) on port {port}",
+                "admit the public entry's identity {id} (the controller {}/{} runs as ServiceAccount {}, meshed) on port {port_shown}",
                 controller.namespace, controller.app, controller.app
             ),
             format!("exposure: public, mesh: {name}"),
@@ -176,15 +188,22 @@ pub(super) fn mesh(
     if identities.is_empty() {
         d.add(
             "mesh-no-callers",
-            format!("no identity is admitted: the {name} proxy refuses every client"),
-            format!("no callers, mesh: {name}"),
+            match (port, service.mesh) {
+                (Some(_), _) => format!("no identity is admitted: the {name} proxy refuses every client"),
+                (None, Mesh::Linkerd) => "no identity is admitted: a worker listens on no port, its NetworkPolicy admits no connection, and the Linkerd proxy's default policy deny refuses every client".to_string(),
+                (None, _) => "no identity is admitted: a worker listens on no port, and its NetworkPolicy admits no connection".to_string(),
+            },
+            match port {
+                Some(_) => format!("no callers, mesh: {name}"),
+                None => format!("no spec.port, mesh: {name}"),
+            },
         );
     }
     Some(MeshPlan {
         mesh: name,
         trust_domain: domain.clone(),
         port,
-        port_text: port.to_string(),
+        port_text: port.map(|port| port.to_string()),
         proxy_protocol: proxy_protocol(service),
         identities,
         namespace_labels,
@@ -310,22 +329,26 @@ pub(super) fn open_peer(
 pub(super) fn objects(mesh: &MeshPlan, name: &str, namespace: &str) -> Vec<PlannedObject> {
     let ns = Some(namespace);
     match mesh.mesh {
-        "istio" => vec![
-            object(
+        "istio" => {
+            let mut objects = vec![object(
                 "security.istio.io/v1",
                 "PeerAuthentication",
                 name,
                 ns,
                 "peerauthentication-istio.yaml",
-            ),
-            object(
-                "security.istio.io/v1",
-                "AuthorizationPolicy",
-                name,
-                ns,
-                "authorizationpolicy-istio.yaml",
-            ),
-        ],
+            )];
+            // A worker listens on no port: nothing to authorize.
+            if mesh.port.is_some() {
+                objects.push(object(
+                    "security.istio.io/v1",
+                    "AuthorizationPolicy",
+                    name,
+                    ns,
+                    "authorizationpolicy-istio.yaml",
+                ));
+            }
+            objects
+        }
         _ if mesh.identities.is_empty() => Vec::new(),
         _ => vec![
             object(

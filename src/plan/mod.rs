@@ -12,6 +12,7 @@ mod decisions;
 pub mod exemptions;
 mod gateway;
 mod ingress;
+mod labels;
 mod limits;
 mod mesh;
 mod namespace;
@@ -48,7 +49,7 @@ pub use surroundings::{Anchor, Neighbour, PeerTls, Surroundings};
 pub use threats::{Concern, Threat};
 pub use tls::{CertPlan, CertSource, Purpose};
 pub use trust::{BundlePlan, ClientCert, TRUST_BUNDLE, TrustPlan, spiffe_id};
-pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
+pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload, WritablePath};
 
 use crate::error::Warning;
 use crate::preset::Preset;
@@ -68,7 +69,8 @@ pub struct Plan {
     pub selector: BTreeMap<String, String>,
     pub pod_security_version: String,
     pub workload: Workload,
-    pub service: ServicePort,
+    /// The Service's port; `None` for a worker, which has no Service.
+    pub service: Option<ServicePort>,
     pub network: Network,
     /// The HorizontalPodAutoscaler, when one owns the replica count.
     pub autoscaler: Option<Autoscaler>,
@@ -124,6 +126,7 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
     let selector = BTreeMap::from([(NAME_LABEL.to_string(), name.clone())]);
     let mut labels = selector.clone();
     labels.insert("app.kubernetes.io/managed-by".into(), "kubeward".into());
+    labels.extend(labels::recommended(service, preset));
 
     namespace::identity(&mut decisions, service, preset);
     let mut workload = workload::workload(service, preset, &mut decisions);
@@ -178,14 +181,16 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         );
     }
     let service_port = network::service_port(service);
-    decisions.add(
-        "cluster-ip-service",
-        format!(
-            "a ClusterIP Service on port {} to the container's `{}` port",
-            service_port.port, service_port.target_port_name
-        ),
-        "always",
-    );
+    if let Some(service_port) = &service_port {
+        decisions.add(
+            "cluster-ip-service",
+            format!(
+                "a ClusterIP Service on port {} to the container's `{}` port",
+                service_port.port, service_port.target_port_name
+            ),
+            "always",
+        );
+    }
 
     let shared = |mut object: PlannedObject| {
         object.placement = Placement::Namespace;
@@ -292,7 +297,9 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
             ),
         }
     }
-    add(&mut objects, "v1", "Service", &name, "service.yaml");
+    if service_port.is_some() {
+        add(&mut objects, "v1", "Service", &name, "service.yaml");
+    }
     add(
         &mut objects,
         "apps/v1",
@@ -501,10 +508,13 @@ mod tests {
                 .clone()
         };
         let tls = plan_from_yaml(&public);
-        assert_eq!(tls.service.app_protocol, "https");
+        assert_eq!(tls.service.as_ref().unwrap().app_protocol, "https");
         assert_eq!(backend(&tls), "GRPCS");
         let clear = plan_from_yaml(&format!("{public}  tls: {{mode: none}}\n"));
-        assert_eq!(clear.service.app_protocol, "kubernetes.io/h2c");
+        assert_eq!(
+            clear.service.as_ref().unwrap().app_protocol,
+            "kubernetes.io/h2c"
+        );
         assert_eq!(backend(&clear), "GRPC");
     }
 }

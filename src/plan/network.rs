@@ -30,7 +30,8 @@ pub struct Network {
     /// Address ranges admitted to the service's port; with `ingress_from` empty too, no
     /// ingress at all.
     pub ingress_ranges: Vec<AdmittedRange>,
-    pub port: u16,
+    /// The container's port the admitted peers reach; `None` for a worker, which admits none.
+    pub port: Option<u16>,
     /// The mesh proxy's inbound ports, admitted from `ingress_from` beside `port`.
     pub mesh_ports: Vec<u16>,
     pub egress: Vec<EgressRule>,
@@ -262,7 +263,7 @@ pub(super) fn peer_policies(
         };
         let side = Side {
             direction: "Egress",
-            port: service.port,
+            port: service.port.expect(CALLERS_NEED_A_PORT),
             protocol: "TCP",
             decision,
         };
@@ -326,16 +327,20 @@ fn outside_peer(d: &mut Decisions, name: &str, app: &AppRef, side: &str) -> usiz
     )
 }
 
+/// Validation refuses callers, caller ranges and a public entry for a worker (no port).
+const CALLERS_NEED_A_PORT: &str = "validation admits callers only to a service with a port";
+
 /// The Service listens on 80 or 443 for HTTP(S), on the container's port otherwise. gRPC is
 /// HTTP/2: in clear text `kubernetes.io/h2c`; over TLS (the service has a certificate)
-/// `https`, the IANA name under which TLS clients negotiate HTTP/2.
-pub fn service_port(service: &Service) -> ServicePort {
+/// `https`, the IANA name under which TLS clients negotiate HTTP/2. A worker has no Service.
+pub fn service_port(service: &Service) -> Option<ServicePort> {
     let tls = service.tls.mode != TlsMode::None;
-    ServicePort {
+    let container_port = service.port?;
+    Some(ServicePort {
         port: match service.protocol {
             Protocol::Http => 80,
             Protocol::Https => 443,
-            Protocol::Grpc | Protocol::Tcp => service.port,
+            Protocol::Grpc | Protocol::Tcp => container_port,
         },
         target_port_name: port_name(service.protocol),
         app_protocol: match service.protocol {
@@ -345,7 +350,7 @@ pub fn service_port(service: &Service) -> ServicePort {
             Protocol::Grpc => "kubernetes.io/h2c",
             Protocol::Tcp => "tcp",
         },
-    }
+    })
 }
 
 fn app_peer(app: &AppRef) -> PodPeer {
@@ -387,12 +392,15 @@ pub(super) fn network(
         "always",
     );
     let mut ingress_from = Vec::new();
+    let port = || service.port.expect(CALLERS_NEED_A_PORT);
     for caller in &service.callers {
         let decision = d.add(
             "caller",
             format!(
                 "admit {}/{} on port {}",
-                caller.app.namespace, caller.app.app, service.port
+                caller.app.namespace,
+                caller.app.app,
+                port()
             ),
             "spec.callers",
         );
@@ -409,7 +417,7 @@ pub(super) fn network(
             format!(
                 "admit clients from {} on port {}{}",
                 range.cidr,
-                service.port,
+                port(),
                 carved(&except)
             ),
             "spec.callers",
@@ -435,7 +443,7 @@ pub(super) fn network(
                 "admit {what} (pods labelled {} in namespace {}) on port {}, and no other pod on the public path",
                 label_text(&pods.labels),
                 pods.namespace,
-                service.port
+                port()
             ),
             "exposure: public",
         );
@@ -447,7 +455,13 @@ pub(super) fn network(
             decision,
         });
     }
-    if ingress_from.is_empty() && ingress_ranges.is_empty() {
+    if service.is_worker() {
+        d.add(
+            "no-callers",
+            "no pod may connect to the service: a worker listens on no port",
+            "no spec.port",
+        );
+    } else if ingress_from.is_empty() && ingress_ranges.is_empty() {
         d.add(
             "no-callers",
             "no pod may connect to the service (no callers declared)",
@@ -486,7 +500,7 @@ pub(super) fn network(
     }];
     for dest in &service.egress {
         let neighbour = around.destinations.get(&dest.entry);
-        let port = neighbour.map_or(dest.port, |n| n.port);
+        let port = neighbour.and_then(|n| n.port).unwrap_or(dest.port);
         let ports = vec![PortRule {
             protocol: transport(dest.transport),
             port,

@@ -14,10 +14,11 @@ pub struct Neighbour {
     pub name: String,
     pub namespace: String,
     /// The port policies use to reach it: its container port (for a destination declared by
-    /// its container port or its Service port; any other port as declared).
-    pub port: u16,
-    /// Its Service's port.
-    pub service_port: u16,
+    /// its container port or its Service port; any other port as declared). `None` for a
+    /// worker, which listens on none and is only ever a caller.
+    pub port: Option<u16>,
+    /// Its Service's port; `None` for a worker, which has no Service.
+    pub service_port: Option<u16>,
     /// The ServiceAccount its pods run as.
     pub service_account: String,
     /// How a client verifies it, when it serves TLS.

@@ -113,6 +113,10 @@ pub(super) fn service_cert(
     preset: &Preset,
     d: &mut Decisions,
 ) -> Option<CertPlan> {
+    if service.is_worker() {
+        // Nothing listens to encrypt: the worker's "probes" decision says what it is.
+        return None;
+    }
     if service.tls.mode == TlsMode::None {
         if service.sensitivity >= Sensitivity::Confidential {
             d.warn(

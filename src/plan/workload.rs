@@ -7,12 +7,11 @@ use serde::Serialize;
 
 use super::decisions::Decisions;
 use super::exemptions::{self, Departure};
-use crate::preset::{Preset, SeccompProfile, SeccompType};
+use crate::preset::{Preset, SLEEP_ACTION_MINOR, SeccompProfile, SeccompType};
 use crate::spec::{Protocol, ResourceAmounts, Sensitivity};
 use crate::validate::Service;
 
-/// Where client libraries look for the service account token, CA and namespace.
-pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+pub use crate::vocabulary::TOKEN_MOUNT_PATH;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Workload {
@@ -21,7 +20,8 @@ pub struct Workload {
     /// The PriorityClass of the pods, when the preset names one.
     pub priority_class_name: Option<String>,
     pub image: String,
-    pub port: u16,
+    /// The container's port; `None` for a worker.
+    pub port: Option<u16>,
     pub port_name: &'static str,
     pub run_as_user: i64,
     pub run_as_group: i64,
@@ -30,16 +30,22 @@ pub struct Workload {
     /// Anti-affinity and topology spread across nodes; `false` only when the preset relaxes
     /// rubric row 20 (recorded in `annotations`).
     pub spread_across_nodes: bool,
+    /// The `whenUnsatisfiable` of the spread across zones, when the preset spreads them.
+    pub zone_spread: Option<&'static str>,
     pub seccomp_profile: SeccompProfile,
     pub requests: ResourceAmounts,
     pub limits: ResourceAmounts,
-    /// The readiness probe, then the liveness probe.
-    pub probes: [Probe; 2],
+    /// The readiness probe, then the liveness probe; a worker has those its spec gives.
+    pub probes: Vec<Probe>,
     /// The clear-text container port the probes use, when the spec gives one.
     pub probe_port: Option<ProbePort>,
     pub tmp_mount_path: String,
     pub tmp_size_limit: String,
+    /// The emptyDirs of `spec.writablePaths`.
+    pub writable_paths: Vec<WritablePath>,
     pub termination_grace_period_seconds: u32,
+    /// Seconds of the `preStop` `sleep` action, when there is one.
+    pub pre_stop_sleep_seconds: Option<u32>,
     pub revision_history_limit: u32,
     /// The projected API token, when the service needs the API.
     pub api_token: Option<ApiToken>,
@@ -50,6 +56,15 @@ pub struct Workload {
     pub annotations: BTreeMap<String, String>,
 }
 
+/// A folder of `spec.writablePaths`: an emptyDir with a size limit.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WritablePath {
+    /// The volume's name, `writable-<n>`.
+    pub volume: String,
+    pub mount_path: String,
+    pub size_limit: String,
+}
+
 /// The clear-text container port of `spec.probes.port`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ProbePort {
@@ -57,7 +72,8 @@ pub struct ProbePort {
     pub port: u16,
 }
 
-/// A probe handler: `httpGet` (with path and scheme), `grpc` or `tcpSocket`.
+/// A probe handler: `httpGet` (with path and scheme), `grpc`, `tcpSocket`, or a worker's
+/// `exec`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Probe {
     /// The container field: `readinessProbe` or `livenessProbe`.
@@ -68,6 +84,8 @@ pub struct Probe {
     /// The port probed: by number for `grpc` (which takes no name), by name otherwise.
     pub port: u16,
     pub port_name: &'static str,
+    /// The command of an `exec` probe.
+    pub command: Vec<String>,
     pub period_seconds: u32,
     pub failure_threshold: u32,
 }
@@ -93,10 +111,13 @@ pub(super) const PROBE_PORT_NAME: &str = "health";
 /// Readiness and liveness differ in handler or path, so a busy pod is taken out of
 /// rotation without being restarted. They reach the service's own port, or the clear-text
 /// `spec.probes.port` when there is one (then HTTPS is probed as HTTP).
-fn probes(service: &Service, preset: &Preset) -> [Probe; 2] {
+fn probes(service: &Service, preset: &Preset) -> Vec<Probe> {
+    let Some(own_port) = service.port else {
+        return worker_probes(service);
+    };
     let (port, port_name) = match service.probe_port {
         Some(port) => (port, PROBE_PORT_NAME),
-        None => (service.port, port_name(service.protocol)),
+        None => (own_port, port_name(service.protocol)),
     };
     let probe = |kind, path, scheme| Probe {
         field: "readinessProbe",
@@ -105,6 +126,7 @@ fn probes(service: &Service, preset: &Preset) -> [Probe; 2] {
         scheme,
         port,
         port_name,
+        command: Vec::new(),
         period_seconds: 10,
         failure_threshold: 3,
     };
@@ -131,13 +153,38 @@ fn probes(service: &Service, preset: &Preset) -> [Probe; 2] {
             probe("tcpSocket", None, None),
         ),
     };
-    let liveness = Probe {
+    vec![readiness, as_liveness(liveness)]
+}
+
+/// The liveness form of a probe: slower than readiness, so a busy pod leaves rotation before
+/// it is restarted.
+fn as_liveness(probe: Probe) -> Probe {
+    Probe {
         field: "livenessProbe",
         period_seconds: 20,
         failure_threshold: 6,
-        ..liveness
+        ..probe
+    }
+}
+
+/// A worker's probes: the commands its spec gives, run in the container.
+fn worker_probes(service: &Service) -> Vec<Probe> {
+    let exec = |command: &Vec<String>| Probe {
+        field: "readinessProbe",
+        kind: "exec",
+        path: None,
+        scheme: None,
+        port: 0,
+        port_name: "",
+        command: command.clone(),
+        period_seconds: 10,
+        failure_threshold: 3,
     };
-    [readiness, liveness]
+    let readiness =
+        (!service.readiness_command.is_empty()).then(|| exec(&service.readiness_command));
+    let live = (!service.liveness_command.is_empty())
+        .then(|| as_liveness(exec(&service.liveness_command)));
+    readiness.into_iter().chain(live).collect()
 }
 
 pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) -> Workload {
@@ -266,14 +313,37 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
             format!("the preset's seccomp profile is Localhost {profile}, which every node must hold, instead of RuntimeDefault: kubeward writes the exemptions (checkov CKV_K8S_31, kubeward.dev/ignore KW-SEC-015) on the Deployment"),
         );
     }
-    if service.protocol == Protocol::Tcp {
+    if service.protocol == Protocol::Tcp && !service.is_worker() {
         departures.push((
             Departure::SingleProbePort,
             "protocol tcp has one port and no health endpoint: both probes check that it accepts connections, and liveness waits longer (every 20 s, 6 failures) so a busy pod leaves the Service before it is restarted".to_string(),
         ));
     }
+    if service.is_worker() {
+        for (missing, departure, probe) in [
+            (
+                service.readiness_command.is_empty(),
+                Departure::NoReadinessProbe,
+                "readiness",
+            ),
+            (
+                service.liveness_command.is_empty(),
+                Departure::NoLivenessProbe,
+                "liveness",
+            ),
+        ] {
+            if missing {
+                departures.push((
+                    departure,
+                    format!("a worker listens on no port and is in no Service's endpoints, and its spec gives no {probe} command (spec.probes.{probe}Command) for the kubelet to run in the container"),
+                ));
+            }
+        }
+    }
     annotations.extend(exemptions::annotations(&departures));
-    let low_ports: Vec<(u16, &str)> = [(service.port, "spec.port")]
+    let low_ports: Vec<(u16, &str)> = service
+        .port
+        .map(|port| (port, "spec.port"))
         .into_iter()
         .chain(service.probe_port.map(|port| (port, "spec.probes.port")))
         .filter(|(port, _)| *port < 1024)
@@ -296,15 +366,38 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
         format!("runs as uid {} / gid {} (non-root), no privilege escalation, all capabilities dropped, {seccomp_text}", preset.run_as_user, preset.run_as_group),
         "always",
     );
+    let writable_paths: Vec<WritablePath> = service
+        .writable_paths
+        .iter()
+        .enumerate()
+        .map(|(index, path)| WritablePath {
+            volume: format!("writable-{}", index + 1),
+            mount_path: path.clone(),
+            size_limit: preset.writable_path_size_limit.clone(),
+        })
+        .collect();
     if preset.read_only_root_filesystem {
-        d.add(
-            "read-only-root",
-            format!(
-                "read-only root filesystem; {} is a size-limited emptyDir",
-                preset.writable_tmp.mount_path
+        let (summary, cause) = match writable_paths.len() {
+            0 => (
+                format!(
+                    "read-only root filesystem; {} is a size-limited emptyDir",
+                    preset.writable_tmp.mount_path
+                ),
+                "always",
             ),
-            "always",
-        );
+            _ => {
+                let mut paths = vec![preset.writable_tmp.mount_path.as_str()];
+                paths.extend(writable_paths.iter().map(|w| w.mount_path.as_str()));
+                (
+                    format!(
+                        "read-only root filesystem; {} are size-limited emptyDirs",
+                        paths.join(", ")
+                    ),
+                    "always, spec.writablePaths",
+                )
+            }
+        };
+        d.add("read-only-root", summary, cause);
     } else {
         d.add(
             "writable-root",
@@ -328,15 +421,34 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
         ),
         None => (String::new(), ""),
     };
-    d.add(
-        "probes",
-        if service.protocol == Protocol::Tcp {
+    if service.is_worker() {
+        worker_decision(service, d);
+    } else {
+        d.add(
+            "probes",
+            if service.protocol == Protocol::Tcp {
             format!("readiness and liveness probes that both check the port accepts connections (protocol tcp has no health endpoint), the liveness one slower{probed}; recorded as an exemption on the Deployment")
         } else {
             format!("distinct readiness and liveness probes{probed}")
         },
         format!("spec.protocol: {}{probe_cause}", port_name(service.protocol)),
     );
+    }
+    let zone_spread = preset.zone_spread.when_unsatisfiable();
+    if let Some(when) = zone_spread {
+        d.add(
+            "zone-spread",
+            format!(
+                "replicas spread across zones (topology.kubernetes.io/zone, maxSkew 1, {when})"
+            ),
+            "the preset's zoneSpread",
+        );
+    }
+    // A worker is in no Service's endpoints: nothing to drain before SIGTERM.
+    let pre_stop_sleep_seconds = match service.is_worker() {
+        true => None,
+        false => drain(preset, d),
+    };
     let api_token = (!service.api_access.is_empty()).then(|| ApiToken {
         audience: preset.api_server.token_audience.clone(),
         expiration_seconds: preset.api_server.token_expiration_seconds,
@@ -351,6 +463,7 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
         run_as_group: preset.run_as_group,
         read_only_root_filesystem: preset.read_only_root_filesystem,
         spread_across_nodes: preset.spread_across_nodes,
+        zone_spread,
         seccomp_profile: preset.seccomp_profile.clone(),
         requests: preset
             .resources
@@ -367,11 +480,75 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
         }),
         tmp_mount_path: preset.writable_tmp.mount_path.clone(),
         tmp_size_limit: preset.writable_tmp.size_limit.clone(),
+        writable_paths,
         termination_grace_period_seconds: preset.termination_grace_period_seconds,
+        pre_stop_sleep_seconds,
         revision_history_limit: preset.revision_history_limit,
         api_token,
         token_mount_path: TOKEN_MOUNT_PATH,
         secrets_mount_path: preset.secrets_mount_path.clone(),
         annotations,
     }
+}
+
+/// The drain delay before SIGTERM: a `preStop` `sleep` action where the target Kubernetes
+/// runs it. No `exec` of a `sleep` binary instead: kubeward cannot know that the image has
+/// one (distroless and scratch images do not), and a failed hook only delays the kill.
+fn drain(preset: &Preset, d: &mut Decisions) -> Option<u32> {
+    let seconds = preset.drain_seconds;
+    if seconds == 0 {
+        return None;
+    }
+    if !preset.has_sleep_action() {
+        d.warn(
+            "no-drain-delay",
+            format!(
+                "the preset targets Kubernetes {} (podSecurityVersion), whose kubelet has no preStop sleep action (on by default from 1.{SLEEP_ACTION_MINOR}): the pods get SIGTERM while their endpoints are still being removed, so some connections fail at every rollout; target 1.{SLEEP_ACTION_MINOR} or later, or make the application keep serving for {seconds} s after SIGTERM",
+                preset.pod_security_version
+            ),
+        );
+        return None;
+    }
+    let grace = preset.termination_grace_period_seconds;
+    d.add(
+        "drain-delay",
+        format!(
+            "a terminating pod keeps serving for {seconds} s (a preStop sleep) before SIGTERM, and has {} s more to stop before it is killed (terminationGracePeriodSeconds {grace})",
+            grace - seconds
+        ),
+        "the preset's drainSeconds",
+    );
+    Some(seconds)
+}
+
+/// What a worker is, and how it is probed.
+fn worker_decision(service: &Service, d: &mut Decisions) {
+    let given: Vec<&str> = [
+        (!service.readiness_command.is_empty()).then_some("readiness"),
+        (!service.liveness_command.is_empty()).then_some("liveness"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let probed = match given.as_slice() {
+        [] => "no probe: nothing listens for the kubelet to probe, and the spec gives no command; the scanners' probe checks are suppressed on the Deployment with that reason".to_string(),
+        [one] => format!("a {one} probe that runs its command in the container; no other probe (suppressed on the Deployment with that reason)"),
+        _ => "readiness and liveness probes that run their commands in the container".to_string(),
+    };
+    let cause = match given.as_slice() {
+        [] => "no spec.port".to_string(),
+        _ => format!(
+            "no spec.port, {}",
+            given
+                .iter()
+                .map(|probe| format!("spec.probes.{probe}Command"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    d.add(
+        "probes",
+        format!("a worker: no container port and no Service; {probed}"),
+        cause,
+    );
 }

@@ -55,6 +55,11 @@ pub struct Preset {
     pub read_only_root_filesystem: bool,
     /// `false` relaxes rubric row 20: no anti-affinity or topology spread.
     pub spread_across_nodes: bool,
+    /// Replicas spread across zones (`topology.kubernetes.io/zone`), beside the spread across
+    /// nodes: `ScheduleAnyway` (prefer other zones), `DoNotSchedule` (never more than one pod
+    /// above the emptiest zone: pods wait rather than share a zone; nodes without the zone
+    /// label are not used) or `None`.
+    pub zone_spread: ZoneSpread,
     /// The pod's seccomp profile: `RuntimeDefault` (rubric row 8), or a `Localhost` profile.
     pub seccomp_profile: SeccompProfile,
     /// Container requests and limits when the spec does not say.
@@ -63,6 +68,8 @@ pub struct Preset {
     pub probes: Probes,
     /// The writable, size-limited emptyDir beside the read-only root filesystem.
     pub writable_tmp: WritableTmp,
+    /// The size limit of the emptyDir of each of a spec's `writablePaths`.
+    pub writable_path_size_limit: String,
     /// Where cluster DNS runs: the only destination every service may always reach.
     pub dns: Dns,
     /// The public entry of public services: its API, its Gateway or IngressClass, where its
@@ -84,8 +91,16 @@ pub struct Preset {
     pub priority_class_name: Option<String>,
     /// The `pod-security.kubernetes.io/*-version` of the Namespace, e.g. `latest` or `v1.30`.
     pub pod_security_version: String,
-    /// Seconds a pod gets to shut down.
+    /// The recommended labels (`app.kubernetes.io/*`) every object of a service carries
+    /// besides its name; never in a selector.
+    pub recommended_labels: RecommendedLabels,
+    /// Seconds a pod gets to shut down, counted from the start of its drain delay: more than
+    /// `drainSeconds`.
     pub termination_grace_period_seconds: u32,
+    /// Seconds a terminating container waits before it gets SIGTERM (a `preStop` `sleep`
+    /// action, from Kubernetes 1.30 on by default), while the endpoints, kube-proxy, the
+    /// entry and the mesh stop sending it connections; `0`: no delay.
+    pub drain_seconds: u32,
     /// Old ReplicaSets kept for rollback.
     pub revision_history_limit: u32,
     /// The service mesh: its default for `spec.mesh`, its trust domain, its control plane.
@@ -100,6 +115,26 @@ pub struct Preset {
     /// relative to its own folder).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub templates: Option<String>,
+}
+
+/// The first Kubernetes minor whose kubelet runs the `sleep` lifecycle action by default
+/// (KEP-3960: alpha in 1.29, beta and on by default in 1.30, GA in 1.34).
+pub const SLEEP_ACTION_MINOR: u32 = 30;
+
+impl Preset {
+    /// The Kubernetes minor (of 1.x) the bundle targets: the Pod Security version it pins;
+    /// `None` for `latest`, the newest.
+    pub fn target_minor(&self) -> Option<u32> {
+        self.pod_security_version
+            .strip_prefix("v1.")
+            .and_then(|minor| minor.parse().ok())
+    }
+
+    /// Whether the target Kubernetes runs the `sleep` lifecycle action.
+    pub fn has_sleep_action(&self) -> bool {
+        self.target_minor()
+            .is_none_or(|minor| minor >= SLEEP_ACTION_MINOR)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -123,6 +158,43 @@ pub struct SeccompProfile {
     /// With `Localhost`: the profile's path on the nodes, relative to the kubelet's seccomp folder.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub localhost_profile: Option<String>,
+}
+
+/// The recommended labels a preset writes, or gives defaults for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RecommendedLabels {
+    /// `app.kubernetes.io/version` from the image's tag (never from a digest, which is no
+    /// version); `false`: no version label.
+    pub version: bool,
+    /// `spec.partOf` when the spec does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part_of: Option<String>,
+    /// `spec.component` when the spec does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
+}
+
+/// How replicas are spread across zones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum ZoneSpread {
+    /// Prefer zones with fewer of the pods; schedule anyway when none is free.
+    ScheduleAnyway,
+    /// At most one pod more in a zone than in the emptiest one; pods wait otherwise.
+    DoNotSchedule,
+    /// No spread across zones.
+    None,
+}
+
+impl ZoneSpread {
+    /// The `whenUnsatisfiable` of the zone's topology spread constraint, when there is one.
+    pub fn when_unsatisfiable(self) -> Option<&'static str> {
+        match self {
+            ZoneSpread::ScheduleAnyway => Some("ScheduleAnyway"),
+            ZoneSpread::DoNotSchedule => Some("DoNotSchedule"),
+            ZoneSpread::None => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

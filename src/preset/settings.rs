@@ -99,6 +99,10 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
         "spec.writableTmp.sizeLimit",
         names::quantity(&p.writable_tmp.size_limit),
     );
+    check(
+        "spec.writablePathSizeLimit",
+        names::quantity(&p.writable_path_size_limit),
+    );
     check("spec.dns.namespace", names::dns_label(&p.dns.namespace));
     if p.dns.pod_labels.is_empty() {
         check(
@@ -414,6 +418,29 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
             )),
         );
     }
+    if p.termination_grace_period_seconds <= p.drain_seconds {
+        check(
+            "spec.terminationGracePeriodSeconds",
+            Err(format!(
+                "{} is not more than drainSeconds ({}): the grace period counts from the start of the drain delay, so the process would be killed before or as it gets SIGTERM; make it longer than drainSeconds by the time the application needs to stop",
+                p.termination_grace_period_seconds, p.drain_seconds
+            )),
+        );
+    }
+    for (field, value) in [
+        (
+            "spec.recommendedLabels.partOf",
+            &p.recommended_labels.part_of,
+        ),
+        (
+            "spec.recommendedLabels.component",
+            &p.recommended_labels.component,
+        ),
+    ] {
+        if let Some(value) = value {
+            check(field, names::label_value(value));
+        }
+    }
     if p.templates.as_deref() == Some("") {
         check("spec.templates", Err("must not be empty".into()));
     }
@@ -471,13 +498,7 @@ fn http_path(path: &str) -> Result<(), String> {
 /// alphanumerics, `-`, `_` and `.`.
 fn label(key: &str, value: &str) -> Result<(), String> {
     let name_ok = |text: &str, empty_ok: bool| {
-        (empty_ok && text.is_empty())
-            || (text.len() <= 63
-                && text.starts_with(|c: char| c.is_ascii_alphanumeric())
-                && text.ends_with(|c: char| c.is_ascii_alphanumeric())
-                && text
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
+        (empty_ok && text.is_empty()) || names::label_value(text).is_ok()
     };
     let (prefix, name) = key.rsplit_once('/').unwrap_or(("", key));
     let prefix_ok = prefix.is_empty() || names::dns_subdomain(prefix).is_ok();

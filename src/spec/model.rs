@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::entry::IngressSpec;
 use super::names::{
-    ALLOWED_VERBS, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, NO_WILDCARD_PATTERN,
-    RESERVED_NAMESPACES, RESERVED_SECRET_NAMES, STORE_KINDS,
+    ALLOWED_VERBS, DNS_LABEL_PATTERN, DNS_SUBDOMAIN_PATTERN, LABEL_VALUE_PATTERN,
+    NO_WILDCARD_PATTERN, RESERVED_NAMESPACES, RESERVED_SECRET_NAMES, STORE_KINDS,
 };
 
 pub const API_VERSION: &str = "kubeward.dev/v1alpha1";
@@ -64,7 +64,19 @@ pub struct Metadata {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-#[schemars(extend("required" = ["image", "port"]))]
+#[schemars(extend(
+    "required" = ["image"],
+    // A worker (no port) has no caller, no protocol, no certificate and no public entry.
+    "if" = { "not": { "required": ["port"] } },
+    "then" = {
+        "properties": {
+            "callers": { "maxItems": 0 },
+            "protocol": false,
+            "tls": false,
+            "ingress": false
+        }
+    }
+))]
 pub struct ServiceSpec {
     /// The preset the service starts from: a shipped preset's name, or the path of a preset
     /// file (it contains `/` or ends in `.yaml`/`.yml`; relative to the spec file).
@@ -77,10 +89,30 @@ pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
     /// The port the container listens on, 1-65535. No capability is added for ports below
-    /// 1024: listen on 1024 or higher.
+    /// 1024: listen on 1024 or higher. Omitted: the service is a worker (a queue consumer, a
+    /// batch processor) that listens on no port: no Service, no caller (refused), no public
+    /// entry, no certificate of its own, and probes only as commands
+    /// (`probes.readinessCommand`, `livenessCommand`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub port: Option<i64>,
+    /// The application the service is part of, e.g. `shop`: the label
+    /// `app.kubernetes.io/part-of` on every object of the service (never in a selector). A
+    /// label value. Default from the preset (unset: no label).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 63), pattern(LABEL_VALUE_PATTERN))]
+    pub part_of: Option<String>,
+    /// The service's role in the application, e.g. `api`, `worker`, `cache`: the label
+    /// `app.kubernetes.io/component`. A label value. Default from the preset (`worker` in the
+    /// preset `worker`; unset: no label).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 63), pattern(LABEL_VALUE_PATTERN))]
+    pub component: Option<String>,
+    /// What tells this instance of the app from another of the same name, e.g. `shop-eu`: the
+    /// label `app.kubernetes.io/instance`. A label value. Default: no label.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 63), pattern(LABEL_VALUE_PATTERN))]
+    pub instance: Option<String>,
     /// What the port speaks: sets the Service port (80 for http, 443 for https, the
     /// container's port otherwise), the probes and the default TLS mode. Default from the
     /// preset (`http`).
@@ -128,11 +160,19 @@ pub struct ServiceSpec {
     /// otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls: Option<TlsSpec>,
+    /// Folders the application writes besides `/tmp` (the preset's `writableTmp`), e.g.
+    /// `/var/cache/nginx`: each an `emptyDir` of the preset's `writablePathSizeLimit`, so the
+    /// root filesystem stays read-only. Absolute and normalised (no `..`, `.`, `//` or trailing
+    /// `/`), each once, none inside another or `/tmp`, none over or around the secrets and
+    /// API-token mounts or `/dev`, `/proc`, `/sys`. With `/tmp` they must fit in the
+    /// container's ephemeral-storage limit.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub writable_paths: Vec<String>,
     /// Overrides the preset's container resources, key by key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resources: Option<ResourcesSpec>,
     /// Overrides the preset's probe paths (used with `http` and `https`), and names a
-    /// clear-text port for the probes.
+    /// clear-text port for the probes; a worker's probes are commands instead.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probes: Option<ProbesSpec>,
     /// The service mesh the cluster runs. With `istio` or `linkerd` the bundle keeps every
@@ -692,4 +732,16 @@ pub struct ProbesSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub port: Option<i64>,
+    /// A worker's readiness probe (no `spec.port`): a command the kubelet runs in the
+    /// container, ready while it exits 0, e.g. `[/app/healthcheck, --ready]`: the program (an
+    /// absolute path, or one on the image's PATH), then its arguments; no shell unless you
+    /// name one. A rollout waits for new pods to be ready. Default: no readiness probe (the
+    /// scanners' readiness checks suppressed on the Deployment, with that reason).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub readiness_command: Vec<String>,
+    /// A worker's liveness probe: a command the kubelet runs in the container, which restarts
+    /// it after 6 failures in a row (one every 20 s); different from `readinessCommand`.
+    /// Default: no liveness probe (the scanners' liveness checks suppressed, with that reason).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub liveness_command: Vec<String>,
 }

@@ -34,6 +34,26 @@ pub const DNS_SUBDOMAIN_PATTERN: &str =
 pub const STORE_KINDS: [&str; 2] = ["SecretStore", "ClusterSecretStore"];
 /// A value without `*`, for the JSON Schema of API rules (wildcards are never granted).
 pub const NO_WILDCARD_PATTERN: &str = "^[^*]*$";
+/// A label value that is not empty: up to 63 letters, digits, `-`, `_` and `.`, beginning and
+/// ending with a letter or digit.
+pub const LABEL_VALUE_PATTERN: &str = "^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$";
+
+/// A label value that is not empty ([`LABEL_VALUE_PATTERN`]).
+pub fn label_value(value: &str) -> Result<(), String> {
+    if value.len() <= 63
+        && value.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && value.ends_with(|c: char| c.is_ascii_alphanumeric())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not a label value: up to 63 letters, digits, '-', '_' and '.', beginning and ending with a letter or digit"
+        ))
+    }
+}
 
 /// A DNS-1123 label: lowercase alphanumerics and `-`, starting and ending alphanumeric, <= 63.
 pub fn dns_label(value: &str) -> Result<(), String> {

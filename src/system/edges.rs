@@ -33,6 +33,10 @@ impl Edge {
     }
 }
 
+/// Validation refuses `spec.callers` in a worker's spec: a service that admits callers has a
+/// port.
+const WORKERS_HAVE_NO_CALLERS: &str = "validation refuses callers of a worker";
+
 fn id(member: &Member) -> String {
     format!("{}/{}", member.service.namespace, member.service.name)
 }
@@ -60,14 +64,24 @@ pub(super) fn edges(
             };
             let callee = &members[t].service;
             let field = format!("spec.egress[{}]", dest.entry);
-            let service = service_port(callee).port;
-            if dest.port != callee.port && dest.port != service {
+            let (Some(callee_port), Some(service)) = (callee.port, service_port(callee)) else {
+                problems.push(caller.problem(
+                    &field,
+                    format!(
+                        "{} is a worker of this system (no spec.port): it listens on no port, so nothing may call it; remove this entry, or give {} a spec.port if it serves",
+                        id(&members[t]),
+                        callee.name
+                    ),
+                ));
+                continue;
+            };
+            let service = service.port;
+            if dest.port != callee_port && dest.port != service {
                 problems.push(caller.problem(
                     &format!("{field}.port"),
                     format!(
-                        "{} listens on container port {} (its Service's port is {service}): give one of them",
+                        "{} listens on container port {callee_port} (its Service's port is {service}): give one of them",
                         id(&members[t]),
-                        callee.port
                     ),
                 ));
             }
@@ -82,7 +96,7 @@ pub(super) fn edges(
                 callee: t,
                 egress: Some(dest.entry),
                 admitted: None,
-                port: callee.port,
+                port: callee_port,
                 service_account: caller.service.name.clone(),
             });
         }
@@ -113,7 +127,7 @@ pub(super) fn edges(
                     callee: t,
                     egress: None,
                     admitted: None,
-                    port: callee.service.port,
+                    port: callee.service.port.expect(WORKERS_HAVE_NO_CALLERS),
                     service_account: caller.name.clone(),
                 })
                 .admitted = Some(admitted.entry);
@@ -148,7 +162,7 @@ fn one_sided(members: &[Member], edge: &Edge) -> Option<Problem> {
                 other(caller),
                 callee.service.name,
                 callee.service.namespace,
-                callee.service.port
+                callee.service.port.expect(WORKERS_HAVE_NO_CALLERS)
             ),
         )),
         (Some(entry), None) => {

@@ -162,9 +162,9 @@ impl System {
     /// policies open as its container port when it is that or its Service's port.
     fn neighbour(&self, i: usize, declared: Option<u16>) -> Neighbour {
         let service = &self.members[i].service;
-        let service_port = crate::plan::service_port(service).port;
+        let service_port = crate::plan::service_port(service).map(|s| s.port);
         let port = match declared {
-            Some(port) if port != service.port && port != service_port => port,
+            Some(port) if Some(port) != service.port && Some(port) != service_port => Some(port),
             _ => service.port,
         };
         Neighbour {

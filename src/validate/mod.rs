@@ -7,6 +7,7 @@
 mod access;
 mod entry;
 mod network;
+mod paths;
 mod problems;
 pub mod quota;
 pub mod rules;
@@ -14,6 +15,7 @@ mod scaling;
 mod secrets;
 pub mod service;
 mod tls;
+mod worker;
 
 pub use entry::{ENVOY_GATEWAY_OWNER_LABELS, entry_enforces};
 pub use rules::{
@@ -28,7 +30,7 @@ pub use service::{
 
 use crate::error::FieldError;
 use crate::preset::Preset;
-use crate::spec::names::{dns_label, image, namespace, port, quantity};
+use crate::spec::names::{dns_label, image, label_value, namespace, port, quantity};
 use crate::spec::{self, ResourcesSpec, Sensitivity, SpecFile};
 use problems::Problems;
 
@@ -78,9 +80,23 @@ pub fn validate(
         "an OCI image reference, ideally repo:tag@sha256:...",
     );
     let image_ref = image_text.and_then(|i| p.check("spec.image", image(i)));
-    let port_value = p
-        .required("spec.port", &s.port, "the port the container listens on")
-        .and_then(|v| p.check("spec.port", port(*v)));
+    let port_value = s.port.and_then(|v| p.check("spec.port", port(v)));
+    let worker = s.port.is_none();
+    let mut label = |field: &str, value: &Option<String>, default: &Option<String>| {
+        let value = value.as_ref().or(default.as_ref())?;
+        p.check(field, label_value(value).map(|()| value.clone()))
+    };
+    let part_of = label(
+        "spec.partOf",
+        &s.part_of,
+        &preset.recommended_labels.part_of,
+    );
+    let component = label(
+        "spec.component",
+        &s.component,
+        &preset.recommended_labels.component,
+    );
+    let instance = label("spec.instance", &s.instance, &None);
     let replicas = s.replicas.and_then(|r| {
         let ok = (1..=1000).contains(&r);
         p.check(
@@ -94,6 +110,9 @@ pub fn validate(
     });
     let exposure = s.exposure.unwrap_or(preset.defaults.exposure);
     let own_ns = ns.clone().unwrap_or_default();
+    if worker {
+        worker::worker_problems(&mut p, s, exposure);
+    }
 
     let (callers, caller_ranges) = network::validate_callers(&mut p, &s.callers, exposure, &own_ns);
     let egress = network::validate_egress(&mut p, &s.egress, &own_ns);
@@ -105,7 +124,11 @@ pub fn validate(
     let tls = tls::validate_tls(
         &mut p,
         s.tls.as_ref(),
-        default_tls_mode(sensitivity, protocol),
+        match worker {
+            // A worker has no port to encrypt (a `spec.tls` of its own is refused).
+            true => spec::TlsMode::None,
+            false => default_tls_mode(sensitivity, protocol),
+        },
     );
     let ingress = entry::validate_ingress(
         &mut p,
@@ -132,8 +155,11 @@ pub fn validate(
         };
         p.add("spec.replicas", format!("sensitivity confidential and above needs at least 2 replicas: one pod is one eviction away from an outage{from_preset}"));
     }
-    p.check("spec.tls.mode", tls_mode_allowed(tls.mode, sensitivity));
+    if !worker {
+        p.check("spec.tls.mode", tls_mode_allowed(tls.mode, sensitivity));
+    }
     validate_resources(&mut p, s.resources.as_ref());
+    let writable_paths = paths::validate_writable_paths(&mut p, s, preset);
     let peak = match &autoscaling {
         Some(scaling) => quota::Peak {
             pods: scaling.max_replicas,
@@ -162,6 +188,7 @@ pub fn validate(
         );
     }
     let probes = s.probes.clone().unwrap_or_default();
+    worker::probe_commands(&mut p, &probes, worker);
     for (field, path) in [
         ("spec.probes.readinessPath", &probes.readiness_path),
         ("spec.probes.livenessPath", &probes.liveness_path),
@@ -194,10 +221,13 @@ pub fn validate(
             rules::mesh_caller_by_address(mesh),
         );
     }
-    p.check(
-        "spec.probes.port",
-        rules::mesh_probes(mesh, protocol, probe_port.is_some()),
-    );
+    if !worker {
+        // A worker's probes are commands, which no proxy sees.
+        p.check(
+            "spec.probes.port",
+            rules::mesh_probes(mesh, protocol, probe_port.is_some()),
+        );
+    }
     if let Some(public) = &ingress {
         let known = entry_identity(public).is_some();
         p.check("spec.mesh", rules::mesh_entry(mesh, known));
@@ -217,7 +247,10 @@ pub fn validate(
         namespace: own_ns,
         image: image_text.cloned().unwrap_or_default(),
         image_ref: image_ref.expect("checked above"),
-        port: port_value.unwrap_or_default(),
+        part_of,
+        component,
+        instance,
+        port: port_value,
         protocol,
         replicas,
         autoscaling,
@@ -231,9 +264,12 @@ pub fn validate(
         secrets,
         tls,
         resources: s.resources.clone().unwrap_or_default(),
+        writable_paths,
         readiness_path: probes.readiness_path,
         liveness_path: probes.liveness_path,
         probe_port,
+        readiness_command: probes.readiness_command,
+        liveness_command: probes.liveness_command,
         mesh,
         sealing,
     })

@@ -17,7 +17,13 @@ pub struct Service {
     pub namespace: String,
     pub image: String,
     pub image_ref: ImageRef,
-    pub port: u16,
+    /// `app.kubernetes.io/part-of`, `component` and `instance`, as given or from the preset.
+    pub part_of: Option<String>,
+    pub component: Option<String>,
+    pub instance: Option<String>,
+    /// The container's port; `None`: a worker, which listens on none.
+    pub port: Option<u16>,
+    /// What the port speaks (a worker keeps its preset's default, which nothing uses).
     pub protocol: Protocol,
     /// A fixed replica count the spec asks for (never with `autoscaling`).
     pub replicas: Option<u32>,
@@ -35,14 +41,26 @@ pub struct Service {
     pub secrets: Vec<Secret>,
     pub tls: Tls,
     pub resources: ResourcesSpec,
+    /// The folders the application writes besides `/tmp`, each an emptyDir.
+    pub writable_paths: Vec<String>,
     pub readiness_path: Option<String>,
     pub liveness_path: Option<String>,
     /// The clear-text port the probes use instead of `port`.
     pub probe_port: Option<u16>,
+    /// A worker's exec probes (empty: none).
+    pub readiness_command: Vec<String>,
+    pub liveness_command: Vec<String>,
     /// The mesh that proves the callers' identities.
     pub mesh: Mesh,
     /// Every Secret written as a SealedSecret for this controller certificate.
     pub sealing: Option<Sealing>,
+}
+
+impl Service {
+    /// A worker listens on no port: no Service, no callers, probes only as commands.
+    pub fn is_worker(&self) -> bool {
+        self.port.is_none()
+    }
 }
 
 /// Pods labelled `app.kubernetes.io/name: app` in namespace `namespace`.

@@ -45,7 +45,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Probe, cidr_admits, fresh_name, input_folders  # noqa: E402
+from common import WORKER_PORT, Probe, cidr_admits, fresh_name, input_folders  # noqa: E402
 from netpol_eval import External, Pod, World, iter_objects  # noqa: E402
 
 APP = "app.kubernetes.io/name"
@@ -78,7 +78,7 @@ PRIVATE_RANGES = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12
 class Spec:
     name: str
     namespace: str
-    port: int
+    port: int | None  # None: a worker, which listens on no port
     exposure: str
     callers: list[tuple[str, str]]  # (namespace, app)
     caller_cidrs: list[Any]  # networks admitted as callers
@@ -92,8 +92,8 @@ class Spec:
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         meta, spec = doc["metadata"], doc["spec"]
         name, ns = str(meta["name"]), str(meta["namespace"])
-        port = spec["port"]
-        assert isinstance(port, int), f"{path}: spec.port must be a number"
+        port = spec.get("port")
+        assert port is None or isinstance(port, int), f"{path}: spec.port must be a number"
         callers = [(str(c.get("namespace") or ns), str(c["app"])) for c in spec.get("callers") or []
                    if "app" in c]
         caller_cidrs = [ipaddress.ip_network(str(c["cidr"]), strict=False)
@@ -227,7 +227,9 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         if o.get("kind") == "Namespace":
             world.add_namespace(o["metadata"]["name"], (o["metadata"].get("labels") or {}))
 
-    ns, P = spec.namespace, spec.port
+    # A worker listens on no port: its flows are probed on the port a server would use, where
+    # nothing may reach it (the oracle admits no port for it).
+    ns, P = spec.namespace, spec.port if spec.port is not None else WORKER_PORT
     svc = _service_pod(spec, rendered, objects)
     oracle = Oracle(spec, svc)
     declared_ns = {ns, DNS_NS, spec.controller[0]} | {n for n, _ in spec.callers} | \

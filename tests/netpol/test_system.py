@@ -37,7 +37,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Probe, cidr_admits, fresh_name, input_folders  # noqa: E402
+from common import WORKER_PORT, Probe, cidr_admits, fresh_name, input_folders  # noqa: E402
 from netpol_eval import External, Pod, World, iter_objects  # noqa: E402
 
 APP = "app.kubernetes.io/name"
@@ -53,8 +53,8 @@ class Service:
     file: str
     name: str
     namespace: str
-    port: int
-    service_port: int  # 80 for http, 443 for https, the container's port otherwise
+    port: int | None  # None: a worker, which listens on no port
+    service_port: int | None  # 80 for http, 443 for https, the container's port otherwise
     callers: list[tuple[str, str]] = field(default_factory=list)  # (namespace, app)
     caller_ranges: list[Any] = field(default_factory=list)
     egress: list[tuple[str, str, int, str]] = field(default_factory=list)  # (ns, app, port, proto)
@@ -86,9 +86,9 @@ def load_specs(folder: Path) -> list[Service]:
         meta, spec = doc["metadata"], doc["spec"]
         ns = str(meta["namespace"])
         protocol = spec.get("protocol", "http")
-        port = int(spec["port"])
+        port = int(spec["port"]) if "port" in spec else None
         service = Service(str(rel), str(meta["name"]), ns, port,
-                          {"http": 80, "https": 443}.get(protocol, port))
+                          None if port is None else {"http": 80, "https": 443}.get(protocol, port))
         for c in spec.get("callers") or []:
             if "cidr" in c:
                 service.caller_ranges.append(ipaddress.ip_network(str(c["cidr"])))
@@ -169,6 +169,11 @@ def build() -> tuple[list[str], list[Probe]]:
             seen.add(key)
             probes.append(Probe(world_name, "flow", src, dst, port, proto, expected, why, w))
 
+    def reach_port(s: Service) -> int:
+        """The port a flow to `s` is probed on: its own, or for a worker (which listens on
+        none) the port a server would use, where nothing may reach it either."""
+        return s.port if s.port is not None else WORKER_PORT
+
     def destination_port(dest: Service | None, declared: int) -> int:
         if dest and declared in (dest.port, dest.service_port):
             return dest.port
@@ -176,7 +181,7 @@ def build() -> tuple[list[str], list[Probe]]:
 
     # -- the system as applied -----------------------------------------------------------
     for s in services:
-        svc, P = pods[s.key], s.port
+        svc, P = pods[s.key], reach_port(s)
         for c_ns, c_app in s.callers:
             caller = pod(c_ns, c_app)
             inside = "a service of the system" if (c_ns, c_app) in by_key else (
@@ -225,7 +230,7 @@ def build() -> tuple[list[str], list[Probe]]:
         declared = {(n, app) for n, app, _, _ in a.egress}
         for b in services:
             if a is not b and b.key not in declared:
-                probe("system", system, pods[a.key], pods[b.key], b.port, "TCP", False,
+                probe("system", system, pods[a.key], pods[b.key], reach_port(b), "TCP", False,
                       "no connection declared between these services")
 
     # -- each namespace outside the system, applying its _peers/ policies ------------------
@@ -252,7 +257,7 @@ def build() -> tuple[list[str], list[Probe]]:
                 probe(name, w, stranger, svc, s.port, "TCP", False, "another app of its namespace")
                 for other in services:
                     if other is not s and (c_ns, c_app) not in other.callers:
-                        probe(name, w, caller, pods[other.key], other.port, "TCP", False,
+                        probe(name, w, caller, pods[other.key], reach_port(other), "TCP", False,
                               "a service of the system it does not call")
             for d_ns, d_app, d_port, d_proto in s.egress:
                 if d_ns != ns:
