@@ -191,6 +191,41 @@ fn accepting_every_default_writes_and_renders_a_service() {
 }
 
 #[test]
+fn no_port_makes_a_worker_that_is_asked_nothing_a_port_would_need() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::start(dir.path(), &[]);
+    t.answer("Service name", &format!("jobs{ENTER}"));
+    t.answer("Namespace it runs in", &format!("shop{ENTER}"));
+    t.answer("Container image", &format!("{IMAGE}{ENTER}"));
+    t.answer(
+        "Port the container listens on (Enter if none: a worker)",
+        ENTER,
+    );
+    t.expect("A worker: no Service, no callers");
+    // No protocol, caller, exposure or TLS question: the next is the sensitivity.
+    for prompt in [
+        "How sensitive is the data it handles?",
+        "Scale the number of pods with the load",
+        "Does it call anything?",
+        "Does it call the Kubernetes API?",
+        "Secret name (Enter if none)",
+        "Which service mesh does the cluster run?",
+        "Write kubeward.yaml and render the bundle into k8s?",
+    ] {
+        t.answer(prompt, ENTER);
+    }
+    assert_eq!(t.finish("apply it with `kubectl apply -k k8s`"), 0);
+    assert_eq!(
+        spec_body(dir.path()),
+        format!(
+            "apiVersion: kubeward.dev/v1alpha1\nkind: SecureService\nmetadata:\n  name: jobs\n  namespace: shop\nspec:\n  image: {IMAGE}\n  sensitivity: internal\n"
+        )
+    );
+    assert!(dir.path().join("k8s/deployment-jobs.yaml").is_file());
+    assert!(!dir.path().join("k8s/service-jobs.yaml").exists());
+}
+
+#[test]
 fn a_public_service_is_asked_about_its_entry_and_its_load() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Terminal::start(

@@ -528,7 +528,7 @@ fn init_without_a_port_writes_a_worker_that_renders() {
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     let spec = common::read_path(&dir.path().join("kubeward.yaml"));
     assert!(
-        !spec.contains("port:") && !spec.contains("protocol:"),
+        !spec.contains("port:") && !spec.contains("protocol:") && !spec.contains("exposure:"),
         "{spec}"
     );
     assert!(!dir.path().join("out/service-jobs.yaml").exists());

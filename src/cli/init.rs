@@ -252,7 +252,7 @@ pub fn missing_flags(file: &SpecFile, preset: &Preset) -> Vec<&'static str> {
 /// Writes the preset's protocol, exposure and sensitivity into `file` where it has none, so
 /// that the spec states the service's three main traits; the exposure as the questionnaire
 /// offers it (`cluster` when a caller is outside the namespace, `public` with a host). A
-/// worker (no port) gets no protocol, and never a public exposure.
+/// worker (no port) gets no protocol and no exposure, as the questionnaire asks it none.
 pub fn fill_defaults(file: &mut SpecFile, preset: &Preset) {
     let own = file.metadata.namespace.clone().unwrap_or_default();
     let s = &mut file.spec;
@@ -261,11 +261,11 @@ pub fn fill_defaults(file: &mut SpecFile, preset: &Preset) {
         .iter()
         .any(|c| c.cidr.is_some() || c.namespace.as_ref().is_some_and(|ns| *ns != own));
     if s.port.is_none() {
-        // A worker: no protocol, and exposed nowhere whatever the preset's default.
-        s.exposure.get_or_insert(match preset.defaults.exposure {
-            Exposure::Public => Exposure::Namespace,
-            other => other,
-        });
+        // A worker: no protocol and no exposure (it is exposed nowhere), unless the preset's
+        // default would make it public.
+        if preset.defaults.exposure == Exposure::Public {
+            s.exposure.get_or_insert(Exposure::Namespace);
+        }
     } else {
         s.protocol.get_or_insert(preset.defaults.protocol);
         s.exposure.get_or_insert(validate::default_exposure(
