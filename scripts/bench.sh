@@ -66,7 +66,9 @@ new_dir='$(date +%s%N)'
 # 1. A system of 1,000 distinct services (100 namespaces of 10): names, namespaces, ports and
 #    callers differ; each calls the next and is called by the previous (both ends declared,
 #    every other one by the callee's Service port), every tenth requires client certificates,
-#    and each has callers and a destination outside the system; one state folder.
+#    and each has callers and a destination outside the system; one state folder. Two
+#    replicas each: ten services of three (four at a rollout, 500m each) would exceed the
+#    namespace quota they share, which the render refuses.
 system=$work/system
 ns_of() { echo "team-$((($1 - 1) / 10 + 1))"; }
 for i in $(seq 1 1000); do
@@ -75,6 +77,7 @@ for i in $(seq 1 1000); do
     {
         sed -e "s/name: payments-api/name: $name/" -e "s/namespace: payments/namespace: $ns/" \
             -e "s/port: 8443/port: $((8000 + i))/" -e "s/app: web/app: web-$((i % 37))/" \
+            -e "s/^  replicas: 3$/  replicas: 2/" \
             benches/typical/kubeward.yaml
     } | awk -v i="$i" -v prev_ns="$(ns_of $((i - 1)))" -v next_ns="$(ns_of $((i + 1)))" '
         { print }
