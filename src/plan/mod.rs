@@ -17,6 +17,7 @@ mod namespace;
 mod network;
 mod objects;
 pub mod rationale;
+mod route;
 pub mod rubric;
 mod scaling;
 mod secrets;
@@ -35,6 +36,7 @@ pub use ingress::{Ingress, NGINX_CLASS};
 pub use namespace::{QUOTA_NAME, Quota};
 pub use network::{Admitted, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort};
 pub use objects::PlannedObject;
+pub use route::Route;
 pub use scaling::{Autoscaler, UtilizationTarget};
 pub use secrets::{SealingPlan, SecretPlan, StorePlan};
 pub use threats::{Concern, Threat};
@@ -42,7 +44,7 @@ pub use tls::{CertPlan, CertSource};
 pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
 
 use crate::error::Warning;
-use crate::preset::Preset;
+use crate::preset::{Platform, Preset};
 use crate::validate::Service;
 use crate::vocabulary::NAME_LABEL;
 use decisions::Decisions;
@@ -67,6 +69,10 @@ pub struct Plan {
     pub ingress: Option<Ingress>,
     /// The public entry on Gateway API (`api: gateway`).
     pub gateway: Option<Gateway>,
+    /// The public entry as an OpenShift Route (`api: route`).
+    pub route: Option<Route>,
+    /// The cluster the bundle is for (the namespace's labels follow it).
+    pub platform: Platform,
     pub role: Option<Vec<RoleRule>>,
     pub secrets: Vec<SecretPlan>,
     /// Every Secret written as a SealedSecret; `None`: plain Secrets.
@@ -98,6 +104,7 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     let autoscaler = scaling::autoscaler(service, &mut decisions);
     let ingress = ingress::ingress(service, preset, &mut decisions);
     let gateway = gateway::gateway(service, preset, &mut decisions);
+    let route = route::route(service, &mut decisions);
     let role = access::role(service, &mut decisions);
     let secrets = secrets::secrets(service, preset, &mut decisions);
     let tls = tls::service_cert(service, preset, &mut decisions);
@@ -222,6 +229,15 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     if let Some(gateway) = &gateway {
         gateway_objects(gateway, &name, &ns, &mut objects);
     }
+    if route.is_some() {
+        objects.push(object(
+            "route.openshift.io/v1",
+            "Route",
+            &name,
+            Some(&ns),
+            "route.yaml",
+        ));
+    }
 
     Plan {
         name,
@@ -235,6 +251,8 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         autoscaler,
         ingress,
         gateway,
+        route,
+        platform: preset.platform,
         role,
         secrets,
         sealing,

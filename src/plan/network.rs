@@ -29,10 +29,14 @@ pub struct Network {
     pub egress: Vec<EgressRule>,
 }
 
-/// Pods selected by labels in one namespace (by its `kubernetes.io/metadata.name`).
+/// Pods selected by labels in one namespace (by its `kubernetes.io/metadata.name`), or
+/// every pod of the namespaces that carry `namespace_labels` (OpenShift's router).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PodPeer {
     pub namespace: String,
+    /// Selects the namespaces instead of `namespace`'s name.
+    pub namespace_labels: Option<BTreeMap<String, String>>,
+    /// Empty: every pod of the namespaces (no podSelector).
     pub pod_labels: BTreeMap<String, String>,
 }
 
@@ -191,6 +195,7 @@ pub(super) fn service_port(service: &Service) -> ServicePort {
 fn app_peer(app: &AppRef) -> PodPeer {
     PodPeer {
         namespace: app.namespace.clone(),
+        namespace_labels: None,
         pod_labels: BTreeMap::from([(NAME_LABEL.to_string(), app.app.clone())]),
     }
 }
@@ -244,13 +249,24 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
                 gateway.namespace, gateway.name
             ),
             Entry::Ingress { class_name } => format!("the {class_name} Ingress controller"),
+            Entry::Route { .. } => "OpenShift's router".to_string(),
+        };
+        let whose = match &pods.namespace_labels {
+            Some(labels) => format!(
+                "the namespaces labelled {} (its own, {}, whose label also covers a router on the host network)",
+                label_text(labels),
+                pods.namespace
+            ),
+            None => format!(
+                "pods labelled {} in namespace {}",
+                label_text(&pods.labels),
+                pods.namespace
+            ),
         };
         let decision = d.add(
             "ingress-controller",
             format!(
-                "admit {what} (pods labelled {} in namespace {}) on port {}, and no other pod on the public path",
-                label_text(&pods.labels),
-                pods.namespace,
+                "admit {what} ({whose}) on port {}, and no other pod on the public path",
                 service.port
             ),
             "exposure: public",
@@ -258,6 +274,7 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
         ingress_from.push(Admitted {
             peer: PodPeer {
                 namespace: pods.namespace.clone(),
+                namespace_labels: pods.namespace_labels.clone(),
                 pod_labels: pods.labels.clone(),
             },
             decision,
@@ -272,6 +289,7 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
     }
     let dns = PodPeer {
         namespace: preset.dns.namespace.clone(),
+        namespace_labels: None,
         pod_labels: preset.dns.pod_labels.clone(),
     };
     let dns_decision = d.add(

@@ -50,6 +50,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/networkpolicy-peer.yaml"),
     ),
     ("ingress.yaml", include_str!("../../templates/ingress.yaml")),
+    ("route.yaml", include_str!("../../templates/route.yaml")),
     (
         "horizontalpodautoscaler.yaml",
         include_str!("../../templates/horizontalpodautoscaler.yaml"),

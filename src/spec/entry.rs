@@ -18,14 +18,22 @@ pub struct IngressSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Which API carries the public entry: `gateway` (Gateway API routes attached to a
-    /// Gateway's HTTPS listener) or `ingress` (a `networking.k8s.io/v1` Ingress, for
-    /// clusters that run an Ingress controller). Default from the preset (`gateway`).
+    /// Gateway's HTTPS listener), `ingress` (a `networking.k8s.io/v1` Ingress, for
+    /// clusters that run an Ingress controller) or `route` (an OpenShift Route). Default from
+    /// the preset (`gateway`; `route` for the `openshift` preset).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<EntryApi>,
     /// The Gateway the routes attach to (`api: gateway`). Each key defaults from the preset
     /// (`gateway-system/public`, listener `https`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<GatewayRefSpec>,
+    /// Where the Route's TLS ends (`api: route`): `edge` (at the router, for a plain-HTTP
+    /// service), `reencrypt` (the router verifies the service's certificate with its CA and
+    /// speaks TLS to it) or `passthrough` (the router forwards the TLS connection unopened,
+    /// by its SNI; the service's own certificate is the one clients see). Default: `edge` for
+    /// a service without TLS, `reencrypt` for one with it. Never unencrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination: Option<RouteTermination>,
     /// The IngressClass (`api: ingress`). Default from the preset (`nginx`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
@@ -71,7 +79,7 @@ pub enum EntryApi {
     Gateway,
     /// A `networking.k8s.io/v1` Ingress for an Ingress controller.
     Ingress,
-    /// An OpenShift Route (not supported yet).
+    /// An OpenShift Route (`route.openshift.io/v1`) served by the platform's router.
     Route,
 }
 
@@ -81,6 +89,28 @@ impl EntryApi {
             EntryApi::Gateway => "gateway",
             EntryApi::Ingress => "ingress",
             EntryApi::Route => "route",
+        }
+    }
+}
+
+/// Where an OpenShift Route's TLS ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RouteTermination {
+    /// At the router; plain HTTP from the router to the service, HTTP redirected to HTTPS.
+    Edge,
+    /// At the router, which opens a new TLS connection to the service and verifies it.
+    Reencrypt,
+    /// At the service: the router forwards the TLS connection by its SNI.
+    Passthrough,
+}
+
+impl RouteTermination {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteTermination::Edge => "edge",
+            RouteTermination::Reencrypt => "reencrypt",
+            RouteTermination::Passthrough => "passthrough",
         }
     }
 }
