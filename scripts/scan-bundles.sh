@@ -21,7 +21,8 @@
 # KUBE_VERSIONS="1.30.0 1.37.0" overrides the versions, ALLOW_NO_SCHEMA (an ERE over apiVersion,
 # default: cert-manager, Gateway API and Envoy Gateway, whose objects tests/entry.rs validates
 # against their upstream CRDs, and Sealed Secrets and External Secrets, whose resources
-# tests/gitops.rs holds to their upstream CRD schemas) names CRD groups that may pass without a
+# tests/gitops.rs holds to their upstream CRD schemas, and OpenShift's Route, which
+# tests/openshift.rs validates against its upstream CRD) names CRD groups that may pass without a
 # schema.
 set -euo pipefail
 
@@ -29,7 +30,7 @@ SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd -- "$SCRIPT_DIR/.." && pwd)
 VENV=${KUBEWARD_VENV:-$REPO_ROOT/.venv}
 # apiVersions (ERE) whose kinds kubernetes-validate has no schema for and that may pass unvalidated.
-ALLOW_NO_SCHEMA=${ALLOW_NO_SCHEMA:-cert-manager\.io/v1|gateway\.networking\.k8s\.io/v1|gateway\.envoyproxy\.io/v1alpha1|bitnami\.com/v1alpha1|external-secrets\.io/v1}
+ALLOW_NO_SCHEMA=${ALLOW_NO_SCHEMA:-cert-manager\.io/v1|gateway\.networking\.k8s\.io/v1|gateway\.envoyproxy\.io/v1alpha1|bitnami\.com/v1alpha1|external-secrets\.io/v1|route\.openshift\.io/v1}
 
 usage() { sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 

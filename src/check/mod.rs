@@ -157,7 +157,7 @@ pub struct Finding {
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 8] = [
+pub const PREFIXES: [&str; 9] = [
     "KW-SEC",
     "KW-SECRET",
     "KW-RBAC",
@@ -165,6 +165,7 @@ pub const PREFIXES: [&str; 8] = [
     "KW-AVAIL",
     "KW-LOAD",
     "KW-META",
+    "KW-OCP",
     "KW-CP",
 ];
 

@@ -2,7 +2,7 @@
 //! images (`security`), secret values at rest (`secrets`), identity and API access (`rbac`),
 //! resources, probes and budgets (`availability`), Service, Ingress and DNS exposure
 //! (`network`), namespaces and API versions (`meta`), autoscalers and the public entry under
-//! load (`entry`), the control plane's flags and files (`control_plane`). Each rule names the
+//! load (`entry`), OpenShift's SCCs, Routes and assigned ids (`openshift`), the control plane's flags and files (`control_plane`). Each rule names the
 //! rubric rows it judges and the scanner checks it
 //! corresponds to.
 
@@ -12,6 +12,7 @@ pub mod control_plane;
 mod entry;
 mod meta;
 mod network;
+mod openshift;
 mod rbac;
 mod secrets;
 mod security;
@@ -32,5 +33,6 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(network::RULES)
         .chain(meta::RULES)
         .chain(entry::RULES)
+        .chain(openshift::RULES)
         .chain(control_plane::RULES)
 }
