@@ -253,7 +253,7 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
         };
         let whose = match &pods.namespace_labels {
             Some(labels) => format!(
-                "the namespaces labelled {} (its own, {}, whose label also covers a router on the host network)",
+                "every pod of the namespaces labelled {}, such as {}; on OVN-Kubernetes the label also admits a router on the host network",
                 label_text(labels),
                 pods.namespace
             ),
