@@ -41,7 +41,8 @@ struct Terminal {
 }
 
 impl Terminal {
-    fn start(dir: &Path, args: &[&str]) -> Self {
+    /// `start`, without answering the platform question.
+    fn spawn(dir: &Path, args: &[&str]) -> Self {
         let mut command = Command::new(common::run::binary());
         command
             .arg("init")
@@ -56,6 +57,16 @@ impl Terminal {
             screen: vt100::Parser::new(rows, cols, 0),
             output: Vec::new(),
         }
+    }
+
+    /// `kubeward init ARGS`; without a preset, the first question is the platform, answered
+    /// with its default (plain Kubernetes).
+    fn start(dir: &Path, args: &[&str]) -> Self {
+        let mut terminal = Terminal::spawn(dir, args);
+        if !args.iter().any(|a| a.starts_with("--preset")) && !args.contains(&"--yes") {
+            terminal.answer("Which platform does it run on?", ENTER);
+        }
+        terminal
     }
 
     /// Waits until the program has written `text`.
@@ -114,6 +125,49 @@ fn spec_body(dir: &Path) -> String {
         .skip_while(|l| l.starts_with('#'))
         .map(|l| format!("{l}\n"))
         .collect()
+}
+
+#[test]
+fn picking_openshift_writes_its_preset_and_renders_a_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::spawn(dir.path(), &[]);
+    t.answer("Which platform does it run on?", &format!("{DOWN}{ENTER}"));
+    t.answer("Service name", &format!("shop{ENTER}"));
+    t.answer("Namespace it runs in", &format!("shop{ENTER}"));
+    t.answer("Container image", &format!("{IMAGE}{ENTER}"));
+    t.answer("Port the container listens on", &format!("8080{ENTER}"));
+    t.answer("Protocol it speaks on that port", ENTER);
+    t.answer("App that calls it (Enter if none)", ENTER);
+    t.answer(
+        "How far should it be reachable?",
+        &format!("{DOWN}{DOWN}{ENTER}"),
+    );
+    t.answer("Public host name", &format!("shop.apps.example.com{ENTER}"));
+    t.answer("What carries the public entry?", ENTER);
+    for prompt in [
+        "Only clients from these address ranges",
+        "How sensitive is the data it handles?",
+        "Scale the number of pods with the load",
+        "Does it call anything?",
+        "Does it call the Kubernetes API?",
+        "Secret name (Enter if none)",
+        "TLS on its own port",
+        "Write kubeward.yaml and render the bundle into k8s?",
+    ] {
+        t.answer(prompt, ENTER);
+    }
+    assert_eq!(
+        t.finish("apply it with `kubectl apply -k k8s`"),
+        0,
+        "{}",
+        t.screen()
+    );
+    let body = spec_body(dir.path());
+    assert!(body.contains("preset: openshift"), "{body}");
+    let route = fs::read_to_string(dir.path().join("k8s/route-shop.yaml")).unwrap();
+    assert!(route.contains("termination: edge"), "{route}");
+    let deployment = fs::read_to_string(dir.path().join("k8s/deployment-shop.yaml")).unwrap();
+    assert!(!deployment.contains("runAsUser:"), "{deployment}");
 }
 
 #[test]

@@ -14,10 +14,13 @@ use crate::error::{Error, SpecError};
 use crate::output;
 use crate::output::ui::Ui;
 use crate::plan;
-use crate::preset::{self, Preset, floors};
+use crate::preset::{self, Platform, Preset, floors};
 use crate::spec::flags::SpecFlags;
 use crate::spec::{self, Exposure, SpecFile, TlsMode};
 use crate::validate::{self, Overrides};
+
+/// The shipped preset `init` picks for OpenShift.
+const OPENSHIFT_PRESET: &str = "openshift";
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
@@ -59,15 +62,21 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
         allow_unpinned_image: args.allow_unpinned_image,
     };
     let mut file = args.spec.to_spec().map_err(Error::Usage)?;
+    let base_dir = match args.file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    if terminal && !args.yes && file.spec.preset.is_none() {
+        let default = preset::resolve(preset::DEFAULT, base_dir, args.presets.lookup())?;
+        if Questionnaire::new(&default.preset, overrides).platform()? == Platform::Openshift {
+            file.spec.preset = Some(OPENSHIFT_PRESET.to_string());
+        }
+    }
     let preset_name = file
         .spec
         .preset
         .clone()
         .unwrap_or_else(|| preset::DEFAULT.to_string());
-    let base_dir = match args.file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
     let resolved = preset::resolve(&preset_name, base_dir, args.presets.lookup())?;
     let preset = &resolved.preset;
     let questionnaire = (terminal && !args.yes).then(|| Questionnaire::new(preset, overrides));

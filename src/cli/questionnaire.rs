@@ -15,7 +15,7 @@ use dialoguer::{Confirm, Input, MultiSelect, Select};
 
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::preset::Preset;
+use crate::preset::{Platform, Preset};
 use crate::spec::cidr::Cidr;
 use crate::spec::flags::{comma_list, split_group};
 use crate::spec::names;
@@ -88,6 +88,19 @@ const SENSITIVITIES: &Choices<Sensitivity> = &[
     ),
 ];
 
+const PLATFORMS: &Choices<Platform> = &[
+    (
+        Platform::Kubernetes,
+        "kubernetes",
+        "any Kubernetes: preset `restricted`, uid/gid 10001",
+    ),
+    (
+        Platform::Openshift,
+        "openshift",
+        "OpenShift 4: preset `openshift`, ids from the SCC, a Route",
+    ),
+];
+
 const ENTRY_APIS: &Choices<EntryApi> = &[
     (
         EntryApi::Gateway,
@@ -98,6 +111,11 @@ const ENTRY_APIS: &Choices<EntryApi> = &[
         EntryApi::Ingress,
         "ingress",
         "an Ingress, for a cluster that runs an Ingress controller",
+    ),
+    (
+        EntryApi::Route,
+        "route",
+        "an OpenShift Route through the platform's router",
     ),
 ];
 
@@ -201,6 +219,17 @@ impl<'a> Questionnaire<'a> {
             preset,
             overrides,
         }
+    }
+
+    /// The platform the service runs on, when the spec names no preset: OpenShift picks the
+    /// `openshift` preset.
+    pub fn platform(&self) -> Result<Platform, Error> {
+        self.choose(
+            "Which platform does it run on?",
+            PLATFORMS,
+            Platform::Kubernetes,
+            |_| Ok(()),
+        )
     }
 
     /// Asks for every part of `file` that no flag gave, in the contract's order.
@@ -404,7 +433,9 @@ impl<'a> Questionnaire<'a> {
                 ingress.class_name = (class != *preset_class).then_some(class.clone());
                 class
             }
-            _ => {
+            // The router is the platform's; the Route's TLS follows the service's.
+            EntryApi::Route => String::new(),
+            EntryApi::Gateway => {
                 let preset = &defaults.gateway;
                 let given = ingress.gateway.take().unwrap_or_default();
                 let default_gateway = format!("{}/{}", preset.namespace, preset.name);
