@@ -979,27 +979,36 @@ fn hostile_values_are_rejected_or_rendered_verbatim_never_as_new_documents() {
 // ---------------------------------------------------------------------------------------
 
 /// `stream` with the value of every Secret `data` entry replaced by `<base64>` (after
-/// checking it is base64), and the CA certificate of a ConfigMap by `<pem>` (after checking
-/// it is one): keys and certificates are generated anew in every fresh folder.
+/// checking it is base64), and the CA certificate of a ConfigMap or of a Route's
+/// `destinationCACertificate` by `<pem>` (after checking it is one): keys and certificates
+/// are generated anew in every fresh folder.
 fn redact_secret_data(stream: &str) -> String {
     use base64::Engine;
-    let (mut secret, mut data, mut config_map) = (false, false, false);
+    let (mut secret, mut data, mut config_map, mut route) = (false, false, false, false);
     let mut out = String::with_capacity(stream.len());
     for line in stream.lines() {
         match line {
-            "---" => (secret, data, config_map) = (false, false, false),
+            "---" => (secret, data, config_map, route) = (false, false, false, false),
             "kind: Secret" => secret = true,
             "kind: ConfigMap" => config_map = true,
+            "kind: Route" => route = true,
             "data:" if secret => data = true,
             _ if !line.starts_with("  ") => data = false,
             _ => {}
         }
-        if config_map && let Some(pem) = line.strip_prefix("  ca.crt: ") {
+        let pem_field = match (config_map, route) {
+            (true, _) => Some("  ca.crt: "),
+            (_, true) => Some("    destinationCACertificate: "),
+            _ => None,
+        };
+        if let Some(field) = pem_field
+            && let Some(pem) = line.strip_prefix(field)
+        {
             assert!(
                 pem.starts_with("\"-----BEGIN CERTIFICATE-----"),
-                "ca.crt is not a PEM certificate: {pem}"
+                "{field} is not a PEM certificate: {pem}"
             );
-            out.push_str("  ca.crt: <pem>\n");
+            out.push_str(&format!("{field}<pem>\n"));
             continue;
         }
         match line.split_once(": ") {

@@ -27,6 +27,17 @@ const ESC: &str = "\x1b";
 const CTRL_C: &str = "\x03";
 /// The terminal's "show cursor" sequence.
 const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+/// The questions after the exposure (and the entry), in order, down to the confirmation.
+const AFTER_EXPOSURE: [&str; 7] = [
+    "How sensitive is the data it handles?",
+    "Scale the number of pods with the load",
+    "Does it call anything?",
+    "Does it call the Kubernetes API?",
+    "Secret name (Enter if none)",
+    "TLS on its own port",
+    "Write kubeward.yaml and render the bundle into k8s?",
+];
+
 /// The longest one step may take on a loaded machine.
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -144,16 +155,8 @@ fn picking_openshift_writes_its_preset_and_renders_a_route() {
     );
     t.answer("Public host name", &format!("shop.apps.example.com{ENTER}"));
     t.answer("What carries the public entry?", ENTER);
-    for prompt in [
-        "Only clients from these address ranges",
-        "How sensitive is the data it handles?",
-        "Scale the number of pods with the load",
-        "Does it call anything?",
-        "Does it call the Kubernetes API?",
-        "Secret name (Enter if none)",
-        "TLS on its own port",
-        "Write kubeward.yaml and render the bundle into k8s?",
-    ] {
+    t.answer("Only clients from these address ranges", ENTER);
+    for prompt in AFTER_EXPOSURE {
         t.answer(prompt, ENTER);
     }
     assert_eq!(
@@ -182,14 +185,10 @@ fn accepting_every_default_writes_and_renders_a_service() {
         "Protocol it speaks on that port",
         "App that calls it (Enter if none)",
         "How far should it be reachable?",
-        "How sensitive is the data it handles?",
-        "Scale the number of pods with the load",
-        "Does it call anything?",
-        "Does it call the Kubernetes API?",
-        "Secret name (Enter if none)",
-        "TLS on its own port",
-        "Write kubeward.yaml and render the bundle into k8s?",
-    ] {
+    ]
+    .into_iter()
+    .chain(AFTER_EXPOSURE)
+    {
         t.answer(prompt, ENTER);
     }
     assert_eq!(t.finish("apply it with `kubectl apply -k k8s`"), 0);
