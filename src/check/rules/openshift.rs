@@ -1,20 +1,16 @@
 //! The rules of OpenShift (KW-OCP): SecurityContextConstraints that let a pod out of its
 //! container (privileged, host namespaces, host paths, any user, added capabilities), Routes
-//! that serve their host in clear text, and fixed uids in namespaces whose SCC assigns them.
+//! that serve their host in clear text. Fixed uids in OpenShift's namespaces join objects:
+//! `check::cross::openshift`.
 
 use serde_json::Value;
 
-use super::common::{NONE, pod_of};
+use super::common::NONE;
 use crate::check::index::Index;
 use crate::check::object::{Kind, Object};
 use crate::check::{Applies, Hits, Rule, Severity};
 
 const SCC: Applies = Applies::Kinds(&[Kind::SecurityContextConstraints]);
-
-/// The namespace annotation of the uid range `restricted-v2` assigns from.
-pub const UID_RANGE_ANNOTATION: &str = "openshift.io/sa.scc.uid-range";
-/// The namespace label that turns OpenShift's Pod Security label synchronisation off.
-pub const LABEL_SYNC_LABEL: &str = "security.openshift.io/scc.podSecurityLabelSync";
 
 pub static RULES: &[Rule] = &[
     Rule {
@@ -95,23 +91,6 @@ Redirect`.",
         scanners: NONE,
         applies: Applies::Kinds(&[Kind::Route]),
         check: route_tls,
-    },
-    Rule {
-        id: "KW-OCP-020",
-        severity: Severity::Info,
-        title: "On OpenShift, pods leave runAsUser and fsGroup to the SCC",
-        explanation: "OpenShift's default SCC `restricted-v2` assigns every namespace a uid range \
-(`openshift.io/sa.scc.uid-range`) and refuses a pod whose `runAsUser` or `fsGroup` lies \
-outside it (\"must be in the ranges\"), so a fixed uid works only where someone chose it to \
-match one namespace. Leave `runAsUser`, `runAsGroup` and `fsGroup` out (keep \
-`runAsNonRoot: true`) and build the image for an arbitrary uid in group 0 (files it uses \
-owned by group 0 with group permissions); kubeward's `openshift` preset renders that. Judged \
-in namespaces the check knows are OpenShift's: a Namespace of the checked set with OpenShift's \
-uid-range annotation or the podSecurityLabelSync label.",
-        rubric: &[2],
-        scanners: NONE,
-        applies: Applies::Pods,
-        check: fixed_uid_on_openshift,
     },
 ];
 
@@ -210,80 +189,6 @@ fn route_tls(_: &Index, object: &Object, hits: &mut Hits) {
         hits.add(
             "spec.tls.insecureEdgeTerminationPolicy",
             "insecureEdgeTerminationPolicy is Allow: the host is served over plain HTTP too",
-        );
-    }
-}
-
-/// The OpenShift namespace `name` of the checked set, if it is one: its uid range, when
-/// the namespace says.
-fn openshift_namespace<'a>(index: &Index<'a>, name: &str) -> Option<Option<&'a str>> {
-    let ns = index.find(Kind::Namespace, None, name)?;
-    let metadata = ns.value.get("metadata")?;
-    let range = metadata
-        .get("annotations")
-        .and_then(|a| a.get(UID_RANGE_ANNOTATION))
-        .and_then(Value::as_str);
-    let synced = metadata
-        .get("labels")
-        .and_then(|l| l.get(LABEL_SYNC_LABEL))
-        .is_some();
-    (range.is_some() || synced).then_some(range)
-}
-
-/// Whether `uid` lies in an OpenShift uid range, written `<first>/<size>`.
-fn in_range(uid: i64, range: &str) -> bool {
-    let Some((first, size)) = range.split_once('/') else {
-        return false;
-    };
-    match (first.trim().parse::<i64>(), size.trim().parse::<i64>()) {
-        (Ok(first), Ok(size)) => (first..first + size).contains(&uid),
-        _ => false,
-    }
-}
-
-fn fixed_uid_on_openshift(index: &Index, object: &Object, hits: &mut Hits) {
-    let Some(namespace) = object.namespace.as_deref() else {
-        return;
-    };
-    let Some(range) = openshift_namespace(index, namespace) else {
-        return;
-    };
-    let Some((pod, containers)) = pod_of(object) else {
-        return;
-    };
-    let mut fixed: Vec<(String, &str, i64)> = Vec::new();
-    for field in ["runAsUser", "fsGroup"] {
-        if let Some(id) = pod.security(field).and_then(Value::as_i64) {
-            fixed.push((
-                format!("{}.securityContext.{field}", pod.spec_path),
-                field,
-                id,
-            ));
-        }
-    }
-    for c in &containers {
-        if let Some(id) = c.security("runAsUser").and_then(Value::as_i64) {
-            fixed.push((
-                format!("{}.securityContext.runAsUser", c.path),
-                "runAsUser",
-                id,
-            ));
-        }
-    }
-    for (path, field, id) in fixed {
-        let verdict = match range {
-            Some(range) if in_range(id, range) => {
-                format!("inside the namespace's range {range} today, outside another namespace's")
-            }
-            Some(range) => {
-                format!("outside the namespace's range {range}: restricted-v2 refuses the pod")
-            }
-            None => "which restricted-v2 refuses unless it lies in the namespace's uid range"
-                .to_string(),
-        };
-        hits.add(
-            path,
-            format!("{field} is fixed at {id}, {verdict}; leave it to the SCC"),
         );
     }
 }
