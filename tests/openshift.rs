@@ -8,6 +8,8 @@
 
 mod common;
 
+use std::collections::BTreeSet;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use common::bundle::{find, parse_stream};
@@ -271,6 +273,20 @@ fn routes_match_the_upstream_crd_with_the_tls_each_service_needs() {
             "  protocol: tcp\n  exposure: public\n  tls: {mode: cert-manager, issuer: {name: internal}}\n  ingress: {host: db.apps.example.com, termination: passthrough}\n",
             "passthrough",
         ),
+        // What the router can only pass through, unasked: other TCP, and a service that
+        // requires the client's own certificate.
+        (
+            "  protocol: tcp\n  exposure: public\n  tls: {mode: self-signed}\n  ingress: {host: db.apps.example.com}\n",
+            "passthrough",
+        ),
+        (
+            "  protocol: https\n  exposure: public\n  tls: {mode: self-signed, clientAuth: required}\n  ingress: {host: mtls.apps.example.com}\n",
+            "passthrough",
+        ),
+        (
+            "  protocol: http\n  exposure: public\n  ingress: {host: shop.example.com, issuer: {name: letsencrypt}}\n",
+            "edge",
+        ),
     ] {
         let docs = objects(body);
         let route = find(&docs, "Route", "api");
@@ -336,6 +352,68 @@ fn a_reencrypt_route_trusts_exactly_the_ca_that_signed_the_service() {
         common::tls::openssl_verify(&other_ca, &chain, Check::Server("api.shop.svc")).is_err(),
         "each project has its own CA"
     );
+}
+
+#[test]
+fn an_issued_certificate_reaches_the_router_by_reference_never_inlined() {
+    let docs = objects(
+        "  protocol: https\n  exposure: public\n  ingress: {host: shop.example.com, issuer: {kind: ClusterIssuer, name: letsencrypt}}\n",
+    );
+    let route = find(&docs, "Route", "api");
+    assert!(crd_errors(route).is_empty(), "{:?}", crd_errors(route));
+    let tls = &route["spec"]["tls"];
+    assert_eq!(tls["termination"], "reencrypt");
+    assert_eq!(
+        tls["externalCertificate"],
+        serde_json::json!({"name": "api-ingress-tls"})
+    );
+    for inlined in ["key", "certificate", "caCertificate"] {
+        assert!(tls[inlined].is_null(), "the Route inlines {inlined}");
+    }
+    // cert-manager issues the host's certificate into that Secret (a kubernetes.io/tls one).
+    let certificate = find(&docs, "Certificate", "api-ingress-tls");
+    assert!(
+        crd_errors(certificate).is_empty(),
+        "{:?}",
+        crd_errors(certificate)
+    );
+    assert_eq!(certificate["spec"]["secretName"], "api-ingress-tls");
+    assert_eq!(
+        certificate["spec"]["dnsNames"],
+        serde_json::json!(["shop.example.com"])
+    );
+    assert_eq!(
+        certificate["spec"]["issuerRef"],
+        serde_json::json!({"group": "cert-manager.io", "kind": "ClusterIssuer", "name": "letsencrypt"})
+    );
+    // The router reads that Secret, and no other: get, list and watch by name.
+    let role = find(&docs, "Role", "api-router-tls");
+    assert_eq!(
+        role["rules"],
+        serde_json::json!([{"apiGroups": [""], "resources": ["secrets"],
+            "verbs": ["get", "list", "watch"], "resourceNames": ["api-ingress-tls"]}])
+    );
+    let binding = find(&docs, "RoleBinding", "api-router-tls");
+    assert_eq!(binding["roleRef"]["name"], "api-router-tls");
+    assert_eq!(
+        binding["subjects"],
+        serde_json::json!([{"kind": "ServiceAccount", "name": "router", "namespace": "openshift-ingress"}])
+    );
+    // No private key is written for the public host: cert-manager holds it in the cluster.
+    assert!(
+        docs.iter()
+            .all(|d| !(d["kind"] == "Secret" && d["metadata"]["name"] == "api-ingress-tls")),
+        "the host's key is cert-manager's, not the bundle's"
+    );
+    // Without an issuer the router presents its default certificate: no Secret, no Role.
+    let docs = objects("  exposure: public\n  ingress: {host: shop.apps.example.com}\n");
+    assert!(find_opt(&docs, "Role", "api-router-tls").is_none());
+    assert!(find(&docs, "Route", "api")["spec"]["tls"]["externalCertificate"].is_null());
+}
+
+fn find_opt<'a>(docs: &'a [Value], kind: &str, name: &str) -> Option<&'a Value> {
+    docs.iter()
+        .find(|d| d["kind"] == kind && d["metadata"]["name"] == name)
 }
 
 #[test]
@@ -408,9 +486,14 @@ fn routes_the_router_cannot_serve_safely_are_refused_with_the_field_named() {
             "",
         ),
         (
-            "  exposure: public\n  ingress: {host: a.example.com, issuer: {name: letsencrypt}}\n",
+            "  protocol: https\n  exposure: public\n  ingress: {host: a.example.com, termination: passthrough, issuer: {name: letsencrypt}}\n",
             "spec.ingress.issuer",
-            "default certificate",
+            "never opens the TLS connection",
+        ),
+        (
+            "  protocol: https\n  exposure: public\n  tls: {mode: self-signed, clientAuth: required}\n  ingress: {host: a.example.com, termination: reencrypt}\n",
+            "spec.ingress.termination",
+            "presents none",
         ),
         (
             "  exposure: public\n  ingress: {host: a.example.com, className: nginx}\n",
@@ -434,35 +517,126 @@ fn routes_the_router_cannot_serve_safely_are_refused_with_the_field_named() {
     }
 }
 
-#[test]
-fn check_reports_each_unsafe_scc_and_route_and_passes_their_fixed_twins() {
-    let run_check = |fixture: &str| {
-        let path = common::check_fixture(&format!("openshift/{fixture}"));
-        // Every object is one an OpenShift API server accepts: its upstream CRD's schema.
-        for doc in parse_stream(&common::read_path(&path)) {
-            let errors = crd_errors(&doc);
-            assert!(errors.is_empty(), "{fixture}: {errors:?}");
-        }
-        Run::of(common::run::kubeward().args(["check", path.to_str().unwrap()]))
-    };
-    let failing = run_check("scc-permissive.yaml");
-    assert_eq!(failing.code, Some(1), "{}", failing.stdout);
-    for id in [
-        "KW-OCP-001",
-        "KW-OCP-002",
-        "KW-OCP-003",
-        "KW-OCP-004",
-        "KW-OCP-005",
-        "KW-OCP-010",
-    ] {
-        assert!(failing.stdout.contains(id), "{id}: {}", failing.stdout);
-    }
-    assert!(
-        failing.stdout.contains("Route shop/plain") && failing.stdout.contains("Route shop/both")
+/// The rule ids `kubeward check ARGS FILE` reports, and its exit code.
+fn rule_ids(file: &std::path::Path, args: &[&str]) -> (BTreeSet<String>, Option<i32>) {
+    let run = Run::of(
+        common::run::kubeward()
+            .args(["check", "--format", "json"])
+            .args(args)
+            .arg(file),
     );
-    let fixed = run_check("scc-restricted.yaml");
-    assert_eq!(fixed.code, Some(0), "{}", fixed.stdout);
-    assert!(!fixed.stdout.contains("KW-OCP"), "{}", fixed.stdout);
+    let report: Value = serde_json::from_str(&run.stdout).unwrap();
+    let ids = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["ruleId"].as_str().unwrap().to_string())
+        .collect();
+    (ids, run.code)
+}
+
+/// Every failing fixture of `tests/fixtures/check/openshift/` beside its fixed twin
+/// (`NAME.fixed.yaml`): the failing one breaks exactly the rules its first line names, which
+/// the twin does not (the twin may break others, which the failing one shares: a lone
+/// DeploymentConfig has no NetworkPolicy). SCCs and Routes are objects an OpenShift API
+/// server accepts: their upstream CRD's schema.
+#[test]
+fn check_reports_each_unsafe_openshift_object_and_passes_its_fixed_twin() {
+    let dir = common::check_fixture("openshift");
+    let mut failing: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.to_string_lossy().ends_with(".fixed.yaml"))
+        .collect();
+    failing.sort();
+    assert!(failing.len() >= 8, "{failing:?}");
+    let mut kinds = BTreeSet::new();
+    for path in failing {
+        let twin = path.with_extension("fixed.yaml");
+        let text = common::read_path(&path);
+        let named: BTreeSet<String> = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# Breaks "))
+            .and_then(|l| l.split_once(':'))
+            .map(|(ids, _)| {
+                ids.split([',', ' '])
+                    .filter(|w| w.starts_with("KW-"))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            !named.is_empty(),
+            "{path:?} names no rule on its first line"
+        );
+        for file in [&path, &twin] {
+            for doc in parse_stream(&common::read_path(file)) {
+                kinds.insert(doc["kind"].as_str().unwrap().to_string());
+                if doc["kind"] != "DeploymentConfig" {
+                    let errors = crd_errors(&doc);
+                    assert!(errors.is_empty(), "{file:?}: {errors:?}");
+                }
+            }
+        }
+        let (broken, code) = rule_ids(&path, &[]);
+        let (fixed, _) = rule_ids(&twin, &[]);
+        assert_eq!(code, Some(1), "{path:?}");
+        let only_failing: BTreeSet<String> = broken.difference(&fixed).cloned().collect();
+        assert_eq!(only_failing, named, "{path:?} against its twin");
+        assert!(fixed.is_disjoint(&named), "{twin:?}: {fixed:?}");
+    }
+    assert_eq!(
+        kinds,
+        BTreeSet::from(
+            ["DeploymentConfig", "Route", "SecurityContextConstraints"].map(String::from)
+        )
+    );
+}
+
+/// A fixed uid is KW-OCP-020's (info) wherever the check knows the namespace is OpenShift's:
+/// under `--preset openshift` every namespace, else a Namespace of the checked set that says
+/// so (read after the objects are pruned to what the joined rules need).
+#[test]
+fn a_fixed_uid_is_reported_under_the_openshift_preset_and_in_openshift_namespaces() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixed = common::read_path(&common::check_fixture(
+        "openshift/deploymentconfig-privileged.fixed.yaml",
+    ))
+    .replace(
+        "        runAsNonRoot: true\n",
+        "        runAsNonRoot: true\n        runAsUser: 10001\n        fsGroup: 10001\n",
+    );
+    assert!(fixed.contains("runAsUser: 10001"));
+    let file = dir.path().join("dc.yaml");
+    common::write(&file, &fixed);
+    let (plain, _) = rule_ids(&file, &[]);
+    assert!(!plain.contains("KW-OCP-020"), "{plain:?}");
+    let (restricted, _) = rule_ids(&file, &["--preset", "restricted"]);
+    assert!(!restricted.contains("KW-OCP-020"), "{restricted:?}");
+    let (openshift, _) = rule_ids(&file, &["--preset", "openshift"]);
+    assert!(openshift.contains("KW-OCP-020"), "{openshift:?}");
+    let run = Run::of(
+        common::run::kubeward()
+            .args(["check", "--preset", "openshift"])
+            .arg(&file),
+    );
+    assert!(
+        run.stdout.contains("runAsUser is fixed at 10001, which restricted-v2 refuses unless it lies in the namespace's uid range")
+            && run.stdout.contains("fsGroup is fixed at 10001"),
+        "{}",
+        run.stdout
+    );
+    // Without a preset, the namespace's own ranges say it, uid and group apart.
+    let namespace = "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  annotations:\n    openshift.io/sa.scc.uid-range: 1000850000/10000\n    openshift.io/sa.scc.supplemental-groups: 10000/10\n---\n";
+    common::write(&file, format!("{namespace}{fixed}"));
+    let run = Run::of(common::run::kubeward().arg("check").arg(&file));
+    assert!(
+        run.stdout.contains("runAsUser is fixed at 10001, outside the namespace's uid range 1000850000/10000: restricted-v2 refuses the pod")
+            && run.stdout.contains("fsGroup is fixed at 10001, inside the namespace's group range 10000/10 today"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

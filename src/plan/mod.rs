@@ -43,7 +43,7 @@ pub use network::{
     service_port,
 };
 pub use objects::{PEERS_DIR, Placement, PlannedObject};
-pub use route::Route;
+pub use route::{Route, SecretReader};
 pub use scaling::{Autoscaler, UtilizationTarget};
 pub use secrets::{SealingPlan, SecretPlan, StorePlan};
 pub use surroundings::{Anchor, Neighbour, PeerTls, Surroundings};
@@ -143,15 +143,17 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
     }
     let ingress = ingress::ingress(service, preset, &mut decisions);
     let gateway = gateway::gateway(service, preset, &mut decisions);
-    let route = route::route(service, &mut decisions);
+    let route = route::route(service, preset, &mut decisions);
     let role = access::role(service, &mut decisions);
     let secrets = secrets::secrets(service, preset, &mut decisions);
     let tls = tls::service_cert(service, preset, &mut decisions);
-    // The public host's certificate: the Ingress's, or the one issued for the Gateway's listener.
+    // The public host's certificate: the Ingress's, or the one issued for the Gateway's
+    // listener or the Route.
     let public_cert = ingress
         .as_ref()
         .map(|i| &i.tls)
-        .or(gateway.as_ref().and_then(|g| g.cert.as_ref()));
+        .or(gateway.as_ref().and_then(|g| g.cert.as_ref()))
+        .or(route.as_ref().and_then(|r| r.cert.as_ref()));
     let writes_secrets = secrets.iter().any(|s| s.store.is_none())
         || tls
             .iter()
@@ -380,7 +382,16 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
     if let Some(gateway) = &gateway {
         gateway_objects(gateway, &name, &ns, &mut objects);
     }
-    if route.is_some() {
+    if let Some(route) = &route {
+        if let Some(reader) = &route.secret_reader {
+            for (kind, template) in [
+                ("Role", "role-router.yaml"),
+                ("RoleBinding", "rolebinding-router.yaml"),
+            ] {
+                let api = "rbac.authorization.k8s.io/v1";
+                objects.push(object(api, kind, &reader.name, Some(&ns), template));
+            }
+        }
         objects.push(object(
             "route.openshift.io/v1",
             "Route",

@@ -282,6 +282,9 @@ pub struct RouterDefaults {
     /// The labels of the namespaces whose traffic is the router's (OpenShift's own
     /// `policy-group.network.openshift.io/ingress: ""`, which also covers a host-network router).
     pub namespace_labels: BTreeMap<String, String>,
+    /// The router's ServiceAccount in `namespace` (`router` for the default IngressController):
+    /// a Route whose certificate is in a Secret lets it read that Secret alone.
+    pub service_account: String,
 }
 
 impl Default for RouterDefaults {
@@ -292,6 +295,7 @@ impl Default for RouterDefaults {
                 "policy-group.network.openshift.io/ingress".to_string(),
                 String::new(),
             )]),
+            service_account: "router".to_string(),
         }
     }
 }

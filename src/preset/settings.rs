@@ -239,6 +239,10 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
         "spec.ingress.router.namespace",
         names::dns_label(&router.namespace),
     );
+    check(
+        "spec.ingress.router.serviceAccount",
+        names::dns_subdomain(&router.service_account),
+    );
     if router.namespace_labels.is_empty() {
         check(
             "spec.ingress.router.namespaceLabels",

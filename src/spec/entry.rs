@@ -31,7 +31,8 @@ pub struct IngressSpec {
     /// service), `reencrypt` (the router verifies the service's certificate with its CA and
     /// speaks TLS to it) or `passthrough` (the router forwards the TLS connection unopened,
     /// by its SNI; the service's own certificate is the one clients see). Default: `edge` for
-    /// a service without TLS, `reencrypt` for one with it. Never unencrypted.
+    /// a service without TLS, `reencrypt` for one with it, `passthrough` for protocol `tcp`
+    /// and for a service that requires client certificates. Never unencrypted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub termination: Option<RouteTermination>,
     /// The IngressClass (`api: ingress`). Default from the preset (`nginx`).
@@ -48,9 +49,12 @@ pub struct IngressSpec {
     /// (Let's Encrypt) `ClusterIssuer`, whose certificates browsers trust; the service's own
     /// certificate still comes from `spec.tls`. An HTTP-01 issuer's solver pod is not admitted
     /// through the namespace's default deny: add that policy, or use DNS-01. With
-    /// `api: gateway` the certificate is for the Gateway's listener, which must reference it.
-    /// Default: with `api: ingress` the public host's certificate comes from where the
-    /// service's own does; with `api: gateway` the Gateway's listener brings its own.
+    /// `api: gateway` the certificate is for the Gateway's listener, which must reference it;
+    /// with `api: route` the Route references its Secret (`tls.externalCertificate`, OpenShift
+    /// 4.19 or later) and the router's ServiceAccount may read that Secret alone. Default: with
+    /// `api: ingress` the public host's certificate comes from where the service's own does;
+    /// with `api: gateway` the Gateway's listener brings its own; with `api: route` the
+    /// router serves its default (wildcard) certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<IssuerRef>,
     /// Only clients from these address ranges reach the service through the entry, e.g.

@@ -28,6 +28,8 @@ pub(super) struct Backend {
     pub(super) exposure: Exposure,
     pub(super) protocol: Protocol,
     pub(super) tls_mode: TlsMode,
+    /// Whether the service requires client certificates (`tls.clientAuth: required`).
+    pub(super) client_auth: bool,
 }
 
 pub(super) fn validate_ingress(
@@ -164,11 +166,6 @@ fn route_entry(p: &mut Problems, ingress: &spec::IngressSpec, backend: &Backend)
             ingress.controller.is_some(),
             "a controller of your choosing: the router is admitted by the label of its namespaces (the preset's ingress.router)",
         ),
-        (
-            "issuer",
-            ingress.issuer.is_some(),
-            "a cert-manager issuer yet: the Route serves the router's default certificate (the IngressController's, a wildcard for its domain)",
-        ),
     ] {
         if given {
             p.add(
@@ -180,9 +177,20 @@ fn route_entry(p: &mut Problems, ingress: &spec::IngressSpec, backend: &Backend)
     let tls = backend.tls_mode != TlsMode::None;
     let termination = match ingress.termination {
         Some(t) => t,
+        // The router forwards other TCP only unopened, by the SNI of its TLS, and presents no
+        // client certificate to a service that requires one: the client must reach it.
+        None if tls && (backend.protocol == Protocol::Tcp || backend.client_auth) => {
+            RouteTermination::Passthrough
+        }
         None if tls => RouteTermination::Reencrypt,
         None => RouteTermination::Edge,
     };
+    if termination == RouteTermination::Passthrough && ingress.issuer.is_some() {
+        p.add(
+            "spec.ingress.issuer",
+            "with termination passthrough the router never opens the TLS connection, so it presents no certificate of its own: clients see the service's (spec.tls; tls.mode cert-manager with a public issuer gives the host a certificate they trust)",
+        );
+    }
     let field = "spec.ingress.termination";
     let problem = match (termination, tls, backend.protocol) {
         (RouteTermination::Edge, true, _) => Some(
@@ -197,6 +205,9 @@ fn route_entry(p: &mut Problems, ingress: &spec::IngressSpec, backend: &Backend)
         ),
         (RouteTermination::Edge | RouteTermination::Reencrypt, _, Protocol::Tcp) => Some(
             "protocol tcp is not HTTP: the router forwards it only as `passthrough` (TLS with SNI)".to_string(),
+        ),
+        (RouteTermination::Reencrypt, true, _) if backend.client_auth => Some(
+            "the service requires client certificates (spec.tls.clientAuth), and the router presents none when it re-encrypts: use `passthrough`, where the client's own certificate reaches the service".to_string(),
         ),
         (RouteTermination::Edge, false, Protocol::Grpc) => Some(
             "the router speaks HTTP/1.1 to a plain-text backend, which gRPC cannot use: give the service TLS (spec.tls) for `reencrypt` (HTTP/2 when the IngressController enables it) or `passthrough`".to_string(),

@@ -359,6 +359,16 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         probe(pod(evil, dict(spec.controller[1])), svc, P, "TCP",
               "the router's pod labels in a namespace without its namespace label")
         probe(random_pod, svc, P, "TCP", "a pod of an unlabelled namespace, on the public path")
+        # the router's label key with another value: the policy's matchLabels wants exactly it
+        wrong_label = fresh_name("kw-wrong-label", declared_ns | {evil, elsewhere})
+        namespace_labels[wrong_label] = {k: v + "x" for k, v in spec.controller_ns_labels.items()}
+        world.add_namespace(wrong_label, namespace_labels[wrong_label])
+        probe(pod(wrong_label, dict(spec.controller[1])), svc, P, "TCP",
+              "the router's pod labels in a namespace whose label has another value")
+        # a router on the host network has no pod labels: every pod of its namespace is on the path
+        probe(pod(spec.controller[0], {APP: "kw-any"}), svc, P, "TCP",
+              "any pod of the router's labelled namespace")
+        probe(External("2001:db8::10"), svc, P, "TCP", "an IPv6 client straight to the pod, past the router")
     if OWNER_NAME in spec.controller[1]:
         other_gateway = {**spec.controller[1], OWNER_NAME: fresh_name("other-gateway",
                                                                         {spec.controller[1][OWNER_NAME]})}
@@ -378,6 +388,10 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
     if dns_port != 53:
         # policies see the pod's port: 53 is the Service's, never the pods'
         probe(svc, dns, 53, "UDP", "DNS pods on the Service's port, not theirs")
+        probe(svc, dns, 53, "TCP", "DNS pods on the Service's port, not theirs")
+        probe(svc, pod(dns_ns, {"dns.operator.openshift.io/daemonset-node-resolver": ""}), dns_port, "UDP",
+              "another pod of the DNS namespace (the node resolver)")
+        probe(svc, External("fd00:10::a"), dns_port, "UDP", "the DNS port at an IPv6 address")
         probe(svc, pod(DNS_NS, dict(DNS_LABELS)), 53, "UDP", "kube-dns where the platform's DNS is elsewhere")
         probe(svc, pod(DNS_NS, dict(DNS_LABELS)), dns_port, "UDP", "kube-dns where the platform's DNS is elsewhere")
     probe(svc, ks_other, 443, "TCP", "non-DNS pod in kube-system")
