@@ -132,6 +132,8 @@ render_preset hardened worker report-worker --image "$worker_image"
 render_preset hardened api-client config-watcher
 render_preset relaxed baseline storefront
 render_preset relaxed openshift openshift-shop
+# and a Route whose certificate cert-manager issues, with the Role that lets the router read it
+render_preset relaxed openshift openshift-orders --ingress-issuer ClusterIssuer/letsencrypt
 for name in $(./target/debug/kubeward presets list | awk 'NR > 1 { print $1 }'); do
     compgen -G "$work/presets/*/$name-*" >/dev/null \
         || { echo "shipped preset $name has no representative render in scripts/test.sh" >&2; exit 1; }
