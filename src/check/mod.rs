@@ -290,7 +290,7 @@ pub struct Finding {
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 10] = [
+pub const PREFIXES: [&str; 11] = [
     "KW-SEC",
     "KW-SECRET",
     "KW-RBAC",
@@ -299,6 +299,7 @@ pub const PREFIXES: [&str; 10] = [
     "KW-LOAD",
     "KW-META",
     "KW-MESH",
+    "KW-OCP",
     "KW-CP",
     "KW-FLOOR",
 ];
