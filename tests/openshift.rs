@@ -667,3 +667,33 @@ fn check_passes_kubewards_own_openshift_bundles() {
         );
     }
 }
+
+/// A pod that leaves its ids to the SCC is right on OpenShift: KW-SEC-002 (fix a uid above
+/// 10000) judges it elsewhere, but not where the check knows the namespace is OpenShift's,
+/// whose SCC would refuse the uid it asks for.
+#[test]
+fn a_pod_without_fixed_ids_is_told_to_fix_them_only_off_openshift() {
+    let twin = common::check_fixture("openshift/deploymentconfig-privileged.fixed.yaml");
+    let text = common::read_path(&twin);
+    assert!(!text.contains("runAsUser"), "{text}");
+    let (plain, _) = rule_ids(&twin, &[]);
+    assert!(plain.contains("KW-SEC-002"), "{plain:?}");
+    let (restricted, _) = rule_ids(&twin, &["--preset", "restricted"]);
+    assert!(restricted.contains("KW-SEC-002"), "{restricted:?}");
+    let (openshift, _) = rule_ids(&twin, &["--preset", "openshift"]);
+    assert!(!openshift.contains("KW-SEC-002"), "{openshift:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("dc.yaml");
+    let namespace = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {name}\n  annotations:\n    openshift.io/sa.scc.uid-range: 1000850000/10000\n---\n"
+        )
+    };
+    common::write(&file, format!("{}{text}", namespace("shop")));
+    let (ranged, _) = rule_ids(&file, &[]);
+    assert!(!ranged.contains("KW-SEC-002"), "{ranged:?}");
+    // Another namespace's ranges say nothing about this one.
+    common::write(&file, format!("{}{text}", namespace("elsewhere")));
+    let (other, _) = rule_ids(&file, &[]);
+    assert!(other.contains("KW-SEC-002"), "{other:?}");
+}

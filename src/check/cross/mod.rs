@@ -18,6 +18,8 @@ mod mesh;
 mod network;
 mod openshift;
 
+pub use openshift::ids_assigned;
+
 use super::Rule;
 
 /// Every joined rule, family by family.

@@ -66,6 +66,16 @@ fn openshift_namespace<'a>(index: &Index<'a>, name: &str) -> Option<Ranges<'a>> 
     (by_preset || synced || ranges.uid.is_some() || ranges.group.is_some()).then_some(ranges)
 }
 
+/// Whether the SCC assigns `object`'s ids: its namespace is OpenShift's as far as the check
+/// knows. There KW-SEC-002's advice (fix a uid above 10000) would make the pod refused, so
+/// that rule does not judge it; KW-OCP-020 judges the fixed ids instead.
+pub fn ids_assigned(index: &Index, object: &Object) -> bool {
+    object
+        .namespace
+        .as_deref()
+        .is_some_and(|namespace| openshift_namespace(index, namespace).is_some())
+}
+
 /// Whether `id` lies in an OpenShift range: blocks `<first>/<size>` or `<first>-<last>`,
 /// separated by commas.
 fn in_range(id: i64, ranges: &str) -> bool {
