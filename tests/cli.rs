@@ -1054,6 +1054,59 @@ fn a_clear_text_probe_port_carries_the_probes_and_nothing_else() {
     );
 }
 
+/// Renders `extra` over the base spec and returns the run, for refusals.
+fn render_plus(extra: &str) -> Run {
+    Kubeward::new()
+        .file("kubeward.yaml", &base_plus(extra))
+        .args(["render", "-f", "kubeward.yaml"])
+        .run()
+}
+
+#[test]
+fn grpc_over_tls_needs_a_clear_text_probe_port_and_http_never_carries_a_certificate() {
+    // The kubelet's gRPC probe speaks no TLS: TLS on (by default or asked) needs probes.port.
+    for extra in [
+        "  protocol: grpc\n  sensitivity: internal\n",
+        "  protocol: grpc\n  tls: {mode: self-signed}\n",
+        "  protocol: grpc\n  tls: {mode: cert-manager, issuer: {name: internal}}\n",
+    ] {
+        let run = render_plus(extra);
+        assert_eq!(run.code, Some(2), "{extra}: {}", run.describe());
+        assert!(
+            run.stderr
+                .contains("spec.probes.port: is required for protocol grpc")
+                && run.stderr.contains("line "),
+            "{extra}: {}",
+            run.describe()
+        );
+        assert!(run.stdout.is_empty());
+    }
+    // Its neighbours render: gRPC in clear text, TLS with a health port, https with TLS.
+    for extra in [
+        "  protocol: grpc\n  sensitivity: internal\n  tls: {mode: none}\n",
+        "  protocol: grpc\n  sensitivity: internal\n  probes: {port: 8081}\n",
+        "  protocol: https\n  sensitivity: restricted\n  replicas: 2\n",
+    ] {
+        let run = render_plus(extra);
+        assert_eq!(run.code, Some(0), "{extra}: {}", run.describe());
+    }
+    // http with a certificate: the probes and the Service would say clear text.
+    for extra in [
+        "  protocol: http\n  sensitivity: restricted\n  replicas: 2\n",
+        "  protocol: http\n  tls: {mode: self-signed}\n",
+    ] {
+        let run = render_plus(extra);
+        assert_eq!(run.code, Some(2), "{extra}: {}", run.describe());
+        assert!(
+            run.stderr
+                .contains("spec.protocol: `http` is clear text, but tls.mode is `self-signed`")
+                && run.stderr.contains("set protocol `https`"),
+            "{extra}: {}",
+            run.describe()
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // 7. Warnings
 // ---------------------------------------------------------------------------------------

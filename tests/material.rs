@@ -442,7 +442,8 @@ fn sensitivity_rules_are_enforced_with_the_field_named() {
     let (code, stderr) = restricted.fail(&[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("spec.tls.mode"), "{stderr}");
-    let internal_grpc = Project::new("  protocol: grpc\n  sensitivity: internal\n");
+    let internal_grpc =
+        Project::new("  protocol: grpc\n  sensitivity: internal\n  probes: { port: 8081 }\n");
     assert!(
         kinds(&internal_grpc.render(&[])).contains("Secret"),
         "TLS by default for internal gRPC"

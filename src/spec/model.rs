@@ -579,8 +579,8 @@ pub struct ProbesSpec {
     /// A second container port, in clear text, where the kubelet probes the server: for a
     /// server whose own port speaks only TLS, which the kubelet's gRPC probe cannot. There
     /// the gRPC health service answers (protocol `grpc`), or HTTP at the two paths (`http`,
-    /// `https`). No Service port and no NetworkPolicy rule leads to it. Default: the probes
-    /// use the service's own port.
+    /// `https`). No Service port and no NetworkPolicy rule leads to it. Required for protocol
+    /// `grpc` with TLS on. Default: the probes use the service's own port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub port: Option<i64>,

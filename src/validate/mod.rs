@@ -16,7 +16,10 @@ pub mod service;
 mod tls;
 
 pub use entry::{ENVOY_GATEWAY_OWNER_LABELS, entry_enforces};
-pub use rules::{Overrides, caller_allowed, default_tls_mode, image_pinned, tls_mode_allowed};
+pub use rules::{
+    Overrides, caller_allowed, default_tls_mode, grpc_probe_reachable, image_pinned,
+    protocol_matches_tls, tls_mode_allowed,
+};
 pub use service::{
     ApiRule, AppRef, Autoscaling, Destination, Entry, GatewayEntry, Limits, Pods, PublicIngress,
     Sealing, Secret, SecretSource, Service, StoreRef, Target, Tls, Unenforced,
@@ -129,6 +132,7 @@ pub fn validate(
         p.add("spec.replicas", format!("sensitivity confidential and above needs at least 2 replicas: one pod is one eviction away from an outage{from_preset}"));
     }
     p.check("spec.tls.mode", tls_mode_allowed(tls.mode, sensitivity));
+    p.check("spec.protocol", protocol_matches_tls(protocol, tls.mode));
     validate_resources(&mut p, s.resources.as_ref());
     let peak = match &autoscaling {
         Some(scaling) => quota::Peak {
@@ -183,6 +187,12 @@ pub fn validate(
             }),
         )
     });
+    if probes.port.is_none() {
+        p.check(
+            "spec.probes.port",
+            grpc_probe_reachable(protocol, tls.mode, None),
+        );
+    }
     if probes.readiness_path.is_some() && probes.readiness_path == probes.liveness_path {
         p.add(
             "spec.probes.livenessPath",
