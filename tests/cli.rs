@@ -1107,6 +1107,34 @@ fn grpc_over_tls_needs_a_clear_text_probe_port_and_http_never_carries_a_certific
     }
 }
 
+#[test]
+fn dns_egress_to_an_address_range_is_a_validation_error_not_a_failed_self_check() {
+    for cidr in ["8.0.0.0/5", "0.0.0.0/0", "::/0", "2001:db8::/64"] {
+        let run = render_plus(&format!(
+            "  egress:\n    - cidr: {cidr}\n      port: 53\n      protocol: UDP\n"
+        ));
+        assert_eq!(run.code, Some(2), "{cidr}: {}", run.describe());
+        assert!(
+            run.stderr.contains(&format!(
+                "line 11: spec.egress[0].cidr: port 53 to the range {cidr}"
+            )),
+            "{cidr}: {}",
+            run.describe()
+        );
+    }
+    // One resolver's address, and other ports to a range, render.
+    for (cidr, port) in [
+        ("8.8.8.8/32", 53),
+        ("2001:db8::53/128", 53),
+        ("8.0.0.0/5", 443),
+    ] {
+        let run = render_plus(&format!(
+            "  egress:\n    - cidr: {cidr}\n      port: {port}\n      protocol: UDP\n"
+        ));
+        assert_eq!(run.code, Some(0), "{cidr}:{port}: {}", run.describe());
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // 7. Warnings
 // ---------------------------------------------------------------------------------------

@@ -52,6 +52,11 @@ impl Cidr {
         other.prefix > self.prefix && self.contains_addr(other.network)
     }
 
+    /// Whether the range is one address (`/32`, `/128`).
+    pub fn is_single_address(&self) -> bool {
+        self.prefix == self.bits()
+    }
+
     pub fn is_ipv4(&self) -> bool {
         self.network.is_ipv4()
     }

@@ -293,7 +293,8 @@ pub struct EgressSpec {
     pub namespace: Option<String>,
     /// An address range outside the cluster, e.g. `203.0.113.0/24` or `2001:db8::/32`.
     /// Private, cluster-internal and link-local (cloud metadata) ranges inside it stay denied
-    /// unless named exactly.
+    /// unless named exactly. On port 53, a single address (`/32`, `/128`): DNS to a range is a
+    /// tunnel out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// The destination port, 1-65535.

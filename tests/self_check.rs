@@ -1,0 +1,147 @@
+//! No valid spec fails the self-check: whatever the render's self-check (every rule of
+//! `kubeward check`) would refuse is a validation error first, with its field and line (exit
+//! 2), never a failed render (exit 1). Specs are drawn from every protocol, exposure,
+//! sensitivity and TLS mode, with callers, pod and address-range egress on every port kind
+//! (53 included, the case that once slipped through), API access and secrets.
+
+mod common;
+
+use std::path::Path;
+
+use kubeward::error::{Error, SpecError};
+use kubeward::pipeline::{self, Input};
+use kubeward::spec::flags::SpecFlags;
+use kubeward::validate::Overrides;
+use proptest::prelude::*;
+
+const CIDRS: &[&str] = &[
+    "0.0.0.0/0",
+    "::/0",
+    "8.0.0.0/5",
+    "203.0.113.0/24",
+    "203.0.113.7/32",
+    "2001:db8::/32",
+    "2001:db8::53/128",
+    "10.0.0.0/8",
+    "169.254.169.254/32",
+];
+
+fn egress_entry() -> impl Strategy<Value = String> {
+    let port = prop::sample::select(vec![53u16, 443, 5432, 8443]);
+    let transport = prop::sample::select(vec!["TCP", "UDP"]);
+    prop_oneof![
+        (
+            prop::sample::select(vec!["shop/redis", "db/postgres", "kube-system/coredns"]),
+            port.clone(),
+            transport.clone()
+        )
+            .prop_map(|(target, port, transport)| {
+                let (namespace, app) = target.split_once('/').unwrap();
+                format!(
+                    "    - {{app: {app}, namespace: {namespace}, port: {port}, protocol: {transport}}}\n"
+                )
+            }),
+        (prop::sample::select(CIDRS.to_vec()), port, transport).prop_map(
+            |(cidr, port, transport)| {
+                format!("    - {{cidr: \"{cidr}\", port: {port}, protocol: {transport}}}\n")
+            }
+        ),
+    ]
+}
+
+fn caller() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["web/shop", "web/front", "jobs/shop", "api/shop"]).prop_map(|c| {
+        let (app, namespace) = c.split_once('/').unwrap();
+        format!("    - {{app: {app}, namespace: {namespace}}}\n")
+    })
+}
+
+/// The body of a spec under `spec:`, every field drawn from what validation accepts or refuses.
+fn body() -> impl Strategy<Value = String> {
+    (
+        (
+            prop::sample::select(vec![8080u16, 8443, 80, 9090]),
+            prop::sample::select(vec!["http", "https", "grpc", "tcp"]),
+            prop::sample::select(vec!["namespace", "cluster", "public"]),
+            prop::sample::select(vec!["public", "internal", "confidential", "restricted"]),
+            1u32..4,
+        ),
+        (
+            prop::sample::select(vec!["", "  tls: {mode: none}\n", "  tls: {mode: self-signed}\n"]),
+            prop::bool::ANY,
+            prop::collection::vec(caller(), 0..3),
+            prop::collection::vec(egress_entry(), 0..4),
+            prop::bool::ANY,
+            prop::bool::ANY,
+        ),
+    )
+        .prop_map(
+            |(
+                (port, protocol, exposure, sensitivity, replicas),
+                (tls, probe_port, callers, egress, api, secret),
+            )| {
+                let mut body = format!(
+                    "  image: {}\n  port: {port}\n  protocol: {protocol}\n  exposure: {exposure}\n  sensitivity: {sensitivity}\n  replicas: {replicas}\n{tls}",
+                    common::spec::IMAGE
+                );
+                if probe_port {
+                    body.push_str("  probes: {port: 8081}\n");
+                }
+                if exposure == "public" {
+                    body.push_str("  ingress: {host: shop.example.com}\n");
+                }
+                if !callers.is_empty() {
+                    body.push_str("  callers:\n");
+                    body.extend(callers);
+                }
+                if !egress.is_empty() {
+                    body.push_str("  egress:\n");
+                    body.extend(egress);
+                }
+                if api {
+                    body.push_str("  apiAccess:\n    - {apiGroups: [\"\"], resources: [configmaps], verbs: [get]}\n");
+                }
+                if secret {
+                    body.push_str("  secrets:\n    - {name: token, generate: {length: 32}}\n");
+                }
+                body
+            },
+        )
+}
+
+/// Renders the spec at `path` the way `render` does, secret values replaced by placeholders.
+fn render(path: &Path) -> Result<(), Error> {
+    let flags = SpecFlags::default();
+    pipeline::render_shape(&Input {
+        file: Some(path),
+        flags: &flags,
+        overrides: Overrides::default(),
+        state_dir: None,
+        rotate: &[],
+        presets: Default::default(),
+        templates: None,
+        allow_template_override: &[],
+        annotate: false,
+    })
+    .map(drop)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(192))]
+    #[test]
+    fn a_spec_that_validates_passes_the_self_check(body in body()) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("kubeward.yaml");
+        let spec = common::spec::spec("api", "shop", &body);
+        std::fs::write(&path, &spec).unwrap();
+        match render(&path) {
+            Ok(()) => {}
+            Err(Error::Spec(SpecError::Invalid { errors, .. })) => {
+                for error in errors {
+                    prop_assert!(error.line.is_some(), "no line for {error}\n{spec}");
+                }
+            }
+            Err(other) => prop_assert!(false, "a valid spec failed to render: {other}\n{spec}"),
+        }
+    }
+}
