@@ -1171,6 +1171,68 @@ fn a_warning_reaches_stderr_without_a_terminal_and_with_quiet() {
 }
 
 #[test]
+fn egress_to_the_cloud_metadata_service_is_warned_about_and_ipv6_never_leads_back_into_ipv4() {
+    for cidr in ["169.254.169.254/32", "169.254.0.0/16", "169.254.169.0/24"] {
+        let run = render_plus(&format!("  egress:\n    - {{cidr: {cidr}, port: 80}}\n"));
+        run.success_warning_only(&["metadata-egress"]);
+        assert!(
+            run.stderr
+                .contains(&format!("spec.egress allows {cidr} on port 80"))
+        );
+    }
+    // Carved out of wider ranges, and not in neighbouring ones: no warning.
+    for cidr in ["0.0.0.0/0", "169.254.0.0/24", "::/0"] {
+        let run = render_plus(&format!(
+            "  egress:\n    - {{cidr: \"{cidr}\", port: 80}}\n"
+        ));
+        assert!(run.stderr.is_empty(), "{cidr}: {}", run.describe());
+    }
+    let run = render_plus("  egress:\n    - {cidr: \"::/0\", port: 443}\n");
+    let docs = run.success().documents();
+    let policy = find(&docs, "NetworkPolicy", "api");
+    let except = &policy["spec"]["egress"][1]["to"][0]["ipBlock"]["except"];
+    assert_eq!(
+        except,
+        &json!([
+            "fc00::/7",
+            "fe80::/10",
+            "64:ff9b::/96",
+            "64:ff9b:1::/48",
+            "::ffff:0.0.0.0/96"
+        ]),
+        "{policy}"
+    );
+    // A preset names the cluster's own ranges outside the private ones: carved out too, once,
+    // from the ranges that contain them only.
+    let preset = "apiVersion: kubeward.dev/v1alpha1\nkind: Preset\nmetadata: { name: dual-stack }\nextends: restricted\nspec:\n  clusterRanges: { pods: [\"2001:db8:42::/56\"], services: [10.96.0.0/12], nodes: [198.51.100.0/24] }\n";
+    let run = Kubeward::new()
+        .file("preset.yaml", preset)
+        .file(
+            "kubeward.yaml",
+            &base_plus("  preset: ./preset.yaml\n  egress:\n    - {cidr: \"::/0\", port: 443}\n    - {cidr: 0.0.0.0/0, port: 443}\n    - {cidr: 198.51.100.0/25, port: 443}\n"),
+        )
+        .args(["render", "-f", "kubeward.yaml"])
+        .run();
+    let docs = run.success().documents();
+    let egress = &find(&docs, "NetworkPolicy", "api")["spec"]["egress"];
+    let except = |i: usize| egress[i]["to"][0]["ipBlock"]["except"].clone();
+    assert_eq!(except(1)[5], "2001:db8:42::/56", "{egress}");
+    let v4 = except(2);
+    assert!(
+        v4.as_array().unwrap().contains(&json!("198.51.100.0/24")),
+        "{v4}"
+    );
+    assert!(
+        !v4.as_array().unwrap().contains(&json!("10.96.0.0/12")),
+        "inside 10/8: {v4}"
+    );
+    assert!(
+        except(3).is_null(),
+        "named exactly, inside a node range: {egress}"
+    );
+}
+
+#[test]
 fn deny_warnings_refuses_with_exit_2_and_writes_nothing_not_even_the_state() {
     for output in [true, false] {
         let kw = tag_only();

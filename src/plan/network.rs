@@ -94,7 +94,9 @@ fn peer_annotations(app: &AppRef, direction: &str) -> BTreeMap<String, String> {
 }
 
 /// Ranges a declared CIDR egress never reaches unless named exactly: cluster-internal and
-/// link-local (cloud metadata) addresses.
+/// link-local (cloud metadata) addresses, and the IPv6 prefixes that lead back into IPv4
+/// (NAT64, well-known and local-use, and IPv4-mapped addresses), through which `::/0` would
+/// reach every IPv4 address the IPv4 carve-outs deny.
 const NEVER_IMPLIED: &[&str] = &[
     "10.0.0.0/8",
     "172.16.0.0/12",
@@ -104,7 +106,15 @@ const NEVER_IMPLIED: &[&str] = &[
     "127.0.0.0/8",
     "fc00::/7",
     "fe80::/10",
+    "64:ff9b::/96",
+    "64:ff9b:1::/48",
+    "::ffff:0:0/96",
 ];
+
+/// The cloud metadata service (AWS, GCP, Azure, OpenStack): it hands out the node's cloud
+/// credentials to any pod that reaches it.
+const METADATA_ADDRESS: std::net::IpAddr =
+    std::net::IpAddr::V4(std::net::Ipv4Addr::new(169, 254, 169, 254));
 
 /// Peer policies for callers and destinations inside the service's own namespace, which the
 /// namespace's default deny would otherwise cut off on their side. Each carries the decision
@@ -202,13 +212,27 @@ fn transport(t: Transport) -> &'static str {
     }
 }
 
-/// The ranges to carve out of a declared CIDR: never-implied ranges it strictly contains.
-fn implied_exceptions(cidr: &Cidr) -> Vec<String> {
-    NEVER_IMPLIED
+/// The ranges to carve out of a declared CIDR: never-implied ranges, the preset's cluster
+/// ranges and API server addresses, that it strictly contains (each once: none inside another
+/// carve-out).
+fn implied_exceptions(cidr: &Cidr, preset: &Preset) -> Vec<String> {
+    let fixed = NEVER_IMPLIED
         .iter()
-        .map(|r| r.parse::<Cidr>().expect("constant ranges parse"))
+        .map(|r| r.parse::<Cidr>().expect("constant ranges parse"));
+    let api = (preset.cluster_ranges.all().map(|(_, r)| r))
+        .chain(&preset.api_server.cidrs)
+        .filter_map(|r| r.parse::<Cidr>().ok());
+    let carved: Vec<Cidr> = fixed
+        .chain(api)
         .filter(|r| cidr.strictly_contains(r))
-        .map(|r| r.to_string())
+        .collect();
+    carved
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            !carved[..*i].contains(r) && !carved.iter().any(|outer| outer.strictly_contains(r))
+        })
+        .map(|(_, r)| r.to_string())
         .collect()
 }
 
@@ -324,7 +348,17 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
                 });
             }
             Target::Cidr(cidr) => {
-                let except = implied_exceptions(cidr);
+                let except = implied_exceptions(cidr, preset);
+                let carved = except.iter().any(|r| {
+                    r.parse::<Cidr>()
+                        .is_ok_and(|r| r.contains_addr(METADATA_ADDRESS))
+                });
+                if cidr.contains_addr(METADATA_ADDRESS) && !carved {
+                    d.warn(
+                        "metadata-egress",
+                        format!("spec.egress allows {cidr} on port {}, which holds the cloud metadata service 169.254.169.254: any process of the pod can fetch the node's cloud credentials there; remove it unless the service needs them (prefer workload identity)", dest.port),
+                    );
+                }
                 let carve = if except.is_empty() {
                     String::new()
                 } else {

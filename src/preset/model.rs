@@ -76,6 +76,10 @@ pub struct Preset {
     pub tls: TlsDefaults,
     /// Where the API server is, for services with `apiAccess`.
     pub api_server: ApiServer,
+    /// The cluster's own address ranges: carved out of every declared egress range that
+    /// contains them, so that an address range never reaches pods, Services or nodes.
+    #[serde(default)]
+    pub cluster_ranges: ClusterRanges,
     /// ResourceQuota and LimitRange for the namespace of a service with sensitive data.
     pub namespace_quota: NamespaceQuota,
     /// The PriorityClass of the pods; it must exist in the cluster. Unset: the cluster's
@@ -288,6 +292,40 @@ pub struct ApiServer {
     /// The token's audience; unset, the API server's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_audience: Option<String>,
+}
+
+/// The cluster's pod, Service and node ranges (CIDRs), where the private ranges kubeward
+/// always carves out do not cover them (public or IPv6 global addresses, for instance).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterRanges {
+    /// The pods' ranges (the cluster CIDR).
+    #[serde(default)]
+    pub pods: Vec<String>,
+    /// The Services' range (the service cluster IP range).
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// The nodes' ranges.
+    #[serde(default)]
+    pub nodes: Vec<String>,
+}
+
+impl ClusterRanges {
+    /// Every range, with the setting it is written in.
+    pub fn all(&self) -> impl Iterator<Item = (String, &String)> {
+        [
+            ("pods", &self.pods),
+            ("services", &self.services),
+            ("nodes", &self.nodes),
+        ]
+        .into_iter()
+        .flat_map(|(key, ranges)| {
+            ranges
+                .iter()
+                .enumerate()
+                .map(move |(i, r)| (format!("spec.clusterRanges.{key}[{i}]"), r))
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -64,17 +64,23 @@ FIXED_EXTERNALS = [
     ("172.16.0.1", 443, "TCP"),
     ("192.168.1.1", 443, "TCP"),
     ("8.8.8.8", 443, "TCP"),
+    # 8.8.8.8 through NAT64 and as an IPv4-mapped address: IPv6 ways back into IPv4
+    ("64:ff9b::808:808", 443, "TCP"),
+    ("::ffff:808:808", 443, "TCP"),
+    ("2001:db8::1", 443, "TCP"),
     ("1.1.1.1", 53, "UDP"),
     ("1.1.1.1", 53, "TCP"),
 ]
 PRIVATE_RANGES = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12",
                                                     "192.168.0.0/16")]
 # kubeward's documented rule: a declared range never implies the cluster-internal, CGNAT,
-# loopback or link-local (cloud metadata) ranges it strictly contains; those must be declared
-# exactly (or as a range inside them) to be reached.
+# loopback or link-local (cloud metadata) ranges it strictly contains, nor the IPv6 prefixes
+# that lead back into IPv4 (NAT64, IPv4-mapped); those must be declared exactly (or as a range
+# inside them) to be reached.
 NEVER_IMPLIED = [ipaddress.ip_network(n) for n in (
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16",
-    "127.0.0.0/8", "fc00::/7", "fe80::/10")]
+    "127.0.0.0/8", "fc00::/7", "fe80::/10", "64:ff9b::/96", "64:ff9b:1::/48",
+    "::ffff:0:0/96")]
 
 
 def cidr_admits(net: Any, ip: Any) -> bool:
