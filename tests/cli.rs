@@ -1135,6 +1135,31 @@ fn dns_egress_to_an_address_range_is_a_validation_error_not_a_failed_self_check(
     }
 }
 
+#[test]
+fn pod_security_enforces_a_pinned_version_and_warns_at_the_latest() {
+    let labels = |docs: &[Value]| find(docs, "Namespace", "shop")["metadata"]["labels"].clone();
+    let shipped = labels(&render_plus("").success().documents());
+    assert_eq!(
+        shipped["pod-security.kubernetes.io/enforce-version"],
+        "v1.35"
+    );
+    assert_eq!(
+        shipped["pod-security.kubernetes.io/audit-version"],
+        "latest"
+    );
+    assert_eq!(shipped["pod-security.kubernetes.io/warn-version"], "latest");
+    // A preset pins the minor its clusters run.
+    let preset = "apiVersion: kubeward.dev/v1alpha1\nkind: Preset\nmetadata: { name: org }\nextends: restricted\nspec:\n  podSecurityVersion: v1.37\n";
+    let run = Kubeward::new()
+        .file("preset.yaml", preset)
+        .file("kubeward.yaml", &base_plus("  preset: ./preset.yaml\n"))
+        .args(["render", "-f", "kubeward.yaml"])
+        .run();
+    let org = labels(&run.success().documents());
+    assert_eq!(org["pod-security.kubernetes.io/enforce-version"], "v1.37");
+    assert_eq!(org["pod-security.kubernetes.io/warn-version"], "latest");
+}
+
 // ---------------------------------------------------------------------------------------
 // 7. Warnings
 // ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ pub(super) fn identity(d: &mut Decisions, service: &Service, preset: &Preset) {
     d.add(
         "namespace-pod-security",
         format!(
-            "namespace `{}` enforces, audits and warns at Pod Security level restricted ({})",
+            "namespace `{}` enforces Pod Security level restricted at version {} (the preset's podSecurityVersion), and audits and warns at restricted of the latest version",
             service.namespace, preset.pod_security_version
         ),
         "always",

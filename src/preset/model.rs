@@ -86,7 +86,8 @@ pub struct Preset {
     /// default priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_class_name: Option<String>,
-    /// The `pod-security.kubernetes.io/*-version` of the Namespace, e.g. `latest` or `v1.30`.
+    /// The `pod-security.kubernetes.io/enforce-version` of the Namespace, e.g. `v1.35` (or
+    /// `latest`); audit and warn are always at `latest`.
     pub pod_security_version: String,
     /// Seconds a pod gets to shut down.
     pub termination_grace_period_seconds: u32,
