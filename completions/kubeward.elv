@@ -426,6 +426,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --format 'The output form'
             cand --fail-on 'Exit 1 when a finding at or above this severity is not suppressed'
             cand --kubernetes-version 'The cluster''s Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out of upstream support, by the release table built into kubeward (dated in --version)'
+            cand --expiry-days 'Report TLS Secrets whose certificate expires within this many days (or has expired)'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
             cand --list-rules 'Print the rule catalogue instead of checking (text, json or markdown)'
             cand -q 'Print nothing on stderr but errors and warnings'

@@ -22,6 +22,8 @@ pub const SEALED_NAMESPACE_WIDE: &str = "sealedsecrets.bitnami.com/namespace-wid
 pub const SEALED_CLUSTER_WIDE: &str = "sealedsecrets.bitnami.com/cluster-wide";
 /// The rule a plain Secret with data breaks (its values are plaintext at rest).
 pub const PLAINTEXT_SECRET: &str = "KW-SECRET-001";
+/// The rule of a TLS Secret's certificate that has expired or is about to.
+pub const CERTIFICATE_EXPIRY: &str = "KW-SECRET-003";
 /// The rule a SealedSecret sealed cluster-wide breaks.
 pub const CLUSTER_WIDE_SEALING: &str = "KW-SECRET-002";
 /// The rule a public entry without rate or connection limits breaks (suppressed, with the

@@ -1002,6 +1002,16 @@ fn redact_secret_data(stream: &str) -> String {
             out.push_str("  ca.crt: <pem>\n");
             continue;
         }
+        // The expiry changes with the day of the render: its form is checked, not its value.
+        if secret && let Some(at) = line.strip_prefix("    kubeward.dev/not-after: ") {
+            let at = at.trim_matches('"');
+            assert!(
+                at.len() == 20 && at.ends_with('Z') && at.as_bytes()[10] == b'T',
+                "not RFC 3339 UTC: {at}"
+            );
+            out.push_str("    kubeward.dev/not-after: <rfc3339>\n");
+            continue;
+        }
         match line.split_once(": ") {
             Some((key, value)) if data && line.starts_with("  ") => {
                 let value = value.trim_matches('"');
@@ -1158,6 +1168,26 @@ fn pod_security_enforces_a_pinned_version_and_warns_at_the_latest() {
     let org = labels(&run.success().documents());
     assert_eq!(org["pod-security.kubernetes.io/enforce-version"], "v1.37");
     assert_eq!(org["pod-security.kubernetes.io/warn-version"], "latest");
+}
+
+#[test]
+fn a_tls_secret_carries_its_certificate_expiry() {
+    use base64::Engine;
+    let docs = render_plus("  protocol: https\n  sensitivity: internal\n")
+        .success()
+        .documents();
+    let secret = find(&docs, "Secret", "api-tls");
+    let written = secret["metadata"]["annotations"]["kubeward.dev/not-after"]
+        .as_str()
+        .unwrap();
+    let pem = base64::engine::general_purpose::STANDARD
+        .decode(secret["data"]["tls.crt"].as_str().unwrap())
+        .unwrap();
+    let not_after = kubeward::material::pki::not_after(&pem).unwrap();
+    assert_eq!(written, kubeward::material::pki::rfc3339(not_after));
+    // The preset's 90 days, from today.
+    let days = (not_after - time::OffsetDateTime::now_utc()).whole_days();
+    assert!((89..=90).contains(&days), "{written}");
 }
 
 // ---------------------------------------------------------------------------------------

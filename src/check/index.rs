@@ -13,10 +13,29 @@ pub struct Pods<'a> {
     pub labels: Option<&'a Map<String, Value>>,
 }
 
+/// When a certificate counts as about to expire: within `days` of `now`.
+#[derive(Debug, Clone, Copy)]
+pub struct Expiry {
+    pub now: time::OffsetDateTime,
+    pub days: u32,
+}
+
+impl Expiry {
+    /// `days` from this moment (`0`: only certificates that have expired).
+    pub fn from_now(days: u32) -> Self {
+        Expiry {
+            now: time::OffsetDateTime::now_utc(),
+            days,
+        }
+    }
+}
+
 /// Every object of a check, with lookups across them. Objects without a namespace share
 /// the `None` namespace (a `helm template` stream usually has none).
 pub struct Index<'a> {
     pub objects: &'a [Object],
+    /// When a TLS Secret's certificate is reported as expiring.
+    pub expiry: Expiry,
     /// Keyed by namespace, `""` for objects without one.
     pods: HashMap<&'a str, Vec<Pods<'a>>>,
     by_kind: HashMap<Kind, Vec<usize>>,
@@ -29,9 +48,10 @@ pub struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub fn new(objects: &'a [Object]) -> Self {
+    pub fn new(objects: &'a [Object], expiry: Expiry) -> Self {
         let mut index = Index {
             objects,
+            expiry,
             pods: HashMap::new(),
             by_kind: HashMap::new(),
             namespaces: HashMap::new(),

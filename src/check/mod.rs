@@ -28,7 +28,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
-use index::Index;
+use index::{Expiry, Index};
 use object::{Kind, Object, Origin};
 
 /// How serious a finding is; `--fail-on` compares against it.
@@ -195,7 +195,12 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 /// Runs every rule over `objects` and applies the suppression annotations. Findings are
 /// grouped by object, in input order, then in catalogue order.
 pub fn run(objects: &[Object]) -> Vec<Finding> {
-    let index = Index::new(objects);
+    run_with(objects, Expiry::from_now(0))
+}
+
+/// [`run`], reporting TLS certificates that expire within `expiry`.
+pub fn run_with(objects: &[Object], expiry: Expiry) -> Vec<Finding> {
+    let index = Index::new(objects, expiry);
     let mut findings = Vec::new();
     for (i, object) in objects.iter().enumerate() {
         for rule in all_rules() {

@@ -4,10 +4,11 @@
 
 use std::path::PathBuf;
 
+use crate::check::index::Expiry;
 use crate::check::load::{self, STDIN};
 use crate::check::releases::Version;
 use crate::check::report::Report;
-use crate::check::{self, catalogue, run as run_rules};
+use crate::check::{self, catalogue, run_with as run_rules};
 use crate::error::Error;
 use crate::output::stdout::print_stdout;
 
@@ -40,6 +41,9 @@ pub struct CheckArgs {
     /// of upstream support, by the release table built into kubeward (dated in --version)
     #[arg(long, value_name = "VERSION", value_parser = Version::parse)]
     pub kubernetes_version: Option<Version>,
+    /// Report TLS Secrets whose certificate expires within this many days (or has expired)
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub expiry_days: u32,
 }
 
 /// The input `--kubernetes-version` is reported against.
@@ -70,7 +74,7 @@ pub fn run(args: &CheckArgs) -> Result<(), Error> {
     if let Some(version) = &args.kubernetes_version {
         loaded.add_text(VERSION_INPUT, &version_document(version));
     }
-    let findings = run_rules(&loaded.objects);
+    let findings = run_rules(&loaded.objects, Expiry::from_now(args.expiry_days));
     let report = Report {
         loaded: &loaded,
         findings: &findings,

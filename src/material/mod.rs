@@ -88,6 +88,7 @@ impl Material {
             crt: value.clone(),
             key: value.clone(),
             ca: value.clone(),
+            not_after: PLACEHOLDER.to_string(),
         };
         Material {
             secrets: plan
