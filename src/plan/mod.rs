@@ -340,7 +340,7 @@ mod tests {
     #[test]
     fn grpc_is_https_over_tls_and_h2c_in_clear_text() {
         let public = format!(
-            "{GRPC}  exposure: public\n  ingress: {{host: api.example.com, api: ingress}}\n"
+            "{GRPC}  probes: {{port: 8081}}\n  exposure: public\n  ingress: {{host: api.example.com, api: ingress}}\n"
         );
         let backend = |plan: &Plan| {
             plan.ingress.as_ref().unwrap().annotations["nginx.ingress.kubernetes.io/backend-protocol"]
