@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
-use kubeward::material::pki::CaCache;
+use kubeward::material::trust::CaCache;
 use kubeward::material::{self, Sources};
 use kubeward::pipeline::{self, Input};
 use kubeward::spec::flags::SpecFlags;
@@ -75,7 +75,8 @@ fn stages(c: &mut Criterion) {
     let flags = SpecFlags::default();
     let (_dir, spec) = typical(&flags);
     let input = input(&spec, &flags);
-    let (service, preset, base_dir) = pipeline::load_service(&input).unwrap();
+    let member = pipeline::load_service(&input).unwrap();
+    let (service, preset, base_dir) = (member.service, member.preset, member.base_dir);
     let plan = plan::plan(&service, &preset.preset);
     let shared = CaCache::default();
     let material = material::gather(&service, &plan, &sources(&base_dir, &shared)).unwrap();

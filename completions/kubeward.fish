@@ -44,11 +44,12 @@ complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "templates" -d 'Ex
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "check" -d 'Audit Kubernetes manifests (any, not only kubeward\'s) against the hardening rules'
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "cluster" -d 'Render the control plane\'s encryption, audit, admission and kubeadm configuration for a cluster spec (kind SecureCluster)'
 complete -c kubeward -n "__fish_kubeward_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags. Repeat it, or give a folder (every spec in it and its sub-folders: each kubeward.yaml, each .yaml of kind SecureService), to render a system: both ends of every connection checked, one trust, into OUTPUT/<namespace>/<name> with one kustomization, or one stream' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s o -l output -d 'Write one file per object (and kustomization.yaml) into this folder instead of stdout' -r -F
-complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l state -d 'The state folder for generated secrets and keys [default: .kubeward beside the spec]' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l state -d 'The state folder for generated secrets and keys [default: .kubeward beside the spec; for a system, in the folder of its specs]' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l rotate -d 'Generate a new value for this generated secret (repeatable)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
 high-ids\t''
@@ -90,7 +91,11 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l sensitivity
 internal\t''
 confidential\t''
 restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l mesh -d 'The service mesh the cluster runs' -r -f -a "none\t''
+istio\t''
+linkerd\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l host -d 'Public host name (exposure public)' -r
@@ -119,11 +124,13 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l client-auth -d 'Mutual TLS: whether callers must present client certificates' -r -f -a "none\t''
+required\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l keep-going -d 'In a batch, render the services whose specs are good even when others fail (the exit status still reports the failures)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l keep-going -d 'In a system, render the services whose specs are good even when others fail (the exit status still reports the failures)'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l force -d 'Write into an output folder that holds files kubeward did not write'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l allow-unpinned-image -d 'Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l annotate -d 'Comment the fields that carry a decision with why (the objects stay the same)'
@@ -131,12 +138,13 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l gitops -d '
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s h -l help -d 'Print help'
-complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rule -d 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-33, rubric-37) or a decision id (e.g. non-root); with a service, also where its plan applies it' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l rule -d 'Explain one rule: a check rule (e.g. KW-SEC-001), a rubric row (rubric-1 .. rubric-35, rubric-37) or a decision id (e.g. non-root); with a service, also where its plan applies it' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l threat -d 'Only the decisions that counter this threat (e.g. exposed-secrets, man-in-the-middle)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l format -d 'text for people, json for tools' -r -f -a "text\t''
 json\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s f -l file -d 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
 high-ids\t''
@@ -178,7 +186,11 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l sensitivit
 internal\t''
 confidential\t''
 restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l mesh -d 'The service mesh the cluster runs' -r -f -a "none\t''
+istio\t''
+linkerd\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l host -d 'Public host name (exposure public)' -r
@@ -207,6 +219,8 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l client-auth -d 'Mutual TLS: whether callers must present client certificates' -r -f -a "none\t''
+required\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -217,8 +231,9 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l deny-warni
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l format -d 'mermaid (a flowchart) or dot (Graphviz)' -r -f -a "mermaid\t''
 dot\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s f -l file -d 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
 high-ids\t''
@@ -260,7 +275,11 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l sensitivity 
 internal\t''
 confidential\t''
 restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l mesh -d 'The service mesh the cluster runs' -r -f -a "none\t''
+istio\t''
+linkerd\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l host -d 'Public host name (exposure public)' -r
@@ -289,6 +308,8 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l client-auth -d 'Mutual TLS: whether callers must present client certificates' -r -f -a "none\t''
+required\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -299,8 +320,9 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l deny-warning
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l format -d 'text for people, json for tools' -r -f -a "text\t''
 json\t''"
-complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s f -l file -d 'The service spec (kubeward.yaml); without it, the service is described by flags' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s f -l file -d 'The service spec (kubeward.yaml), or a folder of specs: a system; without it, the service is described by flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l templates -d 'Replace shipped templates with the files of the same name in DIR (over the preset\'s)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l allow-template-override -d 'Accept an override template that drops this control, recorded on the object (repeatable)' -r -f -a "run-as-non-root\t''
 high-ids\t''
@@ -342,7 +364,11 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l sensi
 internal\t''
 confidential\t''
 restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l mesh -d 'The service mesh the cluster runs' -r -f -a "none\t''
+istio\t''
+linkerd\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l host -d 'Public host name (exposure public)' -r
@@ -371,6 +397,8 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l client-auth -d 'Mutual TLS: whether callers must present client certificates' -r -f -a "none\t''
+required\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -382,6 +410,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s h -l 
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s f -l file -d 'Where to write the spec' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s o -l output -d 'The folder to render the bundle into' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -404,7 +433,11 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l sensitivity -
 internal\t''
 confidential\t''
 restricted\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l mesh -d 'The service mesh the cluster runs' -r -f -a "none\t''
+istio\t''
+linkerd\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l caller -d 'A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l caller-cidr -d 'Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress -d 'A pod destination, NAMESPACE/APP:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l egress-cidr -d 'An address-range destination, CIDR:PORT; repeatable' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l host -d 'Public host name (exposure public)' -r
@@ -433,6 +466,8 @@ cert-manager\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-ca-cert -d 'The CA certificate PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-ca-key -d 'The CA private key PEM file (TLS mode ca)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l tls-issuer -d 'The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l client-auth -d 'Mutual TLS: whether callers must present client certificates' -r -f -a "none\t''
+required\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l probe-port -d 'A clear-text container port for the probes, for a server whose port speaks only TLS' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
@@ -522,12 +557,19 @@ markdown\t'Markdown (with --list-rules only: the book\'s rule catalogue)'"
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l fail-on -d 'Exit 1 when a finding at or above this severity is not suppressed' -r -f -a "info\t''
 warning\t''
 error\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l preset -d 'Apply the floors of this preset (a name, or a preset file) to the manifests; repeatable. Without it, the floors of a required preset apply' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l suppressions -d 'A suppressions file kept beside the CI configuration: rule, object, reason, expiry date' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l config -d 'A check configuration file (inlineSuppressions, suppressions, presets), which adds to the flags' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l stdin-name -d 'The name standard input is reported as; with `helm template` output, the chart\'s folder, which replaces the chart name of each `# Source:` path' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l kubernetes-version -d 'The cluster\'s Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out of upstream support, by the release table built into kubeward (dated in --version)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l expiry-days -d 'Report TLS Secrets whose certificate expires within this many days (or has expired)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l list-rules -d 'Print the rule catalogue instead of checking (text, json or markdown)'
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l no-inline-suppressions -d 'Ignore the suppression annotations in the checked manifests (kubeward\'s and the scanners\'): only --suppressions counts'
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -s q -l quiet -d 'Print nothing on stderr but errors and warnings'
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l deny-warnings -d 'Make every warning an error (exit 2, nothing written), for CI'
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'

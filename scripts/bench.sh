@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Times the kubeward binary end to end (process start to exit) with hyperfine and measures
 # its peak memory with /usr/bin/time -v:
-#   1. 1,000 distinct services (generated from benches/typical/kubeward.yaml: 100 namespaces
-#      of 10) in one batch, each with its own state folder beside its spec, existing state, to
-#      stdout, to a new folder and to the unchanged folder of a previous render;
+#   1. a system of 1,000 distinct services (generated from benches/typical/kubeward.yaml: 100
+#      namespaces of 10, each calling the next, both ends declared, every tenth requiring
+#      client certificates), one state folder, existing state, to stdout, to a new folder and
+#      to the unchanged folder of a previous render;
 #   2. `kubeward --version` (the floor: start, parse the arguments, exit), then one typical
 #      service (benches/typical/kubeward.yaml), existing and fresh state, to stdout and to a
-#      new folder; then the batch with fresh state;
-#   3. `kubeward check` over a 10,000-object corpus, when the build has that command;
+#      new folder; then the system with fresh state;
+#   3. `kubeward check` over a 10,000-object corpus (the system's stream), and over a generated
+#      100,000-object corpus (scripts/gen-check-corpus.py, 10,000 services in 10,000 files) in
+#      every output form (text, json, sarif), each with its peak memory;
 #   4. with PEERS=1, the peers on the same service: `cdk8s synth` of the cdk8s-plus-33 chart in
 #      benches/peers/cdk8s (npm packages installed under .tools/peers, git-ignored) and the
 #      `kubectl create ... --dry-run=client -o yaml` commands of benches/peers/kubectl.sh.
-# Targets on a 2-core machine: one service < 5 ms with existing state; 1,000 services < 1 s;
-# < 50 MiB peak memory for the batch. The library stages are timed by `cargo bench`.
+# Targets on a 2-core machine: one service < 5 ms with existing state; a system of 1,000
+# services < 1 s; < 50 MiB peak memory for the system; `check` of 100,000 objects < 3 s and
+# < 300 MiB in every output form. The library stages are timed by `cargo bench`.
 # Installs hyperfine and time (Debian packages) when missing. Not part of scripts/test.sh.
 # Results: target/bench/<case>.json (hyperfine) and target/bench/summary.md.
 set -euo pipefail
@@ -56,22 +60,32 @@ bench() {
 # 13,000 costs this disk several seconds of kernel time. New output goes to a new folder.
 new_dir='$(date +%s%N)'
 
-# 1. 1,000 distinct services: names, namespaces, ports and callers differ; each spec has its
-#    own state folder beside it, as by default.
-batch=$work/batch
+# 1. A system of 1,000 distinct services (100 namespaces of 10): names, namespaces, ports and
+#    callers differ; each calls the next and is called by the previous (both ends declared,
+#    every other one by the callee's Service port), every tenth requires client certificates,
+#    and each has callers and a destination outside the system; one state folder.
+system=$work/system
+ns_of() { echo "team-$((($1 - 1) / 10 + 1))"; }
 for i in $(seq 1 1000); do
-    ns=team-$(((i - 1) / 10 + 1)) name=svc-$i
-    mkdir -p "$batch/$ns/$name"
-    sed -e "s/name: payments-api/name: $name/" -e "s/namespace: payments/namespace: $ns/" \
-        -e "s/port: 8443/port: $((8000 + i))/" -e "s/app: web/app: web-$((i % 37))/" \
-        benches/typical/kubeward.yaml >"$batch/$ns/$name/kubeward.yaml"
+    ns=$(ns_of "$i") name=svc-$i
+    mkdir -p "$system/$ns/$name"
+    {
+        sed -e "s/name: payments-api/name: $name/" -e "s/namespace: payments/namespace: $ns/" \
+            -e "s/port: 8443/port: $((8000 + i))/" -e "s/app: web/app: web-$((i % 37))/" \
+            benches/typical/kubeward.yaml
+    } | awk -v i="$i" -v prev_ns="$(ns_of $((i - 1)))" -v next_ns="$(ns_of $((i + 1)))" '
+        { print }
+        /^  callers:$/ && i > 1 { printf "    - {app: svc-%d, namespace: %s}\n", i - 1, prev_ns }
+        /^  egress:$/ && i < 1000 { printf "    - {app: svc-%d, namespace: %s, port: %d}\n", i + 1, next_ns, (i % 2 ? 8001 + i : 443) }
+        /^    mode: self-signed$/ && i % 10 == 0 { print "    clientAuth: required" }
+    ' >"$system/$ns/$name/kubeward.yaml"
 done
-"$kw" render -f "$batch" >/dev/null
-RUNS=10 bench batch-1000-existing-stdout true "$kw render -f $batch"
-RUNS=10 bench batch-1000-existing-new-dir true "$kw render -f $batch -o $work/new/$new_dir"
-# A re-render that changes nothing: the output folders already hold these files.
-"$kw" render -f "$batch" -o "$work/out"
-RUNS=10 bench batch-1000-existing-same-dir true "$kw render -f $batch -o $work/out"
+"$kw" render -f "$system" -q >/dev/null
+RUNS=10 bench system-1000-existing-stdout true "$kw render -q -f $system"
+RUNS=10 bench system-1000-existing-new-dir true "$kw render -q -f $system -o $work/new/$new_dir"
+# A re-render that changes nothing: the output folder already holds these files.
+"$kw" render -q -f "$system" -o "$work/out"
+RUNS=10 bench system-1000-existing-same-dir true "$kw render -q -f $system -o $work/out"
 
 # 2. One typical service.
 one=$work/one
@@ -88,20 +102,26 @@ fresh_one="rm -rf $one/.kubeward; sync"
 bench one-fresh-stdout "$fresh_one" "$kw render -f $one/kubeward.yaml"
 bench one-fresh-new-dir "rm -rf $one/.kubeward $one/out; sync" "$kw render -f $one/kubeward.yaml -o $one/out"
 
-# The batch with fresh state: dominated by flushing the new state files (secrets, keys) to
+# The system with fresh state: dominated by flushing the new state files (secrets, keys) to
 # disk one by one.
-fresh_batch="find $batch -name .kubeward -prune -exec rm -rf {} + ; sync"
-RUNS=3 WARMUP=0 bench batch-1000-fresh-new-dir "$fresh_batch" \
-    "$kw render -f $batch -o $work/new/$new_dir"
+fresh_system="rm -rf $system/.kubeward; sync"
+RUNS=3 WARMUP=0 bench system-1000-fresh-new-dir "$fresh_system" \
+    "$kw render -q -f $system -o $work/new/$new_dir"
 
-# 3. check over a 10,000-object corpus: the batch's stream holds 10 objects per service (it
-#    repeats each namespace's Namespace and default-deny, so check may report findings: its
-#    exit status is not the point here). scripts/bench-check.sh times check on a corpus with
-#    deliberate violations, and against checkov.
-"$kw" render -f "$batch" >"$work/corpus.yaml"
+# 3. check over a corpus of about 10,000 objects: the system's stream (check may report
+#    findings: its exit status is not the point here). scripts/bench-check.sh times check on a
+#    corpus with deliberate violations, and against checkov.
+"$kw" render -q -f "$system" >"$work/corpus.yaml"
 objects=$(grep -c '^kind:' "$work/corpus.yaml")
 if "$kw" help check >/dev/null 2>&1; then
     RUNS=10 IGNORE_FAILURE=1 bench check-corpus true "$kw check ${CHECK_ARGS:-} $work/corpus.yaml"
+    # 100,000 objects: 10,000 services of ten objects, one file each, with deliberate
+    # violations (so every rule family reports), in each output form.
+    python3 scripts/gen-check-corpus.py "$work/corpus-100k" 10000 >/dev/null
+    for format in text json sarif; do
+        RUNS=${CHECK_RUNS:-5} WARMUP=1 IGNORE_FAILURE=1 bench "check-100k-$format" true \
+            "$kw check --format $format $work/corpus-100k"
+    done
 else
     echo "skipped check-corpus: this build has no check command (corpus: $objects objects)"
 fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks kubeward's traffic drawings with the real parsers, and keeps the book's pictures:
-#   1. `kubeward graph` of every example spec and of tests/graph/*.yaml (foreign policies with
-#      labels built to break a drawing that does not escape them), in Mermaid and in DOT;
+#   1. `kubeward graph` of every example spec, of the examples as one system (and as one with a
+#      one-sided connection), and of tests/graph/*.yaml (foreign policies with labels built to
+#      break a drawing that does not escape them), in Mermaid and in DOT;
 #   2. every DOT drawing through Graphviz (`dot -Tsvg`): an error or a warning fails;
 #   3. every Mermaid drawing rendered to SVG by the mermaid CLI (mmdc, driving Debian's
 #      Chromium), all from one Markdown file so the browser starts once: a parse error fails;
@@ -46,6 +47,17 @@ for spec in tests/examples/*/kubeward.yaml; do
     "$KW" graph -f "$spec" --format dot >"$work/$name.dot"
     inputs+=("$name")
 done
+# The examples as one system, and as one whose connection is declared by one end only (marked).
+"$KW" graph -f tests/examples >"$work/system.mmd"
+"$KW" graph -f tests/examples --format dot >"$work/system.dot"
+inputs+=(system)
+mkdir -p "$work/one-sided"
+cp -R tests/examples/. "$work/one-sided/"
+sed -i '/- app: checkout/{N;/namespace: shop/d}' "$work/one-sided/payments-api/kubeward.yaml"
+"$KW" graph -f "$work/one-sided" >"$work/system-one-sided.mmd"
+"$KW" graph -f "$work/one-sided" --format dot >"$work/system-one-sided.dot"
+grep -q 'one-sided' "$work/system-one-sided.mmd" || fail "the one-sided system's drawing marks no one-sided connection"
+inputs+=(system-one-sided)
 for manifests in tests/graph/*.yaml; do
     name=foreign-$(basename "$manifests" .yaml)
     "$KW" graph "$manifests" >"$work/$name.mmd"

@@ -264,6 +264,7 @@ ensure_diagram_tools() {
 }
 
 ensure_kubectl
+# The tests verify every certificate chain the way the other end would, with `openssl verify`.
 ensure_command_from_apt openssl openssl
 ensure_command_from_apt git git
 ensure_venv

@@ -4,24 +4,30 @@
 # Usage: scripts/scan-bundles.sh [-k K8S_VERSION]... [--fail-on-skip] [--checkov-once] DIR
 #
 # DIR holds one sub-folder per rendered bundle (per-object YAML files + kustomization.yaml);
-# a DIR that itself holds a kustomization.yaml is scanned as a single bundle. Gates:
-#   1. `kubectl kustomize SUB` succeeds and yields at least one object, and the kustomization
-#      lists exactly the bundle's YAML files;
+# a DIR that itself holds a kustomization.yaml is scanned as a single bundle. A bundle's
+# kustomization may list folders with kustomizations of their own (a system: one folder per
+# namespace and per service); a folder below a bundle that its kustomizations do not reach
+# but that holds a kustomization (a system's _peers/<namespace>/) is a bundle of its own.
+# Gates:
+#   1. `kubectl kustomize SUB` succeeds and yields at least one object, and the bundle's
+#      kustomizations list exactly its YAML files;
 #   2. `kubernetes-validate --strict -k V` accepts every YAML file but the kustomization, for
 #      every V (default: 1.30.0, the oldest supported, and 1.37.0, the newest bundled schema);
 #      a file without any object, or of a kind without a schema, fails too;
-#   3. `checkov -d SUB --framework kubernetes --skip-download`, one run per bundle (graph checks
-#      join objects across all scanned files, so a shared run lets one bundle mask another;
-#      --checkov-once: a single faster run over DIR), reports zero failed checks and zero
-#      parsing errors (--fail-on-skip: and zero suppressed checks). checkov skips unparsable
-#      YAML silently: gate 2 is what catches it.
+#   3. `checkov -d COPY --framework kubernetes --skip-download` over a copy of exactly the
+#      bundle's files, one run per bundle (graph checks join objects across all scanned files,
+#      so a shared run lets one bundle mask another; --checkov-once: a single faster run over
+#      all of them), reports zero failed checks and zero parsing errors (--fail-on-skip: and
+#      zero suppressed checks); a bundle of NetworkPolicies only, which checkov has no check
+#      for, is left to gate 2. checkov skips unparsable YAML silently: gate 2 catches it.
 # Prints a summary and exits 0 only when every gate passed (1: a gate failed, 2: usage/setup).
 #
 # Tools come from <repo>/.venv (scripts/install-tools.sh); KUBEWARD_VENV overrides the path,
 # KUBE_VERSIONS="1.30.0 1.37.0" overrides the versions, ALLOW_NO_SCHEMA (an ERE over apiVersion,
 # default: cert-manager, Gateway API and Envoy Gateway, whose objects tests/entry.rs validates
-# against their upstream CRDs, and Sealed Secrets and External Secrets, whose resources
-# tests/gitops.rs holds to their upstream CRD schemas) names CRD groups that may pass without a
+# against their upstream CRDs, Sealed Secrets and External Secrets, whose resources
+# tests/gitops.rs holds to their upstream CRD schemas, and the Istio and Linkerd policy groups,
+# which tests/mesh.rs validates against theirs) names CRD groups that may pass without a
 # schema.
 set -euo pipefail
 
@@ -29,9 +35,9 @@ SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd -- "$SCRIPT_DIR/.." && pwd)
 VENV=${KUBEWARD_VENV:-$REPO_ROOT/.venv}
 # apiVersions (ERE) whose kinds kubernetes-validate has no schema for and that may pass unvalidated.
-ALLOW_NO_SCHEMA=${ALLOW_NO_SCHEMA:-cert-manager\.io/v1|gateway\.networking\.k8s\.io/v1|gateway\.envoyproxy\.io/v1alpha1|bitnami\.com/v1alpha1|external-secrets\.io/v1}
+ALLOW_NO_SCHEMA=${ALLOW_NO_SCHEMA:-cert-manager\.io/v1|gateway\.networking\.k8s\.io/v1|gateway\.envoyproxy\.io/v1alpha1|bitnami\.com/v1alpha1|external-secrets\.io/v1|security\.istio\.io/v1|policy\.linkerd\.io/v1(alpha1|beta3)}
 
-usage() { sed -n '4,25p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
+usage() { sed -n '4,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 
 versions=()
 fail_on_skip=()
@@ -79,32 +85,84 @@ kustomization_of() {
     return 1
 }
 
-# The bundles: DIR itself, or its sub-folders (hidden ones skipped).
+# The bundles and their files, from the kustomizations: for each bundle, a line
+# "BUNDLE<TAB>FILE<TAB>FILE..." (the YAML files its kustomizations reach, kustomizations
+# left out), and a line "!<TAB>PROBLEM" for each problem of the listing.
+tree=$("$PY" - "$dir" <<'PY'
+import os, sys, yaml
+root = sys.argv[1]
+NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+def kfile(d):
+    return next((os.path.join(d, n) for n in NAMES if os.path.isfile(os.path.join(d, n))), None)
+def yaml_files(d, skip):
+    out = []
+    for cur, dirs, files in os.walk(d):
+        dirs[:] = sorted(x for x in dirs if not x.startswith(".") and os.path.join(cur, x) not in skip)
+        out += [os.path.join(cur, f) for f in sorted(files)
+                if f.endswith((".yaml", ".yml")) and f not in NAMES]
+    return out
+def reach(d, files, dirs, problems):
+    dirs.add(d)
+    k = yaml.safe_load(open(kfile(d))) or {}
+    for r in k.get("resources") or []:
+        p = os.path.normpath(os.path.join(d, str(r)))
+        if os.path.isdir(p):
+            if kfile(p): reach(p, files, dirs, problems)
+            else: problems.append("%s lists folder %s, which has no kustomization" % (os.path.relpath(kfile(d), root), r))
+        elif os.path.isfile(p): files.append(p)
+        else: problems.append("%s lists %s, which is missing" % (os.path.relpath(kfile(d), root), r))
+if kfile(root):
+    tops = [root]
+else:
+    tops = [os.path.join(root, x) for x in sorted(os.listdir(root))
+            if not x.startswith(".") and os.path.isdir(os.path.join(root, x))]
+bundles, pending = [], list(tops)
+while pending:
+    b = pending.pop(0)
+    if not kfile(b):
+        if any(f.endswith((".yaml", ".yml")) for f in os.listdir(b)):
+            print("!\t%s\tYAML files but no kustomization.yaml" % b)
+        continue
+    files, dirs, problems = [], set(), []
+    reach(b, files, dirs, problems)
+    # Folders below the bundle that it does not reach but that hold a kustomization are
+    # bundles of their own (a system's _peers/<namespace>/).
+    others = []
+    for cur, subdirs, _ in os.walk(b):
+        subdirs[:] = [x for x in subdirs if not x.startswith(".")]
+        for x in list(subdirs):
+            p = os.path.join(cur, x)
+            if p not in dirs and kfile(p) and not any(p.startswith(o + os.sep) for o in others):
+                others.append(p)
+    pending += sorted(others)
+    present = yaml_files(b, set(others))
+    for f in sorted(set(present) - set(files)):
+        problems.append("not listed in any kustomization of the bundle: %s" % os.path.relpath(f, b))
+    print("\t".join([b] + files))
+    for p in problems:
+        print("!\t%s\t%s" % (b, p))
+PY
+)
 bundles=()
-if kustomization_of "$dir" >/dev/null; then
-    bundles=("$dir")
-else
-    while IFS= read -r -d '' sub; do
-        if kustomization_of "$sub" >/dev/null; then
-            bundles+=("$sub")
-        elif [[ -n $(find "$sub" -maxdepth 1 -type f \( -name '*.yaml' -o -name '*.yml' \) -print -quit) ]]; then
-            printf '%s%s%s\n' "$BOLD" "${sub#"$dir"/}" "$OFF"
-            bad "${sub#"$dir"/}: YAML files but no kustomization.yaml"
-        fi
-    done < <(find "$dir" -mindepth 1 -maxdepth 1 -type d ! -name '.*' -print0 | sort -z)
-fi
+declare -A bundle_files=() bundle_problems=()
+while IFS=$'\t' read -r -a fields; do
+    if [[ ${fields[0]} == "!" ]]; then
+        bundle_problems[${fields[1]}]+="${fields[2]}"$'\n'
+        [[ -v "bundle_files[${fields[1]}]" ]] || { printf '%s%s%s\n' "$BOLD" "${fields[1]#"$dir"/}" "$OFF"; bad "${fields[1]#"$dir"/}: ${fields[2]}"; }
+    else
+        bundles+=("${fields[0]}")
+        bundle_files[${fields[0]}]=$(printf '%s\t' "${fields[@]:1}")
+    fi
+done <<<"$tree"
 [[ ${#bundles[@]} -gt 0 || ${#failures[@]} -gt 0 ]] || { echo "scan-bundles: no bundle (folder with a kustomization.yaml) in $dir" >&2; exit 2; }
 
 for b in "${bundles[@]}"; do
     name=${b#"$dir"/}
     [[ $b == "$dir" ]] && name=$(basename -- "$dir")
     printf '%s%s%s\n' "$BOLD" "$name" "$OFF"
-    kfile=$(kustomization_of "$b")
 
-    # YAML files of the bundle (recursively), kustomization excluded.
-    files=()
-    while IFS= read -r -d '' f; do files+=("$f"); done < <(
-        find "$b" -mindepth 1 -name '.*' -prune -o -type f \( -name '*.yaml' -o -name '*.yml' \) ! -path "$b/$kfile" -print0 | sort -z)
+    # YAML files of the bundle (those its kustomizations reach), kustomizations excluded.
+    IFS=$'\t' read -r -a files <<<"${bundle_files[$b]}"
 
     # Gate 1: kustomize build, and the kustomization lists exactly the files.
     if out=$(kubectl kustomize "$b" 2>&1); then
@@ -114,28 +172,16 @@ for b in "${bundles[@]}"; do
         bad "$name: kubectl kustomize failed"
         indent <<<"$out"
     fi
-    if out=$("$PY" - "$b" "$kfile" "${files[@]}" 2>&1 <<'PY'
-import os, sys, yaml
-root, kfile, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-k = yaml.safe_load(open(os.path.join(root, kfile))) or {}
-listed = {os.path.normpath(r) for r in (k.get("resources") or []) if isinstance(r, str)}
-present = {os.path.relpath(f, root) for f in files}
-missing = sorted(r for r in listed if r not in present and not os.path.isdir(os.path.join(root, r)))
-unlisted = sorted(present - listed)
-for m in missing: print("listed but missing: " + m)
-for u in unlisted: print("not listed in %s: %s" % (kfile, u))
-sys.exit(1 if missing or unlisted else 0)
-PY
-    ); then
-        ok "$kfile lists all ${#files[@]} files"
+    if [[ -n ${bundle_problems[$b]:-} ]]; then
+        bad "$name: its kustomizations do not match its files"
+        indent <<<"${bundle_problems[$b]%$'\n'}"
     else
-        bad "$name: $kfile does not match the files"
-        indent <<<"$out"
+        ok "its kustomizations list all ${#files[@]} files"
     fi
 
     # Gate 2: strict schema validation of every file, for every version.
     if [[ ${#files[@]} -eq 0 ]]; then
-        bad "$name: no YAML files besides $kfile"
+        bad "$name: no YAML files besides its kustomizations"
         continue
     fi
     for v in "${versions[@]}"; do
@@ -176,14 +222,20 @@ done
 # Gate 3: checkov. Its graph checks (CKV2_K8S_*) join objects across every file it scans, so
 # one run over several bundles that share a namespace lets one bundle's NetworkPolicy or Role
 # hide another bundle's gap: by default each bundle gets its own run (about 3 s each).
-run_checkov() { # TARGET LABEL
-    local target=$1 label=$2 ckv_rc=0 rep_rc=0 report
-    if [[ $target == */.* ]]; then
-        # checkov ignores every file under a hidden folder: scan a copy instead.
-        rm -rf -- "$work/ckv"; mkdir -p -- "$work/ckv"
-        cp -R -- "$target" "$work/ckv/bundle"
-        target=$work/ckv/bundle
-    fi
+# checkov scans a copy of exactly the bundle's files: it ignores every file under a hidden
+# folder, and a system's folder holds the _peers/ bundles too.
+run_checkov() { # LABEL BUNDLE...
+    local label=$1 ckv_rc=0 rep_rc=0 report target=$work/ckv b f rel
+    shift
+    rm -rf -- "$target"; mkdir -p -- "$target"
+    for b in "$@"; do
+        IFS=$'\t' read -r -a files <<<"${bundle_files[$b]}"
+        for f in "${files[@]}"; do
+            rel=${f#"$dir"/}; [[ $f == "$dir"/* ]] || rel=$(basename -- "$f")
+            mkdir -p -- "$target/$(dirname -- "$rel")"
+            cp -- "$f" "$target/$rel"
+        done
+    done
     "$CKV" -d "$target" --framework kubernetes --skip-download -o json \
         >"$work/checkov.json" 2>"$work/checkov.err" || ckv_rc=$?
     report=$("$PY" "$SCRIPT_DIR/checkov-report.py" "$work/checkov.json" "$target" "${fail_on_skip[@]}" 2>&1) || rep_rc=$?
@@ -197,12 +249,19 @@ run_checkov() { # TARGET LABEL
     fi
 }
 printf '%scheckov%s\n' "$BOLD" "$OFF"
-if [[ ${#bundles[@]} -eq 1 && ${bundles[0]} == "$dir" ]]; then
-    run_checkov "$dir" "[$(basename -- "$dir")]"
-elif [[ $checkov_once -eq 1 || ${#bundles[@]} -le 1 ]]; then
-    run_checkov "$dir" "[all]"
+if [[ $checkov_once -eq 1 && ${#bundles[@]} -gt 1 ]]; then
+    run_checkov "[all]" "${bundles[@]}"
 else
-    for b in "${bundles[@]}"; do run_checkov "$b" "[${b#"$dir"/}]"; done
+    for b in "${bundles[@]}"; do
+        label=${b#"$dir"/}; [[ $b == "$dir" ]] && label=$(basename -- "$dir")
+        IFS=$'\t' read -r -a files <<<"${bundle_files[$b]}"
+        if ! grep -qhv -e '^kind: NetworkPolicy$' <(grep -h '^kind:' "${files[@]}"); then
+            # checkov has no check for NetworkPolicies and would scan nothing.
+            ok "[$label] checkov: nothing it checks (NetworkPolicies only: kubernetes-validate judged them)"
+            continue
+        fi
+        run_checkov "[$label]" "$b"
+    done
 fi
 
 echo

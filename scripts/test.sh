@@ -9,7 +9,8 @@
 #   4. every example, and every spec of the book, rendered, then judged by `kubeward check`
 #      (no finding), kubectl kustomize,
 #      kubernetes-validate --strict and checkov (zero failed checks), and by the independent
-#      NetworkPolicy evaluator (tests/netpol).
+#      NetworkPolicy evaluator (tests/netpol); the examples as one system, and the system of
+#      tests/systems/clinic, judged the same way, and flow by flow across namespaces.
 #   5. every shipped preset rendered for a representative example and scanned the same way:
 #      zero failed and zero suppressed checkov checks for the restricted-based presets; for
 #      baseline, suppressed checks only, each with its reason.
@@ -51,6 +52,15 @@ for spec in tests/examples/*/kubeward.yaml; do
     echo "rendered $name"
 done
 
+step "rendering the systems: the examples as one, and tests/systems/*"
+./target/debug/kubeward render -f tests/examples -o "$work/systems/examples" --state "$work/state/system-examples" --quiet
+echo "rendered the examples as one system"
+for system in tests/systems/*/; do
+    name=$(basename "$system")
+    ./target/debug/kubeward render -f "$system" -o "$work/systems/$name" --state "$work/state/system-$name" --quiet
+    echo "rendered system $name"
+done
+
 step "kubeward init --yes: specs written from flags, rendered"
 digest=sha256:3b2e5f8a9c1d4e7f6a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f
 init() { # NAME FLAGS...: init into $work/init/NAME, the bundle into $work/init-rendered/NAME
@@ -60,7 +70,7 @@ init() { # NAME FLAGS...: init into $work/init/NAME, the bundle into $work/init-
 }
 # The book's walkthrough (book/src/how-to/questionnaire.md), as flags.
 init walkthrough --name payments-api -n payments --image "ghcr.io/acme/payments-api:1.4.2@$digest" \
-    --port 8080 --exposure cluster --sensitivity confidential --caller checkout/web \
+    --port 8080 --sensitivity confidential --caller checkout/web \
     --caller billing-worker --caller analytics/reports --egress db/postgres:5432 \
     --egress-cidr 203.0.113.0/24:443 --secret db-password=generate
 # Public, restricted, with API access, every kind of secret and TLS.
@@ -72,21 +82,38 @@ STRIPE_KEY=sk_test init public --name shop -n storefront --image "ghcr.io/acme/s
 
 step "kubeward check: every rendered bundle, no finding of any severity"
 ./target/debug/kubeward check --fail-on info "$work/rendered"
+for system in "$work"/systems/*/; do
+    ./target/debug/kubeward check --fail-on info "$system"
+done
 
 step "scanners: kubectl kustomize, kubernetes-validate --strict, checkov"
 bash scripts/scan-bundles.sh "$work/rendered"
 bash scripts/scan-bundles.sh "$work/init-rendered"
+for system in "$work"/systems/*/; do
+    bash scripts/scan-bundles.sh "$system"
+done
 
 step "NetworkPolicy evaluator"
 KUBEWARD_EXAMPLES=tests/examples KUBEWARD_RENDERED="$work/rendered" \
-    .venv/bin/pytest -q -p no:cacheprovider tests/netpol
+    .venv/bin/pytest -q -p no:cacheprovider tests/netpol/test_evaluator.py tests/netpol/test_netpol.py
+
+step "NetworkPolicy evaluator with a mesh: the proxy's control plane and inbound port"
+.venv/bin/pytest -q -p no:cacheprovider tests/netpol/test_mesh.py
+
+step "NetworkPolicy evaluator across namespaces: every system, flow by flow"
+KUBEWARD_SYSTEM_SPECS=tests/examples KUBEWARD_SYSTEM_RENDERED="$work/systems/examples" \
+    .venv/bin/pytest -q -p no:cacheprovider tests/netpol/test_system.py
+for system in tests/systems/*/; do
+    KUBEWARD_SYSTEM_SPECS="$system" KUBEWARD_SYSTEM_RENDERED="$work/systems/$(basename "$system")" \
+        .venv/bin/pytest -q -p no:cacheprovider tests/netpol/test_system.py
+done
 
 step "scanners over the book's specs"
 bash scripts/scan-bundles.sh "$work/book/rendered"
 
 step "NetworkPolicy evaluator over the book's specs"
 KUBEWARD_EXAMPLES="$work/book/specs" KUBEWARD_RENDERED="$work/book/rendered" \
-    .venv/bin/pytest -q -p no:cacheprovider tests/netpol
+    .venv/bin/pytest -q -p no:cacheprovider tests/netpol/test_netpol.py
 
 step "every shipped preset on a representative example"
 # Digest-pinned images everywhere, so that the restricted-based bundles need no exemption.

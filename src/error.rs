@@ -39,7 +39,8 @@ impl fmt::Display for FieldError {
     }
 }
 
-fn escape_controls(text: &str) -> String {
+/// `text` with every control character escaped, so that it cannot rewrite the terminal.
+pub fn escape_controls(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() {
@@ -103,7 +104,14 @@ pub struct Warning {
 }
 
 impl Warning {
+    /// A warning of the kind `id`, which must be one of [`crate::vocabulary::WARNINGS`].
     pub fn new(id: &'static str, message: impl Into<String>) -> Self {
+        assert!(
+            crate::vocabulary::WARNINGS
+                .iter()
+                .any(|(known, _)| *known == id),
+            "warning `{id}` has no entry in vocabulary::WARNINGS"
+        );
         Warning {
             id,
             message: message.into(),
@@ -150,6 +158,26 @@ fn format_batch(failures: &[Failure], total: usize, rendered_others: bool) -> St
     text
 }
 
+fn format_system(problems: &[String]) -> String {
+    let mut text = format!(
+        "the services do not fit together as one system ({} problem{}); nothing was written:",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" }
+    );
+    for problem in problems {
+        text.push_str(&format!("\n  - {}", escape_controls_keeping_lines(problem)));
+    }
+    text
+}
+
+/// [`escape_controls`], but keeping line breaks, indented to stay inside a list item.
+fn escape_controls_keeping_lines(text: &str) -> String {
+    text.split('\n')
+        .map(escape_controls)
+        .collect::<Vec<_>>()
+        .join("\n  ")
+}
+
 /// Every failure of a command, with its exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -161,6 +189,9 @@ pub enum Error {
     Preset { name: String, message: String },
     #[error("rendering failed: {0}")]
     Render(String),
+    /// Rendered manifests below the floors of their preset: refused like a spec below them.
+    #[error("{0}")]
+    Floors(String),
     /// Manifests given to read (rendered or foreign) that cannot be read or understood.
     #[error("{0}")]
     Manifests(String),
@@ -184,6 +215,10 @@ pub enum Error {
         context: String,
         source: std::io::Error,
     },
+    /// The services of a system do not fit together: one-sided connections, ports that do not
+    /// match, namespaces their services disagree on; nothing was rendered.
+    #[error("{}", format_system(problems))]
+    System { problems: Vec<String> },
     /// `--deny-warnings` and some warnings: nothing was written.
     #[error("{} warning(s), and --deny-warnings makes them errors; nothing was written:{}", .0.len(), .0.iter().map(|w| format!("\n  - {w}")).collect::<String>())]
     DeniedWarnings(Vec<String>),
@@ -208,10 +243,12 @@ impl Error {
                 .min()
                 .unwrap_or(1),
             Error::Spec(_)
+            | Error::System { .. }
             | Error::Usage(_)
             | Error::Preset { .. }
             | Error::Unreadable(_)
             | Error::Manifests(_)
+            | Error::Floors(_)
             | Error::DeniedWarnings(_) => 2,
             Error::Cancelled => 130,
             Error::Render(_)

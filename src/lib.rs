@@ -18,7 +18,7 @@ pub mod graph;
 pub mod material;
 /// Writing: folders of manifests (atomic, never over foreign files) and terminal messages.
 pub mod output;
-/// The stages run in order for one service, or for many on every core.
+/// The stages run in order for one service, or for a system of them on every core.
 pub mod pipeline;
 /// The pure plan: the objects to render and every decision behind them.
 pub mod plan;
@@ -28,6 +28,8 @@ pub mod preset;
 pub mod render;
 /// What the user wrote (a spec file or flags), read into the model, with names checked.
 pub mod spec;
+/// Services rendered together: the connections between them from both ends, and one trust.
+pub mod system;
 /// The spec checked against its preset: a typed, defaulted `Service`, or every problem.
 pub mod validate;
 /// Label and annotation names and rule ids that several stages share.

@@ -1,8 +1,10 @@
 //! The names every stage shares: the well-known labels that select pods and namespaces,
-//! kubeward's own annotation keys and the Sealed Secrets scope annotations, and the rule ids
-//! the plan and the render suppress by name. They live here, below every stage, so that the
-//! plan, the templates, the rule engine and the traffic reader agree on them without
-//! importing each other.
+//! The names every stage shares: the well-known labels that select pods and namespaces,
+//! kubeward's own annotation keys and the Sealed Secrets scope annotations, the rule ids the
+//! plan and the render suppress by name, the ids of the warnings, and the API resources
+//! through which a Role lets its holder run code as someone else. They live here, below
+//! every stage, so that the plan, the templates, the rule engine and the traffic reader agree
+//! on them without importing each other.
 
 /// The label that names an app's pods; callers and destinations are matched by it alone.
 pub const NAME_LABEL: &str = "app.kubernetes.io/name";
@@ -14,6 +16,111 @@ pub const IGNORE_ANNOTATION: &str = "kubeward.dev/ignore";
 pub const OVERRIDE_ANNOTATION: &str = "kubeward.dev/template-override";
 /// The rule a NetworkPolicy for pods outside the checked set must suppress.
 pub const POLICY_SELECTS_NOTHING: &str = "KW-NET-002";
+
+/// The subresources that run commands inside pods (`create`, and `get` through a WebSocket):
+/// exec and attach, and the kubelet's API behind `nodes/proxy`. All in the core group.
+pub const POD_EXEC_RESOURCES: &[&str] = &["pods/exec", "pods/attach", "nodes/proxy"];
+/// The verbs that open [`POD_EXEC_RESOURCES`].
+pub const POD_EXEC_VERBS: &[&str] = &["create", "get"];
+/// The pod controllers, by API group, whose pod template names the ServiceAccount the pods
+/// run as: `create`, `update` or `patch` on them runs a pod as any account of the namespace,
+/// as `create` on `pods` (core group) does.
+pub const POD_CONTROLLERS: &[(&str, &str)] = &[
+    ("", "replicationcontrollers"),
+    ("apps", "deployments"),
+    ("apps", "statefulsets"),
+    ("apps", "daemonsets"),
+    ("apps", "replicasets"),
+    ("extensions", "deployments"),
+    ("extensions", "daemonsets"),
+    ("extensions", "replicasets"),
+    ("batch", "jobs"),
+    ("batch", "cronjobs"),
+    ("apps.openshift.io", "deploymentconfigs"),
+];
+/// The verbs that change a pod controller's template.
+pub const POD_CONTROLLER_VERBS: &[&str] = &["create", "update", "patch"];
+/// The pod-template annotation whose value is a digest of every Secret and certificate the pod
+/// mounts, so that a changed value rolls the pods out.
+pub const MATERIAL_DIGEST_ANNOTATION: &str = "kubeward.dev/material-digest";
+
+/// Every warning id, with what to do about it; the book lists them (`reference/warnings.md`).
+/// Ids are stable: scripts and `--deny-warnings` users rely on them.
+pub const WARNINGS: &[(&str, &str)] = &[
+    (
+        "tag-only-image",
+        "pin the image by digest (repo:tag@sha256:...); kubeward then writes no exemption",
+    ),
+    (
+        "writable-root-filesystem",
+        "use a preset that keeps readOnlyRootFilesystem: true, and list the paths the application writes in the preset's writableTmp or an emptyDir",
+    ),
+    (
+        "single-replica",
+        "set spec.replicas to 2 or more, or write `replicas: 1` in the spec to ask for a singleton by name",
+    ),
+    (
+        "not-spread",
+        "use a preset with spreadAcrossNodes: true, so that replicas land on different nodes",
+    ),
+    (
+        "localhost-seccomp",
+        "use a preset whose seccompProfile is RuntimeDefault, unless the nodes' Localhost profile is maintained on purpose",
+    ),
+    (
+        "private-ca-public-host",
+        "set spec.ingress.issuer (or --ingress-issuer) to a cert-manager issuer of a public CA, such as an ACME ClusterIssuer",
+    ),
+    (
+        "plaintext-confidential",
+        "set spec.tls.mode (self-signed, ca or cert-manager), or lower spec.sensitivity if the data is not confidential",
+    ),
+    (
+        "metadata-egress",
+        "remove the egress entry unless the service must read instance metadata; give it its own cloud identity instead of the node's",
+    ),
+    (
+        "expired-suppression",
+        "fix the finding, or renew the entry of the suppressions file with a new expiry date",
+    ),
+    (
+        "unused-suppression",
+        "remove the entry from the suppressions file: it matches no finding any more",
+    ),
+    (
+        "kubernetes-unsupported",
+        "upgrade spec.kubernetesVersion of the SecureCluster to a supported minor, one minor at a time",
+    ),
+    (
+        "kubernetes-unknown",
+        "use a kubeward whose release table knows this minor, or check upstream's support for it yourself",
+    ),
+    (
+        "retired-ingress-controller",
+        "route the service through a Gateway instead (spec.ingress.api: gateway), or an Ingress class whose controller is maintained",
+    ),
+    (
+        "sealing-cluster-wide",
+        "use spec.sealing.scope strict (the default) unless the value must move between namespaces or names",
+    ),
+    (
+        "outside-peer",
+        "apply the policy written under _peers/<namespace>/ in that namespace, or render the peer as a service of the system",
+    ),
+    (
+        "unverified-server",
+        "give the server's spec spec.tls.issuer.ca (the PEM of its cert-manager issuer's CA), so that its callers can verify it",
+    ),
+    (
+        "client-auth-outside",
+        "give the caller a client certificate from a CA the service trusts (spec.tls.clientCa), or render the caller as a service of the system",
+    ),
+    (
+        "secrets-in-git",
+        "seal every Secret (spec.sealing, or --seal-cert PATH), keep each value in an external store (secrets[].fromStore), or ignore the files in .gitignore",
+    ),
+];
+
 /// The annotation that lets the Sealed Secrets controller unseal a value under any name in
 /// its namespace (the value was sealed with the namespace alone as its label).
 pub const SEALED_NAMESPACE_WIDE: &str = "sealedsecrets.bitnami.com/namespace-wide";

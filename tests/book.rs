@@ -15,6 +15,8 @@
 //! - ```` ```yaml annotated-excerpt ````: part of `render --annotate` output (tests/trainers_book.rs
 //!   checks it is verbatim).
 //! - ```` ```yaml github-actions ````: CI workflow steps (their page's own test runs them).
+//! - ```` ```yaml kubeward-check ````: a suppressions file or a check configuration (their
+//!   page's own test checks with them, tests/check_cli.rs).
 //! - ```` ```yaml kubernetes ````: other Kubernetes objects; each must have apiVersion, kind and
 //!   metadata.name.
 //! - ```` ```yaml cluster ````: a whole cluster spec (`SecureCluster`); it must match the cluster
@@ -332,19 +334,39 @@ fn every_yaml_example_in_the_book_is_checked() {
             "chapter-file" => {
                 let value = common::yaml_value(&block.text);
                 let schema = match value["kind"].as_str() {
-                    Some("Preset") => &preset_schema,
-                    _ => &spec_schema,
+                    Some("Preset") => Some(&preset_schema),
+                    Some("SecureService") => Some(&spec_schema),
+                    // Manifests and the presets folder's configuration: the chapter runs them.
+                    _ => None,
                 };
-                let errors = common::schema_errors(schema, &value);
-                assert!(
-                    errors.is_empty(),
-                    "{place}: the schema refuses it: {errors:#?}"
-                );
+                match schema {
+                    Some(schema) => {
+                        let errors = common::schema_errors(schema, &value);
+                        assert!(
+                            errors.is_empty(),
+                            "{place}: the schema refuses it: {errors:#?}"
+                        );
+                    }
+                    None => assert!(
+                        value["apiVersion"].is_string() && value["kind"].is_string(),
+                        "{place}: a file without apiVersion and kind"
+                    ),
+                }
             }
             "annotated-excerpt" => {
                 assert!(
                     common::yaml_value(&block.text).is_object(),
                     "{place}: an excerpt of annotated objects"
+                );
+            }
+            "kubeward-check" => {
+                let value = common::yaml_value(&block.text);
+                assert!(
+                    matches!(
+                        value["kind"].as_str(),
+                        Some("Suppressions" | "CheckConfiguration")
+                    ),
+                    "{place}: a suppressions file or a check configuration"
                 );
             }
             "github-actions" => {
@@ -400,7 +422,7 @@ fn every_yaml_example_in_the_book_is_checked() {
                 }
             }
             other => panic!(
-                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, chapter-file, kubernetes, github-actions, annotated-excerpt, cluster, cluster-invalid, cluster-output), not {other:?}"
+                "{place}: a yaml block must be tagged (kubeward, kubeward-fragment, kubeward-invalid, kubeward-output, preset, chapter-file, kubernetes, github-actions, kubeward-check, annotated-excerpt, cluster, cluster-invalid, cluster-output), not {other:?}"
             ),
         }
         checked += 1;

@@ -215,13 +215,17 @@ fn sarif_output_is_valid_sarif_2_1_0_with_rules_locations_and_suppressions() {
     let index = first["ruleIndex"].as_u64().unwrap() as usize;
     assert_eq!(rules[index]["id"], first["ruleId"]);
     let location = &first["locations"][0]["physicalLocation"];
-    assert!(
-        location["artifactLocation"]["uri"]
-            .as_str()
-            .unwrap()
-            .ends_with("helm-create-default.yaml")
+    // The fixture is `helm template` output: each document is reported against its template.
+    assert_eq!(
+        location["artifactLocation"]["uri"],
+        "mychart/templates/serviceaccount.yaml"
     );
-    assert!(location["region"]["startLine"].as_u64().unwrap() > 1);
+    assert!(results.iter().any(|r| {
+        r["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .unwrap()
+            > 1
+    }));
     assert!(
         results
             .iter()
@@ -235,6 +239,134 @@ fn sarif_output_is_valid_sarif_2_1_0_with_rules_locations_and_suppressions() {
             .ends_with("broken%20file.yaml")
     );
     assert_eq!(run["invocations"][0]["executionSuccessful"], false);
+}
+
+/// The results of a SARIF report as (uri, line, rule id).
+fn sarif_places(stdout: &str) -> Vec<(String, u64, String)> {
+    assert_valid_sarif(stdout);
+    let sarif: Value = serde_json::from_str(stdout).unwrap();
+    sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"];
+            (
+                location["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                location["region"]["startLine"].as_u64().unwrap(),
+                r["ruleId"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn helm_template_output_is_reported_against_each_template_file_and_line() {
+    let helm = fs::read_to_string(check_fixture("helm-create-default.yaml")).unwrap();
+    let args = ["--format", "sarif", "--stdin-name", "charts/mychart/", "-"];
+    let (code, stdout, _) = check(&args, Some(&helm));
+    assert_eq!(code, 1);
+    let places = sarif_places(&stdout);
+    assert!(
+        places
+            .iter()
+            .all(|(uri, _, _)| uri.starts_with("charts/mychart/templates/")),
+        "{places:?}"
+    );
+    // `- name: mychart` stands on line 67 of the stream; its document's `# Source:` comment on
+    // line 37, so on line 30 of what deployment.yaml rendered.
+    let container = (
+        "charts/mychart/templates/deployment.yaml".to_string(),
+        30,
+        "KW-SEC-001".to_string(),
+    );
+    assert!(places.contains(&container), "{places:?}");
+    let test_pod = places
+        .iter()
+        .find(|(uri, _, _)| uri.ends_with("templates/tests/test-connection.yaml"))
+        .unwrap();
+    assert!(test_pod.1 < 20, "{test_pod:?}");
+    // The same places in JSON and text.
+    let (_, json, _) = check(
+        &["--format", "json", "--stdin-name", "charts/mychart", "-"],
+        Some(&helm),
+    );
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let finding = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["ruleId"] == "KW-SEC-001" && f["object"]["kind"] == "Deployment")
+        .unwrap();
+    assert_eq!(finding["file"], "charts/mychart/templates/deployment.yaml");
+    assert_eq!(finding["line"], 30);
+    assert_eq!(finding["object"]["line"], 1);
+    let (_, text, _) = check(&["--stdin-name", "charts/mychart", "-"], Some(&helm));
+    assert!(
+        text.contains(
+            "charts/mychart/templates/deployment.yaml:1: Deployment release-name-mychart\n"
+        ),
+        "{text}"
+    );
+    // Without --stdin-name, the paths as Helm wrote them.
+    let (_, stdout, _) = check(&["--format", "sarif", "-"], Some(&helm));
+    assert!(
+        sarif_places(&stdout)
+            .iter()
+            .all(|(uri, _, _)| uri.starts_with("mychart/templates/")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_template_that_renders_several_documents_counts_its_lines_across_them() {
+    let helm = "---\n# Source: shop/templates/rbac.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: one\n  namespace: shop\nautomountServiceAccountToken: false\n---\n# Source: shop/templates/rbac.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: two\n  namespace: shop\n---\n# Source: shop/templates/other.yaml\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: three\n  namespace: shop\n";
+    let (_, json, _) = check(
+        &["--format", "json", "--stdin-name", "charts/shop", "-"],
+        Some(helm),
+    );
+    let report: Value = serde_json::from_str(&json).unwrap();
+    let places: Vec<(String, String, u64)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["object"]["name"].as_str().unwrap().to_string(),
+                f["file"].as_str().unwrap().to_string(),
+                f["object"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        places.contains(&("two".into(), "charts/shop/templates/rbac.yaml".into(), 8)),
+        "{places:?}"
+    );
+    assert!(
+        places.contains(&("three".into(), "charts/shop/templates/other.yaml".into(), 1)),
+        "{places:?}"
+    );
+    assert!(
+        !places.iter().any(|(name, _, _)| name == "one"),
+        "{places:?}"
+    );
+}
+
+#[test]
+fn stdin_without_helm_comments_goes_by_its_stdin_name() {
+    let (_, stdout, _) = check(
+        &["--format", "sarif", "--stdin-name", "k8s/all.yaml", "-"],
+        Some(WARNING_ONLY),
+    );
+    assert_eq!(
+        sarif_places(&stdout),
+        [("k8s/all.yaml".to_string(), 1, "KW-RBAC-003".to_string())]
+    );
+    let (_, stdout, _) = check(&["--format", "sarif", "-"], Some(WARNING_ONLY));
+    assert_eq!(sarif_places(&stdout)[0].0, "stdin");
 }
 
 #[test]
@@ -335,7 +467,7 @@ fn the_self_check_fails_a_render_naming_the_object_and_rule() {
         annotate: false,
     };
     let mut manifests = kubeward::pipeline::render(&input).unwrap().manifests;
-    kubeward::pipeline::self_check(&manifests).unwrap();
+    kubeward::pipeline::self_check(&manifests, &[]).unwrap();
     let deployment = manifests
         .iter_mut()
         .find(|m| m.object.kind == "Deployment")
@@ -345,7 +477,7 @@ fn the_self_check_fails_a_render_naming_the_object_and_rule() {
         let context = pod.pointer_mut(path).unwrap().as_object_mut().unwrap();
         context.remove("runAsNonRoot");
     }
-    let err = kubeward::pipeline::self_check(&manifests).unwrap_err();
+    let err = kubeward::pipeline::self_check(&manifests, &[]).unwrap_err();
     assert_eq!(err.exit_code(), 1);
     let message = err.to_string();
     assert!(
@@ -362,8 +494,10 @@ fn book_block(page: &str, name: &str) -> String {
 
 #[test]
 fn the_helm_how_to_shows_what_kubeward_check_prints() {
-    let block = book_block("how-to/check-a-helm-chart.md", "helm-output");
-    let (command, expected) = block.split_once('\n').unwrap();
+    let page = BookPage::read("how-to/check-a-helm-chart.md");
+    let marker = "<!-- test: helm-output ";
+    let block = page.block_after(marker, None);
+    let (command, _) = block.split_once('\n').unwrap();
     assert_eq!(command, "$ kubeward check rendered.yaml");
     let dir = tempfile::tempdir().unwrap();
     fs::copy(
@@ -379,7 +513,8 @@ fn the_helm_how_to_shows_what_kubeward_check_prints() {
         .get_output()
         .stdout
         .clone();
-    assert_eq!(String::from_utf8(out).unwrap(), expected);
+    let printed = String::from_utf8(out).unwrap();
+    page.expect_block_after(marker, &format!("{command}\n{printed}"));
 }
 
 #[test]
@@ -406,15 +541,160 @@ fn the_how_to_suppression_example_suppresses_with_its_reasons() {
 }
 
 #[test]
-fn the_how_to_workflow_runs_a_sarif_check() {
+fn the_how_to_workflow_places_every_result_on_a_template_of_the_chart() {
     let block = book_block("how-to/check-a-helm-chart.md", "workflow");
     let steps: Value = serde_saphyr::from_str(&block).unwrap();
     let run = steps[0]["run"].as_str().unwrap();
-    assert!(
-        run.contains("| kubeward check --format sarif - > kubeward.sarif"),
-        "{run}"
-    );
     assert_eq!(steps[1]["with"]["sarif_file"], "kubeward.sarif");
+    // The step as written, with the chart's `helm template` output on stdin.
+    let (helm, kubeward_part) = run.split_once(" | ").unwrap();
+    assert!(
+        helm.starts_with("helm template my-release charts/mychart"),
+        "{helm}"
+    );
+    let command = kubeward_part
+        .strip_suffix(" > kubeward.sarif")
+        .and_then(|c| c.strip_prefix("kubeward check "))
+        .unwrap_or_else(|| panic!("{kubeward_part}"));
+    let dir = tempfile::tempdir().unwrap();
+    common::write(
+        &dir.path().join("ci/kubeward-suppressions.yaml"),
+        book_block("how-to/check-a-helm-chart.md", "suppressions-file"),
+    );
+    let out = kubeward()
+        .current_dir(dir.path())
+        .arg("check")
+        .args(command.split(' '))
+        .write_stdin(fs::read_to_string(check_fixture("helm-create-default.yaml")).unwrap())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let places = sarif_places(&stdout);
+    assert!(!places.is_empty());
+    for (uri, line, rule) in &places {
+        assert!(
+            uri.starts_with("charts/mychart/templates/"),
+            "{rule}: {uri}"
+        );
+        assert!(*line >= 1, "{rule}: {uri}");
+    }
+}
+
+#[test]
+fn the_how_to_suppressions_file_accepts_its_finding_and_the_configuration_adds_floors() {
+    let agent = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: node-agent\n  namespace: monitoring\n  annotations:\n    kubeward.dev/ignore: KW-SEC-018=tag only\nspec:\n  template:\n    spec:\n      containers:\n        - name: agent\n          image: ghcr.io/acme/agent:1.0\n          securityContext:\n            privileged: true\n";
+    let dir = tempfile::tempdir().unwrap();
+    common::write(&dir.path().join("agent.yaml"), agent);
+    common::write(
+        &dir.path().join("ci/kubeward-suppressions.yaml"),
+        book_block("how-to/check-a-helm-chart.md", "suppressions-file"),
+    );
+    common::write(
+        &dir.path().join("ci/kubeward-check.yaml"),
+        book_block("how-to/check-a-helm-chart.md", "check-config"),
+    );
+    common::write(
+        &dir.path().join("presets/acme.yaml"),
+        "apiVersion: kubeward.dev/v1alpha1\nkind: Preset\nmetadata: {name: acme}\nextends: restricted\nfloors: {requireImageDigest: true}\n",
+    );
+    let check_with = |args: &[&str]| {
+        let out = kubeward()
+            .current_dir(dir.path())
+            .args(["check", "--format", "json", "--presets-dir", "presets"])
+            .args(args)
+            .arg("agent.yaml")
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["findings"].as_array().unwrap().clone()
+    };
+    let suppression = |findings: &[Value], rule: &str| {
+        findings
+            .iter()
+            .find(|f| f["ruleId"] == rule)
+            .unwrap_or_else(|| panic!("no {rule}"))["suppression"]
+            .clone()
+    };
+    let findings = check_with(&["--suppressions", "ci/kubeward-suppressions.yaml"]);
+    assert_eq!(
+        suppression(&findings, "KW-SEC-009")["annotation"],
+        "ci/kubeward-suppressions.yaml:4"
+    );
+    assert_eq!(
+        suppression(&findings, "KW-SEC-018")["annotation"],
+        "kubeward.dev/ignore"
+    );
+    let findings = check_with(&["--config", "ci/kubeward-check.yaml"]);
+    assert_eq!(suppression(&findings, "KW-SEC-009")["kind"], "external");
+    assert!(
+        suppression(&findings, "KW-SEC-018").is_null(),
+        "inline suppressions are off"
+    );
+    assert!(
+        suppression(&findings, "KW-FLOOR-002").is_null(),
+        "acme's floor applies"
+    );
+}
+
+/// The findings as comparable text: object, rule, path, message, suppression.
+fn described(findings: &[kubeward::check::Finding]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {} {:?}",
+                f.object, f.rule.id, f.path, f.message, f.suppressed
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn judging_objects_as_they_are_read_and_pruning_them_changes_no_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = dir.path().join("corpus");
+    let status = std::process::Command::new("python3")
+        .arg(common::repo("scripts/gen-check-corpus.py"))
+        .arg(&corpus)
+        .arg("60")
+        .status()
+        .expect("python3 runs the corpus generator");
+    assert!(status.success());
+    let examples = dir.path().join("examples");
+    for spec in [
+        "ledger",
+        "payments-api",
+        "storefront",
+        "report-worker",
+        "config-watcher",
+    ] {
+        kubeward()
+            .args(["render", "-f"])
+            .arg(common::repo(&format!(
+                "tests/examples/{spec}/kubeward.yaml"
+            )))
+            .arg("--state")
+            .arg(dir.path().join("state").join(spec))
+            .arg("-o")
+            .arg(examples.join(spec))
+            .assert()
+            .success();
+    }
+    for input in [
+        corpus,
+        examples,
+        common::repo("tests/fixtures/check"),
+        common::repo("tests/fixtures/pod-security"),
+    ] {
+        let paths = [input.clone()];
+        let full = kubeward::check::load::load_paths(&paths);
+        let expected = described(&kubeward::check::run(&full.objects));
+        let (pruned, findings) =
+            kubeward::check::check_paths(&paths, None, None, &Default::default());
+        assert_eq!(pruned.objects.len(), full.objects.len());
+        assert!(!expected.is_empty(), "{}: no finding", input.display());
+        assert_eq!(described(&findings), expected, "{}", input.display());
+    }
 }
 
 /// A TLS Secret holding a self-signed certificate valid from `from` to `to` days from now.

@@ -9,7 +9,9 @@ use std::collections::BTreeSet;
 use common::spec::IMAGE;
 use kubeward::check::load::object_from;
 use kubeward::check::object::{Object, Origin};
+use kubeward::check::policy::Policy;
 use kubeward::check::{self, Finding};
+use kubeward::preset::floors::{Floors, Locks, SeccompFloor};
 use serde_json::{Value, json};
 
 /// A bundle that satisfies every rule: the fixed twin of every case below.
@@ -150,9 +152,58 @@ fn findings(values: &[Value]) -> Vec<Finding> {
     check::run(&objects(values))
 }
 
+/// The floors of a preset `acme` that locks every floor, as `check --preset acme` applies them.
+fn acme_floors() -> Vec<Locks> {
+    let floors = Floors {
+        read_only_root_filesystem: Some(true),
+        spread_across_nodes: Some(true),
+        seccomp_profile: Some(SeccompFloor::RuntimeDefault),
+        min_replicas: Some(2),
+        max_token_expiration_seconds: Some(3600),
+        min_sensitivity: None,
+        allowed_registries: Some(vec!["ghcr.io/acme".into()]),
+        require_image_digest: Some(true),
+    };
+    let locked_at = [
+        "readOnlyRootFilesystem",
+        "spreadAcrossNodes",
+        "seccompProfile",
+        "minReplicas",
+        "maxTokenExpirationSeconds",
+        "allowedRegistries",
+        "requireImageDigest",
+    ]
+    .iter()
+    .map(|f| {
+        (
+            format!("floors.{f}"),
+            "preset `acme` (acme.yaml, line 9)".to_string(),
+        )
+    })
+    .collect();
+    vec![Locks {
+        preset: "acme".into(),
+        floors,
+        locked_at,
+    }]
+}
+
+/// [`findings`] with the floors of [`acme_floors`].
+fn floor_findings(values: &[Value]) -> Vec<Finding> {
+    let policy = Policy {
+        floors: acme_floors(),
+        ..Policy::default()
+    };
+    check::run_with(&objects(values), &policy)
+}
+
 /// The ids of the findings that no annotation suppresses.
 fn standing(values: &[Value]) -> BTreeSet<&'static str> {
-    findings(values)
+    standing_in(&findings(values))
+}
+
+fn standing_in(findings: &[Finding]) -> BTreeSet<&'static str> {
+    findings
         .iter()
         .filter(|f| f.suppressed.is_none())
         .map(|f| f.rule.id)
@@ -188,7 +239,8 @@ fn drop_kind(bundle: &mut Vec<Value>, kind: &str, name: &str) {
 
 type Break = fn(&mut Vec<Value>);
 
-/// For each rule, changes to the hardened bundle that each break it.
+/// For each rule, changes to the hardened bundle that each break it, and only it: the rule
+/// ids the change breaks, joined by `+` where one property cannot break without another.
 const CASES: &[(&str, Break)] = &[
     ("KW-SEC-001", |b| {
         remove(&mut pod(b)["securityContext"], "runAsNonRoot")
@@ -202,7 +254,16 @@ const CASES: &[(&str, Break)] = &[
     ("KW-SEC-002", |b| {
         app(b)["securityContext"]["runAsGroup"] = json!(1000)
     }),
-    ("KW-SEC-003", |b| remove(init(b), "securityContext")),
+    ("KW-SEC-003", |b| {
+        // the pod's settings moved onto each container: only the pod's context is missing
+        let pod_context = pod(b)["securityContext"].take();
+        for field in ["containers", "initContainers"] {
+            for (k, v) in pod_context.as_object().unwrap() {
+                pod(b)[field][0]["securityContext"][k] = v.clone();
+            }
+        }
+        remove(pod(b), "securityContext");
+    }),
     ("KW-SEC-004", |b| {
         remove(&mut init(b)["securityContext"], "allowPrivilegeEscalation")
     }),
@@ -240,8 +301,12 @@ const CASES: &[(&str, Break)] = &[
         "KW-SEC-016",
         |b| pod(b)["volumes"][1] = json!({"name": "data", "nfs": {"server": "nfs", "path": "/"}}),
     ),
-    ("KW-SEC-017", |b| app(b)["image"] = json!("nginx")),
-    ("KW-SEC-017", |b| {
+    ("KW-SEC-017", |b| remove(app(b), "image")),
+    // an image without a version has no digest either
+    ("KW-SEC-017+KW-SEC-018", |b| {
+        app(b)["image"] = json!("nginx")
+    }),
+    ("KW-SEC-017+KW-SEC-018", |b| {
         init(b)["image"] = json!("ghcr.io/acme/api:latest")
     }),
     ("KW-SEC-018", |b| {
@@ -300,16 +365,21 @@ const CASES: &[(&str, Break)] = &[
                 json!([{"kind": "Group", "name": "system:authenticated"}])
         },
     ),
-    ("KW-NET-001", |b| {
+    // without a namespace-wide default deny, which would isolate the pod
+    ("KW-NET-001+KW-NET-003", |b| {
         drop_kind(b, "NetworkPolicy", "default-deny");
         drop_kind(b, "NetworkPolicy", "api");
     }),
-    ("KW-NET-001", |b| {
+    ("KW-NET-001+KW-NET-003", |b| {
         drop_kind(b, "NetworkPolicy", "default-deny");
         find(b, "NetworkPolicy")["spec"]["policyTypes"] = json!(["Ingress"]);
     }),
     ("KW-NET-002", |b| {
-        find(b, "NetworkPolicy")["spec"]["podSelector"] = json!({"matchLabels": {"app": "gone"}})
+        b.push(
+            json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+            "metadata": {"name": "gone", "namespace": "shop"},
+            "spec": {"podSelector": {"matchLabels": {"app": "gone"}}, "policyTypes": ["Ingress"]}}),
+        )
     }),
     ("KW-NET-002", |b| {
         let policy = b
@@ -343,13 +413,10 @@ const CASES: &[(&str, Break)] = &[
     ("KW-NET-007", |b| {
         find(b, "Secret")["type"] = json!("Opaque")
     }),
-    (
-        "KW-NET-008",
-        |b| {
-            find(b, "Ingress")["metadata"]["annotations"] =
-                json!({"nginx.ingress.kubernetes.io/configuration-snippet": "more_set_headers x;"})
-        },
-    ),
+    ("KW-NET-008", |b| {
+        find(b, "Ingress")["metadata"]["annotations"]["nginx.ingress.kubernetes.io/configuration-snippet"] =
+            json!("more_set_headers x;")
+    }),
     ("KW-NET-009", |b| {
         let policy = b
             .iter_mut()
@@ -411,7 +478,10 @@ const CASES: &[(&str, Break)] = &[
         drop_kind(b, "PodDisruptionBudget", "api")
     }),
     ("KW-AVAIL-014", |b| {
-        find(b, "PodDisruptionBudget")["spec"]["selector"] = json!({"matchLabels": {"app": "x"}})
+        let mut other = find(b, "PodDisruptionBudget").clone();
+        other["metadata"]["name"] = json!("other");
+        other["spec"]["selector"] = json!({"matchLabels": {"app": "x"}});
+        b.push(other);
     }),
     ("KW-AVAIL-015", |b| {
         find(b, "PodDisruptionBudget")["spec"]["maxUnavailable"] = json!(0)
@@ -422,12 +492,9 @@ const CASES: &[(&str, Break)] = &[
             "unhealthyPodEvictionPolicy",
         )
     }),
-    ("KW-META-001", |b| {
-        remove(&mut find(b, "Service")["metadata"], "namespace")
-    }),
-    ("KW-META-001", |b| {
-        find(b, "ServiceAccount")["metadata"]["namespace"] = json!("default")
-    }),
+    ("KW-META-001", |b| b.push(config_map(None))),
+    ("KW-META-001", |b| b.push(config_map(Some("default")))),
+    ("KW-META-001", |b| b.push(config_map(Some("kube-system")))),
     ("KW-SECRET-001", |b| {
         find(b, "Secret")["data"]["tls.key"] = json!("c2VjcmV0")
     }),
@@ -443,7 +510,8 @@ const CASES: &[(&str, Break)] = &[
             json!({"sealedsecrets.bitnami.com/cluster-wide": "true"})
     }),
     ("KW-SECRET-003", |b| {
-        // A TLS Secret whose certificate expired yesterday: reported even by the self-check.
+        // A TLS Secret whose certificate expired yesterday: reported even by the self-check
+        // (its values in the manifests are accepted, as a render accepts its own).
         use base64::Engine;
         let now = time::OffsetDateTime::now_utc();
         let mut params = rcgen::CertificateParams::new(vec!["api.shop.svc".into()]).unwrap();
@@ -454,7 +522,8 @@ const CASES: &[(&str, Break)] = &[
         let crt = base64::engine::general_purpose::STANDARD.encode(pem);
         b.push(
             json!({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
-            "metadata": {"name": "api-tls", "namespace": "shop"},
+            "metadata": {"name": "api-tls", "namespace": "shop",
+                "annotations": {"kubeward.dev/ignore": "KW-SECRET-001=rendered with its material"}},
             "data": {"tls.crt": crt, "tls.key": ""}}),
         );
     }),
@@ -472,6 +541,7 @@ const CASES: &[(&str, Break)] = &[
         b.push(hpa);
     }),
     ("KW-LOAD-001", |b| {
+        remove(&mut find(b, "Deployment")["spec"], "replicas");
         let mut hpa = autoscaler(2);
         remove(&mut hpa["spec"], "maxReplicas");
         b.push(hpa);
@@ -482,11 +552,13 @@ const CASES: &[(&str, Break)] = &[
         b.push(hpa);
     }),
     ("KW-LOAD-002", |b| {
+        remove(&mut find(b, "Deployment")["spec"], "replicas");
         let mut hpa = autoscaler(2);
         hpa["spec"]["scaleTargetRef"]["apiVersion"] = json!("extensions/v1beta1");
         b.push(hpa);
     }),
-    ("KW-LOAD-003", |b| {
+    // the container requests no memory at all, which KW-AVAIL-003 reports too
+    ("KW-LOAD-003+KW-AVAIL-003", |b| {
         remove(&mut find(b, "Deployment")["spec"], "replicas");
         let mut hpa = autoscaler(2);
         hpa["spec"]["metrics"] = json!([{"type": "Resource", "resource": {"name": "memory",
@@ -522,7 +594,8 @@ const CASES: &[(&str, Break)] = &[
             "sectionName",
         )
     }),
-    ("KW-LOAD-006", |b| {
+    // the redirect route now serves the app, with no traffic policy limiting it
+    ("KW-LOAD-006+KW-LOAD-004", |b| {
         let redirect = b
             .iter_mut()
             .find(|v| v["metadata"]["name"] == "api-https-redirect")
@@ -536,7 +609,323 @@ const CASES: &[(&str, Break)] = &[
         find(b, "Service")["metadata"]["annotations"] =
             json!({"kubeward.dev/ignore": "KW-NOPE-001=why"})
     }),
+    ("KW-MESH-001", |b| b.push(istio_allow(json!([{}])))),
+    ("KW-MESH-001", |b| {
+        b.push(istio_allow(json!([{"from": [{"source": {}}], "to": []}])))
+    }),
+    ("KW-MESH-002", |b| b.push(peer_authentication("PERMISSIVE"))),
+    ("KW-MESH-002", |b| b.push(peer_authentication("DISABLE"))),
+    ("KW-MESH-003", |b| {
+        b.push(istio_allow(
+            json!([{"from": [{"source": {"principals": ["cluster.local/ns/shop/sa/*"]}}]}]),
+        ))
+    }),
+    ("KW-MESH-003", |b| {
+        b.push(
+            json!({"apiVersion": "policy.linkerd.io/v1alpha1", "kind": "MeshTLSAuthentication",
+            "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"identities": ["*.shop.serviceaccount.identity.linkerd.cluster.local"]}}),
+        )
+    }),
+    (
+        "KW-MESH-004",
+        |b| {
+            find(b, "Namespace")["metadata"]["annotations"] =
+                json!({"config.linkerd.io/default-inbound-policy": "all-unauthenticated"})
+        },
+    ),
+    ("KW-MESH-004", |b| {
+        find(b, "Deployment")["spec"]["template"]["metadata"]["annotations"] =
+            json!({"config.linkerd.io/default-inbound-policy": "cluster-unauthenticated"})
+    }),
+    ("KW-MESH-005", |b| {
+        b.push(json!({"apiVersion": "policy.linkerd.io/v1beta3", "kind": "Server",
+            "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"podSelector": {"matchLabels": {"app.kubernetes.io/name": "api"}}, "port": 8080}}))
+    }),
+    ("KW-SEC-002", |b| {
+        pod(b)["securityContext"]["runAsUser"] = json!(0)
+    }),
+    ("KW-SEC-002", |b| {
+        // in its own user namespace, uid 0 is still refused by Pod Security restricted
+        pod(b)["hostUsers"] = json!(false);
+        app(b)["securityContext"]["runAsUser"] = json!(0);
+    }),
+    ("KW-SEC-013", |b| {
+        init(b)["ports"] = json!([{"containerPort": 9000, "hostPort": 9000}])
+    }),
+    ("KW-SEC-014", |b| {
+        pod(b)["volumes"][1] = json!({"name": "etc", "hostPath": {"path": "/etc"}})
+    }),
+    ("KW-SEC-024", |b| {
+        pod(b)["securityContext"]["windowsOptions"] = json!({"hostProcess": true})
+    }),
+    ("KW-SEC-024", |b| {
+        init(b)["securityContext"]["windowsOptions"] = json!({"hostProcess": true})
+    }),
+    ("KW-SEC-025", |b| {
+        app(b)["securityContext"]["appArmorProfile"] = json!({"type": "Unconfined"})
+    }),
+    ("KW-SEC-025", |b| {
+        find(b, "Deployment")["spec"]["template"]["metadata"]["annotations"] =
+            json!({"container.apparmor.security.beta.kubernetes.io/api": "unconfined"})
+    }),
+    ("KW-SEC-026", |b| {
+        pod(b)["securityContext"]["seLinuxOptions"] = json!({"type": "spc_t"})
+    }),
+    ("KW-SEC-026", |b| {
+        init(b)["securityContext"]["seLinuxOptions"] = json!({"user": "system_u"})
+    }),
+    ("KW-SEC-027", |b| {
+        app(b)["securityContext"]["procMount"] = json!("Unmasked")
+    }),
+    ("KW-SEC-027", |b| {
+        // a user namespace does not make an unmasked /proc acceptable to kubeward
+        pod(b)["hostUsers"] = json!(false);
+        init(b)["securityContext"]["procMount"] = json!("Unmasked");
+    }),
+    ("KW-SEC-028", |b| {
+        pod(b)["securityContext"]["sysctls"] = json!([{"name": "kernel.msgmax", "value": "65536"}])
+    }),
+    ("KW-SEC-029", |b| {
+        app(b)["readinessProbe"]["httpGet"]["host"] = json!("169.254.169.254")
+    }),
+    (
+        "KW-SEC-029",
+        |b| {
+            init(b)["lifecycle"] =
+                json!({"preStop": {"tcpSocket": {"host": "127.0.0.1", "port": 22}}})
+        },
+    ),
+    ("KW-RBAC-009", |b| {
+        push_rule(
+            b,
+            json!({"apiGroups": [""], "resources": ["pods/exec"], "verbs": ["create"]}),
+        )
+    }),
+    ("KW-RBAC-009", |b| {
+        push_rule(
+            b,
+            json!({"apiGroups": [""], "resources": ["pods/attach"], "verbs": ["get"]}),
+        )
+    }),
+    ("KW-RBAC-009", |b| {
+        push_rule(
+            b,
+            json!({"apiGroups": [""], "resources": ["nodes/proxy"], "verbs": ["get"]}),
+        )
+    }),
+    ("KW-RBAC-010", |b| {
+        push_rule(
+            b,
+            json!({"apiGroups": [""], "resources": ["pods"], "verbs": ["get", "create"]}),
+        )
+    }),
+    ("KW-RBAC-010", |b| {
+        push_rule(
+            b,
+            json!({"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["patch"]}),
+        )
+    }),
+    // cluster-admin reads every Secret too
+    ("KW-RBAC-011+KW-RBAC-007", |b| {
+        find(b, "RoleBinding")["roleRef"] = json!({"kind": "ClusterRole", "name": "cluster-admin"})
+    }),
+    ("KW-RBAC-012", |b| pod(b)["serviceAccount"] = json!("api")),
+    ("KW-RBAC-012", |b| {
+        // the deprecated field alone still names a dedicated account (KW-RBAC-002 passes)
+        remove(pod(b), "serviceAccountName");
+        pod(b)["serviceAccount"] = json!("api");
+    }),
+    ("KW-META-002", |b| {
+        find(b, "Deployment")["apiVersion"] = json!("v1")
+    }),
+    ("KW-META-004", |b| {
+        let containers = pod(b)["containers"].take();
+        pod(b)["containers"] = json!({"api": containers[0]});
+    }),
+    ("KW-META-004", |b| remove(pod(b), "containers")),
+    ("KW-META-004", |b| {
+        init(b)["securityContext"]["privileged"] = json!("yes")
+    }),
+    ("KW-META-004", |b| {
+        b.push(json!({"apiVersion": "batch/v1", "kind": "CronJob",
+            "metadata": {"name": "nightly", "namespace": "shop"}, "spec": {}}))
+    }),
+    ("KW-AVAIL-012", |b| {
+        pod(b)["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+            [0]["podAffinityTerm"]["namespaces"] = json!(["other"])
+    }),
+    ("KW-AVAIL-012", |b| {
+        pod(b)["topologySpreadConstraints"] = json!([{"maxSkew": 0,
+            "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "DoNotSchedule",
+            "labelSelector": {"matchLabels": {"app.kubernetes.io/name": "api"}}}])
+    }),
+    ("KW-AVAIL-012", |b| {
+        pod(b)["topologySpreadConstraints"] = json!([{"maxSkew": 1,
+            "topologyKey": "kubernetes.io/hostname", "whenUnsatisfiable": "Foo",
+            "labelSelector": {"matchLabels": {"app.kubernetes.io/name": "api"}}}])
+    }),
+    ("KW-AVAIL-015", |b| {
+        let pdb = &mut find(b, "PodDisruptionBudget")["spec"];
+        remove(pdb, "maxUnavailable");
+        pdb["minAvailable"] = json!(3);
+    }),
+    ("KW-NET-008", |b| {
+        find(b, "Ingress")["metadata"]["annotations"]["nginx.ingress.kubernetes.io/server-snippets-extra"] =
+            json!("x")
+    }),
+    ("KW-SEC-022", |b| {
+        app(b)["env"] = json!([{"name": "client_secret", "value": "s3cr3t"}])
+    }),
+    ("KW-SEC-022", |b| {
+        init(b)["env"] = json!([{"name": "APP_SECRET_KEY", "value": "x"}])
+    }),
+    ("KW-SEC-023", |b| {
+        app(b)["env"] = json!([{"name": "DB_PASSWORD", "value": "hunter2"}])
+    }),
+    (
+        "KW-SEC-023",
+        |b| app(b)["env"] = json!([{"name": "INIT_ARGS", "value": "AKIAIOSFODNN7EXAMPLE"}]),
+    ),
+    // The floors of acme (see `acme_floors`), each breached by one change.
+    ("KW-FLOOR-001", |b| {
+        app(b)["image"] = json!(IMAGE.replace("ghcr.io/acme", "docker.io/evil"))
+    }),
+    ("KW-FLOOR-001", |b| {
+        init(b)["image"] = json!(IMAGE.replace("ghcr.io/acme", "ghcr.io/acme-evil"))
+    }),
+    ("KW-FLOOR-002", |b| {
+        init(b)["image"] = json!("ghcr.io/acme/api:1.0")
+    }),
+    ("KW-FLOOR-003", |b| {
+        find(b, "Deployment")["spec"]["replicas"] = json!(1)
+    }),
+    ("KW-FLOOR-003", |b| {
+        remove(&mut find(b, "Deployment")["spec"], "replicas")
+    }),
+    ("KW-FLOOR-003", |b| b.push(autoscaler(1))),
+    ("KW-FLOOR-004", |b| {
+        remove(pod(b), "automountServiceAccountToken");
+        remove(find(b, "ServiceAccount"), "automountServiceAccountToken");
+    }),
+    ("KW-FLOOR-004", |b| {
+        pod(b)["volumes"][1] = json!({"name": "token", "projected": {"sources": [
+            {"serviceAccountToken": {"path": "token", "expirationSeconds": 86400}}]}})
+    }),
+    ("KW-FLOOR-005", |b| {
+        init(b)["securityContext"]["readOnlyRootFilesystem"] = json!(false)
+    }),
+    ("KW-FLOOR-006", |b| {
+        app(b)["securityContext"]["seccompProfile"] =
+            json!({"type": "Localhost", "localhostProfile": "p.json"})
+    }),
+    ("KW-FLOOR-006", |b| {
+        remove(&mut pod(b)["securityContext"], "seccompProfile")
+    }),
+    ("KW-FLOOR-007", |b| remove(pod(b), "affinity")),
 ];
+
+/// Changes to the hardened bundle that break nothing: the fixed twins of the rules that
+/// accept a second form (rule, change).
+const PASSES: &[(&str, Break)] = &[
+    ("KW-SEC-002", |b| {
+        // a pod in its own user namespace is not asked for its uid and gid
+        pod(b)["hostUsers"] = json!(false);
+        remove(&mut pod(b)["securityContext"], "runAsUser");
+        remove(&mut pod(b)["securityContext"], "runAsGroup");
+    }),
+    ("KW-SEC-005", |b| {
+        app(b)["securityContext"]["capabilities"]["drop"] = json!(["all"])
+    }),
+    ("KW-SEC-013", |b| app(b)["ports"][0]["hostPort"] = json!(0)),
+    ("KW-SEC-025", |b| {
+        app(b)["securityContext"]["appArmorProfile"] =
+            json!({"type": "Localhost", "localhostProfile": "api"});
+        find(b, "Deployment")["spec"]["template"]["metadata"]["annotations"] =
+            json!({"container.apparmor.security.beta.kubernetes.io/init": "runtime/default"});
+    }),
+    ("KW-SEC-026", |b| {
+        pod(b)["securityContext"]["seLinuxOptions"] =
+            json!({"type": "container_t", "level": "s0:c123,c456"})
+    }),
+    ("KW-SEC-027", |b| {
+        app(b)["securityContext"]["procMount"] = json!("Default")
+    }),
+    (
+        "KW-SEC-028",
+        |b| {
+            pod(b)["securityContext"]["sysctls"] =
+                json!([{"name": "net.ipv4.ip_unprivileged_port_start", "value": "0"}])
+        },
+    ),
+    ("KW-SEC-029", |b| {
+        app(b)["readinessProbe"]["httpGet"]["host"] = json!("")
+    }),
+    ("KW-RBAC-009", |b| {
+        push_rule(
+            b,
+            json!({"apiGroups": [""], "resources": ["pods/log"], "verbs": ["get"]}),
+        )
+    }),
+    ("KW-RBAC-010", |b| {
+        push_rule(
+            b,
+            json!({"apiGroups": ["apps"], "resources": ["deployments"], "verbs": ["get", "list"]}),
+        )
+    }),
+    ("KW-RBAC-012", |b| {
+        pod(b)["serviceAccount"] = serde_json::Value::Null;
+    }),
+    ("KW-AVAIL-012", |b| {
+        pod(b)["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+            [0]["podAffinityTerm"]["namespaces"] = json!(["shop"])
+    }),
+    ("KW-AVAIL-012", |b| {
+        pod(b)["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+            [0]["podAffinityTerm"]["namespaceSelector"] =
+            json!({"matchLabels": {"kubernetes.io/metadata.name": "shop"}})
+    }),
+    ("KW-AVAIL-015", |b| {
+        let pdb = &mut find(b, "PodDisruptionBudget")["spec"];
+        remove(pdb, "maxUnavailable");
+        pdb["minAvailable"] = json!(2);
+    }),
+    ("KW-META-004", |b| {
+        init(b)["securityContext"]["privileged"] = serde_json::Value::Null;
+    }),
+];
+
+fn config_map(namespace: Option<&str>) -> Value {
+    let mut map =
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "settings"}});
+    if let Some(ns) = namespace {
+        map["metadata"]["namespace"] = json!(ns);
+    }
+    map
+}
+
+/// Adds a rule to the service's Role.
+fn push_rule(bundle: &mut [Value], rule: Value) {
+    find(bundle, "Role")["rules"]
+        .as_array_mut()
+        .unwrap()
+        .push(rule);
+}
+
+fn istio_allow(rules: Value) -> Value {
+    json!({"apiVersion": "security.istio.io/v1", "kind": "AuthorizationPolicy",
+        "metadata": {"name": "api", "namespace": "shop"},
+        "spec": {"selector": {"matchLabels": {"app.kubernetes.io/name": "api"}},
+            "action": "ALLOW", "rules": rules}})
+}
+
+fn peer_authentication(mode: &str) -> Value {
+    json!({"apiVersion": "security.istio.io/v1", "kind": "PeerAuthentication",
+        "metadata": {"name": "api", "namespace": "shop"},
+        "spec": {"selector": {"matchLabels": {"app.kubernetes.io/name": "api"}},
+            "mtls": {"mode": mode}}})
+}
 
 fn autoscaler(min: u32) -> Value {
     json!({"apiVersion": "autoscaling/v2", "kind": "HorizontalPodAutoscaler",
@@ -555,21 +944,38 @@ fn the_hardened_bundle_breaks_no_rule() {
 }
 
 #[test]
-fn each_failing_manifest_breaks_its_rule_and_its_fixed_twin_does_not() {
+fn each_failing_manifest_breaks_exactly_its_rule_and_its_fixed_twin_does_not() {
+    let fixed = hardened();
+    assert!(standing(&fixed).is_empty(), "{:?}", standing(&fixed));
+    let under_floors = standing_in(&floor_findings(&fixed));
+    assert!(under_floors.is_empty(), "{under_floors:?}");
+    let mut wrong = Vec::new();
     for (i, (id, breaks)) in CASES.iter().enumerate() {
-        let fixed = hardened();
         let mut failing = fixed.clone();
         breaks(&mut failing);
-        assert!(
-            standing(&failing).contains(id),
-            "case {i}: {id} does not fire on its failing manifest; found {:?}",
-            standing(&failing)
-        );
-        assert!(
-            !standing(&fixed).contains(id),
-            "case {i}: {id} fires on its fixed twin"
-        );
+        let broken = standing(&failing);
+        let expected: BTreeSet<&str> = id.split('+').collect();
+        if id.starts_with("KW-FLOOR") {
+            // a floor breach may break a rule of its own too (one replica, KW-AVAIL-009):
+            // exactly its floor breaks, and only under the floors
+            let floors: BTreeSet<&str> = standing_in(&floor_findings(&failing))
+                .into_iter()
+                .filter(|f| f.starts_with("KW-FLOOR"))
+                .collect();
+            if floors != expected || broken.contains(id) {
+                wrong.push(format!(
+                    "case {i} of {id} breaks the floors {floors:?}, and without floors {broken:?}"
+                ));
+            }
+        } else if broken != expected {
+            wrong.push(format!("case {i} of {id} breaks {broken:?}"));
+        }
     }
+    assert!(
+        wrong.is_empty(),
+        "each failing manifest must break exactly its rule:\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
@@ -590,10 +996,24 @@ fn each_broken_control_plane_object_breaks_its_rule_beside_the_hardened_bundle()
 }
 
 #[test]
+fn the_second_forms_each_rule_accepts_break_nothing() {
+    let mut wrong = Vec::new();
+    for (i, (id, change)) in PASSES.iter().enumerate() {
+        let mut bundle = hardened();
+        change(&mut bundle);
+        let broken = standing(&bundle);
+        if !broken.is_empty() {
+            wrong.push(format!("pass {i} for {id} breaks {broken:?}"));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
 fn every_rule_has_a_failing_case() {
     let tested: BTreeSet<&str> = CASES
         .iter()
-        .map(|(id, _)| *id)
+        .flat_map(|(ids, _)| ids.split('+'))
         .chain(common::control_plane::BROKEN.iter().map(|(id, _)| *id))
         .collect();
     let untested: Vec<&str> = check::all_rules()
@@ -634,6 +1054,7 @@ fn rules_apply_to_every_pod_bearing_kind() {
         "ReplicaSet",
         "Job",
         "CronJob",
+        "DeploymentConfig",
     ] {
         let mut bundle = hardened();
         let mut t = template(&mut bundle);
@@ -641,6 +1062,7 @@ fn rules_apply_to_every_pod_bearing_kind() {
         let api = match kind {
             "Pod" => "v1",
             "Job" | "CronJob" => "batch/v1",
+            "DeploymentConfig" => "apps.openshift.io/v1",
             _ => "apps/v1",
         };
         let mut object = json!({"apiVersion": api, "kind": kind, "metadata": {"name": "x", "namespace": "shop"}});
@@ -691,10 +1113,17 @@ fn the_scanners_own_annotations_suppress_their_equivalent_rules_with_the_reason(
             |b| app(b)["image"] = json!("ghcr.io/acme/api:1.0"),
         ),
         (
-            "KW-AVAIL-008",
+            "KW-AVAIL-001",
             "kube-score/ignore",
-            "container-resources, pod-probes-identical",
-            |b| app(b)["livenessProbe"] = app(b)["readinessProbe"].clone(),
+            "pod-probes, container-resources",
+            |b| remove(&mut init(b)["resources"]["requests"], "cpu"),
+        ),
+        (
+            // kube-score's ignore of container-resources implies its ephemeral-storage check
+            "KW-AVAIL-005",
+            "kube-score/ignore",
+            "container-resources",
+            |b| remove(&mut app(b)["resources"]["limits"], "ephemeral-storage"),
         ),
         (
             "KW-SEC-007",
@@ -703,10 +1132,10 @@ fn the_scanners_own_annotations_suppress_their_equivalent_rules_with_the_reason(
             |b| app(b)["securityContext"]["readOnlyRootFilesystem"] = json!(false),
         ),
         (
-            "KW-AVAIL-009",
-            "polaris.fairwinds.com/deploymentMissingReplicas-exempt",
+            "KW-SEC-019",
+            "polaris.fairwinds.com/pullPolicyNotAlways-exempt",
             "true",
-            |b| find(b, "Deployment")["spec"]["replicas"] = json!(1),
+            |b| app(b)["imagePullPolicy"] = json!("IfNotPresent"),
         ),
         (
             "KW-AVAIL-009",
@@ -734,6 +1163,57 @@ fn the_scanners_own_annotations_suppress_their_equivalent_rules_with_the_reason(
             standing(&bundle)
         );
     }
+}
+
+#[test]
+fn a_scanner_check_that_judges_less_than_the_rule_silences_nothing() {
+    let cases: &[(&str, &str, &str, Break)] = &[
+        (
+            "KW-SEC-014",
+            "checkov.io/skip1",
+            "CKV_K8S_27=no docker socket here",
+            |b| pod(b)["volumes"][1] = json!({"name": "etc", "hostPath": {"path": "/etc"}}),
+        ),
+        (
+            "KW-SEC-006",
+            "checkov.io/skip2",
+            "CKV_K8S_39=no SYS_ADMIN",
+            |b| app(b)["securityContext"]["capabilities"]["add"] = json!(["NET_ADMIN"]),
+        ),
+        (
+            "KW-SEC-001",
+            "polaris.fairwinds.com/runAsRootAllowed-exempt",
+            "true",
+            |b| remove(&mut pod(b)["securityContext"], "runAsNonRoot"),
+        ),
+        (
+            "KW-AVAIL-008",
+            "kube-score/ignore",
+            "pod-probes-identical",
+            |b| app(b)["livenessProbe"] = app(b)["readinessProbe"].clone(),
+        ),
+        (
+            "KW-AVAIL-009",
+            "polaris.fairwinds.com/deploymentMissingReplicas-exempt",
+            "true",
+            |b| find(b, "Deployment")["spec"]["replicas"] = json!(1),
+        ),
+    ];
+    for (id, key, value, breaks) in cases {
+        let mut bundle = hardened();
+        breaks(&mut bundle);
+        find(&mut bundle, "Deployment")["metadata"]["annotations"] = json!({ *key: value });
+        assert!(
+            standing(&bundle).contains(id),
+            "{key}: {value} silenced {id}"
+        );
+    }
+    // a workload in kube-system, with checkov's skip of the default-namespace check
+    let mut bundle = hardened();
+    let mut map = config_map(Some("kube-system"));
+    map["metadata"]["annotations"] = json!({"checkov.io/skip1": "CKV_K8S_21=not default"});
+    bundle.push(map);
+    assert!(standing(&bundle).contains("KW-META-001"));
 }
 
 #[test]
@@ -791,4 +1271,166 @@ fn pods_that_run_to_completion_need_no_probes() {
     pod["spec"]["restartPolicy"] = json!("Never");
     bundle.push(pod);
     assert!(standing(&bundle).is_empty(), "{:?}", standing(&bundle));
+}
+
+/// The check ids of the scanners without a copy here (checkov's come from its installed
+/// package, in tests/check_scanners.rs; Pod Security's from tests/pod_security.rs): the
+/// released kube-linter's `docs/generated/checks.md`, kube-score's `README_CHECKS.md` with
+/// its split security checks, and Polaris's `checks/` folder.
+const KUBE_LINTER: &[&str] = &[
+    "access-to-create-pods",
+    "access-to-secrets",
+    "cluster-admin-role-binding",
+    "dangling-horizontalpodautoscaler",
+    "dangling-ingress",
+    "dangling-networkpolicy",
+    "dangling-networkpolicypeer-podselector",
+    "dangling-service",
+    "dangling-servicemonitor",
+    "default-service-account",
+    "deprecated-service-account-field",
+    "dnsconfig-options",
+    "docker-sock",
+    "drop-net-raw-capability",
+    "duplicate-env-var",
+    "env-var-secret",
+    "exposed-services",
+    "host-ipc",
+    "host-network",
+    "host-pid",
+    "hpa-minimum-three-replicas",
+    "invalid-target-ports",
+    "latest-tag",
+    "liveness-port",
+    "minimum-three-replicas",
+    "mismatching-selector",
+    "no-anti-affinity",
+    "no-extensions-v1beta",
+    "no-liveness-probe",
+    "no-node-affinity",
+    "no-read-only-root-fs",
+    "no-readiness-probe",
+    "no-rolling-update-strategy",
+    "non-existent-service-account",
+    "non-isolated-pod",
+    "pdb-max-unavailable",
+    "pdb-min-available",
+    "pdb-unhealthy-pod-eviction-policy",
+    "privilege-escalation-container",
+    "privileged-container",
+    "privileged-ports",
+    "read-secret-from-env-var",
+    "readiness-port",
+    "required-annotation-email",
+    "required-label-owner",
+    "run-as-non-root",
+    "scc-deny-privileged-container",
+    "sensitive-host-mounts",
+    "ssh-port",
+    "startup-port",
+    "unsafe-proc-mount",
+    "unsafe-sysctls",
+    "unset-cpu-requirements",
+    "unset-memory-requirements",
+    "use-namespace",
+    "wildcard-in-rules",
+    "writable-host-mount",
+];
+const KUBE_SCORE: &[&str] = &[
+    "ingress-targets-service",
+    "cronjob-has-deadline",
+    "container-resources",
+    "container-resource-requests-equal-limits",
+    "container-cpu-requests-equal-limits",
+    "container-memory-requests-equal-limits",
+    "container-image-tag",
+    "container-image-pull-policy",
+    "container-ephemeral-storage-request-and-limit",
+    "statefulset-has-poddisruptionbudget",
+    "deployment-has-poddisruptionbudget",
+    "poddisruptionbudget-has-policy",
+    "pod-networkpolicy",
+    "networkpolicy-targets-pod",
+    "pod-probes",
+    "pod-probes-identical",
+    "container-security-context-user-group-id",
+    "container-security-context-privileged",
+    "container-security-context-readonlyrootfilesystem",
+    "container-seccomp-profile",
+    "service-targets-pod",
+    "service-type",
+    "stable-version",
+    "deployment-has-host-podantiaffinity",
+    "statefulset-has-host-podantiaffinity",
+    "deployment-targeted-by-hpa-does-not-have-replicas-configured",
+    "deployment-replicas",
+    "label-values",
+    "horizontalpodautoscaler-has-target",
+    "pod-topology-spread-constraints",
+];
+const POLARIS: &[&str] = &[
+    "automountServiceAccountToken",
+    "clusterrolePodExecAttach",
+    "clusterrolebindingClusterAdmin",
+    "clusterrolebindingPodExecAttach",
+    "cpuLimitsMissing",
+    "cpuRequestsMissing",
+    "dangerousCapabilities",
+    "deploymentMissingReplicas",
+    "hostIPCSet",
+    "hostNetworkSet",
+    "hostPIDSet",
+    "hostPortSet",
+    "insecureCapabilities",
+    "livenessProbeMissing",
+    "memoryLimitsMissing",
+    "memoryRequestsMissing",
+    "missingPodDisruptionBudget",
+    "notReadOnlyRootFilesystem",
+    "pdbDisruptionsIsZero",
+    "priorityClassNotSet",
+    "privilegeEscalationAllowed",
+    "pullPolicyNotAlways",
+    "readinessProbeMissing",
+    "rolePodExecAttach",
+    "rolebindingClusterAdminClusterRole",
+    "rolebindingClusterAdminRole",
+    "rolebindingClusterRolePodExecAttach",
+    "rolebindingRolePodExecAttach",
+    "runAsPrivileged",
+    "runAsRootAllowed",
+    "sensitiveContainerEnvVar",
+    "tagNotSpecified",
+    "tlsSettingsMissing",
+    "topologySpreadConstraint",
+    // a Gateway API check of Polaris's Go validator (pkg/validator, registered as a custom
+    // check and listed in docs/checks/security.md; cluster audits only), not of checks/
+    "httpRouteInsecureListener",
+];
+
+#[test]
+fn every_kube_linter_kube_score_and_polaris_check_a_rule_names_exists() {
+    use kubeward::check::Scanner;
+    let mut unknown = Vec::new();
+    for rule in check::all_rules() {
+        for (scanner, known) in [
+            (Scanner::KubeLinter, KUBE_LINTER),
+            (Scanner::KubeScore, KUBE_SCORE),
+            (Scanner::Polaris, POLARIS),
+        ] {
+            let named = rule.scanners.same(scanner).iter().copied().chain(
+                rule.scanners
+                    .related
+                    .iter()
+                    .filter(|r| r.scanner == scanner)
+                    .map(|r| r.check),
+            );
+            unknown.extend(
+                named
+                    .filter(|id| !known.contains(id))
+                    .map(|id| format!("{} names {} `{id}`", rule.id, scanner.name())),
+            );
+        }
+    }
+    assert!(unknown.is_empty(), "{unknown:#?}");
 }

@@ -14,6 +14,7 @@ use std::process::Stdio;
 
 use common::bundle::{find, identities, identity, parse_stream};
 use common::run::{Run, binary, kubeward_in};
+use kubeward::vocabulary::MATERIAL_DIGEST_ANNOTATION;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
@@ -51,6 +52,13 @@ impl Kubeward {
     /// Writes a file (relative to the working folder, folders created) before the run.
     fn file(self, name: &str, text: &str) -> Self {
         common::write(&self.path(name), text);
+        self
+    }
+
+    /// Copies the shipped example `name` (its `kubeward.yaml` and the files beside it) into
+    /// the working folder before the run.
+    fn example(self, name: &str) -> Self {
+        common::spec::copy_example(name, self.dir.path());
         self
     }
 
@@ -241,6 +249,13 @@ fn check_rejected(case: &BadInput) -> Result<(), String> {
     if run.stderr.contains("panicked") {
         problems.push("panicked".to_string());
     }
+    if run
+        .stderr
+        .chars()
+        .any(|c| c != '\n' && kubeward::output::terminal::is_hidden(c))
+    {
+        problems.push("a character a terminal acts on is printed raw".to_string());
+    }
     let expected = match case.line {
         Some(line) => format!("line {line}: {}: ", case.field),
         None => format!("{}: ", case.field),
@@ -324,6 +339,40 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
             public("  ingress:\n    className: nginx\n"), "spec.ingress.host", Some(10)),
         bad("ingress with exposure cluster",
             base_plus("  ingress:\n    host: shop.example.com\n"), "spec.ingress", Some(10)),
+        // Callers by address, and their identity.
+        bad("caller range with host bits",
+            base_plus("  callers:\n    - cidr: 10.0.0.1/8\n"), "spec.callers[0].cidr", Some(11)),
+        bad("caller range of every IPv4 address",
+            base_plus("  callers:\n    - cidr: 0.0.0.0/0\n"), "spec.callers[0].cidr", Some(11)),
+        bad("caller range of every IPv6 address",
+            base_plus("  callers:\n    - app: web\n    - cidr: \"::/0\"\n"), "spec.callers[1].cidr", Some(12)),
+        bad("caller range with a bad IPv6 prefix",
+            base_plus("  callers:\n    - cidr: 2001:db8::/129\n"), "spec.callers[0].cidr", Some(11)),
+        bad("caller range with exposure namespace",
+            local_only("  callers:\n    - cidr: 198.51.100.0/24\n"), "spec.callers[0].cidr", Some(11)),
+        bad("caller with both app and cidr",
+            base_plus("  callers:\n    - app: web\n      cidr: 198.51.100.0/24\n"), "spec.callers[0]", Some(11)),
+        bad("caller range with a namespace",
+            base_plus("  callers:\n    - cidr: 198.51.100.0/24\n      namespace: shop\n"),
+            "spec.callers[0].namespace", Some(12)),
+        bad("caller range with a service account",
+            base_plus("  callers:\n    - cidr: 198.51.100.0/24\n      serviceAccount: web\n"),
+            "spec.callers[0].serviceAccount", Some(12)),
+        bad("caller service account that is not a name",
+            base_plus("  callers:\n    - app: web\n      serviceAccount: Web_SA\n"),
+            "spec.callers[0].serviceAccount", Some(12)),
+        // Mutual TLS.
+        bad("client auth without TLS",
+            base_plus("  tls:\n    mode: none\n    clientAuth: required\n"), "spec.tls.clientAuth", Some(12)),
+        bad("client auth with TLS off by default",
+            base_plus("  tls:\n    clientAuth: required\n"), "spec.tls.clientAuth", Some(11)),
+        bad("unknown client auth",
+            base_plus("  tls:\n    mode: self-signed\n    clientAuth: optional\n"), "spec.tls.clientAuth", Some(12)),
+        bad("client CA without client auth",
+            base_plus("  tls:\n    mode: self-signed\n    clientCa: partners.pem\n"), "spec.tls.clientCa", Some(12)),
+        bad("client CA with cert-manager",
+            base_plus("  tls:\n    mode: cert-manager\n    issuer: {name: internal}\n    clientAuth: required\n    clientCa: partners.pem\n"),
+            "spec.tls.clientCa", Some(14)),
         // Egress.
         bad("egress with both app and cidr",
             egress("app: db\n      cidr: 203.0.113.0/24\n      port: 5432"), "spec.egress[0]", Some(11)),
@@ -344,11 +393,20 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
             api("resources: [roles]\n      verbs: [get, escalate]"), "spec.apiAccess[0].verbs[1]", Some(12)),
         bad("secrets without resourceNames",
             api("resources: [secrets]\n      verbs: [get]"), "spec.apiAccess[0].resourceNames", Some(11)),
+        bad("exec into pods",
+            api("resources: [pods/exec]\n      verbs: [create]"), "spec.apiAccess[0].resources", Some(11)),
+        bad("creating pods",
+            api("resources: [configmaps, pods]\n      verbs: [get, create]"), "spec.apiAccess[0].resources", Some(11)),
         // Probes.
         bad("probe port is the service's port",
             base_plus("  probes:\n    port: 8080\n"), "spec.probes.port", Some(11)),
         bad("probe port out of range",
             base_plus("  probes:\n    port: 0\n"), "spec.probes.port", Some(11)),
+        // NEL (U+0085) is whitespace, so the path is refused; the message must show the
+        // overrides and C1 controls escaped (checked for every case by check_rejected).
+        bad("readiness path with bidirectional overrides and C1 controls",
+            base_plus("  probes:\n    readinessPath: \"/ready\\u202E\\u2066\\x85\\x9B[2J\"\n"),
+            "spec.probes.readinessPath", Some(11)),
         // Enumerations.
         bad("unknown protocol", base_plus("  protocol: smtp\n"), "spec.protocol", Some(10)),
         bad("unknown exposure", base_with("cluster", "world"), "spec.exposure", Some(9)),
@@ -481,12 +539,14 @@ fn missing_spec_file_is_an_error_that_names_it() {
 /// A working folder holding the payments-api example as `kubeward.yaml`.
 fn payments() -> Kubeward {
     Kubeward::new()
-        .file(
-            "kubeward.yaml",
-            &common::read_path(&common::spec::example("payments-api")),
-        )
+        .file("kubeward.yaml", &common::read_path(&payments_spec()))
         .arg("render")
         .args(["-f", "kubeward.yaml"])
+}
+
+/// The spec of the example `payments-api`.
+fn payments_spec() -> PathBuf {
+    common::spec::example("payments-api")
 }
 
 /// The `resources` listed by `out/kustomization.yaml`.
@@ -545,11 +605,11 @@ fn assert_folder_holds(kw: &Kubeward, names: &[&str]) {
 #[test]
 fn render_to_dir_writes_one_file_per_object_and_a_kustomization_listing_them() {
     let kw = payments();
-    kw.run_with(["-o", "out"]).success();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
     let objects = assert_bundle(&kw, &[]);
     assert_eq!(
         identities(&objects),
-        identities(&kw.run().success().documents()),
+        identities(&kw.run().example_success(&payments_spec()).documents()),
         "the folder holds the objects of the stream, in order"
     );
     assert_folder_holds(&kw, &["kubeward.yaml", "out"]);
@@ -559,7 +619,7 @@ fn render_to_dir_writes_one_file_per_object_and_a_kustomization_listing_them() {
 fn second_render_into_same_dir_is_byte_identical() {
     for (name, path) in common::spec::examples() {
         let kw = Kubeward::new()
-            .file("kubeward.yaml", &common::read_path(&path))
+            .example(&name)
             .args(["render", "-f", "kubeward.yaml"])
             .args(["-o", "out"]);
         kw.run().example_success(&path);
@@ -569,24 +629,64 @@ fn second_render_into_same_dir_is_byte_identical() {
             kw.snapshot_dir("out") == first,
             "{name}: the second render differs"
         );
-        assert_folder_holds(&kw, &["kubeward.yaml", "out"]);
+        let mut expected = common::entries(&common::repo("tests/examples").join(&name));
+        expected.push("out".into());
+        expected.sort();
+        let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+        assert_folder_holds(&kw, &expected);
     }
 }
 
 #[test]
 fn rerender_after_dropping_a_caller_removes_its_stale_file() {
     let kw = payments();
-    kw.run_with(["-o", "out"]).success();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
     let stale = "networkpolicy-payments-api-from-billing-worker.yaml";
     assert!(kw.path("out").join(stale).exists());
     kw.run_with(["-o", "out", "--caller", "checkout/web"])
-        .success();
+        .example_success(&payments_spec());
     assert!(
         !kw.path("out").join(stale).exists(),
         "{stale} was left behind"
     );
     assert_bundle(&kw, &[]);
     assert_folder_holds(&kw, &["kubeward.yaml", "out"]);
+}
+
+/// As the command reference says: `.kubeward-output` names the files kubeward wrote, one per
+/// line; without it, the folder's files count as the user's.
+#[test]
+fn the_output_record_lists_the_written_files_and_without_it_the_folder_is_foreign() {
+    let page = common::book::page("reference/commands.md");
+    assert!(page.contains("`DIR/.kubeward-output`: the names of the files it wrote, one per line"));
+    let kw = payments();
+    kw.run_with(["-o", "out"]).example_success(&payments_spec());
+    let record = fs::read_to_string(kw.path("out/.kubeward-output")).unwrap();
+    let mut listed: Vec<&str> = record.lines().collect();
+    listed.sort_unstable();
+    let written: Vec<String> = kw
+        .entries("out")
+        .into_iter()
+        .filter(|name| name != ".kubeward-output")
+        .collect();
+    assert_eq!(listed, written);
+    fs::remove_file(kw.path("out/.kubeward-output")).unwrap();
+    kw.run_with(["-o", "out"])
+        .failure()
+        .stderr_has("holds files kubeward did not write");
+}
+
+/// The concepts page names every shipped preset (it once said `restricted` was the only one).
+#[test]
+fn the_concepts_page_names_every_shipped_preset() {
+    let page = common::book::page("concepts.md");
+    for (name, _) in kubeward::preset::SHIPPED {
+        assert!(
+            page.contains(&format!("`{name}`")),
+            "concepts.md does not name {name}"
+        );
+    }
+    assert!(!page.contains("only shipped preset"));
 }
 
 #[test]
@@ -608,7 +708,8 @@ fn dir_with_a_user_file_is_refused_without_force() {
 #[test]
 fn force_keeps_user_files_and_writes_the_bundle() {
     let kw = payments().file("out/notes.txt", "my notes\n");
-    kw.run_with(["-o", "out", "--force"]).success();
+    kw.run_with(["-o", "out", "--force"])
+        .example_success(&payments_spec());
     assert_eq!(
         fs::read_to_string(kw.path("out/notes.txt")).unwrap(),
         "my notes\n"
@@ -653,7 +754,7 @@ fn force_into_the_current_directory_never_deletes_user_files() {
 fn stdout_stream_holds_the_same_objects_as_the_output_dir() {
     for (name, path) in common::spec::examples() {
         let kw = Kubeward::new()
-            .file("kubeward.yaml", &common::read_path(&path))
+            .example(&name)
             .args(["render", "-f", "kubeward.yaml"]);
         let streamed = kw.run().example_success(&path).documents();
         kw.run_with(["-o", "out"]).example_success(&path);
@@ -742,6 +843,33 @@ fn flags_alone_render_a_bundle_with_those_network_peers() {
         egress.len(),
         3,
         "DNS plus the two declared destinations: {egress:?}"
+    );
+}
+
+#[test]
+fn callers_by_address_are_admitted_on_the_port_and_nothing_wider() {
+    let docs = Kubeward::new()
+        .args(["render", "--name", "api", "--namespace", "shop"])
+        .args(["--image", common::spec::IMAGE, "--port", "8080"])
+        .args(["--exposure", "cluster", "--caller", "web"])
+        .args(["--caller-cidr", "198.51.100.0/24"])
+        .args(["--caller-cidr", "2001:db8:40::/48"])
+        .args(["--caller-cidr", "0.0.0.0/1"])
+        .run()
+        .success()
+        .documents();
+    let (ingress, _) = policy(&docs, "api");
+    assert_eq!(
+        ingress,
+        json!([{"from": [
+            pod_peer("shop", "web"),
+            {"ipBlock": {"cidr": "198.51.100.0/24"}},
+            {"ipBlock": {"cidr": "2001:db8:40::/48"}},
+            // A wide range keeps the cluster-internal ranges it contains out, as egress does.
+            {"ipBlock": {"cidr": "0.0.0.0/1", "except": [
+                "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8"
+            ]}},
+        ], "ports": [{"protocol": "TCP", "port": 8080}]}])
     );
 }
 
@@ -875,6 +1003,10 @@ const HOSTILE: &[Hostile] = &[
         via: Via::Spec("  probes:\n    livenessPath: \"/live\\0\\e[31m\\uFEFF\"\n"),
         field: "spec.probes.livenessPath", kind: "Deployment", pointer: LIVENESS,
         value: "/live\0\u{1b}[31m\u{feff}" },
+    Hostile { name: "cert-manager issuer name with bidirectional overrides and C1 controls",
+        via: Via::Spec("  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: \"x\\u202E\\u2066\\x85\\x9B[2J\" }\n"),
+        field: "spec.tls.issuer.name", kind: "Certificate", pointer: "/spec/issuerRef/name",
+        value: "x\u{202e}\u{2066}\u{85}\u{9b}[2J" },
     Hostile { name: "ingress host with a document break",
         via: Via::Flags(&["--exposure", "public", "--host", "shop.example.com\n---\nkind: Pod"]),
         field: "spec.ingress.host", kind: "Ingress", pointer: "/spec/rules/0/host",
@@ -915,6 +1047,10 @@ fn check_hostile(case: &Hostile) -> Result<(), String> {
     };
     let kw = kw.file("spec.yaml", &spec);
     let run = kw.run();
+    let shown = |c: &char| *c != '\n' && kubeward::output::terminal::is_hidden(*c);
+    if run.stdout.chars().any(|c| shown(&c)) || run.stderr.chars().any(|c| shown(&c)) {
+        return fail("a character a terminal acts on is printed raw".into(), &run);
+    }
     match run.code {
         Some(0) => {}
         Some(2) if run.stderr.contains(case.field) && !run.stderr.contains("panicked") => {
@@ -979,28 +1115,20 @@ fn hostile_values_are_rejected_or_rendered_verbatim_never_as_new_documents() {
 // ---------------------------------------------------------------------------------------
 
 /// `stream` with the value of every Secret `data` entry replaced by `<base64>` (after
-/// checking it is base64), and the CA certificate of a ConfigMap by `<pem>` (after checking
-/// it is one): keys and certificates are generated anew in every fresh folder.
+/// checking it is base64), every CA bundle by its count of certificates, and the digest of the
+/// mounted material by a placeholder (after checking it is one): keys and certificates are
+/// generated anew in every fresh folder.
 fn redact_secret_data(stream: &str) -> String {
     use base64::Engine;
-    let (mut secret, mut data, mut config_map) = (false, false, false);
+    let (mut secret, mut data) = (false, false);
     let mut out = String::with_capacity(stream.len());
     for line in stream.lines() {
         match line {
-            "---" => (secret, data, config_map) = (false, false, false),
+            "---" => (secret, data) = (false, false),
             "kind: Secret" => secret = true,
-            "kind: ConfigMap" => config_map = true,
             "data:" if secret => data = true,
             _ if !line.starts_with("  ") => data = false,
             _ => {}
-        }
-        if config_map && let Some(pem) = line.strip_prefix("  ca.crt: ") {
-            assert!(
-                pem.starts_with("\"-----BEGIN CERTIFICATE-----"),
-                "ca.crt is not a PEM certificate: {pem}"
-            );
-            out.push_str("  ca.crt: <pem>\n");
-            continue;
         }
         // The expiry changes with the day of the render: its form is checked, not its value.
         if secret && let Some(at) = line.strip_prefix("    kubeward.dev/not-after: ") {
@@ -1013,12 +1141,28 @@ fn redact_secret_data(stream: &str) -> String {
             continue;
         }
         match line.split_once(": ") {
+            Some((key, value)) if key.trim() == MATERIAL_DIGEST_ANNOTATION => {
+                let hex = value
+                    .trim_matches('"')
+                    .strip_prefix("hmac-sha256:")
+                    .unwrap();
+                assert!(
+                    hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+                    "{line}"
+                );
+                out.push_str(&format!("{key}: <sha256 of the mounted material>\n"));
+            }
             Some((key, value)) if data && line.starts_with("  ") => {
                 let value = value.trim_matches('"');
                 base64::engine::general_purpose::STANDARD
                     .decode(value)
                     .unwrap_or_else(|e| panic!("{key} is not base64 ({e}): {value}"));
                 out.push_str(&format!("{key}: <base64>\n"));
+            }
+            // A CA bundle (a ConfigMap): certificates, new in every state folder.
+            Some((key, value)) if value.starts_with("\"-----BEGIN CERTIFICATE-----") => {
+                let count = value.matches("-----BEGIN CERTIFICATE-----").count();
+                out.push_str(&format!("{key}: <{count} PEM certificate(s)>\n"));
             }
             _ => out.push_str(&format!("{line}\n")),
         }
@@ -1031,7 +1175,7 @@ fn examples_render_to_their_snapshots() {
     for (name, path) in common::spec::examples() {
         // Rendered from a copy, so that no state folder lands in tests/examples.
         let run = Kubeward::new()
-            .file("kubeward.yaml", &common::read_path(&path))
+            .example(&name)
             .args(["render", "-f", "kubeward.yaml"])
             .run();
         run.example_success(&path);

@@ -65,30 +65,65 @@ fn data_goes_to_stdout_and_errors_to_stderr_with_exit_code_2() {
         .stderr(predicate::str::contains("metadata.namespace"));
 }
 
+/// What kubeward prints with its stdout and stderr on a pseudo-terminal, as a person at a
+/// terminal sees it; `no_color` sets NO_COLOR.
+#[cfg(unix)]
+fn on_a_terminal(args: &[&str], no_color: bool) -> String {
+    use expectrl::Expect;
+    let mut command = Process::new(common::run::binary());
+    command
+        .args(args)
+        .current_dir(common::repo(""))
+        .env("TERM", "xterm");
+    if no_color {
+        command.env("NO_COLOR", "1");
+    } else {
+        command.env_remove("NO_COLOR");
+    }
+    let mut session = expectrl::Session::spawn(command).expect("kubeward starts in a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    let all = session.expect(expectrl::Eof).expect("kubeward ends");
+    String::from_utf8_lossy(all.as_bytes()).into_owned()
+}
+
+const RED_ERROR: &str = "\x1b[1;31merror:\x1b[0m cannot read missing.yaml";
+
 #[test]
-fn color_always_colours_the_error_prefix_and_never_or_no_color_do_not() {
+fn color_always_colours_the_error_prefix_even_into_a_pipe_and_auto_does_not() {
     let fail = ["render", "-f", "missing.yaml"];
     kubeward()
         .args(["--color", "always"])
         .args(fail)
         .assert()
         .code(2)
-        .stderr(predicate::str::starts_with(
-            "\x1b[1;31merror:\x1b[0m cannot read missing.yaml",
-        ));
+        .stderr(predicate::str::starts_with(RED_ERROR));
     kubeward()
         .args(fail)
-        .arg("--color=never")
         .assert()
+        .code(2)
         .stderr(predicate::str::starts_with(
             "error: cannot read missing.yaml",
         ));
-    // auto: no colour without a terminal, and none with NO_COLOR set
-    kubeward()
-        .env("NO_COLOR", "1")
-        .args(fail)
-        .assert()
-        .stderr(predicate::str::starts_with("error: "));
+}
+
+/// On a terminal `auto` colours, so there `--color never` and NO_COLOR are seen to turn it off
+/// (into a pipe they could not fail).
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_auto_colours_and_never_or_no_color_do_not() {
+    let fail = ["render", "-f", "missing.yaml"];
+    let auto = on_a_terminal(&fail, false);
+    assert!(auto.contains(RED_ERROR), "{auto:?}");
+    for (args, no_color) in [
+        (vec!["render", "-f", "missing.yaml", "--color=never"], false),
+        (fail.to_vec(), true),
+    ] {
+        let out = on_a_terminal(&args, no_color);
+        assert!(
+            out.contains("error: cannot read missing.yaml") && !out.contains('\x1b'),
+            "{args:?} NO_COLOR={no_color}: {out:?}"
+        );
+    }
 }
 
 #[test]

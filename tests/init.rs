@@ -112,7 +112,13 @@ fn flags_alone_write_a_spec_whose_render_is_the_written_bundle() {
     ]);
     let out = folder.init(&args).assert().success().get_output().clone();
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(stderr, "", "without a terminal, success is silent");
+    // Without a terminal, success prints no note; the one warning is the bundle's own.
+    assert!(
+        stderr.starts_with("warning: sensitivity confidential, but tls.mode is none")
+            && stderr.ends_with("[plaintext-confidential]\n")
+            && stderr.lines().count() == 1,
+        "{stderr}"
+    );
     assert_eq!(
         folder.entries(),
         [".kubeward", "k8s", "kubeward.schema.json", "kubeward.yaml"]
@@ -238,11 +244,6 @@ fn invalid_flag_values_are_refused_with_the_spec_rules_and_nothing_is_written() 
             "--secret",
             "k=env:1X",
             "`1X` is not an environment variable name",
-        ),
-        (
-            "--caller",
-            "other/web",
-            "is outside namespace `shop`, but exposure is `namespace`",
         ),
         (
             "--secret",
@@ -416,4 +417,86 @@ fn a_preset_from_the_presets_folder_shapes_the_spec_and_its_bundle() {
     );
     let deployment = fs::read_to_string(folder.path("k8s/deployment-api.yaml")).unwrap();
     assert!(deployment.contains("replicas: 4"), "{deployment}");
+}
+
+#[test]
+fn a_caller_outside_the_namespace_makes_the_exposure_cluster_without_a_terminal_too() {
+    let mut args = BASE[1..].to_vec();
+    args.extend(["--caller", "edge/mobile-bff", "--spec-only"]);
+    // With --yes, and without it (stdin is not a terminal here).
+    for yes in [true, false] {
+        let folder = Folder::new();
+        let mut all = args.to_vec();
+        if yes {
+            all.push("--yes");
+        }
+        folder.init(&all).assert().success();
+        let spec = folder.spec("kubeward.yaml");
+        assert_eq!(
+            spec.spec.exposure,
+            Some(spec::Exposure::Cluster),
+            "--yes: {yes}"
+        );
+    }
+    // An exposure given by flag is kept, and refused with the reason when it cannot be.
+    let folder = Folder::new();
+    let mut all = args.to_vec();
+    all.extend(["--yes", "--exposure", "namespace"]);
+    let (code, stderr) = folder.fail(&all);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("caller `edge/mobile-bff` is outside namespace `shop`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unset_variable_for_a_secret_is_reported_before_anything_is_written() {
+    let mut args = BASE.to_vec();
+    args.extend(["--secret", "stripe=env:KW_TEST_NEVER_SET"]);
+    let folder = Folder::new();
+    let out = folder
+        .init(&args)
+        .env_remove("KW_TEST_NEVER_SET")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("spec.secrets[0].fromEnv (from --secret): environment variable KW_TEST_NEVER_SET is not set"),
+        "{stderr}"
+    );
+    assert!(folder.entries().is_empty(), "{:?}", folder.entries());
+    // Set: the spec is written and rendered; --spec-only: written, the variable read later.
+    let folder = Folder::new();
+    folder
+        .init(&args)
+        .env("KW_TEST_NEVER_SET", "sk_test")
+        .assert()
+        .success();
+    assert!(folder.path("k8s/kustomization.yaml").is_file());
+    let folder = Folder::new();
+    args.push("--spec-only");
+    folder
+        .init(&args)
+        .env_remove("KW_TEST_NEVER_SET")
+        .assert()
+        .success();
+    assert_eq!(folder.entries(), ["kubeward.schema.json", "kubeward.yaml"]);
+}
+
+#[test]
+fn one_address_is_taken_where_a_range_is_and_rendered_as_a_range_of_one() {
+    let mut args = BASE.to_vec();
+    args.extend([
+        "--egress-cidr",
+        "203.0.113.10:443",
+        "--egress-cidr",
+        "2001:db8::1:443",
+    ]);
+    let folder = Folder::new();
+    folder.init(&args).assert().success();
+    let policy = fs::read_to_string(folder.path("k8s/networkpolicy-api.yaml")).unwrap();
+    assert!(policy.contains("cidr: \"203.0.113.10/32\""), "{policy}");
+    assert!(policy.contains("cidr: \"2001:db8::1/128\""), "{policy}");
 }

@@ -4,6 +4,7 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -11,8 +12,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use common::bundle::find;
 use common::run::success_stdout;
+use common::tls;
 use serde_json::Value;
-use x509_parser::pem::parse_x509_pem;
 use x509_parser::prelude::{FromDer, GeneralName, X509Certificate};
 
 /// A temporary project folder holding one spec.
@@ -84,23 +85,21 @@ fn dns_names(cert: &X509Certificate) -> BTreeSet<String> {
         .collect()
 }
 
-/// Checks a TLS Secret: leaf signed by ca.crt, key matching, server auth; returns the SANs.
-fn check_tls_secret(secret: &Value, ca_pem: Option<&[u8]>) -> BTreeSet<String> {
+/// Checks a TLS Secret as a client holding its ca.crt would: `openssl verify` of tls.crt (the
+/// leaf, then the chain above it) against ca.crt alone, for `host`; the key matches, the leaf
+/// is for servers. Returns the leaf's DNS names.
+fn check_tls_secret(secret: &Value, ca_pem: Option<&[u8]>, host: &str) -> BTreeSet<String> {
     assert_eq!(secret["type"], "kubernetes.io/tls");
-    let crt = data(secret, "tls.crt");
-    let ca = data(secret, "ca.crt");
+    let crt = String::from_utf8(data(secret, "tls.crt")).unwrap();
+    let ca = String::from_utf8(data(secret, "ca.crt")).unwrap();
     if let Some(expected) = ca_pem {
-        assert_eq!(ca, expected, "ca.crt is the CA that signed");
+        assert_eq!(ca.as_bytes(), expected, "ca.crt is the trust anchor");
     }
-    let (_, leaf_pem) = parse_x509_pem(&crt).unwrap();
-    let leaf = X509Certificate::from_der(&leaf_pem.contents).unwrap().1;
-    let (_, ca_pem) = parse_x509_pem(&ca).unwrap();
-    let ca_cert = X509Certificate::from_der(&ca_pem.contents).unwrap().1;
-    leaf.verify_signature(Some(ca_cert.public_key()))
-        .expect("leaf is signed by ca.crt");
-    assert!(ca_cert.is_ca());
+    tls::openssl_verify(&ca, &crt, tls::Check::Server(host)).unwrap_or_else(|e| panic!("{e}"));
+    let leaf_der = tls::der(&crt);
+    let leaf = X509Certificate::from_der(&leaf_der).unwrap().1;
     let eku = leaf.extended_key_usage().unwrap().unwrap().value;
-    assert!(eku.server_auth);
+    assert!(eku.server_auth && !eku.client_auth);
     let key =
         rcgen::KeyPair::from_pem(std::str::from_utf8(&data(secret, "tls.key")).unwrap()).unwrap();
     assert_eq!(
@@ -124,8 +123,12 @@ fn self_signed_leaf_chains_to_the_namespace_ca_with_every_name() {
         "  protocol: https\n  exposure: public\n  ingress: { host: shop.example.com, api: ingress }\n  tls:\n    mode: self-signed\n    dnsNames: [api.internal.example]\n",
     );
     let objects = project.render(&[]);
-    let ca_pem = fs::read(project.path(".kubeward/shop/ca.crt")).unwrap();
-    let names = check_tls_secret(find(&objects, "Secret", "api-tls"), Some(&ca_pem));
+    let ca_pem = fs::read(project.path(".kubeward/trust/ca.crt")).unwrap();
+    let names = check_tls_secret(
+        find(&objects, "Secret", "api-tls"),
+        Some(&ca_pem),
+        "api.shop.svc.cluster.local",
+    );
     let expected: BTreeSet<String> = [
         "api",
         "api.shop",
@@ -137,8 +140,11 @@ fn self_signed_leaf_chains_to_the_namespace_ca_with_every_name() {
     .map(String::from)
     .into();
     assert_eq!(names, expected);
-    let ingress_names =
-        check_tls_secret(find(&objects, "Secret", "api-ingress-tls"), Some(&ca_pem));
+    let ingress_names = check_tls_secret(
+        find(&objects, "Secret", "api-ingress-tls"),
+        Some(&ca_pem),
+        "shop.example.com",
+    );
     assert_eq!(
         ingress_names,
         BTreeSet::from(["shop.example.com".to_string()])
@@ -147,11 +153,103 @@ fn self_signed_leaf_chains_to_the_namespace_ca_with_every_name() {
     assert_eq!(ingress["spec"]["tls"][0]["secretName"], "api-ingress-tls");
 }
 
+/// A leaf for `name` signed with the namespace CA's own key from the state folder, as a thief
+/// of that key would make one, chained as kubeward chains its leaves.
+fn forged_leaf(project: &Project, name: &str) -> String {
+    let read = |file: &str| fs::read_to_string(project.path(".kubeward/trust/shop").join(file));
+    let ca_key = rcgen::KeyPair::from_pem(&read("ca.key").unwrap()).unwrap();
+    let ca_pem = read("ca.crt").unwrap();
+    let issuer = rcgen::Issuer::from_ca_cert_pem(&ca_pem, ca_key).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec![name.to_string()]).unwrap();
+    params.extended_key_usages = vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    params.use_authority_key_identifier_extension = true;
+    format!("{}{ca_pem}", params.signed_by(&key, &issuer).unwrap().pem())
+}
+
+#[test]
+fn the_namespace_ca_can_vouch_only_for_its_namespace_names() {
+    let project = Project::new(
+        "  protocol: https
+  tls: { mode: self-signed }
+",
+    );
+    project.render(&[]);
+    let root = fs::read_to_string(project.path(".kubeward/trust/ca.crt")).unwrap();
+    for inside in ["api", "other.shop.svc.cluster.local", "x.shop"] {
+        tls::openssl_verify(
+            &root,
+            &forged_leaf(&project, inside),
+            tls::Check::Server(inside),
+        )
+        .unwrap_or_else(|e| panic!("{inside}: {e}"));
+    }
+    for outside in [
+        "ledger.finance.svc.cluster.local",
+        "ledger",
+        "bank.example.com",
+        "shop.svc.cluster.local.evil",
+    ] {
+        let verdict = tls::openssl_verify(
+            &root,
+            &forged_leaf(&project, outside),
+            tls::Check::Server(outside),
+        );
+        assert!(
+            verdict
+                .as_ref()
+                .is_err_and(|e| e.contains("permitted subtree violation")),
+            "{outside}: {verdict:?}"
+        );
+    }
+}
+
+#[test]
+fn the_namespace_ca_is_issued_again_for_new_names_under_the_same_root() {
+    let project = Project::new(
+        "  protocol: https
+  tls: { mode: self-signed }
+",
+    );
+    project.render(&[]);
+    let read = |file: &str| fs::read_to_string(project.path(".kubeward").join(file)).unwrap();
+    let (root, ca, ca_key) = (
+        read("trust/ca.crt"),
+        read("trust/shop/ca.crt"),
+        read("trust/shop/ca.key"),
+    );
+    let spec = fs::read_to_string(project.path("kubeward.yaml")).unwrap();
+    fs::write(
+        project.path("kubeward.yaml"),
+        spec.replace(
+            "mode: self-signed }",
+            "mode: self-signed, dnsNames: [api.example.org] }",
+        ),
+    )
+    .unwrap();
+    let objects = project.render(&[]);
+    assert_eq!(read("trust/ca.crt"), root, "the root stays");
+    assert_eq!(
+        read("trust/shop/ca.key"),
+        ca_key,
+        "the namespace CA keeps its key"
+    );
+    assert_ne!(
+        read("trust/shop/ca.crt"),
+        ca,
+        "its certificate permits the new name"
+    );
+    check_tls_secret(
+        find(&objects, "Secret", "api-tls"),
+        Some(root.as_bytes()),
+        "api.example.org",
+    );
+}
+
 #[test]
 fn the_ca_private_key_never_appears_in_the_output() {
     let project = Project::new("  protocol: https\n  tls: { mode: self-signed }\n");
     let stream = project.render_text(&[]);
-    let ca_key = fs::read_to_string(project.path(".kubeward/shop/ca.key")).unwrap();
     let objects: Vec<Value> = serde_saphyr::from_multiple(&stream).unwrap();
     let decoded: String = objects
         .iter()
@@ -159,8 +257,11 @@ fn the_ca_private_key_never_appears_in_the_output() {
         .flat_map(|o| o["data"].as_object().unwrap().values())
         .map(|v| String::from_utf8(STANDARD.decode(v.as_str().unwrap()).unwrap()).unwrap())
         .collect();
-    assert!(!decoded.contains(ca_key.trim()));
-    assert!(!stream.contains(ca_key.trim()));
+    for ca in ["trust/ca.key", "trust/shop/ca.key"] {
+        let ca_key = fs::read_to_string(project.path(".kubeward").join(ca)).unwrap();
+        assert!(!decoded.contains(ca_key.trim()), "{ca}");
+        assert!(!stream.contains(ca_key.trim()), "{ca}");
+    }
 }
 
 #[test]
@@ -252,8 +353,10 @@ fn state_and_secret_files_are_private() {
             .contains('*')
     );
     for file in [
-        "shop/ca.key",
-        "shop/ca.crt",
+        "trust/ca.key",
+        "trust/ca.crt",
+        "trust/shop/ca.key",
+        "trust/shop/ca.crt",
         "shop/api/secrets/token",
         "shop/api/certs/api-tls.key",
     ] {
@@ -269,6 +372,7 @@ fn state_and_secret_files_are_private() {
         ),
         0o700
     );
+    assert_eq!(mode(&project.path(".kubeward/trust/shop")), 0o700);
     assert_eq!(mode(&project.path("out/secret-api-token.yaml")), 0o600);
     assert_eq!(mode(&project.path("out/secret-api-tls.yaml")), 0o600);
     assert_eq!(mode(&project.path("out/deployment-api.yaml")), 0o644);
@@ -282,15 +386,24 @@ fn a_corrupt_state_file_is_an_error_that_names_it() {
         "  secrets:\n    - name: token\n      generate: {}\n  protocol: https\n  tls: { mode: self-signed }\n",
     );
     project.render(&[]);
-    fs::write(project.path(".kubeward/shop/ca.key"), "garbage").unwrap();
-    let (code, stderr) = project.fail(&[]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("ca.key"), "{stderr}");
-    assert_eq!(
-        fs::read_to_string(project.path(".kubeward/shop/ca.key")).unwrap(),
-        "garbage",
-        "not regenerated"
-    );
+    for ca_key in ["trust/shop/ca.key", "trust/ca.key"] {
+        let path = project.path(".kubeward").join(ca_key);
+        let good = fs::read(&path).unwrap();
+        fs::write(&path, "garbage").unwrap();
+        let (code, stderr) = project.fail(&[]);
+        assert_eq!(code, 1);
+        assert!(stderr.contains(ca_key), "{stderr}");
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "garbage",
+            "not regenerated"
+        );
+        fs::write(&path, good).unwrap();
+    }
+    // A namespace CA without its key is refused too, never replaced.
+    fs::remove_file(project.path(".kubeward/trust/shop/ca.key")).unwrap();
+    let (_, stderr) = project.fail(&[]);
+    assert!(stderr.contains("has no private key beside it"), "{stderr}");
     fs::write(
         project.path(".kubeward/shop/api/secrets/token"),
         "not-a-valid value!",
@@ -317,7 +430,10 @@ fn a_leaf_is_reissued_when_its_names_change_but_the_ca_stays() {
     let secret = |objects: &[Value], key| data(find(objects, "Secret", "api-tls"), key);
     assert_ne!(secret(&first, "tls.crt"), secret(&second, "tls.crt"));
     assert_eq!(secret(&first, "ca.crt"), secret(&second, "ca.crt"));
-    assert!(check_tls_secret(find(&second, "Secret", "api-tls"), None).contains("extra.example"));
+    assert!(
+        check_tls_secret(find(&second, "Secret", "api-tls"), None, "extra.example")
+            .contains("extra.example")
+    );
 }
 
 #[test]
@@ -328,6 +444,10 @@ fn mode_ca_signs_with_the_given_ca() {
     let key = rcgen::KeyPair::generate().unwrap();
     let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::CrlSign,
+    ];
     params
         .distinguished_name
         .push(rcgen::DnType::CommonName, "Acme Root");
@@ -338,9 +458,10 @@ fn mode_ca_signs_with_the_given_ca() {
     check_tls_secret(
         find(&objects, "Secret", "api-tls"),
         Some(ca.pem().as_bytes()),
+        "api.shop",
     );
     assert!(
-        !project.path(".kubeward/shop/ca.key").exists(),
+        !project.path(".kubeward/trust").exists(),
         "no kubeward CA in mode ca"
     );
 }
@@ -390,7 +511,7 @@ fn the_public_host_can_have_its_own_issuer_beside_kubewards_ca() {
         "cert-manager makes the public host's Secret"
     );
     // The service's own certificate still comes from kubeward's CA, for the cluster names.
-    let own = check_tls_secret(find(&objects, "Secret", "api-tls"), None);
+    let own = check_tls_secret(find(&objects, "Secret", "api-tls"), None, "api");
     assert!(own.contains("api.shop.svc.cluster.local"), "{own:?}");
     let ingress = find(&objects, "Ingress", "api");
     assert_eq!(ingress["spec"]["tls"][0]["secretName"], "api-ingress-tls");
@@ -532,6 +653,16 @@ fn dangerous_api_rules_are_refused_naming_them() {
             "spec.apiAccess[0].resourceNames",
             "secrets",
         ),
+        (
+            "resources: [pods/attach]\n      verbs: [get]",
+            "spec.apiAccess[0].resources",
+            "pods/attach",
+        ),
+        (
+            "apiGroups: [apps]\n      resources: [deployments]\n      verbs: [get, patch]",
+            "spec.apiAccess[0].resources",
+            "deployments",
+        ),
     ] {
         let project = Project::new(&format!("  apiAccess:\n    - {rule}\n"));
         let (code, stderr) = project.fail(&[]);
@@ -542,4 +673,164 @@ fn dangerous_api_rules_are_refused_naming_them() {
         );
         assert!(stderr.contains("line "), "{stderr}");
     }
+}
+
+/// The digest of the mounted material on the Deployment's pod template, if any.
+fn rollout_digest(objects: &[Value]) -> Option<String> {
+    find(objects, "Deployment", "api")["spec"]["template"]["metadata"]["annotations"]
+        [kubeward::vocabulary::MATERIAL_DIGEST_ANNOTATION]
+        .as_str()
+        .map(str::to_string)
+}
+
+#[test]
+fn a_rotation_rolls_the_pods_out_and_an_unchanged_render_does_not() {
+    let project = Project::new(
+        "  protocol: https\n  secrets:\n    - name: one\n      generate: {}\n    - name: two\n      generate: {}\n",
+    );
+    let first = project.render(&[]);
+    let digest = rollout_digest(&first).expect("the pods mount secrets and a certificate");
+    assert!(
+        digest.starts_with("hmac-sha256:") && digest.len() == 76,
+        "{digest}"
+    );
+    let again = project.render(&[]);
+    assert_eq!(
+        rollout_digest(&again),
+        Some(digest.clone()),
+        "nothing changed"
+    );
+    assert_eq!(
+        find(&first, "Deployment", "api"),
+        find(&again, "Deployment", "api")
+    );
+    let rotated = project.render(&["--rotate", "two"]);
+    let after = rollout_digest(&rotated).unwrap();
+    assert_ne!(after, digest, "the rotated secret restarts the pods");
+    // The pod template changed by the digest alone.
+    let mut before = find(&first, "Deployment", "api").clone();
+    before["spec"]["template"]["metadata"]["annotations"]
+        [kubeward::vocabulary::MATERIAL_DIGEST_ANNOTATION] = Value::from(after.clone());
+    assert_eq!(&before, find(&rotated, "Deployment", "api"));
+    assert_eq!(rollout_digest(&project.render(&[])), Some(after));
+}
+
+#[test]
+fn a_changed_value_from_the_environment_rolls_the_pods_out() {
+    let project = Project::new("  secrets:\n    - name: key\n      fromEnv: KW_TEST_ROLLOUT\n");
+    let digest_with = |value: &str| {
+        let out = project
+            .cmd(&[])
+            .env("KW_TEST_ROLLOUT", value)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let objects: Vec<Value> =
+            serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap();
+        rollout_digest(&objects).unwrap()
+    };
+    let first = digest_with("hunter2");
+    assert_eq!(digest_with("hunter2"), first);
+    assert_ne!(digest_with("hunter3"), first);
+    assert!(!first.contains("hunter2"));
+}
+
+#[test]
+fn the_digest_is_keyed_by_the_state_folder_so_a_short_value_cannot_be_searched_for() {
+    let project = Project::new("  secrets:\n    - name: key\n      fromEnv: KW_TEST_ROLLOUT\n");
+    let digest_in = |state: &str| {
+        let out = project
+            .cmd(&["--state", state])
+            .env("KW_TEST_ROLLOUT", "hunter2")
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let objects: Vec<Value> =
+            serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap();
+        rollout_digest(&objects).unwrap()
+    };
+    let first = digest_in("state-a");
+    assert_eq!(digest_in("state-a"), first, "the key is kept");
+    assert_ne!(
+        digest_in("state-b"),
+        first,
+        "another state folder, another key"
+    );
+    let key = project.path("state-a/shop/api/rollout-key");
+    let mode = fs::metadata(&key)
+        .unwrap_or_else(|e| panic!("{}: {e}", key.display()))
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "{}", key.display());
+    // Not the unkeyed hash of the value alone, as a reader of the committed bundle could
+    // compute for each guess.
+    let plain = ring::digest::digest(&ring::digest::SHA256, b"hunter2");
+    let hex: String = plain.as_ref().iter().map(|b| format!("{b:02x}")).collect();
+    assert!(!first.contains(&hex));
+}
+
+#[test]
+fn what_cert_manager_issues_is_not_in_the_digest() {
+    let project = Project::new(
+        "  protocol: https\n  tls:\n    mode: cert-manager\n    issuer: { kind: ClusterIssuer, name: internal }\n",
+    );
+    assert_eq!(
+        rollout_digest(&project.render(&[])),
+        None,
+        "nothing kubeward supplies is mounted"
+    );
+}
+
+#[test]
+fn a_certificate_renewal_rolls_the_pods_out_and_not_before() {
+    use kubeward::material::{self, Sources, trust::CaCache};
+    use time::{Duration, OffsetDateTime};
+    let project = Project::new("  protocol: https\n  tls: { mode: self-signed }\n");
+    let (spec, state) = (project.path("kubeward.yaml"), project.path(".kubeward"));
+    let flags = kubeward::spec::flags::SpecFlags::default();
+    let input = kubeward::pipeline::Input {
+        file: Some(&spec),
+        flags: &flags,
+        overrides: Default::default(),
+        state_dir: Some(&state),
+        rotate: &[],
+        presets: Default::default(),
+        templates: None,
+        allow_template_override: &[],
+        annotate: false,
+    };
+    let member = kubeward::pipeline::load_service(&input).unwrap();
+    let (service, preset, base_dir) = (member.service, member.preset, member.base_dir);
+    let plan = kubeward::plan::plan(&service, &preset.preset);
+    let gather_at = |now: OffsetDateTime| {
+        let sources = Sources {
+            base_dir: &base_dir,
+            state_dir: state.clone(),
+            rotate: &[],
+            now,
+            cas: &CaCache::default(),
+        };
+        material::gather(&service, &plan, &sources).unwrap()
+    };
+    let tls = &preset.preset.tls;
+    let start = OffsetDateTime::now_utc();
+    let first = gather_at(start);
+    let renew_at = i64::from(tls.leaf_validity_days - tls.renew_before_days);
+    let before = gather_at(start + Duration::days(renew_at - 1));
+    assert_eq!(
+        before.certs["api-tls"].crt, first.certs["api-tls"].crt,
+        "not due yet"
+    );
+    assert_eq!(before.mounted_digest, first.mounted_digest);
+    let renewed = gather_at(start + Duration::days(renew_at + 1));
+    assert_ne!(
+        renewed.certs["api-tls"].crt, first.certs["api-tls"].crt,
+        "renewed"
+    );
+    assert_ne!(renewed.mounted_digest, first.mounted_digest);
+    assert!(renewed.mounted_digest.is_some());
 }

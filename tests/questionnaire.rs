@@ -32,6 +32,29 @@ const PATIENCE: Duration = Duration::from_secs(60);
 
 const IMAGE: &str = "ghcr.io/acme/payments-api:1.4.2@sha256:3b2e5f8a9c1d4e7f6a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d5e4f3a2b1c0d9e8f";
 
+/// Flags that answer the identity, exposure, sensitivity, scaling and mesh of a plain HTTP
+/// service `api`.
+const HTTP_SERVICE: &[&str] = &[
+    "--name",
+    "api",
+    "-n",
+    "shop",
+    "--image",
+    IMAGE,
+    "--port",
+    "8080",
+    "--protocol",
+    "http",
+    "--exposure",
+    "namespace",
+    "--sensitivity",
+    "internal",
+    "--autoscaling",
+    "off",
+    "--mesh",
+    "none",
+];
+
 /// `kubeward init` running in a pseudo-terminal of 80 columns.
 struct Terminal {
     session: OsSession,
@@ -42,13 +65,20 @@ struct Terminal {
 
 impl Terminal {
     fn start(dir: &Path, args: &[&str]) -> Self {
+        Self::start_with_env(dir, args, &[])
+    }
+
+    /// [`Terminal::start`] with these environment variables set too.
+    fn start_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut command = Command::new(common::run::binary());
         command
             .arg("init")
             .args(args)
             .current_dir(dir)
             .env("NO_COLOR", "1")
-            .env("TERM", "xterm");
+            .env("TERM", "xterm")
+            .env_remove("KUBEWARD_REQUIRED_PRESET")
+            .envs(env.iter().copied());
         let session = Session::spawn(command).expect("kubeward starts in a pty");
         let (rows, cols) = (NonZeroU16::new(1000).unwrap(), NonZeroU16::new(80).unwrap());
         Terminal {
@@ -82,6 +112,13 @@ impl Terminal {
     fn answer(&mut self, prompt: &str, keys: &str) {
         self.expect(prompt);
         self.session.send(keys).unwrap();
+    }
+
+    /// Takes the default of each question in turn.
+    fn defaults(&mut self, prompts: &[&str]) {
+        for prompt in prompts {
+            self.answer(prompt, ENTER);
+        }
     }
 
     /// The screen as text: each row without trailing blanks, no empty rows at the end.
@@ -134,6 +171,7 @@ fn accepting_every_default_writes_and_renders_a_service() {
         "Does it call the Kubernetes API?",
         "Secret name (Enter if none)",
         "TLS on its own port",
+        "Which service mesh does the cluster run?",
         "Write kubeward.yaml and render the bundle into k8s?",
     ] {
         t.answer(prompt, ENTER);
@@ -199,6 +237,7 @@ fn a_public_service_is_asked_about_its_entry_and_its_load() {
     t.answer("Does it call the Kubernetes API?", ENTER);
     t.answer("Secret name", ENTER);
     t.answer("TLS on its own port", ENTER);
+    t.answer("Which service mesh does the cluster run?", ENTER);
     t.answer("Write kubeward.yaml?", ENTER);
     assert_eq!(t.finish("wrote kubeward.yaml"), 0);
     let body = spec_body(dir.path());
@@ -250,10 +289,23 @@ fn a_bad_answer_is_asked_again_with_its_reason_and_given_flags_are_not_asked() {
     t.answer("Does it call anything?", ENTER);
     t.answer("Does it call the Kubernetes API?", ENTER);
     t.answer("Secret name", ENTER);
-    // Restricted data defaults to TLS; `none` is refused with the spec's reason.
+    // Restricted data defaults to TLS; `none` is refused with the spec's reason, and the
+    // cursor moves off it onto the next allowed choice, so Enter takes that one.
     t.answer("TLS on its own port", &format!("{UP}{ENTER}"));
     t.expect("sensitivity restricted refuses `none`");
-    t.answer("TLS on its own port", &format!("{DOWN}{ENTER}"));
+    t.answer("TLS on its own port", ENTER);
+    // Linkerd would refuse the kubelet's HTTPS probes: refused with the spec's reason.
+    t.answer(
+        "Which service mesh does the cluster run?",
+        &format!("{DOWN}{DOWN}{ENTER}"),
+    );
+    t.expect("Linkerd's default probe routes admit it for clear-text HTTP probes only");
+    // The cursor moved off the refused choice onto the next allowed one, `none` (it wraps
+    // round): one down is `istio`.
+    t.answer(
+        "Which service mesh does the cluster run?",
+        &format!("{DOWN}{ENTER}"),
+    );
     t.answer("Write kubeward.yaml?", ENTER);
     assert_eq!(t.finish("wrote kubeward.yaml"), 0);
     assert!(
@@ -274,6 +326,7 @@ fn a_bad_answer_is_asked_again_with_its_reason_and_given_flags_are_not_asked() {
     assert!(body.contains("  port: 8443\n  protocol: https\n"), "{body}");
     assert!(body.contains("  sensitivity: restricted\n"), "{body}");
     assert!(!body.contains("tls"), "self-signed is the default: {body}");
+    assert!(body.contains("  mesh: istio\n"), "{body}");
 }
 
 /// The walkthrough in the book: its transcript and its spec are this run's, exactly.
@@ -296,10 +349,11 @@ fn several_callers_and_the_book_walkthrough() {
     t.answer("Another app that calls it", &format!("reports{ENTER}"));
     t.answer("Namespace of `reports`", &format!("analytics{ENTER}"));
     t.answer("Another app that calls it", ENTER);
-    // A caller from another namespace rules out `namespace`: refused with the spec's reason.
+    // A caller from another namespace rules out `namespace`: refused with the spec's reason,
+    // and the cursor is back on `cluster`, so Enter takes it.
     t.answer("How far should it be reachable?", &format!("{UP}{ENTER}"));
     t.expect("is outside namespace `payments`, but exposure is `namespace`");
-    t.answer("How far should it be reachable?", &format!("{DOWN}{ENTER}"));
+    t.answer("How far should it be reachable?", ENTER);
     t.answer(
         "How sensitive is the data it handles?",
         &format!("{DOWN}{ENTER}"),
@@ -321,6 +375,7 @@ fn several_callers_and_the_book_walkthrough() {
     t.answer("Where does its value come from?", ENTER);
     t.answer("Another secret", ENTER);
     t.answer("TLS on its own port", ENTER);
+    t.answer("Which service mesh does the cluster run?", ENTER);
     t.answer("Write kubeward.yaml and render the bundle", ENTER);
     assert_eq!(t.finish("apply it with `kubectl apply -k k8s`"), 0);
 
@@ -369,6 +424,7 @@ fn ctrl_c_at_the_last_question_leaves_the_folder_empty() {
     t.answer("Where does its value come from?", ENTER);
     t.answer("Another secret", ENTER);
     t.answer("TLS on its own port", ENTER);
+    t.answer("Which service mesh does the cluster run?", ENTER);
     t.answer("Write kubeward.yaml and render the bundle", CTRL_C);
     assert_eq!(t.finish("cancelled: nothing was written"), 130);
     assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
@@ -427,4 +483,104 @@ fn an_existing_spec_is_kept_unless_replacing_is_confirmed() {
         "mine\n"
     );
     assert_eq!(entries(dir.path()), ["kubeward.yaml"]);
+}
+
+#[test]
+fn a_refused_choice_moves_the_cursor_onto_the_next_allowed_one() {
+    let dir = tempfile::tempdir().unwrap();
+    // The plain service, but for its exposure: a caller in another namespace instead.
+    let mut args: Vec<&str> = HTTP_SERVICE
+        .chunks(2)
+        .filter(|flag| flag[0] != "--exposure")
+        .flatten()
+        .copied()
+        .collect();
+    args.extend(["--spec-only", "--caller", "edge/web"]);
+    let mut t = Terminal::start(dir.path(), &args);
+    t.answer("How far should it be reachable?", &format!("{UP}{ENTER}"));
+    t.expect("is outside namespace `shop`, but exposure is `namespace`");
+    t.expect("How far should it be reachable?");
+    t.expect("cluster");
+    // The screen marks the selected line with `❯`: now `cluster`, not the refused `namespace`.
+    let screen = t.screen();
+    let marked: Vec<&str> = screen.lines().filter(|l| l.contains('❯')).collect();
+    assert!(
+        marked.last().is_some_and(|l| l.contains("cluster")),
+        "{screen}"
+    );
+    t.session.send(ENTER).unwrap();
+    for prompt in [
+        "Does it call anything?",
+        "Does it call the Kubernetes API?",
+        "Secret name",
+    ] {
+        t.answer(prompt, ENTER);
+    }
+    t.defaults(&["TLS on its own port", "Write kubeward.yaml?"]);
+    assert_eq!(t.finish("wrote kubeward.yaml"), 0);
+    assert!(spec_body(dir.path()).contains("  exposure: cluster\n"));
+}
+
+#[test]
+fn an_unset_variable_for_a_secret_is_refused_when_its_name_is_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = HTTP_SERVICE.to_vec();
+    args.extend(["--tls", "none"]);
+    let env = [("KW_TEST_SET_VAR", "sk_test_value")];
+    let mut t = Terminal::start_with_env(dir.path(), &args, &env);
+    t.defaults(&[
+        "App that calls it",
+        "Does it call anything?",
+        "Does it call the Kubernetes API?",
+    ]);
+    t.answer("Secret name", &format!("stripe{ENTER}"));
+    t.answer("Where does its value come from?", &format!("{DOWN}{ENTER}"));
+    t.answer("Environment variable", &format!("KW_TEST_UNSET_VAR{ENTER}"));
+    t.expect("environment variable KW_TEST_UNSET_VAR is not set");
+    assert!(entries(dir.path()).is_empty(), "nothing written yet");
+    t.answer("Environment variable", &format!("KW_TEST_SET_VAR{ENTER}"));
+    t.defaults(&[
+        "Another secret",
+        "Write kubeward.yaml and render the bundle",
+    ]);
+    assert_eq!(t.finish("apply it with `kubectl apply -k k8s`"), 0);
+    assert!(spec_body(dir.path()).contains("fromEnv: KW_TEST_SET_VAR"));
+
+    // With --spec-only nothing is read now: the variable may be set later, where it renders.
+    let dir = tempfile::tempdir().unwrap();
+    let mut with_spec_only = args.to_vec();
+    with_spec_only.extend(["--spec-only", "--secret", "stripe=env:KW_TEST_UNSET_VAR"]);
+    let mut t = Terminal::start(dir.path(), &with_spec_only);
+    t.defaults(&[
+        "App that calls it",
+        "Does it call anything?",
+        "Does it call the Kubernetes API?",
+        "Write kubeward.yaml?",
+    ]);
+    assert_eq!(t.finish("wrote kubeward.yaml"), 0);
+}
+
+#[test]
+fn one_address_is_taken_where_a_range_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = HTTP_SERVICE.to_vec();
+    args.push("--spec-only");
+    let mut t = Terminal::start(dir.path(), &args);
+    t.answer("App that calls it", ENTER);
+    t.answer("Does it call anything?", &format!("{DOWN}{DOWN}{ENTER}"));
+    t.answer("Address range or address", &format!("203.0.113.10{ENTER}"));
+    t.answer("Port in 203.0.113.10", &format!("443{ENTER}"));
+    t.defaults(&[
+        "Does it call anything else?",
+        "Does it call the Kubernetes API?",
+        "Secret name",
+        "TLS on its own port",
+        "Write kubeward.yaml?",
+    ]);
+    assert_eq!(t.finish("wrote kubeward.yaml"), 0);
+    let body = spec_body(dir.path());
+    assert!(
+        body.contains("- cidr: \"203.0.113.10\"\n    port: 443\n"),
+        "{body}"
+    );
 }

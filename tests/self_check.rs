@@ -1,8 +1,10 @@
 //! No valid spec fails the self-check: whatever the render's self-check (every rule of
 //! `kubeward check`) would refuse is a validation error first, with its field and line (exit
 //! 2), never a failed render (exit 1). Specs are drawn from every protocol, exposure,
-//! sensitivity and TLS mode, with callers, pod and address-range egress on every port kind
-//! (53 included, the case that once slipped through), API access and secrets.
+//! sensitivity and TLS mode, with callers (by app, by service account, by address range), pod
+//! and address-range egress on every port kind (53 included, the case that once slipped
+//! through), API access, generated and stored secrets, mutual TLS, a mesh, autoscaling and
+//! each API of the public entry.
 
 mod common;
 
@@ -62,15 +64,23 @@ fn body() -> impl Strategy<Value = String> {
         (
             prop::sample::select(vec![8080u16, 8443, 80, 9090]),
             prop::sample::select(vec!["http", "https", "grpc", "tcp"]),
-            prop::sample::select(vec!["namespace", "cluster", "public"]),
+            prop::sample::select(vec!["namespace", "cluster", "cluster", "public"]),
             prop::sample::select(vec!["public", "internal", "confidential", "restricted"]),
             1u32..4,
         ),
         (
-            prop::sample::select(vec!["", "  tls: {mode: none}\n", "  tls: {mode: self-signed}\n"]),
+            prop::sample::select(vec!["", "none", "self-signed"]),
             prop::bool::ANY,
             prop::collection::vec(caller(), 0..3),
             prop::collection::vec(egress_entry(), 0..4),
+            prop::bool::ANY,
+            prop::bool::ANY,
+        ),
+        (
+            prop::sample::select(vec!["", "", "  mesh: istio\n", "  mesh: linkerd\n"]),
+            prop::sample::select(vec!["", "gateway", "ingress"]),
+            prop::bool::ANY,
+            prop::bool::ANY,
             prop::bool::ANY,
             prop::bool::ANY,
         ),
@@ -79,20 +89,44 @@ fn body() -> impl Strategy<Value = String> {
             |(
                 (port, protocol, exposure, sensitivity, replicas),
                 (tls, probe_port, callers, egress, api, secret),
+                (mesh, entry, client_auth, autoscaling, by_address, stored),
             )| {
                 let mut body = format!(
-                    "  image: {}\n  port: {port}\n  protocol: {protocol}\n  exposure: {exposure}\n  sensitivity: {sensitivity}\n  replicas: {replicas}\n{tls}",
+                    "  image: {}\n  port: {port}\n  protocol: {protocol}\n  exposure: {exposure}\n  sensitivity: {sensitivity}\n{mesh}",
                     common::spec::IMAGE
                 );
+                if autoscaling {
+                    body.push_str("  autoscaling: {minReplicas: 2, maxReplicas: 6}\n");
+                } else {
+                    body.push_str(&format!("  replicas: {replicas}\n"));
+                }
+                let tls: Vec<String> = [
+                    (!tls.is_empty()).then(|| format!("mode: {tls}")),
+                    client_auth.then(|| "clientAuth: required".to_string()),
+                ]
+                .into_iter()
+                .flatten()
+                .collect();
+                if !tls.is_empty() {
+                    body.push_str(&format!("  tls: {{{}}}\n", tls.join(", ")));
+                }
                 if probe_port {
                     body.push_str("  probes: {port: 8081}\n");
                 }
                 if exposure == "public" {
-                    body.push_str("  ingress: {host: shop.example.com}\n");
+                    let api = if entry.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", api: {entry}")
+                    };
+                    body.push_str(&format!("  ingress: {{host: shop.example.com{api}}}\n"));
                 }
-                if !callers.is_empty() {
+                if !callers.is_empty() || by_address {
                     body.push_str("  callers:\n");
                     body.extend(callers);
+                    if by_address {
+                        body.push_str("    - {cidr: 198.51.100.0/24}\n    - {app: cron, namespace: jobs, serviceAccount: runner}\n");
+                    }
                 }
                 if !egress.is_empty() {
                     body.push_str("  egress:\n");
@@ -101,8 +135,14 @@ fn body() -> impl Strategy<Value = String> {
                 if api {
                     body.push_str("  apiAccess:\n    - {apiGroups: [\"\"], resources: [configmaps], verbs: [get]}\n");
                 }
+                if secret || stored {
+                    body.push_str("  secrets:\n");
+                }
                 if secret {
-                    body.push_str("  secrets:\n    - {name: token, generate: {length: 32}}\n");
+                    body.push_str("    - {name: token, generate: {length: 32}}\n");
+                }
+                if stored {
+                    body.push_str("    - {name: stripe-key, fromStore: {store: vault, kind: ClusterSecretStore, key: payments/stripe, property: api-key}}\n");
                 }
                 body
             },

@@ -5,20 +5,17 @@
 //! `kubeward graph -f tests/examples/NAME/kubeward.yaml` (scripts/check-graphs.sh checks that
 //! the SVG was drawn from that source).
 //!
-//! `UPDATE_BOOK=1 cargo test --test book` rewrites the console blocks and the .mmd sources.
+//! `UPDATE_BOOK=1 cargo test --test trainers_book` rewrites the console blocks and the .mmd sources.
 
 mod common;
 
 use std::fs;
 
+use common::book::updating;
 use common::repo;
 
 const CHAPTER: &str = "book/src/trainers.md";
 const EXCERPT: &str = "<!-- excerpt of: ";
-
-fn updating() -> bool {
-    std::env::var_os("UPDATE_BOOK").is_some()
-}
 
 /// Runs a `kubeward ...` command line (words separated by spaces, no quoting) in the repo.
 fn kubeward(command: &str) -> String {
@@ -103,7 +100,7 @@ fn console_blocks_hold_the_real_output() {
     } else {
         assert!(
             stale.is_empty(),
-            "{CHAPTER}: outdated output of {stale:?} (UPDATE_BOOK=1 cargo test --test book)"
+            "{CHAPTER}: outdated output of {stale:?} (UPDATE_BOOK=1 cargo test --test trainers_book)"
         );
     }
 }
@@ -156,7 +153,7 @@ fn pictures_are_drawn_from_the_current_graphs() {
         assert_eq!(
             fs::read_to_string(&source).unwrap_or_default(),
             current,
-            "{} is not the graph of {spec} (UPDATE_BOOK=1 cargo test --test book, then scripts/check-graphs.sh --update-book)",
+            "{} is not the graph of {spec} (UPDATE_BOOK=1 cargo test --test trainers_book, then scripts/check-graphs.sh --update-book)",
             source.display()
         );
         let svg_text = fs::read_to_string(&svg).unwrap();

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use serde_json::{Value, json};
 
-use super::{Applies, Rule, all_rules};
+use super::{Applies, Relation, Rule, Scanner, all_rules};
 
 /// Rows of the rubric (1..=33) and the rules judging each.
 const RUBRIC_ROWS: u8 = 33;
@@ -15,12 +15,15 @@ impl Applies {
     pub fn describe(self) -> String {
         match self {
             Applies::Pods => {
-                "Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job and CronJob pod templates (init containers included)".into()
+                "Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and DeploymentConfig pod templates (init containers included)".into()
+            }
+            Applies::Workloads => {
+                "every Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob and DeploymentConfig, readable or not".into()
             }
             Applies::LongRunningPods => {
-                "Pod, Deployment, StatefulSet, DaemonSet and ReplicaSet pod templates (not Jobs, CronJobs, or Pods with restartPolicy Never or OnFailure)".into()
+                "Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet and DeploymentConfig pod templates (not Jobs, CronJobs, or Pods with restartPolicy Never or OnFailure)".into()
             }
-            Applies::Replicated => "Deployment and StatefulSet".into(),
+            Applies::Replicated => "Deployment, StatefulSet and DeploymentConfig".into(),
             Applies::Namespaced => "every namespaced kind kubeward knows".into(),
             Applies::AllKinds => "every kind of API object kubeward knows".into(),
             Applies::Kinds(kinds) => kinds
@@ -32,46 +35,77 @@ impl Applies {
     }
 }
 
-/// The scanner checks of a rule as (scanner name, check ids) pairs, empty ones left out.
-fn scanner_rows(rule: &Rule) -> Vec<(&'static str, &'static [&'static str])> {
-    let s = &rule.scanners;
-    [
-        ("Pod Security Standards", s.pss),
-        ("checkov", s.checkov),
-        ("kube-score", s.kube_score),
-        ("kube-linter", s.kube_linter),
-        ("Polaris", s.polaris),
-        ("kube-bench (CIS Kubernetes Benchmark)", s.kube_bench),
-    ]
-    .into_iter()
-    .filter(|(_, ids)| !ids.is_empty())
-    .collect()
+const SCANNERS: [Scanner; 6] = [
+    Scanner::Pss,
+    Scanner::Checkov,
+    Scanner::KubeScore,
+    Scanner::KubeLinter,
+    Scanner::Polaris,
+    Scanner::KubeBench,
+];
+
+/// The scanner checks that judge the same property as the rule, as (scanner, check ids)
+/// pairs, empty ones left out.
+fn scanner_rows(rule: &Rule) -> Vec<(Scanner, &'static [&'static str])> {
+    SCANNERS
+        .into_iter()
+        .map(|s| (s, rule.scanners.same(s)))
+        .filter(|(_, ids)| !ids.is_empty())
+        .collect()
 }
 
-/// The scanners' own annotations that suppress the rule.
+/// The annotation by which `scanner` suppresses `check`, if it has one.
+fn annotation(scanner: Scanner, check: &str) -> Option<String> {
+    match scanner {
+        Scanner::Pss | Scanner::KubeBench => None,
+        Scanner::Checkov => Some(format!("`checkov.io/skip1: {check}=<reason>`")),
+        Scanner::KubeScore => Some(format!("`kube-score/ignore: {check}`")),
+        Scanner::KubeLinter => Some(format!("`ignore-check.kube-linter.io/{check}: <reason>`")),
+        Scanner::Polaris => Some(format!("`polaris.fairwinds.com/{check}-exempt: \"true\"`")),
+    }
+}
+
+/// The scanners' own annotations that suppress the rule: those of the same checks, and of
+/// the checks the rule judges a part of.
 fn scanner_annotations(rule: &Rule) -> Vec<String> {
-    let s = &rule.scanners;
-    let mut out = Vec::new();
-    out.extend(
-        s.checkov
-            .iter()
-            .map(|id| format!("`checkov.io/skip1: {id}=<reason>`")),
-    );
-    out.extend(
-        s.kube_score
-            .iter()
-            .map(|id| format!("`kube-score/ignore: {id}`")),
-    );
-    out.extend(
-        s.kube_linter
-            .iter()
-            .map(|id| format!("`ignore-check.kube-linter.io/{id}: <reason>`")),
-    );
-    out.extend(
-        s.polaris
-            .iter()
-            .map(|id| format!("`polaris.fairwinds.com/{id}-exempt: \"true\"`")),
-    );
+    let same = scanner_rows(rule)
+        .into_iter()
+        .flat_map(|(s, ids)| ids.iter().map(move |id| (s, *id)));
+    let parts = rule
+        .scanners
+        .related
+        .iter()
+        .filter(|r| r.relation == Relation::Part)
+        .map(|r| (r.scanner, r.check));
+    same.chain(parts)
+        .filter_map(|(s, id)| annotation(s, id))
+        .collect()
+}
+
+/// How the rule differs from each related check, one sentence each: "Stricter than checkov
+/// `CKV_K8S_27`: ...".
+pub fn related_lines(rule: &Rule) -> Vec<String> {
+    rule.scanners
+        .related
+        .iter()
+        .map(|r| {
+            let how = match r.relation {
+                Relation::Part => "Judges part of",
+                Relation::Stricter => "Stricter than",
+                Relation::Differs => "Differs from",
+            };
+            format!("{how} {} `{}`: {}", r.scanner.name(), r.check, r.why)
+        })
+        .collect()
+}
+
+/// The rule's help: its explanation, then how it differs from the related checks.
+pub fn help_text(rule: &Rule) -> String {
+    let mut out = rule.explanation.to_string();
+    for line in related_lines(rule) {
+        out.push_str("\n\n");
+        out.push_str(&line);
+    }
     out
 }
 
@@ -93,13 +127,19 @@ pub fn rule_markdown(rule: &Rule) -> String {
     let _ = writeln!(out, "{}\n", rule.explanation);
     let scanners = scanner_rows(rule);
     if scanners.is_empty() {
-        out.push_str("No scanner has an equivalent check.\n\n");
+        out.push_str("No scanner check judges exactly the same property.\n\n");
     } else {
-        out.push_str("| Scanner | Equivalent checks |\n|---|---|\n");
-        for (name, ids) in scanners {
+        out.push_str("| Scanner | Checks that judge the same property |\n|---|---|\n");
+        for (scanner, ids) in scanners {
             let ids: Vec<String> = ids.iter().map(|id| format!("`{id}`")).collect();
-            let _ = writeln!(out, "| {name} | {} |", ids.join(", "));
+            let _ = writeln!(out, "| {} | {} |", scanner.name(), ids.join(", "));
         }
+        out.push('\n');
+    }
+    for line in related_lines(rule) {
+        let _ = writeln!(out, "- {line}");
+    }
+    if !rule.scanners.related.is_empty() {
         out.push('\n');
     }
     let _ = write!(
@@ -136,9 +176,14 @@ and a supported Kubernetes minor, each finding with the CIS Kubernetes Benchmark
 breaks.\n\n\
 Severities: **error** (an exploitable weakness), **warning** (a hardening gap), **info** (a \
 practice). `--fail-on` (default `warning`) sets the lowest severity that fails a check.\n\n\
-Each rule lists the checks of other scanners that judge the same property; their suppression \
-annotations (`checkov.io/skip<N>`, `kube-score/ignore`, `ignore-check.kube-linter.io/<check>`, \
-`polaris.fairwinds.com/<check>-exempt`) suppress the kubeward rule too. Suppressed findings are \
+Each rule lists the checks of other scanners that judge exactly the same property, and below them \
+the related checks that do not: **stricter than** (the rule also reports objects the check \
+passes), **judges part of** (the rule reports only objects the check reports, not all of them) \
+and **differs from** (each reports objects the other passes), each with what differs. The \
+suppression annotations of the same checks and of the checks a rule judges part of \
+(`checkov.io/skip<N>`, `kube-score/ignore`, `ignore-check.kube-linter.io/<check>`, \
+`polaris.fairwinds.com/<check>-exempt`) suppress the kubeward rule too; those of stricter-than and \
+differs-from checks do not, since they accept less than the rule reports. Suppressed findings are \
 still reported, with their reason.\n\n",
     );
     let covered: Vec<u8> = all_rules().flat_map(|r| r.rubric.iter().copied()).collect();
@@ -202,6 +247,12 @@ pub fn json() -> Value {
                     "kubeScore": r.scanners.kube_score,
                     "kubeLinter": r.scanners.kube_linter,
                     "polaris": r.scanners.polaris,
+                    "related": r.scanners.related.iter().map(|rel| json!({
+                        "scanner": rel.scanner,
+                        "check": rel.check,
+                        "relation": rel.relation,
+                        "why": rel.why,
+                    })).collect::<Vec<_>>(),
                     "kubeBench": r.scanners.kube_bench,
                 },
             })

@@ -7,19 +7,25 @@
 //!
 //! `object` (the view of one object), `selector` (label selectors), `index` (lookups across
 //! objects), `rules` (single-object rules), `cross` (cross-object rules), `suppress`
-//! (annotations that silence findings), `load` (files, folders, stdin), `report` (text, JSON,
-//! SARIF), `catalogue` (the rule list for `--list-rules` and the book), `releases` (the
-//! upstream Kubernetes releases and which are supported).
+//! (annotations that silence findings), `accepted` (suppressions accepted in a file),
+//! `policy` (the floors a check applies and which suppressions count), `config` (the check
+//! configuration file), `load` (files, folders, stdin), `report` (text, JSON, SARIF),
+//! `catalogue` (the rule list for `--list-rules` and the book), `releases` (the upstream
+//! Kubernetes releases and which are supported), `spread` (work over every core).
 
+pub mod accepted;
 pub mod catalogue;
+pub mod config;
 pub mod cross;
 pub mod index;
 pub mod load;
 pub mod object;
+pub mod policy;
 pub mod releases;
 pub mod report;
 pub mod rules;
 pub mod selector;
+pub mod spread;
 pub mod suppress;
 
 use std::sync::OnceLock;
@@ -28,6 +34,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::preset::floors::Locks;
 use index::{Expiry, Index};
 use object::{Kind, Object, Origin};
 
@@ -50,8 +57,9 @@ impl Severity {
     }
 }
 
-/// The checks of the trusted scanners that judge the same property, so that findings can be
-/// mapped to the tools a team already runs, and their suppression annotations honoured.
+/// The checks of the trusted scanners that judge exactly the same property, so that findings
+/// can be mapped to the tools a team already runs and their suppression annotations honoured;
+/// and, in `related`, the checks that judge a neighbouring property (see [`Relation`]).
 #[derive(Debug, Default)]
 pub struct Scanners {
     /// Pod Security Standards controls, e.g. `restricted: Running as Non-root`.
@@ -63,17 +71,128 @@ pub struct Scanners {
     pub polaris: &'static [&'static str],
     /// kube-bench checks: CIS Kubernetes Benchmark ids, e.g. `1.2.1`.
     pub kube_bench: &'static [&'static str],
+    /// Checks that are not the same as the rule, each with how and why.
+    pub related: &'static [Related],
+}
+
+/// A scanner kubeward maps its rules to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scanner {
+    Pss,
+    Checkov,
+    KubeScore,
+    KubeLinter,
+    Polaris,
+    /// kube-bench, by its CIS Kubernetes Benchmark ids.
+    KubeBench,
+}
+
+impl Scanner {
+    /// The scanner's name, for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scanner::Pss => "Pod Security Standards",
+            Scanner::Checkov => "checkov",
+            Scanner::KubeScore => "kube-score",
+            Scanner::KubeLinter => "kube-linter",
+            Scanner::Polaris => "Polaris",
+            Scanner::KubeBench => "kube-bench (CIS Kubernetes Benchmark)",
+        }
+    }
+}
+
+/// How a rule judges differently from a scanner check that it is not the same as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    /// The rule reports only objects the check reports, not all of them: the check's
+    /// suppression annotation covers what the rule reports, so it silences the rule too.
+    Part,
+    /// The rule reports every object the check reports, and more: the check's suppression
+    /// does not silence the rule.
+    Stricter,
+    /// Each reports objects the other passes: no suppression crosses.
+    Differs,
+}
+
+/// A scanner check related to a rule, how, and why they differ.
+#[derive(Debug)]
+pub struct Related {
+    pub scanner: Scanner,
+    pub check: &'static str,
+    pub relation: Relation,
+    /// What the two judge differently, in one sentence.
+    pub why: &'static str,
+}
+
+impl Related {
+    /// The rule judges part of `check`.
+    pub const fn part(scanner: Scanner, check: &'static str, why: &'static str) -> Related {
+        Related {
+            scanner,
+            check,
+            relation: Relation::Part,
+            why,
+        }
+    }
+
+    /// The rule is stricter than `check`.
+    pub const fn stricter(scanner: Scanner, check: &'static str, why: &'static str) -> Related {
+        Related {
+            scanner,
+            check,
+            relation: Relation::Stricter,
+            why,
+        }
+    }
+
+    /// The rule and `check` each report what the other passes.
+    pub const fn differs(scanner: Scanner, check: &'static str, why: &'static str) -> Related {
+        Related {
+            scanner,
+            check,
+            relation: Relation::Differs,
+            why,
+        }
+    }
+}
+
+impl Scanners {
+    /// The checks of `scanner` that judge the same property as the rule.
+    pub fn same(&self, scanner: Scanner) -> &'static [&'static str] {
+        match scanner {
+            Scanner::Pss => self.pss,
+            Scanner::Checkov => self.checkov,
+            Scanner::KubeScore => self.kube_score,
+            Scanner::KubeLinter => self.kube_linter,
+            Scanner::Polaris => self.polaris,
+            Scanner::KubeBench => self.kube_bench,
+        }
+    }
+
+    /// Whether the suppression of `scanner`'s `check` silences the rule: the check judges
+    /// the same property, or the rule judges a part of it.
+    pub fn silenced_by(&self, scanner: Scanner, check: &str) -> bool {
+        self.same(scanner).contains(&check)
+            || self
+                .related
+                .iter()
+                .any(|r| r.scanner == scanner && r.check == check && r.relation == Relation::Part)
+    }
 }
 
 /// The objects a rule looks at.
 #[derive(Debug, Clone, Copy)]
 pub enum Applies {
     /// Every kind that carries a pod template (Pod, Deployment, StatefulSet, DaemonSet,
-    /// ReplicaSet, Job, CronJob).
+    /// ReplicaSet, Job, CronJob, DeploymentConfig), when the template can be read.
     Pods,
+    /// Every kind that carries a pod template, whether or not it can be read.
+    Workloads,
     /// Pods that run until stopped: not Jobs, CronJobs, or Pods that run to completion.
     LongRunningPods,
-    /// Deployments and StatefulSets.
+    /// Deployments, StatefulSets and DeploymentConfigs.
     Replicated,
     /// Every namespaced kind the engine knows.
     Namespaced,
@@ -87,6 +206,7 @@ impl Applies {
         let kind = object.kind;
         match self {
             Applies::Pods => object.pod().is_some(),
+            Applies::Workloads => kind.carries_pods(),
             Applies::LongRunningPods => object.is_long_running() && object.pod().is_some(),
             Applies::Replicated => kind.is_replicated(),
             Applies::Namespaced => kind.is_namespaced(),
@@ -135,11 +255,24 @@ pub struct Rule {
     pub check: Check,
 }
 
-/// Why a finding does not count: the annotation that silenced it and its reason.
+/// Why a finding does not count: the annotation that silenced it (or the suppressions file
+/// and line that accepted it) and its reason.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Suppression {
     pub annotation: String,
     pub reason: String,
+    pub kind: SuppressionKind,
+}
+
+/// Where a suppression was written, in SARIF's words.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SuppressionKind {
+    /// An annotation of the checked object itself.
+    #[default]
+    InSource,
+    /// An entry of a suppressions file (`--suppressions`).
+    External,
 }
 
 /// One rule broken by one object.
@@ -157,7 +290,7 @@ pub struct Finding {
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 8] = [
+pub const PREFIXES: [&str; 10] = [
     "KW-SEC",
     "KW-SECRET",
     "KW-RBAC",
@@ -165,7 +298,9 @@ pub const PREFIXES: [&str; 8] = [
     "KW-AVAIL",
     "KW-LOAD",
     "KW-META",
+    "KW-MESH",
     "KW-CP",
+    "KW-FLOOR",
 ];
 
 /// Every rule, in catalogue order: by prefix, then by number.
@@ -174,7 +309,7 @@ pub fn all_rules() -> impl Iterator<Item = &'static Rule> {
     SORTED
         .get_or_init(|| {
             let mut all: Vec<&'static Rule> = rules::all()
-                .chain(cross::RULES)
+                .chain(cross::all())
                 .chain(std::iter::once(&suppress::INVALID_SUPPRESSION))
                 .collect();
             all.sort_by_key(|r| {
@@ -192,45 +327,163 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
     all_rules().find(|r| r.id == id)
 }
 
-/// Runs every rule over `objects` and applies the suppression annotations. Findings are
-/// grouped by object, in input order, then in catalogue order.
-pub fn run(objects: &[Object]) -> Vec<Finding> {
-    run_with(objects, Expiry::from_now(0))
+/// A rule's report on one object, before the findings are numbered and suppressed.
+pub struct Hit {
+    pub rule: &'static Rule,
+    pub path: String,
+    pub message: String,
+    /// The CIS Kubernetes Benchmark check the hit breaks, when the rule judges several.
+    pub cis: Option<&'static str>,
 }
 
-/// [`run`], reporting TLS certificates that expire within `expiry`.
-pub fn run_with(objects: &[Object], expiry: Expiry) -> Vec<Finding> {
-    let index = Index::new(objects, expiry);
-    let mut findings = Vec::new();
-    for (i, object) in objects.iter().enumerate() {
-        for rule in all_rules() {
-            if !rule.applies.includes(object) {
-                continue;
-            }
-            let mut hits = Hits::default();
-            (rule.check)(&index, object, &mut hits);
-            findings.extend(hits.0.into_iter().map(|(path, message, cis)| Finding {
-                rule,
-                object: i,
-                path,
-                message,
-                cis: cis.or(match rule.scanners.kube_bench {
-                    [only] => Some(*only),
-                    _ => None,
-                }),
-                suppressed: None,
-            }));
+/// The position of each rule in the catalogue, which orders the findings of an object.
+fn catalogue_position(rule: &Rule) -> usize {
+    static POSITIONS: OnceLock<std::collections::HashMap<&'static str, usize>> = OnceLock::new();
+    POSITIONS.get_or_init(|| all_rules().enumerate().map(|(i, r)| (r.id, i)).collect())[rule.id]
+}
+
+/// Runs `rules` that apply to `object` with `index`, adding their hits to `out`.
+fn judge<'r>(
+    rules: impl Iterator<Item = &'r &'static Rule>,
+    index: &Index,
+    object: &Object,
+    out: &mut Vec<Hit>,
+) {
+    for &rule in rules {
+        if !rule.applies.includes(object) {
+            continue;
         }
-        suppress::apply(object, i, &mut findings);
+        let mut hits = Hits::default();
+        (rule.check)(index, object, &mut hits);
+        out.extend(hits.0.into_iter().map(|(path, message, cis)| Hit {
+            rule,
+            path,
+            message,
+            cis,
+        }));
     }
+}
+
+/// The rules that judge one object alone: every rule of `rules` and the check of the
+/// suppressions themselves; the joined rules (`cross`) are the others.
+fn single_object_rules() -> &'static [&'static Rule] {
+    static SINGLE: OnceLock<Vec<&'static Rule>> = OnceLock::new();
+    SINGLE.get_or_init(|| {
+        rules::all()
+            .chain(std::iter::once(&suppress::INVALID_SUPPRESSION))
+            .collect()
+    })
+}
+
+/// The hits of every single-object rule on `object`, which needs no other object: while a
+/// check reads its inputs, each object is judged alone as soon as it is parsed. Certificates
+/// count as expiring within `expiry`.
+pub fn judge_alone(object: &Object, expiry: Expiry) -> Vec<Hit> {
+    let mut hits = Vec::new();
+    judge(
+        single_object_rules().iter(),
+        &Index::alone(expiry),
+        object,
+        &mut hits,
+    );
+    hits
+}
+
+/// The findings on object `i`: its hits alone and those of the joined rules on `index`, in
+/// catalogue order, settled by `policy` (which suppressions count; floors stand).
+fn findings_on(
+    index: &Index,
+    policy: &policy::Policy,
+    i: usize,
+    mut hits: Vec<Hit>,
+) -> Vec<Finding> {
+    let object = &index.objects[i];
+    let joined: Vec<&'static Rule> = cross::all().collect();
+    judge(joined.iter(), index, object, &mut hits);
+    hits.sort_by_key(|h| catalogue_position(h.rule));
+    let mut findings: Vec<Finding> = hits
+        .into_iter()
+        .map(|h| Finding {
+            rule: h.rule,
+            object: i,
+            path: h.path,
+            message: h.message,
+            cis: h.cis.or(match h.rule.scanners.kube_bench {
+                [only] => Some(*only),
+                _ => None,
+            }),
+            suppressed: None,
+        })
+        .collect();
+    policy.settle(object, i, &mut findings);
     findings
 }
 
+/// Runs every rule over `objects` (spread over the available cores) and applies the
+/// suppression annotations. Findings are grouped by object, in input order, then in
+/// catalogue order.
+pub fn run(objects: &[Object]) -> Vec<Finding> {
+    run_with(objects, &policy::Policy::default())
+}
+
+/// [`run`] under `policy`: its floors judged too, and only the suppressions it counts.
+pub fn run_with(objects: &[Object], policy: &policy::Policy) -> Vec<Finding> {
+    let alone = spread::map(objects.iter().collect(), |object| {
+        judge_alone(object, policy.expiry)
+    });
+    run_joined(objects, alone, policy)
+}
+
+/// The findings on `objects`, given the hits each got alone ([`judge_alone`], in the same
+/// order): the joined rules (the floors of `policy` among them) run on the index of all of
+/// them.
+pub fn run_joined(
+    objects: &[Object],
+    alone: Vec<Vec<Hit>>,
+    policy: &policy::Policy,
+) -> Vec<Finding> {
+    assert_eq!(objects.len(), alone.len(), "one list of hits per object");
+    let index = Index::judged_by(objects, &policy.floors, policy.expiry);
+    spread::map(alone.into_iter().enumerate().collect(), |(i, hits)| {
+        findings_on(&index, policy, i, hits)
+    })
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Reads `paths` (see [`load::load_inputs`]) and checks them under `policy`, with the least
+/// memory: each object is judged alone as soon as it is parsed, then kept only with what the
+/// joined rules read ([`load::prune`]); with floors, which read whole pods, nothing is pruned.
+/// `extra` is one more input, as (name, text), such as the version `--kubernetes-version`
+/// gives.
+pub fn check_paths(
+    paths: &[std::path::PathBuf],
+    stdin_name: Option<&str>,
+    extra: Option<(&str, &str)>,
+    policy: &policy::Policy,
+) -> (load::Loaded, Vec<Finding>) {
+    let pruned = policy.floors.is_empty();
+    let judging = load::Judging {
+        pruned,
+        expiry: policy.expiry,
+    };
+    let mut loaded = load::judge_inputs(paths, stdin_name, judging);
+    if let Some((name, text)) = extra {
+        loaded.add_text(name, text, Some(judging));
+    }
+    let alone = std::mem::take(&mut loaded.alone);
+    let findings = run_joined(&loaded.objects, alone, policy);
+    (loaded, findings)
+}
+
 /// The self-check of a render: every rule over the rendered objects, each given with the
-/// file it is written to; any finding that no reasoned suppression covers fails the render,
-/// naming the object and the rule.
+/// file it is written to, and the floors of the render's preset; any finding that no reasoned
+/// suppression covers fails the render, naming the object and the rule (a floor breach, which
+/// nothing suppresses, exits 2 like any input below a floor).
 pub fn self_check<'a>(
     documents: impl IntoIterator<Item = (String, &'a Value)>,
+    floors: &[Locks],
 ) -> Result<(), Error> {
     let documents: Vec<(String, &Value)> = documents.into_iter().collect();
     let objects: Vec<Object> = documents
@@ -249,7 +502,12 @@ pub fn self_check<'a>(
             )
         })
         .collect();
-    let problems: Vec<String> = run(&objects)
+    let policy = policy::Policy {
+        floors: floors.to_vec(),
+        ..policy::Policy::default()
+    };
+    let findings = run_with(&objects, &policy);
+    let problems: Vec<String> = findings
         .iter()
         .filter(|f| f.suppressed.is_none())
         .map(|f| {
@@ -265,6 +523,15 @@ pub fn self_check<'a>(
         .collect();
     if problems.is_empty() {
         return Ok(());
+    }
+    if findings
+        .iter()
+        .any(|f| f.suppressed.is_none() && cross::is_floor(f.rule))
+    {
+        return Err(Error::Floors(format!(
+            "the rendered bundle breaches its preset's floors (a template or a flag undoes what the preset locks):\n  - {}",
+            problems.join("\n  - ")
+        )));
     }
     Err(Error::Render(format!(
         "the self-check found {} problem(s) in the rendered bundle (a template or the plan breaks a rule of `kubeward check`):\n  - {}",

@@ -29,6 +29,8 @@ pub enum Kind {
     ClusterRoleBinding,
     PodDisruptionBudget,
     HorizontalPodAutoscaler,
+    /// OpenShift's `apps.openshift.io` DeploymentConfig, whose pod template is a Deployment's.
+    DeploymentConfig,
     IngressClass,
     Gateway,
     HTTPRoute,
@@ -50,6 +52,16 @@ pub enum Kind {
     ClusterConfiguration,
     /// The cluster's version, as `kubeward check --kubernetes-version` gives it.
     KubernetesVersion,
+    /// Istio `security.istio.io` PeerAuthentication.
+    PeerAuthentication,
+    /// Istio `security.istio.io` AuthorizationPolicy.
+    IstioAuthorizationPolicy,
+    /// Linkerd `policy.linkerd.io` Server.
+    LinkerdServer,
+    /// Linkerd `policy.linkerd.io` AuthorizationPolicy.
+    LinkerdAuthorizationPolicy,
+    /// Linkerd `policy.linkerd.io` MeshTLSAuthentication.
+    MeshTlsAuthentication,
 }
 
 impl Kind {
@@ -80,6 +92,7 @@ impl Kind {
             ("rbac.authorization.k8s.io", "ClusterRoleBinding") => Kind::ClusterRoleBinding,
             ("policy", "PodDisruptionBudget") => Kind::PodDisruptionBudget,
             ("autoscaling", "HorizontalPodAutoscaler") => Kind::HorizontalPodAutoscaler,
+            ("apps.openshift.io", "DeploymentConfig") => Kind::DeploymentConfig,
             ("networking.k8s.io", "IngressClass") => Kind::IngressClass,
             ("gateway.networking.k8s.io", "Gateway") => Kind::Gateway,
             ("gateway.networking.k8s.io", "HTTPRoute") => Kind::HTTPRoute,
@@ -94,9 +107,38 @@ impl Kind {
             ("audit.k8s.io", "Policy") => Kind::AuditPolicy,
             ("kubeadm.k8s.io", "ClusterConfiguration") => Kind::ClusterConfiguration,
             ("kubeward.dev", "KubernetesVersion") => Kind::KubernetesVersion,
+            ("security.istio.io", "PeerAuthentication") => Kind::PeerAuthentication,
+            ("security.istio.io", "AuthorizationPolicy") => Kind::IstioAuthorizationPolicy,
+            ("policy.linkerd.io", "Server") => Kind::LinkerdServer,
+            ("policy.linkerd.io", "AuthorizationPolicy") => Kind::LinkerdAuthorizationPolicy,
+            ("policy.linkerd.io", "MeshTLSAuthentication") => Kind::MeshTlsAuthentication,
             _ => return None,
         };
         Some(kind)
+    }
+
+    /// The known kind that `kind` names under an `apiVersion` of a built-in group that does
+    /// not serve it (`apiVersion: v1` on a Deployment): not a custom resource (their groups
+    /// have a dot and are not `*.k8s.io`), but a manifest the API server refuses.
+    pub fn misplaced(api_version: &str, kind: &str) -> Option<Kind> {
+        let group = api_version.rsplit_once('/').map_or("", |(group, _)| group);
+        let built_in = !group.contains('.') || group.ends_with(".k8s.io");
+        if !built_in {
+            return None;
+        }
+        [
+            "v1",
+            "apps/v1",
+            "batch/v1",
+            "networking.k8s.io/v1",
+            "rbac.authorization.k8s.io/v1",
+            "policy/v1",
+            "autoscaling/v2",
+            "gateway.networking.k8s.io/v1",
+            "apps.openshift.io/v1",
+        ]
+        .into_iter()
+        .find_map(|served| Kind::of(served, kind))
     }
 
     /// Whether objects of this kind live in a namespace.
@@ -132,34 +174,74 @@ impl Kind {
         )
     }
 
-    /// Where the pod spec and the pod metadata stand, for the kinds that carry pods.
-    fn pod_paths(self) -> Option<(&'static [&'static str], &'static str)> {
+    /// The keys that lead to the pod template, for the kinds that carry pods (`Pod` is its
+    /// own template), with the field paths of the pod spec and the pod metadata.
+    pub fn pod_paths(self) -> Option<(&'static [&'static str], &'static str, &'static str)> {
         match self {
-            Kind::Pod => Some((&[], "")),
+            Kind::Pod => Some((&[], "spec", "metadata")),
             Kind::Deployment
             | Kind::StatefulSet
             | Kind::DaemonSet
             | Kind::ReplicaSet
-            | Kind::Job => Some((&["spec", "template"], "spec.template.")),
+            | Kind::Job
+            | Kind::DeploymentConfig => Some((
+                &["spec", "template"],
+                "spec.template.spec",
+                "spec.template.metadata",
+            )),
             Kind::CronJob => Some((
                 &["spec", "jobTemplate", "spec", "template"],
-                "spec.jobTemplate.spec.template.",
+                "spec.jobTemplate.spec.template.spec",
+                "spec.jobTemplate.spec.template.metadata",
             )),
             _ => None,
         }
+    }
+
+    /// Whether objects of this kind carry a pod template (or are a pod).
+    pub fn carries_pods(self) -> bool {
+        self.pod_paths().is_some()
+    }
+
+    /// Where the pod template stands, for messages (`spec.template`).
+    pub fn template_path(self) -> Option<String> {
+        self.pod_paths().map(|(keys, ..)| match keys {
+            [] => "spec".to_string(),
+            keys => keys.join("."),
+        })
     }
 
     /// Kinds whose pods are meant to run until stopped (not Jobs and CronJobs).
     fn is_long_running(self) -> bool {
         matches!(
             self,
-            Kind::Pod | Kind::Deployment | Kind::StatefulSet | Kind::DaemonSet | Kind::ReplicaSet
+            Kind::Pod
+                | Kind::Deployment
+                | Kind::StatefulSet
+                | Kind::DaemonSet
+                | Kind::ReplicaSet
+                | Kind::DeploymentConfig
+        )
+    }
+
+    /// A service mesh's custom resources, whose API versions are their project's own.
+    pub fn is_mesh(self) -> bool {
+        matches!(
+            self,
+            Kind::PeerAuthentication
+                | Kind::IstioAuthorizationPolicy
+                | Kind::LinkerdServer
+                | Kind::LinkerdAuthorizationPolicy
+                | Kind::MeshTlsAuthentication
         )
     }
 
     /// Kinds that keep a number of identical replicas.
     pub fn is_replicated(self) -> bool {
-        matches!(self, Kind::Deployment | Kind::StatefulSet)
+        matches!(
+            self,
+            Kind::Deployment | Kind::StatefulSet | Kind::DeploymentConfig
+        )
     }
 }
 
@@ -185,6 +267,9 @@ pub struct Object {
     pub kind: Kind,
     pub value: Value,
     pub api_version: String,
+    /// Whether `api_version` serves `kind`; `false` for a built-in kind under another built-in
+    /// group's version (see [`Kind::misplaced`]), which the rules read as that kind anyway.
+    pub api_serves_kind: bool,
     pub name: String,
     pub namespace: Option<String>,
     pub origin: Origin,
@@ -195,16 +280,37 @@ pub struct PodTemplate<'a> {
     pub spec: &'a Value,
     pub metadata: Option<&'a Value>,
     /// Path of the pod spec, e.g. `spec.template.spec`.
-    pub spec_path: String,
+    pub spec_path: &'static str,
     /// Path of the pod metadata, e.g. `spec.template.metadata`.
-    pub metadata_path: String,
+    pub metadata_path: &'static str,
+}
+
+/// The field path of a container (`spec.template.spec.containers[0]`), written out only for
+/// the findings that name it.
+#[derive(Clone, Copy, Debug)]
+pub struct ContainerPath {
+    spec: &'static str,
+    field: &'static str,
+    index: usize,
+}
+
+impl std::fmt::Display for ContainerPath {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}[{}]", self.spec, self.field, self.index)
+    }
+}
+
+impl From<ContainerPath> for String {
+    fn from(path: ContainerPath) -> String {
+        path.to_string()
+    }
 }
 
 /// One container of a pod spec.
 pub struct Container<'a> {
     pub value: &'a Value,
     pub name: &'a str,
-    pub path: String,
+    pub path: ContainerPath,
     pub init: bool,
 }
 
@@ -255,13 +361,13 @@ impl Object {
 
     /// The pod template, for the kinds that carry pods.
     pub fn pod(&self) -> Option<PodTemplate<'_>> {
-        let (keys, prefix) = self.kind.pod_paths()?;
+        let (keys, spec_path, metadata_path) = self.kind.pod_paths()?;
         let template = self.at(keys)?;
         Some(PodTemplate {
             spec: template.get("spec")?,
             metadata: template.get("metadata"),
-            spec_path: format!("{prefix}spec"),
-            metadata_path: format!("{prefix}metadata"),
+            spec_path,
+            metadata_path,
         })
     }
 
@@ -293,7 +399,11 @@ impl<'a> PodTemplate<'a> {
                 out.push(Container {
                     value,
                     name: value.get("name").and_then(Value::as_str).unwrap_or("?"),
-                    path: format!("{}.{field}[{i}]", self.spec_path),
+                    path: ContainerPath {
+                        spec: self.spec_path,
+                        field,
+                        index: i,
+                    },
                     init,
                 });
             }
@@ -306,6 +416,24 @@ impl<'a> PodTemplate<'a> {
         self.spec.get("securityContext")?.get(field)
     }
 
+    /// The ServiceAccount the pod runs as, when named, and the field that names it:
+    /// `serviceAccountName`, or the deprecated `serviceAccount` the API server copies into it
+    /// when `serviceAccountName` is empty.
+    pub fn service_account(&self) -> Option<(&'static str, &'a str)> {
+        ["serviceAccountName", "serviceAccount"]
+            .into_iter()
+            .find_map(|f| {
+                let name = self.spec.get(f).and_then(Value::as_str)?;
+                (!name.is_empty()).then_some((f, name))
+            })
+    }
+
+    /// Whether the pod runs in its own user namespace (`hostUsers: false`): uid 0 in the
+    /// container is then an unprivileged uid on the node.
+    pub fn in_user_namespace(&self) -> bool {
+        self.spec.get("hostUsers").and_then(Value::as_bool) == Some(false)
+    }
+
     /// The pod's labels.
     pub fn labels(&self) -> Option<&'a serde_json::Map<String, Value>> {
         self.metadata?.get("labels")?.as_object()
@@ -313,7 +441,7 @@ impl<'a> PodTemplate<'a> {
 
     /// The pod's volumes with their paths.
     pub fn volumes(&self) -> impl Iterator<Item = (String, &'a Value)> {
-        let path = self.spec_path.clone();
+        let path = self.spec_path;
         self.spec
             .get("volumes")
             .and_then(Value::as_array)

@@ -1,21 +1,31 @@
 //! The result of a check in three forms: human text grouped by object with file and line,
-//! JSON, and SARIF 2.1.0 (rule metadata and locations, for GitHub code scanning).
+//! JSON, and SARIF 2.1.0 (rule metadata and locations, for GitHub code scanning). The JSON
+//! forms are serialized straight from the findings to their writer, without a document
+//! tree in between; the text form escapes everything the manifests supplied (names, file
+//! names, annotations) for the terminal.
 
 use std::collections::HashMap;
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io;
+use std::ops::Range;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::load::{LoadError, Loaded, STDIN};
+use super::load::{Loaded, STDIN};
 use super::object::Object;
-use super::{Finding, Rule, Severity, all_rules};
+use super::{Finding, Rule, Severity, Suppression, SuppressionKind, all_rules};
+use crate::output::terminal::escape;
 use crate::yaml::locate::Locator;
 
-/// A finished check: what was read, what was found, and the threshold that fails it.
+/// A finished check: what was read, what was found, the threshold that fails it, and the
+/// line of each finding.
 pub struct Report<'a> {
     pub loaded: &'a Loaded,
     pub findings: &'a [Finding],
     pub fail_on: Severity,
+    /// The 1-based line of each finding, in the order of `findings`.
+    lines: Vec<usize>,
 }
 
 /// Counts of unsuppressed findings per severity, and of suppressed ones.
@@ -27,7 +37,28 @@ pub struct Counts {
     pub suppressed: usize,
 }
 
-impl Report<'_> {
+impl<'a> Report<'a> {
+    /// The report of `findings` on `loaded`; the line of every finding is looked up here,
+    /// objects spread over the available cores.
+    pub fn new(loaded: &'a Loaded, findings: &'a [Finding], fail_on: Severity) -> Self {
+        let lines = super::spread::map(by_object(findings), |range| {
+            let mut locator = None;
+            findings[range.clone()]
+                .iter()
+                .map(|f| line_of(loaded, f, &mut locator))
+                .collect::<Vec<usize>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        Report {
+            loaded,
+            findings,
+            fail_on,
+            lines,
+        }
+    }
+
     pub fn counts(&self) -> Counts {
         let mut counts = Counts::default();
         for finding in self.findings {
@@ -49,11 +80,11 @@ impl Report<'_> {
             .any(|f| f.suppressed.is_none() && f.rule.severity >= self.fail_on)
     }
 
-    fn object(&self, finding: &Finding) -> &Object {
+    fn object(&self, finding: &Finding) -> &'a Object {
         &self.loaded.objects[finding.object]
     }
 
-    fn file_of(&self, object: &Object) -> &str {
+    fn file_of(&self, object: &Object) -> &'a str {
         &self.loaded.sources[object.origin.source].name
     }
 
@@ -81,12 +112,12 @@ impl Report<'_> {
         text
     }
 
-    /// Human text: findings grouped by object, each object with its file and line.
+    /// Human text: findings grouped by object, each object with its file and line. What the
+    /// manifests supplied is escaped for the terminal.
     pub fn text(&self) -> String {
-        let mut lines = Lines::new(self.loaded);
         let mut out = String::new();
         let mut current = None;
-        for finding in self.findings {
+        for (finding, line) in self.findings.iter().zip(&self.lines) {
             let object = self.object(finding);
             if current != Some(finding.object) {
                 current = Some(finding.object);
@@ -94,9 +125,9 @@ impl Report<'_> {
                     out,
                     "{}{}:{}: {}",
                     if out.is_empty() { "" } else { "\n" },
-                    self.file_of(object),
+                    escape(self.file_of(object)),
                     object.origin.line,
-                    object.display()
+                    escape(&object.display())
                 );
             }
             let label = match finding.suppressed {
@@ -105,13 +136,12 @@ impl Report<'_> {
             };
             let _ = write!(
                 out,
-                "  {label:<10} {:<12} line {:<5} {}",
+                "  {label:<10} {:<12} line {line:<5} {}",
                 finding.rule.id,
-                lines.line(finding),
-                finding.message
+                escape(&finding.message)
             );
             if let Some(s) = &finding.suppressed {
-                let _ = write!(out, " [{}: {}]", s.annotation, s.reason);
+                let _ = write!(out, " [{}: {}]", escape(&s.annotation), escape(&s.reason));
             }
             out.push('\n');
         }
@@ -123,90 +153,114 @@ impl Report<'_> {
         out
     }
 
-    /// The findings and input errors as one JSON document.
-    pub fn json(&self) -> Value {
-        let mut lines = Lines::new(self.loaded);
-        let c = self.counts();
-        let findings: Vec<Value> = self
-            .findings
-            .iter()
-            .map(|f| {
-                let object = self.object(f);
-                json!({
-                    "ruleId": f.rule.id,
-                    "severity": f.rule.severity,
-                    "title": f.rule.title,
-                    "message": f.message,
-                    "file": self.file_of(object),
-                    "line": lines.line(f),
-                    "path": f.path,
-                    "object": {
-                        "apiVersion": object.api_version,
-                        "kind": object.kind_name(),
-                        "namespace": object.namespace,
-                        "name": object.name,
-                        "line": object.origin.line,
-                    },
-                    "suppression": f.suppressed,
-                    "properties": properties(f),
-                })
-            })
-            .collect();
-        json!({
-            "tool": "kubeward",
-            "version": env!("CARGO_PKG_VERSION"),
-            "summary": {
-                "objects": self.loaded.objects.len(),
-                "inputs": self.loaded.sources.len(),
-                "skipped": self.loaded.skipped,
-                "errors": c.error,
-                "warnings": c.warning,
-                "info": c.info,
-                "suppressed": c.suppressed,
-                "failOn": self.fail_on,
-                "failed": self.failed(),
-            },
-            "findings": findings,
-            "inputErrors": self.loaded.errors.iter().map(input_error_json).collect::<Vec<_>>(),
-        })
+    /// Writes the findings and input errors as one JSON document.
+    pub fn write_json(&self, out: &mut impl io::Write) -> io::Result<()> {
+        crate::output::json::write(out, &self.json_document())
     }
 
-    /// A SARIF 2.1.0 log with one run: every rule's metadata, every finding as a result
-    /// (suppressed ones with an in-source suppression), input errors as notifications.
-    pub fn sarif(&self) -> Value {
-        let mut lines = Lines::new(self.loaded);
+    /// Writes a SARIF 2.1.0 log with one run: every rule's metadata, every finding as a
+    /// result (suppressed ones with an in-source suppression), input errors as notifications.
+    pub fn write_sarif(&self, out: &mut impl io::Write) -> io::Result<()> {
+        crate::output::json::write(out, &self.sarif_document())
+    }
+
+    fn json_document(&self) -> JsonReport<'_> {
+        let c = self.counts();
+        JsonReport {
+            tool: "kubeward",
+            version: env!("CARGO_PKG_VERSION"),
+            summary: JsonSummary {
+                objects: self.loaded.objects.len(),
+                inputs: self.loaded.sources.len(),
+                skipped: self.loaded.skipped,
+                errors: c.error,
+                warnings: c.warning,
+                info: c.info,
+                suppressed: c.suppressed,
+                fail_on: self.fail_on,
+                failed: self.failed(),
+            },
+            findings: self
+                .findings
+                .iter()
+                .zip(&self.lines)
+                .map(|(f, &line)| {
+                    let object = self.object(f);
+                    JsonFinding {
+                        rule_id: f.rule.id,
+                        severity: f.rule.severity,
+                        title: f.rule.title,
+                        message: &f.message,
+                        file: self.file_of(object),
+                        line,
+                        path: &f.path,
+                        object: JsonObject {
+                            api_version: &object.api_version,
+                            kind: object.kind_name(),
+                            namespace: object.namespace.as_deref(),
+                            name: &object.name,
+                            line: object.origin.line,
+                        },
+                        suppression: f.suppressed.as_ref(),
+                        properties: Properties { cis: f.cis },
+                    }
+                })
+                .collect(),
+            input_errors: self
+                .loaded
+                .errors
+                .iter()
+                .map(|e| JsonInputError {
+                    file: &e.source,
+                    line: e.line,
+                    message: &e.message,
+                })
+                .collect(),
+        }
+    }
+
+    fn sarif_document(&self) -> SarifLog {
         let rules: Vec<&Rule> = all_rules().collect();
-        let results: Vec<Value> = self
+        let index: HashMap<&str, usize> =
+            rules.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+        let results: Vec<SarifResult> = self
             .findings
             .iter()
-            .map(|f| {
+            .zip(&self.lines)
+            .map(|(f, &line)| {
                 let object = self.object(f);
-                let mut result = json!({
-                    "ruleId": f.rule.id,
-                    "ruleIndex": rules.iter().position(|r| r.id == f.rule.id),
-                    "level": sarif_level(f.rule.severity),
-                    "message": {"text": format!("{}: {}", object.display(), f.message)},
-                    "locations": [{
-                        "physicalLocation": {
-                            "artifactLocation": {"uri": uri(self.file_of(object))},
-                            "region": {"startLine": lines.line(f)},
+                let display = object.display();
+                SarifResult {
+                    rule_id: f.rule.id,
+                    rule_index: index[f.rule.id],
+                    level: sarif_level(f.rule.severity),
+                    message: SarifText {
+                        text: format!("{display}: {}", f.message),
+                    },
+                    locations: [SarifLocation {
+                        physical_location: SarifPhysical {
+                            artifact_location: SarifArtifact {
+                                uri: uri(self.file_of(object)),
+                            },
+                            region: SarifRegion { start_line: line },
                         },
-                        "logicalLocations": [{
-                            "fullyQualifiedName": format!("{}/{}", object.display().replace(' ', "/"), f.path),
-                            "kind": "object",
+                        logical_locations: [SarifLogical {
+                            fully_qualified_name: format!(
+                                "{}/{}",
+                                display.replace(' ', "/"),
+                                f.path
+                            ),
+                            kind: "object",
                         }],
                     }],
-                });
-                if f.cis.is_some() {
-                    result["properties"] = properties(f);
+                    properties: f.cis.map(|cis| Properties { cis: Some(cis) }),
+                    suppressions: f.suppressed.as_ref().map(|s| {
+                        [SarifSuppression {
+                            kind: s.kind,
+                            justification: format!("{}: {}", s.annotation, s.reason),
+                        }]
+                    }),
                 }
-                if let Some(s) = &f.suppressed {
-                    result["suppressions"] = json!([{
-                        "kind": "inSource",
-                        "justification": format!("{}: {}", s.annotation, s.reason),
-                    }]);
-                }
-                result
             })
             .collect();
         let notifications: Vec<Value> = self
@@ -228,35 +282,190 @@ impl Report<'_> {
                 })
             })
             .collect();
-        json!({
-            "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-            "version": "2.1.0",
-            "runs": [{
-                "tool": {"driver": {
+        SarifLog {
+            schema: "https://json.schemastore.org/sarif-2.1.0.json",
+            version: "2.1.0",
+            runs: [SarifRun {
+                tool: json!({"driver": {
                     "name": "kubeward",
                     "version": env!("CARGO_PKG_VERSION"),
                     "rules": rules.iter().map(|r| sarif_rule(r)).collect::<Vec<_>>(),
-                }},
-                "results": results,
-                "invocations": [{
+                }}),
+                results,
+                invocations: [json!({
                     "executionSuccessful": self.loaded.errors.is_empty(),
                     "toolExecutionNotifications": notifications,
-                }],
+                })],
             }],
-        })
+        }
     }
+}
+
+/// The ranges of `findings` that belong to one object each (they come grouped by object).
+fn by_object(findings: &[Finding]) -> Vec<Range<usize>> {
+    let mut ranges: Vec<Range<usize>> = Vec::new();
+    for (i, finding) in findings.iter().enumerate() {
+        match ranges.last_mut() {
+            Some(last) if findings[last.start].object == finding.object => last.end = i + 1,
+            _ => ranges.push(i..i + 1),
+        }
+    }
+    ranges
+}
+
+/// The line of a finding, from a locator of its document built on the first question.
+fn line_of(loaded: &Loaded, finding: &Finding, locator: &mut Option<Locator>) -> usize {
+    let origin = &loaded.objects[finding.object].origin;
+    if finding.path.is_empty() && origin.prefix.is_empty() {
+        return origin.line;
+    }
+    let locator = locator.get_or_insert_with(|| {
+        Locator::new(&loaded.sources[origin.source].text[origin.document.clone()])
+    });
+    let path = match (origin.prefix.as_str(), finding.path.as_str()) {
+        (prefix, "") => prefix.to_string(),
+        ("", path) => path.to_string(),
+        (prefix, path) => format!("{prefix}.{path}"),
+    };
+    locator
+        .line_of(&path)
+        .map_or(origin.line, |l| origin.document_line + l - 1)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonReport<'a> {
+    tool: &'static str,
+    version: &'static str,
+    summary: JsonSummary,
+    findings: Vec<JsonFinding<'a>>,
+    input_errors: Vec<JsonInputError<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonSummary {
+    objects: usize,
+    inputs: usize,
+    skipped: usize,
+    errors: usize,
+    warnings: usize,
+    info: usize,
+    suppressed: usize,
+    fail_on: Severity,
+    failed: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonFinding<'a> {
+    rule_id: &'static str,
+    severity: Severity,
+    title: &'static str,
+    message: &'a str,
+    file: &'a str,
+    line: usize,
+    path: &'a str,
+    object: JsonObject<'a>,
+    suppression: Option<&'a Suppression>,
+    /// `{}` when the finding says nothing beyond its rule.
+    properties: Properties,
 }
 
 /// What a finding says beyond its rule: the CIS Kubernetes Benchmark check it breaks.
-fn properties(finding: &Finding) -> Value {
-    match finding.cis {
-        Some(cis) => json!({"cis": cis}),
-        None => json!({}),
-    }
+#[derive(Serialize)]
+struct Properties {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cis: Option<&'static str>,
 }
 
-fn input_error_json(e: &LoadError) -> Value {
-    json!({"file": e.source, "line": e.line, "message": e.message})
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct JsonObject<'a> {
+    api_version: &'a str,
+    kind: &'a str,
+    namespace: Option<&'a str>,
+    name: &'a str,
+    line: usize,
+}
+
+#[derive(Serialize)]
+struct JsonInputError<'a> {
+    file: &'a str,
+    line: Option<usize>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct SarifLog {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [SarifRun; 1],
+}
+
+#[derive(Serialize)]
+struct SarifRun {
+    tool: Value,
+    results: Vec<SarifResult>,
+    invocations: [Value; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: &'static str,
+    rule_index: usize,
+    level: &'static str,
+    message: SarifText,
+    locations: [SarifLocation; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[SarifSuppression; 1]>,
+}
+
+#[derive(Serialize)]
+struct SarifText {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    physical_location: SarifPhysical,
+    logical_locations: [SarifLogical; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifPhysical {
+    artifact_location: SarifArtifact,
+    region: SarifRegion,
+}
+
+#[derive(Serialize)]
+struct SarifArtifact {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifRegion {
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLogical {
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+struct SarifSuppression {
+    kind: SuppressionKind,
+    justification: String,
 }
 
 fn sarif_level(severity: Severity) -> &'static str {
@@ -280,7 +489,7 @@ fn sarif_rule(rule: &Rule) -> Value {
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.explanation},
         "help": {
-            "text": rule.explanation,
+            "text": super::catalogue::help_text(rule),
             "markdown": super::catalogue::rule_markdown(rule),
         },
         "defaultConfiguration": {"level": sarif_level(rule.severity)},
@@ -311,36 +520,30 @@ fn uri(name: &str) -> String {
     out
 }
 
-/// The line of each finding, from a locator built once per object that has findings.
-struct Lines<'a> {
-    loaded: &'a Loaded,
-    locators: HashMap<usize, Locator>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl<'a> Lines<'a> {
-    fn new(loaded: &'a Loaded) -> Self {
-        Lines {
-            loaded,
-            locators: HashMap::new(),
-        }
-    }
-
-    fn line(&mut self, finding: &Finding) -> usize {
-        let origin = &self.loaded.objects[finding.object].origin;
-        if finding.path.is_empty() && origin.prefix.is_empty() {
-            return origin.line;
-        }
-        let loaded = self.loaded;
-        let locator = self.locators.entry(finding.object).or_insert_with(|| {
-            Locator::new(&loaded.sources[origin.source].text[origin.document.clone()])
-        });
-        let path = match (origin.prefix.as_str(), finding.path.as_str()) {
-            (prefix, "") => prefix.to_string(),
-            ("", path) => path.to_string(),
-            (prefix, path) => format!("{prefix}.{path}"),
-        };
-        locator
-            .line_of(&path)
-            .map_or(origin.line, |l| origin.document_line + l - 1)
+    #[test]
+    fn names_that_could_rewrite_the_terminal_are_escaped_in_the_text_and_exact_in_json() {
+        let text = "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: \"x\\e[2J\\u202Eevil\"\n  namespace: \"ns\\r\\u2066\"\n";
+        let loaded = super::super::load::load_text("in\u{1b}]0;t\u{7}.yaml", text);
+        let findings = super::super::run(&loaded.objects);
+        let report = Report::new(&loaded, &findings, Severity::Warning);
+        let out = report.text();
+        assert!(
+            !out.chars()
+                .any(|c| c != '\n' && crate::output::terminal::is_hidden(c)),
+            "{out}"
+        );
+        assert!(out.contains("x\\u{1B}[2J\\u{202E}evil"), "{out}");
+        let mut json = Vec::new();
+        report.write_json(&mut json).unwrap();
+        let json: Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(
+            json["findings"][0]["object"]["name"],
+            "x\u{1b}[2J\u{202e}evil"
+        );
+        assert_eq!(json["findings"][0]["file"], "in\u{1b}]0;t\u{7}.yaml");
     }
 }

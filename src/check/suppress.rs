@@ -2,13 +2,15 @@
 //! entry per line, a reason required) and the scanners' own where they name a check that a
 //! rule corresponds to (`checkov.io/skip<N>: CKV_K8S_43=<reason>`, `kube-score/ignore:
 //! <check>,<check>`, `ignore-check.kube-linter.io/<check>: <reason>`,
-//! `polaris.fairwinds.com/<check>-exempt: "true"`). Suppressed findings stay in the report,
+//! `polaris.fairwinds.com/<check>-exempt: "true"`) where the check judges the same property
+//! as the rule, or the rule judges a part of it. Suppressed findings stay in the report,
 //! marked with the annotation and reason; a malformed kubeward annotation is a finding itself.
 
 use serde_json::Value;
 
 use super::object::Object;
-use super::{Applies, Finding, Hits, Rule, Scanners, Severity, Suppression};
+use super::rules::NONE;
+use super::{Applies, Finding, Hits, Rule, Scanner, Severity, Suppression, SuppressionKind};
 use crate::vocabulary::IGNORE_ANNOTATION;
 
 pub static INVALID_SUPPRESSION: Rule = Rule {
@@ -20,19 +22,18 @@ that names no known rule suppresses nothing. Write one entry per line as `RULE-I
 example `kubeward.dev/ignore: \"KW-AVAIL-009=a singleton by design: the queue allows one \
 consumer\"`. An entry without a reason does not suppress anything.",
     rubric: &[],
-    scanners: Scanners {
-        pss: &[],
-        checkov: &[],
-        kube_score: &[],
-        kube_linter: &[],
-        polaris: &[],
-        kube_bench: &[],
-    },
+    scanners: NONE,
     applies: Applies::AllKinds,
     check: malformed_entries,
 };
 
 fn malformed_entries(_: &super::index::Index, object: &Object, hits: &mut Hits) {
+    if !object
+        .annotations()
+        .any(|(key, _)| key == IGNORE_ANNOTATION)
+    {
+        return;
+    }
     for (path, key, value) in annotations(object) {
         if key == IGNORE_ANNOTATION {
             for problem in kubeward_entries(value).filter_map(Result::err) {
@@ -74,31 +75,23 @@ struct Entry {
 
 enum Silences {
     Rule(String),
-    Checkov(String),
-    KubeScore(String),
-    KubeLinter(String),
-    Polaris(String),
+    Check(Scanner, String),
 }
 
 impl Silences {
     fn covers(&self, rule: &Rule) -> bool {
-        let named = |ids: &[&str], id: &str| ids.contains(&id);
-        let Scanners {
-            checkov,
-            kube_score,
-            kube_linter,
-            polaris,
-            ..
-        } = &rule.scanners;
         match self {
             Silences::Rule(id) => rule.id == id,
-            Silences::Checkov(id) => named(checkov, id),
-            Silences::KubeScore(id) => named(kube_score, id),
-            Silences::KubeLinter(id) => named(kube_linter, id),
-            Silences::Polaris(id) => named(polaris, id),
+            Silences::Check(scanner, check) => rule.scanners.silenced_by(*scanner, check),
         }
     }
 }
+
+/// kube-score's implied ignores: ignoring the first check ignores the others too.
+const KUBE_SCORE_IMPLIED: &[(&str, &[&str])] = &[(
+    "container-resources",
+    &["container-ephemeral-storage-request-and-limit"],
+)];
 
 /// Marks the findings of `object` (its index is `index`, its findings at the end of
 /// `findings`) that one of its annotations suppresses.
@@ -125,11 +118,9 @@ pub fn apply(object: &Object, index: usize, findings: &mut [Finding]) {
 fn annotations(object: &Object) -> Vec<(String, &str, &str)> {
     let pod = object.pod();
     let maps = [
-        ("metadata".to_string(), object.at(&["metadata"])),
+        ("metadata", object.at(&["metadata"])),
         (
-            pod.as_ref()
-                .map(|p| p.metadata_path.clone())
-                .unwrap_or_default(),
+            pod.as_ref().map_or("", |p| p.metadata_path),
             pod.and_then(|p| p.metadata),
         ),
     ];
@@ -161,6 +152,7 @@ fn read(key: &str, value: &str) -> Vec<Entry> {
         suppression: Suppression {
             annotation: key.to_string(),
             reason: reason.trim().to_string(),
+            kind: SuppressionKind::InSource,
         },
     };
     let or = |text: &'static str, value: &str| -> String {
@@ -178,27 +170,43 @@ fn read(key: &str, value: &str) -> Vec<Entry> {
     } else if key.starts_with("checkov.io/skip") {
         let (id, reason) = value.split_once('=').unwrap_or((value, ""));
         let reason = or("skipped for checkov", reason);
-        vec![entry(Silences::Checkov(id.trim().to_string()), &reason)]
+        vec![entry(
+            Silences::Check(Scanner::Checkov, id.trim().to_string()),
+            &reason,
+        )]
     } else if key == "kube-score/ignore" {
-        value
-            .split(',')
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(|id| {
-                let reason = format!("kube-score check {id} ignored");
-                entry(Silences::KubeScore(id.to_string()), &reason)
-            })
-            .collect()
+        let mut entries = Vec::new();
+        for id in value.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+            let implied = KUBE_SCORE_IMPLIED
+                .iter()
+                .filter(|(ignored, _)| *ignored == id)
+                .flat_map(|(_, implied)| implied.iter());
+            for check in std::iter::once(&id).chain(implied) {
+                let reason = if *check == id {
+                    format!("kube-score check {id} ignored")
+                } else {
+                    format!("kube-score check {check} ignored (implied by {id})")
+                };
+                entries.push(entry(
+                    Silences::Check(Scanner::KubeScore, check.to_string()),
+                    &reason,
+                ));
+            }
+        }
+        entries
     } else if let Some(check) = key.strip_prefix("ignore-check.kube-linter.io/") {
         let reason = or("ignored for kube-linter", value);
-        vec![entry(Silences::KubeLinter(check.to_string()), &reason)]
+        vec![entry(
+            Silences::Check(Scanner::KubeLinter, check.to_string()),
+            &reason,
+        )]
     } else if let Some(check) = key
         .strip_prefix("polaris.fairwinds.com/")
         .and_then(|rest| rest.strip_suffix("-exempt"))
         && value.trim() == "true"
     {
         vec![entry(
-            Silences::Polaris(check.to_string()),
+            Silences::Check(Scanner::Polaris, check.to_string()),
             "exempted for Polaris",
         )]
     } else {

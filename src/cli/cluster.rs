@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use crate::cluster::{self, Options};
 use crate::error::Error;
-use crate::output::stdout::print_stdout;
+use crate::output::stdout::print_text;
 use crate::output::ui::Ui;
 
 #[derive(Debug, clap::Args)]
@@ -57,5 +57,5 @@ pub fn run(args: &ClusterArgs, ui: &Ui) -> Result<(), Error> {
     if let Some(progress) = &outcome.rotation {
         report.push_str(&progress.report());
     }
-    print_stdout(&report)
+    print_text(&report)
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::shared::{ServiceArgs, TextOrJson};
 use crate::error::Error;
-use crate::output::stdout::{print_stdout, to_json};
+use crate::output::stdout::{print_text, to_json};
 use crate::pipeline::{self, Input, Rendered};
 use crate::plan::{Decision, headline};
 use crate::yaml::safe::one_line;
@@ -56,7 +56,7 @@ pub fn run(args: &DiffPresetsArgs) -> Result<(), Error> {
     };
     let (a, b) = (render_with(&args.from)?, render_with(&args.to)?);
     let diff = diff(&args.from, &a, &args.to, &b);
-    print_stdout(&match args.format {
+    print_text(&match args.format {
         TextOrJson::Text => text(&diff),
         TextOrJson::Json => to_json(&diff),
     })
@@ -204,11 +204,22 @@ fn compare(path: &str, a: Option<&Value>, b: Option<&Value>, out: &mut Vec<Field
     }
 }
 
+/// A value on one line, as JSON: JSON's own escapes (`\n`, `\"`, `\\`) stay as they are, so
+/// an annotation value reads as written, and what else a terminal line must not hold
+/// (U+0085, U+2028, other controls) is escaped by [`one_line`].
 fn value_text(value: &Option<Value>) -> String {
-    match value {
-        None => "(absent)".to_string(),
-        Some(v) => one_line(&v.to_string()),
-    }
+    let Some(value) = value else {
+        return "(absent)".to_string();
+    };
+    let mut buffer = [0; 4];
+    value
+        .to_string()
+        .chars()
+        .map(|c| match c {
+            '\\' => "\\".to_string(),
+            c => one_line(c.encode_utf8(&mut buffer)),
+        })
+        .collect()
 }
 
 /// The diff as text for a terminal.
@@ -265,6 +276,14 @@ pub fn text(diff: &PresetDiff) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn values_keep_their_json_escapes_and_lose_their_line_breaks() {
+        let text = value_text(&Some(json!("KW-A=one\nKW-B=\"two\" \\ x\u{2028}y")));
+        assert_eq!(text, r#""KW-A=one\nKW-B=\"two\" \\ x\u{2028}y""#);
+        assert!(!text.contains("005C"), "{text}");
+        assert_eq!(value_text(&None), "(absent)");
+    }
 
     #[test]
     fn fields_are_compared_by_path() {

@@ -6,15 +6,15 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use super::questionnaire::Questionnaire;
+use super::questionnaire::{Questionnaire, env_var_set};
 use super::render::{self, RenderArgs};
 use super::schema::{self, SchemaKind};
-use super::shared::{CustomiseArgs, PresetsDirArg};
-use crate::error::{Error, SpecError};
+use super::shared::{CustomiseArgs, PresetsDirArg, RequirePresetArg};
+use crate::error::{Error, FieldError, SpecError};
 use crate::output;
 use crate::output::ui::Ui;
 use crate::plan;
-use crate::preset::{self, Preset, floors};
+use crate::preset::{self, Preset, floors, required};
 use crate::spec::flags::SpecFlags;
 use crate::spec::{self, Exposure, SpecFile, TlsMode};
 use crate::validate::{self, Overrides};
@@ -47,6 +47,8 @@ pub struct InitArgs {
     #[command(flatten)]
     pub presets: PresetsDirArg,
     #[command(flatten)]
+    pub required: RequirePresetArg,
+    #[command(flatten)]
     pub spec: SpecFlags,
 }
 
@@ -59,6 +61,15 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
         allow_unpinned_image: args.allow_unpinned_image,
     };
     let mut file = args.spec.to_spec().map_err(Error::Usage)?;
+    let lookup = args.required.lookup(&args.presets);
+    let requirements = required::in_force(lookup)?;
+    let mut required_names: Vec<&str> = requirements.iter().map(|r| r.name.as_str()).collect();
+    required_names.sort_unstable();
+    required_names.dedup();
+    if let (None, [only]) = (&file.spec.preset, required_names.as_slice()) {
+        // A new spec starts from the one preset required of it, and says so.
+        file.spec.preset = Some(only.to_string());
+    }
     let preset_name = file
         .spec
         .preset
@@ -68,9 +79,25 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
-    let resolved = preset::resolve(&preset_name, base_dir, args.presets.lookup())?;
+    let resolved = preset::resolve(&preset_name, base_dir, lookup)?;
+    let field = match args.spec.preset {
+        Some(_) => "spec.preset (from --preset)",
+        None => "spec.preset",
+    };
+    let unmet: Vec<FieldError> = required::unmet(&resolved, &requirements, lookup)
+        .into_iter()
+        .map(|message| FieldError::new(field, message))
+        .collect();
+    if !unmet.is_empty() {
+        return Err(SpecError::Invalid {
+            path: None,
+            errors: unmet,
+        }
+        .into());
+    }
     let preset = &resolved.preset;
-    let questionnaire = (terminal && !args.yes).then(|| Questionnaire::new(preset, overrides));
+    let questionnaire =
+        (terminal && !args.yes).then(|| Questionnaire::new(preset, overrides, !args.spec_only));
     let replace = args.file.exists()
         && match &questionnaire {
             _ if args.force => true,
@@ -106,7 +133,18 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
             fill_defaults(&mut file, preset);
         }
     }
-    let breaches = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    let mut breaches = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    if !args.spec_only {
+        // Read at the render right after: reported now, before the spec is written.
+        for (i, secret) in file.spec.secrets.iter().enumerate() {
+            if let Some(Err(why)) = secret.from_env.as_deref().map(env_var_set) {
+                breaches.push(FieldError::new(
+                    format!("spec.secrets[{i}].fromEnv (from --secret)"),
+                    why,
+                ));
+            }
+        }
+    }
     let service = validate::validate(&file, preset, overrides)
         .and_then(|service| breaches.is_empty().then_some(service).ok_or(breaches))
         .map_err(|errors| SpecError::Invalid { path: None, errors })?;
@@ -149,6 +187,7 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
             allow_unpinned_image: args.allow_unpinned_image,
             customise: CustomiseArgs {
                 presets: args.presets.clone(),
+                required: args.required.clone(),
                 ..CustomiseArgs::default()
             },
             ..RenderArgs::default()
@@ -211,11 +250,21 @@ pub fn missing_flags(file: &SpecFile, preset: &Preset) -> Vec<&'static str> {
 }
 
 /// Writes the preset's protocol, exposure and sensitivity into `file` where it has none, so
-/// that the spec states the service's three main traits.
+/// that the spec states the service's three main traits; the exposure as the questionnaire
+/// offers it (`cluster` when a caller is outside the namespace, `public` with a host).
 pub fn fill_defaults(file: &mut SpecFile, preset: &Preset) {
+    let own = file.metadata.namespace.clone().unwrap_or_default();
     let s = &mut file.spec;
+    let outside_caller = s
+        .callers
+        .iter()
+        .any(|c| c.cidr.is_some() || c.namespace.as_ref().is_some_and(|ns| *ns != own));
     s.protocol.get_or_insert(preset.defaults.protocol);
-    s.exposure.get_or_insert(preset.defaults.exposure);
+    s.exposure.get_or_insert(validate::default_exposure(
+        preset.defaults.exposure,
+        s.ingress.is_some(),
+        outside_caller,
+    ));
     s.sensitivity.get_or_insert(preset.defaults.sensitivity);
 }
 
@@ -312,11 +361,51 @@ mod tests {
         assert_eq!(file.spec.sensitivity, Some(preset().defaults.sensitivity));
     }
 
+    #[test]
+    fn a_caller_outside_the_namespace_makes_the_default_exposure_cluster() {
+        let mut file = complete();
+        file.spec.callers = vec![CallerSpec {
+            app: Some("web".into()),
+            namespace: Some("shop".into()),
+            ..CallerSpec::default()
+        }];
+        fill_defaults(&mut file, &preset());
+        assert_eq!(
+            file.spec.exposure,
+            Some(Exposure::Namespace),
+            "same namespace"
+        );
+        let mut file = complete();
+        file.spec.callers = vec![CallerSpec {
+            app: Some("mobile-bff".into()),
+            namespace: Some("edge".into()),
+            ..CallerSpec::default()
+        }];
+        fill_defaults(&mut file, &preset());
+        assert_eq!(file.spec.exposure, Some(Exposure::Cluster));
+        // Clients by address are outside the namespace too.
+        let mut file = complete();
+        file.spec.callers = vec![CallerSpec {
+            cidr: Some("198.51.100.0/24".into()),
+            ..CallerSpec::default()
+        }];
+        fill_defaults(&mut file, &preset());
+        assert_eq!(file.spec.exposure, Some(Exposure::Cluster));
+        let mut file = complete();
+        file.spec.ingress = Some(IngressSpec {
+            host: Some("shop.example.com".into()),
+            ..IngressSpec::default()
+        });
+        fill_defaults(&mut file, &preset());
+        assert_eq!(file.spec.exposure, Some(Exposure::Public));
+    }
+
     fn with_file_secret(path: &str) -> SpecFile {
         let mut file = complete();
         file.spec.callers = vec![CallerSpec {
             app: Some("yes".into()),
             namespace: Some("on".into()),
+            ..CallerSpec::default()
         }];
         file.spec.secrets = vec![SecretSpec {
             name: Some("key".into()),

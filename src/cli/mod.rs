@@ -21,7 +21,7 @@ pub mod templates;
 pub use args::{Cli, Command, VERSION, parse};
 
 use crate::error::Error;
-use crate::output::stdout::print_stdout;
+use crate::output::stdout::{print_stdout, print_text};
 
 /// Runs one parsed command line.
 pub fn run(cli: Cli) -> Result<(), Error> {
@@ -29,12 +29,12 @@ pub fn run(cli: Cli) -> Result<(), Error> {
     match cli.command {
         Command::Render(args) => render::run(&args, &ui),
         Command::Init(args) => init::run(&args, &ui),
-        Command::Presets(command) => print_stdout(&presets::run(&command)?),
+        Command::Presets(command) => print_text(&presets::run(&command)?),
         Command::Templates(command) => print_stdout(&templates::run(&command)?),
         Command::Schema(args) => print_stdout(&schema::schema_text(args.kind)),
         Command::Completions(args) => print_stdout(&manual::completions(args.shell)),
         Command::Man(args) => print_stdout(&manual::man_page(args.command.as_deref())?),
-        Command::Check(args) => check::run(&args),
+        Command::Check(args) => check::run(&args, &ui),
         Command::Cluster(args) => cluster::run(&args, &ui),
         Command::Explain(args) => explain::run(&args),
         Command::Graph(args) => graph::run(&args),

@@ -21,8 +21,8 @@ use crate::spec::flags::{comma_list, split_group};
 use crate::spec::names;
 use crate::spec::{
     ApiRuleSpec, AutoscalingSpec, CaFiles, CallerSpec, EgressSpec, EntryApi, Exposure,
-    GatewayRefSpec, GenerateSpec, IngressSpec, IssuerRef, Protocol, SecretSpec, Sensitivity,
-    SpecFile, TlsMode, TlsSpec,
+    GatewayRefSpec, GenerateSpec, IngressSpec, Mesh, Protocol, SecretSpec, Sensitivity, SpecFile,
+    TlsIssuer, TlsMode, TlsSpec,
 };
 use crate::validate::{self, AppRef, Overrides};
 
@@ -35,6 +35,8 @@ pub struct Questionnaire<'a> {
     theme: ColorfulTheme,
     preset: &'a Preset,
     overrides: Overrides,
+    /// Whether the bundle is rendered once the spec is written (not `--spec-only`).
+    renders: bool,
 }
 
 /// The options of a choice: each value with its name and a one-line explanation.
@@ -101,6 +103,24 @@ const ENTRY_APIS: &Choices<EntryApi> = &[
     ),
 ];
 
+const MESHES: &Choices<Mesh> = &[
+    (
+        Mesh::None,
+        "none",
+        "no service mesh: NetworkPolicies (and TLS) only",
+    ),
+    (
+        Mesh::Istio,
+        "istio",
+        "Istio: mutual TLS and only the callers' identities admitted",
+    ),
+    (
+        Mesh::Linkerd,
+        "linkerd",
+        "Linkerd: mutual TLS and only the callers' identities admitted",
+    ),
+];
+
 const TLS_MODES: &Choices<TlsMode> = &[
     (
         TlsMode::None,
@@ -137,7 +157,7 @@ const DESTINATIONS: &Choices<Destination> = &[
     (
         Destination::Range,
         "addresses",
-        "an address range outside the cluster (CIDR)",
+        "addresses outside the cluster (a range or one address)",
     ),
 ];
 
@@ -191,7 +211,7 @@ const ISSUER_KINDS: &Choices<&str> = &[
 impl<'a> Questionnaire<'a> {
     /// Prepares the questions; from now until [`Self::confirm_plan`], Ctrl-C cancels with a
     /// word that nothing was written.
-    pub fn new(preset: &'a Preset, overrides: Overrides) -> Self {
+    pub fn new(preset: &'a Preset, overrides: Overrides, renders: bool) -> Self {
         ASKING.store(true, Ordering::SeqCst);
         // Only the first handler of a process can be set; a second questionnaire keeps it.
         let _ = ctrlc::set_handler(|| cancel_on_ctrl_c());
@@ -200,6 +220,7 @@ impl<'a> Questionnaire<'a> {
             theme: ColorfulTheme::default(),
             preset,
             overrides,
+            renders,
         }
     }
 
@@ -216,7 +237,37 @@ impl<'a> Questionnaire<'a> {
         self.egress(file)?;
         self.api_access(file)?;
         self.secrets(file)?;
-        self.tls(file)
+        self.tls(file)?;
+        self.mesh(file)
+    }
+
+    fn mesh(&self, file: &mut SpecFile) -> Result<(), Error> {
+        let protocol = file.spec.protocol.unwrap_or(self.preset.defaults.protocol);
+        let probe_port = file.spec.probes.as_ref().is_some_and(|p| p.port.is_some());
+        let by_address = file.spec.callers.iter().any(|c| c.cidr.is_some());
+        // A Gateway's data plane has no identity a spec can give (validate::entry_identity).
+        let entry_known = file
+            .spec
+            .ingress
+            .as_ref()
+            .is_none_or(|i| i.api.unwrap_or(self.preset.ingress.api) != EntryApi::Gateway);
+        let default = self.preset.mesh.default;
+        let mesh = self.given_choice(
+            "--mesh",
+            file.spec.mesh,
+            "Which service mesh does the cluster run?",
+            MESHES,
+            default,
+            |m| {
+                if by_address {
+                    validate::mesh_caller_by_address(m)?;
+                }
+                validate::mesh_entry(m, entry_known)?;
+                validate::mesh_probes(m, protocol, probe_port)
+            },
+        )?;
+        file.spec.mesh = (mesh != default || file.spec.mesh.is_some()).then_some(mesh);
+        Ok(())
     }
 
     /// Shows what the plan will generate and why, and asks to go on with `action`.
@@ -301,9 +352,12 @@ impl<'a> Questionnaire<'a> {
         file.spec.callers = self.list(
             "--caller",
             given,
-            |c| {
-                names::dns_label(c.app.as_deref().unwrap_or_default())?;
-                c.namespace.as_deref().map_or(Ok(()), names::dns_label)
+            |c| match &c.cidr {
+                Some(cidr) => cidr.parse::<Cidr>().map(drop),
+                None => {
+                    names::dns_label(c.app.as_deref().unwrap_or_default())?;
+                    c.namespace.as_deref().map_or(Ok(()), names::dns_label)
+                }
             },
             "Callers: the apps that may connect to it. Everything else is refused.",
             |callers| {
@@ -318,6 +372,7 @@ impl<'a> Questionnaire<'a> {
                 Ok(Some(CallerSpec {
                     app: Some(app),
                     namespace,
+                    ..CallerSpec::default()
                 }))
             },
         )?;
@@ -333,12 +388,12 @@ impl<'a> Questionnaire<'a> {
                 namespace,
             })
         });
-        let mut default = self.preset.defaults.exposure;
-        if file.spec.ingress.is_some() {
-            default = Exposure::Public;
-        } else if outsider.is_some() && default == Exposure::Namespace {
-            default = Exposure::Cluster;
-        }
+        let range = file.spec.callers.iter().find_map(|c| c.cidr.clone());
+        let default = validate::default_exposure(
+            self.preset.defaults.exposure,
+            file.spec.ingress.is_some(),
+            outsider.is_some() || range.is_some(),
+        );
         let exposure = self.given_choice(
             "--exposure",
             file.spec.exposure,
@@ -346,6 +401,9 @@ impl<'a> Questionnaire<'a> {
             EXPOSURES,
             default,
             |e| {
+                if let Some(range) = range.as_ref().filter(|_| e == Exposure::Namespace) {
+                    return Err(format!("caller `{range}` is an address range, outside the namespace: use exposure `cluster` or drop the caller"));
+                }
                 outsider
                     .as_ref()
                     .map_or(Ok(()), |c| validate::caller_allowed(c, e, &own))
@@ -674,31 +732,31 @@ impl<'a> Questionnaire<'a> {
                     true => "Does it call anything?",
                     false => "Does it call anything else?",
                 };
-                let entry = match self
-                    .choose(prompt, DESTINATIONS, Destination::Nothing, |_| Ok(()))?
-                {
-                    Destination::Nothing => return Ok(None),
-                    Destination::App => {
-                        let app = self.input("App it calls", None, names::dns_label)?;
-                        EgressSpec {
-                            namespace: self.namespace_of(&app, &own)?,
-                            port: Some(self.port(&format!("Port on `{app}`"))?),
-                            app: Some(app),
-                            ..EgressSpec::default()
+                let entry =
+                    match self.choose(prompt, DESTINATIONS, Destination::Nothing, |_| Ok(()))? {
+                        Destination::Nothing => return Ok(None),
+                        Destination::App => {
+                            let app = self.input("App it calls", None, names::dns_label)?;
+                            EgressSpec {
+                                namespace: self.namespace_of(&app, &own)?,
+                                port: Some(self.port(&format!("Port on `{app}`"))?),
+                                app: Some(app),
+                                ..EgressSpec::default()
+                            }
                         }
-                    }
-                    Destination::Range => {
-                        let cidr =
-                            self.input("Address range (CIDR, e.g. 203.0.113.0/24)", None, |v| {
-                                v.parse::<Cidr>().map(drop)
-                            })?;
-                        EgressSpec {
-                            port: Some(self.port(&format!("Port in {cidr}"))?),
-                            cidr: Some(cidr),
-                            ..EgressSpec::default()
+                        Destination::Range => {
+                            let cidr = self.input(
+                                "Address range or address (e.g. 203.0.113.0/24 or 203.0.113.10)",
+                                None,
+                                |v| v.parse::<Cidr>().map(drop),
+                            )?;
+                            EgressSpec {
+                                port: Some(self.port(&format!("Port in {cidr}"))?),
+                                cidr: Some(cidr),
+                                ..EgressSpec::default()
+                            }
                         }
-                    }
-                };
+                    };
                 Ok(Some(entry))
             },
         )?;
@@ -790,7 +848,13 @@ impl<'a> Questionnaire<'a> {
         file.spec.secrets = self.list(
             "--secret",
             given,
-            check_secret,
+            |secret| {
+                check_secret(secret)?;
+                secret
+                    .from_env
+                    .as_deref()
+                    .map_or(Ok(()), |v| self.env_var_ready(v))
+            },
             "Secrets: mounted as read-only files, never as environment variables.",
             |secrets| {
                 let prompt = match secrets.is_empty() {
@@ -824,8 +888,9 @@ impl<'a> Questionnaire<'a> {
                         })
                     }
                     Source::Env => {
-                        secret.from_env =
-                            Some(self.input("Environment variable", None, names::env_var_name)?)
+                        secret.from_env = Some(
+                            self.input("Environment variable", None, |v| self.env_var_ready(v))?,
+                        )
                     }
                     Source::File => {
                         secret.from_file = Some(self.input(
@@ -863,6 +928,8 @@ impl<'a> Questionnaire<'a> {
         let mut tls = TlsSpec {
             mode: (given.mode.is_some() || mode != default).then_some(mode),
             dns_names: given.dns_names,
+            client_auth: given.client_auth,
+            client_ca: given.client_ca,
             ..TlsSpec::default()
         };
         match mode {
@@ -897,9 +964,10 @@ impl<'a> Questionnaire<'a> {
                 };
                 let name =
                     self.text("--tls-issuer", issuer.name, "Issuer name", None, not_empty)?;
-                tls.issuer = Some(IssuerRef {
+                tls.issuer = Some(TlsIssuer {
                     kind: Some(kind),
                     name: Some(name),
+                    ca: issuer.ca,
                 });
             }
             TlsMode::None | TlsMode::SelfSigned => {}
@@ -1107,9 +1175,23 @@ impl<'a> Questionnaire<'a> {
                 }
                 Err(why) => {
                     self.error(&why);
-                    cursor = picked;
+                    // Off the refused choice: onto the next one that is allowed, if any.
+                    cursor = (1..choices.len())
+                        .map(|step| (picked + step) % choices.len())
+                        .find(|&i| check(choices[i].0).is_ok())
+                        .unwrap_or(picked);
                 }
             }
+        }
+    }
+
+    /// A variable name for a secret `fromEnv`; when the bundle is rendered right after, the
+    /// variable must be set now, or rendering would fail after the spec is written.
+    fn env_var_ready(&self, var: &str) -> Result<(), String> {
+        names::env_var_name(var)?;
+        match self.renders {
+            true => env_var_set(var),
+            false => Ok(()),
         }
     }
 
@@ -1187,6 +1269,16 @@ fn check_secret(secret: &SecretSpec) -> Result<(), String> {
         (Some(var), _) => names::env_var_name(var),
         (None, Some(path)) => not_empty(path),
         (None, None) => Ok(()),
+    }
+}
+
+/// Whether the environment variable `var`, which a secret is read from, is set.
+pub fn env_var_set(var: &str) -> Result<(), String> {
+    match std::env::var_os(var) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "environment variable {var} is not set, and the bundle is rendered right after the spec is written: set it first (export {var}=...), or pass --spec-only to render later"
+        )),
     }
 }
 

@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::output::stdout::print_stdout;
 use crate::output::ui::Ui;
 use crate::output::{self, git};
-use crate::pipeline::batch;
+use crate::pipeline::system;
 use crate::pipeline::{self, Input};
 use crate::plan::Plan;
 use crate::render;
@@ -17,21 +17,23 @@ use crate::validate::Overrides;
 #[derive(Debug, Default, clap::Args)]
 pub struct RenderArgs {
     /// The service spec (kubeward.yaml); without it, the service is described by flags.
-    /// Repeat it, or give a folder (every kubeward.yaml in it and its sub-folders), to render
-    /// a batch: each service into OUTPUT/<namespace>/<name>, or all in one stream
+    /// Repeat it, or give a folder (every spec in it and its sub-folders: each kubeward.yaml,
+    /// each .yaml of kind SecureService), to render a system: both ends of every connection
+    /// checked, one trust, into OUTPUT/<namespace>/<name> with one kustomization, or one stream
     #[arg(long, short = 'f', value_name = "SPEC")]
     pub file: Vec<PathBuf>,
     /// Write one file per object (and kustomization.yaml) into this folder instead of stdout
     #[arg(long, short = 'o', value_name = "DIR")]
     pub output: Option<PathBuf>,
-    /// In a batch, render the services whose specs are good even when others fail (the exit
+    /// In a system, render the services whose specs are good even when others fail (the exit
     /// status still reports the failures)
     #[arg(long)]
     pub keep_going: bool,
     /// Write into an output folder that holds files kubeward did not write
     #[arg(long)]
     pub force: bool,
-    /// The state folder for generated secrets and keys [default: .kubeward beside the spec]
+    /// The state folder for generated secrets and keys [default: .kubeward beside the spec; for
+    /// a system, in the folder of its specs]
     #[arg(long, value_name = "DIR")]
     pub state: Option<PathBuf>,
     /// Generate a new value for this generated secret (repeatable)
@@ -55,8 +57,8 @@ pub struct RenderArgs {
 }
 
 pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
-    if batch::is_batch(&args.file) {
-        return render_batch(args, ui);
+    if system::is_system(&args.file) {
+        return render_system(args, ui);
     }
     if let Some(dir) = &args.output {
         output::check_dir(dir, args.force)?;
@@ -69,7 +71,7 @@ pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
         },
         state_dir: args.state.as_deref(),
         rotate: &args.rotate,
-        presets: args.customise.presets.lookup(),
+        presets: args.customise.lookup(),
         templates: args.customise.templates.as_deref(),
         allow_template_override: &args.customise.allow_template_override,
         annotate: args.annotate,
@@ -117,21 +119,21 @@ pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
     }
 }
 
-/// Renders a batch: several `-f`, or a folder of specs.
-fn render_batch(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
+/// Renders a system: several `-f`, or a folder of specs.
+fn render_system(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
     if args.spec.any() || !args.rotate.is_empty() {
         return Err(Error::Usage(
-            "--rotate and the flags that describe a service (--name, --image, ...) apply to one spec, not to a batch of several -f or a folder".into(),
+            "--rotate and the flags that describe a service (--name, --image, ...) apply to one spec, not to a system of several -f or a folder".into(),
         ));
     }
-    batch::run(
+    system::run(
         &args.file,
-        &batch::Options {
+        &system::Options {
             overrides: Overrides {
                 allow_unpinned_image: args.allow_unpinned_image,
             },
             state_dir: args.state.as_deref(),
-            presets: args.customise.presets.lookup(),
+            presets: args.customise.lookup(),
             templates: args.customise.templates.as_deref(),
             allow_template_override: &args.customise.allow_template_override,
             annotate: args.annotate,
@@ -142,5 +144,13 @@ fn render_batch(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
         },
         |warnings| ui.warnings(warnings),
         print_stdout,
-    )
+    )?;
+    if let Some(dir) = &args.output {
+        ui.note(format!(
+            "rendered the system into {}: apply it with `kubectl apply -k {}`",
+            dir.display(),
+            dir.display()
+        ));
+    }
+    Ok(())
 }

@@ -2,7 +2,7 @@
 //! are generated (`n0`, `s0`, ...), never taken from labels; every label passes through an
 //! escaper for its format, so any label text (a foreign manifest's, say) stays a label.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 
 use crate::graph::traffic::{
@@ -17,6 +17,45 @@ const NAME_LABEL: &str = crate::vocabulary::NAME_LABEL;
 pub enum Format {
     Mermaid,
     Dot,
+}
+
+/// What a drawing of a system adds to the traffic its policies allow: the connections that
+/// only one end declares, and the pods that are not services of the system. Pods are named by
+/// namespace and app (their `app.kubernetes.io/name`).
+#[derive(Debug, Clone, Default)]
+pub struct Marks {
+    pub one_sided: Vec<MarkedFlow>,
+    pub outside: Vec<(String, String)>,
+    /// The mesh identities admitted to an app's pods, by (namespace, app).
+    pub identities: BTreeMap<(String, String), BTreeSet<String>>,
+}
+
+/// A connection between two apps, and what to say of it.
+#[derive(Debug, Clone)]
+pub struct MarkedFlow {
+    pub from: (String, String),
+    pub to: (String, String),
+    pub text: String,
+}
+
+/// Whether `endpoint` is the pods of app `app` in `namespace`, as a group or a peer.
+fn is_app(traffic: &Traffic, endpoint: &Endpoint, (namespace, app): &(String, String)) -> bool {
+    let only = |selector: &Selector| {
+        selector.expressions.is_empty()
+            && selector.labels.len() == 1
+            && selector.labels.get(NAME_LABEL) == Some(app)
+    };
+    match endpoint {
+        Endpoint::Group(i) => {
+            let group = &traffic.groups[*i];
+            group.namespace == *namespace && only(&group.selector)
+        }
+        Endpoint::Peer(i) => matches!(
+            &traffic.peers[*i],
+            Peer::Pods { namespaces: Namespaces::Named(n), pods } if n == namespace && only(pods)
+        ),
+        Endpoint::Anything => false,
+    }
 }
 
 /// A box: its lines of text (the first is the title) and its cluster.
@@ -148,8 +187,9 @@ struct Edge<'a> {
     look: Look,
 }
 
-/// The edges to draw: one per flow, except that a group denied both ways gets one edge.
-fn edges(traffic: &Traffic) -> Vec<Edge<'_>> {
+/// The edges to draw: one per flow, except that a group denied both ways gets one edge; a
+/// flow between the ends of a one-sided connection says so.
+fn edges<'a>(traffic: &'a Traffic, marks: &Marks) -> Vec<Edge<'a>> {
     let denied = |from: &Endpoint, to: &Endpoint| {
         traffic
             .flows
@@ -169,9 +209,17 @@ fn edges(traffic: &Traffic) -> Vec<Edge<'_>> {
                 Look::Denied { both }
             }
         };
-        let label = match look {
-            Look::Denied { both: true } => "in and out: denied by default".to_string(),
-            _ => flow_label(flow),
+        let one_sided = marks
+            .one_sided
+            .iter()
+            .find(|m| is_app(traffic, &flow.from, &m.from) && is_app(traffic, &flow.to, &m.to));
+        let (label, look) = match (look, one_sided) {
+            (Look::Denied { both: true }, _) => ("in and out: denied by default".to_string(), look),
+            (Look::Allowed | Look::Blocked, Some(mark)) => (
+                format!("{}: one-sided: {}", ports_text(&flow.ports), mark.text),
+                Look::Blocked,
+            ),
+            _ => (flow_label(flow), look),
         };
         edges.push(Edge {
             from: &flow.from,
@@ -183,14 +231,33 @@ fn edges(traffic: &Traffic) -> Vec<Edge<'_>> {
     edges
 }
 
-/// Every node of the drawing, keyed by endpoint, in a stable order.
-fn nodes(traffic: &Traffic) -> BTreeMap<Endpoint, Node> {
+/// Every node of the drawing, keyed by endpoint, in a stable order; a pod that is not a
+/// service of the system says so.
+fn nodes(traffic: &Traffic, marks: &Marks) -> BTreeMap<Endpoint, Node> {
     let mut nodes = BTreeMap::new();
     for (i, group) in traffic.groups.iter().enumerate() {
         nodes.insert(Endpoint::Group(i), group_node(group));
     }
     for (i, peer) in traffic.peers.iter().enumerate() {
         nodes.insert(Endpoint::Peer(i), peer_node(peer));
+    }
+    for (endpoint, node) in nodes.iter_mut() {
+        if marks
+            .outside
+            .iter()
+            .any(|pod| is_app(traffic, endpoint, pod))
+        {
+            node.lines.push("outside the system".to_string());
+        }
+        if let Endpoint::Group(_) = endpoint {
+            for (pod, identities) in &marks.identities {
+                if is_app(traffic, endpoint, pod) {
+                    let list: Vec<&str> = identities.iter().map(String::as_str).collect();
+                    node.lines
+                        .push(format!("mesh admits: {}", or_nobody(&list.join(", "))));
+                }
+            }
+        }
     }
     nodes.insert(
         Endpoint::Anything,
@@ -204,6 +271,10 @@ fn nodes(traffic: &Traffic) -> BTreeMap<Endpoint, Node> {
         },
     );
     nodes
+}
+
+fn or_nobody(list: &str) -> &str {
+    if list.is_empty() { "nobody" } else { list }
 }
 
 fn id(endpoint: &Endpoint, nodes: &BTreeMap<Endpoint, Node>) -> String {
@@ -231,9 +302,14 @@ fn clusters(nodes: &BTreeMap<Endpoint, Node>) -> Vec<(&str, Vec<&Endpoint>)> {
 
 /// Draws `traffic` in `format`.
 pub fn draw(traffic: &Traffic, format: Format) -> String {
+    draw_marked(traffic, format, &Marks::default())
+}
+
+/// Draws `traffic` in `format`, with what `marks` says of a system.
+pub fn draw_marked(traffic: &Traffic, format: Format, marks: &Marks) -> String {
     match format {
-        Format::Mermaid => mermaid(traffic),
-        Format::Dot => dot(traffic),
+        Format::Mermaid => mermaid(traffic, marks),
+        Format::Dot => dot(traffic, marks),
     }
 }
 
@@ -252,8 +328,8 @@ fn mermaid_text(text: &str) -> String {
         .collect()
 }
 
-fn mermaid(traffic: &Traffic) -> String {
-    let nodes = nodes(traffic);
+fn mermaid(traffic: &Traffic, marks: &Marks) -> String {
+    let nodes = nodes(traffic, marks);
     let mut out = String::from("flowchart LR\n");
     for (s, (title, members)) in clusters(&nodes).into_iter().enumerate() {
         let indent = if title.is_empty() { "  " } else { "    " };
@@ -274,7 +350,7 @@ fn mermaid(traffic: &Traffic) -> String {
         }
     }
     let mut styles = Vec::new();
-    for (i, edge) in edges(traffic).iter().enumerate() {
+    for (i, edge) in edges(traffic, marks).iter().enumerate() {
         let arrow = match edge.look {
             Look::Allowed => "-->",
             Look::Blocked => "-.->",
@@ -313,8 +389,8 @@ fn dot_text(text: &str) -> String {
         .replace('"', "\\\"")
 }
 
-fn dot(traffic: &Traffic) -> String {
-    let nodes = nodes(traffic);
+fn dot(traffic: &Traffic, marks: &Marks) -> String {
+    let nodes = nodes(traffic, marks);
     let mut out = String::from(
         "digraph traffic {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n",
     );
@@ -342,7 +418,7 @@ fn dot(traffic: &Traffic) -> String {
             out.push_str("  }\n");
         }
     }
-    for edge in edges(traffic) {
+    for edge in edges(traffic, marks) {
         let style = match edge.look {
             Look::Allowed => "",
             Look::Blocked => ", style=dashed, color=\"#cc0000\", fontcolor=\"#cc0000\"",

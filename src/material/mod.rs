@@ -3,12 +3,15 @@
 //! variable or a file (a value in an external store is never read); certificates come from
 //! `pki`. Values are bytes, exactly as given; they leave this stage base64-encoded, as the
 //! [`Material`] `render` fills the Secrets with (and the CA's PEM for the ConfigMap a Gateway
-//! verifies the service with), with the [`Sealer`] (`sealing`) that seals them for the
+//! verifies the service with), with the digest of what the pods mount (`rollout`), which
+//! restarts them when it changes, and the [`Sealer`] (`sealing`) that seals them for the
 //! cluster's Sealed Secrets controller when the plan asks for it.
 
 pub mod pki;
+pub mod rollout;
 pub mod sealing;
 pub mod state;
+pub mod trust;
 
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
@@ -19,22 +22,39 @@ use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 
 use crate::error::{Error, FieldError};
-use crate::plan::{CertSource, Plan};
+use crate::plan::{Anchor, CertSource, Plan};
 use crate::validate::{Sealing, SecretSource, Service};
 use sealing::{Sealer, SealingKey};
 use state::State;
 
-/// Base64 values for the Secret templates, keyed by object name, and what seals the Secrets.
+/// Base64 values for the Secret templates, keyed by object name; the PEM text of the CA
+/// bundles (ConfigMaps, not secret), keyed by ConfigMap name; the digest of what the pods
+/// mount; and what seals the Secrets.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Material {
     pub secrets: BTreeMap<String, String>,
     pub certs: BTreeMap<String, pki::CertFiles>,
-    /// The PEM of the CA that signs the service's certificate, for the ConfigMap the
+    pub bundles: BTreeMap<String, String>,
+    /// `hmac-sha256:...` over every value the pods mount ([`rollout::digest`]).
+    pub mounted_digest: Option<String>,
+    /// The PEM of the anchor the service's certificate chains to, for the ConfigMap the
     /// Gateway verifies it with (not base64: a ConfigMap holds text).
     pub ca_bundle: Option<String>,
     /// Seals every rendered Secret into a SealedSecret; `None`: the Secrets stay plain.
     #[serde(skip)]
     pub sealer: Option<Sealer>,
+}
+
+impl Material {
+    /// `self` with its [`Material::mounted_digest`] computed for `plan`, keyed by `key`.
+    fn with_digest(
+        mut self,
+        plan: &Plan,
+        key: impl FnOnce() -> Result<Vec<u8>, Error>,
+    ) -> Result<Material, Error> {
+        self.mounted_digest = rollout::digest(plan, &self, key)?;
+        Ok(self)
+    }
 }
 
 /// What gathering needs besides the plan.
@@ -47,7 +67,7 @@ pub struct Sources<'a> {
     pub rotate: &'a [String],
     pub now: time::OffsetDateTime,
     /// The CAs obtained so far in this run.
-    pub cas: &'a pki::CaCache,
+    pub cas: &'a trust::CaCache,
 }
 
 const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -90,7 +110,7 @@ impl Material {
             ca: value.clone(),
             not_after: PLACEHOLDER.to_string(),
         };
-        Material {
+        let mut material = Material {
             secrets: plan
                 .secrets
                 .iter()
@@ -98,15 +118,24 @@ impl Material {
                 .map(|s| (s.object_name.clone(), value.clone()))
                 .collect(),
             certs: plan
-                .tls
-                .iter()
-                .chain(plan.ingress.as_ref().map(|i| &i.tls))
+                .certificates()
                 .filter(|c| c.source != CertSource::CertManager)
                 .map(|c| (c.secret_name.clone(), files.clone()))
                 .collect(),
+            bundles: plan
+                .trust
+                .bundles
+                .iter()
+                .map(|b| (b.name.clone(), PLACEHOLDER.to_string()))
+                .collect(),
+            mounted_digest: None,
             ca_bundle: needs_ca_bundle(plan).then(|| PLACEHOLDER.to_string()),
             sealer: plan.sealing.as_ref().map(|s| Sealer::placeholder(s.scope)),
-        }
+        };
+        // The placeholder key cannot fail.
+        let key = || Ok(PLACEHOLDER.as_bytes().to_vec());
+        material.mounted_digest = rollout::digest(plan, &material, key).ok().flatten();
+        material
     }
 }
 
@@ -181,35 +210,84 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
             .secrets
             .insert(secret.object_name.clone(), STANDARD.encode(bytes));
     }
-    let certs: Vec<_> = plan
-        .tls
-        .iter()
-        .chain(plan.ingress.as_ref().map(|i| &i.tls))
-        .collect();
-    if certs.iter().any(|c| c.source != CertSource::CertManager) {
-        let ca = sources
-            .cas
-            .obtain(service, open_state()?, sources.base_dir, sources.now, plan)?;
-        if needs_ca_bundle(plan) {
-            material.ca_bundle = Some(ca.cert_pem.clone());
-        }
-        for cert in certs
-            .into_iter()
-            .filter(|c| c.source != CertSource::CertManager)
-        {
-            let files = pki::leaf(
-                &ca,
-                cert,
-                open_state()?,
-                &plan.namespace,
-                &plan.name,
-                sources.now,
-            )?;
-            material.certs.insert(cert.secret_name.clone(), files);
+    let terms = trust::CaTerms {
+        now: sources.now,
+        validity_days: plan.ca_validity_days,
+    };
+    for cert in plan.certificates() {
+        let ca = match cert.source {
+            CertSource::CertManager => continue,
+            CertSource::Ca => {
+                let file = |path: &Option<String>| {
+                    sources.base_dir.join(path.as_deref().unwrap_or_default())
+                };
+                sources
+                    .cas
+                    .user_ca(&file(&service.tls.ca_cert), &file(&service.tls.ca_key))?
+            }
+            CertSource::SelfSigned => {
+                sources
+                    .cas
+                    .namespace(open_state()?, &plan.namespace, &plan.ca_names, terms)?
+            }
+        };
+        let files = pki::leaf(
+            &ca,
+            cert,
+            open_state()?,
+            &plan.namespace,
+            &plan.name,
+            sources.now,
+        )?;
+        material.certs.insert(cert.secret_name.clone(), files);
+        if needs_ca_bundle(plan) && plan.tls.as_ref() == Some(cert) {
+            material.ca_bundle = Some(ca.anchor_pem.clone());
         }
     }
-    Ok(material)
+    for bundle in &plan.trust.bundles {
+        if material.bundles.contains_key(&bundle.name) {
+            continue;
+        }
+        let mut text = String::new();
+        for anchor in &bundle.anchors {
+            let pem = match anchor {
+                Anchor::Root => sources.cas.root(open_state()?, terms)?.anchor_pem.clone(),
+                Anchor::File(path) => {
+                    let full = sources.base_dir.join(path);
+                    std::fs::read_to_string(&full).map_err(|e| {
+                        Error::Material(format!(
+                            "the trust bundle {}: cannot read {}: {e}",
+                            bundle.name,
+                            full.display()
+                        ))
+                    })?
+                }
+            };
+            if !pki::is_certificates(&pem) {
+                let what = match anchor {
+                    Anchor::Root => "kubeward's root CA".to_string(),
+                    Anchor::File(path) => path.display().to_string(),
+                };
+                return Err(Error::Material(format!(
+                    "the trust bundle {}: {what} is not PEM certificates",
+                    bundle.name
+                )));
+            }
+            if !text.contains(pem.trim()) {
+                text.push_str(pem.trim_end());
+                text.push('\n');
+            }
+        }
+        material.bundles.insert(bundle.name.clone(), text);
+    }
+    let key = format!("{}/{}/rollout-key", plan.namespace, plan.name);
+    material.with_digest(plan, || {
+        generated(open_state()?, &key, ROLLOUT_KEY_LENGTH, false)
+    })
 }
+
+/// Characters of the random key of the rollout digest (from [`ALPHABET`]: 256 bits and more).
+const ROLLOUT_KEY_LENGTH: usize = 48;
 
 /// Whether the bundle holds the ConfigMap of the CA that signs the service's certificate.
 fn needs_ca_bundle(plan: &Plan) -> bool {

@@ -1,9 +1,10 @@
 //! The output stage, the only writer: a folder of manifests written atomically (a temporary
 //! sibling folder, then a rename), secret-bearing files with mode 0600, and never over files
-//! kubeward did not write unless forced; data on standard output (`stdout`) and messages on
-//! the terminal (`ui`); and whether git would commit what is about to be written (`git`). It
-//! depends on nothing but `error` and `yaml`, so that the state folder of `material` writes
-//! through it too.
+//! kubeward did not write unless forced; data on standard output (`stdout`, with `json` for
+//! JSON documents) and messages on the terminal (`ui`); everything a user or a manifest
+//! supplies reaches a terminal through `terminal`, escaped; and whether git would commit what
+//! is about to be written (`git`). It depends on nothing but `error` and `yaml`, so that the
+//! state folder of `material` writes through it too.
 //!
 //! Files replaced one by one ([`replace_file`], which the state folder uses: it holds the only
 //! copy of generated secrets and keys) are flushed to disk before the rename. A staged manifest
@@ -11,9 +12,14 @@
 //! the spec and the state, and flushing costs about 4 ms a file (45 s for 1,000 services).
 
 pub mod git;
+pub mod json;
+pub mod lock;
 pub mod stdout;
+pub mod terminal;
+pub mod together;
 pub mod ui;
 
+use std::collections::HashSet;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -24,7 +30,8 @@ use crate::error::Error;
 /// The record of what kubeward wrote into an output folder.
 pub const MARKER: &str = ".kubeward-output";
 
-/// A file to write: name inside the folder, content, and whether it holds secret material.
+/// A file to write: its path inside the folder (`/`-separated: a system's output has
+/// sub-folders), content, and whether it holds secret material.
 #[derive(Debug, Clone)]
 pub struct OutFile {
     pub name: String,
@@ -73,7 +80,7 @@ pub fn write_dir(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error
         let parent = dir.parent().unwrap_or(Path::new("/"));
         fs::create_dir_all(parent)
             .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e))?;
-        let staging = unique_sibling(&dir, "tmp");
+        let staging = unique_sibling(&dir, TEMP_TAG);
         let result = stage(&staging, files).and_then(|()| swap(&staging, &dir));
         if result.is_err() {
             let _ = fs::remove_dir_all(&staging);
@@ -82,13 +89,22 @@ pub fn write_dir(dir: &Path, files: &[OutFile], force: bool) -> Result<(), Error
     }
     let previous = ours(&dir);
     for file in files {
-        replace_file(&dir.join(&file.name), file.content.as_bytes(), file.secret)?;
+        let path = dir.join(&file.name);
+        create_parent(&path)?;
+        replace_file(&path, file.content.as_bytes(), file.secret)?;
     }
     for stale in previous
         .iter()
         .filter(|name| !files.iter().any(|f| &f.name == *name))
     {
-        let _ = fs::remove_file(dir.join(stale));
+        let path = dir.join(stale);
+        let _ = fs::remove_file(&path);
+        // Folders the stale file leaves empty go too (never `dir` itself, never a user's file).
+        for folder in path.ancestors().skip(1).take_while(|a| *a != dir) {
+            if fs::remove_dir(folder).is_err() {
+                break;
+            }
+        }
     }
     replace_file(&dir.join(MARKER), marker(files).as_bytes(), false)
 }
@@ -131,11 +147,20 @@ fn marker(files: &[OutFile]) -> String {
     files.iter().map(|f| format!("{}\n", f.name)).collect()
 }
 
-/// The file names kubeward's marker lists in `dir`.
+/// The file paths kubeward's marker lists in `dir`.
 fn ours(dir: &Path) -> Vec<String> {
     fs::read_to_string(dir.join(MARKER))
         .map(|text| text.lines().map(str::to_string).collect())
         .unwrap_or_default()
+}
+
+/// Creates the folder a file of an output folder goes into, when it has one of its own.
+fn create_parent(path: &Path) -> Result<(), Error> {
+    match path.parent() {
+        Some(parent) if !parent.exists() => fs::create_dir_all(parent)
+            .map_err(|e| Error::io(format!("cannot create {}", parent.display()), e)),
+        _ => Ok(()),
+    }
 }
 
 /// Writes a file the user owns and edits (the spec `init` writes): created new, its folder
@@ -159,28 +184,74 @@ pub fn write_user_file(path: &Path, content: &[u8], replace: bool) -> Result<(),
     })
 }
 
-/// Entries of `dir` that kubeward's marker does not list (none when `dir` does not exist).
+/// Entries of `dir` that kubeward's marker does not list (none when `dir` does not exist): the
+/// files of `dir` and of its sub-folders that neither the marker of `dir` nor a marker of
+/// their own folder (one an earlier kubeward wrote on its own) lists; a sub-folder that holds
+/// nothing of kubeward's is one entry.
 fn foreign_entries(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let read = |e| Error::io(format!("cannot read {}", dir.display()), e);
-    let entries = match fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(vec![]),
-        Err(e) => return Err(read(e)),
-    };
-    let ours = ours(dir);
+    let listed: HashSet<String> = ours(dir).into_iter().collect();
     let mut foreign = Vec::new();
-    for entry in entries {
-        let name = entry
-            .map_err(read)?
-            .file_name()
-            .to_string_lossy()
-            .into_owned();
-        if name != MARKER && !ours.contains(&name) {
-            foreign.push(PathBuf::from(name));
-        }
-    }
+    walk_foreign(dir, "", &listed, &mut foreign)?;
+    let mut foreign: Vec<PathBuf> = foreign.into_iter().map(PathBuf::from).collect();
     foreign.sort();
     Ok(foreign)
+}
+
+/// Pushes the foreign entries of `root/relative` (as `/`-separated paths); whether it holds
+/// anything of kubeward's.
+fn walk_foreign(
+    root: &Path,
+    relative: &str,
+    listed: &HashSet<String>,
+    foreign: &mut Vec<String>,
+) -> Result<bool, Error> {
+    let dir = root.join(relative);
+    let read = |e| Error::io(format!("cannot read {}", dir.display()), e);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(read(e)),
+    };
+    let own: Vec<String> = if relative.is_empty() {
+        Vec::new()
+    } else {
+        ours(&dir)
+    };
+    let mut holds_ours = false;
+    for entry in entries {
+        let entry = entry.map_err(read)?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == MARKER {
+            continue;
+        }
+        let key = if relative.is_empty() {
+            name.clone()
+        } else {
+            format!("{relative}/{name}")
+        };
+        if entry.file_type().map_err(read)?.is_dir() {
+            let mut inside = Vec::new();
+            if walk_foreign(root, &key, listed, &mut inside)? {
+                holds_ours = true;
+                foreign.extend(inside);
+            } else if !inside.is_empty() {
+                foreign.push(key);
+            }
+        } else if listed.contains(&key) || own.contains(&name) {
+            holds_ours = true;
+        } else {
+            foreign.push(key);
+        }
+    }
+    Ok(holds_ours)
+}
+
+/// The tag of a temporary sibling ([`unique_sibling`]): what a killed writer leaves behind.
+const TEMP_TAG: &str = "tmp";
+
+/// Whether a file name is one of [`unique_sibling`]'s with `tag`.
+fn is_sibling(name: &str, tag: &str) -> bool {
+    name.contains(&format!(".kubeward-{tag}-"))
 }
 
 /// A hidden sibling name no other writer uses: process id, a per-process counter (threads of
@@ -206,11 +277,9 @@ fn stage(staging: &Path, files: &[OutFile]) -> Result<(), Error> {
     fs::create_dir(staging)
         .map_err(|e| Error::io(format!("cannot create {}", staging.display()), e))?;
     for file in files {
-        create_file(
-            &staging.join(&file.name),
-            file.content.as_bytes(),
-            file.secret,
-        )?;
+        let path = staging.join(&file.name);
+        create_parent(&path)?;
+        create_file(&path, file.content.as_bytes(), file.secret)?;
     }
     create_file(&staging.join(MARKER), marker(files).as_bytes(), false).map(drop)
 }
@@ -269,7 +338,7 @@ fn create_file(path: &Path, content: &[u8], secret: bool) -> Result<fs::File, Er
 
 /// Replaces `path` atomically: writes a temporary file beside it, then renames it over.
 pub fn replace_file(path: &Path, content: &[u8], secret: bool) -> Result<(), Error> {
-    let temp = unique_sibling(path, "tmp");
+    let temp = unique_sibling(path, TEMP_TAG);
     write_file(&temp, content, secret).and_then(|()| {
         fs::rename(&temp, path).map_err(|e| {
             let _ = fs::remove_file(&temp);

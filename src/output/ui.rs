@@ -2,7 +2,8 @@
 //! a prefix coloured when colour is allowed; `--deny-warnings` turns warnings into an error
 //! before anything is written) and informational notes (only on a terminal, and silenced by
 //! `--quiet`: a script sees data on stdout, and errors and warnings on stderr, nothing else).
-//! Data goes to stdout, elsewhere.
+//! Data goes to stdout, elsewhere. Every message is escaped for the terminal
+//! ([`super::terminal`]): file names and values in it come from users and manifests.
 
 use std::ffi::OsStr;
 use std::fmt::Display;
@@ -10,9 +11,9 @@ use std::io::{IsTerminal, Write};
 
 use clap::ColorChoice;
 
+use super::terminal::escape_lines;
 use crate::error::{Error, Warning};
 use crate::yaml::safe::one_line;
-
 const RED_BOLD: &str = "\x1b[1;31m";
 const YELLOW_BOLD: &str = "\x1b[1;33m";
 const RESET: &str = "\x1b[0m";
@@ -71,8 +72,13 @@ impl Ui {
     /// An informational note: shown on a terminal, unless `--quiet`.
     pub fn note(&self, message: impl Display) {
         if self.notes {
-            write_stderr(&message.to_string());
+            write_stderr(&escape_lines(&message.to_string()));
         }
+    }
+
+    /// A problem with one input that did not stop the command, always shown, escaped.
+    pub fn problem(&self, message: impl Display) {
+        write_stderr(&escape_lines(&message.to_string()));
     }
 
     /// An error, always shown.
@@ -80,14 +86,22 @@ impl Ui {
         write_stderr(&self.error_text(error));
     }
 
-    /// `error: <message>`, the prefix in bold red when colour is on.
+    /// `error: <message>`, the prefix in bold red when colour is on, the message escaped.
     pub fn error_text(&self, error: impl Display) -> String {
+        let message = error.to_string();
+        let message = escape_lines(&message);
         if self.color {
-            format!("{RED_BOLD}error:{RESET} {error}")
+            format!("{RED_BOLD}error:{RESET} {message}")
         } else {
-            format!("error: {error}")
+            format!("error: {message}")
         }
     }
+}
+
+/// A message about the run itself (waiting for a lock another process holds): always shown,
+/// on one line, control characters escaped (it may name a path the user chose).
+pub fn status(message: &str) {
+    write_stderr(&format!("kubeward: {}", one_line(message)));
 }
 
 /// Colour with `always`; none with `never`; with `auto`, only on a terminal and when
@@ -137,11 +151,14 @@ mod tests {
         };
         assert_eq!(plain.error_text("boom"), "error: boom");
         assert_eq!(coloured.error_text("boom"), "\x1b[1;31merror:\x1b[0m boom");
-        let warning = Warning::new("some-id", "careful");
-        assert_eq!(plain.warning_text(&warning), "warning: careful [some-id]");
+        let warning = Warning::new("single-replica", "careful");
+        assert_eq!(
+            plain.warning_text(&warning),
+            "warning: careful [single-replica]"
+        );
         assert_eq!(
             coloured.warning_text(&warning),
-            "\x1b[1;33mwarning:\x1b[0m careful [some-id]"
+            "\x1b[1;33mwarning:\x1b[0m careful [single-replica]"
         );
     }
 
@@ -154,11 +171,30 @@ mod tests {
         };
         assert!(deny.warnings(&[]).is_ok());
         let err = deny
-            .warnings(&[Warning::new("a", "first"), Warning::new("b", "second")])
+            .warnings(&[
+                Warning::new("not-spread", "first"),
+                Warning::new("single-replica", "second"),
+            ])
             .unwrap_err();
         assert_eq!(err.exit_code(), 2);
         let text = err.to_string();
         assert!(text.contains("2 warning(s)"), "{text}");
-        assert!(text.contains("\n  - first [a]\n  - second [b]"), "{text}");
+        assert!(
+            text.contains("\n  - first [not-spread]\n  - second [single-replica]"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn what_a_message_quotes_is_escaped_and_its_lines_kept() {
+        let plain = Ui {
+            color: false,
+            notes: true,
+            deny_warnings: false,
+        };
+        assert_eq!(
+            plain.error_text("cannot read \u{1b}]0;x\u{7}.yaml\n  - next"),
+            "error: cannot read \\u{1B}]0;x\\u{7}.yaml\n  - next"
+        );
     }
 }

@@ -1,20 +1,23 @@
 //! The stages run in order: load the spec, apply flags, resolve the preset, validate, plan,
-//! gather material, render and self-check, for one service; `batch` does the same for many
-//! on every core (`parallel`). Commands call this; it writes nothing but the state folder.
+//! gather material, render and self-check, for one service; `system` does the same for the
+//! services of a system, on every core (`parallel`). Commands call this; it writes nothing but
+//! the state folder.
 
-pub mod batch;
 pub mod parallel;
+pub mod system;
 
 use std::path::{Path, PathBuf};
 
 use crate::check;
 use crate::error::{Error, FieldError, SpecError};
-use crate::material::{self, Material, Sources, pki, state};
+use crate::material::{self, Material, Sources, state, trust};
 use crate::plan::{self, Plan};
-use crate::preset::{self, floors};
+use crate::preset;
+use crate::preset::floors::{self, Locks};
 use crate::render::{self, Manifest};
 use crate::spec::flags::SpecFlags;
 use crate::spec::{self, SpecFile};
+use crate::system::Member;
 use crate::validate::{self, Overrides, Service};
 use crate::yaml::locate::Locator;
 
@@ -50,17 +53,15 @@ pub struct Rendered {
     pub base_dir: PathBuf,
 }
 
-/// A validated service, its resolved preset, and the folder its relative paths are taken from.
-pub type Loaded = (Service, preset::Resolved, PathBuf);
-
 /// Loads and validates the service described by `input`, with its resolved preset; a spec
-/// field below one of the preset's floors is a validation error like any other.
-pub fn load_service(input: &Input) -> Result<Loaded, Error> {
+/// field below one of the preset's floors, and a preset chain without a required preset, are
+/// validation errors like any other.
+pub fn load_service(input: &Input) -> Result<Member, Error> {
     load_service_with(input, &preset::Cache::default())
 }
 
-/// [`load_service`], taking presets from `presets` (a batch shares one cache).
-pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Loaded, Error> {
+/// [`load_service`], taking presets from `presets` (a system shares one cache).
+pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Member, Error> {
     let (mut file, locator, path, base_dir) = match input.file {
         Some(path) => {
             let loaded = spec::load(path)?;
@@ -111,6 +112,10 @@ pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Loade
             }
         })?;
     let mut errors = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    let requirements = preset::required::in_force(input.presets)?;
+    for message in preset::required::unmet(&resolved, &requirements, input.presets) {
+        errors.push(FieldError::new("spec.preset", message));
+    }
     let service = match validate::validate(&file, &resolved.preset, input.overrides) {
         Ok(service) if errors.is_empty() => Some(service),
         Ok(_) => None,
@@ -133,14 +138,20 @@ pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Loade
         errors.sort_by_key(|e| e.line);
         return Err(SpecError::Invalid { errors, path }.into());
     };
-    Ok((service, resolved, base_dir))
+    Ok(Member {
+        spec: path,
+        service,
+        preset: resolved,
+        base_dir,
+        lines: locator,
+    })
 }
 
 /// Loads, validates and plans, touching no secret.
 pub fn plan(input: &Input) -> Result<(Service, Plan), Error> {
-    let (service, preset, _) = load_service(input)?;
-    let plan = plan::plan(&service, &preset.preset);
-    Ok((service, plan))
+    let member = load_service(input)?;
+    let plan = plan::plan(&member.service, &member.preset.preset);
+    Ok((member.service, plan))
 }
 
 /// The templates of a render: the shipped ones, overridden by the preset's folder, then by
@@ -160,58 +171,87 @@ fn templates(input: &Input, preset: &preset::Resolved) -> Result<render::Templat
 /// placeholder: no state folder, no secret file or variable read. For commands that look at
 /// the shape of a bundle (`graph -f`, `diff-presets`), never for one to apply.
 pub fn render_shape(input: &Input) -> Result<Rendered, Error> {
-    render_loaded(input, load_service(input)?, |_, plan, _| {
+    let member = load_service(input)?;
+    let plan = plan::plan(&member.service, &member.preset.preset);
+    render_planned(input, member, plan, None, |_, plan, _| {
         Ok(Material::placeholder(plan))
     })
 }
 
 /// Loads, validates, plans and renders.
 pub fn render(input: &Input) -> Result<Rendered, Error> {
-    render_service(input, load_service(input)?, &pki::CaCache::default())
+    let member = load_service(input)?;
+    let plan = plan::plan(&member.service, &member.preset.preset);
+    let state_dir = match input.state_dir {
+        Some(dir) => dir.to_path_buf(),
+        None => member.base_dir.join(state::DEFAULT_DIR),
+    };
+    render_with_state(input, member, plan, &state_dir, &Run::default())
 }
 
-/// Plans and renders a service [`load_service`] loaded from `input`, then checks the
-/// manifests; its CA comes from `cas` when this run already has it.
-pub fn render_service(
+/// What the services of one run share: the CAs obtained so far, and the objects of their
+/// namespaces rendered so far.
+#[derive(Default)]
+pub struct Run {
+    pub cas: trust::CaCache,
+    pub shared: render::SharedRenders,
+}
+
+/// Renders a planned service with its material from `state_dir` (and what the run already
+/// has, in `run`), then checks the manifests.
+pub fn render_with_state(
     input: &Input,
-    loaded: Loaded,
-    cas: &pki::CaCache,
+    member: Member,
+    plan: Plan,
+    state_dir: &Path,
+    run: &Run,
 ) -> Result<Rendered, Error> {
-    render_loaded(input, loaded, |service, plan, base_dir| {
-        let state_dir = match input.state_dir {
-            Some(dir) => dir.to_path_buf(),
-            None => base_dir.join(state::DEFAULT_DIR),
-        };
-        material::gather(
-            service,
-            plan,
-            &Sources {
-                base_dir,
-                state_dir,
-                rotate: input.rotate,
-                now: time::OffsetDateTime::now_utc(),
-                cas,
-            },
-        )
-    })
+    render_planned(
+        input,
+        member,
+        plan,
+        Some(&run.shared),
+        |service, plan, base_dir| {
+            material::gather(
+                service,
+                plan,
+                &Sources {
+                    base_dir,
+                    state_dir: state_dir.to_path_buf(),
+                    rotate: input.rotate,
+                    now: time::OffsetDateTime::now_utc(),
+                    cas: &run.cas,
+                },
+            )
+        },
+    )
 }
 
-/// Plans a loaded service, gets its material from `material`, renders and self-checks.
-fn render_loaded(
+/// Gets a planned service's material from `material`, renders (the objects of its namespace
+/// from `shared` when the run rendered them already) and self-checks.
+pub fn render_planned(
     input: &Input,
-    (service, preset, base_dir): Loaded,
+    member: Member,
+    plan: Plan,
+    shared: Option<&render::SharedRenders>,
     material: impl FnOnce(&Service, &Plan, &Path) -> Result<Material, Error>,
 ) -> Result<Rendered, Error> {
-    let plan = plan::plan(&service, &preset.preset);
+    let Member {
+        service,
+        preset,
+        base_dir,
+        ..
+    } = member;
     let material = material(&service, &plan, &base_dir)?;
-    let manifests = render::render(
+    let manifests = render::render_sharing(
         &plan,
         &material,
         &templates(input, &preset)?,
         input.allow_template_override,
         input.annotate,
+        shared,
     )?;
-    self_check(&manifests)?;
+    self_check(&manifests, &[preset.locks()])?;
     Ok(Rendered {
         service,
         preset,
@@ -221,8 +261,11 @@ fn render_loaded(
     })
 }
 
-/// The self-check of rendered manifests: every rule of `check`, each object named by the file
-/// it is written to.
-pub fn self_check(manifests: &[Manifest]) -> Result<(), Error> {
-    check::self_check(manifests.iter().map(|m| (m.object.file_name(), &m.value)))
+/// The self-check of rendered manifests: every rule of `check` and the floors of their preset,
+/// each object named by the file it is written to.
+pub fn self_check(manifests: &[Manifest], floors: &[Locks]) -> Result<(), Error> {
+    check::self_check(
+        manifests.iter().map(|m| (m.object.file_name(), &m.value)),
+        floors,
+    )
 }

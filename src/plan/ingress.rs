@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::decisions::Decisions;
 use super::limits::{self, Limit};
-use super::tls::{CertPlan, cert_plan, issued_by, source_text};
+use super::tls::{CertPlan, CertSource, cert_plan, issued_by, source_text};
 use crate::preset::Preset;
 use crate::spec::{Protocol, TlsMode};
 use crate::validate::{Entry, Service};
@@ -110,6 +110,15 @@ pub(super) fn ingress(service: &Service, preset: &Preset, d: &mut Decisions) -> 
         Some(issuer) => issued_by(issuer, own_source),
         None => own_source,
     };
+    if tls.source == CertSource::SelfSigned {
+        d.warn(
+            "private-ca-public-host",
+            format!(
+                "the public host {} gets a certificate from kubeward's own CA for namespace {}, which no browser or outside client trusts: set spec.ingress.issuer to a cert-manager issuer of a public CA (e.g. `issuer: {{kind: ClusterIssuer, name: letsencrypt}}`, or --ingress-issuer ClusterIssuer/letsencrypt)",
+                public.host, service.namespace
+            ),
+        );
+    }
     d.add(
         "public-ingress",
         format!(

@@ -13,6 +13,7 @@ pub mod exemptions;
 mod gateway;
 mod ingress;
 mod limits;
+mod mesh;
 mod namespace;
 mod network;
 mod objects;
@@ -20,8 +21,10 @@ pub mod rationale;
 pub mod rubric;
 mod scaling;
 mod secrets;
+mod surroundings;
 mod threats;
 mod tls;
+mod trust;
 mod workload;
 
 use std::collections::BTreeMap;
@@ -32,13 +35,19 @@ pub use access::RoleRule;
 pub use decisions::{Decision, headline, note};
 pub use gateway::{BackendTls, Gateway, ParentRef, RateRule, ReferenceGrant, TrafficPolicy};
 pub use ingress::{Ingress, NGINX_CLASS};
+pub use mesh::{MeshIdentity, MeshPlan, istio_principal, linkerd_identity};
 pub use namespace::{QUOTA_NAME, Quota};
-pub use network::{Admitted, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort};
-pub use objects::PlannedObject;
+pub use network::{
+    Admitted, AdmittedRange, Dns, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort,
+    service_port,
+};
+pub use objects::{PEERS_DIR, Placement, PlannedObject};
 pub use scaling::{Autoscaler, UtilizationTarget};
 pub use secrets::{SealingPlan, SecretPlan, StorePlan};
+pub use surroundings::{Anchor, Neighbour, PeerTls, Surroundings};
 pub use threats::{Concern, Threat};
-pub use tls::{CertPlan, CertSource};
+pub use tls::{CertPlan, CertSource, Purpose};
+pub use trust::{BundlePlan, ClientCert, TRUST_BUNDLE, TrustPlan, spiffe_id};
 pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
 
 use crate::error::Warning;
@@ -46,7 +55,7 @@ use crate::preset::Preset;
 use crate::validate::Service;
 use crate::vocabulary::NAME_LABEL;
 use decisions::Decisions;
-use objects::object;
+use objects::{object, placed};
 
 /// Everything a render needs, and why.
 #[derive(Debug, Clone, Serialize)]
@@ -73,18 +82,42 @@ pub struct Plan {
     pub sealing: Option<SealingPlan>,
     /// The certificate for the service's own port.
     pub tls: Option<CertPlan>,
-    /// How long kubeward's own CA for the namespace is valid.
+    /// How long kubeward's own CAs are valid.
     pub ca_validity_days: u32,
+    /// The names kubeward's CA for the namespace may sign (its name constraints): this
+    /// service's; a system widens them to every service of the namespace.
+    pub ca_names: Vec<String>,
     /// ResourceQuota and LimitRange for the namespace (sensitive data).
     pub quota: Option<Quota>,
+    /// The trust bundle, client certificates and client CAs the pods mount.
+    pub trust: TrustPlan,
+    /// The mesh's identities and objects, with a mesh.
+    pub mesh: Option<MeshPlan>,
     pub objects: Vec<PlannedObject>,
     pub decisions: Vec<Decision>,
     /// What the user would not expect of the bundle, or what leaves it below the rubric.
     pub warnings: Vec<Warning>,
 }
 
-/// Builds the plan. Pure: same inputs, same plan.
+impl Plan {
+    /// Every certificate of the plan: the service's own, the public host's, the client
+    /// certificates.
+    pub fn certificates(&self) -> impl Iterator<Item = &CertPlan> {
+        self.tls
+            .iter()
+            .chain(self.ingress.as_ref().map(|i| &i.tls))
+            .chain(self.gateway.as_ref().and_then(|g| g.cert.as_ref()))
+            .chain(self.trust.client_certs.iter().map(|c| &c.cert))
+    }
+}
+
+/// Builds the plan of a service rendered on its own. Pure: same inputs, same plan.
 pub fn plan(service: &Service, preset: &Preset) -> Plan {
+    plan_in(service, preset, &Surroundings::alone(&service.namespace))
+}
+
+/// Builds the plan of a service among the others of its system. Pure: same inputs, same plan.
+pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Plan {
     let mut decisions = Decisions::default();
     let name = service.name.clone();
     let ns = service.namespace.clone();
@@ -93,9 +126,15 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     labels.insert("app.kubernetes.io/managed-by".into(), "kubeward".into());
 
     namespace::identity(&mut decisions, service, preset);
-    let workload = workload::workload(service, preset, &mut decisions);
-    let network = network::network(service, preset, &mut decisions);
+    let mut workload = workload::workload(service, preset, &mut decisions);
+    let mut network = network::network(service, preset, around, &mut decisions);
     let autoscaler = scaling::autoscaler(service, &mut decisions);
+    let controller = mesh::entry_identity(service);
+    let mut mesh = mesh::mesh(service, preset, around, controller.as_ref(), &mut decisions);
+    if let (Some(mesh), Some(settings)) = (&mut mesh, preset.mesh.network(service.mesh)) {
+        mesh::open_network(&mut network, mesh, settings, &mut decisions);
+        workload.annotations.extend(mesh.pod_annotations.clone());
+    }
     let ingress = ingress::ingress(service, preset, &mut decisions);
     let gateway = gateway::gateway(service, preset, &mut decisions);
     let role = access::role(service, &mut decisions);
@@ -113,6 +152,31 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
             .any(|c| c.source != CertSource::CertManager);
     let sealing = secrets::sealing(service, writes_secrets, &mut decisions);
     let quota = namespace::quota(service, preset, &mut decisions);
+    let trust = trust::trust(service, preset, around, &mut decisions);
+    let ca_names = tls::ca_names(&ns, &preset.cluster_domain, tls.iter().chain(public_cert));
+    let own_certificate = tls.as_ref().filter(|c| c.source != CertSource::CertManager);
+    if !secrets.is_empty() || own_certificate.is_some() {
+        let mounted: Vec<&str> = secrets
+            .iter()
+            .map(|s| s.object_name.as_str())
+            .chain(own_certificate.map(|c| c.secret_name.as_str()))
+            .collect();
+        decisions.add(
+            "rollout-digest",
+            format!(
+                "the pod template carries a digest of what the pods mount ({}), so a rotation or a renewal restarts them and an unchanged render does not",
+                mounted.join(", ")
+            ),
+            [
+                (!secrets.is_empty()).then_some("spec.secrets"),
+                own_certificate.map(|_| "spec.tls"),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", "),
+        );
+    }
     let service_port = network::service_port(service);
     decisions.add(
         "cluster-ip-service",
@@ -123,19 +187,49 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         "always",
     );
 
-    let mut objects = vec![object("v1", "Namespace", &ns, None, "namespace.yaml")];
-    let mut add =
-        |api: &'static str, kind: &'static str, obj_name: &str, template: &'static str| {
-            objects.push(object(api, kind, obj_name, Some(&ns), template));
-        };
+    let shared = |mut object: PlannedObject| {
+        object.placement = Placement::Namespace;
+        object
+    };
+    let mut objects = vec![shared(object(
+        "v1",
+        "Namespace",
+        &ns,
+        None,
+        "namespace.yaml",
+    ))];
     if quota.is_some() {
-        add("v1", "ResourceQuota", QUOTA_NAME, "resourcequota.yaml");
-        add("v1", "LimitRange", QUOTA_NAME, "limitrange.yaml");
+        for (kind, template) in [
+            ("ResourceQuota", "resourcequota.yaml"),
+            ("LimitRange", "limitrange.yaml"),
+        ] {
+            objects.push(shared(object("v1", kind, QUOTA_NAME, Some(&ns), template)));
+        }
     }
-    add("v1", "ServiceAccount", &name, "serviceaccount.yaml");
+    let add = |objects: &mut Vec<PlannedObject>,
+               api: &'static str,
+               kind: &'static str,
+               obj_name: &str,
+               template: &'static str| {
+        objects.push(object(api, kind, obj_name, Some(&ns), template));
+    };
+    add(
+        &mut objects,
+        "v1",
+        "ServiceAccount",
+        &name,
+        "serviceaccount.yaml",
+    );
     if role.is_some() {
-        add("rbac.authorization.k8s.io/v1", "Role", &name, "role.yaml");
         add(
+            &mut objects,
+            "rbac.authorization.k8s.io/v1",
+            "Role",
+            &name,
+            "role.yaml",
+        );
+        add(
+            &mut objects,
             "rbac.authorization.k8s.io/v1",
             "RoleBinding",
             &name,
@@ -145,36 +239,70 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
     for secret in &secrets {
         match secret.store {
             Some(_) => add(
+                &mut objects,
                 "external-secrets.io/v1",
                 "ExternalSecret",
                 &secret.object_name,
                 "externalsecret.yaml",
             ),
-            None => add("v1", "Secret", &secret.object_name, "secret.yaml"),
+            None => add(
+                &mut objects,
+                "v1",
+                "Secret",
+                &secret.object_name,
+                "secret.yaml",
+            ),
         }
     }
     if let Some(backend) = gateway.as_ref().and_then(|g| g.backend_tls.as_ref())
         && backend.renders_config_map
     {
-        add("v1", "ConfigMap", &backend.ca_name, "configmap-ca.yaml");
+        add(
+            &mut objects,
+            "v1",
+            "ConfigMap",
+            &backend.ca_name,
+            "configmap-ca.yaml",
+        );
     }
-    for cert in tls.iter().chain(public_cert) {
+    let client_certs = trust
+        .client_certs
+        .iter()
+        .map(|c| (&c.cert, "certificate-client.yaml"));
+    for (cert, certificate) in tls
+        .iter()
+        .chain(public_cert)
+        .map(|c| (c, "certificate.yaml"))
+        .chain(client_certs)
+    {
         match cert.source {
             CertSource::CertManager => add(
+                &mut objects,
                 "cert-manager.io/v1",
                 "Certificate",
                 &cert.secret_name,
-                "certificate.yaml",
+                certificate,
             ),
-            CertSource::SelfSigned | CertSource::Ca => {
-                add("v1", "Secret", &cert.secret_name, "secret-tls.yaml")
-            }
+            CertSource::SelfSigned | CertSource::Ca => add(
+                &mut objects,
+                "v1",
+                "Secret",
+                &cert.secret_name,
+                "secret-tls.yaml",
+            ),
         }
     }
-    add("v1", "Service", &name, "service.yaml");
-    add("apps/v1", "Deployment", &name, "deployment.yaml");
+    add(&mut objects, "v1", "Service", &name, "service.yaml");
+    add(
+        &mut objects,
+        "apps/v1",
+        "Deployment",
+        &name,
+        "deployment.yaml",
+    );
     if autoscaler.is_some() {
         add(
+            &mut objects,
             "autoscaling/v2",
             "HorizontalPodAutoscaler",
             &name,
@@ -182,33 +310,56 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         );
     }
     add(
+        &mut objects,
         "policy/v1",
         "PodDisruptionBudget",
         &name,
         "poddisruptionbudget.yaml",
     );
-    add(
+    objects.push(shared(object(
         "networking.k8s.io/v1",
         "NetworkPolicy",
         "default-deny",
+        Some(&ns),
         "networkpolicy-default-deny.yaml",
-    );
+    )));
     add(
+        &mut objects,
         "networking.k8s.io/v1",
         "NetworkPolicy",
         &name,
         "networkpolicy.yaml",
     );
-    for (peer_name, peer) in network::peer_policies(service, &network) {
-        let mut policy = object(
-            "networking.k8s.io/v1",
-            "NetworkPolicy",
-            &peer_name,
-            Some(&ns),
-            "networkpolicy-peer.yaml",
+    const PEER_POLICY: (&str, &str, &str) = (
+        "networking.k8s.io/v1",
+        "NetworkPolicy",
+        "networkpolicy-peer.yaml",
+    );
+    for peer in network::peer_policies(service, &selector, &network, around, &mut decisions) {
+        let mut policy = placed(
+            PEER_POLICY,
+            &peer.name,
+            Some(&peer.namespace),
+            peer.placement,
         );
-        policy.peer = Some(peer);
+        let mut peer_policy = peer.policy;
+        if let Some(mesh) = &mesh {
+            mesh::open_peer(&mut peer_policy, peer.placement, mesh, &network);
+        }
+        policy.peer = Some(peer_policy);
         objects.push(policy);
+    }
+    let bundle_map = ("v1", "ConfigMap", "configmap-bundle.yaml");
+    objects.extend(trust.bundles.iter().map(|bundle| {
+        placed(
+            bundle_map,
+            &bundle.name,
+            Some(&bundle.namespace),
+            bundle.placement,
+        )
+    }));
+    if let Some(mesh) = &mesh {
+        objects.extend(mesh::objects(mesh, &name, &ns));
     }
     if ingress.is_some() {
         objects.push(object(
@@ -240,7 +391,10 @@ pub fn plan(service: &Service, preset: &Preset) -> Plan {
         sealing,
         tls,
         ca_validity_days: preset.tls.ca_validity_days,
+        ca_names,
         quota,
+        trust,
+        mesh,
         objects: objects
             .into_iter()
             .map(|mut o| {

@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::decisions::Decisions;
+use super::objects::{PEERS_DIR, Placement};
+use super::surroundings::Surroundings;
 use super::workload::port_name;
 use crate::preset::Preset;
 use crate::spec::cidr::Cidr;
@@ -23,10 +25,33 @@ pub struct ServicePort {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Network {
-    /// Peers admitted to the service's port; empty means no ingress at all.
+    /// Pods admitted to the service's port.
     pub ingress_from: Vec<Admitted>,
+    /// Address ranges admitted to the service's port; with `ingress_from` empty too, no
+    /// ingress at all.
+    pub ingress_ranges: Vec<AdmittedRange>,
     pub port: u16,
+    /// The mesh proxy's inbound ports, admitted from `ingress_from` beside `port`.
+    pub mesh_ports: Vec<u16>,
     pub egress: Vec<EgressRule>,
+    /// Cluster DNS, as the service's own first egress rule reaches it.
+    pub dns: Dns,
+}
+
+/// Cluster DNS: its pods and port (UDP and TCP).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Dns {
+    pub pods: PodPeer,
+    pub port: u16,
+}
+
+/// An address range admitted to the service's port, with the never-implied ranges carved out
+/// of it, and the decision that admits it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdmittedRange {
+    pub cidr: String,
+    pub except: Vec<String>,
+    pub decision: usize,
 }
 
 /// Pods selected by labels in one namespace (by its `kubernetes.io/metadata.name`).
@@ -63,14 +88,22 @@ pub struct PortRule {
 
 /// A policy for a pod that is not ours but shares our namespace, and so our default deny:
 /// it opens exactly its side of a declared flow (a caller's egress to us, or a destination's
-/// ingress from us), and nothing else.
+/// ingress from us), and DNS, which the default deny took from it too; nothing else.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PeerPolicy {
     pub pod_labels: BTreeMap<String, String>,
     /// `Egress` for a caller, `Ingress` for a destination.
     pub direction: &'static str,
+    /// The service's pods, the other end of the flow.
+    pub service: PodPeer,
     pub port: u16,
     pub protocol: &'static str,
+    /// The mesh proxy's inbound ports, opened beside `port`.
+    pub mesh_ports: Vec<u16>,
+    /// The mesh's control plane, for a peer in a namespace the render meshes.
+    pub control_plane: Vec<EgressRule>,
+    /// Cluster DNS for the peer's pods.
+    pub dns: Option<Dns>,
     /// The suppression of "a policy that selects no pod of the bundle", with its reason.
     pub annotations: BTreeMap<String, String>,
     /// The decision (index into [`Plan::decisions`](super::Plan::decisions)) that declared the flow.
@@ -111,75 +144,197 @@ const NEVER_IMPLIED: &[&str] = &[
     "::ffff:0:0/96",
 ];
 
-/// The cloud metadata service (AWS, GCP, Azure, OpenStack): it hands out the node's cloud
-/// credentials to any pod that reaches it.
-const METADATA_ADDRESS: std::net::IpAddr =
-    std::net::IpAddr::V4(std::net::Ipv4Addr::new(169, 254, 169, 254));
+/// Cloud instance metadata addresses (AWS, GCP, Azure, OpenStack and others; AWS's IPv6 and
+/// ECS task endpoints; Alibaba Cloud): a pod that reaches one can often read the node's cloud
+/// credentials.
+const METADATA_ADDRESSES: &[&str] = &[
+    "169.254.169.254",
+    "169.254.170.2",
+    "fd00:ec2::254",
+    "100.100.100.200",
+];
 
-/// Peer policies for callers and destinations inside the service's own namespace, which the
-/// namespace's default deny would otherwise cut off on their side. Each carries the decision
-/// that declared its flow.
-pub(super) fn peer_policies(service: &Service, network: &Network) -> Vec<(String, PeerPolicy)> {
-    let local = |app: &AppRef| app.namespace == service.namespace && app.app != service.name;
-    let mut out = Vec::new();
-    for caller in service.callers.iter().filter(|c| local(c)) {
-        let peer = app_peer(caller);
-        let decision = network
-            .ingress_from
-            .iter()
-            .find(|a| a.peer == peer)
-            .map(|a| a.decision)
-            .expect("every caller is admitted");
-        out.push((
-            format!("{}-from-{}", service.name, caller.app),
-            PeerPolicy {
-                pod_labels: peer.pod_labels,
-                direction: "Egress",
-                port: service.port,
-                protocol: "TCP",
-                annotations: peer_annotations(caller, "Egress"),
-                decision,
+/// The metadata addresses a CIDR egress rule reaches, past its exceptions.
+fn metadata_reached(cidr: &Cidr, except: &[String]) -> Vec<&'static str> {
+    METADATA_ADDRESSES
+        .iter()
+        .copied()
+        .filter(|address| {
+            let addr = address.parse().expect("constant addresses parse");
+            cidr.contains_addr(addr)
+                && !except.iter().any(|e| {
+                    e.parse::<Cidr>()
+                        .is_ok_and(|excepted| excepted.contains_addr(addr))
+                })
+        })
+        .collect()
+}
+
+/// A peer policy and where it is written.
+pub(super) struct PeerObject {
+    pub name: String,
+    pub namespace: String,
+    pub placement: Placement,
+    pub policy: PeerPolicy,
+}
+
+/// Where the policy of a pod that is not a service of the system goes, and its name: in a
+/// namespace the render writes (the service's own, or another of the system's) its default
+/// deny cuts the pod off, so the policy is part of the output; elsewhere it is written apart
+/// for that namespace's owners, in a system only.
+fn peer_home(
+    service: &Service,
+    around: &Surroundings,
+    peer_namespace: &str,
+    flow: &str,
+) -> Option<(String, Placement)> {
+    if peer_namespace == service.namespace {
+        return Some((format!("{}-{flow}", service.name), Placement::Namespace));
+    }
+    let name = format!("{}.{}-{flow}", service.name, service.namespace);
+    if around.namespaces.contains(peer_namespace) {
+        Some((name, Placement::Namespace))
+    } else if around.system {
+        Some((name, Placement::Outside))
+    } else {
+        None
+    }
+}
+
+/// Peer policies for the callers and destinations that are not services of the system, where
+/// their side of the flow needs one: under a default deny the render writes (the service's own
+/// namespace, or another of the system's), which would cut them off, DNS included; and, in a
+/// system, for the namespaces it does not write, apart (their owners apply them where a
+/// default deny holds). Each carries the decision that explains it.
+pub(super) fn peer_policies(
+    service: &Service,
+    selector: &BTreeMap<String, String>,
+    network: &Network,
+    around: &Surroundings,
+    d: &mut Decisions,
+) -> Vec<PeerObject> {
+    let ours = PodPeer {
+        namespace: service.namespace.clone(),
+        pod_labels: selector.clone(),
+    };
+    let not_us = |app: &AppRef| !(app.namespace == service.namespace && app.app == service.name);
+    let peer_object = |(name, placement): (String, Placement), app: &AppRef, side: Side| {
+        let dns = side.direction == "Egress" || placement == Placement::Namespace;
+        PeerObject {
+            name,
+            namespace: app.namespace.clone(),
+            placement,
+            policy: PeerPolicy {
+                pod_labels: app_peer(app).pod_labels,
+                direction: side.direction,
+                service: ours.clone(),
+                port: side.port,
+                protocol: side.protocol,
+                mesh_ports: Vec::new(),
+                control_plane: Vec::new(),
+                // A caller needs DNS to connect by name; under a default deny the render
+                // writes, a destination lost its own DNS too.
+                dns: dns.then(|| network.dns.clone()),
+                annotations: peer_annotations(app, side.direction),
+                decision: side.decision,
             },
-        ));
+        }
+    };
+    let mut out = Vec::new();
+    for caller in &service.callers {
+        if around.callers.contains_key(&caller.entry) || !not_us(&caller.app) {
+            continue;
+        }
+        let app = &caller.app;
+        let Some(home) = peer_home(
+            service,
+            around,
+            &app.namespace,
+            &format!("from-{}", app.app),
+        ) else {
+            continue;
+        };
+        let decision = match home.1 {
+            Placement::Outside => {
+                outside_peer(d, &home.0, app, "its egress to this service, and DNS")
+            }
+            _ => network
+                .ingress_from
+                .iter()
+                .find(|a| a.peer == app_peer(app))
+                .map(|a| a.decision)
+                .expect("every caller is admitted"),
+        };
+        let side = Side {
+            direction: "Egress",
+            port: service.port,
+            protocol: "TCP",
+            decision,
+        };
+        out.push(peer_object(home, app, side));
     }
     for dest in &service.egress {
-        if let Target::App(app) = &dest.target
-            && local(app)
-        {
-            let peer = app_peer(app);
-            let protocol = transport(dest.transport);
-            let decision = network
+        let Target::App(app) = &dest.target else {
+            continue;
+        };
+        if around.destinations.contains_key(&dest.entry) || !not_us(app) {
+            continue;
+        }
+        let flow = format!("to-{}-{}", app.app, dest.port);
+        let Some(home) = peer_home(service, around, &app.namespace, &flow) else {
+            continue;
+        };
+        let protocol = transport(dest.transport);
+        let decision = match home.1 {
+            Placement::Outside => outside_peer(d, &home.0, app, "its ingress from this service"),
+            _ => network
                 .egress
                 .iter()
                 .find(|rule| {
-                    rule.pod.as_ref() == Some(&peer)
+                    rule.pod.as_ref() == Some(&app_peer(app))
                         && rule
                             .ports
                             .iter()
                             .any(|p| p.port == dest.port && p.protocol == protocol)
                 })
                 .map(|rule| rule.decision)
-                .expect("every destination has an egress rule");
-            out.push((
-                format!("{}-to-{}-{}", service.name, app.app, dest.port),
-                PeerPolicy {
-                    pod_labels: peer.pod_labels,
-                    direction: "Ingress",
-                    port: dest.port,
-                    protocol: transport(dest.transport),
-                    annotations: peer_annotations(app, "Ingress"),
-                    decision,
-                },
-            ));
-        }
+                .expect("every destination has an egress rule"),
+        };
+        let side = Side {
+            direction: "Ingress",
+            port: dest.port,
+            protocol,
+            decision,
+        };
+        out.push(peer_object(home, app, side));
     }
     out
+}
+
+/// The peer's side of a flow: its direction, the port and protocol, the decision behind it.
+struct Side {
+    direction: &'static str,
+    port: u16,
+    protocol: &'static str,
+    decision: usize,
+}
+
+/// The decision for a peer outside the namespaces the render writes: its policy, written apart.
+fn outside_peer(d: &mut Decisions, name: &str, app: &AppRef, side: &str) -> usize {
+    d.add(
+        "outside-peer",
+        format!(
+            "{}/{} is not a service of this system: its namespace needs `{name}`, which opens {side} (written to {PEERS_DIR}/{}/ of the output, outside its kustomization: apply it there where a default deny holds)",
+            app.namespace, app.app, app.namespace
+        ),
+        "spec.callers, spec.egress",
+    )
 }
 
 /// The Service listens on 80 or 443 for HTTP(S), on the container's port otherwise. gRPC is
 /// HTTP/2: in clear text `kubernetes.io/h2c`; over TLS (the service has a certificate)
 /// `https`, the IANA name under which TLS clients negotiate HTTP/2.
-pub(super) fn service_port(service: &Service) -> ServicePort {
+pub fn service_port(service: &Service) -> ServicePort {
     let tls = service.tls.mode != TlsMode::None;
     ServicePort {
         port: match service.protocol {
@@ -236,7 +391,12 @@ fn implied_exceptions(cidr: &Cidr, preset: &Preset) -> Vec<String> {
         .collect()
 }
 
-pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> Network {
+pub(super) fn network(
+    service: &Service,
+    preset: &Preset,
+    around: &Surroundings,
+    d: &mut Decisions,
+) -> Network {
     d.add(
         "default-deny",
         format!(
@@ -251,12 +411,31 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
             "caller",
             format!(
                 "admit {}/{} on port {}",
-                caller.namespace, caller.app, service.port
+                caller.app.namespace, caller.app.app, service.port
             ),
             "spec.callers",
         );
         ingress_from.push(Admitted {
-            peer: app_peer(caller),
+            peer: app_peer(&caller.app),
+            decision,
+        });
+    }
+    let mut ingress_ranges = Vec::new();
+    for range in &service.caller_ranges {
+        let except = implied_exceptions(&range.cidr, preset);
+        let decision = d.add(
+            "caller-range",
+            format!(
+                "admit clients from {} on port {}{}",
+                range.cidr,
+                service.port,
+                carved(&except)
+            ),
+            "spec.callers",
+        );
+        ingress_ranges.push(AdmittedRange {
+            cidr: range.cidr.to_string(),
+            except,
             decision,
         });
     }
@@ -287,7 +466,7 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
             decision,
         });
     }
-    if ingress_from.is_empty() {
+    if ingress_from.is_empty() && ingress_ranges.is_empty() {
         d.add(
             "no-callers",
             "no pod may connect to the service (no callers declared)",
@@ -309,7 +488,7 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
         "always",
     );
     let mut egress = vec![EgressRule {
-        pod: Some(dns),
+        pod: Some(dns.clone()),
         cidr: None,
         except: vec![],
         ports: vec![
@@ -325,22 +504,33 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
         decision: dns_decision,
     }];
     for dest in &service.egress {
+        let neighbour = around.destinations.get(&dest.entry);
+        let port = neighbour.map_or(dest.port, |n| n.port);
         let ports = vec![PortRule {
             protocol: transport(dest.transport),
-            port: dest.port,
+            port,
         }];
         match &dest.target {
             Target::App(app) => {
+                let pod = Some(app_peer(app));
+                if egress.iter().any(|r| r.pod == pod && r.ports == ports) {
+                    continue;
+                }
+                let behind = if port == dest.port {
+                    String::new()
+                } else {
+                    format!(", the container port behind its Service port {}", dest.port)
+                };
                 let decision = d.add(
                     "egress-app",
                     format!(
-                        "allow egress to {}/{} on port {}",
-                        app.namespace, app.app, dest.port
+                        "allow egress to {}/{} on port {port}{behind}",
+                        app.namespace, app.app
                     ),
                     "spec.egress",
                 );
                 egress.push(EgressRule {
-                    pod: Some(app_peer(app)),
+                    pod,
                     cidr: None,
                     except: vec![],
                     ports,
@@ -349,26 +539,26 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
             }
             Target::Cidr(cidr) => {
                 let except = implied_exceptions(cidr, preset);
-                let carved = except.iter().any(|r| {
-                    r.parse::<Cidr>()
-                        .is_ok_and(|r| r.contains_addr(METADATA_ADDRESS))
-                });
-                if cidr.contains_addr(METADATA_ADDRESS) && !carved {
-                    d.warn(
-                        "metadata-egress",
-                        format!("spec.egress allows {cidr} on port {}, which holds the cloud metadata service 169.254.169.254: any process of the pod can fetch the node's cloud credentials there; remove it unless the service needs them (prefer workload identity)", dest.port),
-                    );
-                }
-                let carve = if except.is_empty() {
-                    String::new()
-                } else {
-                    format!(", except {}", except.join(", "))
-                };
                 let decision = d.add(
                     "egress-cidr",
-                    format!("allow egress to {cidr} on port {}{carve}", dest.port),
+                    format!(
+                        "allow egress to {cidr} on port {}{}",
+                        dest.port,
+                        carved(&except)
+                    ),
                     "spec.egress",
                 );
+                let reached = metadata_reached(cidr, &except);
+                if !reached.is_empty() {
+                    d.warn(
+                        "metadata-egress",
+                        format!(
+                            "spec.egress allows {cidr} on port {}, which reaches the cloud metadata address {}: a pod that reads instance metadata can often take the node's cloud credentials; remove the entry unless the service needs it, and give the service its own cloud identity",
+                            dest.port,
+                            reached.join(", ")
+                        ),
+                    );
+                }
                 egress.push(EgressRule {
                     pod: None,
                     cidr: Some(cidr.to_string()),
@@ -413,12 +603,27 @@ pub(super) fn network(service: &Service, preset: &Preset, d: &mut Decisions) -> 
     }
     Network {
         ingress_from,
+        ingress_ranges,
         port: service.port,
+        mesh_ports: Vec::new(),
         egress,
+        dns: Dns {
+            pods: dns,
+            port: preset.dns.port,
+        },
     }
 }
 
-fn label_text(labels: &BTreeMap<String, String>) -> String {
+/// `, except A, B` for the ranges carved out of a declared one; empty when there are none.
+fn carved(except: &[String]) -> String {
+    if except.is_empty() {
+        String::new()
+    } else {
+        format!(", except {}", except.join(", "))
+    }
+}
+
+pub(super) fn label_text(labels: &BTreeMap<String, String>) -> String {
     labels
         .iter()
         .map(|(k, v)| format!("{k}={v}"))

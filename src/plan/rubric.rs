@@ -80,6 +80,9 @@ pub const ROWS: &[Row] = &[
     entry(31, "a HorizontalPodAutoscaler of at least 2 pods that can scale, the Deployment without replicas", &[], &[], &["horizontalpodautoscaler-has-target", "deployment-targeted-by-hpa-does-not-have-replicas-configured"], None),
     entry(32, "the public entry serves only TLS, HTTP redirected, the TLS backend verified", &[], &["CKV_K8S_152", "CKV_K8S_153", "CKV_K8S_154"], &[], Some("Network separation and hardening › Encryption")),
     entry(33, "limits at the door; a quota and a LimitRange for confidential data", &[], &[], &[], Some(RESOURCE_POLICIES)),
+    entry(34, "both ends of every connection admit it, DNS included, and nothing else", &[], &[], &[], Some(NETWORK_POLICIES)),
+    entry(35, "callers verify the server with its trust anchor; with clientAuth, callers present client certificates", &[], &[], &[], Some("Network separation and hardening › Encryption")),
+    entry(36, "in a mesh: mutual TLS STRICT, exactly the callers' identities admitted, the proxy's control plane reached and nothing more", &[], &[], &[], Some("Network separation and hardening › Encryption")),
     entry(37, "no secret value in the output when sealing or an external store is chosen; a plain Secret is reported as plaintext at rest", &[], &[], &[], Some("Network separation and hardening › Secrets")),
 ];
 
@@ -95,7 +98,7 @@ mod tests {
     #[test]
     fn rows_are_the_first_round_then_the_second_rounds_rows_that_exist() {
         let numbers: Vec<u8> = ROWS.iter().map(|r| r.row).collect();
-        let expected: Vec<u8> = (1..=33).chain([37]).collect();
+        let expected: Vec<u8> = (1..=37).collect();
         assert_eq!(numbers, expected);
     }
 }

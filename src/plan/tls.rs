@@ -6,14 +6,14 @@ use serde::Serialize;
 use super::decisions::Decisions;
 use super::workload::port_name;
 use crate::preset::Preset;
-use crate::spec::TlsMode;
+use crate::spec::{Sensitivity, TlsMode};
 use crate::validate::Service;
 
 /// How a certificate is obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CertSource {
-    /// Signed by kubeward's own CA for the namespace, kept in the state folder.
+    /// Signed by kubeward's own CA for the namespace (under one root), kept in the state folder.
     SelfSigned,
     /// Signed by the CA given in `spec.tls.ca`.
     Ca,
@@ -21,12 +21,27 @@ pub enum CertSource {
     CertManager,
 }
 
+/// What a certificate proves: a server's names, or a client's identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Purpose {
+    /// Extended key usage serverAuth, for the DNS names.
+    Server,
+    /// Extended key usage clientAuth, for the URI (the SPIFFE ID of a ServiceAccount).
+    Client,
+}
+
 /// A certificate to put in a `kubernetes.io/tls` Secret.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CertPlan {
     /// The Secret (and, for cert-manager, the Certificate) name.
     pub secret_name: String,
+    pub purpose: Purpose,
+    /// The subject's common name: the first DNS name, or the client's account and namespace.
+    pub common_name: String,
     pub dns_names: Vec<String>,
+    /// URI names: a client's SPIFFE ID.
+    pub uris: Vec<String>,
     pub source: CertSource,
     pub issuer_kind: String,
     pub issuer_name: String,
@@ -60,7 +75,10 @@ pub(super) fn cert_plan(
     };
     CertPlan {
         secret_name,
+        purpose: Purpose::Server,
+        common_name: dns_names.first().cloned().unwrap_or_default(),
         dns_names,
+        uris: Vec::new(),
         source,
         issuer_kind: service
             .tls
@@ -96,6 +114,16 @@ pub(super) fn service_cert(
     d: &mut Decisions,
 ) -> Option<CertPlan> {
     if service.tls.mode == TlsMode::None {
+        if service.sensitivity >= Sensitivity::Confidential {
+            d.warn(
+                "plaintext-confidential",
+                format!(
+                    "sensitivity {}, but tls.mode is none: the service's port speaks {} in clear text, so its callers' traffic (the ingress controller's too) crosses the cluster network unencrypted; set spec.tls.mode to self-signed, ca or cert-manager",
+                    service.sensitivity.as_str(),
+                    port_name(service.protocol)
+                ),
+            );
+        }
         d.add(
             "no-tls",
             "no certificate for the service's own port",
@@ -134,4 +162,28 @@ pub(super) fn service_cert(
         ),
     );
     Some(cert)
+}
+
+/// The names kubeward's CA for `namespace` must be permitted to sign for `certs` (those of
+/// them it signs): the namespace under the cluster domain (`<ns>`, `<ns>.svc`,
+/// `<ns>.svc.<domain>`, under which every in-cluster name and client identity falls) and the
+/// certificates' other names (bare service names, public hosts, extra names). Sorted, once.
+pub(super) fn ca_names<'a>(
+    namespace: &str,
+    domain: &str,
+    certs: impl IntoIterator<Item = &'a CertPlan>,
+) -> Vec<String> {
+    let mut names: std::collections::BTreeSet<String> = [
+        namespace.to_string(),
+        format!("{namespace}.svc"),
+        format!("{namespace}.svc.{domain}"),
+    ]
+    .into();
+    for cert in certs
+        .into_iter()
+        .filter(|c| c.source == CertSource::SelfSigned)
+    {
+        names.extend(cert.dns_names.iter().cloned());
+    }
+    names.into_iter().collect()
 }

@@ -228,18 +228,32 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
             Departure::SingleReplica,
             format!("a single replica ({replica_cause}); the PodDisruptionBudget still allows it to be evicted for node drains"),
         ));
+        if service.replicas.is_none() {
+            d.warn(
+                "single-replica",
+                "the preset's replicas is 1: kubeward writes the exemptions of a singleton (kubeward.dev/ignore KW-AVAIL-009, kube-score, kube-linter, Polaris) on the Deployment; set spec.replicas to 2 or more, or to 1 to ask for a singleton by name",
+            );
+        }
     }
     if !preset.spread_across_nodes {
         departures.push((
             Departure::NotSpread,
             "the preset's spreadAcrossNodes is false: replicas may share a node".to_string(),
         ));
+        d.warn(
+            "not-spread",
+            "the preset's spreadAcrossNodes is false: replicas may share a node, and kubeward writes the exemptions (kubeward.dev/ignore KW-AVAIL-012, kube-score, kube-linter, Polaris) on the Deployment; use a preset that spreads them",
+        );
     }
     if !preset.read_only_root_filesystem {
         departures.push((
             Departure::WritableRootFilesystem,
             "the preset's readOnlyRootFilesystem is false: the application writes outside its emptyDir; the ephemeral-storage limit still bounds what it writes".to_string(),
         ));
+        d.warn(
+            "writable-root-filesystem",
+            "the preset's readOnlyRootFilesystem is false: the container's root filesystem is writable, and kubeward writes the exemptions (checkov CKV_K8S_22, kubeward.dev/ignore KW-SEC-007, kube-score, kube-linter, Polaris) on the Deployment; use a preset that keeps it read-only",
+        );
     }
     let seccomp = &preset.seccomp_profile;
     if let (SeccompType::Localhost, Some(profile)) = (seccomp.kind, &seccomp.localhost_profile) {
@@ -247,6 +261,10 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
             Departure::LocalhostSeccomp,
             format!("the preset's seccomp profile is Localhost {profile}, managed on the nodes, instead of RuntimeDefault"),
         ));
+        d.warn(
+            "localhost-seccomp",
+            format!("the preset's seccomp profile is Localhost {profile}, which every node must hold, instead of RuntimeDefault: kubeward writes the exemptions (checkov CKV_K8S_31, kubeward.dev/ignore KW-SEC-015) on the Deployment"),
+        );
     }
     if service.protocol == Protocol::Tcp {
         departures.push((

@@ -53,6 +53,25 @@ pub enum SeccompFloor {
 /// Who set each floor: `floors.<key>` → preset name.
 pub type SetBy = BTreeMap<String, String>;
 
+/// The floors of one resolved preset and where each was locked, to judge any manifests by.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Locks {
+    /// The preset asked for (the head of its chain).
+    pub preset: String,
+    pub floors: Floors,
+    /// `floors.<floor>` → where it was locked: `preset `acme` (presets/acme.yaml, line 8)`.
+    pub locked_at: BTreeMap<String, String>,
+}
+
+impl Locks {
+    /// Where `floor` (e.g. `minReplicas`) was locked.
+    pub fn locked_at(&self, floor: &str) -> &str {
+        self.locked_at
+            .get(&key(floor))
+            .map_or("its preset", String::as_str)
+    }
+}
+
 /// A setting that falls below a floor: the setting's path, the floor's path, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Breach {
@@ -348,10 +367,7 @@ pub fn check_spec(floors: &Floors, set_by: &SetBy, file: &SpecFile) -> Vec<Field
     let image = s.image.as_deref().and_then(|i| ImageRef::parse(i).ok());
     if let (Some(allowed), Some(image)) = (&floors.allowed_registries, &image) {
         let repository = normalized_repository(&image.repository);
-        if !allowed
-            .iter()
-            .any(|prefix| under_prefix(&repository, prefix))
-        {
+        if !from_allowed_registry(allowed, image) {
             below(
                 "spec.image",
                 "allowedRegistries",
@@ -392,8 +408,16 @@ fn registry_prefix(prefix: &str) -> Result<(), String> {
         .ok_or_else(|| format!("`{prefix}` is not a registry prefix: no tag or digest"))
 }
 
+/// Whether `image` comes from one of the `allowed` registry prefixes.
+pub fn from_allowed_registry(allowed: &[String], image: &ImageRef) -> bool {
+    let repository = normalized_repository(&image.repository);
+    allowed
+        .iter()
+        .any(|prefix| under_prefix(&repository, prefix))
+}
+
 /// `repository` with Docker Hub's implied registry and `library/` namespace written out.
-fn normalized_repository(repository: &str) -> String {
+pub fn normalized_repository(repository: &str) -> String {
     let first = repository.split('/').next().unwrap_or_default();
     let has_registry = repository.contains('/')
         && (first.contains('.') || first.contains(':') || first == "localhost");

@@ -93,6 +93,8 @@ pub struct Preset {
     pub termination_grace_period_seconds: u32,
     /// Old ReplicaSets kept for rollback.
     pub revision_history_limit: u32,
+    /// The service mesh: its default for `spec.mesh`, its trust domain, its control plane.
+    pub mesh: super::MeshSettings,
     /// How the `ExternalSecret`s of secrets `fromStore` are kept in step with their store.
     pub external_secrets: ExternalSecretsDefaults,
     /// Seal every Secret for this Sealed Secrets controller (the certificate's path is
@@ -271,7 +273,7 @@ pub struct ExternalSecretsDefaults {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct TlsDefaults {
-    /// Lifetime of kubeward's own CA for a namespace.
+    /// Lifetime of kubeward's own CAs: the root and each namespace's.
     pub ca_validity_days: u32,
     /// Lifetime of a service certificate.
     pub leaf_validity_days: u32,

@@ -11,8 +11,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::floors::{self, Floors, SetBy};
+use super::floors::{self, Floors, Locks, SetBy};
 use super::model::{ATOMIC, DEFAULT, KIND, Preset, SHIPPED};
+use super::required::FOLDER_CONFIG;
 use super::settings::settings_problems;
 use crate::error::{Error, FieldError};
 use crate::spec::API_VERSION;
@@ -105,6 +106,8 @@ pub struct Resolved {
     pub floors: Floors,
     /// `spec.<setting path>` or `floors.<floor>` → the name of the preset that set it.
     pub set_by: SetBy,
+    /// `floors.<floor>` → the preset, file and line that locked it.
+    pub locked_at: std::collections::BTreeMap<String, String>,
 }
 
 impl Resolved {
@@ -116,6 +119,15 @@ impl Resolved {
                 return Some(name);
             }
             candidate = &candidate[..candidate.rfind(['.', '['])?];
+        }
+    }
+
+    /// The floors, each with where it was locked, to judge manifests by.
+    pub fn locks(&self) -> Locks {
+        Locks {
+            preset: self.name.clone(),
+            floors: self.floors.clone(),
+            locked_at: self.locked_at.clone(),
         }
     }
 
@@ -180,10 +192,12 @@ fn problems_error(name: &str, mut problems: Vec<Problem>) -> Error {
 pub struct Lookup<'a> {
     /// The folder of named presets (`--presets-dir` / `KUBEWARD_PRESETS_DIR`).
     pub presets_dir: Option<&'a Path>,
+    /// The preset `--require-preset` requires of every render (see [`super::required`]).
+    pub require: Option<&'a str>,
 }
 
 /// Whether a reference names a file rather than a preset.
-fn is_path(reference: &str) -> bool {
+pub(super) fn is_path(reference: &str) -> bool {
     reference.contains('/') || reference.ends_with(".yaml") || reference.ends_with(".yml")
 }
 
@@ -204,7 +218,16 @@ impl Lookup<'_> {
     /// Finds `reference`: a path (relative to `from_dir`), a shipped name, or a name in the
     /// presets folder. A folder preset may not take a shipped name: shipped names always mean
     /// the shipped presets, so `restricted` reads the same in every repository.
-    fn locate(&self, reference: &str, from_dir: Option<&Path>) -> Result<(Origin, String), String> {
+    pub(super) fn locate(
+        &self,
+        reference: &str,
+        from_dir: Option<&Path>,
+    ) -> Result<(Origin, String), String> {
+        if Some(reference) == FOLDER_CONFIG.strip_suffix(".yaml") {
+            return Err(format!(
+                "{FOLDER_CONFIG} is the presets folder's configuration, not a preset"
+            ));
+        }
         if is_path(reference) {
             let Some(dir) = from_dir else {
                 return Err(
@@ -568,6 +591,18 @@ pub fn resolve(reference: &str, base_dir: &Path, lookup: Lookup) -> Result<Resol
     if !problems.is_empty() {
         return Err(problems_error(&leaf_name, problems));
     }
+    let locked_at = set_by
+        .iter()
+        .filter(|(key, _)| key.starts_with("floors."))
+        .filter_map(|(key, name)| {
+            let loaded = chain.iter().find(|l| &l.link.name == name)?;
+            let place = match loaded.locator.line_of(key) {
+                Some(line) => format!("{}, line {line}", loaded.link.origin),
+                None => loaded.link.origin.to_string(),
+            };
+            Some((key.clone(), format!("preset `{name}` ({place})")))
+        })
+        .collect();
     Ok(Resolved {
         name: leaf_name,
         description: chain[0].description.clone(),
@@ -575,6 +610,7 @@ pub fn resolve(reference: &str, base_dir: &Path, lookup: Lookup) -> Result<Resol
         preset,
         floors,
         set_by,
+        locked_at,
     })
 }
 
@@ -614,6 +650,7 @@ pub fn list(lookup: Lookup) -> Result<Vec<Listed>, Error> {
         .filter(|p| {
             p.is_file() && matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
         })
+        .filter(|p| p.file_name().is_none_or(|n| n != FOLDER_CONFIG))
         .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .collect();
     names.sort();
@@ -664,6 +701,7 @@ mod tests {
         fn lookup(&self) -> Lookup<'_> {
             Lookup {
                 presets_dir: Some(self.0.path()),
+                require: None,
             }
         }
 

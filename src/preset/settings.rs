@@ -238,6 +238,43 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
         names::dns_subdomain(&p.cluster_domain),
     );
     check(
+        "spec.mesh.trustDomain",
+        names::dns_subdomain(&p.mesh.trust_domain),
+    );
+    for (mesh, network) in [("istio", &p.mesh.istio), ("linkerd", &p.mesh.linkerd)] {
+        for (i, plane) in network.control_plane.iter().enumerate() {
+            let at = format!("spec.mesh.{mesh}.controlPlane[{i}]");
+            check(
+                &format!("{at}.namespace"),
+                names::dns_label(&plane.namespace),
+            );
+            if plane.pod_labels.is_empty() {
+                check(
+                    &format!("{at}.podLabels"),
+                    Err("name at least one label of the control-plane pods".into()),
+                );
+            }
+            for (key, value) in &plane.pod_labels {
+                check(&format!("{at}.podLabels.{key}"), label(key, value));
+            }
+            if plane.ports.is_empty() {
+                check(&format!("{at}.ports"), Err("name at least one port".into()));
+            }
+            for port in &plane.ports {
+                check(
+                    &format!("{at}.ports"),
+                    names::port(i64::from(*port)).map(|_| ()),
+                );
+            }
+        }
+        for port in &network.inbound_ports {
+            check(
+                &format!("spec.mesh.{mesh}.inboundPorts"),
+                names::port(i64::from(*port)).map(|_| ()),
+            );
+        }
+    }
+    check(
         "spec.secretsMountPath",
         absolute_path(&p.secrets_mount_path),
     );

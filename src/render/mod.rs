@@ -7,9 +7,12 @@
 //! self-check (`check`) and to `output`.
 
 pub mod invariants;
+pub mod layout;
 mod secrets;
+mod shared;
 mod templates;
 
+pub use shared::SharedRenders;
 pub use templates::{TEMPLATES, Templates};
 
 use serde_json::Value;
@@ -43,6 +46,20 @@ pub fn render(
     allow_dropped: &[String],
     annotate: bool,
 ) -> Result<Vec<Manifest>, Error> {
+    render_sharing(plan, material, templates, allow_dropped, annotate, None)
+}
+
+/// [`render`], taking the objects the services of a namespace share from `shared` when
+/// another service of the run rendered them already (see `shared`), and keeping them there.
+pub fn render_sharing(
+    plan: &Plan,
+    material: &Material,
+    templates: &Templates,
+    allow_dropped: &[String],
+    annotate: bool,
+    shared: Option<&SharedRenders>,
+) -> Result<Vec<Manifest>, Error> {
+    let shared = shared.filter(|_| templates.all_shipped() && !annotate);
     let overridden;
     let tera = if templates.all_shipped() {
         shipped_engine()?
@@ -69,13 +86,23 @@ pub fn render(
     plan.objects
         .iter()
         .map(|object| {
+            let key = shared.and_then(|_| shared::key(plan, material, object));
+            if let (Some(shared), Some(key)) = (shared, &key)
+                && let Some(manifest) = shared.get(key)
+            {
+                return Ok(manifest);
+            }
             let source = templates.describe(object.template);
             context.insert("object", object);
             let text = tera
                 .render(object.template, &context)
                 .map_err(|e| Error::Render(format!("template {source}: {}", error_chain(&e))))?;
-            accept(plan, object, text, &source, allow_dropped)
-                .and_then(|m| secrets::finish(m, plan, material.sealer.as_ref(), annotate))
+            let manifest = accept(plan, object, text, &source, allow_dropped)
+                .and_then(|m| secrets::finish(m, plan, material.sealer.as_ref(), annotate))?;
+            if let (Some(shared), Some(key)) = (shared, key) {
+                shared.keep(key, &manifest);
+            }
+            Ok(manifest)
         })
         .collect()
 }
@@ -108,11 +135,13 @@ fn accept(
     } else {
         record_overrides(object, value, &accepted, source)?
     };
-    let text = if text.ends_with('\n') {
+    let mut text = if text.ends_with('\n') {
         text
     } else {
         text + "\n"
     };
+    // The engine's buffer is far larger than one document: a system keeps thousands.
+    text.shrink_to_fit();
     Ok(Manifest {
         object: object.clone(),
         text,
@@ -231,18 +260,24 @@ pub fn files(manifests: &[Manifest]) -> Vec<OutFile> {
             secret: m.object.secret,
         })
         .collect();
-    let mut kustomization = String::from(
+    let names: Vec<String> = files.iter().map(|f| f.name.clone()).collect();
+    files.push(kustomization(&names));
+    files
+}
+
+/// A `kustomization.yaml` listing `resources` (files and folders of its own folder).
+fn kustomization(resources: &[String]) -> OutFile {
+    let mut text = String::from(
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n",
     );
-    for file in &files {
-        kustomization.push_str(&format!("  - {}\n", yaml::safe::quote(&file.name)));
+    for resource in resources {
+        text.push_str(&format!("  - {}\n", yaml::safe::quote(resource)));
     }
-    files.push(OutFile {
+    OutFile {
         name: "kustomization.yaml".into(),
-        content: kustomization,
+        content: text,
         secret: false,
-    });
-    files
+    }
 }
 
 /// Joins manifests into one multi-document stream.

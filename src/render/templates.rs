@@ -96,6 +96,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/certificate.yaml"),
     ),
     (
+        "certificate-client.yaml",
+        include_str!("../../templates/certificate-client.yaml"),
+    ),
+    (
+        "configmap-bundle.yaml",
+        include_str!("../../templates/configmap-bundle.yaml"),
+    ),
+    (
         "externalsecret.yaml",
         include_str!("../../templates/externalsecret.yaml"),
     ),
@@ -106,6 +114,26 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "limitrange.yaml",
         include_str!("../../templates/limitrange.yaml"),
+    ),
+    (
+        "peerauthentication-istio.yaml",
+        include_str!("../../templates/peerauthentication-istio.yaml"),
+    ),
+    (
+        "authorizationpolicy-istio.yaml",
+        include_str!("../../templates/authorizationpolicy-istio.yaml"),
+    ),
+    (
+        "server-linkerd.yaml",
+        include_str!("../../templates/server-linkerd.yaml"),
+    ),
+    (
+        "meshtlsauthentication-linkerd.yaml",
+        include_str!("../../templates/meshtlsauthentication-linkerd.yaml"),
+    ),
+    (
+        "authorizationpolicy-linkerd.yaml",
+        include_str!("../../templates/authorizationpolicy-linkerd.yaml"),
     ),
 ];
 

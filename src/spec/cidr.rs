@@ -57,6 +57,11 @@ impl Cidr {
         self.prefix == self.bits()
     }
 
+    /// The prefix length: 0 is every address.
+    pub fn prefix(&self) -> u8 {
+        self.prefix
+    }
+
     pub fn is_ipv4(&self) -> bool {
         self.network.is_ipv4()
     }
@@ -65,14 +70,19 @@ impl Cidr {
 impl FromStr for Cidr {
     type Err = String;
 
+    /// `ADDRESS/PREFIX`, or a single `ADDRESS`, read as `/32` (IPv4) or `/128` (IPv6).
     fn from_str(text: &str) -> Result<Self, String> {
-        let (addr, prefix) = text.split_once('/').ok_or_else(|| {
-            format!("`{text}` is not a CIDR range: expected ADDRESS/PREFIX, e.g. 203.0.113.0/24")
+        let (addr, prefix) = text.split_once('/').unwrap_or((text, ""));
+        let network: IpAddr = addr.parse().map_err(|_| {
+            format!(
+                "`{addr}` is not an IPv4 or IPv6 address: write an address range ADDRESS/PREFIX (e.g. 203.0.113.0/24) or one address (203.0.113.10)"
+            )
         })?;
-        let network: IpAddr = addr
-            .parse()
-            .map_err(|_| format!("`{addr}` is not an IPv4 or IPv6 address"))?;
         let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match (prefix, text.contains('/')) {
+            ("", false) => max.to_string(),
+            (prefix, _) => prefix.to_string(),
+        };
         let prefix: u8 = prefix
             .parse()
             .ok()
@@ -113,9 +123,20 @@ mod tests {
     }
 
     #[test]
+    fn a_single_address_is_a_range_of_one() {
+        let one: Cidr = "203.0.113.10".parse().unwrap();
+        assert_eq!(one.to_string(), "203.0.113.10/32");
+        assert!(one.contains_addr("203.0.113.10".parse().unwrap()));
+        assert!(!one.contains_addr("203.0.113.11".parse().unwrap()));
+        let v6: Cidr = "2001:db8::1".parse().unwrap();
+        assert_eq!(v6.to_string(), "2001:db8::1/128");
+        assert!(!v6.contains_addr("2001:db8::2".parse().unwrap()));
+    }
+
+    #[test]
     fn rejects_malformed_ranges() {
         for bad in [
-            "10.0.0.0",
+            "10.0.0.0/",
             "10.0.0.1/8",
             "10.0.0.0/33",
             "300.0.0.0/8",

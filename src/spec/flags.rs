@@ -5,9 +5,9 @@ use clap::Args;
 
 use super::entry::{EntryApi, GatewayRefSpec, IngressSpec, RateLimitSpec, TimeoutsSpec};
 use super::model::{
-    self, ApiRuleSpec, AutoscalingSpec, CaFiles, CallerSpec, EgressSpec, Exposure, GenerateSpec,
-    IssuerRef, Protocol, SealingScope, SealingSpec, SecretSpec, Sensitivity, SpecFile,
-    StoreRefSpec, TlsMode,
+    self, ApiRuleSpec, AutoscalingSpec, CaFiles, CallerSpec, ClientAuth, EgressSpec, Exposure,
+    GenerateSpec, IssuerRef, Mesh, Protocol, SealingScope, SealingSpec, SecretSpec, Sensitivity,
+    SpecFile, StoreRefSpec, TlsMode,
 };
 use super::names::DEFAULT_SECRET_LENGTH;
 
@@ -53,9 +53,15 @@ pub struct SpecFlags {
     /// How sensitive its data is
     #[arg(long, value_enum, help_heading = "Service")]
     pub sensitivity: Option<SensitivityArg>,
+    /// The service mesh the cluster runs
+    #[arg(long, value_enum, help_heading = "Traffic")]
+    pub mesh: Option<MeshArg>,
     /// A caller allowed in, NAMESPACE/APP or APP (same namespace); repeatable
     #[arg(long = "caller", value_name = "NS/APP", help_heading = "Traffic")]
     pub callers: Vec<String>,
+    /// Clients by address range allowed in, e.g. 198.51.100.0/24; repeatable
+    #[arg(long = "caller-cidr", value_name = "CIDR", help_heading = "Traffic")]
+    pub caller_cidrs: Vec<String>,
     /// A pod destination, NAMESPACE/APP:PORT; repeatable
     #[arg(long = "egress", value_name = "NS/APP:PORT", help_heading = "Traffic")]
     pub egress: Vec<String>,
@@ -128,6 +134,9 @@ pub struct SpecFlags {
     /// The cert-manager issuer, [KIND/]NAME with KIND Issuer or ClusterIssuer (TLS mode cert-manager)
     #[arg(long, value_name = "[KIND/]NAME", help_heading = "Service")]
     pub tls_issuer: Option<String>,
+    /// Mutual TLS: whether callers must present client certificates
+    #[arg(long, value_enum, value_name = "WHEN", help_heading = "Service")]
+    pub client_auth: Option<ClientAuthArg>,
     /// A clear-text container port for the probes, for a server whose port speaks only TLS
     #[arg(long, help_heading = "Service")]
     pub probe_port: Option<i64>,
@@ -149,6 +158,8 @@ value_enum!(ProtocolArg => Protocol { Http, Https, Grpc, Tcp });
 value_enum!(ExposureArg => Exposure { Namespace, Cluster, Public });
 value_enum!(SensitivityArg => Sensitivity { Public, Internal, Confidential, Restricted });
 value_enum!(TlsArg => TlsMode { None, SelfSigned, Ca, CertManager });
+value_enum!(MeshArg => Mesh { None, Istio, Linkerd });
+value_enum!(ClientAuthArg => ClientAuth { None, Required });
 value_enum!(IngressApiArg => EntryApi { Gateway, Ingress });
 value_enum!(SealScopeArg => SealingScope { Strict, NamespaceWide, ClusterWide });
 
@@ -185,6 +196,7 @@ fn parse_app(text: &str) -> CallerSpec {
     CallerSpec {
         app: Some(app),
         namespace,
+        ..CallerSpec::default()
     }
 }
 
@@ -325,8 +337,14 @@ impl SpecFlags {
         s.protocol = self.protocol.map(Into::into).or(s.protocol);
         s.exposure = self.exposure.map(Into::into).or(s.exposure);
         s.sensitivity = self.sensitivity.map(Into::into).or(s.sensitivity);
-        if !self.callers.is_empty() {
+        s.mesh = self.mesh.map(Into::into).or(s.mesh);
+        if !self.callers.is_empty() || !self.caller_cidrs.is_empty() {
             s.callers = self.callers.iter().map(|c| parse_app(c)).collect();
+            s.callers
+                .extend(self.caller_cidrs.iter().map(|cidr| CallerSpec {
+                    cidr: Some(cidr.clone()),
+                    ..CallerSpec::default()
+                }));
         }
         if !self.egress.is_empty() || !self.egress_cidr.is_empty() {
             let mut egress = Vec::new();
@@ -376,7 +394,15 @@ impl SpecFlags {
             set(&mut ca.key, &self.tls_ca_key);
         }
         if let Some(issuer) = &self.tls_issuer {
-            s.tls.get_or_insert_with(model::TlsSpec::default).issuer = Some(parse_issuer(issuer));
+            let IssuerRef { kind, name } = parse_issuer(issuer);
+            let tls = s.tls.get_or_insert_with(model::TlsSpec::default);
+            let ca = tls.issuer.take().and_then(|given| given.ca);
+            tls.issuer = Some(model::TlsIssuer { kind, name, ca });
+        }
+        if let Some(client_auth) = self.client_auth {
+            s.tls
+                .get_or_insert_with(model::TlsSpec::default)
+                .client_auth = Some(client_auth.into());
         }
         if self.probe_port.is_some() {
             s.probes.get_or_insert_with(model::ProbesSpec::default).port = self.probe_port;
@@ -511,7 +537,16 @@ impl SpecFlags {
             "--target-cpu",
         );
         mark(self.preset.is_some(), "spec.preset", "--preset");
-        mark(!self.callers.is_empty(), "spec.callers", "--caller");
+        mark(
+            !self.callers.is_empty() || !self.caller_cidrs.is_empty(),
+            "spec.callers",
+            "--caller/--caller-cidr",
+        );
+        mark(
+            self.client_auth.is_some(),
+            "spec.tls.clientAuth",
+            "--client-auth",
+        );
         mark(
             !self.egress.is_empty() || !self.egress_cidr.is_empty(),
             "spec.egress",

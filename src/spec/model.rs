@@ -135,6 +135,11 @@ pub struct ServiceSpec {
     /// clear-text port for the probes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probes: Option<ProbesSpec>,
+    /// The service mesh the cluster runs. With `istio` or `linkerd` the bundle keeps every
+    /// NetworkPolicy and adds the mesh's mutual TLS and authorization, admitting exactly the
+    /// callers' identities (their ServiceAccounts). Default from the preset (`none`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mesh: Option<Mesh>,
     /// Write every Secret of the bundle (generated, from the environment, from a file, and the
     /// TLS keys) as a `SealedSecret` (bitnami.com/v1alpha1) that only the Sealed Secrets
     /// controller of the cluster can decrypt, so that the output folder can be committed.
@@ -215,6 +220,28 @@ impl Exposure {
     }
 }
 
+/// The service mesh that proves who is calling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Mesh {
+    /// No mesh: NetworkPolicies (and TLS, when set) only.
+    None,
+    /// Istio sidecars: PeerAuthentication STRICT and an ALLOW AuthorizationPolicy.
+    Istio,
+    /// Linkerd proxies: Server, MeshTLSAuthentication, AuthorizationPolicy, default deny.
+    Linkerd,
+}
+
+impl Mesh {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mesh::None => "none",
+            Mesh::Istio => "istio",
+            Mesh::Linkerd => "linkerd",
+        }
+    }
+}
+
 /// The bounds and targets of the HorizontalPodAutoscaler.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -258,17 +285,45 @@ pub enum Transport {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
-/// Pods labelled `app.kubernetes.io/name: <app>` in the namespace `<namespace>`.
-#[serde(deny_unknown_fields)]
-#[schemars(extend("required" = ["app"]))]
+/// A caller: pods (`app`, `namespace`, `serviceAccount`) or an address range (`cidr`).
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+#[schemars(extend("oneOf" = [{ "required": ["app"] }, { "required": ["cidr"] }]))]
 pub struct CallerSpec {
-    /// The app: its pods carry the label `app.kubernetes.io/name: <app>` (no other label is
-    /// required of them).
+    /// A pod caller: pods labelled `app.kubernetes.io/name: <app>` (no other label is
+    /// required of them). Give `app` or `cidr`, not both.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 63), pattern(DNS_LABEL_PATTERN))]
     pub app: Option<String>,
-    /// The app's namespace. Default: the service's own (required for
-    /// `spec.ingress.controller`).
+    /// The app's namespace. Default: the service's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 63), pattern(DNS_LABEL_PATTERN))]
+    pub namespace: Option<String>,
+    /// The ServiceAccount the caller's pods run as: the identity its client certificate
+    /// carries (`spiffe://<cluster domain>/ns/<namespace>/sa/<serviceAccount>`). Default: the
+    /// app name, which is how kubeward names a service's own account; a caller rendered in
+    /// the same system always runs as its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 253), pattern(DNS_SUBDOMAIN_PATTERN))]
+    pub service_account: Option<String>,
+    /// Clients by address range, e.g. `198.51.100.0/24` or `2001:db8::/48`, admitted on the
+    /// service's port (a NetworkPolicy `ipBlock`). The network address of the range
+    /// (`10.0.0.0/8`, not `10.0.0.1/8`); not every address (`0.0.0.0/0`, `::/0`: use
+    /// `exposure: public`); not with `exposure: namespace`. Cluster-internal and link-local
+    /// ranges inside it stay denied unless named exactly, as for egress.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cidr: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// Pods labelled `app.kubernetes.io/name: <app>` in the namespace `<namespace>`.
+#[serde(deny_unknown_fields)]
+#[schemars(extend("required" = ["app", "namespace"]))]
+pub struct ControllerSpec {
+    /// The controller's pods carry the label `app.kubernetes.io/name: <app>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(max = 63), pattern(DNS_LABEL_PATTERN))]
+    pub app: Option<String>,
+    /// The namespace the controller runs in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 63), pattern(DNS_LABEL_PATTERN))]
     pub namespace: Option<String>,
@@ -291,10 +346,10 @@ pub struct EgressSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(max = 63), pattern(DNS_LABEL_PATTERN))]
     pub namespace: Option<String>,
-    /// An address range outside the cluster, e.g. `203.0.113.0/24` or `2001:db8::/32`.
-    /// Private, cluster-internal and link-local (cloud metadata) ranges inside it stay denied
-    /// unless named exactly. On port 53, a single address (`/32`, `/128`): DNS to a range is a
-    /// tunnel out.
+    /// An address range outside the cluster, e.g. `203.0.113.0/24` or `2001:db8::/32`, or one
+    /// address (`203.0.113.10`, read as `/32`; `/128` for IPv6). Private, cluster-internal
+    /// and link-local (cloud metadata) ranges inside it stay denied unless named exactly. On
+    /// port 53, a single address: DNS to a range is a tunnel out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// The destination port, 1-65535.
@@ -315,7 +370,9 @@ pub struct ApiRuleSpec {
     #[serde(default)]
     #[schemars(inner(pattern(NO_WILDCARD_PATTERN)))]
     pub api_groups: Vec<String>,
-    /// Resources, e.g. `configmaps`; at least one, no wildcards.
+    /// Resources, e.g. `configmaps`; at least one, no wildcards. Never `pods/exec`,
+    /// `pods/attach` or `nodes/proxy`, `create` on `pods`, or `create`, `update` or `patch`
+    /// on a pod controller (Deployment, Job...): each runs code as another account.
     #[serde(default)]
     #[schemars(length(min = 1), inner(pattern(NO_WILDCARD_PATTERN)))]
     pub resources: Vec<String>,
@@ -454,7 +511,7 @@ pub struct GenerateSpec {
 pub enum TlsMode {
     /// No certificate for the service's port (refused at sensitivity `restricted`).
     None,
-    /// Signed by kubeward's own CA for the namespace, kept in the state folder.
+    /// Signed by kubeward's own CA for the namespace (under one root), kept in the state folder.
     SelfSigned,
     /// Signed by your CA, given in `tls.ca`.
     Ca,
@@ -474,12 +531,35 @@ pub struct TlsSpec {
     pub ca: Option<CaFiles>,
     /// The cert-manager issuer; only with `mode: cert-manager`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<IssuerRef>,
+    pub issuer: Option<TlsIssuer>,
     /// Extra names for the certificate (DNS names; `*.` wildcards allowed), besides
     /// `<name>`, `<name>.<namespace>`, `<name>.<namespace>.svc`,
     /// `<name>.<namespace>.svc.cluster.local` and the public host.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dns_names: Vec<String>,
+    /// Mutual TLS: `required` makes every caller present a client certificate. Callers
+    /// rendered in the same system get one (extended key usage clientAuth, the URI SAN
+    /// `spiffe://<cluster domain>/ns/<namespace>/sa/<service account>`); the service verifies
+    /// them against `tls/client-ca.crt` (cert-manager: against `tls/ca.crt`, the issuer's CA).
+    /// Only for a service with TLS. Default: `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_auth: Option<ClientAuth>,
+    /// The CA certificates (a PEM file, relative to the spec file) that sign the client
+    /// certificates of callers outside the system, which kubeward issues none to: the service
+    /// accepts them besides the system's own. Only with `clientAuth: required` and modes
+    /// `self-signed` and `ca` (with cert-manager, such callers get a certificate from the same
+    /// issuer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_ca: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuth {
+    /// Callers need no client certificate.
+    None,
+    /// Every caller presents a client certificate the service verifies (mutual TLS).
+    Required,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -506,6 +586,34 @@ pub struct IssuerRef {
     /// The issuer's name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("required" = ["name"]))]
+pub struct TlsIssuer {
+    /// `Issuer` (in the service's namespace) or `ClusterIssuer`. Default: `ClusterIssuer`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("enum" = ["Issuer", "ClusterIssuer"]))]
+    pub kind: Option<String>,
+    /// The issuer's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The issuer's CA certificate (a PEM file, relative to the spec file; public, no key),
+    /// which kubeward cannot know otherwise: added to the trust bundle the service's callers
+    /// verify its certificate with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca: Option<String>,
+}
+
+impl TlsIssuer {
+    /// The issuer reference, without the CA.
+    pub fn reference(&self) -> IssuerRef {
+        IssuerRef {
+            kind: self.kind.clone(),
+            name: self.name.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -3,6 +3,9 @@
 //! presets' settings, validation, and `init`, which checks each answer as it is typed.
 
 use super::image::ImageRef;
+use crate::vocabulary::{
+    POD_CONTROLLER_VERBS, POD_CONTROLLERS, POD_EXEC_RESOURCES, POD_EXEC_VERBS,
+};
 
 /// Verbs a Role may grant; `bind`, `escalate`, `impersonate` and `*` are never granted.
 pub const ALLOWED_VERBS: &[&str] = &[
@@ -121,16 +124,19 @@ pub fn role_entry(value: &str, may_be_empty: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// Names kubeward gives its own material: the Secret `<service>-tls` (mounted as the folder
-/// `tls/` beside the other secrets) and the Secret `<service>-ingress-tls`.
-pub const RESERVED_SECRET_NAMES: [&str; 2] = ["tls", "ingress-tls"];
+/// Names kubeward gives its own material: the Secrets `<service>-tls` (mounted as the folder
+/// `tls/` beside the other secrets), `<service>-ingress-tls` and `<service>-client-tls` (the
+/// client certificate, mounted as `client/`), and the folders `trust/` and `client/` of the
+/// secrets volume.
+pub const RESERVED_SECRET_NAMES: [&str; 5] =
+    ["tls", "ingress-tls", "client-tls", "client", "trust"];
 
 /// The name of one of `spec.secrets`: a DNS-1123 label that is not one of kubeward's own.
 pub fn secret_name(value: &str) -> Result<(), String> {
     dns_label(value)?;
     if RESERVED_SECRET_NAMES.contains(&value) {
         return Err(format!(
-            "`{value}` is reserved: kubeward names its own certificate Secrets `<service>-tls` and `<service>-ingress-tls`, and mounts the certificate as the folder `tls/` beside the secrets; choose another name"
+            "`{value}` is reserved: kubeward names its own certificate Secrets `<service>-tls`, `<service>-ingress-tls` and `<service>-client-tls`, and mounts the folders `tls/`, `client/` and `trust/` beside the secrets; choose another name"
         ));
     }
     Ok(())
@@ -143,6 +149,40 @@ pub fn role_secret_names(resources: &[String], names: &[String]) -> Result<(), S
         .any(|r| r == "secrets" || r.starts_with("secrets/"));
     if grants_secrets && names.is_empty() {
         return Err("access to secrets must name them in resourceNames: otherwise the service could read every secret of the namespace".into());
+    }
+    Ok(())
+}
+
+/// A Role rule must not let the service run code as another account: no exec or attach into
+/// pods, no creating pods, no creating or changing pod controllers (their templates name the
+/// ServiceAccount). `api_groups` empty means the core group.
+pub fn role_runs_no_pods(
+    api_groups: &[String],
+    resources: &[String],
+    verbs: &[String],
+) -> Result<(), String> {
+    let core = api_groups.is_empty() || api_groups.iter().any(|g| g.is_empty());
+    let grants = |verbs_wanted: &[&str]| verbs.iter().find(|v| verbs_wanted.contains(&v.as_str()));
+    let runs_as_others = "it lets the service run a pod as any ServiceAccount of the namespace and take its permissions";
+    for resource in resources {
+        let refused = if core && POD_EXEC_RESOURCES.contains(&resource.as_str()) {
+            grants(POD_EXEC_VERBS).map(|v| {
+                format!("`{v}` on `{resource}` is never granted: it runs commands inside the pods, with their Secrets and tokens")
+            })
+        } else if core && resource == "pods" {
+            grants(&["create"])
+                .map(|v| format!("`{v}` on `pods` is never granted: {runs_as_others}"))
+        } else if POD_CONTROLLERS.iter().any(|(group, r)| {
+            r == resource && (api_groups.iter().any(|g| g == group) || (group.is_empty() && core))
+        }) {
+            grants(POD_CONTROLLER_VERBS)
+                .map(|v| format!("`{v}` on `{resource}` is never granted: {runs_as_others}"))
+        } else {
+            None
+        };
+        if let Some(refusal) = refused {
+            return Err(refusal);
+        }
     }
     Ok(())
 }

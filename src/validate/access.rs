@@ -1,9 +1,10 @@
-//! The service's Kubernetes API permissions: exact rules, no wildcards, no escalation.
+//! The service's Kubernetes API permissions: exact rules, no wildcards, no escalation, no
+//! exec into pods and no way to run a pod as another account.
 
 use super::problems::Problems;
 use super::service::ApiRule;
 use crate::spec;
-use crate::spec::names::{role_entry, role_secret_names, role_verb};
+use crate::spec::names::{role_entry, role_runs_no_pods, role_secret_names, role_verb};
 
 pub(super) fn validate_api_access(p: &mut Problems, rules: &[spec::ApiRuleSpec]) -> Vec<ApiRule> {
     let mut out = Vec::new();
@@ -40,6 +41,10 @@ pub(super) fn validate_api_access(p: &mut Problems, rules: &[spec::ApiRuleSpec])
         p.check(
             format!("{field}.resourceNames"),
             role_secret_names(&rule.resources, &rule.resource_names),
+        );
+        p.check(
+            format!("{field}.resources"),
+            role_runs_no_pods(&rule.api_groups, &rule.resources, &rule.verbs),
         );
         if p.0.len() == before {
             out.push(ApiRule {

@@ -8,7 +8,7 @@ mod access;
 mod entry;
 mod network;
 mod problems;
-mod quota;
+pub mod quota;
 pub mod rules;
 mod scaling;
 mod secrets;
@@ -17,12 +17,14 @@ mod tls;
 
 pub use entry::{ENVOY_GATEWAY_OWNER_LABELS, entry_enforces};
 pub use rules::{
-    Overrides, caller_allowed, default_tls_mode, grpc_probe_reachable, image_pinned,
+    Overrides, caller_allowed, default_exposure, default_tls_mode, entry_identity,
+    grpc_probe_reachable, image_pinned, mesh_caller_by_address, mesh_entry, mesh_probes,
     protocol_matches_tls, tls_mode_allowed,
 };
 pub use service::{
-    ApiRule, AppRef, Autoscaling, Destination, Entry, GatewayEntry, Limits, Pods, PublicIngress,
-    Sealing, Secret, SecretSource, Service, StoreRef, Target, Tls, Unenforced,
+    ApiRule, AppRef, Autoscaling, Destination, Entry, GatewayEntry, Limits, PodCaller, Pods,
+    PublicIngress, RangeCaller, Sealing, Secret, SecretSource, Service, StoreRef, Target, Tls,
+    Unenforced,
 };
 
 use crate::error::FieldError;
@@ -94,7 +96,7 @@ pub fn validate(
     let exposure = s.exposure.unwrap_or(preset.defaults.exposure);
     let own_ns = ns.clone().unwrap_or_default();
 
-    let callers = network::validate_callers(&mut p, &s.callers, exposure, &own_ns);
+    let (callers, caller_ranges) = network::validate_callers(&mut p, &s.callers, exposure, &own_ns);
     let egress = network::validate_egress(&mut p, &s.egress, &own_ns);
     let api_access = access::validate_api_access(&mut p, &s.api_access);
     let secrets = secrets::validate_secrets(&mut p, &s.secrets);
@@ -187,11 +189,23 @@ pub fn validate(
             }),
         )
     });
+    let mesh = s.mesh.unwrap_or(preset.mesh.default);
+    for range in &caller_ranges {
+        p.check(
+            format!("spec.callers[{}].cidr", range.entry),
+            rules::mesh_caller_by_address(mesh),
+        );
+    }
     if probes.port.is_none() {
         p.check(
             "spec.probes.port",
-            grpc_probe_reachable(protocol, tls.mode, None),
+            grpc_probe_reachable(protocol, tls.mode, None)
+                .and_then(|()| rules::mesh_probes(mesh, protocol, false)),
         );
+    }
+    if let Some(public) = &ingress {
+        let known = entry_identity(public).is_some();
+        p.check("spec.mesh", rules::mesh_entry(mesh, known));
     }
     if probes.readiness_path.is_some() && probes.readiness_path == probes.liveness_path {
         p.add(
@@ -215,6 +229,7 @@ pub fn validate(
         exposure,
         sensitivity,
         callers,
+        caller_ranges,
         egress,
         ingress,
         api_access,
@@ -224,6 +239,7 @@ pub fn validate(
         readiness_path: probes.readiness_path,
         liveness_path: probes.liveness_path,
         probe_port,
+        mesh,
         sealing,
     })
 }

@@ -1,12 +1,12 @@
 //! Who may call the service and what it may call.
 
-use std::collections::BTreeSet;
+use std::collections::BTreeMap;
 
 use super::problems::Problems;
 use super::rules::caller_allowed;
-use super::service::{AppRef, Destination, Target};
+use super::service::{AppRef, Destination, PodCaller, RangeCaller, Target};
 use crate::spec::cidr::Cidr;
-use crate::spec::names::{dns_label, port};
+use crate::spec::names::{dns_label, dns_subdomain, port};
 use crate::spec::{self, Exposure, Transport};
 
 pub(super) fn app_ref(
@@ -33,28 +33,81 @@ pub(super) fn app_ref(
     Some(AppRef { app, namespace })
 }
 
+/// The pod callers (sorted, each once) and the address ranges (as declared, each once).
 pub(super) fn validate_callers(
     p: &mut Problems,
     callers: &[spec::CallerSpec],
     exposure: Exposure,
     own_ns: &str,
-) -> Vec<AppRef> {
-    let mut seen = BTreeSet::new();
+) -> (Vec<PodCaller>, Vec<RangeCaller>) {
+    let mut pods: BTreeMap<AppRef, PodCaller> = BTreeMap::new();
+    let mut ranges: Vec<RangeCaller> = Vec::new();
     for (i, caller) in callers.iter().enumerate() {
         let field = format!("spec.callers[{i}]");
-        let Some(peer) = app_ref(p, &field, &caller.app, &caller.namespace, own_ns) else {
-            continue;
-        };
-        if p.check(
-            format!("{field}.namespace"),
-            caller_allowed(&peer, exposure, own_ns),
-        )
-        .is_some()
-        {
-            seen.insert(peer);
+        match (&caller.app, &caller.cidr) {
+            (Some(_), Some(_)) => p.add(
+                &field,
+                "give either `app` (pods) or `cidr` (an address range), not both",
+            ),
+            (None, None) => p.add(&field, "needs `app` (with `namespace`) or `cidr`"),
+            (None, Some(cidr)) => {
+                for (key, given) in [
+                    ("namespace", caller.namespace.is_some()),
+                    ("serviceAccount", caller.service_account.is_some()),
+                ] {
+                    if given {
+                        p.add(format!("{field}.{key}"), "only applies to `app` callers");
+                    }
+                }
+                if let Some(cidr) = p.check(format!("{field}.cidr"), caller_range(cidr, exposure))
+                    && !ranges.iter().any(|r| r.cidr == cidr)
+                {
+                    ranges.push(RangeCaller { cidr, entry: i });
+                }
+            }
+            (Some(_), None) => {
+                let Some(app) = app_ref(p, &field, &caller.app, &caller.namespace, own_ns) else {
+                    continue;
+                };
+                let service_account = caller.service_account.as_ref().and_then(|sa| {
+                    p.check(
+                        format!("{field}.serviceAccount"),
+                        dns_subdomain(sa).map(|_| sa.clone()),
+                    )
+                });
+                if p.check(
+                    format!("{field}.namespace"),
+                    caller_allowed(&app, exposure, own_ns),
+                )
+                .is_some()
+                {
+                    pods.entry(app.clone()).or_insert(PodCaller {
+                        app,
+                        service_account,
+                        entry: i,
+                    });
+                }
+            }
         }
     }
-    seen.into_iter().collect()
+    (pods.into_values().collect(), ranges)
+}
+
+/// An address range as a caller: a network (no host bits), not every address, and only where
+/// the exposure admits callers from outside the namespace.
+fn caller_range(text: &str, exposure: Exposure) -> Result<Cidr, String> {
+    let cidr: Cidr = text.parse()?;
+    if cidr.prefix() == 0 {
+        return Err(format!(
+            "`{cidr}` admits every address: to serve the public, use `exposure: public` (behind the ingress controller) instead"
+        ));
+    }
+    if exposure == Exposure::Namespace {
+        return Err(format!(
+            "`{cidr}` is not in the namespace, but exposure is `namespace`: use exposure `cluster` or drop the caller"
+        ));
+    }
+    Ok(cidr)
 }
 
 pub(super) fn validate_egress(
@@ -105,6 +158,7 @@ pub(super) fn validate_egress(
                 target,
                 port,
                 transport: e.protocol.unwrap_or(Transport::Tcp),
+                entry: i,
             });
         }
     }

@@ -1,9 +1,10 @@
 //! The rules that join one answer to the others (its sensitivity, its exposure, its protocol),
 //! public so that `init` checks its answers as they are typed, with validation's messages.
 
-use super::service::AppRef;
+use super::service::{AppRef, Entry, PublicIngress};
 use crate::spec::image::ImageRef;
-use crate::spec::{Exposure, Protocol, Sensitivity, TlsMode};
+use crate::spec::{Exposure, Mesh, Protocol, Sensitivity, TlsMode};
+use crate::vocabulary::NAME_LABEL;
 
 /// Departures from the sensitivity rules that the user asked for explicitly; each is
 /// recorded in an annotation on the objects it weakens.
@@ -77,6 +78,52 @@ pub fn protocol_matches_tls(protocol: Protocol, mode: TlsMode) -> Result<(), Str
     Ok(())
 }
 
+/// With Linkerd, the kubelet (which has no mesh identity) is admitted only for clear-text
+/// HTTP probes: other protocols need a clear-text probe port the proxy leaves alone.
+pub fn mesh_probes(mesh: Mesh, protocol: Protocol, probe_port: bool) -> Result<(), String> {
+    if mesh == Mesh::Linkerd && protocol != Protocol::Http && !probe_port {
+        return Err("with mesh linkerd the kubelet, which has no mesh identity, is refused on the service's port: Linkerd's default probe routes admit it for clear-text HTTP probes only, not the HTTPS, gRPC or TCP probes of this protocol; give a clear-text health port (probes.port), which the proxy leaves to the kubelet".into());
+    }
+    Ok(())
+}
+
+/// The mesh identity of the public entry's pods, when kubeward can know it: an Ingress
+/// controller's pods labelled `app.kubernetes.io/name`, whose ServiceAccount is taken to be
+/// that name. A Gateway's data plane runs as an account its controller names (Envoy Gateway
+/// derives it from the Gateway and a hash), which a spec cannot give.
+pub fn entry_identity(public: &PublicIngress) -> Option<AppRef> {
+    match public.entry {
+        Entry::Ingress { .. } => public.controller.labels.get(NAME_LABEL).map(|app| AppRef {
+            app: app.clone(),
+            namespace: public.controller.namespace.clone(),
+        }),
+        Entry::Gateway(_) => None,
+    }
+}
+
+/// With a mesh, the public entry's pods must have an identity the mesh can admit
+/// (`identity_known`: see [`entry_identity`]).
+pub fn mesh_entry(mesh: Mesh, identity_known: bool) -> Result<(), String> {
+    if mesh == Mesh::None || identity_known {
+        return Ok(());
+    }
+    Err(format!(
+        "with mesh {} the public entry's pods must prove an identity the service admits, and kubeward cannot know the ServiceAccount of a Gateway's data plane: use spec.ingress.api: ingress with a meshed controller whose pods are labelled app.kubernetes.io/name (given by spec.ingress.controller), or set mesh: none",
+        mesh.as_str()
+    ))
+}
+
+/// A caller by address has no identity a mesh can prove.
+pub fn mesh_caller_by_address(mesh: Mesh) -> Result<(), String> {
+    if mesh != Mesh::None {
+        return Err(format!(
+            "a client by address has no identity a mesh can prove: with mesh {} only callers by app (and serviceAccount) are admitted; drop this caller, or set mesh: none",
+            mesh.as_str()
+        ));
+    }
+    Ok(())
+}
+
 /// The kubelet's gRPC probe speaks no TLS: a gRPC port with a certificate is probed on the
 /// clear-text `probes.port`, or never becomes Ready.
 pub fn grpc_probe_reachable(
@@ -91,4 +138,21 @@ pub fn grpc_probe_reachable(
         ));
     }
     Ok(())
+}
+
+/// The exposure when the spec gives none: `public` with a public host; `cluster` when a caller
+/// is outside the service's namespace and the preset's default (`namespace`) would refuse it;
+/// the preset's default otherwise.
+pub fn default_exposure(
+    preset_default: Exposure,
+    public_host: bool,
+    outside_caller: bool,
+) -> Exposure {
+    if public_host {
+        Exposure::Public
+    } else if outside_caller && preset_default == Exposure::Namespace {
+        Exposure::Cluster
+    } else {
+        preset_default
+    }
 }

@@ -7,7 +7,7 @@ use crate::preset::GatewayImplementation;
 use crate::spec::cidr::Cidr;
 use crate::spec::image::ImageRef;
 use crate::spec::{
-    self, Exposure, Protocol, ResourcesSpec, SealingScope, Sensitivity, TlsMode, Transport,
+    self, Exposure, Mesh, Protocol, ResourcesSpec, SealingScope, Sensitivity, TlsMode, Transport,
 };
 
 /// A service whose every field is checked and defaulted from the preset.
@@ -25,7 +25,10 @@ pub struct Service {
     pub autoscaling: Option<Autoscaling>,
     pub exposure: Exposure,
     pub sensitivity: Sensitivity,
-    pub callers: Vec<AppRef>,
+    /// The pod callers, sorted, each once.
+    pub callers: Vec<PodCaller>,
+    /// The address ranges admitted as callers, in the order declared, each once.
+    pub caller_ranges: Vec<RangeCaller>,
     pub egress: Vec<Destination>,
     pub ingress: Option<PublicIngress>,
     pub api_access: Vec<ApiRule>,
@@ -36,6 +39,8 @@ pub struct Service {
     pub liveness_path: Option<String>,
     /// The clear-text port the probes use instead of `port`.
     pub probe_port: Option<u16>,
+    /// The mesh that proves the callers' identities.
+    pub mesh: Mesh,
     /// Every Secret written as a SealedSecret for this controller certificate.
     pub sealing: Option<Sealing>,
 }
@@ -45,6 +50,32 @@ pub struct Service {
 pub struct AppRef {
     pub app: String,
     pub namespace: String,
+}
+
+/// Pods that may call the service, the ServiceAccount they run as, and the entry of
+/// `spec.callers` that declares them.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PodCaller {
+    pub app: AppRef,
+    /// As given in the spec; see [`PodCaller::service_account`].
+    pub service_account: Option<String>,
+    /// The index in `spec.callers`.
+    pub entry: usize,
+}
+
+impl PodCaller {
+    /// The ServiceAccount the caller's pods run as: as given, else the app name (how kubeward
+    /// names a service's own account).
+    pub fn service_account(&self) -> &str {
+        self.service_account.as_deref().unwrap_or(&self.app.app)
+    }
+}
+
+/// Clients by address range, and the entry of `spec.callers` that declares them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RangeCaller {
+    pub cidr: Cidr,
+    pub entry: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +89,8 @@ pub struct Destination {
     pub target: Target,
     pub port: u16,
     pub transport: Transport,
+    /// The index in `spec.egress`.
+    pub entry: usize,
 }
 
 /// The bounds and targets of the HorizontalPodAutoscaler, checked and defaulted.
@@ -202,5 +235,11 @@ pub struct Tls {
     pub ca_key: Option<String>,
     pub issuer_kind: Option<String>,
     pub issuer_name: Option<String>,
+    /// The cert-manager issuer's CA certificate file (`spec.tls.issuer.ca`).
+    pub issuer_ca: Option<String>,
     pub dns_names: Vec<String>,
+    /// Callers must present client certificates (`clientAuth: required`).
+    pub client_auth: bool,
+    /// The CA certificates file of outside callers' client certificates (`spec.tls.clientCa`).
+    pub client_ca: Option<String>,
 }

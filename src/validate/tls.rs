@@ -3,7 +3,7 @@
 use super::problems::Problems;
 use super::service::Tls;
 use crate::spec::names::{dns_subdomain, host_name};
-use crate::spec::{self, TlsMode};
+use crate::spec::{self, ClientAuth, TlsMode};
 
 pub(super) fn validate_tls(
     p: &mut Problems,
@@ -29,7 +29,12 @@ pub(super) fn validate_tls(
             );
         }
         TlsMode::CertManager => {
-            check_issuer(p, "spec.tls.issuer", &issuer, "for mode `cert-manager`");
+            check_issuer(
+                p,
+                "spec.tls.issuer",
+                &issuer.reference(),
+                "for mode `cert-manager`",
+            );
         }
         TlsMode::None | TlsMode::SelfSigned => {}
     }
@@ -42,13 +47,46 @@ pub(super) fn validate_tls(
     for (i, name) in tls.dns_names.iter().enumerate() {
         p.check(format!("spec.tls.dnsNames[{i}]"), host_name(name));
     }
+    let client_auth = tls.client_auth == Some(ClientAuth::Required);
+    if client_auth && mode == TlsMode::None {
+        let why = if tls.mode.is_some() {
+            "mode is `none`"
+        } else {
+            "TLS is off by default at this sensitivity and protocol"
+        };
+        p.add(
+            "spec.tls.clientAuth",
+            format!("mutual TLS needs TLS, and {why}: set spec.tls.mode (self-signed, ca or cert-manager) or drop clientAuth"),
+        );
+    }
+    if let Some(path) = &tls.client_ca {
+        if !client_auth {
+            p.add(
+                "spec.tls.clientCa",
+                "is only used with `clientAuth: required`",
+            );
+        } else if mode == TlsMode::CertManager {
+            p.add(
+                "spec.tls.clientCa",
+                "is not used with `mode: cert-manager`: callers outside the system get their client certificate from the same issuer",
+            );
+        } else if path.is_empty() {
+            p.add("spec.tls.clientCa", "must not be empty");
+        }
+    }
+    if issuer.ca.as_deref() == Some("") {
+        p.add("spec.tls.issuer.ca", "must not be empty");
+    }
     Tls {
         mode,
         ca_cert: ca.cert,
         ca_key: ca.key,
         issuer_kind: issuer.kind,
         issuer_name: issuer.name,
+        issuer_ca: issuer.ca,
         dns_names: tls.dns_names.clone(),
+        client_auth,
+        client_ca: tls.client_ca.clone(),
     }
 }
 

@@ -29,8 +29,10 @@ fn is_plain_safe(text: &str) -> bool {
 /// Quotes `text` as a YAML double-quoted scalar that decodes to exactly `text`.
 ///
 /// Escapes the quote and the backslash, every character YAML does not allow in a stream
-/// (C0 and C1 controls, DEL, U+FFFE/U+FFFF), and the characters that some readers treat as
-/// line breaks or byte-order marks (U+0085, U+2028, U+2029, U+FEFF).
+/// (C0 and C1 controls, DEL, U+FFFE/U+FFFF), the characters that some readers treat as
+/// line breaks or byte-order marks (U+0085, U+2028, U+2029, U+FEFF), and the bidirectional
+/// controls that would reorder the text on a terminal or in an editor (U+061C, U+200E,
+/// U+200F, U+202A-U+202E, U+2066-U+2069).
 pub fn quote(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -53,14 +55,15 @@ pub fn quote(text: &str) -> String {
 
 fn needs_escape(c: char) -> bool {
     matches!(c as u32,
-        0x00..=0x1F | 0x7F..=0x9F | 0x2028 | 0x2029 | 0xFEFF | 0xFFFE | 0xFFFF)
+        0x00..=0x1F | 0x7F..=0x9F | 0x2028 | 0x2029 | 0xFEFF | 0xFFFE | 0xFFFF
+        | 0x061C | 0x200E | 0x200F | 0x202A..=0x202E | 0x2066..=0x2069)
 }
 
 /// Makes `text` safe on one line: inside a YAML `#` comment, or on one terminal line. Every
 /// character that could end the line or the comment for some reader (line breaks, U+0085,
-/// U+2028, U+2029), every other control character, and the characters YAML does not allow in
-/// a stream (U+FEFF, U+FFFE, U+FFFF) are written as `\u{XXXX}` escapes, and so is a
-/// backslash, so the escapes cannot be forged.
+/// U+2028, U+2029), every other control character, the characters YAML does not allow in a
+/// stream (U+FEFF, U+FFFE, U+FFFF) and the bidirectional controls are written as
+/// `\u{XXXX}` escapes, and so is a backslash, so the escapes cannot be forged.
 pub fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -189,6 +192,15 @@ mod tests {
         assert_eq!(back, value);
     }
 
+    #[test]
+    fn no_character_a_terminal_hides_stays_raw_and_all_round_trip() {
+        let all: String = (0..=0x10FFFF).filter_map(char::from_u32).collect();
+        let hidden = crate::output::terminal::is_hidden;
+        assert!(!quote(&all).chars().any(hidden));
+        assert!(!one_line(&all).chars().any(hidden));
+        assert_eq!(decode(&quote(&all)), all);
+    }
+
     proptest! {
         #[test]
         fn any_string_round_trips(text in any::<String>()) {
@@ -204,6 +216,13 @@ mod tests {
             let doc = format!("# {safe}\nkey: value # {safe}\n");
             let back: Value = serde_saphyr::from_str(&doc).expect("the comment hides the text");
             prop_assert_eq!(back, serde_json::json!({"key": "value"}));
+        }
+
+        #[test]
+        fn encoded_text_shows_a_terminal_nothing_it_hides(text in any::<String>()) {
+            let hidden = crate::output::terminal::is_hidden;
+            prop_assert!(!scalar(&text).chars().any(hidden));
+            prop_assert!(!one_line(&text).chars().any(hidden));
         }
 
         #[test]

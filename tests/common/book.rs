@@ -1,6 +1,14 @@
 //! The book's pages (`book/src`) and the fenced blocks the tests compare with the tool.
 
+use std::ops::Range;
+
 use super::{read_path, repo};
+
+/// Whether `UPDATE_BOOK` is set: the tests then rewrite the book's checked blocks with what
+/// the tool prints, instead of failing on them.
+pub fn updating() -> bool {
+    std::env::var_os("UPDATE_BOOK").is_some()
+}
 
 /// The text of `book/src/RELATIVE`.
 pub fn page(relative: &str) -> String {
@@ -38,24 +46,47 @@ impl BookPage {
     /// fence is exactly ```` ```LANGUAGE ```` with `Some(language)`, the very next one with
     /// `None`.
     pub fn block_after(&self, marker: &str, language: Option<&str>) -> String {
+        self.text[self.block_range(marker, language)].to_string()
+    }
+
+    /// Asserts that the block after `marker` (see [`BookPage::block_after`]) is `expected`;
+    /// with `UPDATE_BOOK` set, writes `expected` into the page instead.
+    pub fn expect_block_after(&self, marker: &str, expected: &str) {
+        let range = self.block_range(marker, None);
+        if updating() {
+            let mut text = self.text.clone();
+            text.replace_range(range, expected);
+            std::fs::write(repo("book/src").join(&self.page), text).unwrap();
+            return;
+        }
+        assert_eq!(
+            &self.text[range], expected,
+            "{}: the block after {marker} is outdated (UPDATE_BOOK=1 cargo test rewrites it)",
+            self.page
+        );
+    }
+
+    /// The byte range of the body of the block after `marker`.
+    fn block_range(&self, marker: &str, language: Option<&str>) -> Range<usize> {
         let at = self
             .text
             .find(marker)
             .unwrap_or_else(|| panic!("{}: no {marker}", self.page));
         let after = &self.text[at..];
-        let body = match language {
+        let start = match language {
             Some(language) => {
                 let fence = format!("```{language}\n");
                 let start = after
                     .find(&fence)
                     .unwrap_or_else(|| panic!("{}: no {fence:?} after {marker}", self.page));
-                &after[start + fence.len()..]
+                start + fence.len()
             }
             None => {
-                let (_, fence) = after.split_once("```").expect("a block after the marker");
-                fence.split_once('\n').expect("a fence line").1
+                let fence = after.find("```").expect("a block after the marker");
+                fence + after[fence..].find('\n').expect("a fence line") + 1
             }
         };
-        body.split_once("```").expect("end of block").0.to_string()
+        let end = start + after[start..].find("```").expect("end of block");
+        at + start..at + end
     }
 }

@@ -10,10 +10,12 @@ pub mod book;
 pub mod bundle;
 pub mod cluster;
 pub mod control_plane;
+pub mod crd;
 pub mod crds;
 pub mod run;
 pub mod sealing;
 pub mod spec;
+pub mod tls;
 
 use std::path::{Path, PathBuf};
 

@@ -71,3 +71,18 @@ pub fn examples() -> Vec<(String, PathBuf)> {
 pub fn example(name: &str) -> PathBuf {
     repo("tests/examples").join(name).join("kubeward.yaml")
 }
+
+/// Copies the shipped example `name` (its spec and the files beside it, such as a CA
+/// certificate it names) into the folder `to`.
+pub fn copy_example(name: &str, to: &std::path::Path) {
+    let from = repo("tests/examples").join(name);
+    for entry in std::fs::read_dir(&from).expect("an example folder") {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            super::write(
+                &to.join(path.file_name().unwrap()),
+                std::fs::read(&path).unwrap(),
+            );
+        }
+    }
+}

@@ -12,7 +12,9 @@ Endpoints are ``Pod`` (namespace, labels, optional IP, optional named container 
 ``External`` (an IP address outside the cluster).
 
 ``World.allowed(src, dst, port, protocol)`` answers whether a new connection from ``src`` to
-``dst`` on ``port``/``protocol`` is admitted:
+``dst`` on ``port``/``protocol`` is admitted (``World.flow`` gives the same verdict with each
+end's judgement apart: a flow across namespaces must pass the source namespace's egress
+policies and the destination namespace's ingress policies):
 
 * the egress side: ``src`` is External, or ``src`` is a pod that no policy with ``Egress`` in
   its policyTypes selects, or one such policy has an egress rule whose ``to`` peers match
@@ -268,12 +270,15 @@ def _check_port(entry: Mapping[str, Any], where: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def iter_objects(folder: str | Path) -> Iterator[tuple[str, Mapping[str, Any]]]:
-    """Every Kubernetes object in ``*.yaml``/``*.yml`` under ``folder`` (recursively),
-    multi-document aware, ``kind: List`` expanded, ``kustomization.yaml`` skipped.
-    Yields ``(source, object)``."""
+def iter_objects(folder: str | Path,
+                 exclude: Iterable[str] = ()) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Every Kubernetes object in ``*.yaml``/``*.yml`` under ``folder`` (recursively, but for
+    the sub-folders named in ``exclude``), multi-document aware, ``kind: List`` expanded,
+    ``kustomization.yaml`` skipped. Yields ``(source, object)``."""
     folder = Path(folder)
-    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
+    excluded = set(exclude)
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml")
+                   and not excluded.intersection(p.relative_to(folder).parts[:-1]))
     for path in files:
         if path.name in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
             continue
@@ -332,11 +337,12 @@ class World:
                     count += 1
         return count
 
-    def load_policies(self, folder: str | Path) -> int:
-        """Add every networking.k8s.io/v1 NetworkPolicy found in ``folder``; returns how many.
-        Other objects (and other API groups' NetworkPolicy kinds) are ignored."""
+    def load_policies(self, folder: str | Path, exclude: Iterable[str] = ()) -> int:
+        """Add every networking.k8s.io/v1 NetworkPolicy found in ``folder`` (but in its
+        sub-folders named in ``exclude``); returns how many. Other objects (and other API
+        groups' NetworkPolicy kinds) are ignored."""
         count = 0
-        for source, obj in iter_objects(folder):
+        for source, obj in iter_objects(folder, exclude):
             if is_network_policy(obj):
                 self.add_policy(obj, source)
                 count += 1
@@ -357,6 +363,15 @@ class World:
                         protocol: str = "TCP") -> bool:
         """Only the receiving side: would ``dst``'s policies let this flow in?"""
         return self._side("Ingress", dst, src, port, _proto(protocol))[0]
+
+    def flow(self, src: Endpoint, dst: Endpoint, port: int, protocol: str = "TCP") -> "Verdict":
+        """A connection across namespaces, judged at both ends: the source's egress policies
+        (in the source's namespace) and the destination's ingress policies (in its own), each
+        with the policy and rule that decide it."""
+        protocol = _proto(protocol)
+        egress = Side(*self._side("Egress", src, dst, port, protocol))
+        ingress = Side(*self._side("Ingress", dst, src, port, protocol))
+        return Verdict(egress.allowed and ingress.allowed, egress, ingress)
 
     def explain(self, src: Endpoint, dst: Endpoint, port: int,
                 protocol: str = "TCP") -> tuple[bool, str]:
@@ -412,6 +427,32 @@ class World:
         pod_ok = selector_matches(peer.get("podSelector"), endpoint.labels) \
             if "podSelector" in peer else True
         return ns_ok and pod_ok
+
+
+@dataclass(frozen=True)
+class Side:
+    """One end's judgement of a flow: whether it lets it through, and why."""
+
+    allowed: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """A flow judged at both ends: it passes only when both let it through."""
+
+    allowed: bool
+    egress: Side
+    ingress: Side
+
+    @property
+    def blocked_at(self) -> str:
+        """``""`` when allowed, else ``"source"``, ``"destination"`` or ``"both"``."""
+        if self.allowed:
+            return ""
+        if not self.egress.allowed and not self.ingress.allowed:
+            return "both"
+        return "source" if not self.egress.allowed else "destination"
 
 
 def _proto(protocol: str) -> str:

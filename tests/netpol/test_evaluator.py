@@ -529,3 +529,97 @@ ingress: [{from: [{podSelector: {matchLabels: {app.kubernetes.io/name: web}}}]}]
     assert w.ingress_allowed(WEB_IN_PAY, API, 8080)
     assert not w.egress_allowed(WEB_IN_PAY, API, 8080)
     assert w.egress_allowed(WEB, API, 8080) and not w.ingress_allowed(WEB, API, 8080)
+
+
+# ---- flows across namespaces: both ends judge ------------------------------------------
+
+DENY_ALL_SHOP = np("shop", """
+podSelector: {}
+policyTypes: [Ingress, Egress]
+""", name="deny")
+API_ADMITS_WEB = np("pay", """
+podSelector: {matchLabels: {app.kubernetes.io/name: api}}
+policyTypes: [Ingress]
+ingress:
+  - from:
+      - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: shop}}
+        podSelector: {matchLabels: {app.kubernetes.io/name: web}}
+    ports: [{protocol: TCP, port: 8080}]
+""", name="api")
+WEB_REACHES_API = np("shop", """
+podSelector: {matchLabels: {app.kubernetes.io/name: web}}
+policyTypes: [Egress]
+egress:
+  - to:
+      - namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: pay}}
+        podSelector: {matchLabels: {app.kubernetes.io/name: api}}
+    ports: [{protocol: TCP, port: 8080}]
+""", name="web")
+
+
+def test_a_flow_across_namespaces_is_blocked_where_the_source_namespace_denies_egress():
+    verdict = world(DENY_ALL_SHOP, DENY_ALL_PAY, API_ADMITS_WEB).flow(WEB, API, 8080)
+    assert not verdict.allowed and verdict.blocked_at == "source"
+    assert verdict.ingress.allowed and "pay/api ingress[0]" in verdict.ingress.reason
+    assert "shop/deny" in verdict.egress.reason
+
+
+def test_a_flow_across_namespaces_is_blocked_where_the_destination_denies_ingress():
+    verdict = world(DENY_ALL_SHOP, DENY_ALL_PAY, WEB_REACHES_API).flow(WEB, API, 8080)
+    assert not verdict.allowed and verdict.blocked_at == "destination"
+    assert verdict.egress.allowed and "shop/web egress[0]" in verdict.egress.reason
+
+
+def test_a_flow_across_namespaces_passes_when_both_ends_admit_it_and_nothing_else_does():
+    w = world(DENY_ALL_SHOP, DENY_ALL_PAY, API_ADMITS_WEB, WEB_REACHES_API)
+    verdict = w.flow(WEB, API, 8080)
+    assert verdict.allowed and verdict.blocked_at == ""
+    assert verdict.egress.allowed and verdict.ingress.allowed
+    # the neighbours of the declared flow stay closed at one end or both
+    assert w.flow(WEB, API, 8081).blocked_at == "both"  # wrong port
+    assert w.flow(WEB, API, 8080, "UDP").blocked_at == "both"  # wrong protocol
+    assert w.flow(OTHER_IN_SHOP, API, 8080).blocked_at == "both"  # wrong labels
+    assert w.flow(WEB_IN_PAY, API, 8080).blocked_at == "both"  # wrong namespace (denied in pay too)
+    assert w.flow(API, WEB, 8080).blocked_at == "both"  # the other way round
+    assert w.flow(WEB, DB, 8080).blocked_at == "source"  # a namespace without policies
+
+
+def test_a_flow_into_a_namespace_without_policies_needs_only_the_source():
+    w = world(DENY_ALL_SHOP, np("shop", """
+podSelector: {matchLabels: {app.kubernetes.io/name: web}}
+policyTypes: [Egress]
+egress:
+  - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: db}}}]
+    ports: [{port: 5432}]
+""", name="web-db"))
+    verdict = w.flow(WEB, DB, 5432)
+    assert verdict.allowed and verdict.ingress.reason == "not isolated (no policy selects it)"
+    assert not w.flow(WEB, DB, 5433).allowed
+
+
+def test_address_range_callers_cross_into_a_namespace_by_family():
+    w = world(DENY_ALL_PAY, np("pay", """
+podSelector: {matchLabels: {app.kubernetes.io/name: api}}
+policyTypes: [Ingress]
+ingress:
+  - from: [{ipBlock: {cidr: "2001:db8:40::/48"}}, {ipBlock: {cidr: 198.51.100.0/24}}]
+    ports: [{port: 8080}]
+""", name="api-ranges"))
+    assert w.flow(External("2001:db8:40::1"), API, 8080).allowed
+    assert w.flow(External("198.51.100.255"), API, 8080).allowed
+    assert not w.flow(External("2001:db8:41::1"), API, 8080).allowed  # just outside
+    assert not w.flow(External("::ffff:198.51.100.1"), API, 8080).allowed  # the other family
+    assert w.flow(External("198.51.100.1"), API, 8080).egress.reason == "external endpoint, not enforced"
+    # a range admits addresses, never pods: the default reading of this evaluator
+    assert not w.flow(Pod("shop", {APP: "web"}, ip="198.51.100.7"), API, 8080).allowed
+
+
+def test_a_folder_of_bundles_loads_without_the_folders_it_is_told_to_leave_out(tmp_path):
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "_peers" / "pay").mkdir(parents=True)
+    (tmp_path / "shop" / "deny.yaml").write_text(DENY_ALL_SHOP)
+    (tmp_path / "_peers" / "pay" / "api.yaml").write_text(API_ADMITS_WEB)
+    everything, system = World(), World()
+    assert everything.load_policies(tmp_path) == 2
+    assert system.load_policies(tmp_path, exclude=["_peers"]) == 1
+    assert [str(p) for p in system.policies] == ["shop/deny"]

@@ -35,7 +35,6 @@ does not know: private-range addresses on 443 are then not probed (169.254.169.2
 from __future__ import annotations
 
 import ipaddress
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +45,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import Probe, cidr_admits, fresh_name, input_folders  # noqa: E402
 from netpol_eval import External, Pod, World, iter_objects  # noqa: E402
 
 APP = "app.kubernetes.io/name"
@@ -73,24 +73,6 @@ FIXED_EXTERNALS = [
 ]
 PRIVATE_RANGES = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12",
                                                     "192.168.0.0/16")]
-# kubeward's documented rule: a declared range never implies the cluster-internal, CGNAT,
-# loopback or link-local (cloud metadata) ranges it strictly contains, nor the IPv6 prefixes
-# that lead back into IPv4 (NAT64, IPv4-mapped); those must be declared exactly (or as a range
-# inside them) to be reached.
-NEVER_IMPLIED = [ipaddress.ip_network(n) for n in (
-    "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16",
-    "127.0.0.0/8", "fc00::/7", "fe80::/10", "64:ff9b::/96", "64:ff9b:1::/48",
-    "::ffff:0:0/96")]
-
-
-def cidr_admits(net: Any, ip: Any) -> bool:
-    """Whether a declared egress range admits ``ip`` under kubeward's rule above."""
-    if ip not in net:
-        return False
-    return not any(ip in r and net.version == r.version and r.subnet_of(net) and r != net
-                   for r in NEVER_IMPLIED)
-
-
 # --------------------------------------------------------------------------------------------
 # The spec, as the contract (spec-contract.md) defines it
 # --------------------------------------------------------------------------------------------
@@ -103,6 +85,7 @@ class Spec:
     port: int
     exposure: str
     callers: list[tuple[str, str]]  # (namespace, app)
+    caller_cidrs: list[Any]  # networks admitted as callers
     egress_apps: list[tuple[str, str, int, str]]  # (namespace, app, port, protocol)
     egress_cidrs: list[tuple[Any, int, str]]  # (network, port, protocol)
     controller: tuple[str, dict[str, str]]  # (namespace, labels) of the public path's pods
@@ -115,7 +98,10 @@ class Spec:
         name, ns = str(meta["name"]), str(meta["namespace"])
         port = spec["port"]
         assert isinstance(port, int), f"{path}: spec.port must be a number"
-        callers = [(str(c.get("namespace") or ns), str(c["app"])) for c in spec.get("callers") or []]
+        callers = [(str(c.get("namespace") or ns), str(c["app"])) for c in spec.get("callers") or []
+                   if "app" in c]
+        caller_cidrs = [ipaddress.ip_network(str(c["cidr"]), strict=False)
+                        for c in spec.get("callers") or [] if "cidr" in c]
         apps, cidrs = [], []
         for e in spec.get("egress") or []:
             proto = str(e.get("protocol", "TCP")).upper()
@@ -134,8 +120,8 @@ class Spec:
         else:
             controller = (str(ctl.get("namespace") or DEFAULT_CONTROLLER[0]),
                           {APP: str(ctl.get("app") or DEFAULT_CONTROLLER[1])})
-        return cls(name, ns, port, str(spec.get("exposure", "")), callers, apps, cidrs,
-                   controller, bool(spec.get("apiAccess")))
+        return cls(name, ns, port, str(spec.get("exposure", "")), callers, caller_cidrs, apps,
+                   cidrs, controller, bool(spec.get("apiAccess")))
 
 
 class Oracle:
@@ -160,6 +146,9 @@ class Oracle:
         s = self.spec
         if any(self._is(src, ns, app) for ns, app in s.callers):
             return True
+        if isinstance(src, External):
+            ip = ipaddress.ip_address(src.ip)
+            return any(cidr_admits(net, ip) for net in s.caller_cidrs)
         return s.exposure == "public" and self._has(src, *s.controller)
 
     def _egress_target(self, dst: Any, port: int, proto: str) -> bool:
@@ -172,10 +161,25 @@ class Oracle:
         return any(self._is(dst, ns, app) and (port, proto) == (p, pr)
                    for ns, app, p, pr in self.spec.egress_apps)
 
+    def _local_peer(self, pod: Any) -> bool:
+        """A declared caller or destination in the service's own namespace: under its default
+        deny, the bundle opens that pod's side of the flow, and gives it back DNS."""
+        s = self.spec
+        return self._caller(pod) and pod.namespace == s.namespace or any(
+            self._is(pod, ns, app) for ns, app, _, _ in s.egress_apps if ns == s.namespace)
+
+    @staticmethod
+    def _dns(dst: Any, port: int, proto: str) -> bool:
+        return isinstance(dst, Pod) and dst.namespace == DNS_NS and \
+            all(dst.labels.get(k) == v for k, v in DNS_LABELS.items()) and \
+            port == 53 and proto in ("UDP", "TCP")
+
     def egress(self, src: Any, dst: Any, port: int, proto: str) -> bool:
         if src is self.svc:
             return self._egress_target(dst, port, proto)
         if isinstance(src, Pod) and src.namespace == self.spec.namespace:
+            if self._local_peer(src) and self._dns(dst, port, proto):
+                return True
             return dst is self.svc and self._caller(src) and (port, proto) == (self.spec.port, "TCP")
         return True
 
@@ -193,34 +197,6 @@ class Oracle:
 # --------------------------------------------------------------------------------------------
 # The world and the probes
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Probe:
-    example: str
-    side: str  # "flow" | "ingress" | "egress"
-    src: Any
-    dst: Any
-    port: int
-    proto: str
-    expected: bool
-    why: str
-    world: World
-
-    @property
-    def id(self) -> str:
-        side = "" if self.side == "flow" else f"{self.side} side only: "
-        verdict = "ALLOWED" if self.expected else "DENIED"
-        return (f"{self.example}: {side}{self.src} -> {self.dst}:{self.port} {self.proto} "
-                f"expected {verdict} ({self.why})")
-
-
-def _fresh_name(base: str, taken: set[str]) -> str:
-    name, n = base, 1
-    while name in taken:
-        n += 1
-        name = f"{base}-{n}"
-    return name
 
 
 def _service_pod(spec: Spec, rendered: Path, objects: list[tuple[str, dict]]) -> Pod:
@@ -262,9 +238,9 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         {n for n, _, _, _ in spec.egress_apps}
     declared_apps = {spec.name, spec.controller[1].get(APP, "")} | {a for _, a in spec.callers} | \
         {a for _, a, _, _ in spec.egress_apps}
-    evil = _fresh_name("evil", declared_ns)
-    elsewhere = _fresh_name("kw-elsewhere", declared_ns | {evil})
-    intruder_app = _fresh_name("kw-intruder", declared_apps)
+    evil = fresh_name("evil", declared_ns)
+    elsewhere = fresh_name("kw-elsewhere", declared_ns | {evil})
+    intruder_app = fresh_name("kw-intruder", declared_apps)
     for n in sorted(declared_ns | {evil, elsewhere}):
         world.add_namespace(n)
 
@@ -318,6 +294,24 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         else:
             probe(caller, External("8.8.8.8"), 443, "TCP", "same-namespace caller may reach only the service")
             probe(caller, random_pod, P, "TCP", "same-namespace caller may reach only the service")
+            probe(caller, dns, 53, "UDP", "same-namespace caller keeps DNS")
+            probe(caller, dns, 53, "TCP", "same-namespace caller keeps DNS")
+            probe(caller, ks_other, 53, "UDP", "same-namespace caller: DNS only to kube-dns")
+            probe(caller, dns, 80, "TCP", "same-namespace caller: DNS pods, non-DNS port")
+    for net in spec.caller_cidrs:
+        address = ipaddress.IPv4Address if net.version == 4 else ipaddress.IPv6Address
+        for addr in sorted({net[0], net[-1]}):
+            probe(External(str(addr)), svc, P, "TCP", f"inside caller range {net}")
+            probe(External(str(addr)), svc, other_port, "TCP", f"inside caller range {net}, undeclared port")
+            probe(External(str(addr)), svc, P, "UDP", f"inside caller range {net}, wrong protocol")
+            probe(svc, External(str(addr)), P, "TCP", f"caller range {net} is not a destination")
+        for candidate in (int(net[0]) - 1, int(net[-1]) + 1):
+            try:
+                probe(External(str(address(candidate))), svc, P, "TCP", f"just outside caller range {net}")
+            except ValueError:  # past either end of the address space
+                pass
+        other_family = "2001:db8:ffff::1" if net.version == 4 else "198.51.100.200"
+        probe(External(other_family), svc, P, "TCP", f"the other address family than caller range {net}")
     probe(controller, svc, P, "TCP",
           "the public path's pods, exposure public" if spec.exposure == "public"
           else f"the public path's pods, exposure {spec.exposure}")
@@ -334,7 +328,7 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         probe(pod(spec.controller[0], lacking), svc, P, "TCP",
               f"the public path's namespace, without the label {key}")
     if OWNER_NAME in spec.controller[1]:
-        other_gateway = {**spec.controller[1], OWNER_NAME: _fresh_name("other-gateway",
+        other_gateway = {**spec.controller[1], OWNER_NAME: fresh_name("other-gateway",
                                                                         {spec.controller[1][OWNER_NAME]})}
         probe(pod(spec.controller[0], other_gateway), svc, P, "TCP",
               "the proxies of another Gateway")
@@ -363,6 +357,10 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
               "declared egress app, undeclared port")
         probe(svc, pod(evil, app=e_app), e_port, e_proto, "egress app's name in another namespace")
         probe(dst, svc, P, "TCP", "an egress destination is not a caller")
+        if e_ns == ns:
+            probe(dst, dns, 53, "UDP", "same-namespace destination keeps DNS")
+            probe(dst, dns, 53, "TCP", "same-namespace destination keeps DNS")
+            probe(dst, External("8.8.8.8"), 443, "TCP", "same-namespace destination: DNS only")
         if e_ns != ns:
             probe(svc, pod(e_ns, app=intruder_app), e_port, e_proto, "another app in the egress app's namespace")
             probe(svc, pod(ns, app=e_app), e_port, e_proto,
@@ -417,23 +415,18 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
 
 
 def _collect() -> tuple[list[str], dict[str, str], list[Probe]]:
-    problems: list[str] = []
     per_example: dict[str, str] = {}  # example -> "" if fine, else the error
     probes: list[Probe] = []
-    examples_env, rendered_env = os.environ.get("KUBEWARD_EXAMPLES"), os.environ.get("KUBEWARD_RENDERED")
-    for var, value in (("KUBEWARD_EXAMPLES", examples_env), ("KUBEWARD_RENDERED", rendered_env)):
-        if not value:
-            problems.append(f"{var} is not set")
-        elif not Path(value).is_dir():
-            problems.append(f"{var}={value} is not a folder")
+    problems, folders = input_folders("KUBEWARD_EXAMPLES", "KUBEWARD_RENDERED")
     if problems:
         return problems, per_example, probes
-    examples = sorted(d for d in Path(examples_env).iterdir()
+    examples_dir, rendered_dir = folders
+    examples = sorted(d for d in examples_dir.iterdir()
                       if d.is_dir() and (d / "kubeward.yaml").is_file())
     if not examples:
-        problems.append(f"KUBEWARD_EXAMPLES={examples_env} holds no <example>/kubeward.yaml")
+        problems.append(f"KUBEWARD_EXAMPLES={examples_dir} holds no <example>/kubeward.yaml")
     for ex in examples:
-        rendered = Path(rendered_env) / ex.name
+        rendered = rendered_dir / ex.name
         try:
             if not rendered.is_dir() or not any(rendered.iterdir()):
                 raise AssertionError(f"no rendered bundle for example {ex.name}: {rendered} is missing or empty")

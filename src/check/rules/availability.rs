@@ -4,9 +4,10 @@
 use serde_json::Value;
 
 use super::common::{NONE, for_containers};
+use crate::check::Scanner::{Checkov, KubeLinter, KubeScore, Polaris};
 use crate::check::index::Index;
 use crate::check::object::{Kind, Object};
-use crate::check::{Applies, Hits, Rule, Scanners, Severity};
+use crate::check::{Applies, Hits, Related, Rule, Scanners, Severity};
 
 pub static RULES: &[Rule] = &[
     Rule {
@@ -17,10 +18,24 @@ pub static RULES: &[Rule] = &[
 and under contention it gets the least. Set `resources.requests.cpu` on every container.",
         rubric: &[15],
         scanners: Scanners {
-            checkov: &["CKV_K8S_10"],
-            kube_score: &["container-resources"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_10",
+                    "checkov accepts a quantity of zero written as a string (\"0\"); a zero request or limit is none.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "cpuRequestsMissing",
+                    "Polaris does not judge init containers, and asks for the quantity as a string.",
+                ),
+                Related::part(
+                    KubeScore,
+                    "container-resources",
+                    "kube-score judges CPU and memory requests and limits together.",
+                ),
+            ],
             kube_linter: &["unset-cpu-requirements"],
-            polaris: &["cpuRequestsMissing"],
             ..NONE
         },
         applies: Applies::Pods,
@@ -34,10 +49,23 @@ and under contention it gets the least. Set `resources.requests.cpu` on every co
 compromised or runaway pod starves its neighbours. Set `resources.limits.cpu`.",
         rubric: &[15],
         scanners: Scanners {
-            checkov: &["CKV_K8S_11"],
-            kube_score: &["container-resources"],
-            kube_linter: &["unset-cpu-requirements"],
-            polaris: &["cpuLimitsMissing"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_11",
+                    "checkov accepts a quantity of zero written as a string (\"0\"); a zero request or limit is none.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "cpuLimitsMissing",
+                    "Polaris does not judge init containers, and asks for the quantity as a string.",
+                ),
+                Related::part(
+                    KubeScore,
+                    "container-resources",
+                    "kube-score judges CPU and memory requests and limits together.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -51,10 +79,23 @@ compromised or runaway pod starves its neighbours. Set `resources.limits.cpu`.",
 and is the first evicted under pressure. Set `resources.requests.memory`.",
         rubric: &[15],
         scanners: Scanners {
-            checkov: &["CKV_K8S_12"],
-            kube_score: &["container-resources"],
-            kube_linter: &["unset-memory-requirements"],
-            polaris: &["memoryRequestsMissing"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_12",
+                    "checkov accepts a quantity of zero written as a string (\"0\"); a zero request or limit is none.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "memoryRequestsMissing",
+                    "Polaris does not judge init containers, and asks for the quantity as a string.",
+                ),
+                Related::part(
+                    KubeScore,
+                    "container-resources",
+                    "kube-score judges CPU and memory requests and limits together.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -68,10 +109,24 @@ and is the first evicted under pressure. Set `resources.requests.memory`.",
 other pods killed. Set `resources.limits.memory`.",
         rubric: &[15],
         scanners: Scanners {
-            checkov: &["CKV_K8S_13"],
-            kube_score: &["container-resources"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_13",
+                    "checkov accepts a quantity of zero written as a string (\"0\"); a zero request or limit is none.",
+                ),
+                Related::differs(
+                    Polaris,
+                    "memoryLimitsMissing",
+                    "Polaris does not judge init containers, and asks for the quantity as a string.",
+                ),
+                Related::part(
+                    KubeScore,
+                    "container-resources",
+                    "kube-score judges CPU and memory requests and limits together.",
+                ),
+            ],
             kube_linter: &["unset-memory-requirements"],
-            polaris: &["memoryLimitsMissing"],
             ..NONE
         },
         applies: Applies::Pods,
@@ -86,8 +141,11 @@ other pods killed. Set `resources.limits.memory`.",
 `resources.requests.ephemeral-storage` and `resources.limits.ephemeral-storage`.",
         rubric: &[15],
         scanners: Scanners {
-            kube_score: &["container-ephemeral-storage-request-and-limit"],
-            kube_linter: &["unset-ephemeral-storage-requirements"],
+            related: &[Related::part(
+                KubeScore,
+                "container-ephemeral-storage-request-and-limit",
+                "kube-score also asks the request to equal the limit; its suppression (and that of container-resources, which implies it) silences this rule.",
+            )],
             ..NONE
         },
         applies: Applies::Pods,
@@ -102,10 +160,7 @@ starts, before it can serve, and keeps receiving it when it cannot. Add a `readi
 every (non-init) container of a long-running workload.",
         rubric: &[16],
         scanners: Scanners {
-            checkov: &["CKV_K8S_9"],
-            kube_score: &["pod-probes"],
-            kube_linter: &["no-readiness-probe"],
-            polaris: &["readinessProbeMissing"],
+            related: &READINESS_CLAIMS,
             ..NONE
         },
         applies: Applies::LongRunningPods,
@@ -119,10 +174,7 @@ every (non-init) container of a long-running workload.",
 its pod forever. Add a `livenessProbe` to every (non-init) container of a long-running workload.",
         rubric: &[16],
         scanners: Scanners {
-            checkov: &["CKV_K8S_8"],
-            kube_score: &["pod-probes"],
-            kube_linter: &["no-liveness-probe"],
-            polaris: &["livenessProbeMissing"],
+            related: &LIVENESS_CLAIMS,
             ..NONE
         },
         applies: Applies::LongRunningPods,
@@ -137,7 +189,11 @@ restarted, and a slow dependency turns into a restart storm. Point the liveness 
 different path or port that only checks the process itself.",
         rubric: &[16],
         scanners: Scanners {
-            kube_score: &["pod-probes-identical"],
+            related: &[Related::differs(
+                KubeScore,
+                "pod-probes-identical",
+                "kube-score compares the path and port of HTTP probes, TCP ports and exec commands across the pod; kubeward compares each container's whole handlers, gRPC included.",
+            )],
             ..NONE
         },
         applies: Applies::LongRunningPods,
@@ -150,45 +206,16 @@ different path or port that only checks the process itself.",
         explanation: "An autoscaler with `minReplicas` 1 (the default) scales down to a single \
 pod: one node failure or eviction away from an outage. Set `minReplicas: 2` or more.",
         rubric: &[19],
-        scanners: NONE,
+        scanners: Scanners {
+            related: &[Related::part(
+                KubeLinter,
+                "hpa-minimum-three-replicas",
+                "kube-linter asks for three replicas; kubeward for two.",
+            )],
+            ..NONE
+        },
         applies: Applies::Kinds(&[Kind::HorizontalPodAutoscaler]),
         check: autoscaler_minimum,
-    },
-    Rule {
-        id: "KW-AVAIL-012",
-        severity: Severity::Warning,
-        title: "Replicas are spread across nodes",
-        explanation: "Replicas that land on one node go down together. Add a `podAntiAffinity` \
-term on `topologyKey: kubernetes.io/hostname` and/or a `topologySpreadConstraints` entry, with \
-a label selector that matches the pod's own labels.",
-        rubric: &[20],
-        scanners: Scanners {
-            kube_score: &[
-                "deployment-has-host-podantiaffinity",
-                "statefulset-has-host-podantiaffinity",
-                "pod-topology-spread-constraints",
-            ],
-            kube_linter: &["no-anti-affinity"],
-            polaris: &["topologySpreadConstraint"],
-            ..NONE
-        },
-        applies: Applies::Replicated,
-        check: spread_across_nodes,
-    },
-    Rule {
-        id: "KW-AVAIL-015",
-        severity: Severity::Warning,
-        title: "PodDisruptionBudgets allow at least one disruption",
-        explanation: "A budget of `maxUnavailable: 0` or `minAvailable: 100%` blocks every \
-voluntary eviction: node drains and cluster upgrades hang on the pod. Use `maxUnavailable: 1`.",
-        rubric: &[21],
-        scanners: Scanners {
-            kube_linter: &["pdb-max-unavailable", "pdb-min-available"],
-            polaris: &["pdbDisruptionsIsZero"],
-            ..NONE
-        },
-        applies: Applies::Kinds(&[Kind::PodDisruptionBudget]),
-        check: budget_allows_disruption,
     },
     Rule {
         id: "KW-AVAIL-016",
@@ -199,7 +226,6 @@ budget, so a broken rollout can block node drains. Set `unhealthyPodEvictionPoli
 AlwaysAllow`.",
         rubric: &[21],
         scanners: Scanners {
-            kube_score: &["poddisruptionbudget-has-policy"],
             kube_linter: &["pdb-unhealthy-pod-eviction-policy"],
             ..NONE
         },
@@ -208,15 +234,57 @@ AlwaysAllow`.",
     },
 ];
 
-/// Checks that every container sets `resources.<kind>.<resource>`.
+/// Why kubeward asks fewer pods for probes than the checks of each scanner do.
+const RUN_TO_COMPLETION: &str = "kubeward does not ask a Pod that runs to completion (restartPolicy Never or OnFailure, such as a helm test) for probes: they guard nothing there.";
+
+/// How a probe rule relates to the probe checks of checkov, kube-score, kube-linter and
+/// Polaris.
+const fn probe_claims(
+    checkov: &'static str,
+    kube_linter: &'static str,
+    polaris: &'static str,
+) -> [Related; 4] {
+    [
+        Related::part(Checkov, checkov, RUN_TO_COMPLETION),
+        Related::differs(
+            KubeScore,
+            "pod-probes",
+            "kube-score asks for probes only on pods a Service targets, and counts a probe on any container of the pod.",
+        ),
+        Related::part(KubeLinter, kube_linter, RUN_TO_COMPLETION),
+        Related::part(Polaris, polaris, RUN_TO_COMPLETION),
+    ]
+}
+
+static READINESS_CLAIMS: [Related; 4] =
+    probe_claims("CKV_K8S_9", "no-readiness-probe", "readinessProbeMissing");
+static LIVENESS_CLAIMS: [Related; 4] =
+    probe_claims("CKV_K8S_8", "no-liveness-probe", "livenessProbeMissing");
+
+/// Whether a resource quantity is unset or zero (`0`, `"0"`, `"0m"`, `"0Mi"`): the
+/// scheduler and the kubelet treat a zero request or limit as none.
+fn zero_or_unset(quantity: Option<&Value>) -> bool {
+    match quantity {
+        None | Some(Value::Null) => true,
+        Some(Value::Number(n)) => n.as_f64() == Some(0.0),
+        Some(Value::String(text)) => {
+            let number = text.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+            number.parse::<f64>().is_ok_and(|n| n == 0.0)
+        }
+        Some(_) => false,
+    }
+}
+
+/// Checks that every container sets `resources.<kind>.<resource>` to more than zero.
 fn resource(object: &Object, hits: &mut Hits, kind: &str, resource: &str) {
     for_containers(object, hits, |c| {
-        c.value
-            .get("resources")
-            .and_then(|r| r.get(kind))
-            .and_then(|r| r.get(resource))
-            .is_none_or(Value::is_null)
-            .then(|| format!("{} sets no {resource} {kind}", c.label()))
+        zero_or_unset(
+            c.value
+                .get("resources")
+                .and_then(|r| r.get(kind))
+                .and_then(|r| r.get(resource)),
+        )
+        .then(|| format!("{} sets no {resource} {kind}", c.label()))
     });
 }
 
@@ -295,69 +363,6 @@ pub fn replicas(object: &Object) -> i64 {
         .at(&["spec", "replicas"])
         .and_then(Value::as_i64)
         .unwrap_or(1)
-}
-
-fn spread_across_nodes(index: &Index, object: &Object, hits: &mut Hits) {
-    if replicas(object) < 2 && !index.is_autoscaled(object) {
-        return;
-    }
-    let Some(pod) = object.pod() else { return };
-    let labels = pod.labels();
-    let selects_own = |term: &Value| {
-        term.get("labelSelector")
-            .is_some_and(|s| crate::check::selector::matches(s, labels))
-    };
-    let anti_affinity = pod
-        .spec
-        .get("affinity")
-        .and_then(|a| a.get("podAntiAffinity"));
-    let required = anti_affinity
-        .and_then(|a| a.get("requiredDuringSchedulingIgnoredDuringExecution"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten();
-    let preferred = anti_affinity
-        .and_then(|a| a.get("preferredDuringSchedulingIgnoredDuringExecution"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.get("podAffinityTerm"));
-    let on_hostname = required.chain(preferred).any(|term| {
-        term.get("topologyKey").and_then(Value::as_str) == Some("kubernetes.io/hostname")
-            && selects_own(term)
-    });
-    let spread = pod
-        .spec
-        .get("topologySpreadConstraints")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .any(selects_own);
-    if !on_hostname && !spread {
-        hits.add(
-            pod.spec_path.clone(),
-            "no podAntiAffinity on kubernetes.io/hostname and no topologySpreadConstraints select the pod's own labels: replicas may share a node",
-        );
-    }
-}
-
-fn budget_allows_disruption(_: &Index, object: &Object, hits: &mut Hits) {
-    let field = |f: &str| object.at(&["spec", f]);
-    let is = |v: Option<&Value>, int: i64, text: &str| {
-        v.is_some_and(|v| v.as_i64() == Some(int) || v.as_str() == Some(text))
-    };
-    if is(field("maxUnavailable"), 0, "0%") {
-        hits.add(
-            "spec.maxUnavailable",
-            "maxUnavailable 0 blocks every eviction",
-        );
-    }
-    if field("minAvailable").and_then(Value::as_str) == Some("100%") {
-        hits.add(
-            "spec.minAvailable",
-            "minAvailable 100% blocks every eviction",
-        );
-    }
 }
 
 fn budget_eviction_policy(_: &Index, object: &Object, hits: &mut Hits) {

@@ -13,18 +13,19 @@ pub const NONE: Scanners = Scanners {
     kube_score: &[],
     kube_linter: &[],
     polaris: &[],
+    related: &[],
     kube_bench: &[],
 };
 
 /// The pod template and its containers; every rule with `Applies::*Pods` has one.
-pub(super) fn pod_of(object: &Object) -> Option<(PodTemplate<'_>, Vec<Container<'_>>)> {
+pub(crate) fn pod_of(object: &Object) -> Option<(PodTemplate<'_>, Vec<Container<'_>>)> {
     let pod = object.pod()?;
     let containers = pod.containers();
     Some((pod, containers))
 }
 
 /// Runs `problem` on every container; each `Some` is a hit at the container.
-pub(super) fn for_containers(
+pub(crate) fn for_containers(
     object: &Object,
     hits: &mut Hits,
     problem: impl Fn(&Container) -> Option<String>,
@@ -34,7 +35,7 @@ pub(super) fn for_containers(
     };
     for c in &containers {
         if let Some(message) = problem(c) {
-            hits.add(c.path.clone(), message);
+            hits.add(c.path, message);
         }
     }
 }
@@ -47,4 +48,11 @@ pub fn rule_list<'a>(rule: &'a Value, field: &str) -> Vec<&'a str> {
         .flatten()
         .filter_map(Value::as_str)
         .collect()
+}
+
+/// A value as text for a message: a string as it is, anything else as JSON.
+pub(super) fn text(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_string)
 }

@@ -3,10 +3,11 @@
 
 use serde_json::Value;
 
-use super::common::{NONE, rule_list};
+use super::common::NONE;
+use crate::check::Scanner::{Checkov, KubeScore};
 use crate::check::index::Index;
 use crate::check::object::{Kind, Object};
-use crate::check::{Applies, Hits, Rule, Scanners, Severity};
+use crate::check::{Applies, Hits, Related, Rule, Scanners, Severity};
 
 pub static RULES: &[Rule] = &[
     Rule {
@@ -18,8 +19,12 @@ outside the cluster, around the Ingress and its TLS. Use `type: ClusterIP` and p
 an Ingress with TLS.",
         rubric: &[26],
         scanners: Scanners {
-            kube_score: &["service-type"],
             kube_linter: &["exposed-services"],
+            related: &[Related::stricter(
+                KubeScore,
+                "service-type",
+                "kube-score reports NodePort only; a LoadBalancer opens a NodePort on every node too.",
+            )],
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::Service]),
@@ -38,30 +43,27 @@ container port and target it by name.",
         check: named_target_port,
     },
     Rule {
-        id: "KW-NET-007",
-        severity: Severity::Warning,
-        title: "Ingresses serve every host over TLS from a `kubernetes.io/tls` Secret",
-        explanation: "A host without a `spec.tls` entry is served in clear text, open to \
-eavesdropping and tampering. List every host of `spec.rules` under `spec.tls[].hosts` with a \
-`secretName`; the Secret must be of type `kubernetes.io/tls`.",
-        rubric: &[27],
-        scanners: Scanners {
-            polaris: &["tlsSettingsMissing"],
-            ..NONE
-        },
-        applies: Applies::Kinds(&[Kind::Ingress]),
-        check: ingress_tls,
-    },
-    Rule {
         id: "KW-NET-008",
         severity: Severity::Error,
-        title: "Ingresses carry no `*-snippet` annotations",
+        title: "Ingresses carry no snippet annotations (`*-snippet`)",
         explanation: "Snippet annotations inject raw configuration into the ingress controller, \
 which runs with the credentials of every Ingress in the cluster (CVE-2021-25742, and the \
 2025 ingress-nginx admission flaws). Remove them; use the controller's typed annotations.",
         rubric: &[27],
         scanners: Scanners {
-            checkov: &["CKV_K8S_152", "CKV_K8S_153", "CKV_K8S_154"],
+            checkov: &["CKV_K8S_153"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_152",
+                    "CKV_K8S_152 reports only snippets that hold Lua code.",
+                ),
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_154",
+                    "CKV_K8S_154 reports only snippets that hold an alias directive.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Kinds(&[Kind::Ingress]),
@@ -117,57 +119,12 @@ fn named_target_port(_: &Index, object: &Object, hits: &mut Hits) {
     }
 }
 
-fn ingress_tls(index: &Index, object: &Object, hits: &mut Hits) {
-    let tls = object.at(&["spec", "tls"]).and_then(Value::as_array);
-    let secured: Vec<&str> = tls
-        .into_iter()
-        .flatten()
-        .flat_map(|t| rule_list(t, "hosts"))
-        .collect();
-    let rules = object.at(&["spec", "rules"]).and_then(Value::as_array);
-    for (i, rule) in rules.into_iter().flatten().enumerate() {
-        match rule.get("host").and_then(Value::as_str) {
-            Some(host) if secured.contains(&host) => {}
-            Some(host) => hits.add(
-                format!("spec.rules[{i}].host"),
-                format!("host {host} is not listed under spec.tls"),
-            ),
-            None if tls.is_none_or(Vec::is_empty) => hits.add(
-                format!("spec.rules[{i}]"),
-                "a rule without a host is served without TLS",
-            ),
-            None => {}
-        }
-    }
-    for (i, entry) in tls.into_iter().flatten().enumerate() {
-        let Some(name) = entry.get("secretName").and_then(Value::as_str) else {
-            continue;
-        };
-        let secret = index.find(Kind::Secret, object.namespace.as_deref(), name);
-        let kind = secret
-            .and_then(|s| s.value.get("type"))
-            .and_then(Value::as_str);
-        if let Some(secret) = secret
-            && kind != Some("kubernetes.io/tls")
-        {
-            hits.add(
-                format!("spec.tls[{i}].secretName"),
-                format!(
-                    "Secret `{}` is of type {}, not kubernetes.io/tls",
-                    secret.name,
-                    kind.unwrap_or("Opaque")
-                ),
-            );
-        }
-    }
-}
-
 fn no_snippets(_: &Index, object: &Object, hits: &mut Hits) {
     let annotations = object
         .at(&["metadata", "annotations"])
         .and_then(Value::as_object);
     for key in annotations.into_iter().flatten().map(|(k, _)| k) {
-        if key.ends_with("-snippet") || key.ends_with("-snippets") {
+        if key.contains("snippet") {
             hits.add(
                 format!("metadata.annotations.{key}"),
                 format!("annotation {key} injects raw controller configuration"),

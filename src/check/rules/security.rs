@@ -5,9 +5,10 @@
 use serde_json::Value;
 
 use super::common::{NONE, for_containers, pod_of};
+use crate::check::Scanner::{Checkov, KubeLinter, KubeScore, Polaris, Pss};
 use crate::check::index::Index;
 use crate::check::object::{Container, Kind, Object, PodTemplate};
-use crate::check::{Applies, Hits, Rule, Scanners, Severity};
+use crate::check::{Applies, Hits, Related, Rule, Scanners, Severity};
 use crate::spec::image::ImageRef;
 
 const PSS_NON_ROOT: &str = "restricted: Running as Non-root";
@@ -23,9 +24,23 @@ any container): the kubelet then refuses to start a container whose image would 
         rubric: &[1],
         scanners: Scanners {
             pss: &[PSS_NON_ROOT],
-            checkov: &["CKV_K8S_23"],
-            kube_linter: &["run-as-non-root"],
-            polaris: &["runAsRootAllowed"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_23",
+                    "checkov accepts a runAsUser above 0 in place of runAsNonRoot: true, and does not judge init containers; kubeward asks for runAsNonRoot, which the kubelet enforces whatever user the image declares.",
+                ),
+                Related::stricter(
+                    KubeLinter,
+                    "run-as-non-root",
+                    "kube-linter accepts a runAsUser above 0 in place of runAsNonRoot: true.",
+                ),
+                Related::stricter(
+                    Polaris,
+                    "runAsRootAllowed",
+                    "Polaris accepts a runAsUser above 0 in place of runAsNonRoot: true.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -41,8 +56,23 @@ scanner; 10000 fails kubesec) in the pod's `securityContext`, and build the imag
 as that user.",
         rubric: &[2],
         scanners: Scanners {
-            checkov: &["CKV_K8S_40"],
-            kube_score: &["container-security-context-user-group-id"],
+            related: &[
+                Related::stricter(
+                    Pss,
+                    "restricted: Running as Non-root user",
+                    "the control forbids only runAsUser 0; kubeward asks for a uid and a gid above 10000, which no account of the node uses.",
+                ),
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_40",
+                    "checkov judges the uid only, accepts 10000 and does not judge init containers.",
+                ),
+                Related::differs(
+                    KubeScore,
+                    "container-security-context-user-group-id",
+                    "kube-score accepts 10000, and judges pods in their own user namespace (hostUsers: false), whose uids kubeward does not ask for.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -58,8 +88,18 @@ fsGroup, seccompProfile) and on every container, init containers included \
 (allowPrivilegeEscalation, readOnlyRootFilesystem, capabilities).",
         rubric: &[3],
         scanners: Scanners {
-            checkov: &["CKV_K8S_29", "CKV_K8S_30"],
-            kube_score: &["container-security-context"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_29",
+                    "CKV_K8S_29 judges the pod's securityContext only; kubeward asks for the containers' too.",
+                ),
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_30",
+                    "CKV_K8S_30 judges the containers' securityContext only; kubeward asks for the pod's too.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -74,10 +114,24 @@ its parent (setuid binaries, file capabilities). Set \
 `securityContext.allowPrivilegeEscalation: false` on every container, init containers too.",
         rubric: &[4],
         scanners: Scanners {
-            pss: &["restricted: Privilege Escalation"],
             checkov: &["CKV_K8S_20"],
-            kube_linter: &["privilege-escalation-container"],
-            polaris: &["privilegeEscalationAllowed"],
+            related: &[
+                Related::stricter(
+                    Pss,
+                    "restricted: Privilege Escalation",
+                    "Pod Security exempts Windows pods (spec.os.name: windows); kubeward asks every pod, since a node may run the pod as Linux when the field is wrong.",
+                ),
+                Related::differs(
+                    KubeLinter,
+                    "privilege-escalation-container",
+                    "kube-linter reports an explicit allowPrivilegeEscalation: true, a privileged container or an added SYS_ADMIN, and passes an unset field; kubeward asks for an explicit false and leaves privileges and capabilities to KW-SEC-009 and KW-SEC-006.",
+                ),
+                Related::stricter(
+                    Polaris,
+                    "privilegeEscalationAllowed",
+                    "Polaris reports only an explicit allowPrivilegeEscalation: true; unset, the kernel lets a process gain privileges too.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -92,10 +146,29 @@ them, which allows spoofing). Set `securityContext.capabilities.drop: [ALL]` on 
 container.",
         rubric: &[5],
         scanners: Scanners {
-            pss: &["restricted: Capabilities"],
-            checkov: &["CKV_K8S_28", "CKV_K8S_37"],
-            kube_linter: &["drop-net-raw-capability"],
-            polaris: &["insecureCapabilities"],
+            checkov: &["CKV_K8S_37"],
+            related: &[
+                Related::differs(
+                    Pss,
+                    "restricted: Capabilities",
+                    "the control also forbids adding any capability but NET_BIND_SERVICE (KW-SEC-006 reports added ones), and exempts Windows pods.",
+                ),
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_28",
+                    "CKV_K8S_28 accepts dropping NET_RAW alone.",
+                ),
+                Related::stricter(
+                    KubeLinter,
+                    "drop-net-raw-capability",
+                    "kube-linter accepts dropping NET_RAW alone.",
+                ),
+                Related::stricter(
+                    Polaris,
+                    "insecureCapabilities",
+                    "Polaris accepts dropping its list of fifteen insecure capabilities instead of ALL.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -111,9 +184,29 @@ restricted but fails checkov: listen on a port above 1024 instead and map the Se
 (443 -> 8443).",
         rubric: &[5],
         scanners: Scanners {
-            pss: &["baseline: Capabilities", "restricted: Capabilities"],
-            checkov: &["CKV_K8S_25", "CKV_K8S_39"],
-            polaris: &["dangerousCapabilities"],
+            checkov: &["CKV_K8S_25"],
+            related: &[
+                Related::stricter(
+                    Pss,
+                    "baseline: Capabilities",
+                    "the control allows adding the thirteen capabilities of the container runtime's default set (CHOWN, NET_BIND_SERVICE, SETUID...); kubeward allows none, since each widens what a compromised process can do.",
+                ),
+                Related::differs(
+                    Pss,
+                    "restricted: Capabilities",
+                    "the control allows adding NET_BIND_SERVICE, and also requires dropping ALL (KW-SEC-005).",
+                ),
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_39",
+                    "CKV_K8S_39 reports only an added SYS_ADMIN.",
+                ),
+                Related::stricter(
+                    Polaris,
+                    "dangerousCapabilities",
+                    "Polaris reports only SYS_ADMIN, NET_ADMIN and ALL.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -174,10 +267,14 @@ it is root on the node. Remove `privileged: true` (or set it to `false`).",
 its ports and bypasses NetworkPolicies. Remove `hostNetwork`.",
         rubric: &[7],
         scanners: Scanners {
-            pss: &["baseline: Host Namespaces"],
             checkov: &["CKV_K8S_19"],
             kube_linter: &["host-network"],
             polaris: &["hostNetworkSet"],
+            related: &[Related::part(
+                Pss,
+                "baseline: Host Namespaces",
+                "the control judges hostNetwork, hostPID and hostIPC together; this rule judges hostNetwork.",
+            )],
             ..NONE
         },
         applies: Applies::Pods,
@@ -191,10 +288,14 @@ its ports and bypasses NetworkPolicies. Remove `hostNetwork`.",
 and read their environments. Remove `hostPID`.",
         rubric: &[7],
         scanners: Scanners {
-            pss: &["baseline: Host Namespaces"],
             checkov: &["CKV_K8S_17"],
             kube_linter: &["host-pid"],
             polaris: &["hostPIDSet"],
+            related: &[Related::part(
+                Pss,
+                "baseline: Host Namespaces",
+                "the control judges hostNetwork, hostPID and hostIPC together; this rule judges hostPID.",
+            )],
             ..NONE
         },
         applies: Applies::Pods,
@@ -208,10 +309,14 @@ and read their environments. Remove `hostPID`.",
 the node. Remove `hostIPC`.",
         rubric: &[7],
         scanners: Scanners {
-            pss: &["baseline: Host Namespaces"],
             checkov: &["CKV_K8S_18"],
             kube_linter: &["host-ipc"],
             polaris: &["hostIPCSet"],
+            related: &[Related::part(
+                Pss,
+                "baseline: Host Namespaces",
+                "the control judges hostNetwork, hostPID and hostIPC together; this rule judges hostIPC.",
+            )],
             ..NONE
         },
         applies: Applies::Pods,
@@ -220,15 +325,19 @@ the node. Remove `hostIPC`.",
     Rule {
         id: "KW-SEC-013",
         severity: Severity::Error,
-        title: "No container port binds a `hostPort`",
+        title: "No container port binds a `hostPort` (other than 0)",
         explanation: "A `hostPort` opens the port on the node's own address, outside every \
 NetworkPolicy, and pins the pod to nodes where the port is free. Remove the `hostPort` key; \
 expose the port through a Service.",
         rubric: &[7],
         scanners: Scanners {
             pss: &["baseline: Host Ports"],
-            checkov: &["CKV_K8S_26"],
             polaris: &["hostPortSet"],
+            related: &[Related::part(
+                Checkov,
+                "CKV_K8S_26",
+                "checkov also reports hostPort: 0, which binds no port of the node.",
+            )],
             ..NONE
         },
         applies: Applies::Pods,
@@ -244,11 +353,27 @@ runtime socket, kubelet credentials or /etc are a mount away from node takeover.
         rubric: &[7],
         scanners: Scanners {
             pss: &["baseline: HostPath Volumes"],
-            checkov: &["CKV_K8S_27"],
-            kube_linter: &[
-                "sensitive-host-mounts",
-                "docker-sock",
-                "writable-host-mount",
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_27",
+                    "CKV_K8S_27 reports only a hostPath of /var/run/docker.sock; /etc, the kubelet's credentials or containerd's socket are as dangerous.",
+                ),
+                Related::stricter(
+                    KubeLinter,
+                    "sensitive-host-mounts",
+                    "kube-linter reports only /, /boot, /dev, /etc, /lib, /proc, /sys and /usr.",
+                ),
+                Related::stricter(
+                    KubeLinter,
+                    "docker-sock",
+                    "kube-linter reports only a path ending in docker.sock.",
+                ),
+                Related::stricter(
+                    KubeLinter,
+                    "writable-host-mount",
+                    "kube-linter reports only a hostPath mounted writable.",
+                ),
             ],
             ..NONE
         },
@@ -265,9 +390,28 @@ kernel, including the rarely used ones most kernel exploits need. Set \
 Security but fail checkov; `Unconfined` fails both.",
         rubric: &[8],
         scanners: Scanners {
-            pss: &["restricted: Seccomp"],
-            checkov: &["CKV_K8S_31"],
-            kube_score: &["container-seccomp-profile"],
+            related: &[
+                Related::stricter(
+                    Pss,
+                    "restricted: Seccomp",
+                    "the control also accepts Localhost profiles and exempts Windows pods; kubeward asks for RuntimeDefault, the runtime's reviewed profile, since a node-local file is not part of the manifest and cannot be reviewed with it.",
+                ),
+                Related::stricter(
+                    Pss,
+                    "baseline: Seccomp",
+                    "the control forbids only Unconfined.",
+                ),
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_31",
+                    "checkov accepts the seccomp.security.alpha.kubernetes.io/pod annotation, which Kubernetes ignores since 1.27, and does not judge init containers.",
+                ),
+                Related::stricter(
+                    KubeScore,
+                    "container-seccomp-profile",
+                    "kube-score accepts any profile, Unconfined included, and an annotation the kubelet ignores.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -283,7 +427,11 @@ Security but fail checkov; `Unconfined` fails both.",
 `persistentVolumeClaim` for storage. (`hostPath` is reported by KW-SEC-014.)",
         rubric: &[9],
         scanners: Scanners {
-            pss: &["restricted: Volume Types"],
+            related: &[Related::part(
+                Pss,
+                "restricted: Volume Types",
+                "the control also forbids hostPath, which KW-SEC-014 reports.",
+            )],
             ..NONE
         },
         applies: Applies::Pods,
@@ -299,9 +447,19 @@ digest too: `registry/repo:1.4.2@sha256:<digest>`.",
         rubric: &[13],
         scanners: Scanners {
             checkov: &["CKV_K8S_14"],
-            kube_score: &["container-image-tag"],
             kube_linter: &["latest-tag"],
-            polaris: &["tagNotSpecified"],
+            related: &[
+                Related::stricter(
+                    KubeScore,
+                    "container-image-tag",
+                    "kube-score reads the text after the last colon as the tag, so registry.example.com:5000/app passes.",
+                ),
+                Related::stricter(
+                    Polaris,
+                    "tagNotSpecified",
+                    "Polaris accepts any colon, so registry.example.com:5000/app passes.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -317,7 +475,6 @@ record it with `checkov.io/skip1: CKV_K8S_43=<reason>` (kubeward honours it).",
         rubric: &[13],
         scanners: Scanners {
             checkov: &["CKV_K8S_43"],
-            kube_linter: &["image-not-pinned-by-digest"],
             ..NONE
         },
         applies: Applies::Pods,
@@ -332,9 +489,19 @@ credentials) at every start, so a pod cannot run an image cached on the node by 
 Set `imagePullPolicy: Always`; with a digest-pinned image the pull is a cheap manifest check.",
         rubric: &[14],
         scanners: Scanners {
-            checkov: &["CKV_K8S_15"],
-            kube_score: &["container-image-pull-policy"],
             polaris: &["pullPolicyNotAlways"],
+            related: &[
+                Related::stricter(
+                    Checkov,
+                    "CKV_K8S_15",
+                    "checkov accepts any policy on a digest-pinned image, and an unset one on an untagged or latest image (which the API defaults to Always); kubeward asks for Always written, so that every start checks the pod's pull credentials.",
+                ),
+                Related::stricter(
+                    KubeScore,
+                    "container-image-pull-policy",
+                    "kube-score accepts an unset policy on an untagged or latest image.",
+                ),
+            ],
             ..NONE
         },
         applies: Applies::Pods,
@@ -366,10 +533,7 @@ that break the restricted profile, whoever wrote them. Label the Namespace with 
 with its `-version` label (e.g. `pod-security.kubernetes.io/enforce-version: v1.35`, and \
 `latest` for `audit` and `warn`).",
         rubric: &[22],
-        scanners: Scanners {
-            pss: &["Pod Security admission"],
-            ..NONE
-        },
+        scanners: NONE,
         applies: Applies::Kinds(&[Kind::Namespace]),
         check: namespace_pod_security,
     },
@@ -392,7 +556,7 @@ fn run_as_non_root(_: &Index, object: &Object, hits: &mut Hits) {
                 format!("{} sets runAsNonRoot: false", c.label()),
             ),
             None => hits.add(
-                c.path.clone(),
+                c.path,
                 format!(
                     "{} may run as root: neither it nor the pod sets runAsNonRoot: true",
                     c.label()
@@ -406,19 +570,41 @@ fn high_uid_gid(_: &Index, object: &Object, hits: &mut Hits) {
     let Some((pod, containers)) = pod_of(object) else {
         return;
     };
+    // In its own user namespace a container's uids are unprivileged on the node: only the
+    // uid 0 that Pod Security restricted refuses (even there) is reported.
+    let own_namespace = pod.in_user_namespace();
+    let root = |v: Option<&Value>| v.and_then(Value::as_i64) == Some(0);
+    if root(pod.security("runAsUser")) {
+        hits.add(
+            format!("{}.securityContext.runAsUser", pod.spec_path),
+            "the pod runs as root (runAsUser 0): Pod Security restricted refuses it; use a value above 10000",
+        );
+    }
     for c in &containers {
         for field in ["runAsUser", "runAsGroup"] {
             match effective(&pod, c, field).and_then(Value::as_i64) {
+                Some(0) if field == "runAsUser" => {
+                    if root(c.security("runAsUser")) {
+                        hits.add(
+                            format!("{}.securityContext.runAsUser", c.path),
+                            format!(
+                                "{} runs as root (runAsUser 0): Pod Security restricted refuses it; use a value above 10000",
+                                c.label()
+                            ),
+                        );
+                    }
+                }
+                _ if own_namespace => {}
                 Some(id) if id > 10000 => {}
                 Some(id) => hits.add(
-                    c.path.clone(),
+                    c.path,
                     format!(
                         "{} runs with {field} {id}: use a value above 10000",
                         c.label()
                     ),
                 ),
                 None => hits.add(
-                    c.path.clone(),
+                    c.path,
                     format!(
                         "{} sets no {field}: the image decides, often root or a low id",
                         c.label()
@@ -429,22 +615,28 @@ fn high_uid_gid(_: &Index, object: &Object, hits: &mut Hits) {
     }
 }
 
+/// Whether `value` is a securityContext that sets something.
+fn is_set(value: Option<&Value>) -> bool {
+    value
+        .and_then(Value::as_object)
+        .is_some_and(|map| !map.is_empty())
+}
+
 fn security_contexts(_: &Index, object: &Object, hits: &mut Hits) {
     let Some((pod, containers)) = pod_of(object) else {
         return;
     };
-    if !pod
-        .spec
-        .get("securityContext")
-        .is_some_and(Value::is_object)
-    {
-        hits.add(pod.spec_path.clone(), "the pod has no securityContext");
+    if !is_set(pod.spec.get("securityContext")) {
+        hits.add(
+            pod.spec_path,
+            "the pod has no (or an empty) securityContext",
+        );
     }
     for c in &containers {
-        if !c.value.get("securityContext").is_some_and(Value::is_object) {
+        if !is_set(c.value.get("securityContext")) {
             hits.add(
-                c.path.clone(),
-                format!("{} has no securityContext", c.label()),
+                c.path,
+                format!("{} has no (or an empty) securityContext", c.label()),
             );
         }
     }
@@ -471,8 +663,10 @@ fn capability_list<'a>(c: &Container<'a>, list: &str) -> Vec<&'a str> {
 
 fn drop_all_capabilities(_: &Index, object: &Object, hits: &mut Hits) {
     for_containers(object, hits, |c| {
-        (!capability_list(c, "drop").contains(&"ALL"))
-            .then(|| format!("{} does not drop ALL capabilities", c.label()))
+        (!capability_list(c, "drop")
+            .iter()
+            .any(|cap| cap.eq_ignore_ascii_case("ALL")))
+        .then(|| format!("{} does not drop ALL capabilities", c.label()))
     });
 }
 
@@ -551,7 +745,7 @@ fn no_host_port(_: &Index, object: &Object, hits: &mut Hits) {
     for c in &containers {
         let ports = c.value.get("ports").and_then(Value::as_array);
         for (i, port) in ports.into_iter().flatten().enumerate() {
-            if let Some(host_port) = port.get("hostPort") {
+            if let Some(host_port) = port.get("hostPort").filter(|p| p.as_i64() != Some(0)) {
                 hits.add(
                     format!("{}.ports[{i}].hostPort", c.path),
                     format!("{} binds hostPort {host_port}", c.label()),
@@ -588,11 +782,11 @@ fn seccomp_runtime_default(_: &Index, object: &Object, hits: &mut Hits) {
         match profile {
             Some("RuntimeDefault") => {}
             Some(other) => hits.add(
-                c.path.clone(),
+                c.path,
                 format!("{} runs with seccomp profile {other}", c.label()),
             ),
             None => hits.add(
-                c.path.clone(),
+                c.path,
                 format!(
                     "{} has no seccomp profile (neither it nor the pod sets one)",
                     c.label()
