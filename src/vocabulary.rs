@@ -119,6 +119,10 @@ pub const WARNINGS: &[(&str, &str)] = &[
         "secrets-in-git",
         "seal every Secret (spec.sealing, or --seal-cert PATH), keep each value in an external store (secrets[].fromStore), or ignore the files in .gitignore",
     ),
+    (
+        "certificate-renewal",
+        "renew the CA the warning names as it says (kubeward's root: move the state folder's trust/ aside and render and apply every service of that folder together; your CA or a trust anchor file: renew it at its source and render again)",
+    ),
 ];
 
 /// The annotation that lets the Sealed Secrets controller unseal a value under any name in
