@@ -948,3 +948,58 @@ fn render_warns_when_the_given_ca_nears_its_end_and_deny_warnings_writes_nothing
     assert!(String::from_utf8_lossy(&denied.stderr).contains("certificate-renewal"));
     assert!(!project.path("out").exists(), "nothing written");
 }
+
+/// The keys of the Secret `secret` that the pod's projected volume requires, and those it
+/// takes only if present (`optional: true`), as the kubelet reads them.
+fn projected_keys(objects: &[Value], secret: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let deployment = find(objects, "Deployment", "api");
+    let (mut required, mut optional) = (BTreeSet::new(), BTreeSet::new());
+    let volumes = deployment["spec"]["template"]["spec"]["volumes"]
+        .as_array()
+        .unwrap();
+    for source in volumes
+        .iter()
+        .filter_map(|v| v["projected"]["sources"].as_array())
+        .flatten()
+        .filter(|s| s["secret"]["name"] == secret)
+    {
+        let into = if source["secret"]["optional"] == true {
+            &mut optional
+        } else {
+            &mut required
+        };
+        for item in source["secret"]["items"].as_array().unwrap() {
+            into.insert(item["key"].as_str().unwrap().to_string());
+        }
+    }
+    (required, optional)
+}
+
+#[test]
+fn a_cert_manager_secret_without_ca_crt_does_not_hold_the_pod() {
+    let keys = |tls: &str| {
+        let project = Project::new(&format!(
+            "  protocol: https\n  sensitivity: internal\n{tls}"
+        ));
+        projected_keys(&project.render(&[]), "api-tls")
+    };
+    let set = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect::<BTreeSet<_>>();
+    // An issuer of cert-manager may write no ca.crt (ACME issuers never do): a required key the
+    // Secret lacks keeps the pod in ContainerCreating, so ca.crt is optional, the pair is not.
+    assert_eq!(
+        keys("  tls:\n    mode: cert-manager\n    issuer: { name: internal }\n"),
+        (set(&["tls.crt", "tls.key"]), set(&["ca.crt"]))
+    );
+    // kubeward writes ca.crt itself; and a server that verifies client certificates with it
+    // must not start without it.
+    assert_eq!(
+        keys("  tls: { mode: self-signed }\n"),
+        (set(&["tls.crt", "tls.key", "ca.crt"]), set(&[]))
+    );
+    assert_eq!(
+        keys(
+            "  exposure: cluster\n  callers: [{app: web, namespace: front}]\n  tls:\n    mode: cert-manager\n    clientAuth: required\n    issuer: { name: internal }\n"
+        ),
+        (set(&["tls.crt", "tls.key", "ca.crt"]), set(&[]))
+    );
+}
