@@ -279,6 +279,11 @@ pub struct TlsDefaults {
     pub leaf_validity_days: u32,
     /// A certificate this close to expiry is renewed at the next render.
     pub renew_before_days: u32,
+    /// The cert-manager issuers of the cluster known to be ACME (Let's Encrypt and the like):
+    /// they sign public DNS names only, so `spec.tls.issuer` (whose certificate carries the
+    /// service's cluster names) may not name one. `kind` defaults to `ClusterIssuer`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acme_issuers: Vec<crate::spec::IssuerRef>,
 }
 
 /// Where the API server is reached from pods, and the token they get for it.

@@ -107,6 +107,7 @@ pub fn validate(
         &mut p,
         s.tls.as_ref(),
         default_tls_mode(sensitivity, protocol),
+        &preset.tls.acme_issuers,
     );
     let ingress = entry::validate_ingress(
         &mut p,
