@@ -8,10 +8,13 @@
 #   2. `kubeward --version` (the floor: start, parse the arguments, exit), then one typical
 #      service (benches/typical/kubeward.yaml), existing and fresh state, to stdout and to a
 #      new folder; then the system with fresh state;
-#   3. `kubeward check` over a 10,000-object corpus (the system's stream), and over a generated
+#   3. `kubeward check` over a 10,000-object corpus (the system's stream) and over a generated
 #      100,000-object corpus (scripts/gen-check-corpus.py, 10,000 services in 10,000 files) in
 #      every output form (text, json, sarif), each with its peak memory;
-#   4. with PEERS=1, the peers on the same service: `cdk8s synth` of the cdk8s-plus-33 chart in
+#   4. unless MUTANTS=0, the slow half of the mutation run (scripts/mutants.py slow): each
+#      edit of kubeward's source in scripts/mutants.yaml must make its tests fail (one rebuild
+#      each; the fast half, edits of bundles and of the evaluator, runs in scripts/test.sh);
+#   5. with PEERS=1, the peers on the same service: `cdk8s synth` of the cdk8s-plus-33 chart in
 #      benches/peers/cdk8s (npm packages installed under .tools/peers, git-ignored) and the
 #      `kubectl create ... --dry-run=client -o yaml` commands of benches/peers/kubectl.sh.
 # Targets on a 2-core machine: one service < 5 ms with existing state; a system of 1,000
@@ -63,7 +66,9 @@ new_dir='$(date +%s%N)'
 # 1. A system of 1,000 distinct services (100 namespaces of 10): names, namespaces, ports and
 #    callers differ; each calls the next and is called by the previous (both ends declared,
 #    every other one by the callee's Service port), every tenth requires client certificates,
-#    and each has callers and a destination outside the system; one state folder.
+#    and each has callers and a destination outside the system; one state folder. Two
+#    replicas each: ten services of three (four at a rollout, 500m each) would exceed the
+#    namespace quota they share, which the render refuses.
 system=$work/system
 ns_of() { echo "team-$((($1 - 1) / 10 + 1))"; }
 for i in $(seq 1 1000); do
@@ -72,6 +77,7 @@ for i in $(seq 1 1000); do
     {
         sed -e "s/name: payments-api/name: $name/" -e "s/namespace: payments/namespace: $ns/" \
             -e "s/port: 8443/port: $((8000 + i))/" -e "s/app: web/app: web-$((i % 37))/" \
+            -e "s/^  replicas: 3$/  replicas: 2/" \
             benches/typical/kubeward.yaml
     } | awk -v i="$i" -v prev_ns="$(ns_of $((i - 1)))" -v next_ns="$(ns_of $((i + 1)))" '
         { print }
@@ -114,7 +120,10 @@ RUNS=3 WARMUP=0 bench system-1000-fresh-new-dir "$fresh_system" \
 "$kw" render -q -f "$system" >"$work/corpus.yaml"
 objects=$(grep -c '^kind:' "$work/corpus.yaml")
 if "$kw" help check >/dev/null 2>&1; then
-    RUNS=10 IGNORE_FAILURE=1 bench check-corpus true "$kw check ${CHECK_ARGS:-} $work/corpus.yaml"
+    for format in text json sarif; do
+        RUNS=10 IGNORE_FAILURE=1 bench "check-10k-$format" true \
+            "$kw check --format $format ${CHECK_ARGS:-} $work/corpus.yaml"
+    done
     # 100,000 objects: 10,000 services of ten objects, one file each, with deliberate
     # violations (so every rule family reports), in each output form.
     python3 scripts/gen-check-corpus.py "$work/corpus-100k" 10000 >/dev/null
@@ -126,7 +135,12 @@ else
     echo "skipped check-corpus: this build has no check command (corpus: $objects objects)"
 fi
 
-# 4. Peers.
+# 4. The source edits a test must catch (the working tree is restored after each).
+if [[ ${MUTANTS:-1} == 1 ]]; then
+    "$repo/.venv/bin/python" scripts/mutants.py slow
+fi
+
+# 5. Peers.
 if [[ ${PEERS:-0} == 1 ]]; then
     peers=$repo/.tools/peers
     if [[ ! -x $peers/node_modules/.bin/cdk8s ]]; then

@@ -10,7 +10,9 @@
 #      (no finding), kubectl kustomize,
 #      kubernetes-validate --strict and checkov (zero failed checks), and by the independent
 #      NetworkPolicy evaluator (tests/netpol); the examples as one system, and the system of
-#      tests/systems/clinic, judged the same way, and flow by flow across namespaces.
+#      tests/systems/clinic, judged the same way, and flow by flow across namespaces; then a
+#      mutation run (scripts/mutants.py fast): each edit of scripts/mutants.yaml to a rendered
+#      bundle or to the evaluator must make its test fail.
 #   5. every shipped preset rendered for a representative example and scanned the same way:
 #      zero failed and zero suppressed checkov checks for the restricted-based presets; for
 #      baseline, suppressed checks only, each with its reason.
@@ -96,6 +98,9 @@ done
 step "NetworkPolicy evaluator"
 KUBEWARD_EXAMPLES=tests/examples KUBEWARD_RENDERED="$work/rendered" \
     .venv/bin/pytest -q -p no:cacheprovider tests/netpol/test_evaluator.py tests/netpol/test_netpol.py
+
+step "mutation run: edits of the bundles and of the evaluator that a test must catch"
+.venv/bin/python scripts/mutants.py fast --rendered "$work/rendered"
 
 step "NetworkPolicy evaluator with a mesh: the proxy's control plane and inbound port"
 .venv/bin/pytest -q -p no:cacheprovider tests/netpol/test_mesh.py

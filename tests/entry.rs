@@ -564,3 +564,35 @@ fn ingress_nginx_is_rendered_only_with_a_warning_and_its_departure_recorded() {
     );
     assert_eq!(denied.code, Some(2), "{}", denied.stderr);
 }
+
+#[test]
+fn the_public_path_is_admitted_from_the_controller_the_spec_names_and_from_no_other() {
+    for (api, owner) in [
+        ("api: ingress\n    className: traefik", false),
+        ("api: gateway", true),
+    ] {
+        let project = Project::new(&format!(
+            "  protocol: http\n  exposure: public\n  ingress:\n    host: shop.example.com\n    {api}\n    controller: {{namespace: traefik, app: traefik}}\n"
+        ));
+        let objects = project.objects();
+        let policy = find(&objects, "NetworkPolicy", "api");
+        let peers = &policy["spec"]["ingress"][0]["from"];
+        assert_eq!(peers.as_array().map(Vec::len), Some(1), "{api}: {peers:#}");
+        let peer = &peers[0];
+        assert_eq!(
+            peer["namespaceSelector"],
+            serde_json::json!({"matchLabels": {"kubernetes.io/metadata.name": "traefik"}}),
+            "{api}: {peer:#}"
+        );
+        let labels = peer["podSelector"]["matchLabels"]
+            .as_object()
+            .expect("pod labels");
+        assert_eq!(
+            labels["app.kubernetes.io/name"], "traefik",
+            "{api}: {peer:#}"
+        );
+        // a Gateway's proxies are also told apart by the Gateway they serve
+        let expected = if owner { 3 } else { 1 };
+        assert_eq!(labels.len(), expected, "{api}: {peer:#}");
+    }
+}

@@ -715,22 +715,17 @@ fn a_rotation_rolls_the_pods_out_and_an_unchanged_render_does_not() {
     assert_eq!(rollout_digest(&project.render(&[])), Some(after));
 }
 
+/// The rollout digest of `project` rendered with `args` and KW_TEST_ROLLOUT set to `value`.
+fn digest_of(project: &Project, args: &[&str], value: &str) -> String {
+    let out = success_stdout(project.cmd(args).env("KW_TEST_ROLLOUT", value));
+    let objects: Vec<Value> = serde_saphyr::from_multiple(&out).unwrap();
+    rollout_digest(&objects).expect("the pods mount a secret")
+}
+
 #[test]
 fn a_changed_value_from_the_environment_rolls_the_pods_out() {
     let project = Project::new("  secrets:\n    - name: key\n      fromEnv: KW_TEST_ROLLOUT\n");
-    let digest_with = |value: &str| {
-        let out = project
-            .cmd(&[])
-            .env("KW_TEST_ROLLOUT", value)
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let objects: Vec<Value> =
-            serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap();
-        rollout_digest(&objects).unwrap()
-    };
+    let digest_with = |value: &str| digest_of(&project, &[], value);
     let first = digest_with("hunter2");
     assert_eq!(digest_with("hunter2"), first);
     assert_ne!(digest_with("hunter3"), first);
@@ -740,19 +735,7 @@ fn a_changed_value_from_the_environment_rolls_the_pods_out() {
 #[test]
 fn the_digest_is_keyed_by_the_state_folder_so_a_short_value_cannot_be_searched_for() {
     let project = Project::new("  secrets:\n    - name: key\n      fromEnv: KW_TEST_ROLLOUT\n");
-    let digest_in = |state: &str| {
-        let out = project
-            .cmd(&["--state", state])
-            .env("KW_TEST_ROLLOUT", "hunter2")
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let objects: Vec<Value> =
-            serde_saphyr::from_multiple(&String::from_utf8(out).unwrap()).unwrap();
-        rollout_digest(&objects).unwrap()
-    };
+    let digest_in = |state: &str| digest_of(&project, &["--state", state], "hunter2");
     let first = digest_in("state-a");
     assert_eq!(digest_in("state-a"), first, "the key is kept");
     assert_ne!(

@@ -843,24 +843,6 @@ fn callers_outside_a_client_auth_service_are_named_with_the_field_that_admits_th
     tls::openssl_verify(&client_ca, &client, Check::Client).unwrap();
 }
 
-/// Why `value` does not match the schema of `cert-manager.io/v1` Certificates.
-fn certificate_schema_errors(value: &Value) -> Vec<String> {
-    let crd = common::yaml_value(&common::read(
-        "tests/crds/cert-manager/certificates.cert-manager.io.yaml",
-    ));
-    let version = crd["spec"]["versions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["name"] == "v1")
-        .unwrap();
-    let validator = jsonschema::validator_for(&version["schema"]["openAPIV3Schema"]).unwrap();
-    validator
-        .iter_errors(value)
-        .map(|e| format!("{}: {e}", e.instance_path()))
-        .collect()
-}
-
 #[test]
 fn with_cert_manager_client_certificates_are_certificates_for_client_auth() {
     let ws = Workspace::new_empty();
@@ -887,12 +869,9 @@ fn with_cert_manager_client_certificates_are_certificates_for_client_auth() {
     );
     assert_eq!(certificate["spec"]["issuerRef"]["name"], "mesh-ca");
     assert_eq!(certificate["spec"]["secretName"], name);
-    assert_eq!(
-        certificate_schema_errors(&certificate),
-        Vec::<String>::new()
-    );
+    assert_eq!(common::crds::crd_errors(&certificate), Vec::<String>::new());
     let server = ws.object("out/back/api/certificate-api-tls.yaml");
-    assert_eq!(certificate_schema_errors(&server), Vec::<String>::new());
+    assert_eq!(common::crds::crd_errors(&server), Vec::<String>::new());
     let (paths, _) = mounted(&ws, "out/front/web/deployment-web.yaml");
     assert_eq!(
         paths.get("client/clusterissuer/mesh-ca/tls.crt"),
@@ -1489,8 +1468,8 @@ fn verify_every_connection(ws: &Workspace, specs: &str) -> usize {
                         .unwrap()
                         .contains(&Value::from("client auth"))
                 );
-                assert_eq!(certificate_schema_errors(client), Vec::<String>::new());
-                assert_eq!(certificate_schema_errors(server), Vec::<String>::new());
+                assert_eq!(common::crds::crd_errors(client), Vec::<String>::new());
+                assert_eq!(common::crds::crd_errors(server), Vec::<String>::new());
             }
         }
     }

@@ -10,7 +10,6 @@ pub mod book;
 pub mod bundle;
 pub mod cluster;
 pub mod control_plane;
-pub mod crd;
 pub mod crds;
 pub mod run;
 pub mod sealing;

@@ -75,3 +75,12 @@ class Probe:
         verdict = "ALLOWED" if self.expected else "DENIED"
         return (f"{self.label}: {side}{self.src} -> {self.dst}:{self.port} {self.proto} "
                 f"expected {verdict} ({self.why})")
+
+    def judged(self) -> bool:
+        """What the world says of the flow, at the ends the probe looks at."""
+        w = self.world
+        if self.side == "ingress":
+            return w.ingress_allowed(self.src, self.dst, self.port, self.proto)
+        if self.side == "egress":
+            return w.egress_allowed(self.src, self.dst, self.port, self.proto)
+        return w.allowed(self.src, self.dst, self.port, self.proto)

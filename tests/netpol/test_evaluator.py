@@ -429,6 +429,23 @@ def test_end_port_range_is_inclusive():
     assert not w.allowed(API, NET, 8005, "UDP")
 
 
+def test_an_empty_ports_list_is_no_restriction_as_a_missing_one():
+    # NetworkPolicyIngressRule/EgressRule.ports: "If this field is empty or missing, this rule
+    # matches all ports (traffic not restricted by port)."
+    for ports in ("", ", ports: []", ", ports: null"):
+        w = world(np("pay", f"""
+podSelector: {{}}
+policyTypes: [Ingress, Egress]
+ingress: [{{from: [{{namespaceSelector: {{matchLabels: {{team: shop}}}}}}]{ports}}}]
+egress: [{{to: [{{ipBlock: {{cidr: 203.0.113.0/24}}}}]{ports}}}]
+"""))
+        for port, proto in ((1, "TCP"), (8080, "TCP"), (53, "UDP"), (65535, "SCTP")):
+            assert w.allowed(WEB, API, port, proto), (ports, port, proto)
+            assert w.allowed(API, NET, port, proto), (ports, port, proto)
+        assert not w.allowed(DB, API, 8080), ports  # the peers still count
+        assert not w.allowed(API, External("198.51.100.1"), 443), ports
+
+
 def test_port_entry_without_port_means_all_ports_of_its_protocol():
     w = world(PORTS)
     far = External("198.51.100.1")

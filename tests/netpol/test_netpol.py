@@ -70,6 +70,13 @@ FIXED_EXTERNALS = [
     ("2001:db8::1", 443, "TCP"),
     ("1.1.1.1", 53, "UDP"),
     ("1.1.1.1", 53, "TCP"),
+    # IPv6: unique-local (fd00:ec2::254 is AWS's metadata address), link-local, a public
+    # resolver and a public web address
+    ("fd00:ec2::254", 80, "TCP"),
+    ("fd00::1", 443, "TCP"),
+    ("fe80::1", 443, "TCP"),
+    ("2001:4860:4860::8888", 53, "UDP"),
+    ("2001:4860:4860::8888", 443, "TCP"),
 ]
 PRIVATE_RANGES = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12",
                                                     "192.168.0.0/16")]
@@ -406,6 +413,33 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
     for c_ns, c_app in spec.callers:
         if c_ns != ns:
             probe(pod(c_ns, app=c_app), intruder, P, "TCP", "a caller may reach only the service")
+
+    # -- the neighbours of every allowed flow --------------------------------------------
+    # Each end of a flow the contract allows, moved one step: the same labels in another
+    # namespace, another app (or the same pod short of one of its labels) in the same
+    # namespace, the other address family; and the flow on the next port and the other
+    # protocol. Each is judged as a whole and at each end apart: a rule too wide at one end
+    # is hidden when the other end is closed anyway.
+    def neighbours(end: Any) -> list[tuple[Any, str]]:
+        if isinstance(end, External):
+            other = "2001:db8:ffff::1" if ipaddress.ip_address(end.ip).version == 4 else "198.51.100.200"
+            return [(External(other), f"at {other}, the other address family")]
+        moved = [(pod(evil, dict(end.labels)), f"with its labels in namespace {evil}"),
+                 (pod(end.namespace, app=intruder_app), f"another app in namespace {end.namespace}")]
+        if end is not svc:  # the service is the Deployment's pods, whatever their labels
+            moved += [(pod(end.namespace, {k: v for k, v in end.labels.items() if k != key}),
+                       f"without the label {key}") for key in sorted(end.labels) if len(end.labels) > 1]
+        return moved
+
+    allowed = [p for p in probes if p.expected and p.side == "flow"]
+    for p in allowed:
+        variants = [(m, p.dst, p.port, p.proto, f"source {why}") for m, why in neighbours(p.src)]
+        variants += [(p.src, m, p.port, p.proto, f"destination {why}") for m, why in neighbours(p.dst)]
+        variants += [(p.src, p.dst, p.port + 1 if p.port < 65535 else p.port - 1, p.proto, "the next port"),
+                     (p.src, p.dst, p.port, "UDP" if p.proto == "TCP" else "TCP", "the other protocol")]
+        for src, dst, port, proto, why in variants:
+            for side in ("flow", "ingress", "egress"):
+                probe(src, dst, port, proto, f"neighbour of an allowed flow ({p.why}): {why}", side=side)
     return probes
 
 
@@ -453,12 +487,7 @@ def test_bundle_loads(example):
 @pytest.mark.parametrize("probe", PROBES, ids=[p.id for p in PROBES])
 def test_flow(probe: Probe):
     w = probe.world
-    if probe.side == "ingress":
-        got = w.ingress_allowed(probe.src, probe.dst, probe.port, probe.proto)
-    elif probe.side == "egress":
-        got = w.egress_allowed(probe.src, probe.dst, probe.port, probe.proto)
-    else:
-        got = w.allowed(probe.src, probe.dst, probe.port, probe.proto)
+    got = probe.judged()
     if got != probe.expected:
         why = w.explain(probe.src, probe.dst, probe.port, probe.proto)[1]
         policies = ", ".join(f"{p} ({p.source})" for p in w.policies)

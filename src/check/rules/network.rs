@@ -74,9 +74,11 @@ which runs with the credentials of every Ingress in the cluster (CVE-2021-25742,
         severity: Severity::Warning,
         title: "DNS egress goes to cluster DNS only, on UDP and TCP 53",
         explanation: "A rule that opens port 53 to any destination lets a compromised pod tunnel \
-data out over DNS to any server. Allow port 53 only to the cluster DNS pods \
-(`namespaceSelector` for `kube-system` and `podSelector` `k8s-app: kube-dns`, or a single \
-node-local address), on both UDP and TCP (large answers fall back to TCP).",
+data out over DNS to any server. A rule without `ports` (or with `ports: []`) opens every port, \
+53 among them, and kube-dns's labels under `namespaceSelector: {}` match a pod of those labels \
+in any namespace, which anyone who may run a pod can create. Allow port 53 only to the cluster \
+DNS pods (`namespaceSelector` for `kube-system` and `podSelector` `k8s-app: kube-dns`, or a \
+single node-local address), on both UDP and TCP (large answers fall back to TCP).",
         rubric: &[25],
         scanners: NONE,
         applies: Applies::Kinds(&[Kind::NetworkPolicy]),
@@ -165,6 +167,10 @@ fn too_wide(peer: &Value) -> Option<String> {
         (_, Some(p)) if crate::check::selector::is_empty(p) => {
             Some("to every pod of the selected namespaces".to_string())
         }
+        // anyone who may run a pod anywhere can give it the DNS pods' labels
+        (Some(n), Some(_)) if crate::check::selector::is_empty(n) => {
+            Some("to pods of those labels in every namespace".to_string())
+        }
         _ => None,
     }
 }
@@ -180,9 +186,10 @@ fn dns_egress(_: &Index, object: &Object, hits: &mut Hits) {
             .into_iter()
             .flatten()
             .collect();
+        // `ports` missing or empty: the rule matches every port, 53 included
         let (rule_udp, rule_tcp) = (
-            ports.iter().any(|p| covers_dns(p, "UDP")),
-            ports.iter().any(|p| covers_dns(p, "TCP")),
+            ports.is_empty() || ports.iter().any(|p| covers_dns(p, "UDP")),
+            ports.is_empty() || ports.iter().any(|p| covers_dns(p, "TCP")),
         );
         if !rule_udp && !rule_tcp {
             continue;
