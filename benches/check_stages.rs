@@ -48,6 +48,7 @@ fn main() {
                 require_image_digest: Some(true),
             },
             locked_at: Default::default(),
+            ..Locks::default()
         }],
         ..Policy::default()
     };

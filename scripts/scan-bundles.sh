@@ -26,8 +26,9 @@
 # KUBE_VERSIONS="1.30.0 1.37.0" overrides the versions, ALLOW_NO_SCHEMA (an ERE over apiVersion,
 # default: cert-manager, Gateway API and Envoy Gateway, whose objects tests/entry.rs validates
 # against their upstream CRDs, Sealed Secrets and External Secrets, whose resources
-# tests/gitops.rs holds to their upstream CRD schemas, and the Istio and Linkerd policy groups,
-# which tests/mesh.rs validates against theirs) names CRD groups that may pass without a
+# tests/gitops.rs holds to their upstream CRD schemas, the Istio and Linkerd policy groups,
+# which tests/mesh.rs validates against theirs, and OpenShift's Route, which tests/openshift.rs
+# validates against its upstream CRD) names CRD groups that may pass without a
 # schema.
 set -euo pipefail
 
@@ -35,7 +36,7 @@ SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd -- "$SCRIPT_DIR/.." && pwd)
 VENV=${KUBEWARD_VENV:-$REPO_ROOT/.venv}
 # apiVersions (ERE) whose kinds kubernetes-validate has no schema for and that may pass unvalidated.
-ALLOW_NO_SCHEMA=${ALLOW_NO_SCHEMA:-cert-manager\.io/v1|gateway\.networking\.k8s\.io/v1|gateway\.envoyproxy\.io/v1alpha1|bitnami\.com/v1alpha1|external-secrets\.io/v1|security\.istio\.io/v1|policy\.linkerd\.io/v1(alpha1|beta3)}
+ALLOW_NO_SCHEMA=${ALLOW_NO_SCHEMA:-cert-manager\.io/v1|gateway\.networking\.k8s\.io/v1|gateway\.envoyproxy\.io/v1alpha1|bitnami\.com/v1alpha1|external-secrets\.io/v1|security\.istio\.io/v1|policy\.linkerd\.io/v1(alpha1|beta3)|route\.openshift\.io/v1}
 
 usage() { sed -n '4,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit "${1:-2}"; }
 

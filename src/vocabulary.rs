@@ -1,6 +1,6 @@
 //! The names every stage shares: the well-known labels that select pods and namespaces,
-//! The names every stage shares: the well-known labels that select pods and namespaces,
-//! kubeward's own annotation keys and the Sealed Secrets scope annotations, the rule ids the
+//! kubeward's own annotation keys, the Sealed Secrets scope annotations and OpenShift's
+//! namespace annotations and labels, the rule ids the
 //! plan and the render suppress by name, the ids of the warnings, and the API resources
 //! through which a Role lets its holder run code as someone else. They live here, below
 //! every stage, so that the plan, the templates, the rule engine and the traffic reader agree
@@ -10,6 +10,12 @@
 pub const NAME_LABEL: &str = "app.kubernetes.io/name";
 /// The label Kubernetes puts on every Namespace with its own name.
 pub const NAMESPACE_LABEL: &str = "kubernetes.io/metadata.name";
+/// The namespace annotation of the uid range OpenShift's `restricted-v2` SCC assigns from.
+pub const OPENSHIFT_UID_RANGE: &str = "openshift.io/sa.scc.uid-range";
+/// The namespace annotation of the group range a pod's `fsGroup` must lie in on OpenShift.
+pub const OPENSHIFT_GROUP_RANGE: &str = "openshift.io/sa.scc.supplemental-groups";
+/// The namespace label that turns OpenShift's Pod Security label synchronisation off.
+pub const OPENSHIFT_LABEL_SYNC: &str = "security.openshift.io/scc.podSecurityLabelSync";
 /// The annotation key of kubeward's own suppressions (`RULE-ID=reason`, one per line).
 pub const IGNORE_ANNOTATION: &str = "kubeward.dev/ignore";
 /// The annotation that records the controls an override template was allowed to drop.

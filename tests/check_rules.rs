@@ -105,6 +105,17 @@ fn hardened() -> Vec<Value> {
             "metadata": {"name": "api", "namespace": "shop"},
             "spec": {"targetRefs": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "api"}],
                 "rateLimit": {"local": {"rules": [{"limit": {"requests": 20, "unit": "Second"}}]}}}}),
+        json!({"apiVersion": "security.openshift.io/v1", "kind": "SecurityContextConstraints",
+            "metadata": {"name": "acme-restricted"},
+            "allowHostDirVolumePlugin": false, "allowHostIPC": false, "allowHostNetwork": false,
+            "allowHostPID": false, "allowHostPorts": false, "allowPrivilegeEscalation": false,
+            "allowPrivilegedContainer": false, "allowedCapabilities": ["NET_BIND_SERVICE"],
+            "requiredDropCapabilities": ["ALL"], "runAsUser": {"type": "MustRunAsRange"},
+            "volumes": ["configMap", "emptyDir", "projected", "secret"]}),
+        json!({"apiVersion": "route.openshift.io/v1", "kind": "Route",
+            "metadata": {"name": "api", "namespace": "shop"},
+            "spec": {"host": "api.apps.example.com", "to": {"kind": "Service", "name": "api"},
+                "tls": {"termination": "edge", "insecureEdgeTerminationPolicy": "Redirect"}}}),
     ]
 }
 
@@ -185,6 +196,7 @@ fn acme_floors() -> Vec<Locks> {
         preset: "acme".into(),
         floors,
         locked_at,
+        ..Locks::default()
     }]
 }
 
@@ -620,6 +632,51 @@ const CASES: &[(&str, Break)] = &[
     }),
     ("KW-META-003", |b| {
         find(b, "Service")["metadata"]["annotations"] = json!({"kubeward.dev/ignore": "KW-NET-005"})
+    }),
+    ("KW-OCP-001", |b| {
+        find(b, "SecurityContextConstraints")["allowPrivilegedContainer"] = json!(true)
+    }),
+    ("KW-OCP-001", |b| {
+        remove(
+            find(b, "SecurityContextConstraints"),
+            "allowPrivilegeEscalation",
+        )
+    }),
+    ("KW-OCP-002", |b| {
+        find(b, "SecurityContextConstraints")["allowHostNetwork"] = json!(true)
+    }),
+    ("KW-OCP-002", |b| {
+        find(b, "SecurityContextConstraints")["allowHostPorts"] = json!(true)
+    }),
+    ("KW-OCP-003", |b| {
+        find(b, "SecurityContextConstraints")["allowHostDirVolumePlugin"] = json!(true)
+    }),
+    ("KW-OCP-003", |b| {
+        find(b, "SecurityContextConstraints")["volumes"] = json!(["secret", "hostPath"])
+    }),
+    ("KW-OCP-004", |b| {
+        find(b, "SecurityContextConstraints")["runAsUser"] = json!({"type": "RunAsAny"})
+    }),
+    ("KW-OCP-005", |b| {
+        find(b, "SecurityContextConstraints")["defaultAddCapabilities"] = json!(["NET_RAW"])
+    }),
+    ("KW-OCP-005", |b| {
+        find(b, "SecurityContextConstraints")["allowedCapabilities"] = json!(["*"])
+    }),
+    ("KW-OCP-010", |b| {
+        remove(&mut find(b, "Route")["spec"], "tls")
+    }),
+    ("KW-OCP-010", |b| {
+        find(b, "Route")["spec"]["tls"]["insecureEdgeTerminationPolicy"] = json!("Allow")
+    }),
+    // The uid 10001 is outside the namespace's range (the SCC would refuse the pod).
+    ("KW-OCP-020", |b| {
+        find(b, "Namespace")["metadata"]["annotations"] =
+            json!({"openshift.io/sa.scc.uid-range": "1000850000/10000"})
+    }),
+    ("KW-OCP-020", |b| {
+        find(b, "Namespace")["metadata"]["labels"]["security.openshift.io/scc.podSecurityLabelSync"] =
+            json!("false")
     }),
     ("KW-META-003", |b| {
         find(b, "Service")["metadata"]["annotations"] =

@@ -480,8 +480,8 @@ fn the_entry_and_the_count_refuse_what_would_not_work() {
             "spec.ingress.className: the preset's public entry is Gateway API",
         ),
         (
-            "  exposure: public\n  ingress: {host: shop.example.com, api: route}\n",
-            "spec.ingress.api: `route` (an OpenShift Route) is not supported yet",
+            "  protocol: https\n  exposure: public\n  ingress: {host: shop.example.com, api: route, termination: edge}\n",
+            "spec.ingress.termination: `edge` sends plain HTTP to the service",
         ),
         (
             "  protocol: tcp\n  exposure: public\n  ingress: {host: shop.example.com}\n",

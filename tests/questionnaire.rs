@@ -27,6 +27,18 @@ const ESC: &str = "\x1b";
 const CTRL_C: &str = "\x03";
 /// The terminal's "show cursor" sequence.
 const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+/// The questions after the exposure (and the entry), in order, down to the confirmation.
+const AFTER_EXPOSURE: [&str; 8] = [
+    "How sensitive is the data it handles?",
+    "Scale the number of pods with the load",
+    "Does it call anything?",
+    "Does it call the Kubernetes API?",
+    "Secret name (Enter if none)",
+    "TLS on its own port",
+    "Which service mesh does the cluster run?",
+    "Write kubeward.yaml and render the bundle into k8s?",
+];
+
 /// The longest one step may take on a loaded machine.
 const PATIENCE: Duration = Duration::from_secs(60);
 
@@ -64,12 +76,9 @@ struct Terminal {
 }
 
 impl Terminal {
-    fn start(dir: &Path, args: &[&str]) -> Self {
-        Self::start_with_env(dir, args, &[])
-    }
-
-    /// [`Terminal::start`] with these environment variables set too.
-    fn start_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
+    /// `kubeward init ARGS` with these environment variables set too, without answering the
+    /// platform question.
+    fn spawn(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
         let mut command = Command::new(common::run::binary());
         command
             .arg("init")
@@ -86,6 +95,21 @@ impl Terminal {
             screen: vt100::Parser::new(rows, cols, 0),
             output: Vec::new(),
         }
+    }
+
+    /// `kubeward init ARGS`; without a preset, the first question is the platform, answered
+    /// with its default (plain Kubernetes).
+    fn start(dir: &Path, args: &[&str]) -> Self {
+        Self::start_with_env(dir, args, &[])
+    }
+
+    /// [`Terminal::start`] with these environment variables set too.
+    fn start_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Self {
+        let mut terminal = Terminal::spawn(dir, args, env);
+        if !args.iter().any(|a| a.starts_with("--preset")) && !args.contains(&"--yes") {
+            terminal.answer("Which platform does it run on?", ENTER);
+        }
+        terminal
     }
 
     /// Waits until the program has written `text`.
@@ -154,6 +178,41 @@ fn spec_body(dir: &Path) -> String {
 }
 
 #[test]
+fn picking_openshift_writes_its_preset_and_renders_a_route() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut t = Terminal::spawn(dir.path(), &[], &[]);
+    t.answer("Which platform does it run on?", &format!("{DOWN}{ENTER}"));
+    t.answer("Service name", &format!("shop{ENTER}"));
+    t.answer("Namespace it runs in", &format!("shop{ENTER}"));
+    t.answer("Container image", &format!("{IMAGE}{ENTER}"));
+    t.answer("Port the container listens on", &format!("8080{ENTER}"));
+    t.answer("Protocol it speaks on that port", ENTER);
+    t.answer("App that calls it (Enter if none)", ENTER);
+    t.answer(
+        "How far should it be reachable?",
+        &format!("{DOWN}{DOWN}{ENTER}"),
+    );
+    t.answer("Public host name", &format!("shop.apps.example.com{ENTER}"));
+    t.answer("What carries the public entry?", ENTER);
+    t.answer("Only clients from these address ranges", ENTER);
+    for prompt in AFTER_EXPOSURE {
+        t.answer(prompt, ENTER);
+    }
+    assert_eq!(
+        t.finish("apply it with `kubectl apply -k k8s`"),
+        0,
+        "{}",
+        t.screen()
+    );
+    let body = spec_body(dir.path());
+    assert!(body.contains("preset: openshift"), "{body}");
+    let route = fs::read_to_string(dir.path().join("k8s/route-shop.yaml")).unwrap();
+    assert!(route.contains("termination: edge"), "{route}");
+    let deployment = fs::read_to_string(dir.path().join("k8s/deployment-shop.yaml")).unwrap();
+    assert!(!deployment.contains("runAsUser:"), "{deployment}");
+}
+
+#[test]
 fn accepting_every_default_writes_and_renders_a_service() {
     let dir = tempfile::tempdir().unwrap();
     let mut t = Terminal::start(dir.path(), &[]);
@@ -165,15 +224,10 @@ fn accepting_every_default_writes_and_renders_a_service() {
         "Protocol it speaks on that port",
         "App that calls it (Enter if none)",
         "How far should it be reachable?",
-        "How sensitive is the data it handles?",
-        "Scale the number of pods with the load",
-        "Does it call anything?",
-        "Does it call the Kubernetes API?",
-        "Secret name (Enter if none)",
-        "TLS on its own port",
-        "Which service mesh does the cluster run?",
-        "Write kubeward.yaml and render the bundle into k8s?",
-    ] {
+    ]
+    .into_iter()
+    .chain(AFTER_EXPOSURE)
+    {
         t.answer(prompt, ENTER);
     }
     assert_eq!(t.finish("apply it with `kubectl apply -k k8s`"), 0);

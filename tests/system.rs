@@ -307,7 +307,15 @@ fn a_folder_is_one_system_whose_kustomization_builds_every_service_once() {
     let peers = common::entries(&ws.path("k8s/_peers"));
     assert_eq!(
         peers,
-        ["analytics", "checkout", "compliance", "db", "ops", "queues"]
+        [
+            "analytics",
+            "checkout",
+            "compliance",
+            "data",
+            "db",
+            "ops",
+            "queues"
+        ]
     );
     for namespace in &peers {
         let objects = kustomize(&ws.path(&format!("k8s/_peers/{namespace}")));
@@ -1300,7 +1308,7 @@ fn explain_of_a_system_says_how_each_connection_is_declared_and_verified() {
     let ws = Workspace::with_examples();
     let text = kubeward_ok(&ws, &["explain", "-f", "specs"]);
     for line in [
-        "A system of 10 services in 8 namespaces",
+        "A system of 12 services in 10 namespaces",
         "  payments/payments-api -> finance/ledger on port 8443: both ends declare it; TLS, verified with the system's trust bundle; mutual TLS, the caller presents spiffe://cluster.local/ns/payments/sa/payments-api",
         "  shop/storefront -> shop/checkout on port 8443: both ends declare it; TLS from the cert-manager ClusterIssuer `internal-ca`, verified with the system's trust bundle",
         "  analytics/reporting, a caller of finance/ledger on port 8443: ledger.finance-from-reporting (in _peers/analytics/ of the output)",
@@ -1318,8 +1326,8 @@ fn explain_of_a_system_says_how_each_connection_is_declared_and_verified() {
         &["explain", "-f", "specs", "--format", "json"],
     ))
     .unwrap();
-    assert_eq!(json["system"]["connections"].as_array().unwrap().len(), 3);
-    assert_eq!(json["services"].as_array().unwrap().len(), 10);
+    assert_eq!(json["system"]["connections"].as_array().unwrap().len(), 4);
+    assert_eq!(json["services"].as_array().unwrap().len(), 12);
     let ws = one_sided_examples();
     let text = kubeward_ok(&ws, &["explain", "-f", "specs"]);
     assert!(

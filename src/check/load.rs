@@ -493,9 +493,9 @@ const POD_SPEC: &[&str] = &[
 /// Keeps of `object`, once the single-object rules have judged it, only what the joined
 /// rules (`check::cross`), the suppressions and the report read: its kind, version and
 /// metadata (but `managedFields` and the like); of a workload its replicas, selector and the
-/// labels, annotations, account and scheduling of its pod template (not its containers); of a
-/// NetworkPolicy its selector, types and whether it has rules; of a Service its selector and
-/// type; of a binding its role; of an Ingress its TLS and hosts; of a Secret its type; of an
+/// labels, annotations, account, scheduling and fixed ids of its pod template (of its
+/// containers their names, resources and fixed uids); of a NetworkPolicy its selector, types
+/// and whether it has rules; of a Service its selector and type; of a binding its role; of an Ingress its TLS and hosts; of a Secret its type; of an
 /// autoscaler its target and minimum; a Role's rules and a budget's spec whole. A field a
 /// joined rule reads must be kept here (tests/check_cli.rs compares the findings either way).
 pub fn prune(object: &mut Object) {
@@ -581,17 +581,35 @@ pub fn prune(object: &mut Object) {
     }
 }
 
-/// Keeps of a pod spec what the joined rules read: [`POD_SPEC`], and each container's name
-/// and resources (an autoscaler's target must request what it scales on, KW-LOAD-003).
+/// Keeps of a pod spec what the joined rules read: [`POD_SPEC`], each container's name and
+/// resources (an autoscaler's target must request what it scales on, KW-LOAD-003), and the
+/// ids the pod and its containers fix (OpenShift's namespaces assign them, KW-OCP-020).
 fn prune_pod_spec(spec: &mut serde_json::Map<String, Value>) {
     spec.retain(|k, _| {
-        POD_SPEC.contains(&k.as_str()) || k == "containers" || k == "initContainers"
+        POD_SPEC.contains(&k.as_str())
+            || matches!(
+                k.as_str(),
+                "containers" | "initContainers" | "securityContext"
+            )
     });
+    keep_ids(spec, &["runAsUser", "fsGroup"]);
     for list in ["containers", "initContainers"] {
         if let Some(Value::Array(containers)) = spec.get_mut(list) {
             for container in containers.iter_mut().filter_map(Value::as_object_mut) {
-                container.retain(|k, _| k == "name" || k == "resources");
+                container
+                    .retain(|k, _| matches!(k.as_str(), "name" | "resources" | "securityContext"));
+                keep_ids(container, &["runAsUser"]);
             }
+        }
+    }
+}
+
+/// Keeps of the `securityContext` of `map` only the fields `ids`, and none when it fixes none.
+fn keep_ids(map: &mut serde_json::Map<String, Value>, ids: &[&str]) {
+    if let Some(Value::Object(context)) = map.get_mut("securityContext") {
+        context.retain(|k, _| ids.contains(&k.as_str()));
+        if context.is_empty() {
+            map.remove("securityContext");
         }
     }
 }

@@ -290,7 +290,7 @@ pub struct Finding {
 }
 
 /// The rule id prefixes, in catalogue order.
-pub const PREFIXES: [&str; 10] = [
+pub const PREFIXES: [&str; 11] = [
     "KW-SEC",
     "KW-SECRET",
     "KW-RBAC",
@@ -299,6 +299,7 @@ pub const PREFIXES: [&str; 10] = [
     "KW-LOAD",
     "KW-META",
     "KW-MESH",
+    "KW-OCP",
     "KW-CP",
     "KW-FLOOR",
 ];
@@ -400,6 +401,9 @@ fn findings_on(
     let object = &index.objects[i];
     let joined: Vec<&'static Rule> = cross::all().collect();
     judge(joined.iter(), index, object, &mut hits);
+    if cross::ids_assigned(index, object) {
+        hits.retain(|h| h.rule.id != "KW-SEC-002");
+    }
     hits.sort_by_key(|h| catalogue_position(h.rule));
     let mut findings: Vec<Finding> = hits
         .into_iter()

@@ -42,6 +42,10 @@ pub enum Kind {
     SecurityPolicy,
     /// bitnami.com's SealedSecret, a custom resource.
     SealedSecret,
+    /// OpenShift's Route (route.openshift.io).
+    Route,
+    /// OpenShift's SecurityContextConstraints (security.openshift.io), cluster-scoped.
+    SecurityContextConstraints,
     /// The API server's `--encryption-provider-config` file (apiserver.config.k8s.io).
     EncryptionConfiguration,
     /// The API server's `--audit-policy-file` (audit.k8s.io `Policy`).
@@ -102,6 +106,10 @@ impl Kind {
             ("gateway.envoyproxy.io", "BackendTrafficPolicy") => Kind::BackendTrafficPolicy,
             ("gateway.envoyproxy.io", "SecurityPolicy") => Kind::SecurityPolicy,
             ("bitnami.com", "SealedSecret") => Kind::SealedSecret,
+            ("route.openshift.io", "Route") => Kind::Route,
+            ("security.openshift.io", "SecurityContextConstraints") => {
+                Kind::SecurityContextConstraints
+            }
             ("apiserver.config.k8s.io", "EncryptionConfiguration") => Kind::EncryptionConfiguration,
             ("apiserver.config.k8s.io", "AdmissionConfiguration") => Kind::AdmissionConfiguration,
             ("audit.k8s.io", "Policy") => Kind::AuditPolicy,
@@ -146,7 +154,11 @@ impl Kind {
         self.is_api_object()
             && !matches!(
                 self,
-                Kind::Namespace | Kind::ClusterRole | Kind::ClusterRoleBinding | Kind::IngressClass
+                Kind::Namespace
+                    | Kind::ClusterRole
+                    | Kind::ClusterRoleBinding
+                    | Kind::IngressClass
+                    | Kind::SecurityContextConstraints
             )
     }
 

@@ -14,10 +14,13 @@ use crate::error::{Error, FieldError, SpecError};
 use crate::output;
 use crate::output::ui::Ui;
 use crate::plan;
-use crate::preset::{self, Preset, floors, required};
+use crate::preset::{self, Platform, Preset, floors, required};
 use crate::spec::flags::SpecFlags;
 use crate::spec::{self, Exposure, SpecFile, TlsMode};
 use crate::validate::{self, Overrides};
+
+/// The shipped preset `init` picks for OpenShift.
+const OPENSHIFT_PRESET: &str = "openshift";
 
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
@@ -66,19 +69,26 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
     let mut required_names: Vec<&str> = requirements.iter().map(|r| r.name.as_str()).collect();
     required_names.sort_unstable();
     required_names.dedup();
+    let base_dir = match args.file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
     if let (None, [only]) = (&file.spec.preset, required_names.as_slice()) {
         // A new spec starts from the one preset required of it, and says so.
         file.spec.preset = Some(only.to_string());
+    } else if terminal && !args.yes && file.spec.preset.is_none() {
+        let default = preset::resolve(preset::DEFAULT, base_dir, lookup)?;
+        let platform =
+            Questionnaire::new(&default.preset, overrides, !args.spec_only).platform()?;
+        if platform == Platform::Openshift {
+            file.spec.preset = Some(OPENSHIFT_PRESET.to_string());
+        }
     }
     let preset_name = file
         .spec
         .preset
         .clone()
         .unwrap_or_else(|| preset::DEFAULT.to_string());
-    let base_dir = match args.file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
     let resolved = preset::resolve(&preset_name, base_dir, lookup)?;
     let field = match args.spec.preset {
         Some(_) => "spec.preset (from --preset)",

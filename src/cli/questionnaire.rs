@@ -15,7 +15,7 @@ use dialoguer::{Confirm, Input, MultiSelect, Select};
 
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::preset::Preset;
+use crate::preset::{Platform, Preset};
 use crate::spec::cidr::Cidr;
 use crate::spec::flags::{comma_list, split_group};
 use crate::spec::names;
@@ -90,6 +90,19 @@ const SENSITIVITIES: &Choices<Sensitivity> = &[
     ),
 ];
 
+const PLATFORMS: &Choices<Platform> = &[
+    (
+        Platform::Kubernetes,
+        "kubernetes",
+        "any Kubernetes: preset `restricted`, uid/gid 10001",
+    ),
+    (
+        Platform::Openshift,
+        "openshift",
+        "OpenShift 4: preset `openshift`, ids from the SCC, a Route",
+    ),
+];
+
 const ENTRY_APIS: &Choices<EntryApi> = &[
     (
         EntryApi::Gateway,
@@ -100,6 +113,11 @@ const ENTRY_APIS: &Choices<EntryApi> = &[
         EntryApi::Ingress,
         "ingress",
         "an Ingress, for a cluster that runs an Ingress controller",
+    ),
+    (
+        EntryApi::Route,
+        "route",
+        "an OpenShift Route through the platform's router",
     ),
 ];
 
@@ -224,6 +242,17 @@ impl<'a> Questionnaire<'a> {
         }
     }
 
+    /// The platform the service runs on, when the spec names no preset: OpenShift picks the
+    /// `openshift` preset.
+    pub fn platform(&self) -> Result<Platform, Error> {
+        self.choose(
+            "Which platform does it run on?",
+            PLATFORMS,
+            Platform::Kubernetes,
+            |_| Ok(()),
+        )
+    }
+
     /// Asks for every part of `file` that no flag gave, in the contract's order.
     pub fn fill(&self, file: &mut SpecFile, preset_name: &str) -> Result<(), Error> {
         self.say(&format!(
@@ -245,12 +274,13 @@ impl<'a> Questionnaire<'a> {
         let protocol = file.spec.protocol.unwrap_or(self.preset.defaults.protocol);
         let probe_port = file.spec.probes.as_ref().is_some_and(|p| p.port.is_some());
         let by_address = file.spec.callers.iter().any(|c| c.cidr.is_some());
-        // A Gateway's data plane has no identity a spec can give (validate::entry_identity).
+        // A Gateway's data plane has no identity a spec can give, and OpenShift's router none
+        // at all (validate::entry_identity).
         let entry_known = file
             .spec
             .ingress
             .as_ref()
-            .is_none_or(|i| i.api.unwrap_or(self.preset.ingress.api) != EntryApi::Gateway);
+            .is_none_or(|i| i.api.unwrap_or(self.preset.ingress.api) == EntryApi::Ingress);
         let default = self.preset.mesh.default;
         let mesh = self.given_choice(
             "--mesh",
@@ -462,7 +492,9 @@ impl<'a> Questionnaire<'a> {
                 ingress.class_name = (class != *preset_class).then_some(class.clone());
                 class
             }
-            _ => {
+            // The router is the platform's; the Route's TLS follows the service's.
+            EntryApi::Route => String::new(),
+            EntryApi::Gateway => {
                 let preset = &defaults.gateway;
                 let given = ingress.gateway.take().unwrap_or_default();
                 let default_gateway = format!("{}/{}", preset.namespace, preset.name);

@@ -31,9 +31,15 @@ pub enum SchemaKind {
 
 /// The schema as a JSON value.
 pub fn schema(kind: SchemaKind) -> Value {
-    let generator = SchemaSettings::draft07()
-        .with_transform(RecursiveTransform(drop_null))
-        .into_generator();
+    // A preset unsets an optional setting of the preset it extends with `null`: its schema
+    // keeps the null alternative that the spec's and the cluster's drop.
+    let settings = SchemaSettings::draft07();
+    let generator = match kind {
+        SchemaKind::Preset => settings.into_generator(),
+        SchemaKind::Spec | SchemaKind::Cluster => settings
+            .with_transform(RecursiveTransform(drop_null))
+            .into_generator(),
+    };
     match kind {
         SchemaKind::Spec => generator.into_root_schema_for::<SpecFile>().to_value(),
         SchemaKind::Preset => {

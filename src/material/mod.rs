@@ -40,7 +40,7 @@ pub struct Material {
     /// `hmac-sha256:...` over every value the pods mount ([`rollout::digest`]).
     pub mounted_digest: Option<String>,
     /// The PEM of the anchor the service's certificate chains to, for the ConfigMap the
-    /// Gateway verifies it with (not base64: a ConfigMap holds text).
+    /// Gateway verifies it with and the Route's destinationCACertificate (not base64: text).
     pub ca_bundle: Option<String>,
     /// Seals every rendered Secret into a SealedSecret; `None`: the Secrets stay plain.
     #[serde(skip)]
@@ -341,6 +341,7 @@ fn needs_ca_bundle(plan: &Plan) -> bool {
         .as_ref()
         .and_then(|g| g.backend_tls.as_ref())
         .is_some_and(|b| b.renders_config_map)
+        || plan.route.as_ref().is_some_and(|r| r.verifies_service)
 }
 
 /// A generated secret: kept in the state folder, created when missing or rotated.

@@ -21,6 +21,8 @@ pub enum Departure {
     NotSpread,
     /// Row 8: a Localhost seccomp profile instead of RuntimeDefault.
     LocalhostSeccomp,
+    /// Row 2: no fixed uid or gid, because the platform assigns them (OpenShift's SCC).
+    PlatformAssignedIds,
     /// Row 16: a plain TCP service, whose readiness and liveness probes both check its port.
     SingleProbePort,
 }
@@ -77,6 +79,13 @@ impl Departure {
                 kubeward: &["KW-SEC-015"],
                 checkov: &["CKV_K8S_31"],
                 kube_score: &[],
+                kube_linter: &[],
+                polaris: &[],
+            },
+            Departure::PlatformAssignedIds => Checks {
+                kubeward: &["KW-SEC-002"],
+                checkov: &["CKV_K8S_40"],
+                kube_score: &["container-security-context-user-group-id"],
                 kube_linter: &[],
                 polaris: &[],
             },

@@ -267,6 +267,7 @@ pub(super) fn open_network(
         network.egress.push(EgressRule {
             pod: Some(PodPeer {
                 namespace: plane.namespace.clone(),
+                namespace_labels: None,
                 pod_labels: plane.pod_labels.clone(),
             }),
             cidr: None,

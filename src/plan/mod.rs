@@ -18,6 +18,7 @@ mod namespace;
 mod network;
 mod objects;
 pub mod rationale;
+mod route;
 pub mod rubric;
 mod scaling;
 mod secrets;
@@ -42,6 +43,7 @@ pub use network::{
     service_port,
 };
 pub use objects::{PEERS_DIR, Placement, PlannedObject};
+pub use route::{Route, SecretReader};
 pub use scaling::{Autoscaler, UtilizationTarget};
 pub use secrets::{SealingPlan, SecretPlan, StorePlan};
 pub use surroundings::{Anchor, Neighbour, PeerTls, Surroundings};
@@ -51,7 +53,7 @@ pub use trust::{BundlePlan, ClientCert, TRUST_BUNDLE, TrustPlan, spiffe_id};
 pub use workload::{ApiToken, Probe, ProbePort, TOKEN_MOUNT_PATH, Workload};
 
 use crate::error::Warning;
-use crate::preset::Preset;
+use crate::preset::{Platform, Preset};
 use crate::validate::Service;
 use crate::vocabulary::NAME_LABEL;
 use decisions::Decisions;
@@ -76,6 +78,10 @@ pub struct Plan {
     pub ingress: Option<Ingress>,
     /// The public entry on Gateway API (`api: gateway`).
     pub gateway: Option<Gateway>,
+    /// The public entry as an OpenShift Route (`api: route`).
+    pub route: Option<Route>,
+    /// The cluster the bundle is for (the namespace's labels follow it).
+    pub platform: Platform,
     pub role: Option<Vec<RoleRule>>,
     pub secrets: Vec<SecretPlan>,
     /// Every Secret written as a SealedSecret; `None`: plain Secrets.
@@ -139,14 +145,17 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
     }
     let ingress = ingress::ingress(service, preset, &mut decisions);
     let gateway = gateway::gateway(service, preset, &mut decisions);
+    let route = route::route(service, preset, &mut decisions);
     let role = access::role(service, &mut decisions);
     let secrets = secrets::secrets(service, preset, &mut decisions);
     let tls = tls::service_cert(service, preset, &mut decisions);
-    // The public host's certificate: the Ingress's, or the one issued for the Gateway's listener.
+    // The public host's certificate: the Ingress's, or the one issued for the Gateway's
+    // listener or the Route.
     let public_cert = ingress
         .as_ref()
         .map(|i| &i.tls)
-        .or(gateway.as_ref().and_then(|g| g.cert.as_ref()));
+        .or(gateway.as_ref().and_then(|g| g.cert.as_ref()))
+        .or(route.as_ref().and_then(|r| r.cert.as_ref()));
     let writes_secrets = secrets.iter().any(|s| s.store.is_none())
         || tls
             .iter()
@@ -375,6 +384,24 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
     if let Some(gateway) = &gateway {
         gateway_objects(gateway, &name, &ns, &mut objects);
     }
+    if let Some(route) = &route {
+        if let Some(reader) = &route.secret_reader {
+            for (kind, template) in [
+                ("Role", "role-router.yaml"),
+                ("RoleBinding", "rolebinding-router.yaml"),
+            ] {
+                let api = "rbac.authorization.k8s.io/v1";
+                objects.push(object(api, kind, &reader.name, Some(&ns), template));
+            }
+        }
+        objects.push(object(
+            "route.openshift.io/v1",
+            "Route",
+            &name,
+            Some(&ns),
+            "route.yaml",
+        ));
+    }
 
     Plan {
         name,
@@ -388,6 +415,8 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         autoscaler,
         ingress,
         gateway,
+        route,
+        platform: preset.platform,
         role,
         secrets,
         sealing,

@@ -4,17 +4,23 @@
 use serde::Serialize;
 
 use super::decisions::Decisions;
-use crate::preset::{NamespaceQuota, Preset};
+use crate::preset::{NamespaceQuota, Platform, Preset};
 use crate::spec::ResourceAmounts;
 use crate::validate::Service;
 
 /// The namespace enforces Pod Security `restricted`, and the service runs as an account of
 /// its own.
 pub(super) fn identity(d: &mut Decisions, service: &Service, preset: &Preset) {
+    let kept = match preset.platform {
+        Platform::Openshift => {
+            ", kept from OpenShift's label synchronisation (security.openshift.io/scc.podSecurityLabelSync: \"false\")"
+        }
+        Platform::Kubernetes => "",
+    };
     d.add(
         "namespace-pod-security",
         format!(
-            "namespace `{}` enforces Pod Security level restricted at version {} (the preset's podSecurityVersion), and audits and warns at restricted of the latest version",
+            "namespace `{}` enforces Pod Security level restricted at version {} (the preset's podSecurityVersion), and audits and warns at restricted of the latest version{kept}",
             service.namespace, preset.pod_security_version
         ),
         "always",

@@ -54,10 +54,14 @@ pub struct AdmittedRange {
     pub decision: usize,
 }
 
-/// Pods selected by labels in one namespace (by its `kubernetes.io/metadata.name`).
+/// Pods selected by labels in one namespace (by its `kubernetes.io/metadata.name`), or
+/// every pod of the namespaces that carry `namespace_labels` (OpenShift's router).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PodPeer {
     pub namespace: String,
+    /// Selects the namespaces instead of `namespace`'s name.
+    pub namespace_labels: Option<BTreeMap<String, String>>,
+    /// Empty: every pod of the namespaces (no podSelector).
     pub pod_labels: BTreeMap<String, String>,
 }
 
@@ -215,6 +219,7 @@ pub(super) fn peer_policies(
 ) -> Vec<PeerObject> {
     let ours = PodPeer {
         namespace: service.namespace.clone(),
+        namespace_labels: None,
         pod_labels: selector.clone(),
     };
     let not_us = |app: &AppRef| !(app.namespace == service.namespace && app.app == service.name);
@@ -356,6 +361,7 @@ pub fn service_port(service: &Service) -> ServicePort {
 fn app_peer(app: &AppRef) -> PodPeer {
     PodPeer {
         namespace: app.namespace.clone(),
+        namespace_labels: None,
         pod_labels: BTreeMap::from([(NAME_LABEL.to_string(), app.app.clone())]),
     }
 }
@@ -447,13 +453,24 @@ pub(super) fn network(
                 gateway.namespace, gateway.name
             ),
             Entry::Ingress { class_name } => format!("the {class_name} Ingress controller"),
+            Entry::Route { .. } => "OpenShift's router".to_string(),
+        };
+        let whose = match &pods.namespace_labels {
+            Some(labels) => format!(
+                "every pod of the namespaces labelled {}, such as {}; on OVN-Kubernetes the label also admits a router on the host network",
+                label_text(labels),
+                pods.namespace
+            ),
+            None => format!(
+                "pods labelled {} in namespace {}",
+                label_text(&pods.labels),
+                pods.namespace
+            ),
         };
         let decision = d.add(
             "ingress-controller",
             format!(
-                "admit {what} (pods labelled {} in namespace {}) on port {}, and no other pod on the public path",
-                label_text(&pods.labels),
-                pods.namespace,
+                "admit {what} ({whose}) on port {}, and no other pod on the public path",
                 service.port
             ),
             "exposure: public",
@@ -461,6 +478,7 @@ pub(super) fn network(
         ingress_from.push(Admitted {
             peer: PodPeer {
                 namespace: pods.namespace.clone(),
+                namespace_labels: pods.namespace_labels.clone(),
                 pod_labels: pods.labels.clone(),
             },
             decision,
@@ -475,6 +493,7 @@ pub(super) fn network(
     }
     let dns = PodPeer {
         namespace: preset.dns.namespace.clone(),
+        namespace_labels: None,
         pod_labels: preset.dns.pod_labels.clone(),
     };
     let dns_decision = d.add(

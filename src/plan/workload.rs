@@ -23,8 +23,9 @@ pub struct Workload {
     pub image: String,
     pub port: u16,
     pub port_name: &'static str,
-    pub run_as_user: i64,
-    pub run_as_group: i64,
+    /// `None` (with `run_as_group`): the platform assigns the ids (OpenShift's SCC).
+    pub run_as_user: Option<i64>,
+    pub run_as_group: Option<i64>,
     /// `false` only when the preset relaxes rubric row 6 (recorded in `annotations`).
     pub read_only_root_filesystem: bool,
     /// Anti-affinity and topology spread across nodes; `false` only when the preset relaxes
@@ -255,6 +256,12 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
             "the preset's readOnlyRootFilesystem is false: the container's root filesystem is writable, and kubeward writes the exemptions (checkov CKV_K8S_22, kubeward.dev/ignore KW-SEC-007, kube-score, kube-linter, Polaris) on the Deployment; use a preset that keeps it read-only",
         );
     }
+    if preset.run_as_user.is_none() {
+        departures.push((
+            Departure::PlatformAssignedIds,
+            "no fixed runAsUser or runAsGroup: OpenShift's restricted-v2 SCC assigns a uid from the namespace's range and refuses any other; runAsNonRoot: true still refuses root".to_string(),
+        ));
+    }
     let seccomp = &preset.seccomp_profile;
     if let (SeccompType::Localhost, Some(profile)) = (seccomp.kind, &seccomp.localhost_profile) {
         departures.push((
@@ -291,10 +298,18 @@ pub(super) fn workload(service: &Service, preset: &Preset, d: &mut Decisions) ->
         (SeccompType::Localhost, Some(profile)) => format!("seccomp Localhost {profile}"),
         _ => "seccomp RuntimeDefault".to_string(),
     };
+    let (ids, ids_cause) = match (preset.run_as_user, preset.run_as_group) {
+        (Some(uid), Some(gid)) => (format!("uid {uid} / gid {gid}"), "always"),
+        _ => (
+            "the uid the SCC assigns from the namespace's range (none fixed; fsGroup assigned too)"
+                .to_string(),
+            "the preset's runAsUser: null (OpenShift restricted-v2)",
+        ),
+    };
     d.add(
         "non-root",
-        format!("runs as uid {} / gid {} (non-root), no privilege escalation, all capabilities dropped, {seccomp_text}", preset.run_as_user, preset.run_as_group),
-        "always",
+        format!("runs as {ids} (non-root), no privilege escalation, all capabilities dropped, {seccomp_text}"),
+        ids_cause,
     );
     if preset.read_only_root_filesystem {
         d.add(

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::model::{MIN_TOKEN_EXPIRATION_SECONDS, Preset, SeccompType};
+use super::model::{MIN_TOKEN_EXPIRATION_SECONDS, Platform, Preset, SeccompType};
 use crate::error::FieldError;
 use crate::spec::image::ImageRef;
 use crate::spec::{Sensitivity, SpecFile};
@@ -58,6 +58,9 @@ pub type SetBy = BTreeMap<String, String>;
 pub struct Locks {
     /// The preset asked for (the head of its chain).
     pub preset: String,
+    /// The cluster the preset is for: with OpenShift, every namespace is judged by its SCCs'
+    /// rules (KW-OCP-020).
+    pub platform: Platform,
     pub floors: Floors,
     /// `floors.<floor>` → where it was locked: `preset `acme` (presets/acme.yaml, line 8)`.
     pub locked_at: BTreeMap<String, String>,

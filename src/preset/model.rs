@@ -27,6 +27,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
     ),
     ("worker", include_str!("../../presets/worker.yaml")),
     ("api-client", include_str!("../../presets/api-client.yaml")),
+    ("openshift", include_str!("../../presets/openshift.yaml")),
 ];
 
 /// Settings whose value is replaced as a whole by a child, never merged key by key.
@@ -34,6 +35,7 @@ pub const ATOMIC: &[&str] = &[
     "spec.dns.podLabels",
     "spec.seccompProfile",
     "spec.ingress.gateway.controller.podLabels",
+    "spec.ingress.router.namespaceLabels",
 ];
 
 /// The settings a preset fixes for every service that uses it, resolved along its chain.
@@ -46,10 +48,18 @@ pub struct Preset {
     pub replicas: u32,
     /// The HorizontalPodAutoscaler of services that do not say.
     pub autoscaling: AutoscalingDefaults,
-    /// The uid the containers run as (above 10000).
-    pub run_as_user: i64,
-    /// The gid the containers run as (above 10000).
-    pub run_as_group: i64,
+    /// The cluster the bundle is for: `kubernetes`, or `openshift` (whose namespaces keep the
+    /// Pod Security labels kubeward writes, and whose SCCs `check` knows).
+    #[serde(default)]
+    pub platform: Platform,
+    /// The uid the containers run as (above 10000); `null`: none is fixed, the platform
+    /// assigns it (OpenShift's `restricted-v2` SCC, from the namespace's range).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as_user: Option<i64>,
+    /// The gid the containers run as (above 10000), also the pod's `fsGroup`; `null` with
+    /// `runAsUser: null`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_as_group: Option<i64>,
     /// `false` relaxes rubric row 6: the root filesystem is writable (recorded on the
     /// Deployment as scanner exemptions).
     pub read_only_root_filesystem: bool,
@@ -116,6 +126,18 @@ pub struct Defaults {
     pub exposure: Exposure,
     /// `spec.sensitivity` when the spec does not say.
     pub sensitivity: Sensitivity,
+}
+
+/// The cluster a bundle is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Platform {
+    /// Any conformant Kubernetes.
+    #[default]
+    Kubernetes,
+    /// OpenShift: security context constraints assign the ids, Routes carry the public entry,
+    /// and the namespace's Pod Security labels are kept from its label synchronisation.
+    Openshift,
 }
 
 /// The pod's seccomp profile: `RuntimeDefault`, or a `Localhost` profile on the nodes.
@@ -208,6 +230,9 @@ pub struct IngressDefaults {
     pub controller: AppSelector,
     /// The Gateway of `api: gateway`.
     pub gateway: GatewayDefaults,
+    /// The OpenShift router of `api: route`.
+    #[serde(default)]
+    pub router: RouterDefaults,
     /// `spec.ingress.rateLimit` when the spec does not say, where the entry enforces it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimitSpec>,
@@ -250,6 +275,34 @@ pub enum GatewayImplementation {
     EnvoyGateway,
     /// Any other conformant implementation: Gateway API's own fields only.
     Other,
+}
+
+/// Where OpenShift's router runs, as NetworkPolicies select it: by the label of its
+/// namespaces (it may run on the host network, where no pod selector matches it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct RouterDefaults {
+    /// The namespace of the default IngressController's router, for the decisions' text.
+    pub namespace: String,
+    /// The labels of the namespaces whose traffic is the router's (OpenShift's own
+    /// `policy-group.network.openshift.io/ingress: ""`, which also covers a host-network router).
+    pub namespace_labels: BTreeMap<String, String>,
+    /// The router's ServiceAccount in `namespace` (`router` for the default IngressController):
+    /// a Route whose certificate is in a Secret lets it read that Secret alone.
+    pub service_account: String,
+}
+
+impl Default for RouterDefaults {
+    fn default() -> Self {
+        RouterDefaults {
+            namespace: "openshift-ingress".to_string(),
+            namespace_labels: BTreeMap::from([(
+                "policy-group.network.openshift.io/ingress".to_string(),
+                String::new(),
+            )]),
+            service_account: "router".to_string(),
+        }
+    }
 }
 
 /// Pods by namespace and labels.

@@ -126,6 +126,7 @@ impl Resolved {
     pub fn locks(&self) -> Locks {
         Locks {
             preset: self.name.clone(),
+            platform: self.preset.platform,
             floors: self.floors.clone(),
             locked_at: self.locked_at.clone(),
         }

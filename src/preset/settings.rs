@@ -37,13 +37,18 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
     ] {
         check(
             field,
-            if (10001..=i64::from(i32::MAX)).contains(&id) {
-                Ok(())
-            } else {
-                Err(format!(
+            match id {
+                Some(id) if !(10001..=i64::from(i32::MAX)).contains(&id) => Err(format!(
                     "{id} is not a high non-root id: use 10001 or more (rubric row 2; 10000 and below fail kube-score and kubesec)"
-                ))
+                )),
+                _ => Ok(()),
             },
+        );
+    }
+    if p.run_as_user.is_some() != p.run_as_group.is_some() {
+        check(
+            "spec.runAsGroup",
+            Err("is set with runAsUser, or both are null (the platform assigns both)".into()),
         );
     }
     match (&p.seccomp_profile.kind, &p.seccomp_profile.localhost_profile) {
@@ -229,6 +234,27 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
         "spec.ingress.controller.namespace",
         names::dns_label(&p.ingress.controller.namespace),
     );
+    let router = &p.ingress.router;
+    check(
+        "spec.ingress.router.namespace",
+        names::dns_label(&router.namespace),
+    );
+    check(
+        "spec.ingress.router.serviceAccount",
+        names::dns_subdomain(&router.service_account),
+    );
+    if router.namespace_labels.is_empty() {
+        check(
+            "spec.ingress.router.namespaceLabels",
+            Err("name at least one label of the router's namespaces".into()),
+        );
+    }
+    for (key, value) in &router.namespace_labels {
+        check(
+            &format!("spec.ingress.router.namespaceLabels.{key}"),
+            label(key, value),
+        );
+    }
     check(
         "spec.ingress.controller.app",
         names::dns_label(&p.ingress.controller.app),

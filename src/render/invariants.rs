@@ -29,7 +29,7 @@ pub const HIGH_IDS: Control = Control {
     id: "high-ids",
     rubric: &[2],
     rules: &["KW-SEC-002"],
-    requires: "every container runs with runAsUser and runAsGroup above 10000",
+    requires: "every container runs with runAsUser and runAsGroup above 10000, or with none fixed where the platform assigns them (OpenShift)",
 };
 pub const NO_PRIVILEGE_ESCALATION: Control = Control {
     id: "no-privilege-escalation",
@@ -357,6 +357,15 @@ fn shown(value: &Value) -> String {
 /// The checks of a pod spec: security contexts, host access, volumes, token, secrets.
 fn pod(pod: &Value, plan: &Plan, fail: &mut impl FnMut(Control, String)) {
     let pod_context = &pod["securityContext"];
+    if plan.workload.run_as_user.is_none() && !pod_context["fsGroup"].is_null() {
+        fail(
+            HIGH_IDS,
+            format!(
+                "spec.template.spec.securityContext.fsGroup is {}, but the platform assigns it",
+                pod_context["fsGroup"]
+            ),
+        );
+    }
     for field in ["hostNetwork", "hostPID", "hostIPC"] {
         if pod[field] == true {
             fail(
@@ -408,11 +417,14 @@ fn pod(pod: &Value, plan: &Plan, fail: &mut impl FnMut(Control, String)) {
                 );
             }
             for field in ["runAsUser", "runAsGroup"] {
-                if effective(field).as_i64().is_none_or(|id| id <= 10000) {
-                    fail(
-                        HIGH_IDS,
-                        format!("{at} {field} is {}", shown(effective(field))),
-                    );
+                let id = effective(field);
+                let wrong = match plan.workload.run_as_user {
+                    // The platform assigns the ids: none may be fixed.
+                    None => !id.is_null(),
+                    Some(_) => id.as_i64().is_none_or(|id| id <= 10000),
+                };
+                if wrong {
+                    fail(HIGH_IDS, format!("{at} {field} is {}", shown(id)));
                 }
             }
             if context["allowPrivilegeEscalation"] != false {

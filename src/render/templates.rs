@@ -50,6 +50,15 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/networkpolicy-peer.yaml"),
     ),
     ("ingress.yaml", include_str!("../../templates/ingress.yaml")),
+    ("route.yaml", include_str!("../../templates/route.yaml")),
+    (
+        "role-router.yaml",
+        include_str!("../../templates/role-router.yaml"),
+    ),
+    (
+        "rolebinding-router.yaml",
+        include_str!("../../templates/rolebinding-router.yaml"),
+    ),
     (
         "horizontalpodautoscaler.yaml",
         include_str!("../../templates/horizontalpodautoscaler.yaml"),

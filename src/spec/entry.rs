@@ -18,14 +18,23 @@ pub struct IngressSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Which API carries the public entry: `gateway` (Gateway API routes attached to a
-    /// Gateway's HTTPS listener) or `ingress` (a `networking.k8s.io/v1` Ingress, for
-    /// clusters that run an Ingress controller). Default from the preset (`gateway`).
+    /// Gateway's HTTPS listener), `ingress` (a `networking.k8s.io/v1` Ingress, for
+    /// clusters that run an Ingress controller) or `route` (an OpenShift Route). Default from
+    /// the preset (`gateway`; `route` for the `openshift` preset).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub api: Option<EntryApi>,
     /// The Gateway the routes attach to (`api: gateway`). Each key defaults from the preset
     /// (`gateway-system/public`, listener `https`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gateway: Option<GatewayRefSpec>,
+    /// Where the Route's TLS ends (`api: route`): `edge` (at the router, for a plain-HTTP
+    /// service), `reencrypt` (the router verifies the service's certificate with its CA and
+    /// speaks TLS to it) or `passthrough` (the router forwards the TLS connection unopened,
+    /// by its SNI; the service's own certificate is the one clients see). Default: `edge` for
+    /// a service without TLS, `reencrypt` for one with it, `passthrough` for protocol `tcp`
+    /// and for a service that requires client certificates. Never unencrypted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination: Option<RouteTermination>,
     /// The IngressClass (`api: ingress`). Default from the preset (`nginx`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class_name: Option<String>,
@@ -40,9 +49,12 @@ pub struct IngressSpec {
     /// (Let's Encrypt) `ClusterIssuer`, whose certificates browsers trust; the service's own
     /// certificate still comes from `spec.tls`. An HTTP-01 issuer's solver pod is not admitted
     /// through the namespace's default deny: add that policy, or use DNS-01. With
-    /// `api: gateway` the certificate is for the Gateway's listener, which must reference it.
-    /// Default: with `api: ingress` the public host's certificate comes from where the
-    /// service's own does; with `api: gateway` the Gateway's listener brings its own.
+    /// `api: gateway` the certificate is for the Gateway's listener, which must reference it;
+    /// with `api: route` the Route references its Secret (`tls.externalCertificate`, OpenShift
+    /// 4.19 or later) and the router's ServiceAccount may read that Secret alone. Default: with
+    /// `api: ingress` the public host's certificate comes from where the service's own does;
+    /// with `api: gateway` the Gateway's listener brings its own; with `api: route` the
+    /// router serves its default (wildcard) certificate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub issuer: Option<IssuerRef>,
     /// Only clients from these address ranges reach the service through the entry, e.g.
@@ -71,7 +83,7 @@ pub enum EntryApi {
     Gateway,
     /// A `networking.k8s.io/v1` Ingress for an Ingress controller.
     Ingress,
-    /// An OpenShift Route (not supported yet).
+    /// An OpenShift Route (`route.openshift.io/v1`) served by the platform's router.
     Route,
 }
 
@@ -81,6 +93,28 @@ impl EntryApi {
             EntryApi::Gateway => "gateway",
             EntryApi::Ingress => "ingress",
             EntryApi::Route => "route",
+        }
+    }
+}
+
+/// Where an OpenShift Route's TLS ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RouteTermination {
+    /// At the router; plain HTTP from the router to the service, HTTP redirected to HTTPS.
+    Edge,
+    /// At the router, which opens a new TLS connection to the service and verifies it.
+    Reencrypt,
+    /// At the service: the router forwards the TLS connection by its SNI.
+    Passthrough,
+}
+
+impl RouteTermination {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RouteTermination::Edge => "edge",
+            RouteTermination::Reencrypt => "reencrypt",
+            RouteTermination::Passthrough => "passthrough",
         }
     }
 }

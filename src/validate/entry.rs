@@ -12,7 +12,9 @@ use super::tls::check_issuer;
 use crate::preset::{GatewayImplementation, IngressDefaults};
 use crate::spec::cidr::Cidr;
 use crate::spec::names::{byte_size, dns_label, dns_subdomain};
-use crate::spec::{self, EntryApi, Exposure, Protocol, RateLimitSpec, TimeoutsSpec, TlsMode};
+use crate::spec::{
+    self, EntryApi, Exposure, Protocol, RateLimitSpec, RouteTermination, TimeoutsSpec, TlsMode,
+};
 use crate::vocabulary::NAME_LABEL;
 
 /// The labels Envoy Gateway puts on the proxies of one Gateway.
@@ -26,6 +28,8 @@ pub(super) struct Backend {
     pub(super) exposure: Exposure,
     pub(super) protocol: Protocol,
     pub(super) tls_mode: TlsMode,
+    /// Whether the service requires client certificates (`tls.clientAuth: required`).
+    pub(super) client_auth: bool,
 }
 
 pub(super) fn validate_ingress(
@@ -58,13 +62,7 @@ pub(super) fn validate_ingress(
         )
         .and_then(|h| p.check("spec.ingress.host", dns_subdomain(h).map(|_| h.clone())));
     let entry = match ingress.api.unwrap_or(defaults.api) {
-        EntryApi::Route => {
-            p.add(
-                "spec.ingress.api",
-                "`route` (an OpenShift Route) is not supported yet: use `gateway` or `ingress`",
-            );
-            None
-        }
+        EntryApi::Route => route_entry(p, ingress, backend),
         EntryApi::Gateway => gateway_entry(p, ingress, backend, defaults),
         EntryApi::Ingress => ingress_entry(p, ingress, defaults),
     };
@@ -158,6 +156,73 @@ fn gateway_entry(
     }))
 }
 
+/// An OpenShift Route: where its TLS ends, never unencrypted, and nothing of the other entries.
+fn route_entry(p: &mut Problems, ingress: &spec::IngressSpec, backend: &Backend) -> Option<Entry> {
+    for (field, given, what) in [
+        ("gateway", ingress.gateway.is_some(), "a Gateway"),
+        ("className", ingress.class_name.is_some(), "an IngressClass"),
+        (
+            "controller",
+            ingress.controller.is_some(),
+            "a controller of your choosing: the router is admitted by the label of its namespaces (the preset's ingress.router)",
+        ),
+    ] {
+        if given {
+            p.add(
+                format!("spec.ingress.{field}"),
+                format!("is not used with `api: route`: an OpenShift Route has no {what}"),
+            );
+        }
+    }
+    let tls = backend.tls_mode != TlsMode::None;
+    let termination = match ingress.termination {
+        Some(t) => t,
+        // The router forwards other TCP only unopened, by the SNI of its TLS, and presents no
+        // client certificate to a service that requires one: the client must reach it.
+        None if tls && (backend.protocol == Protocol::Tcp || backend.client_auth) => {
+            RouteTermination::Passthrough
+        }
+        None if tls => RouteTermination::Reencrypt,
+        None => RouteTermination::Edge,
+    };
+    if termination == RouteTermination::Passthrough && ingress.issuer.is_some() {
+        p.add(
+            "spec.ingress.issuer",
+            "with termination passthrough the router never opens the TLS connection, so it presents no certificate of its own: clients see the service's (spec.tls; tls.mode cert-manager with a public issuer gives the host a certificate they trust)",
+        );
+    }
+    let field = "spec.ingress.termination";
+    let problem = match (termination, tls, backend.protocol) {
+        (RouteTermination::Edge, true, _) => Some(
+            "`edge` sends plain HTTP to the service, which speaks TLS (spec.tls): use `reencrypt` or `passthrough`".to_string(),
+        ),
+        (RouteTermination::Reencrypt | RouteTermination::Passthrough, false, _) => Some(format!(
+            "`{}` needs the service to speak TLS: set spec.tls (or protocol https), or use `edge`",
+            termination.as_str()
+        )),
+        (RouteTermination::Reencrypt, true, _) if backend.tls_mode == TlsMode::CertManager => Some(
+            "`reencrypt` writes the CA that signed the service's certificate into the Route (destinationCACertificate), and cert-manager's CA is not known at render time: use tls.mode self-signed or ca, or `passthrough`".to_string(),
+        ),
+        (RouteTermination::Edge | RouteTermination::Reencrypt, _, Protocol::Tcp) => Some(
+            "protocol tcp is not HTTP: the router forwards it only as `passthrough` (TLS with SNI)".to_string(),
+        ),
+        (RouteTermination::Reencrypt, true, _) if backend.client_auth => Some(
+            "the service requires client certificates (spec.tls.clientAuth), and the router presents none when it re-encrypts: use `passthrough`, where the client's own certificate reaches the service".to_string(),
+        ),
+        (RouteTermination::Edge, false, Protocol::Grpc) => Some(
+            "the router speaks HTTP/1.1 to a plain-text backend, which gRPC cannot use: give the service TLS (spec.tls) for `reencrypt` (HTTP/2 when the IngressController enables it) or `passthrough`".to_string(),
+        ),
+        _ => None,
+    };
+    match problem {
+        Some(problem) => {
+            p.add(field, problem);
+            None
+        }
+        None => Some(Entry::Route { termination }),
+    }
+}
+
 fn ingress_entry(
     p: &mut Problems,
     ingress: &spec::IngressSpec,
@@ -202,15 +267,23 @@ fn controller(
             let app = app_ref(p, field, &given.app, &given.namespace, "")?;
             Pods {
                 namespace: app.namespace,
+                namespace_labels: None,
                 labels: BTreeMap::from([(NAME_LABEL.to_string(), app.app)]),
             }
         }
         (None, Some(Entry::Gateway(_))) => Pods {
             namespace: defaults.gateway.controller.namespace.clone(),
+            namespace_labels: None,
             labels: defaults.gateway.controller.pod_labels.clone(),
+        },
+        (None, Some(Entry::Route { .. })) => Pods {
+            namespace: defaults.router.namespace.clone(),
+            namespace_labels: Some(defaults.router.namespace_labels.clone()),
+            labels: BTreeMap::new(),
         },
         (None, _) => Pods {
             namespace: defaults.controller.namespace.clone(),
+            namespace_labels: None,
             labels: BTreeMap::from([(NAME_LABEL.to_string(), defaults.controller.app.clone())]),
         },
     };
@@ -246,7 +319,9 @@ pub fn entry_enforces(
             http_section_name: None,
             implementation,
         }),
-        EntryApi::Route => return false,
+        EntryApi::Route => Entry::Route {
+            termination: RouteTermination::Edge,
+        },
     };
     LIMITS
         .iter()
@@ -320,6 +395,18 @@ fn enforced(limit: Limit, entry: &Entry, protocol: Protocol) -> Result<(), Strin
         Entry::Ingress { class_name } => Err(format!(
             "kubeward knows no annotation of the IngressClass `{class_name}` for it: use `api: gateway` with Envoy Gateway, or set it on the controller yourself"
         )),
+        Entry::Route { .. } => match limit {
+            Limit::Connections | Limit::SourceRanges => Ok(()),
+            Limit::Rate => Err(
+                "the OpenShift router counts a client's HTTP requests over a window of its own (haproxy.router.openshift.io/rate-limit-connections.rate-http), not per second: leave it out and limit concurrent connections per client (rateLimit.connections), or annotate the Route yourself".into(),
+            ),
+            Limit::BodySize => Err(
+                "the OpenShift router has no request body limit: limit it in the service".into(),
+            ),
+            Limit::RequestTimeout | Limit::BackendTimeout => Err(
+                "the OpenShift router's haproxy.router.openshift.io/timeout bounds the wait for the service between two reads, not the whole request: leave it out".into(),
+            ),
+        },
     }
 }
 

@@ -116,6 +116,7 @@ pub fn validate(
             exposure,
             protocol,
             tls_mode: tls.mode,
+            client_auth: tls.client_auth,
         },
         &preset.ingress,
     );

@@ -90,14 +90,15 @@ pub fn mesh_probes(mesh: Mesh, protocol: Protocol, probe_port: bool) -> Result<(
 /// The mesh identity of the public entry's pods, when kubeward can know it: an Ingress
 /// controller's pods labelled `app.kubernetes.io/name`, whose ServiceAccount is taken to be
 /// that name. A Gateway's data plane runs as an account its controller names (Envoy Gateway
-/// derives it from the Gateway and a hash), which a spec cannot give.
+/// derives it from the Gateway and a hash), which a spec cannot give; OpenShift's router runs
+/// outside any mesh (on the host network, often) and proves no mesh identity at all.
 pub fn entry_identity(public: &PublicIngress) -> Option<AppRef> {
     match public.entry {
         Entry::Ingress { .. } => public.controller.labels.get(NAME_LABEL).map(|app| AppRef {
             app: app.clone(),
             namespace: public.controller.namespace.clone(),
         }),
-        Entry::Gateway(_) => None,
+        Entry::Gateway(_) | Entry::Route { .. } => None,
     }
 }
 
@@ -108,7 +109,7 @@ pub fn mesh_entry(mesh: Mesh, identity_known: bool) -> Result<(), String> {
         return Ok(());
     }
     Err(format!(
-        "with mesh {} the public entry's pods must prove an identity the service admits, and kubeward cannot know the ServiceAccount of a Gateway's data plane: use spec.ingress.api: ingress with a meshed controller whose pods are labelled app.kubernetes.io/name (given by spec.ingress.controller), or set mesh: none",
+        "with mesh {} the public entry's pods must prove an identity the service admits, and kubeward cannot know the ServiceAccount of a Gateway's data plane, nor does OpenShift's router (outside the mesh) prove one: use spec.ingress.api: ingress with a meshed controller whose pods are labelled app.kubernetes.io/name (given by spec.ingress.controller), or set mesh: none",
         mesh.as_str()
     ))
 }

@@ -7,7 +7,8 @@ use crate::preset::GatewayImplementation;
 use crate::spec::cidr::Cidr;
 use crate::spec::image::ImageRef;
 use crate::spec::{
-    self, Exposure, Mesh, Protocol, ResourcesSpec, SealingScope, Sensitivity, TlsMode, Transport,
+    self, Exposure, Mesh, Protocol, ResourcesSpec, RouteTermination, SealingScope, Sensitivity,
+    TlsMode, Transport,
 };
 
 /// A service whose every field is checked and defaulted from the preset.
@@ -128,6 +129,8 @@ pub enum Entry {
     Gateway(GatewayEntry),
     /// A `networking.k8s.io/v1` Ingress of an IngressClass.
     Ingress { class_name: String },
+    /// An OpenShift Route, its TLS ending where `termination` says.
+    Route { termination: RouteTermination },
 }
 
 /// The Gateway a route attaches to.
@@ -145,7 +148,11 @@ pub struct GatewayEntry {
 /// Pods by namespace and labels.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pods {
+    /// The namespace's name (what selects it, unless `namespace_labels` does).
     pub namespace: String,
+    /// Labels that select the namespaces instead of their name (OpenShift's router).
+    pub namespace_labels: Option<BTreeMap<String, String>>,
+    /// Empty: every pod of the namespaces (and their host-network traffic).
     pub labels: BTreeMap<String, String>,
 }
 

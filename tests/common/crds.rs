@@ -39,12 +39,22 @@ pub fn schema_of(api_version: &str, kind: &str) -> Option<Value> {
     })
 }
 
-/// `schema` with `additionalProperties: false` wherever it lists properties: a misspelt field
+/// `schema` without null keywords, with `additionalProperties: false` wherever it lists
+/// properties: a misspelt field
 /// fails instead of being pruned. Also where the schema keeps unknown fields
 /// (`x-kubernetes-preserve-unknown-fields`) but lists the ones its controller reads, such as a
 /// SealedSecret's `spec.template.metadata`, an ObjectMeta the controller drops the rest of.
 fn strict(schema: &mut Value) {
     if let Some(map) = schema.as_object_mut() {
+        // A keyword written as null is absent, as the API server reads it (OpenShift's
+        // generated CRDs write `anyOf: null` on their int-or-string fields).
+        map.retain(|_, v| !v.is_null());
+        // `nullable: true` (OpenAPI, not JSON Schema) admits null besides the type.
+        if map.get("nullable") == Some(&Value::Bool(true))
+            && let Some(Value::String(kind)) = map.get("type").cloned()
+        {
+            map.insert("type".into(), serde_json::json!([kind, "null"]));
+        }
         if map.contains_key("properties") && !map.contains_key("additionalProperties") {
             map.insert("additionalProperties".into(), Value::Bool(false));
         }

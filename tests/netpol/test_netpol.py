@@ -57,6 +57,13 @@ ENVOY_NS, ENVOY_LABELS = "envoy-gateway-system", {APP: "envoy", "app.kubernetes.
 OWNER_NAME, OWNER_NS = ("gateway.envoyproxy.io/owning-gateway-name",
                         "gateway.envoyproxy.io/owning-gateway-namespace")
 DEFAULT_CONTROLLER = ("ingress-nginx", "ingress-nginx")
+# OpenShift (preset openshift): DNS is the dns-default pods in openshift-dns, listening on 5353
+# behind the Service's 53 (policies see the pod's port); the router's traffic comes from the
+# namespaces labelled policy-group.network.openshift.io/ingress (its own, openshift-ingress,
+# whose router pods carry the IngressController's label).
+OPENSHIFT_DNS = ("openshift-dns", {"dns.operator.openshift.io/daemonset-dns": "default"}, 5353)
+ROUTER_NS, ROUTER_NS_LABELS = "openshift-ingress", {"policy-group.network.openshift.io/ingress": ""}
+ROUTER_LABELS = {"ingresscontroller.operator.openshift.io/deployment-ingresscontroller": "default"}
 # (address, port, protocol) that must stay closed unless a declared CIDR egress covers them
 FIXED_EXTERNALS = [
     ("169.254.169.254", 80, "TCP"),
@@ -97,6 +104,9 @@ class Spec:
     egress_cidrs: list[tuple[Any, int, str]]  # (network, port, protocol)
     controller: tuple[str, dict[str, str]]  # (namespace, labels) of the public path's pods
     api_access: bool
+    dns: tuple[str, dict[str, str], int] = (DNS_NS, DNS_LABELS, 53)  # (namespace, labels, port)
+    # the public path is every pod of the namespaces with these labels (OpenShift's router)
+    controller_ns_labels: dict[str, str] | None = None
 
     @classmethod
     def load(cls, path: Path) -> "Spec":
@@ -118,7 +128,14 @@ class Spec:
                 apps.append((str(e.get("namespace") or ns), str(e["app"]), int(e["port"]), proto))
         ingress = spec.get("ingress") or {}
         ctl = ingress.get("controller") or {}
-        if str(ingress.get("api") or "gateway") == "gateway":
+        openshift = spec.get("preset") == "openshift"
+        api = str(ingress.get("api") or ("route" if openshift else "gateway"))
+        dns = OPENSHIFT_DNS if openshift else (DNS_NS, DNS_LABELS, 53)
+        ns_labels = None
+        if api == "route":
+            controller = (ROUTER_NS, dict(ROUTER_LABELS))
+            ns_labels = dict(ROUTER_NS_LABELS)
+        elif api == "gateway":
             gateway = ingress.get("gateway") or {}
             owner = {OWNER_NAME: str(gateway.get("name") or DEFAULT_GATEWAY[1]),
                      OWNER_NS: str(gateway.get("namespace") or DEFAULT_GATEWAY[0])}
@@ -128,7 +145,7 @@ class Spec:
             controller = (str(ctl.get("namespace") or DEFAULT_CONTROLLER[0]),
                           {APP: str(ctl.get("app") or DEFAULT_CONTROLLER[1])})
         return cls(name, ns, port, str(spec.get("exposure", "")), callers, caller_cidrs, apps,
-                   cidrs, controller, bool(spec.get("apiAccess")))
+                   cidrs, controller, bool(spec.get("apiAccess")), dns, ns_labels)
 
 
 class Oracle:
@@ -137,8 +154,8 @@ class Oracle:
     Pods are "ours" (the service pod), "in the namespace" (other pods of the service's
     namespace: under the default deny) or "elsewhere" (not isolated by this bundle)."""
 
-    def __init__(self, spec: Spec, svc: Pod) -> None:
-        self.spec, self.svc = spec, svc
+    def __init__(self, spec: Spec, svc: Pod, namespace_labels: dict[str, dict[str, str]]) -> None:
+        self.spec, self.svc, self.namespace_labels = spec, svc, namespace_labels
 
     @staticmethod
     def _is(pod: Any, ns: str, app: str) -> bool:
@@ -156,15 +173,22 @@ class Oracle:
         if isinstance(src, External):
             ip = ipaddress.ip_address(src.ip)
             return any(cidr_admits(net, ip) for net in s.caller_cidrs)
-        return s.exposure == "public" and self._has(src, *s.controller)
+        if s.exposure != "public":
+            return False
+        if s.controller_ns_labels is not None:
+            labels = self.namespace_labels.get(getattr(src, "namespace", ""), {})
+            return isinstance(src, Pod) and \
+                all(labels.get(k) == v for k, v in s.controller_ns_labels.items())
+        return self._has(src, *s.controller)
 
     def _egress_target(self, dst: Any, port: int, proto: str) -> bool:
         if isinstance(dst, External):
             ip = ipaddress.ip_address(dst.ip)
             return any(cidr_admits(net, ip) and (port, proto) == (p, pr)
                        for net, p, pr in self.spec.egress_cidrs)
-        if dst.namespace == DNS_NS and all(dst.labels.get(k) == v for k, v in DNS_LABELS.items()):
-            return port == 53 and proto in ("UDP", "TCP")
+        dns_ns, dns_labels, dns_port = self.spec.dns
+        if dst.namespace == dns_ns and all(dst.labels.get(k) == v for k, v in dns_labels.items()):
+            return port == dns_port and proto in ("UDP", "TCP")
         return any(self._is(dst, ns, app) and (port, proto) == (p, pr)
                    for ns, app, p, pr in self.spec.egress_apps)
 
@@ -175,11 +199,11 @@ class Oracle:
         return self._caller(pod) and pod.namespace == s.namespace or any(
             self._is(pod, ns, app) for ns, app, _, _ in s.egress_apps if ns == s.namespace)
 
-    @staticmethod
-    def _dns(dst: Any, port: int, proto: str) -> bool:
-        return isinstance(dst, Pod) and dst.namespace == DNS_NS and \
-            all(dst.labels.get(k) == v for k, v in DNS_LABELS.items()) and \
-            port == 53 and proto in ("UDP", "TCP")
+    def _dns(self, dst: Any, port: int, proto: str) -> bool:
+        dns_ns, dns_labels, dns_port = self.spec.dns
+        return isinstance(dst, Pod) and dst.namespace == dns_ns and \
+            all(dst.labels.get(k) == v for k, v in dns_labels.items()) and \
+            port == dns_port and proto in ("UDP", "TCP")
 
     def egress(self, src: Any, dst: Any, port: int, proto: str) -> bool:
         if src is self.svc:
@@ -234,14 +258,20 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
     world = World()
     if world.load_policies(rendered) == 0:
         raise AssertionError(f"{rendered}: no networking.k8s.io/v1 NetworkPolicy in the bundle")
+    namespace_labels: dict[str, dict[str, str]] = {}
     for _, o in objects:
         if o.get("kind") == "Namespace":
-            world.add_namespace(o["metadata"]["name"], (o["metadata"].get("labels") or {}))
+            namespace_labels[o["metadata"]["name"]] = dict(o["metadata"].get("labels") or {})
+    dns_ns, dns_labels, dns_port = spec.dns
+    if spec.controller_ns_labels is not None:
+        namespace_labels.setdefault(spec.controller[0], dict(spec.controller_ns_labels))
+    for name, labels in namespace_labels.items():
+        world.add_namespace(name, labels)
 
     ns, P = spec.namespace, spec.port
     svc = _service_pod(spec, rendered, objects)
-    oracle = Oracle(spec, svc)
-    declared_ns = {ns, DNS_NS, spec.controller[0]} | {n for n, _ in spec.callers} | \
+    oracle = Oracle(spec, svc, namespace_labels)
+    declared_ns = {ns, DNS_NS, dns_ns, spec.controller[0]} | {n for n, _ in spec.callers} | \
         {n for n, _, _, _ in spec.egress_apps}
     declared_apps = {spec.name, spec.controller[1].get(APP, "")} | {a for _, a in spec.callers} | \
         {a for _, a, _, _ in spec.egress_apps}
@@ -249,7 +279,8 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
     elsewhere = fresh_name("kw-elsewhere", declared_ns | {evil})
     intruder_app = fresh_name("kw-intruder", declared_apps)
     for n in sorted(declared_ns | {evil, elsewhere}):
-        world.add_namespace(n)
+        if n not in namespace_labels:
+            world.add_namespace(n)
 
     ips = iter(f"10.244.{i // 200 + 1}.{i % 200 + 10}" for i in range(10_000))
     pods: dict[tuple[str, tuple], Pod] = {}
@@ -278,7 +309,7 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         probes.append(Probe(example, side, src, dst, port, proto, expected, why, world))
 
     other_port = P + 1 if P < 65535 else P - 1
-    dns = pod(DNS_NS, dict(DNS_LABELS))
+    dns = pod(dns_ns, dict(dns_labels))
     ks_other = pod(DNS_NS, {"k8s-app": "metrics-server", APP: "metrics-server"})
     intruder = pod(ns, app=intruder_app)
     random_pod = pod(elsewhere, app="kw-random")
@@ -334,6 +365,21 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         lacking = {k: v for k, v in spec.controller[1].items() if k != key}
         probe(pod(spec.controller[0], lacking), svc, P, "TCP",
               f"the public path's namespace, without the label {key}")
+    if spec.controller_ns_labels is not None:
+        # the router's labels in a namespace without the router's namespace label
+        probe(pod(evil, dict(spec.controller[1])), svc, P, "TCP",
+              "the router's pod labels in a namespace without its namespace label")
+        probe(random_pod, svc, P, "TCP", "a pod of an unlabelled namespace, on the public path")
+        # the router's label key with another value: the policy's matchLabels wants exactly it
+        wrong_label = fresh_name("kw-wrong-label", declared_ns | {evil, elsewhere})
+        namespace_labels[wrong_label] = {k: v + "x" for k, v in spec.controller_ns_labels.items()}
+        world.add_namespace(wrong_label, namespace_labels[wrong_label])
+        probe(pod(wrong_label, dict(spec.controller[1])), svc, P, "TCP",
+              "the router's pod labels in a namespace whose label has another value")
+        # a router on the host network has no pod labels: every pod of its namespace is on the path
+        probe(pod(spec.controller[0], {APP: "kw-any"}), svc, P, "TCP",
+              "any pod of the router's labelled namespace")
+        probe(External("2001:db8::10"), svc, P, "TCP", "an IPv6 client straight to the pod, past the router")
     if OWNER_NAME in spec.controller[1]:
         other_gateway = {**spec.controller[1], OWNER_NAME: fresh_name("other-gateway",
                                                                         {spec.controller[1][OWNER_NAME]})}
@@ -346,10 +392,19 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
     probe(External("8.8.8.8"), svc, P, "TCP", "external source")
 
     # -- what the service may reach ------------------------------------------------------
-    probe(svc, dns, 53, "UDP", "DNS")
-    probe(svc, dns, 53, "TCP", "DNS")
+    probe(svc, dns, dns_port, "UDP", "DNS")
+    probe(svc, dns, dns_port, "TCP", "DNS")
     probe(svc, dns, 80, "TCP", "DNS pods, non-DNS port")
-    probe(svc, pod(evil, dict(DNS_LABELS)), 53, "UDP", "kube-dns label outside kube-system")
+    probe(svc, pod(evil, dict(dns_labels)), dns_port, "UDP", "DNS pods' labels outside the DNS namespace")
+    if dns_port != 53:
+        # policies see the pod's port: 53 is the Service's, never the pods'
+        probe(svc, dns, 53, "UDP", "DNS pods on the Service's port, not theirs")
+        probe(svc, dns, 53, "TCP", "DNS pods on the Service's port, not theirs")
+        probe(svc, pod(dns_ns, {"dns.operator.openshift.io/daemonset-node-resolver": ""}), dns_port, "UDP",
+              "another pod of the DNS namespace (the node resolver)")
+        probe(svc, External("fd00:10::a"), dns_port, "UDP", "the DNS port at an IPv6 address")
+        probe(svc, pod(DNS_NS, dict(DNS_LABELS)), 53, "UDP", "kube-dns where the platform's DNS is elsewhere")
+        probe(svc, pod(DNS_NS, dict(DNS_LABELS)), dns_port, "UDP", "kube-dns where the platform's DNS is elsewhere")
     probe(svc, ks_other, 443, "TCP", "non-DNS pod in kube-system")
     probe(svc, ks_other, 53, "UDP", "non-DNS pod in kube-system")
     probe(svc, ks_other, 53, "TCP", "non-DNS pod in kube-system")
@@ -397,7 +452,7 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
     # each allowed destination on each other allowed port: rules must not be merged into one
     destinations = [(dns, "DNS")] + [(pod(n, app=a), "declared egress app") for n, a, _, _ in spec.egress_apps] \
         + [(External(str(net[0])), f"inside declared {net}") for net, _, _ in spec.egress_cidrs]
-    ports = [(53, "UDP"), (53, "TCP")] + [(p, pr) for _, _, p, pr in spec.egress_apps] \
+    ports = [(dns_port, "UDP"), (dns_port, "TCP")] + [(p, pr) for _, _, p, pr in spec.egress_apps] \
         + [(p, pr) for _, p, pr in spec.egress_cidrs]
     for dst, why in destinations:
         for port, proto in ports:

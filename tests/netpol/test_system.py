@@ -42,6 +42,9 @@ from netpol_eval import External, Pod, World, iter_objects  # noqa: E402
 
 APP = "app.kubernetes.io/name"
 DNS_NS, DNS_LABELS = "kube-system", {"k8s-app": "kube-dns"}
+# The preset `openshift`: OpenShift's dns-default pods, on the port they listen on behind the
+# Service's 53.
+OPENSHIFT_DNS = ("openshift-dns", {"dns.operator.openshift.io/daemonset-dns": "default"}, 5353)
 PEERS = "_peers"
 # --------------------------------------------------------------------------------------------
 # The specs, as the contract defines them
@@ -58,6 +61,8 @@ class Service:
     callers: list[tuple[str, str]] = field(default_factory=list)  # (namespace, app)
     caller_ranges: list[Any] = field(default_factory=list)
     egress: list[tuple[str, str, int, str]] = field(default_factory=list)  # (ns, app, port, proto)
+    # the cluster DNS its preset opens, for it and for the peers its policies admit
+    dns: tuple[str, dict[str, str], int] = (DNS_NS, DNS_LABELS, 53)  # (namespace, labels, port)
 
     @property
     def key(self) -> tuple[str, str]:
@@ -89,6 +94,8 @@ def load_specs(folder: Path) -> list[Service]:
         port = int(spec["port"])
         service = Service(str(rel), str(meta["name"]), ns, port,
                           {"http": 80, "https": 443}.get(protocol, port))
+        if spec.get("preset") == "openshift":
+            service.dns = OPENSHIFT_DNS
         for c in spec.get("callers") or []:
             if "cidr" in c:
                 service.caller_ranges.append(ipaddress.ip_network(str(c["cidr"])))
@@ -150,7 +157,7 @@ def build() -> tuple[list[str], list[Probe]]:
     if missing:
         return [f"{rendered}: no Deployment for {', '.join(missing)}"], []
 
-    taken_ns = system_ns | {DNS_NS} | {n for s in services for n, _ in s.callers} | \
+    taken_ns = system_ns | {DNS_NS} | {s.dns[0] for s in services} | {n for s in services for n, _ in s.callers} | \
         {n for s in services for n, _, _, _ in s.egress}
     taken_apps = {s.name for s in services} | {a for s in services for _, a in s.callers} | \
         {a for s in services for _, a, _, _ in s.egress}
@@ -159,7 +166,11 @@ def build() -> tuple[list[str], list[Probe]]:
     def pod(namespace: str, app: str) -> Pod:
         return pods.get((namespace, app)) or Pod(namespace, {APP: app}, name=f"{namespace}/{app}")
 
-    dns = Pod(DNS_NS, dict(DNS_LABELS), name="kube-system/kube-dns")
+    def dns_of(s: Service) -> tuple[Pod, int]:
+        ns, labels, port = s.dns
+        return Pod(ns, dict(labels), name=f"{ns}/dns"), port
+
+    kube_dns = Pod(DNS_NS, dict(DNS_LABELS), name="kube-system/kube-dns")
     probes: list[Probe] = []
     seen: set[tuple] = set()
 
@@ -177,6 +188,7 @@ def build() -> tuple[list[str], list[Probe]]:
     # -- the system as applied -----------------------------------------------------------
     for s in services:
         svc, P = pods[s.key], s.port
+        dns, dns_port = dns_of(s)
         for c_ns, c_app in s.callers:
             caller = pod(c_ns, c_app)
             inside = "a service of the system" if (c_ns, c_app) in by_key else (
@@ -187,7 +199,7 @@ def build() -> tuple[list[str], list[Probe]]:
             probe("system", system, pod(evil, c_app), svc, P, "TCP", False, "caller's app, wrong namespace")
             probe("system", system, pod(c_ns, intruder), svc, P, "TCP", False, "caller's namespace, wrong labels")
             if c_ns in system_ns and (c_ns, c_app) not in by_key:
-                probe("system", system, caller, dns, 53, "UDP", True, "a pod under the system's default deny keeps DNS")
+                probe("system", system, caller, dns, dns_port, "UDP", True, "a pod under the system's default deny keeps DNS")
                 probe("system", system, caller, External("8.8.8.8"), 443, "TCP", False,
                       "a pod under the system's default deny reaches only what is declared")
         for net in s.caller_ranges:
@@ -216,10 +228,15 @@ def build() -> tuple[list[str], list[Probe]]:
                 probe("system", system, svc, target, d_port, d_proto, False,
                       "a Service port is not a pod's: the container port is what the policies open")
             if d_ns in system_ns and not dest:
-                probe("system", system, target, dns, 53, "UDP", True, "a pod under the system's default deny keeps DNS")
-        probe("system", system, svc, dns, 53, "UDP", True, "DNS")
-        probe("system", system, svc, dns, 53, "TCP", True, "DNS")
+                probe("system", system, target, dns, dns_port, "UDP", True, "a pod under the system's default deny keeps DNS")
+        probe("system", system, svc, dns, dns_port, "UDP", True, "DNS")
+        probe("system", system, svc, dns, dns_port, "TCP", True, "DNS")
         probe("system", system, svc, dns, 80, "TCP", False, "DNS pods, another port")
+        if dns_port != 53:
+            # policies see the pods' port: the Service's 53 is never theirs, nor is kube-dns
+            probe("system", system, svc, dns, 53, "UDP", False, "the platform's DNS pods on the Service's port")
+            probe("system", system, svc, kube_dns, 53, "UDP", False, "kube-dns where the platform's DNS is elsewhere")
+            probe("system", system, svc, kube_dns, dns_port, "UDP", False, "kube-dns where the platform's DNS is elsewhere")
     # every pair of services that declares no connection stays closed
     for a in services:
         declared = {(n, app) for n, app, _, _ in a.egress}
@@ -241,13 +258,14 @@ def build() -> tuple[list[str], list[Probe]]:
         stranger = pod(ns, intruder)
         for s in services:
             svc = pods[s.key]
+            dns, dns_port = dns_of(s)
             for c_ns, c_app in s.callers:
                 if c_ns != ns:
                     continue
                 caller = pod(c_ns, c_app)
                 probe(name, w, caller, svc, s.port, "TCP", True, "declared caller outside the system")
                 probe(name, w, caller, svc, s.port + 1, "TCP", False, "declared caller outside, wrong port")
-                probe(name, w, caller, dns, 53, "UDP", True, "its policy keeps DNS")
+                probe(name, w, caller, dns, dns_port, "UDP", True, "its policy keeps DNS")
                 probe(name, w, caller, External("8.8.8.8"), 443, "TCP", False, "its policy opens nothing else")
                 probe(name, w, stranger, svc, s.port, "TCP", False, "another app of its namespace")
                 for other in services:

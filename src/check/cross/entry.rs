@@ -134,13 +134,10 @@ fn autoscaler_can_grow(_: &Index, object: &Object, hits: &mut Hits) {
 fn target<'a>(index: &Index<'a>, object: &Object) -> Option<&'a Object> {
     let target = object.at(&["spec", "scaleTargetRef"])?;
     let field = |k: &str| target.get(k).and_then(Value::as_str).unwrap_or_default();
-    index.objects.iter().find(|o| {
-        o.pod().is_some()
-            && o.api_version == field("apiVersion")
-            && o.kind_name() == field("kind")
-            && o.name == field("name")
-            && o.namespace == object.namespace
-    })
+    let kind = Kind::of(field("apiVersion"), field("kind"))?;
+    index
+        .find(kind, object.namespace.as_deref(), field("name"))
+        .filter(|o| o.pod().is_some() && o.api_version == field("apiVersion"))
 }
 
 fn autoscaler_has_target(index: &Index, object: &Object, hits: &mut Hits) {

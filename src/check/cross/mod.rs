@@ -4,10 +4,11 @@
 //! behind an Ingress (`network`, `access`, `availability`); autoscalers and the public entry
 //! under load, which read their targets, Gateways and traffic policies (`entry`); and the
 //! floors of the presets a check applies, which read the whole pod and its ServiceAccount and
-//! autoscaler (`floors`); Linkerd Servers no AuthorizationPolicy targets (`mesh`). They run once every object is read, on the [`Index`](super::index)
-//! of all of them; `kubeward check` then sees each object pruned to what these rules read
-//! (`super::load::prune`; nothing is pruned when the check has floors): a field a joined rule
-//! reads must be kept there.
+//! autoscaler (`floors`); Linkerd Servers no AuthorizationPolicy targets (`mesh`); fixed uids
+//! in OpenShift's namespaces (`openshift`). They run once every object is read, on the
+//! [`Index`](super::index) of all of them; `kubeward check` then sees each object pruned to
+//! what these rules read (`super::load::prune`; nothing is pruned when the check has floors):
+//! a field a joined rule reads must be kept there.
 
 mod access;
 mod availability;
@@ -15,6 +16,9 @@ mod entry;
 mod floors;
 mod mesh;
 mod network;
+mod openshift;
+
+pub use openshift::ids_assigned;
 
 use super::Rule;
 
@@ -27,6 +31,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(entry::RULES)
         .chain(floors::RULES)
         .chain(mesh::RULES)
+        .chain(openshift::RULES)
 }
 
 /// Whether `rule` judges a preset floor: its findings stand whatever suppresses others.

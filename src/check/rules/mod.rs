@@ -3,9 +3,9 @@
 //! secrets in environment variables (`env`), secret values at rest (`secrets`), identity and
 //! API access (`rbac`), resources, probes and budgets (`availability`), Service, Ingress and
 //! DNS exposure (`network`), namespaces and API versions (`meta`), the service mesh's
-//! authorization (`mesh`), the control plane's flags and files (`control_plane`), and workloads
-//! too malformed to judge (`shape`). Each rule names the rubric rows it judges and the scanner
-//! checks it
+//! authorization (`mesh`), OpenShift's SCCs, Routes and assigned ids (`openshift`), the control
+//! plane's flags and files (`control_plane`), and workloads too malformed to judge (`shape`).
+//! Each rule names the rubric rows it judges and the scanner checks it
 //! corresponds to.
 
 mod availability;
@@ -15,6 +15,7 @@ mod env;
 mod mesh;
 mod meta;
 mod network;
+mod openshift;
 mod pod_security;
 mod rbac;
 mod secrets;
@@ -40,6 +41,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(network::RULES)
         .chain(meta::RULES)
         .chain(mesh::RULES)
+        .chain(openshift::RULES)
         .chain(shape::RULES)
         .chain(control_plane::RULES)
 }

@@ -53,7 +53,8 @@ any container): the kubelet then refuses to start a container whose image would 
         explanation: "Low uids collide with users of the node (a container uid 1000 is often a \
 real user on the host). Set `runAsUser` and `runAsGroup` above 10000 (10001 passes every \
 scanner; 10000 fails kubesec) in the pod's `securityContext`, and build the image to work \
-as that user.",
+as that user. Not judged in an OpenShift namespace (`check --preset openshift`, or a Namespace \
+with OpenShift's id ranges), whose SCC assigns the uid: there KW-OCP-020 judges fixed ids.",
         rubric: &[2],
         scanners: Scanners {
             related: &[
