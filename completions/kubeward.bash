@@ -167,7 +167,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__check)
-            opts="-q -h --format --fail-on --list-rules --preset --presets-dir --require-preset --no-inline-suppressions --suppressions --config --stdin-name --kubernetes-version --color --quiet --deny-warnings --help"
+            opts="-q -h --format --fail-on --list-rules --preset --presets-dir --require-preset --no-inline-suppressions --suppressions --config --stdin-name --kubernetes-version --expiry-days --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -206,6 +206,10 @@ _kubeward() {
                     return 0
                     ;;
                 --kubernetes-version)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiry-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

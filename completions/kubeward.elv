@@ -452,6 +452,7 @@ set edit:completion:arg-completer[kubeward] = {|@words|
             cand --config 'A check configuration file (inlineSuppressions, suppressions, presets), which adds to the flags'
             cand --stdin-name 'The name standard input is reported as; with `helm template` output, the chart''s folder, which replaces the chart name of each `# Source:` path'
             cand --kubernetes-version 'The cluster''s Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out of upstream support, by the release table built into kubeward (dated in --version)'
+            cand --expiry-days 'Report TLS Secrets whose certificate expires within this many days (or has expired)'
             cand --color 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never'
             cand --list-rules 'Print the rule catalogue instead of checking (text, json or markdown)'
             cand --no-inline-suppressions 'Ignore the suppression annotations in the checked manifests (kubeward''s and the scanners''): only --suppressions counts'

@@ -564,6 +564,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l suppressions
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l config -d 'A check configuration file (inlineSuppressions, suppressions, presets), which adds to the flags' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l stdin-name -d 'The name standard input is reported as; with `helm template` output, the chart\'s folder, which replaces the chart name of each `# Source:` path' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l kubernetes-version -d 'The cluster\'s Kubernetes version (MAJOR.MINOR.PATCH): a finding when its minor is out of upstream support, by the release table built into kubeward (dated in --version)' -r
+complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l expiry-days -d 'Report TLS Secrets whose certificate expires within this many days (or has expired)' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand check" -l color -d 'When to colour messages: auto (stderr is a terminal and NO_COLOR is unset), always, never' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -131,6 +131,10 @@ pub const WARNINGS: &[(&str, &str)] = &[
         "secrets-in-git",
         "seal every Secret (spec.sealing, or --seal-cert PATH), keep each value in an external store (secrets[].fromStore), or ignore the files in .gitignore",
     ),
+    (
+        "certificate-renewal",
+        "renew the CA the warning names as it says (kubeward's root: move the state folder's trust/ aside and render and apply every service of that folder together; your CA or a trust anchor file: renew it at its source and render again)",
+    ),
 ];
 
 /// The annotation that lets the Sealed Secrets controller unseal a value under any name in
@@ -141,6 +145,8 @@ pub const SEALED_NAMESPACE_WIDE: &str = "sealedsecrets.bitnami.com/namespace-wid
 pub const SEALED_CLUSTER_WIDE: &str = "sealedsecrets.bitnami.com/cluster-wide";
 /// The rule a plain Secret with data breaks (its values are plaintext at rest).
 pub const PLAINTEXT_SECRET: &str = "KW-SECRET-001";
+/// The rule of a TLS Secret's certificate that has expired or is about to.
+pub const CERTIFICATE_EXPIRY: &str = "KW-SECRET-003";
 /// The rule a SealedSecret sealed cluster-wide breaks.
 pub const CLUSTER_WIDE_SEALING: &str = "KW-SECRET-002";
 /// The rule a public entry without rate or connection limits breaks (suppressed, with the

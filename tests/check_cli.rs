@@ -708,3 +708,59 @@ fn judging_objects_as_they_are_read_and_pruning_them_changes_no_finding() {
         .collect();
     assert!(load.is_empty(), "no input breaks {load:?}");
 }
+
+/// A TLS Secret holding a self-signed certificate valid from `from` to `to` days from now.
+fn tls_secret(name: &str, from: i64, to: i64) -> String {
+    use base64::Engine;
+    let now = time::OffsetDateTime::now_utc();
+    let mut params = rcgen::CertificateParams::new(vec!["api.shop.svc".to_string()]).unwrap();
+    params.not_before = now + time::Duration::days(from);
+    params.not_after = now + time::Duration::days(to);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = params.self_signed(&key).unwrap();
+    let b64 = |text: String| base64::engine::general_purpose::STANDARD.encode(text);
+    format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: shop\ntype: kubernetes.io/tls\ndata:\n  tls.crt: {}\n  tls.key: {}\n---\n",
+        b64(cert.pem()),
+        b64(key.serialize_pem())
+    )
+}
+
+#[test]
+fn tls_secrets_that_expire_within_expiry_days_or_have_expired_are_reported() {
+    let stream = [
+        tls_secret("soon", -80, 10),
+        tls_secret("gone", -100, -3),
+        tls_secret("fresh", -1, 89),
+    ]
+    .concat();
+    let expiring = |args: &[&str]| -> Vec<String> {
+        let (_, stdout, _) = check(&[args, &["--format", "json", "-"]].concat(), Some(&stream));
+        let report: Value = serde_json::from_str(&stdout).unwrap();
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["ruleId"] == "KW-SECRET-003")
+            .map(|f| format!("{}: {}", f["object"]["name"], f["message"]))
+            .collect()
+    };
+    // The default window is 30 days.
+    let default = expiring(&[]);
+    assert_eq!(default.len(), 2, "{default:?}");
+    assert!(
+        default[0].contains("soon")
+            && (default[0].contains("in 9 day(s)") || default[0].contains("in 10 day(s)")),
+        "{default:?}"
+    );
+    assert!(
+        default[1].contains("gone") && default[1].contains("expired on"),
+        "{default:?}"
+    );
+    // A shorter window drops the one that is still valid; a longer one takes the fresh one.
+    let short = expiring(&["--expiry-days", "5"]);
+    assert_eq!(short.len(), 1, "{short:?}");
+    assert!(short[0].contains("gone"), "{short:?}");
+    assert_eq!(expiring(&["--expiry-days", "100"]).len(), 3);
+    assert_eq!(check(&["--expiry-days", "-1", "-"], Some(CLEAN)).0, 2);
+}

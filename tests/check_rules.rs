@@ -537,6 +537,24 @@ const CASES: &[(&str, Break)] = &[
         find(b, "SealedSecret")["spec"]["template"]["metadata"]["annotations"] =
             json!({"sealedsecrets.bitnami.com/cluster-wide": "true"})
     }),
+    ("KW-SECRET-003", |b| {
+        // A TLS Secret whose certificate expired yesterday: reported even by the self-check
+        // (its values in the manifests are accepted, as a render accepts its own).
+        use base64::Engine;
+        let now = time::OffsetDateTime::now_utc();
+        let mut params = rcgen::CertificateParams::new(vec!["api.shop.svc".into()]).unwrap();
+        params.not_before = now - time::Duration::days(91);
+        params.not_after = now - time::Duration::days(1);
+        let key = rcgen::KeyPair::generate().unwrap();
+        let pem = params.self_signed(&key).unwrap().pem();
+        let crt = base64::engine::general_purpose::STANDARD.encode(pem);
+        b.push(
+            json!({"apiVersion": "v1", "kind": "Secret", "type": "kubernetes.io/tls",
+            "metadata": {"name": "api-tls", "namespace": "shop",
+                "annotations": {"kubeward.dev/ignore": "KW-SECRET-001=rendered with its material"}},
+            "data": {"tls.crt": crt, "tls.key": ""}}),
+        );
+    }),
     ("KW-META-002", |b| {
         find(b, "PodDisruptionBudget")["apiVersion"] = json!("policy/v1beta1")
     }),

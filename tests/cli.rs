@@ -372,6 +372,9 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
             base_plus("  tls:\n    mode: self-signed\n    clientAuth: optional\n"), "spec.tls.clientAuth", Some(12)),
         bad("client CA without client auth",
             base_plus("  tls:\n    mode: self-signed\n    clientCa: partners.pem\n"), "spec.tls.clientCa", Some(12)),
+        bad("an ACME issuer for the cluster names of the service's own certificate",
+            base_plus("  protocol: https\n  tls:\n    mode: cert-manager\n    issuer: {name: letsencrypt}\n"),
+            "spec.tls.issuer.name", Some(13)),
         bad("client CA with cert-manager",
             base_plus("  tls:\n    mode: cert-manager\n    issuer: {name: internal}\n    clientAuth: required\n    clientCa: partners.pem\n"),
             "spec.tls.clientCa", Some(14)),
@@ -1179,6 +1182,16 @@ fn redact_secret_data(stream: &str) -> String {
             _ if !line.starts_with("  ") => data = false,
             _ => {}
         }
+        // The expiry changes with the day of the render: its form is checked, not its value.
+        if secret && let Some(at) = line.strip_prefix("    kubeward.dev/not-after: ") {
+            let at = at.trim_matches('"');
+            assert!(
+                at.len() == 20 && at.ends_with('Z') && at.as_bytes()[10] == b'T',
+                "not RFC 3339 UTC: {at}"
+            );
+            out.push_str("    kubeward.dev/not-after: <rfc3339>\n");
+            continue;
+        }
         match line.split_once(": ") {
             Some((key, value)) if key.trim() == MATERIAL_DIGEST_ANNOTATION => {
                 let hex = value
@@ -1247,6 +1260,132 @@ fn a_clear_text_probe_port_carries_the_probes_and_nothing_else() {
     );
 }
 
+/// Renders `extra` over the base spec and returns the run, for refusals.
+fn render_plus(extra: &str) -> Run {
+    Kubeward::new()
+        .file("kubeward.yaml", &base_plus(extra))
+        .args(["render", "-f", "kubeward.yaml"])
+        .run()
+}
+
+#[test]
+fn grpc_over_tls_needs_a_clear_text_probe_port_and_http_never_carries_a_certificate() {
+    // The kubelet's gRPC probe speaks no TLS: TLS on (by default or asked) needs probes.port.
+    for extra in [
+        "  protocol: grpc\n  sensitivity: internal\n",
+        "  protocol: grpc\n  tls: {mode: self-signed}\n",
+        "  protocol: grpc\n  tls: {mode: cert-manager, issuer: {name: internal}}\n",
+    ] {
+        let run = render_plus(extra);
+        assert_eq!(run.code, Some(2), "{extra}: {}", run.describe());
+        assert!(
+            run.stderr
+                .contains("spec.probes.port: is required for protocol grpc")
+                && run.stderr.contains("line "),
+            "{extra}: {}",
+            run.describe()
+        );
+        assert!(run.stdout.is_empty());
+    }
+    // Its neighbours render: gRPC in clear text, TLS with a health port, https with TLS.
+    for extra in [
+        "  protocol: grpc\n  sensitivity: internal\n  tls: {mode: none}\n",
+        "  protocol: grpc\n  sensitivity: internal\n  probes: {port: 8081}\n",
+        "  protocol: https\n  sensitivity: restricted\n  replicas: 2\n",
+    ] {
+        let run = render_plus(extra);
+        assert_eq!(run.code, Some(0), "{extra}: {}", run.describe());
+    }
+    // http with a certificate: the probes and the Service would say clear text.
+    for extra in [
+        "  protocol: http\n  sensitivity: restricted\n  replicas: 2\n",
+        "  protocol: http\n  tls: {mode: self-signed}\n",
+    ] {
+        let run = render_plus(extra);
+        assert_eq!(run.code, Some(2), "{extra}: {}", run.describe());
+        assert!(
+            run.stderr
+                .contains("spec.protocol: `http` is clear text, but tls.mode is `self-signed`")
+                && run.stderr.contains("set protocol `https`"),
+            "{extra}: {}",
+            run.describe()
+        );
+    }
+}
+
+#[test]
+fn dns_egress_to_an_address_range_is_a_validation_error_not_a_failed_self_check() {
+    for cidr in ["8.0.0.0/5", "0.0.0.0/0", "::/0", "2001:db8::/64"] {
+        let run = render_plus(&format!(
+            "  egress:\n    - cidr: {cidr}\n      port: 53\n      protocol: UDP\n"
+        ));
+        assert_eq!(run.code, Some(2), "{cidr}: {}", run.describe());
+        assert!(
+            run.stderr.contains(&format!(
+                "line 11: spec.egress[0].cidr: port 53 to the range {cidr}"
+            )),
+            "{cidr}: {}",
+            run.describe()
+        );
+    }
+    // One resolver's address, and other ports to a range, render.
+    for (cidr, port) in [
+        ("8.8.8.8/32", 53),
+        ("2001:db8::53/128", 53),
+        ("8.0.0.0/5", 443),
+    ] {
+        let run = render_plus(&format!(
+            "  egress:\n    - cidr: {cidr}\n      port: {port}\n      protocol: UDP\n"
+        ));
+        assert_eq!(run.code, Some(0), "{cidr}:{port}: {}", run.describe());
+    }
+}
+
+#[test]
+fn pod_security_enforces_a_pinned_version_and_warns_at_the_latest() {
+    let labels = |docs: &[Value]| find(docs, "Namespace", "shop")["metadata"]["labels"].clone();
+    let shipped = labels(&render_plus("").success().documents());
+    assert_eq!(
+        shipped["pod-security.kubernetes.io/enforce-version"],
+        "v1.35"
+    );
+    assert_eq!(
+        shipped["pod-security.kubernetes.io/audit-version"],
+        "latest"
+    );
+    assert_eq!(shipped["pod-security.kubernetes.io/warn-version"], "latest");
+    // A preset pins the minor its clusters run.
+    let preset = "apiVersion: kubeward.dev/v1alpha1\nkind: Preset\nmetadata: { name: org }\nextends: restricted\nspec:\n  podSecurityVersion: v1.37\n";
+    let run = Kubeward::new()
+        .file("preset.yaml", preset)
+        .file("kubeward.yaml", &base_plus("  preset: ./preset.yaml\n"))
+        .args(["render", "-f", "kubeward.yaml"])
+        .run();
+    let org = labels(&run.success().documents());
+    assert_eq!(org["pod-security.kubernetes.io/enforce-version"], "v1.37");
+    assert_eq!(org["pod-security.kubernetes.io/warn-version"], "latest");
+}
+
+#[test]
+fn a_tls_secret_carries_its_certificate_expiry() {
+    use base64::Engine;
+    let docs = render_plus("  protocol: https\n  sensitivity: internal\n")
+        .success()
+        .documents();
+    let secret = find(&docs, "Secret", "api-tls");
+    let written = secret["metadata"]["annotations"]["kubeward.dev/not-after"]
+        .as_str()
+        .unwrap();
+    let pem = base64::engine::general_purpose::STANDARD
+        .decode(secret["data"]["tls.crt"].as_str().unwrap())
+        .unwrap();
+    let not_after = kubeward::material::pki::not_after(&pem).unwrap();
+    assert_eq!(written, kubeward::material::pki::rfc3339(not_after));
+    // The preset's 90 days, from today.
+    let days = (not_after - time::OffsetDateTime::now_utc()).whole_days();
+    assert!((89..=90).contains(&days), "{written}");
+}
+
 // ---------------------------------------------------------------------------------------
 // 7. Warnings
 // ---------------------------------------------------------------------------------------
@@ -1280,6 +1419,68 @@ fn a_warning_reaches_stderr_without_a_terminal_and_with_quiet() {
             "quiet: {quiet}"
         );
     }
+}
+
+#[test]
+fn egress_to_the_cloud_metadata_service_is_warned_about_and_ipv6_never_leads_back_into_ipv4() {
+    for cidr in ["169.254.169.254/32", "169.254.0.0/16", "169.254.169.0/24"] {
+        let run = render_plus(&format!("  egress:\n    - {{cidr: {cidr}, port: 80}}\n"));
+        run.success_warning_only(&["metadata-egress"]);
+        assert!(
+            run.stderr
+                .contains(&format!("spec.egress allows {cidr} on port 80"))
+        );
+    }
+    // Carved out of wider ranges, and not in neighbouring ones: no warning.
+    for cidr in ["0.0.0.0/0", "169.254.0.0/24", "::/0"] {
+        let run = render_plus(&format!(
+            "  egress:\n    - {{cidr: \"{cidr}\", port: 80}}\n"
+        ));
+        assert!(run.stderr.is_empty(), "{cidr}: {}", run.describe());
+    }
+    let run = render_plus("  egress:\n    - {cidr: \"::/0\", port: 443}\n");
+    let docs = run.success().documents();
+    let policy = find(&docs, "NetworkPolicy", "api");
+    let except = &policy["spec"]["egress"][1]["to"][0]["ipBlock"]["except"];
+    assert_eq!(
+        except,
+        &json!([
+            "fc00::/7",
+            "fe80::/10",
+            "64:ff9b::/96",
+            "64:ff9b:1::/48",
+            "::ffff:0.0.0.0/96"
+        ]),
+        "{policy}"
+    );
+    // A preset names the cluster's own ranges outside the private ones: carved out too, once,
+    // from the ranges that contain them only.
+    let preset = "apiVersion: kubeward.dev/v1alpha1\nkind: Preset\nmetadata: { name: dual-stack }\nextends: restricted\nspec:\n  clusterRanges: { pods: [\"2001:db8:42::/56\"], services: [10.96.0.0/12], nodes: [198.51.100.0/24] }\n";
+    let run = Kubeward::new()
+        .file("preset.yaml", preset)
+        .file(
+            "kubeward.yaml",
+            &base_plus("  preset: ./preset.yaml\n  egress:\n    - {cidr: \"::/0\", port: 443}\n    - {cidr: 0.0.0.0/0, port: 443}\n    - {cidr: 198.51.100.0/25, port: 443}\n"),
+        )
+        .args(["render", "-f", "kubeward.yaml"])
+        .run();
+    let docs = run.success().documents();
+    let egress = &find(&docs, "NetworkPolicy", "api")["spec"]["egress"];
+    let except = |i: usize| egress[i]["to"][0]["ipBlock"]["except"].clone();
+    assert_eq!(except(1)[5], "2001:db8:42::/56", "{egress}");
+    let v4 = except(2);
+    assert!(
+        v4.as_array().unwrap().contains(&json!("198.51.100.0/24")),
+        "{v4}"
+    );
+    assert!(
+        !v4.as_array().unwrap().contains(&json!("10.96.0.0/12")),
+        "inside 10/8: {v4}"
+    );
+    assert!(
+        except(3).is_null(),
+        "named exactly, inside a node range: {egress}"
+    );
 }
 
 #[test]

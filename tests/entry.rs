@@ -72,7 +72,7 @@ fn shapes() -> Vec<(&'static str, Project)> {
         (
             "gRPC over TLS, a request timeout",
             Project::new(
-                "  protocol: grpc\n  exposure: public\n  ingress:\n    host: grpc.example.com\n    timeouts: {request: 5m}\n",
+                "  protocol: grpc\n  probes: {port: 8081}\n  exposure: public\n  ingress:\n    host: grpc.example.com\n    timeouts: {request: 5m}\n",
             ),
         ),
         (

@@ -685,7 +685,7 @@ fn sealed_or_stored_secrets_leave_nothing_to_warn_about() {
     assert_eq!((run.code, unexpected(&run).as_str()), (Some(0), ""));
     // Only values in a store and certificates from cert-manager: no Secret to seal at all.
     let stored = Project::new(
-        "  tls: {mode: cert-manager, issuer: {name: internal}}\n  secrets:\n    - {name: stripe, fromStore: {store: vault, key: payments/stripe}}\n",
+        "  protocol: https\n  tls: {mode: cert-manager, issuer: {name: internal}}\n  secrets:\n    - {name: stripe, fromStore: {store: vault, key: payments/stripe}}\n",
     );
     stored.git(&["init", "-q"]);
     let run = stored.render(&["-o", "k8s", "--gitops"]);

@@ -563,7 +563,8 @@ fn sensitivity_rules_are_enforced_with_the_field_named() {
     let (code, stderr) = restricted.fail(&[]);
     assert_eq!(code, 2);
     assert!(stderr.contains("spec.tls.mode"), "{stderr}");
-    let internal_grpc = Project::new("  protocol: grpc\n  sensitivity: internal\n");
+    let internal_grpc =
+        Project::new("  protocol: grpc\n  sensitivity: internal\n  probes: { port: 8081 }\n");
     assert!(
         kinds(&internal_grpc.render(&[])).contains("Secret"),
         "TLS by default for internal gRPC"
@@ -815,4 +816,173 @@ fn a_certificate_renewal_rolls_the_pods_out_and_not_before() {
     );
     assert_ne!(renewed.mounted_digest, first.mounted_digest);
     assert!(renewed.mounted_digest.is_some());
+}
+
+#[test]
+fn a_root_within_its_renewal_window_is_warned_about_and_not_before() {
+    use kubeward::material::{self, Sources, trust::CaCache};
+    use time::{Duration, OffsetDateTime};
+    let project = Project::new("  protocol: https\n  tls: { mode: self-signed }\n");
+    let (spec, state) = (project.path("kubeward.yaml"), project.path(".kubeward"));
+    let flags = kubeward::spec::flags::SpecFlags::default();
+    let input = kubeward::pipeline::Input {
+        file: Some(&spec),
+        flags: &flags,
+        overrides: Default::default(),
+        state_dir: Some(&state),
+        rotate: &[],
+        presets: Default::default(),
+        templates: None,
+        allow_template_override: &[],
+        annotate: false,
+    };
+    let member = kubeward::pipeline::load_service(&input).unwrap();
+    let (service, preset, base_dir) = (member.service, member.preset, member.base_dir);
+    let plan = kubeward::plan::plan(&service, &preset.preset);
+    let gather_at = |now: OffsetDateTime| {
+        let sources = Sources {
+            base_dir: &base_dir,
+            state_dir: state.clone(),
+            rotate: &[],
+            now,
+            cas: &CaCache::default(),
+        };
+        material::gather(&service, &plan, &sources).unwrap()
+    };
+    let tls = &preset.preset.tls;
+    let start = OffsetDateTime::now_utc();
+    assert!(
+        gather_at(start).warnings.is_empty(),
+        "a new root is not due"
+    );
+    let due_at = i64::from(tls.ca_validity_days - tls.renew_before_days);
+    let before = gather_at(start + Duration::days(due_at - 1));
+    assert!(before.warnings.is_empty(), "{:?}", before.warnings);
+    let due = gather_at(start + Duration::days(due_at + 1));
+    let [warning] = due.warnings.as_slice() else {
+        panic!("one warning for the root: {:?}", due.warnings);
+    };
+    assert_eq!(warning.id, "certificate-renewal");
+    assert!(
+        warning.message.contains("kubeward's root CA")
+            && warning.message.contains("CN=kubeward root CA")
+            && warning
+                .message
+                .contains("move the state folder's trust/ aside"),
+        "{}",
+        warning.message
+    );
+    let root = fs::read(project.path(".kubeward/trust/ca.crt")).unwrap();
+    assert_eq!(
+        STANDARD.decode(&due.certs["api-tls"].ca).unwrap(),
+        root,
+        "the root stays: kubeward never replaces it on its own"
+    );
+}
+
+/// A CA certificate and key valid for `days` more days, written as ca.pem and ca-key.pem.
+fn user_ca(project: &Project, days: i64) {
+    let now = time::OffsetDateTime::now_utc();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    params.key_usages = vec![
+        rcgen::KeyUsagePurpose::KeyCertSign,
+        rcgen::KeyUsagePurpose::CrlSign,
+    ];
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "Acme Root");
+    params.not_before = now - time::Duration::days(300);
+    params.not_after = now + time::Duration::days(days);
+    let ca = params.self_signed(&key).unwrap();
+    fs::write(project.path("ca.pem"), ca.pem()).unwrap();
+    fs::write(project.path("ca-key.pem"), key.serialize_pem()).unwrap();
+}
+
+#[test]
+fn render_warns_when_the_given_ca_nears_its_end_and_deny_warnings_writes_nothing() {
+    let spec =
+        "  protocol: https\n  tls:\n    mode: ca\n    ca: { cert: ./ca.pem, key: ./ca-key.pem }\n";
+    let warned = |days: i64| {
+        let project = Project::new(spec);
+        user_ca(&project, days);
+        let out = project.cmd(&[]).assert().success().get_output().clone();
+        (project, String::from_utf8(out.stderr).unwrap())
+    };
+    let (_, far) = warned(31);
+    assert!(!far.contains("certificate-renewal"), "{far}");
+    let (project, near) = warned(12);
+    assert!(
+        near.contains(
+            "warning: the CA of spec.tls.ca.cert (./ca.pem) (`CN=Acme Root`) expires on "
+        ) && near.contains(
+            "in 11 day(s), within the renewal window (the preset's tls.renewBeforeDays: 30)"
+        ) && near.contains("renew the CA where it is kept")
+            && near.trim_end().ends_with("[certificate-renewal]"),
+        "{near}"
+    );
+    let denied = project
+        .cmd(&["-o", "out", "--deny-warnings"])
+        .assert()
+        .code(2)
+        .get_output()
+        .clone();
+    assert!(String::from_utf8_lossy(&denied.stderr).contains("certificate-renewal"));
+    assert!(!project.path("out").exists(), "nothing written");
+}
+
+/// The keys of the Secret `secret` that the pod's projected volume requires, and those it
+/// takes only if present (`optional: true`), as the kubelet reads them.
+fn projected_keys(objects: &[Value], secret: &str) -> (BTreeSet<String>, BTreeSet<String>) {
+    let deployment = find(objects, "Deployment", "api");
+    let (mut required, mut optional) = (BTreeSet::new(), BTreeSet::new());
+    let volumes = deployment["spec"]["template"]["spec"]["volumes"]
+        .as_array()
+        .unwrap();
+    for source in volumes
+        .iter()
+        .filter_map(|v| v["projected"]["sources"].as_array())
+        .flatten()
+        .filter(|s| s["secret"]["name"] == secret)
+    {
+        let into = if source["secret"]["optional"] == true {
+            &mut optional
+        } else {
+            &mut required
+        };
+        for item in source["secret"]["items"].as_array().unwrap() {
+            into.insert(item["key"].as_str().unwrap().to_string());
+        }
+    }
+    (required, optional)
+}
+
+#[test]
+fn a_cert_manager_secret_without_ca_crt_does_not_hold_the_pod() {
+    let keys = |tls: &str| {
+        let project = Project::new(&format!(
+            "  protocol: https\n  sensitivity: internal\n{tls}"
+        ));
+        projected_keys(&project.render(&[]), "api-tls")
+    };
+    let set = |keys: &[&str]| keys.iter().map(|k| k.to_string()).collect::<BTreeSet<_>>();
+    // An issuer of cert-manager may write no ca.crt (ACME issuers never do): a required key the
+    // Secret lacks keeps the pod in ContainerCreating, so ca.crt is optional, the pair is not.
+    assert_eq!(
+        keys("  tls:\n    mode: cert-manager\n    issuer: { name: internal }\n"),
+        (set(&["tls.crt", "tls.key"]), set(&["ca.crt"]))
+    );
+    // kubeward writes ca.crt itself; and a server that verifies client certificates with it
+    // must not start without it.
+    assert_eq!(
+        keys("  tls: { mode: self-signed }\n"),
+        (set(&["tls.crt", "tls.key", "ca.crt"]), set(&[]))
+    );
+    assert_eq!(
+        keys(
+            "  exposure: cluster\n  callers: [{app: web, namespace: front}]\n  tls:\n    mode: cert-manager\n    clientAuth: required\n    issuer: { name: internal }\n"
+        ),
+        (set(&["tls.crt", "tls.key", "ca.crt"]), set(&[]))
+    );
 }

@@ -266,7 +266,7 @@ fn routes_match_the_upstream_crd_with_the_tls_each_service_needs() {
             "passthrough",
         ),
         (
-            "  protocol: grpc\n  exposure: public\n  tls: {mode: self-signed}\n  ingress: {host: grpc.apps.example.com}\n",
+            "  protocol: grpc\n  exposure: public\n  tls: {mode: self-signed}\n  probes: {port: 8081}\n  ingress: {host: grpc.apps.example.com}\n",
             "reencrypt",
         ),
         (

@@ -180,9 +180,10 @@ fn restricted_based_presets_render_their_shape_without_exemptions() {
     );
 
     let grpc = render_example("inventory", "internal-grpc");
+    // The port speaks TLS, which the kubelet's gRPC probe cannot: the clear-text health port.
     assert_eq!(
         pod(&grpc)["containers"][0]["readinessProbe"]["grpc"]["port"],
-        9090
+        8081
     );
     assert!(
         grpc.iter()

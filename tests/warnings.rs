@@ -79,7 +79,9 @@ fn cases() -> Vec<(String, Vec<&'static str>)> {
             vec!["plaintext-confidential"],
         ),
         (
-            api_spec("  sensitivity: confidential\n  tls: { mode: self-signed }\n"),
+            api_spec(
+                "  protocol: https\n  sensitivity: confidential\n  tls: { mode: self-signed }\n",
+            ),
             vec![],
         ),
         (

@@ -15,6 +15,23 @@ pub struct Pods<'a> {
     pub labels: Option<&'a Map<String, Value>>,
 }
 
+/// When a certificate counts as about to expire: within `days` of `now`.
+#[derive(Debug, Clone, Copy)]
+pub struct Expiry {
+    pub now: time::OffsetDateTime,
+    pub days: u32,
+}
+
+impl Expiry {
+    /// `days` from this moment (`0`: only certificates that have expired).
+    pub fn from_now(days: u32) -> Self {
+        Expiry {
+            now: time::OffsetDateTime::now_utc(),
+            days,
+        }
+    }
+}
+
 /// Every object of a check, with lookups across them. Objects without a namespace share
 /// the `None` namespace (a `helm template` stream usually has none).
 pub struct Index<'a> {
@@ -37,15 +54,18 @@ pub struct Index<'a> {
     autoscaled: HashMap<(Option<&'a str>, &'a str, &'a str), i64>,
     /// The preset floors the objects are judged by (`check --preset`, a render's own preset).
     floors: &'a [Locks],
+    /// When a TLS Secret's certificate is reported as expiring.
+    pub expiry: Expiry,
 }
 
 impl<'a> Index<'a> {
     pub fn new(objects: &'a [Object]) -> Self {
-        Self::with_floors(objects, &[])
+        Self::judged_by(objects, &[], Expiry::from_now(0))
     }
 
-    /// The index of `objects`, judged by the `floors` of some presets too.
-    pub fn with_floors(objects: &'a [Object], floors: &'a [Locks]) -> Self {
+    /// The index of `objects`, judged by the `floors` of some presets too, and certificates
+    /// reported as expiring within `expiry`.
+    pub fn judged_by(objects: &'a [Object], floors: &'a [Locks], expiry: Expiry) -> Self {
         let mut index = Index {
             objects,
             alone: false,
@@ -57,6 +77,7 @@ impl<'a> Index<'a> {
             named: HashMap::new(),
             autoscaled: HashMap::new(),
             floors,
+            expiry,
         };
         for (i, object) in objects.iter().enumerate() {
             let ns = object.namespace.as_deref();
@@ -103,11 +124,12 @@ impl<'a> Index<'a> {
     }
 
     /// The index given to the rules that judge one object alone, before the objects are
-    /// joined: any question about other objects panics, naming the mistake.
-    pub fn alone() -> Index<'static> {
+    /// joined: any question about other objects panics, naming the mistake. Certificates
+    /// count as expiring within `expiry`.
+    pub fn alone(expiry: Expiry) -> Index<'static> {
         Index {
             alone: true,
-            ..Index::new(&[])
+            ..Index::judged_by(&[], &[], expiry)
         }
     }
 

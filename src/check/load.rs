@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::Hit;
+use super::index::Expiry;
 use super::object::{Kind, Object, Origin};
 use crate::yaml::locate::Locator;
 
@@ -44,6 +45,15 @@ pub struct Loaded {
     pub alone: Vec<Vec<Hit>>,
 }
 
+/// How a check judges each object as it is parsed: with the single-object rules, certificates
+/// counting as expiring within `expiry`, then, with `pruned`, keeping only what the joined
+/// rules read ([`prune`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Judging {
+    pub pruned: bool,
+    pub expiry: Expiry,
+}
+
 /// The name stdin goes by.
 pub const STDIN: &str = "-";
 
@@ -58,11 +68,11 @@ pub fn load_paths(paths: &[PathBuf]) -> Loaded {
 
 /// Reads every path as [`load_inputs`] does (stdin reported as `stdin_name` when given),
 /// judging each object with the single-object rules as soon as it is parsed
-/// ([`Loaded::alone`]) and, with `pruned`, keeping only what the joined rules read
+/// ([`Loaded::alone`]) and, as `judging` says, keeping only what the joined rules read
 /// ([`prune`]): a check of 100,000 objects holds a fraction of them.
-pub fn judge_inputs(paths: &[PathBuf], stdin_name: Option<&str>, pruned: bool) -> Loaded {
+pub fn judge_inputs(paths: &[PathBuf], stdin_name: Option<&str>, judging: Judging) -> Loaded {
     let mut loaded = read_inputs(paths, stdin_name);
-    loaded.parse(Some(pruned), 0);
+    loaded.parse(Some(judging), 0);
     loaded
 }
 
@@ -204,7 +214,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
 impl Loaded {
     /// Adds one more input, parsed as if read from a file called `name`, and judged (and
     /// pruned) as `judge` says, as [`Loaded::parse`] does.
-    pub fn add_text(&mut self, name: &str, text: &str, judge: Option<bool>) {
+    pub fn add_text(&mut self, name: &str, text: &str, judge: Option<Judging>) {
         self.sources.push(Source {
             name: name.to_string(),
             text: text.to_string(),
@@ -231,8 +241,8 @@ impl Loaded {
 
     /// Parses every document of every source, documents spread over the available cores,
     /// results kept in order; with `judge`, judges each object as it is parsed, and prunes it
-    /// when `judge` is `Some(true)`. Only the sources from number `first` on are parsed.
-    fn parse(&mut self, judge: Option<bool>, first: usize) {
+    /// when `judge` says so. Only the sources from number `first` on are parsed.
+    fn parse(&mut self, judge: Option<Judging>, first: usize) {
         let documents: Vec<(usize, Range<usize>, usize)> = self
             .sources
             .iter()
@@ -253,9 +263,11 @@ impl Loaded {
         let parsed = super::spread::map(documents, |(index, range, line)| {
             let mut parsed = Parsed::of(index, &sources[index], range, line);
             for object in &mut parsed.objects {
-                if let Some(pruned) = judge {
-                    parsed.alone.push(super::judge_alone(object));
-                    if pruned {
+                if let Some(judging) = judge {
+                    parsed
+                        .alone
+                        .push(super::judge_alone(object, judging.expiry));
+                    if judging.pruned {
                         prune(object);
                     }
                 }

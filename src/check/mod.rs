@@ -35,7 +35,7 @@ use serde_json::Value;
 
 use crate::error::Error;
 use crate::preset::floors::Locks;
-use index::Index;
+use index::{Expiry, Index};
 use object::{Kind, Object, Origin};
 
 /// How serious a finding is; `--fail-on` compares against it.
@@ -377,12 +377,13 @@ fn single_object_rules() -> &'static [&'static Rule] {
 }
 
 /// The hits of every single-object rule on `object`, which needs no other object: while a
-/// check reads its inputs, each object is judged alone as soon as it is parsed.
-pub fn judge_alone(object: &Object) -> Vec<Hit> {
+/// check reads its inputs, each object is judged alone as soon as it is parsed. Certificates
+/// count as expiring within `expiry`.
+pub fn judge_alone(object: &Object, expiry: Expiry) -> Vec<Hit> {
     let mut hits = Vec::new();
     judge(
         single_object_rules().iter(),
-        &Index::alone(),
+        &Index::alone(expiry),
         object,
         &mut hits,
     );
@@ -431,7 +432,9 @@ pub fn run(objects: &[Object]) -> Vec<Finding> {
 
 /// [`run`] under `policy`: its floors judged too, and only the suppressions it counts.
 pub fn run_with(objects: &[Object], policy: &policy::Policy) -> Vec<Finding> {
-    let alone = spread::map(objects.iter().collect(), judge_alone);
+    let alone = spread::map(objects.iter().collect(), |object| {
+        judge_alone(object, policy.expiry)
+    });
     run_joined(objects, alone, policy)
 }
 
@@ -444,7 +447,7 @@ pub fn run_joined(
     policy: &policy::Policy,
 ) -> Vec<Finding> {
     assert_eq!(objects.len(), alone.len(), "one list of hits per object");
-    let index = Index::with_floors(objects, &policy.floors);
+    let index = Index::judged_by(objects, &policy.floors, policy.expiry);
     spread::map(alone.into_iter().enumerate().collect(), |(i, hits)| {
         findings_on(&index, policy, i, hits)
     })
@@ -465,9 +468,13 @@ pub fn check_paths(
     policy: &policy::Policy,
 ) -> (load::Loaded, Vec<Finding>) {
     let pruned = policy.floors.is_empty();
-    let mut loaded = load::judge_inputs(paths, stdin_name, pruned);
+    let judging = load::Judging {
+        pruned,
+        expiry: policy.expiry,
+    };
+    let mut loaded = load::judge_inputs(paths, stdin_name, judging);
     if let Some((name, text)) = extra {
-        loaded.add_text(name, text, Some(pruned));
+        loaded.add_text(name, text, Some(judging));
     }
     let alone = std::mem::take(&mut loaded.alone);
     let findings = run_joined(&loaded.objects, alone, policy);

@@ -1,9 +1,11 @@
 //! What a check applies besides its rules: the floors of presets (`check --preset`, and a
-//! render's own preset), and which suppressions count: the manifests' own annotations (unless
+//! render's own preset), when a certificate counts as expiring (`--expiry-days`), and which
+//! suppressions count: the manifests' own annotations (unless
 //! `--no-inline-suppressions`), then the entries a team accepted in a suppressions file. A
 //! floor breach stands whatever either says.
 
 use super::accepted::Accepted;
+use super::index::Expiry;
 use super::object::Object;
 use super::{Finding, cross, suppress};
 use crate::preset::floors::Locks;
@@ -17,6 +19,8 @@ pub struct Policy {
     pub inline_suppressions: bool,
     /// Suppressions accepted in a file.
     pub accepted: Accepted,
+    /// When a TLS Secret's certificate is reported as expiring (KW-SECRET-003).
+    pub expiry: Expiry,
 }
 
 impl Default for Policy {
@@ -25,6 +29,7 @@ impl Default for Policy {
             floors: Vec::new(),
             inline_suppressions: true,
             accepted: Accepted::default(),
+            expiry: Expiry::from_now(0),
         }
     }
 }

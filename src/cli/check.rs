@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::shared::{PresetsDirArg, RequirePresetArg};
 use crate::check::accepted::{self, Accepted};
+use crate::check::index::Expiry;
 use crate::check::load::STDIN;
 use crate::check::policy::Policy;
 use crate::check::releases::Version;
@@ -69,6 +70,9 @@ pub struct CheckArgs {
     /// of upstream support, by the release table built into kubeward (dated in --version)
     #[arg(long, value_name = "VERSION", value_parser = Version::parse)]
     pub kubernetes_version: Option<Version>,
+    /// Report TLS Secrets whose certificate expires within this many days (or has expired)
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub expiry_days: u32,
 }
 
 /// The input `--kubernetes-version` is reported against.
@@ -172,6 +176,7 @@ fn policy(args: &CheckArgs) -> Result<Policy, Error> {
         inline_suppressions: !args.no_inline_suppressions
             && config.as_ref().is_none_or(|c| c.inline_suppressions),
         accepted,
+        expiry: Expiry::from_now(args.expiry_days),
     })
 }
 

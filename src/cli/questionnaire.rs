@@ -977,7 +977,10 @@ impl<'a> Questionnaire<'a> {
             "TLS on its own port",
             TLS_MODES,
             default,
-            |m| validate::tls_mode_allowed(m, sensitivity),
+            |m| {
+                validate::tls_mode_allowed(m, sensitivity)
+                    .and_then(|()| validate::protocol_matches_tls(protocol, m))
+            },
         )?;
         let mut tls = TlsSpec {
             mode: (given.mode.is_some() || mode != default).then_some(mode),
@@ -1025,6 +1028,25 @@ impl<'a> Questionnaire<'a> {
                 });
             }
             TlsMode::None | TlsMode::SelfSigned => {}
+        }
+        let probes = file.spec.probes.get_or_insert_with(Default::default);
+        if validate::grpc_probe_reachable(protocol, mode, None).is_err() && probes.port.is_none() {
+            let port = self.text(
+                "--probe-port",
+                None,
+                "Clear-text port of the gRPC health service (the kubelet's gRPC probe speaks no TLS)",
+                None,
+                |v| names::port_text(v).map(drop),
+            )?;
+            probes.port = port.parse().ok();
+        }
+        if file
+            .spec
+            .probes
+            .as_ref()
+            .is_some_and(|p| *p == Default::default())
+        {
+            file.spec.probes = None;
         }
         file.spec.tls = (tls != TlsSpec::default()).then_some(tls);
         Ok(())

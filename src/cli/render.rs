@@ -98,6 +98,7 @@ pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
     };
     let mut warnings = rendered.plan.warnings.clone();
     warnings.extend(exposed);
+    warnings.extend(rendered.warnings.iter().cloned());
     ui.warnings(&warnings)?;
     match &args.output {
         None => print_stdout(&render::stream(&rendered.manifests)),

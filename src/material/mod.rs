@@ -4,10 +4,12 @@
 //! `pki`. Values are bytes, exactly as given; they leave this stage base64-encoded, as the
 //! [`Material`] `render` fills the Secrets with (and the CA's PEM for the ConfigMap a Gateway
 //! verifies the service with), with the digest of what the pods mount (`rollout`), which
-//! restarts them when it changes, and the [`Sealer`] (`sealing`) that seals them for the
-//! cluster's Sealed Secrets controller when the plan asks for it.
+//! restarts them when it changes, the [`Sealer`] (`sealing`) that seals them for the
+//! cluster's Sealed Secrets controller when the plan asks for it, and the warnings about the
+//! CAs it keeps that near their end (`renewal`).
 
 pub mod pki;
+pub mod renewal;
 pub mod rollout;
 pub mod sealing;
 pub mod state;
@@ -21,7 +23,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Serialize;
 
-use crate::error::{Error, FieldError};
+use crate::error::{Error, FieldError, Warning};
 use crate::plan::{Anchor, CertSource, Plan};
 use crate::validate::{Sealing, SecretSource, Service};
 use sealing::{Sealer, SealingKey};
@@ -43,6 +45,9 @@ pub struct Material {
     /// Seals every rendered Secret into a SealedSecret; `None`: the Secrets stay plain.
     #[serde(skip)]
     pub sealer: Option<Sealer>,
+    /// The CAs kept that expire within the renewal window ([`renewal`]).
+    #[serde(skip)]
+    pub warnings: Vec<Warning>,
 }
 
 impl Material {
@@ -108,6 +113,7 @@ impl Material {
             crt: value.clone(),
             key: value.clone(),
             ca: value.clone(),
+            not_after: PLACEHOLDER.to_string(),
         };
         let mut material = Material {
             secrets: plan
@@ -130,6 +136,7 @@ impl Material {
             mounted_digest: None,
             ca_bundle: needs_ca_bundle(plan).then(|| PLACEHOLDER.to_string()),
             sealer: plan.sealing.as_ref().map(|s| Sealer::placeholder(s.scope)),
+            warnings: Vec::new(),
         };
         // The placeholder key cannot fail.
         let key = || Ok(PLACEHOLDER.as_bytes().to_vec());
@@ -213,6 +220,7 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         now: sources.now,
         validity_days: plan.ca_validity_days,
     };
+    let mut kept = Vec::new();
     for cert in plan.certificates() {
         let ca = match cert.source {
             CertSource::CertManager => continue,
@@ -220,14 +228,26 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
                 let file = |path: &Option<String>| {
                     sources.base_dir.join(path.as_deref().unwrap_or_default())
                 };
-                sources
+                let ca = sources
                     .cas
-                    .user_ca(&file(&service.tls.ca_cert), &file(&service.tls.ca_key))?
+                    .user_ca(&file(&service.tls.ca_cert), &file(&service.tls.ca_key))?;
+                kept.push(renewal::Kept {
+                    what: format!(
+                        "the CA of spec.tls.ca.cert ({})",
+                        service.tls.ca_cert.as_deref().unwrap_or_default()
+                    ),
+                    pem: ca.anchor_pem.clone(),
+                    renew: renewal::RENEW_USER_CA,
+                });
+                ca
             }
             CertSource::SelfSigned => {
-                sources
-                    .cas
-                    .namespace(open_state()?, &plan.namespace, &plan.ca_names, terms)?
+                let ca =
+                    sources
+                        .cas
+                        .namespace(open_state()?, &plan.namespace, &plan.ca_names, terms)?;
+                kept.push(root_kept(&ca.anchor_pem));
+                ca
             }
         };
         let files = pki::leaf(
@@ -250,16 +270,30 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         let mut text = String::new();
         for anchor in &bundle.anchors {
             let pem = match anchor {
-                Anchor::Root => sources.cas.root(open_state()?, terms)?.anchor_pem.clone(),
+                Anchor::Root => {
+                    let pem = sources.cas.root(open_state()?, terms)?.anchor_pem.clone();
+                    kept.push(root_kept(&pem));
+                    pem
+                }
                 Anchor::File(path) => {
                     let full = sources.base_dir.join(path);
-                    std::fs::read_to_string(&full).map_err(|e| {
+                    let pem = std::fs::read_to_string(&full).map_err(|e| {
                         Error::Material(format!(
                             "the trust bundle {}: cannot read {}: {e}",
                             bundle.name,
                             full.display()
                         ))
-                    })?
+                    })?;
+                    kept.push(renewal::Kept {
+                        what: format!(
+                            "the trust anchor {} of the bundle {}",
+                            path.display(),
+                            bundle.name
+                        ),
+                        pem: pem.clone(),
+                        renew: renewal::RENEW_ANCHOR,
+                    });
+                    pem
                 }
             };
             if !pki::is_certificates(&pem) {
@@ -279,10 +313,23 @@ pub fn gather(service: &Service, plan: &Plan, sources: &Sources) -> Result<Mater
         }
         material.bundles.insert(bundle.name.clone(), text);
     }
+    material.warnings = renewal::warnings(&kept, sources.now, plan.renew_before_days);
     let key = format!("{}/{}/rollout-key", plan.namespace, plan.name);
     material.with_digest(plan, || {
         generated(open_state()?, &key, ROLLOUT_KEY_LENGTH, false)
     })
+}
+
+/// kubeward's root CA, kept in the state folder.
+fn root_kept(pem: &str) -> renewal::Kept {
+    renewal::Kept {
+        what: format!(
+            "kubeward's root CA ({}/ca.crt of the state folder)",
+            trust::TRUST_DIR
+        ),
+        pem: pem.to_string(),
+        renew: renewal::RENEW_ROOT,
+    }
 }
 
 /// Characters of the random key of the rollout digest (from [`ALPHABET`]: 256 bits and more).

@@ -25,6 +25,30 @@ pub struct CertFiles {
     pub crt: String,
     pub key: String,
     pub ca: String,
+    /// When the certificate expires, RFC 3339 in UTC (the Secret's `kubeward.dev/not-after`).
+    pub not_after: String,
+}
+
+/// `at` as RFC 3339 in UTC, to the second: `2026-12-02T00:00:00Z`.
+pub fn rfc3339(at: OffsetDateTime) -> String {
+    let at = at.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
+}
+
+/// When the first certificate of a PEM text expires.
+pub fn not_after(pem_text: &[u8]) -> Result<OffsetDateTime, &'static str> {
+    let (_, pem) = parse_x509_pem(pem_text).map_err(|_| "is not a PEM certificate")?;
+    let (_, x509) =
+        X509Certificate::from_der(&pem.contents).map_err(|_| "is not an X.509 certificate")?;
+    Ok(x509.validity().not_after.to_datetime())
 }
 
 pub(super) fn pki_error(what: &str, e: impl std::fmt::Display) -> Error {
@@ -130,6 +154,7 @@ fn files(crt: &str, key: &str, ca: &Signer) -> CertFiles {
         crt: STANDARD.encode(format!("{crt}{}", ca.chain_pem)),
         key: STANDARD.encode(key),
         ca: STANDARD.encode(&ca.anchor_pem),
+        not_after: not_after(crt.as_bytes()).map(rfc3339).unwrap_or_default(),
     }
 }
 

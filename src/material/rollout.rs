@@ -77,6 +77,7 @@ mod tests {
             crt: crt.into(),
             key: "k".into(),
             ca: "c".into(),
+            not_after: String::new(),
         };
         material.certs.insert("api-tls".into(), files.clone());
         material.certs.insert("api-ingress-tls".into(), files);

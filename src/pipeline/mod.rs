@@ -9,7 +9,7 @@ pub mod system;
 use std::path::{Path, PathBuf};
 
 use crate::check;
-use crate::error::{Error, FieldError, SpecError};
+use crate::error::{Error, FieldError, SpecError, Warning};
 use crate::material::{self, Material, Sources, state, trust};
 use crate::plan::{self, Plan};
 use crate::preset;
@@ -51,6 +51,8 @@ pub struct Rendered {
     pub manifests: Vec<Manifest>,
     /// The folder relative paths in the spec are resolved against.
     pub base_dir: PathBuf,
+    /// What the material warns about: the CAs it keeps that near their end.
+    pub warnings: Vec<Warning>,
 }
 
 /// Loads and validates the service described by `input`, with its resolved preset; a spec
@@ -258,6 +260,7 @@ pub fn render_planned(
         plan,
         manifests,
         base_dir,
+        warnings: material.warnings,
     })
 }
 

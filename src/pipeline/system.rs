@@ -100,7 +100,8 @@ const WARNED: &[&str] = &["outside-peer", "unverified-server", "client-auth-outs
 /// spec fails, the error lists every failure with its file, and nothing is written unless
 /// `keep_going`; when the services do not fit together, nothing is written at all. The
 /// warnings (what pods outside the system need, what cannot be verified, the services' own,
-/// the secret values git would commit) go to `warn` before the state folder is touched.
+/// the secret values git would commit) go to `warn` before the state folder is touched; those
+/// of the material (a kept CA near its end), once each, before anything is written.
 pub fn run(
     paths: &[PathBuf],
     options: &Options,
@@ -173,19 +174,29 @@ pub fn run(
             &run,
         )
         .map_err(|error| failed(&spec, error))?;
-        Ok(ServiceFiles {
+        let files = ServiceFiles {
             origin: spec.display().to_string(),
             namespace: rendered.service.namespace,
             name: rendered.service.name,
             objects: layout::placed(rendered.manifests),
-        })
+        };
+        Ok((files, rendered.warnings))
     });
     let rendered = stop_unless_kept(rendered, total, options)?;
     let (services, failed_renders): (Vec<_>, Vec<_>) =
         rendered.into_iter().partition(Result::is_ok);
     failures.extend(failed_renders.into_iter().filter_map(Result::err));
-    let layout = Layout::new(services.into_iter().filter_map(Result::ok).collect())
-        .map_err(|problems| Error::System { problems })?;
+    let (services, renewals): (Vec<_>, Vec<_>) =
+        services.into_iter().filter_map(Result::ok).unzip();
+    // The CAs the services share (the root, above all) are warned about once.
+    let mut once = Vec::new();
+    for warning in renewals.into_iter().flatten() {
+        if !once.contains(&warning) {
+            once.push(warning);
+        }
+    }
+    warn(&once)?;
+    let layout = Layout::new(services).map_err(|problems| Error::System { problems })?;
     match options.output {
         Some(out) => output::write_dir(out, &layout.files(), options.force)?,
         None => {

@@ -92,6 +92,8 @@ pub struct Plan {
     pub tls: Option<CertPlan>,
     /// How long kubeward's own CAs are valid.
     pub ca_validity_days: u32,
+    /// How many days before it expires a certificate is renewed (or, kept, warned about).
+    pub renew_before_days: u32,
     /// The names kubeward's CA for the namespace may sign (its name constraints): this
     /// service's; a system widens them to every service of the namespace.
     pub ca_names: Vec<String>,
@@ -427,6 +429,7 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         sealing,
         tls,
         ca_validity_days: preset.tls.ca_validity_days,
+        renew_before_days: preset.tls.renew_before_days,
         ca_names,
         quota,
         trust,
@@ -530,7 +533,7 @@ mod tests {
     #[test]
     fn grpc_is_https_over_tls_and_h2c_in_clear_text() {
         let public = format!(
-            "{GRPC}  exposure: public\n  ingress: {{host: api.example.com, api: ingress}}\n"
+            "{GRPC}  probes: {{port: 8081}}\n  exposure: public\n  ingress: {{host: api.example.com, api: ingress}}\n"
         );
         let backend = |plan: &Plan| {
             plan.ingress.as_ref().unwrap().annotations["nginx.ingress.kubernetes.io/backend-protocol"]

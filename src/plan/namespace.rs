@@ -20,7 +20,7 @@ pub(super) fn identity(d: &mut Decisions, service: &Service, preset: &Preset) {
     d.add(
         "namespace-pod-security",
         format!(
-            "namespace `{}` enforces, audits and warns at Pod Security level restricted ({}){kept}",
+            "namespace `{}` enforces Pod Security level restricted at version {} (the preset's podSecurityVersion), and audits and warns at restricted of the latest version{kept}",
             service.namespace, preset.pod_security_version
         ),
         "always",

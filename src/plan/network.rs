@@ -132,7 +132,9 @@ fn peer_annotations(app: &AppRef, direction: &str) -> BTreeMap<String, String> {
 }
 
 /// Ranges a declared CIDR egress never reaches unless named exactly: cluster-internal and
-/// link-local (cloud metadata) addresses.
+/// link-local (cloud metadata) addresses, and the IPv6 prefixes that lead back into IPv4
+/// (NAT64, well-known and local-use, and IPv4-mapped addresses), through which `::/0` would
+/// reach every IPv4 address the IPv4 carve-outs deny.
 const NEVER_IMPLIED: &[&str] = &[
     "10.0.0.0/8",
     "172.16.0.0/12",
@@ -142,6 +144,9 @@ const NEVER_IMPLIED: &[&str] = &[
     "127.0.0.0/8",
     "fc00::/7",
     "fe80::/10",
+    "64:ff9b::/96",
+    "64:ff9b:1::/48",
+    "::ffff:0:0/96",
 ];
 
 /// Cloud instance metadata addresses (AWS, GCP, Azure, OpenStack and others; AWS's IPv6 and
@@ -373,13 +378,27 @@ fn transport(t: Transport) -> &'static str {
     }
 }
 
-/// The ranges to carve out of a declared CIDR: never-implied ranges it strictly contains.
-fn implied_exceptions(cidr: &Cidr) -> Vec<String> {
-    NEVER_IMPLIED
+/// The ranges to carve out of a declared CIDR: never-implied ranges, the preset's cluster
+/// ranges and API server addresses, that it strictly contains (each once: none inside another
+/// carve-out).
+fn implied_exceptions(cidr: &Cidr, preset: &Preset) -> Vec<String> {
+    let fixed = NEVER_IMPLIED
         .iter()
-        .map(|r| r.parse::<Cidr>().expect("constant ranges parse"))
+        .map(|r| r.parse::<Cidr>().expect("constant ranges parse"));
+    let api = (preset.cluster_ranges.all().map(|(_, r)| r))
+        .chain(&preset.api_server.cidrs)
+        .filter_map(|r| r.parse::<Cidr>().ok());
+    let carved: Vec<Cidr> = fixed
+        .chain(api)
         .filter(|r| cidr.strictly_contains(r))
-        .map(|r| r.to_string())
+        .collect();
+    carved
+        .iter()
+        .enumerate()
+        .filter(|(i, r)| {
+            !carved[..*i].contains(r) && !carved.iter().any(|outer| outer.strictly_contains(r))
+        })
+        .map(|(_, r)| r.to_string())
         .collect()
 }
 
@@ -417,7 +436,7 @@ pub(super) fn network(
     }
     let mut ingress_ranges = Vec::new();
     for range in &service.caller_ranges {
-        let except = implied_exceptions(&range.cidr);
+        let except = implied_exceptions(&range.cidr, preset);
         let decision = d.add(
             "caller-range",
             format!(
@@ -552,7 +571,7 @@ pub(super) fn network(
                 });
             }
             Target::Cidr(cidr) => {
-                let except = implied_exceptions(cidr);
+                let except = implied_exceptions(cidr, preset);
                 let decision = d.add(
                     "egress-cidr",
                     format!(

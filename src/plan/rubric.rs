@@ -58,7 +58,7 @@ pub const ROWS: &[Row] = &[
     entry(9, "only restricted volume types", &["Restricted: Volume Types"], &[], &[], Some(ENFORCEMENT)),
     entry(10, "automountServiceAccountToken: false on the pod", &[], &["CKV_K8S_38"], &[], Some(TOKENS)),
     entry(11, "a dedicated ServiceAccount without automount", &[], &[], &[], Some(TOKENS)),
-    entry(12, "API access through a projected, expiring token", &["Restricted: Volume Types"], &["CKV_K8S_38"], &[], Some(TOKENS)),
+    entry(12, "API access through a projected, expiring token", &[], &["CKV_K8S_38"], &[], Some(TOKENS)),
     entry(13, "image pinned by digest", &[], &["CKV_K8S_14", "CKV_K8S_43"], &["container-image-tag"], Some(IMAGES)),
     entry(14, "imagePullPolicy: Always", &[], &["CKV_K8S_15"], &["container-image-pull-policy"], Some(IMAGES)),
     entry(15, "cpu, memory and ephemeral-storage requests and limits", &[], &["CKV_K8S_10", "CKV_K8S_11", "CKV_K8S_12", "CKV_K8S_13"], &["container-resources", "container-ephemeral-storage-request-and-limit"], Some(RESOURCE_POLICIES)),
@@ -68,17 +68,17 @@ pub const ROWS: &[Row] = &[
     entry(19, "two replicas or more", &[], &[], &["deployment-replicas"], None),
     entry(20, "replicas spread across nodes", &[], &[], &["deployment-has-host-podantiaffinity", "pod-topology-spread-constraints"], None),
     entry(21, "a PodDisruptionBudget with maxUnavailable: 1", &[], &[], &["deployment-has-poddisruptionbudget", "poddisruptionbudget-has-policy"], None),
-    entry(22, "namespace enforces Pod Security restricted", &["Pod Security Admission: enforce, audit and warn restricted"], &[], &[], Some(ENFORCEMENT)),
+    entry(22, "namespace enforces Pod Security restricted", &[], &[], &[], Some(ENFORCEMENT)),
     entry(23, "a namespace-wide default-deny NetworkPolicy", &[], &[], &[], Some(NETWORK_POLICIES)),
     entry(24, "a NetworkPolicy for the app with ingress and egress rules", &[], &[], &["pod-networkpolicy", "networkpolicy-targets-pod"], Some(NETWORK_POLICIES)),
     entry(25, "DNS egress only to cluster DNS", &[], &[], &[], Some(NETWORK_POLICIES)),
     entry(26, "a ClusterIP Service selecting the pods by a named port", &[], &[], &["service-type", "service-targets-pod"], Some("Network separation and hardening")),
     entry(27, "public exposure through an Ingress with TLS, no snippet annotations", &[], &["CKV_K8S_152", "CKV_K8S_153", "CKV_K8S_154"], &["ingress-targets-service"], Some("Network separation and hardening › Encryption")),
-    entry(28, "a Role with exactly the declared rules, bound to the service's account", &[], &["CKV_K8S_49", "CKV_K8S_157", "CKV_K8S_158", "CKV2_K8S_1", "CKV2_K8S_2", "CKV2_K8S_3", "CKV2_K8S_4", "CKV2_K8S_5"], &[], Some("Authentication and authorization › Role-based access control")),
+    entry(28, "a Role with exactly the declared rules, bound to the service's account", &[], &["CKV_K8S_49", "CKV_K8S_157", "CKV_K8S_158", "CKV2_K8S_2", "CKV2_K8S_3", "CKV2_K8S_5"], &[], Some("Authentication and authorization › Role-based access control")),
     entry(29, "stable API versions", &[], &[], &["stable-version"], Some("Upgrading and application security practices")),
-    entry(30, "ResourceQuota and LimitRange in the namespace", &["Baseline: AppArmor"], &[], &[], Some(RESOURCE_POLICIES)),
+    entry(30, "per preset: ResourceQuota and LimitRange in the namespace, a priorityClassName", &[], &[], &[], Some(RESOURCE_POLICIES)),
     entry(31, "a HorizontalPodAutoscaler of at least 2 pods that can scale, the Deployment without replicas", &[], &[], &["horizontalpodautoscaler-has-target", "deployment-targeted-by-hpa-does-not-have-replicas-configured"], None),
-    entry(32, "the public entry serves only TLS, HTTP redirected, the TLS backend verified", &[], &["CKV_K8S_152", "CKV_K8S_153", "CKV_K8S_154"], &[], Some("Network separation and hardening › Encryption")),
+    entry(32, "the public entry serves only TLS, HTTP redirected, the TLS backend verified", &[], &[], &[], Some("Network separation and hardening › Encryption")),
     entry(33, "limits at the door; a quota and a LimitRange for confidential data", &[], &[], &[], Some(RESOURCE_POLICIES)),
     entry(34, "both ends of every connection admit it, DNS included, and nothing else", &[], &[], &[], Some(NETWORK_POLICIES)),
     entry(35, "callers verify the server with its trust anchor; with clientAuth, callers present client certificates", &[], &[], &[], Some("Network separation and hardening › Encryption")),
@@ -94,6 +94,82 @@ pub fn row(number: u8) -> Option<&'static Row> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::{Rule, Scanner, all_rules};
+
+    /// The controls of the Pod Security Standards (v1.35), as upstream names them.
+    const PSS_CONTROLS: &[&str] = &[
+        "Baseline: HostProcess",
+        "Baseline: Host Namespaces",
+        "Baseline: Privileged Containers",
+        "Baseline: Capabilities",
+        "Baseline: HostPath Volumes",
+        "Baseline: Host Ports",
+        "Baseline: Host Probes / Lifecycle Hooks",
+        "Baseline: AppArmor",
+        "Baseline: SELinux",
+        "Baseline: /proc Mount Type",
+        "Baseline: Seccomp",
+        "Baseline: Sysctls",
+        "Restricted: Volume Types",
+        "Restricted: Privilege Escalation",
+        "Restricted: Running as Non-root",
+        "Restricted: Running as Non-root user",
+        "Restricted: Seccomp",
+        "Restricted: Capabilities",
+    ];
+
+    /// Whether `rule` judges `check` of `scanner`, as the same check or a related one.
+    fn judges(rule: &Rule, scanner: Scanner, check: &str) -> bool {
+        let same = match scanner {
+            Scanner::Pss => rule.scanners.pss,
+            Scanner::Checkov => rule.scanners.checkov,
+            _ => unreachable!("only PSS and checkov are cross-checked"),
+        };
+        same.iter()
+            .chain(
+                rule.scanners
+                    .related
+                    .iter()
+                    .filter(|r| r.scanner == scanner)
+                    .map(|r| &r.check),
+            )
+            .any(|c| c.eq_ignore_ascii_case(check))
+    }
+
+    /// `explain` cites a row's controls for every decision of that row: each Pod Security
+    /// control must be one upstream has, and each PSS control and checkov check must be one a
+    /// rule of `kubeward check` for the same row judges (whose claims the scanner tests hold
+    /// to the scanners), so that no decision cites a control about something else (the
+    /// namespace quota once cited "Baseline: AppArmor", the entry's TLS the NGINX snippet
+    /// checks). kube-score's ids are checked by hand: no rule maps them all.
+    #[test]
+    fn every_control_a_row_cites_is_judged_by_a_rule_of_that_row() {
+        let mut wrong = Vec::new();
+        for row in ROWS {
+            let rules: Vec<&Rule> = all_rules()
+                .filter(|r| r.rubric.contains(&row.row))
+                .collect();
+            for control in row.pss {
+                if !PSS_CONTROLS.iter().any(|c| c.eq_ignore_ascii_case(control)) {
+                    wrong.push(format!(
+                        "row {}: `{control}` is no Pod Security control",
+                        row.row
+                    ));
+                }
+            }
+            let cited = (row.pss.iter().map(|c| (Scanner::Pss, c)))
+                .chain(row.checkov.iter().map(|c| (Scanner::Checkov, c)));
+            for (scanner, check) in cited {
+                if !rules.iter().any(|rule| judges(rule, scanner, check)) {
+                    wrong.push(format!(
+                        "row {} ({}): no rule of the row judges {scanner:?} `{check}`",
+                        row.row, row.title
+                    ));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
 
     #[test]
     fn rows_are_the_first_round_then_the_second_rounds_rows_that_exist() {

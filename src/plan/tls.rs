@@ -50,6 +50,10 @@ pub struct CertPlan {
     /// The same two periods as cert-manager durations, e.g. `2160h`.
     pub duration: String,
     pub renew_before: String,
+    /// Whether the pod may start without the Secret's `ca.crt`: an issuer of cert-manager may
+    /// write none (ACME's never do), and the kubelet holds a pod whose projected volume names a
+    /// missing key; required where the service verifies client certificates with it.
+    pub ca_optional: bool,
 }
 
 pub(super) fn source_text(source: CertSource) -> &'static str {
@@ -90,6 +94,7 @@ pub(super) fn cert_plan(
         renew_before_days: preset.tls.renew_before_days,
         duration: format!("{}h", preset.tls.leaf_validity_days * 24),
         renew_before: format!("{}h", preset.tls.renew_before_days * 24),
+        ca_optional: source == CertSource::CertManager && !service.tls.client_auth,
     }
 }
 

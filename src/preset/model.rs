@@ -93,13 +93,18 @@ pub struct Preset {
     pub tls: TlsDefaults,
     /// Where the API server is, for services with `apiAccess`.
     pub api_server: ApiServer,
+    /// The cluster's own address ranges: carved out of every declared egress range that
+    /// contains them, so that an address range never reaches pods, Services or nodes.
+    #[serde(default)]
+    pub cluster_ranges: ClusterRanges,
     /// ResourceQuota and LimitRange for the namespace of a service with sensitive data.
     pub namespace_quota: NamespaceQuota,
     /// The PriorityClass of the pods; it must exist in the cluster. Unset: the cluster's
     /// default priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_class_name: Option<String>,
-    /// The `pod-security.kubernetes.io/*-version` of the Namespace, e.g. `latest` or `v1.30`.
+    /// The `pod-security.kubernetes.io/enforce-version` of the Namespace, e.g. `v1.35` (or
+    /// `latest`); audit and warn are always at `latest`.
     pub pod_security_version: String,
     /// The recommended labels (`app.kubernetes.io/*`) every object of a service carries
     /// besides its name; never in a selector.
@@ -399,6 +404,11 @@ pub struct TlsDefaults {
     pub leaf_validity_days: u32,
     /// A certificate this close to expiry is renewed at the next render.
     pub renew_before_days: u32,
+    /// The cert-manager issuers of the cluster known to be ACME (Let's Encrypt and the like):
+    /// they sign public DNS names only, so `spec.tls.issuer` (whose certificate carries the
+    /// service's cluster names) may not name one. `kind` defaults to `ClusterIssuer`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acme_issuers: Vec<crate::spec::IssuerRef>,
 }
 
 /// Where the API server is reached from pods, and the token they get for it.
@@ -415,6 +425,40 @@ pub struct ApiServer {
     /// The token's audience; unset, the API server's own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token_audience: Option<String>,
+}
+
+/// The cluster's pod, Service and node ranges (CIDRs), where the private ranges kubeward
+/// always carves out do not cover them (public or IPv6 global addresses, for instance).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClusterRanges {
+    /// The pods' ranges (the cluster CIDR).
+    #[serde(default)]
+    pub pods: Vec<String>,
+    /// The Services' range (the service cluster IP range).
+    #[serde(default)]
+    pub services: Vec<String>,
+    /// The nodes' ranges.
+    #[serde(default)]
+    pub nodes: Vec<String>,
+}
+
+impl ClusterRanges {
+    /// Every range, with the setting it is written in.
+    pub fn all(&self) -> impl Iterator<Item = (String, &String)> {
+        [
+            ("pods", &self.pods),
+            ("services", &self.services),
+            ("nodes", &self.nodes),
+        ]
+        .into_iter()
+        .flat_map(|(key, ranges)| {
+            ranges
+                .iter()
+                .enumerate()
+                .map(move |(i, r)| (format!("spec.clusterRanges.{key}[{i}]"), r))
+        })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -341,6 +341,9 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
             Err("is required: the Sealed Secrets controller's public certificate (kubeseal --fetch-cert > sealed-secrets.pem)".into()),
         );
     }
+    for (field, cidr) in p.cluster_ranges.all() {
+        check(&field, cidr.parse::<Cidr>().map(|_| ()));
+    }
     let api = &p.api_server;
     if api.cidrs.is_empty() {
         check(

@@ -518,7 +518,7 @@ mod tests {
     /// The rendered objects of a service with a role, an ingress and a secret.
     fn rendered() -> (Plan, Vec<render::Manifest>) {
         rendered_public(
-            "  ingress: {host: shop.example.com, api: ingress}\n  tls: {mode: cert-manager, issuer: {name: le}}\n  apiAccess: [{resources: [configmaps], verbs: [get]}]\n",
+            "  protocol: https\n  ingress: {host: shop.example.com, api: ingress}\n  tls: {mode: cert-manager, issuer: {name: le}}\n  apiAccess: [{resources: [configmaps], verbs: [get]}]\n",
         )
     }
 

@@ -73,7 +73,7 @@ mod tests {
     fn shared_objects_render_the_same_from_every_service_of_the_namespace() {
         let image = "ghcr.io/acme/x:1.0@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
         let a = plan_from_yaml(&format!(
-            "{HEAD}metadata: {{name: a, namespace: shop}}\nspec:\n  image: {image}\n  port: 8080\n  sensitivity: restricted\n  replicas: 2\n"
+            "{HEAD}metadata: {{name: a, namespace: shop}}\nspec:\n  image: {image}\n  port: 8080\n  protocol: https\n  sensitivity: restricted\n  replicas: 2\n"
         ));
         let b = plan_from_yaml(&format!(
             "{HEAD}metadata: {{name: b, namespace: shop}}\nspec:\n  image: {image}\n  port: 9443\n  protocol: https\n  exposure: cluster\n  sensitivity: restricted\n  replicas: 5\n  callers: [{{app: web, namespace: front}}]\n  resources: {{limits: {{memory: 1Gi}}}}\n"

@@ -52,6 +52,11 @@ impl Cidr {
         other.prefix > self.prefix && self.contains_addr(other.network)
     }
 
+    /// Whether the range is one address (`/32`, `/128`).
+    pub fn is_single_address(&self) -> bool {
+        self.prefix == self.bits()
+    }
+
     /// The prefix length: 0 is every address.
     pub fn prefix(&self) -> u8 {
         self.prefix

@@ -388,7 +388,8 @@ pub struct EgressSpec {
     pub namespace: Option<String>,
     /// An address range outside the cluster, e.g. `203.0.113.0/24` or `2001:db8::/32`, or one
     /// address (`203.0.113.10`, read as `/32`; `/128` for IPv6). Private, cluster-internal
-    /// and link-local (cloud metadata) ranges inside it stay denied unless named exactly.
+    /// and link-local (cloud metadata) ranges inside it stay denied unless named exactly. On
+    /// port 53, a single address: DNS to a range is a tunnel out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cidr: Option<String>,
     /// The destination port, 1-65535.
@@ -727,8 +728,8 @@ pub struct ProbesSpec {
     /// A second container port, in clear text, where the kubelet probes the server: for a
     /// server whose own port speaks only TLS, which the kubelet's gRPC probe cannot. There
     /// the gRPC health service answers (protocol `grpc`), or HTTP at the two paths (`http`,
-    /// `https`). No Service port and no NetworkPolicy rule leads to it. Default: the probes
-    /// use the service's own port.
+    /// `https`). No Service port and no NetworkPolicy rule leads to it. Required for protocol
+    /// `grpc` with TLS on. Default: the probes use the service's own port.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 65535))]
     pub port: Option<i64>,

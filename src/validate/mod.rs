@@ -19,8 +19,9 @@ mod worker;
 
 pub use entry::{ENVOY_GATEWAY_OWNER_LABELS, entry_enforces};
 pub use rules::{
-    Overrides, caller_allowed, default_exposure, default_tls_mode, entry_identity, image_pinned,
-    mesh_caller_by_address, mesh_entry, mesh_probes, tls_mode_allowed,
+    Overrides, caller_allowed, default_exposure, default_tls_mode, entry_identity,
+    grpc_probe_reachable, image_pinned, mesh_caller_by_address, mesh_entry, mesh_probes,
+    protocol_matches_tls, tls_mode_allowed,
 };
 pub use service::{
     ApiRule, AppRef, Autoscaling, Destination, Entry, GatewayEntry, Limits, PodCaller, Pods,
@@ -129,6 +130,7 @@ pub fn validate(
             true => spec::TlsMode::None,
             false => default_tls_mode(sensitivity, protocol),
         },
+        &preset.tls.acme_issuers,
     );
     let ingress = entry::validate_ingress(
         &mut p,
@@ -159,6 +161,7 @@ pub fn validate(
     if !worker {
         p.check("spec.tls.mode", tls_mode_allowed(tls.mode, sensitivity));
     }
+    p.check("spec.protocol", protocol_matches_tls(protocol, tls.mode));
     validate_resources(&mut p, s.resources.as_ref());
     let writable_paths = paths::validate_writable_paths(&mut p, s, preset);
     let peak = match &autoscaling {
@@ -222,11 +225,12 @@ pub fn validate(
             rules::mesh_caller_by_address(mesh),
         );
     }
-    if !worker {
-        // A worker's probes are commands, which no proxy sees.
+    // A worker's probes are commands, which neither the kubelet's gRPC probe nor a proxy sees.
+    if !worker && probes.port.is_none() {
         p.check(
             "spec.probes.port",
-            rules::mesh_probes(mesh, protocol, probe_port.is_some()),
+            grpc_probe_reachable(protocol, tls.mode, None)
+                .and_then(|()| rules::mesh_probes(mesh, protocol, false)),
         );
     }
     if let Some(public) = &ingress {

@@ -145,6 +145,14 @@ pub(super) fn validate_egress(
                     .map(Target::Cidr)
             }
         };
+        if let (Some(Target::Cidr(cidr)), Some(53)) = (&target, port)
+            && !cidr.is_single_address()
+        {
+            p.add(
+                format!("{field}.cidr"),
+                format!("port 53 to the range {cidr} would let a compromised pod tunnel data out over DNS: cluster DNS is always allowed; for another resolver, give its single address (/32 or /128)"),
+            );
+        }
         if let (Some(target), Some(port)) = (target, port) {
             out.push(Destination {
                 target,

@@ -66,6 +66,18 @@ pub fn default_tls_mode(sensitivity: Sensitivity, protocol: Protocol) -> TlsMode
     }
 }
 
+/// A port that serves TLS is declared as such: `http` with a certificate would mount the
+/// certificate while the probes and the Service still speak clear text.
+pub fn protocol_matches_tls(protocol: Protocol, mode: TlsMode) -> Result<(), String> {
+    if protocol == Protocol::Http && mode != TlsMode::None {
+        return Err(format!(
+            "`http` is clear text, but tls.mode is `{}` (on by default at sensitivity restricted): if the app serves TLS with the mounted certificate, set protocol `https`; if it does not, set tls.mode `none` (refused at sensitivity restricted)",
+            mode.as_str()
+        ));
+    }
+    Ok(())
+}
+
 /// With Linkerd, the kubelet (which has no mesh identity) is admitted only for clear-text
 /// HTTP probes: other protocols need a clear-text probe port the proxy leaves alone.
 pub fn mesh_probes(mesh: Mesh, protocol: Protocol, probe_port: bool) -> Result<(), String> {
@@ -108,6 +120,22 @@ pub fn mesh_caller_by_address(mesh: Mesh) -> Result<(), String> {
         return Err(format!(
             "a client by address has no identity a mesh can prove: with mesh {} only callers by app (and serviceAccount) are admitted; drop this caller, or set mesh: none",
             mesh.as_str()
+        ));
+    }
+    Ok(())
+}
+
+/// The kubelet's gRPC probe speaks no TLS: a gRPC port with a certificate is probed on the
+/// clear-text `probes.port`, or never becomes Ready.
+pub fn grpc_probe_reachable(
+    protocol: Protocol,
+    mode: TlsMode,
+    probe_port: Option<u16>,
+) -> Result<(), String> {
+    if protocol == Protocol::Grpc && mode != TlsMode::None && probe_port.is_none() {
+        return Err(format!(
+            "is required for protocol grpc with tls.mode `{}`: the kubelet's gRPC probe cannot speak TLS, so a probe on the service's port never passes; give the clear-text port where the server answers the gRPC health service, or set tls.mode `none`",
+            mode.as_str()
         ));
     }
     Ok(())

@@ -9,6 +9,7 @@ pub(super) fn validate_tls(
     p: &mut Problems,
     tls: Option<&spec::TlsSpec>,
     default_mode: TlsMode,
+    acme_issuers: &[spec::IssuerRef],
 ) -> Tls {
     let default = spec::TlsSpec::default();
     let tls = tls.unwrap_or(&default);
@@ -34,6 +35,10 @@ pub(super) fn validate_tls(
                 "spec.tls.issuer",
                 &issuer.reference(),
                 "for mode `cert-manager`",
+            );
+            p.check(
+                "spec.tls.issuer.name",
+                not_acme(&issuer.reference(), acme_issuers),
             );
         }
         TlsMode::None | TlsMode::SelfSigned => {}
@@ -116,4 +121,20 @@ pub(super) fn check_issuer(
         return false;
     }
     named
+}
+
+/// The service's own certificate carries its cluster names (`<name>.<namespace>.svc`, ...),
+/// which an ACME CA never signs: an issuer the preset knows to be ACME is refused for it.
+fn not_acme(issuer: &spec::IssuerRef, acme_issuers: &[spec::IssuerRef]) -> Result<(), String> {
+    let kind = |r: &spec::IssuerRef| r.kind.clone().unwrap_or_else(|| "ClusterIssuer".into());
+    let acme = acme_issuers
+        .iter()
+        .any(|a| a.name == issuer.name && kind(a) == kind(issuer));
+    if acme {
+        return Err(format!(
+            "`{}` is an ACME issuer (the preset's tls.acmeIssuers): ACME CAs sign public DNS names only and refuse the cluster names (<name>.<namespace>.svc, ...) of the service's own certificate, so it is never issued and the pod never starts; issue spec.tls from an internal issuer (such as a cert-manager CA issuer), and give the ACME issuer to the public host as spec.ingress.issuer",
+            issuer.name.as_deref().unwrap_or_default()
+        ));
+    }
+    Ok(())
 }

@@ -11,16 +11,18 @@ from typing import Any
 
 from netpol_eval import World
 
-# kubeward's documented rule: a declared range never implies the cluster-internal, CGNAT,
-# loopback or link-local (cloud metadata) ranges it strictly contains; those must be declared
-# exactly (or as a range inside them) to be reached.
 # The port a worker's flows are probed on: it listens on none (no spec.port), so no flow may
 # reach it there, or anywhere.
 WORKER_PORT = 8080
 
+# kubeward's documented rule: a declared range never implies the cluster-internal, CGNAT,
+# loopback or link-local (cloud metadata) ranges it strictly contains, nor the IPv6 prefixes
+# that lead back into IPv4 (NAT64, IPv4-mapped); those must be declared exactly (or as a range
+# inside them) to be reached.
 NEVER_IMPLIED = [ipaddress.ip_network(n) for n in (
     "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16",
-    "127.0.0.0/8", "fc00::/7", "fe80::/10")]
+    "127.0.0.0/8", "fc00::/7", "fe80::/10", "64:ff9b::/96", "64:ff9b:1::/48",
+    "::ffff:0:0/96")]
 
 
 def cidr_admits(net: Any, ip: Any) -> bool:

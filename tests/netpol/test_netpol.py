@@ -71,6 +71,10 @@ FIXED_EXTERNALS = [
     ("172.16.0.1", 443, "TCP"),
     ("192.168.1.1", 443, "TCP"),
     ("8.8.8.8", 443, "TCP"),
+    # 8.8.8.8 through NAT64 and as an IPv4-mapped address: IPv6 ways back into IPv4
+    ("64:ff9b::808:808", 443, "TCP"),
+    ("::ffff:808:808", 443, "TCP"),
+    ("2001:db8::1", 443, "TCP"),
     ("1.1.1.1", 53, "UDP"),
     ("1.1.1.1", 53, "TCP"),
     # IPv6: unique-local (fd00:ec2::254 is AWS's metadata address), link-local, a public

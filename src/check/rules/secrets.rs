@@ -1,6 +1,7 @@
 //! The rules of secret values at rest (KW-SECRET): a Secret that carries its values in the
 //! manifests (plaintext to whoever reads the file or the repository it is committed to), and a
-//! SealedSecret sealed cluster-wide (its values unseal in any namespace, under any name).
+//! SealedSecret sealed cluster-wide (its values unseal in any namespace, under any name), and a
+//! TLS Secret whose certificate has expired or expires soon.
 
 use serde_json::Value;
 
@@ -8,7 +9,10 @@ use super::common::NONE;
 use crate::check::index::Index;
 use crate::check::object::{Kind, Object};
 use crate::check::{Applies, Hits, Rule, Severity};
-use crate::vocabulary::{CLUSTER_WIDE_SEALING, PLAINTEXT_SECRET, SEALED_CLUSTER_WIDE};
+use crate::material::pki;
+use crate::vocabulary::{
+    CERTIFICATE_EXPIRY, CLUSTER_WIDE_SEALING, PLAINTEXT_SECRET, SEALED_CLUSTER_WIDE,
+};
 
 pub static RULES: &[Rule] = &[
     Rule {
@@ -42,7 +46,60 @@ when the name must change.",
         applies: Applies::Kinds(&[Kind::SealedSecret]),
         check: cluster_wide,
     },
+    Rule {
+        id: CERTIFICATE_EXPIRY,
+        severity: Severity::Warning,
+        title: "TLS Secrets hold a certificate that has not expired and is not about to",
+        explanation: "A certificate in a `kubernetes.io/tls` Secret is renewed only by whoever \
+wrote it: kubeward's own certificates (90 days by default) at the next render inside their \
+renewal window, never on their own. An expired certificate breaks every TLS client at once. \
+`kubeward check` reports a certificate that has expired, or that expires within \
+`--expiry-days` (default 30); the render's self-check, only one that has expired. Re-render \
+(kubeward renews it) or let cert-manager issue it (`tls.mode: cert-manager`).",
+        rubric: &[35],
+        scanners: NONE,
+        applies: Applies::Kinds(&[Kind::Secret]),
+        check: certificate_expiry,
+    },
 ];
+
+fn certificate_expiry(index: &Index, object: &Object, hits: &mut Hits) {
+    use base64::Engine;
+    if object.at(&["type"]).and_then(Value::as_str) != Some("kubernetes.io/tls") {
+        return;
+    }
+    let Some(encoded) = object.at(&["data", "tls.crt"]).and_then(Value::as_str) else {
+        return;
+    };
+    // A value that is no certificate (empty, a placeholder) is another rule's business.
+    let Ok(pem) = base64::engine::general_purpose::STANDARD.decode(encoded.trim()) else {
+        return;
+    };
+    let Ok(not_after) = pki::not_after(&pem) else {
+        return;
+    };
+    let expiry = index.expiry;
+    let left = not_after - expiry.now;
+    let at = pki::rfc3339(not_after);
+    if left.is_negative() {
+        hits.add(
+            "data.tls.crt",
+            format!(
+                "the certificate expired on {at}, {} day(s) ago",
+                -left.whole_days()
+            ),
+        );
+    } else if left < time::Duration::days(i64::from(expiry.days)) {
+        hits.add(
+            "data.tls.crt",
+            format!(
+                "the certificate expires on {at}, in {} day(s) (within --expiry-days {})",
+                left.whole_days(),
+                expiry.days
+            ),
+        );
+    }
+}
 
 fn plaintext_values(_: &Index, object: &Object, hits: &mut Hits) {
     for field in ["data", "stringData"] {

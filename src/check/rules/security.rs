@@ -531,7 +531,8 @@ instead of `env[].valueFrom.secretKeyRef` or `envFrom[].secretRef`.",
         explanation: "The Pod Security admission labels make the API server itself refuse pods \
 that break the restricted profile, whoever wrote them. Label the Namespace with \
 `pod-security.kubernetes.io/enforce: restricted`, the same for `audit` and `warn`, and pin each \
-with its `-version` label (e.g. `pod-security.kubernetes.io/enforce-version: latest`).",
+with its `-version` label (e.g. `pod-security.kubernetes.io/enforce-version: v1.35`, and \
+`latest` for `audit` and `warn`).",
         rubric: &[22],
         scanners: NONE,
         applies: Applies::Kinds(&[Kind::Namespace]),
