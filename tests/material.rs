@@ -441,23 +441,12 @@ fn mode_ca_signs_with_the_given_ca() {
     let project = Project::new(
         "  protocol: https\n  tls:\n    mode: ca\n    ca: { cert: ./ca.pem, key: ./ca-key.pem }\n",
     );
-    let key = rcgen::KeyPair::generate().unwrap();
-    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params.key_usages = vec![
-        rcgen::KeyUsagePurpose::KeyCertSign,
-        rcgen::KeyUsagePurpose::CrlSign,
-    ];
-    params
-        .distinguished_name
-        .push(rcgen::DnType::CommonName, "Acme Root");
-    let ca = params.self_signed(&key).unwrap();
-    fs::write(project.path("ca.pem"), ca.pem()).unwrap();
-    fs::write(project.path("ca-key.pem"), key.serialize_pem()).unwrap();
+    user_ca(&project, 3650);
+    let ca_pem = fs::read_to_string(project.path("ca.pem")).unwrap();
     let objects = project.render(&[]);
     check_tls_secret(
         find(&objects, "Secret", "api-tls"),
-        Some(ca.pem().as_bytes()),
+        Some(ca_pem.as_bytes()),
         "api.shop",
     );
     assert!(
@@ -768,38 +757,66 @@ fn what_cert_manager_issues_is_not_in_the_digest() {
     );
 }
 
-#[test]
-fn a_certificate_renewal_rolls_the_pods_out_and_not_before() {
-    use kubeward::material::{self, Sources, trust::CaCache};
-    use time::{Duration, OffsetDateTime};
-    let project = Project::new("  protocol: https\n  tls: { mode: self-signed }\n");
-    let (spec, state) = (project.path("kubeward.yaml"), project.path(".kubeward"));
-    let flags = kubeward::spec::flags::SpecFlags::default();
-    let input = kubeward::pipeline::Input {
-        file: Some(&spec),
-        flags: &flags,
-        overrides: Default::default(),
-        state_dir: Some(&state),
-        rotate: &[],
-        presets: Default::default(),
-        templates: None,
-        allow_template_override: &[],
-        annotate: false,
-    };
-    let member = kubeward::pipeline::load_service(&input).unwrap();
-    let (service, preset, base_dir) = (member.service, member.preset, member.base_dir);
-    let plan = kubeward::plan::plan(&service, &preset.preset);
-    let gather_at = |now: OffsetDateTime| {
+/// One self-signed service's material gathered at any moment, as a render at that time
+/// would, from one state folder.
+struct Timeline {
+    project: Project,
+    service: kubeward::validate::Service,
+    preset: kubeward::preset::Resolved,
+    plan: kubeward::plan::Plan,
+    base_dir: PathBuf,
+}
+
+impl Timeline {
+    fn new() -> Self {
+        let project = Project::new("  protocol: https\n  tls: { mode: self-signed }\n");
+        let (spec, state) = (project.path("kubeward.yaml"), project.path(".kubeward"));
+        let flags = kubeward::spec::flags::SpecFlags::default();
+        let input = kubeward::pipeline::Input {
+            file: Some(&spec),
+            flags: &flags,
+            overrides: Default::default(),
+            state_dir: Some(&state),
+            rotate: &[],
+            presets: Default::default(),
+            templates: None,
+            allow_template_override: &[],
+            annotate: false,
+        };
+        let member = kubeward::pipeline::load_service(&input).unwrap();
+        let plan = kubeward::plan::plan(&member.service, &member.preset.preset);
+        Timeline {
+            project,
+            service: member.service,
+            preset: member.preset,
+            plan,
+            base_dir: member.base_dir,
+        }
+    }
+
+    fn tls(&self) -> &kubeward::preset::TlsDefaults {
+        &self.preset.preset.tls
+    }
+
+    fn gather_at(&self, now: time::OffsetDateTime) -> kubeward::material::Material {
+        use kubeward::material::{Sources, trust::CaCache};
         let sources = Sources {
-            base_dir: &base_dir,
-            state_dir: state.clone(),
+            base_dir: &self.base_dir,
+            state_dir: self.project.path(".kubeward"),
             rotate: &[],
             now,
             cas: &CaCache::default(),
         };
-        material::gather(&service, &plan, &sources).unwrap()
-    };
-    let tls = &preset.preset.tls;
+        kubeward::material::gather(&self.service, &self.plan, &sources).unwrap()
+    }
+}
+
+#[test]
+fn a_certificate_renewal_rolls_the_pods_out_and_not_before() {
+    use time::{Duration, OffsetDateTime};
+    let timeline = Timeline::new();
+    let gather_at = |now: OffsetDateTime| timeline.gather_at(now);
+    let tls = timeline.tls();
     let start = OffsetDateTime::now_utc();
     let first = gather_at(start);
     let renew_at = i64::from(tls.leaf_validity_days - tls.renew_before_days);
@@ -820,36 +837,10 @@ fn a_certificate_renewal_rolls_the_pods_out_and_not_before() {
 
 #[test]
 fn a_root_within_its_renewal_window_is_warned_about_and_not_before() {
-    use kubeward::material::{self, Sources, trust::CaCache};
     use time::{Duration, OffsetDateTime};
-    let project = Project::new("  protocol: https\n  tls: { mode: self-signed }\n");
-    let (spec, state) = (project.path("kubeward.yaml"), project.path(".kubeward"));
-    let flags = kubeward::spec::flags::SpecFlags::default();
-    let input = kubeward::pipeline::Input {
-        file: Some(&spec),
-        flags: &flags,
-        overrides: Default::default(),
-        state_dir: Some(&state),
-        rotate: &[],
-        presets: Default::default(),
-        templates: None,
-        allow_template_override: &[],
-        annotate: false,
-    };
-    let member = kubeward::pipeline::load_service(&input).unwrap();
-    let (service, preset, base_dir) = (member.service, member.preset, member.base_dir);
-    let plan = kubeward::plan::plan(&service, &preset.preset);
-    let gather_at = |now: OffsetDateTime| {
-        let sources = Sources {
-            base_dir: &base_dir,
-            state_dir: state.clone(),
-            rotate: &[],
-            now,
-            cas: &CaCache::default(),
-        };
-        material::gather(&service, &plan, &sources).unwrap()
-    };
-    let tls = &preset.preset.tls;
+    let timeline = Timeline::new();
+    let gather_at = |now: OffsetDateTime| timeline.gather_at(now);
+    let tls = timeline.tls();
     let start = OffsetDateTime::now_utc();
     assert!(
         gather_at(start).warnings.is_empty(),
@@ -872,7 +863,7 @@ fn a_root_within_its_renewal_window_is_warned_about_and_not_before() {
         "{}",
         warning.message
     );
-    let root = fs::read(project.path(".kubeward/trust/ca.crt")).unwrap();
+    let root = fs::read(timeline.project.path(".kubeward/trust/ca.crt")).unwrap();
     assert_eq!(
         STANDARD.decode(&due.certs["api-tls"].ca).unwrap(),
         root,
