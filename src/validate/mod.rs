@@ -161,7 +161,11 @@ pub fn validate(
     if !worker {
         p.check("spec.tls.mode", tls_mode_allowed(tls.mode, sensitivity));
     }
-    p.check("spec.protocol", protocol_matches_tls(protocol, tls.mode));
+    let tls_defaulted = s.tls.as_ref().and_then(|t| t.mode).is_none();
+    p.check(
+        "spec.protocol",
+        protocol_matches_tls(protocol, tls.mode, tls_defaulted.then_some(sensitivity)),
+    );
     validate_resources(&mut p, s.resources.as_ref());
     let writable_paths = paths::validate_writable_paths(&mut p, s, preset);
     let peak = match &autoscaling {
