@@ -313,6 +313,29 @@ fn routes_match_the_upstream_crd_with_the_tls_each_service_needs() {
             "{body}"
         );
         assert!(from[0]["podSelector"].is_null(), "{body}");
+        // Clients see the service's own certificate only through a passthrough Route: it
+        // names the public host then, and only then.
+        let host = route["spec"]["host"].as_str().unwrap();
+        let service_names: Vec<String> = match docs
+            .iter()
+            .find(|d| d["kind"] == "Certificate" && d["metadata"]["name"] == "api-tls")
+        {
+            Some(cert) => serde_json::from_value(cert["spec"]["dnsNames"].clone()).unwrap(),
+            None if body.contains("tls:") || body.contains("https") => {
+                let secret = find(&docs, "Secret", "api-tls");
+                let pem = STANDARD
+                    .decode(secret["data"]["tls.crt"].as_str().unwrap())
+                    .unwrap();
+                let first = &common::tls::pem_blocks(&String::from_utf8(pem).unwrap())[0];
+                common::tls::names(&common::tls::der(first)).0
+            }
+            None => vec![],
+        };
+        assert_eq!(
+            service_names.iter().any(|n| n == host),
+            termination == "passthrough",
+            "{body}: {service_names:?}"
+        );
     }
 }
 

@@ -574,7 +574,8 @@ pub struct TlsSpec {
     pub issuer: Option<TlsIssuer>,
     /// Extra names for the certificate (DNS names; `*.` wildcards allowed), besides
     /// `<name>`, `<name>.<namespace>`, `<name>.<namespace>.svc`,
-    /// `<name>.<namespace>.svc.cluster.local` and the public host.
+    /// `<name>.<namespace>.svc.cluster.local`, and the public host where clients see this
+    /// certificate (a Route with termination passthrough).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dns_names: Vec<String>,
     /// Mutual TLS: `required` makes every caller present a client certificate. Callers
