@@ -98,6 +98,19 @@ fn the_preset_sets_the_default_and_the_spec_overrides_it() {
     assert_eq!(has_namespace_objects(&overridden), NAMESPACE_KINDS.to_vec());
 }
 
+/// What `kubeward ARGS` (a shell command line after the binary) prints on a terminal: run
+/// under `script`, which gives it one.
+fn on_terminal(args: &str) -> String {
+    let command = format!("{} {args}", binary().display());
+    let out = Process::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("KUBEWARD_REQUIRED_PRESET")
+        .output()
+        .expect("script (util-linux) runs");
+    assert!(out.status.success(), "{out:?}");
+    String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n")
+}
+
 /// The labels and annotations of kubeward's own Namespace for `body`, and the note render
 /// prints on a terminal (run under `script`, which gives it one) for the same service with
 /// `manage: false`.
@@ -121,20 +134,12 @@ fn namespace_and_note(body: &str) -> (Pairs, Pairs, String) {
         restricted("api", &format!("{body}  namespace: {{ manage: false }}\n")),
     )
     .unwrap();
-    let command = format!(
-        "{} render --state {} -f {} > {}",
-        binary().display(),
+    let note = on_terminal(&format!(
+        "render --state {} -f {} > {}",
         dir.path().join("state").display(),
         path.display(),
         dir.path().join("out.yaml").display()
-    );
-    let out = Process::new("script")
-        .args(["-qec", &command, "/dev/null"])
-        .env_remove("KUBEWARD_REQUIRED_PRESET")
-        .output()
-        .expect("script (util-linux) runs");
-    assert!(out.status.success(), "{out:?}");
-    let note = String::from_utf8(out.stdout).unwrap().replace("\r\n", "\n");
+    ));
     (labels, annotations, note)
 }
 
@@ -247,6 +252,23 @@ fn a_system_whose_services_disagree_on_the_namespaces_owner_is_refused_at_the_fi
     let shared = fs::read_to_string(out.join("shop/kustomization.yaml")).unwrap();
     assert!(!shared.contains("namespace.yaml"), "{shared}");
     assert!(!out.join("shop/namespace.yaml").exists());
+    // the note is given once for the namespace, not once a service
+    let note = on_terminal(&format!(
+        "render -f {} -o {}",
+        specs.display(),
+        dir.path().join("out2").display()
+    ));
+    assert_eq!(
+        note.matches("namespace `shop` is the platform's").count(),
+        1,
+        "{note}"
+    );
+    assert!(
+        note.contains(
+            "must carry: kubectl label namespace shop pod-security.kubernetes.io/enforce=restricted"
+        ),
+        "{note}"
+    );
 }
 
 /// The how-to page lists exactly the labels and annotations kubeward's own Namespace carries
