@@ -173,10 +173,13 @@ pub(super) fn platform_owned(
             NamespaceMarks::shown(&marks.annotations)
         )
     };
+    let injected = mesh.map_or_else(String::new, |m| {
+        format!(", and {}'s proxy injected into the pods", m.mesh)
+    });
     d.add(
         "namespace-platform-owned",
         format!(
-            "namespace `{}` is the platform's: the bundle writes no Namespace, ResourceQuota or LimitRange, so deleting it leaves the namespace and its other services; Pod Security restricted (version {}) and the mesh's injection hold only where the platform gives the namespace labels {}{annotated}",
+            "namespace `{}` is the platform's: the bundle writes no Namespace, ResourceQuota or LimitRange, so deleting it leaves the namespace and its other services; the bundle is enforced as planned (Pod Security restricted at version {}{injected}) only where the platform gives the namespace labels {}{annotated}",
             service.namespace,
             preset.pod_security_version,
             NamespaceMarks::shown(&marks.labels)
