@@ -186,7 +186,13 @@ pub fn validate(
             field: "spec.replicas",
         },
     };
-    if p.0.is_empty() {
+    // The platform's own quota, when it owns the namespace, is not kubeward's to know.
+    let manage_namespace = s
+        .namespace
+        .as_ref()
+        .and_then(|n| n.manage)
+        .unwrap_or(preset.namespace.manage);
+    if p.0.is_empty() && manage_namespace {
         quota::check_quota_fit(
             &mut p,
             sensitivity,
@@ -281,6 +287,7 @@ pub fn validate(
         liveness_command: probes.liveness_command,
         mesh,
         sealing,
+        manage_namespace,
     })
 }
 
