@@ -251,18 +251,8 @@ fn excerpt(actual: &Value, shown: &Value) -> Value {
 
 /// The documents of an output block, each without its comment lines, with its value.
 fn shown_documents(text: &str) -> Vec<(String, Value)> {
-    let mut docs = vec![String::new()];
-    for line in text.lines() {
-        if line == "---" {
-            docs.push(String::new());
-        } else if !line.trim_start().starts_with('#') {
-            let doc = docs.last_mut().unwrap();
-            doc.push_str(line);
-            doc.push('\n');
-        }
-    }
-    docs.into_iter()
-        .filter(|doc| !doc.trim().is_empty())
+    common::bundle::documents_without_comments(text)
+        .into_iter()
         .map(|doc| {
             let value = common::yaml_value(&doc);
             (doc, value)

@@ -8,6 +8,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::bundle::documents_without_comments;
 use common::run::{kubeward, success_stdout};
 use kubeward::yaml::block;
 use serde_json::Value;
@@ -26,22 +27,6 @@ fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
             out.push(path);
         }
     }
-}
-
-/// The documents of a file's text, each without its comment lines.
-fn documents(text: &str) -> Vec<String> {
-    let mut docs = vec![String::new()];
-    for line in text.lines() {
-        if line == "---" {
-            docs.push(String::new());
-        } else if !line.trim_start().starts_with('#') {
-            let doc = docs.last_mut().unwrap();
-            doc.push_str(line);
-            doc.push('\n');
-        }
-    }
-    docs.retain(|doc| !doc.is_empty());
-    docs
 }
 
 /// Where `text` first differs from how `block::document` writes its value, if it does.
@@ -75,7 +60,7 @@ fn files_off_style(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        for (i, doc) in documents(&text).iter().enumerate() {
+        for (i, doc) in documents_without_comments(&text).iter().enumerate() {
             if let Some(why) = off_style(doc) {
                 found.push(format!("{} document {}: {why}", file.display(), i + 1));
             }

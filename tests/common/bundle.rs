@@ -11,6 +11,23 @@ pub fn parse_stream(text: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The documents of a YAML text as written, each without its `#` comment lines, blank
+/// documents left out.
+pub fn documents_without_comments(text: &str) -> Vec<String> {
+    let mut docs = vec![String::new()];
+    for line in text.lines() {
+        if line == "---" {
+            docs.push(String::new());
+        } else if !line.trim_start().starts_with('#') {
+            let doc = docs.last_mut().unwrap();
+            doc.push_str(line);
+            doc.push('\n');
+        }
+    }
+    docs.retain(|doc| !doc.trim().is_empty());
+    docs
+}
+
 /// `kind/name` of an object, the identity tests compare bundles by.
 pub fn identity(doc: &Value) -> String {
     format!(
