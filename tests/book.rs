@@ -8,7 +8,8 @@
 //!   after it, ```` ```text kubeward-error ````, must be exactly what kubeward prints
 //!   (`UPDATE_BOOK=1 cargo test --test book` rewrites these blocks with what it prints).
 //! - ```` ```yaml kubeward-output ````: objects (or parts of objects: every key shown must be
-//!   there, lists in full) of the bundle of the page's last spec or fragment.
+//!   there, lists in full) of the bundle of the page's last spec or fragment, each line byte
+//!   for byte as kubeward writes it (keys in its order, its quoting and indentation).
 //! - ```` ```yaml preset ````: a preset file; it must match the preset schema, and a spec of the
 //!   same page that names a preset file gets it.
 //! - ```` ```yaml chapter-file ````: a file (`# file: PATH` first) that the chapter's own test
@@ -24,7 +25,8 @@
 //!   schema and `kubeward cluster` must render it. ```` ```yaml cluster-invalid ```` is one it
 //!   must refuse, followed by the ```` ```text kubeward-error ```` it prints.
 //! - ```` ```yaml cluster-output ````: `# file: NAME` first, then documents (or parts of them)
-//!   of that file of the page's last cluster render, each found by its `kind`.
+//!   of that file of the page's last cluster render, each found by its `kind`, written byte for
+//!   byte as kubeward writes it.
 //! - a `yaml` block without one of these tags fails the test; every `kubeward ...` line of a
 //!   `sh` or `console` block must parse as a command line.
 //!
@@ -246,6 +248,72 @@ fn shows(actual: &Value, shown: &Value) -> bool {
     }
 }
 
+/// The part of `actual` that `shown` shows: its keys only, in `actual`'s order, and lists
+/// item by item (`shows` has checked they are as long).
+fn excerpt(actual: &Value, shown: &Value) -> Value {
+    match (actual, shown) {
+        (Value::Object(a), Value::Object(s)) => Value::Object(
+            a.iter()
+                .filter_map(|(k, v)| s.get(k).map(|sv| (k.clone(), excerpt(v, sv))))
+                .collect(),
+        ),
+        (Value::Array(a), Value::Array(s)) => {
+            Value::Array(a.iter().zip(s).map(|(x, y)| excerpt(x, y)).collect())
+        }
+        _ => actual.clone(),
+    }
+}
+
+/// The documents of an output block, each without its comment lines, with its value.
+fn shown_documents(text: &str) -> Vec<(String, Value)> {
+    let mut docs = vec![String::new()];
+    for line in text.lines() {
+        if line == "---" {
+            docs.push(String::new());
+        } else if !line.trim_start().starts_with('#') {
+            let doc = docs.last_mut().unwrap();
+            doc.push_str(line);
+            doc.push('\n');
+        }
+    }
+    docs.into_iter()
+        .filter(|doc| !doc.trim().is_empty())
+        .map(|doc| {
+            let value = common::yaml_value(&doc);
+            (doc, value)
+        })
+        .collect()
+}
+
+/// What an output block must say: each document it shows as kubeward writes that part of
+/// the object (the keys in its order, every line byte for byte: `kubeward::yaml::block` is
+/// the one style of every file kubeward writes), given as (text shown, object, part shown).
+/// Under UPDATE_BOOK the block is queued for rewriting with it instead.
+fn check_written(
+    block: &Block,
+    documents: Vec<(String, &Value, Value)>,
+    refreshed: &mut Vec<(String, usize, String)>,
+) {
+    let place = block.place();
+    let written: Vec<String> = documents
+        .iter()
+        .map(|(_, actual, shown)| kubeward::yaml::block::document(&excerpt(actual, shown)))
+        .collect();
+    if common::book::updating() {
+        let prefix = block.text.lines().take_while(|l| l.starts_with('#'));
+        let mut text: String = prefix.map(|l| format!("{l}\n")).collect();
+        text.push_str(&written.join("---\n"));
+        refreshed.push((block.page.clone(), block.line, text));
+        return;
+    }
+    for ((shown_text, ..), written) in documents.iter().zip(&written) {
+        assert!(
+            written == shown_text,
+            "{place}: the excerpt is not what kubeward writes (UPDATE_BOOK=1 cargo test --test book rewrites it); it writes:\n{written}\nthe book has:\n{shown_text}"
+        );
+    }
+}
+
 fn export_id(block: &Block) -> String {
     format!(
         "{}-{}",
@@ -330,7 +398,8 @@ fn every_yaml_example_in_the_book_is_checked() {
                 let objects = rendered.as_ref().unwrap_or_else(|| {
                     panic!("{place}: no spec or fragment before it on the page")
                 });
-                for shown in serde_saphyr::from_multiple::<Value>(&block.text).unwrap() {
+                let mut documents = Vec::new();
+                for (text, shown) in shown_documents(&block.text) {
                     let (kind, name) = (&shown["kind"], &shown["metadata"]["name"]);
                     let actual = objects
                         .iter()
@@ -341,7 +410,9 @@ fn every_yaml_example_in_the_book_is_checked() {
                         "{place}: the rendered {kind} {name} differs:\n{}",
                         serde_json::to_string_pretty(actual).unwrap()
                     );
+                    documents.push((text, actual, shown));
                 }
+                check_written(block, documents, &mut refreshed);
             }
             "preset" => {
                 let errors =
@@ -422,14 +493,17 @@ fn every_yaml_example_in_the_book_is_checked() {
                     .and_then(|l| l.strip_prefix("# file: "))
                     .unwrap_or_else(|| panic!("{place}: `# file: NAME` first"));
                 let actual = common::cluster::documents(dir.path(), name);
-                for shown in serde_saphyr::from_multiple::<Value>(&block.text).unwrap() {
+                let mut documents = Vec::new();
+                for (text, shown) in shown_documents(&block.text) {
                     let found = actual.iter().find(|a| a["kind"] == shown["kind"]);
                     assert!(
                         found.is_some_and(|a| shows(a, &shown)),
                         "{place}: {name} differs:\n{}",
                         serde_json::to_string_pretty(&actual).unwrap()
                     );
+                    documents.push((text, found.unwrap(), shown));
                 }
+                check_written(block, documents, &mut refreshed);
             }
             "kubernetes" => {
                 for object in serde_saphyr::from_multiple::<Value>(&block.text).unwrap() {
@@ -456,13 +530,12 @@ fn every_yaml_example_in_the_book_is_checked() {
         checked >= 10,
         "only {checked} examples checked: are the tags right?"
     );
-    rewrite_error_blocks(refreshed);
+    rewrite_blocks(refreshed);
 }
 
-/// The words of a shell command line up to the first pipe, redirection or list operator.
-/// Writes what kubeward printed into the `kubeward-error` blocks, each given by its page and
-/// the line of its opening fence (UPDATE_BOOK).
-fn rewrite_error_blocks(blocks: Vec<(String, usize, String)>) {
+/// Writes what kubeward printed into the `kubeward-error` blocks, and what it writes into the
+/// output blocks, each given by its page and the line of its opening fence (UPDATE_BOOK).
+fn rewrite_blocks(blocks: Vec<(String, usize, String)>) {
     let mut by_page: std::collections::BTreeMap<String, Vec<(usize, String)>> = Default::default();
     for (page, line, text) in blocks {
         by_page.entry(page).or_default().push((line, text));
@@ -486,6 +559,7 @@ fn rewrite_error_blocks(blocks: Vec<(String, usize, String)>) {
     }
 }
 
+/// The words of a shell command line up to the first pipe, redirection or list operator.
 fn command_words(line: &str) -> Vec<String> {
     let mut words = Vec::new();
     for word in line.split_whitespace() {

@@ -510,6 +510,6 @@ fn one_address_is_taken_where_a_range_is_and_rendered_as_a_range_of_one() {
     let folder = Folder::new();
     folder.init(&args).assert().success();
     let policy = fs::read_to_string(folder.path("k8s/networkpolicy-api.yaml")).unwrap();
-    assert!(policy.contains("cidr: \"203.0.113.10/32\""), "{policy}");
+    assert!(policy.contains("cidr: 203.0.113.10/32\n"), "{policy}");
     assert!(policy.contains("cidr: \"2001:db8::1/128\""), "{policy}");
 }

@@ -377,7 +377,8 @@ fn state_and_secret_files_are_private() {
     assert_eq!(mode(&project.path("out/secret-api-tls.yaml")), 0o600);
     assert_eq!(mode(&project.path("out/deployment-api.yaml")), 0o644);
     let deployment = fs::read_to_string(project.path("out/deployment-api.yaml")).unwrap();
-    assert!(deployment.contains("defaultMode: 288 # 0440"));
+    // 0440: read-only for owner and group
+    assert!(deployment.contains("\n            defaultMode: 288\n"));
 }
 
 #[test]

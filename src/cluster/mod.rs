@@ -203,11 +203,11 @@ mod tests {
             .iter_mut()
             .find(|f| f.name == files::KUBEADM_FILE)
             .unwrap();
-        let anonymous = "- name: anonymous-auth\n    value: \"false\"";
+        let anonymous = "- name: anonymous-auth\n      value: \"false\"";
         assert!(kubeadm.content.contains(anonymous));
         kubeadm.content = kubeadm
             .content
-            .replace(anonymous, "- name: anonymous-auth\n    value: \"true\"");
+            .replace(anonymous, "- name: anonymous-auth\n      value: \"true\"");
         let error = self_check(&rendered).unwrap_err().to_string();
         assert!(error.contains("kubeadm-config.yaml: KW-CP-001"), "{error}");
     }

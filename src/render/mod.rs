@@ -197,8 +197,7 @@ fn record_overrides(
         IGNORE_ANNOTATION.to_string(),
         Value::String(existing + &ignored.join("\n")),
     );
-    let text = serde_saphyr::to_string(&value)
-        .map_err(|e| Error::Render(format!("template {source}: cannot re-emit the object: {e}")))?;
+    let text = yaml::block::document(&value);
     let value = parse_back(object, &text, source)?;
     Ok((text, value))
 }
@@ -271,7 +270,7 @@ fn kustomization(resources: &[String]) -> OutFile {
         "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n",
     );
     for resource in resources {
-        text.push_str(&format!("  - {}\n", yaml::safe::quote(resource)));
+        text.push_str(&format!("  - {}\n", yaml::safe::scalar(resource)));
     }
     OutFile {
         name: "kustomization.yaml".into(),

@@ -160,6 +160,24 @@ fn yaml_filter(value: tera::Value, _: Kwargs, _: &State) -> tera::TeraResult<ter
     Ok(tera::Value::safe_string(&yaml::safe::encode(&value)))
 }
 
+/// The `block` filter: a value as what follows its key's colon, the key standing
+/// `indent=N` spaces in (see [`yaml::block::after_key`]): `key:{{ v | block(indent=N) }}`,
+/// with no space after the colon, prints a collection in block style on the lines below the
+/// key, and anything else beside it. Its output is marked safe, like the `yaml` filter's.
+fn block_filter(value: tera::Value, kwargs: Kwargs, _: &State) -> tera::TeraResult<tera::Value> {
+    if value.is_undefined() {
+        return Err(tera::Error::message(
+            "block: the value is not defined (is the field name right?)",
+        ));
+    }
+    let indent: usize = kwargs.must_get("indent")?;
+    let value =
+        serde_json::to_value(&value).map_err(|e| tera::Error::message(format!("block: {e}")))?;
+    Ok(tera::Value::safe_string(&yaml::block::after_key(
+        &value, indent,
+    )))
+}
+
 /// The comment for one decision, as the templates see it in `notes` (aligned with
 /// `plan.decisions`).
 #[derive(Debug, Serialize)]
@@ -310,6 +328,7 @@ fn new_engine() -> Tera {
     tera.autoescape_on([".yaml"]);
     tera.set_escape_fn(|text, out| out.write_all(yaml::safe::quote(text).as_bytes()));
     tera.register_filter("yaml", yaml_filter);
+    tera.register_filter("block", block_filter);
     tera.register_filter("why", why_filter);
     tera
 }

@@ -19,6 +19,23 @@ pub fn document(value: &Value) -> String {
     out
 }
 
+/// What follows a key's colon for `value`, the key standing `indent` spaces in: a block
+/// collection on the lines below it (indented two more), or a space and the scalar or empty
+/// collection on the key's own line. The `block` filter of the templates writes it, so that
+/// a collection a template prints looks as [`document`] writes it.
+pub fn after_key(value: &Value, indent: usize) -> String {
+    let mut out = String::new();
+    if is_block(value) {
+        out.push('\n');
+        entries(value, indent + 2, &mut out);
+        out.pop();
+    } else {
+        out.push(' ');
+        out.push_str(&encode(value));
+    }
+    out
+}
+
 /// A mapping or sequence with something in it: written in block style.
 fn is_block(value: &Value) -> bool {
     match value {
@@ -81,8 +98,24 @@ mod tests {
         });
         assert_eq!(
             document(&value),
-            "apiVersion: v1\nmetadata:\n  name: api\n  labels:\n    app.kubernetes.io/name: api\n  annotations: {}\ndata:\n  value: \"c2VjcmV0+/=\"\nlist:\n  - a: 1\n    b:\n      - true\n      - null\n  - \"yes\"\n  - []\n"
+            "apiVersion: v1\nmetadata:\n  name: api\n  labels:\n    app.kubernetes.io/name: api\n  annotations: {}\ndata:\n  value: c2VjcmV0+/=\nlist:\n  - a: 1\n    b:\n      - true\n      - null\n  - \"yes\"\n  - []\n"
         );
+    }
+
+    #[test]
+    fn after_a_key_collections_go_below_and_the_rest_beside_it() {
+        let labels = serde_json::json!({"app.kubernetes.io/name": "web", "tier": "8"});
+        assert_eq!(
+            format!("  matchLabels:{}", after_key(&labels, 2)),
+            "  matchLabels:\n    app.kubernetes.io/name: web\n    tier: \"8\""
+        );
+        let list = serde_json::json!(["", "apps"]);
+        assert_eq!(
+            format!("a:{}", after_key(&list, 0)),
+            "a:\n  - \"\"\n  - apps"
+        );
+        assert_eq!(after_key(&serde_json::json!({}), 4), " {}");
+        assert_eq!(after_key(&serde_json::json!("x y"), 4), " x y");
     }
 
     fn values() -> impl Strategy<Value = Value> {

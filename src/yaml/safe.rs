@@ -1,12 +1,13 @@
 //! The YAML-safe encoding every user value passes through before it reaches a template:
-//! strings become double-quoted scalars that YAML readers decode to exactly the input,
-//! structures become JSON flow collections built from such scalars.
+//! strings become plain scalars where YAML reads them back as the same string, double-quoted
+//! scalars otherwise, structures become JSON flow collections built from such scalars.
 
 use serde_json::Value;
 
-/// Writes `text` as a YAML scalar that decodes to exactly `text`: plain when that is
-/// unambiguous in YAML 1.1 and 1.2 (a letter first, then letters, digits, `.`, `_`, `/`, `-`,
-/// and not a word some reader takes for a boolean or null), double-quoted otherwise.
+/// Writes `text` as a YAML scalar that decodes to exactly `text`, in a block or a flow
+/// collection: plain where every YAML 1.1 and 1.2 reader takes it for that string (see
+/// [`is_plain_safe`]), double-quoted otherwise. One rule for every value, so the same string
+/// looks the same in every object.
 pub fn scalar(text: &str) -> String {
     if is_plain_safe(text) {
         text.to_string()
@@ -18,12 +19,52 @@ pub fn scalar(text: &str) -> String {
 /// Words that YAML 1.1 readers (Kubernetes among them) turn into booleans or null.
 const SPECIAL_WORDS: &[&str] = &["y", "n", "yes", "no", "true", "false", "on", "off", "null"];
 
+/// Characters a plain scalar may hold after its first: none is an indicator in a block or a
+/// flow collection (`:` `,` `#` `[` `]` `{` `}` are left out), and a space only between two
+/// of the others.
+fn is_plain_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-' | b'+' | b'=' | b'@' | b' ')
+}
+
+/// Characters of YAML 1.1 and 1.2 numbers (decimal, hexadecimal, octal, binary,
+/// sexagesimal, exponent) and YAML 1.1 timestamps: a string that starts with a digit and holds
+/// only these could be read as a number or a date, so it is quoted (`"8"`, `"5.2.0"`, `"1e3"`,
+/// `"0x1F"`, `"2001-12-14"`), and one with any other letter cannot (`100m`, `64Mi`, `30s`).
+fn is_number_char(b: u8) -> bool {
+    b.is_ascii_hexdigit()
+        || matches!(
+            b,
+            b'.' | b'_'
+                | b'+'
+                | b'-'
+                | b':'
+                | b' '
+                | b'x'
+                | b'X'
+                | b'o'
+                | b'O'
+                | b't'
+                | b'T'
+                | b'z'
+                | b'Z'
+        )
+}
+
+/// Plain is safe when the text starts with an ASCII letter, a digit or `/`, goes on with
+/// [`is_plain_char`]s and ends with one that is not a space, holds no two spaces in a row,
+/// and is not a boolean or null word, nor, starting with a digit, made only of
+/// [`is_number_char`]s.
 fn is_plain_safe(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_alphabetic())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-'))
+    let bytes = text.as_bytes();
+    let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    (first.is_ascii_alphanumeric() || *first == b'/')
+        && *last != b' '
+        && bytes.iter().all(|b| is_plain_char(*b))
+        && !text.contains("  ")
         && !SPECIAL_WORDS.iter().any(|w| w.eq_ignore_ascii_case(text))
+        && !(first.is_ascii_digit() && bytes.iter().all(|b| is_number_char(*b)))
 }
 
 /// Quotes `text` as a YAML double-quoted scalar that decodes to exactly `text`.
@@ -156,6 +197,45 @@ mod tests {
     }
 
     #[test]
+    fn quotes_only_what_some_reader_would_take_for_something_else() {
+        for plain in [
+            "100m",
+            "64Mi",
+            "2160h",
+            "/readyz",
+            "a b",
+            "KW-X=why",
+            "c2VjcmV0+/=",
+            "u@h",
+        ] {
+            assert_eq!(scalar(plain), plain);
+        }
+        for quoted in [
+            "8",
+            "5.2.0",
+            "1e3",
+            "0x1F",
+            "0o17",
+            "2001-12-14",
+            "1:30",
+            "12 34",
+            "a  b",
+            "a ",
+            "-a",
+            ".inf",
+            "+1",
+            "a:b",
+            "a#b",
+            "a,b",
+            "é",
+            "~",
+            "",
+        ] {
+            assert_eq!(scalar(quoted), quote(quoted), "{quoted:?}");
+        }
+    }
+
+    #[test]
     fn hostile_values_round_trip() {
         for text in [
             "",
@@ -226,7 +306,7 @@ mod tests {
         }
 
         #[test]
-        fn plain_looking_strings_round_trip(text in "[a-zA-Z][a-zA-Z0-9._/-]{0,12}") {
+        fn plain_looking_strings_round_trip(text in "[a-zA-Z0-9/][a-zA-Z0-9._/+=@ -]{0,12}") {
             prop_assert_eq!(decode_in_mapping(&scalar(&text)), Value::String(text));
         }
 

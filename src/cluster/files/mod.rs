@@ -15,6 +15,7 @@ use serde_json::Value;
 use super::keys::{Key, Progress};
 use super::validate::Cluster;
 use crate::output::OutFile;
+use crate::yaml::block;
 
 /// Where the configuration files go on every control-plane node.
 pub const CONFIG_DIR: &str = "/etc/kubernetes/kubeward";
@@ -92,7 +93,7 @@ fn documents_text(cluster: &str, place: &str, documents: &[Value]) -> String {
         if i > 0 {
             text.push_str("---\n");
         }
-        text.push_str(&serde_saphyr::to_string(document).expect("plain data serializes"));
+        text.push_str(&block::document(document));
     }
     text
 }
