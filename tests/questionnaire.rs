@@ -705,7 +705,7 @@ fn api_access_on_a_preset_without_the_api_servers_endpoints_asks_for_them() {
         t.screen()
     );
     let policy = fs::read_to_string(dir.path().join("k8s/networkpolicy-api.yaml")).unwrap();
-    for endpoint in ["\"192.0.2.10/32\"", "\"192.0.2.11/32\""] {
+    for endpoint in ["192.0.2.10/32", "192.0.2.11/32"] {
         assert!(policy.contains(endpoint), "{endpoint}: {policy}");
     }
 }
