@@ -4,13 +4,14 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::PathBuf;
 use std::process::Command as Process;
 
 use common::book::BookPage;
 use common::check_fixture;
-use common::run::{kubeward, success_stdout};
+use common::run::{kubeward, rule_ids, success_stdout};
 use serde_json::Value;
 
 /// Runs `kubeward check ARGS` and returns (exit code, stdout, stderr).
@@ -764,4 +765,18 @@ fn tls_secrets_that_expire_within_expiry_days_or_have_expired_are_reported() {
     assert!(short[0].contains("gone"), "{short:?}");
     assert_eq!(expiring(&["--expiry-days", "100"]).len(), 3);
     assert_eq!(check(&["--expiry-days", "-1", "-"], Some(CLEAN)).0, 2);
+}
+
+/// KW-AVAIL-017 through the binary on the fixtures of `tests/fixtures/check/namespace/`: each
+/// `broken` folder (two LimitRanges, quotas that disagree, two renders' `kubeward-namespace`
+/// LimitRanges in two files) is reported, its `fixed` twin is clean.
+#[test]
+fn one_limit_range_and_agreeing_quotas_per_namespace() {
+    for case in ["two-limitranges", "quotas-disagree", "renders-fight"] {
+        let dir = check_fixture("namespace").join(case);
+        let ids = |folder: &str| rule_ids(&dir.join(folder), &[]);
+        let broken = BTreeSet::from(["KW-AVAIL-017".to_string()]);
+        assert_eq!(ids("broken"), (broken, Some(1)), "{case}");
+        assert_eq!(ids("fixed"), (BTreeSet::new(), Some(0)), "{case}");
+    }
 }

@@ -229,6 +229,16 @@ fn find<'a>(bundle: &'a mut [Value], kind: &str) -> &'a mut Value {
         .unwrap_or_else(|| panic!("no {kind}"))
 }
 
+fn limit_range(name: &str, cpu: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "LimitRange", "metadata": {"name": name, "namespace": "shop"},
+        "spec": {"limits": [{"type": "Container", "default": {"cpu": cpu}}]}})
+}
+
+fn quota(name: &str, pods: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "ResourceQuota", "metadata": {"name": name, "namespace": "shop"},
+        "spec": {"hard": {"pods": pods}}})
+}
+
 fn pod(bundle: &mut [Value]) -> &mut Value {
     &mut find(bundle, "Deployment")["spec"]["template"]["spec"]
 }
@@ -519,6 +529,18 @@ const CASES: &[(&str, Break)] = &[
             &mut find(b, "PodDisruptionBudget")["spec"],
             "unhealthyPodEvictionPolicy",
         )
+    }),
+    ("KW-AVAIL-017", |b| {
+        b.push(limit_range("kubeward-namespace", "500m"));
+        b.push(limit_range("team-defaults", "1"));
+    }),
+    ("KW-AVAIL-017", |b| {
+        b.push(limit_range("kubeward-namespace", "500m"));
+        b.push(limit_range("kubeward-namespace", "1"));
+    }),
+    ("KW-AVAIL-017", |b| {
+        b.push(quota("kubeward-namespace", "50"));
+        b.push(quota("team-quota", "20"));
     }),
     ("KW-META-001", |b| b.push(config_map(None))),
     ("KW-META-001", |b| b.push(config_map(Some("default")))),
@@ -902,6 +924,13 @@ const CASES: &[(&str, Break)] = &[
 /// Changes to the hardened bundle that break nothing: the fixed twins of the rules that
 /// accept a second form (rule, change).
 const PASSES: &[(&str, Break)] = &[
+    ("KW-AVAIL-017", |b| {
+        // the same LimitRange from two renders is one object; quotas that agree are harmless
+        b.push(limit_range("kubeward-namespace", "500m"));
+        b.push(limit_range("kubeward-namespace", "500m"));
+        b.push(quota("kubeward-namespace", "50"));
+        b.push(quota("team-quota", "50"));
+    }),
     ("KW-SEC-002", |b| {
         // a pod in its own user namespace is not asked for its uid and gid
         pod(b)["hostUsers"] = json!(false);

@@ -1299,15 +1299,23 @@ fn grpc_over_tls_needs_a_clear_text_probe_port_and_http_never_carries_a_certific
         assert_eq!(run.code, Some(0), "{extra}: {}", run.describe());
     }
     // http with a certificate: the probes and the Service would say clear text.
-    for extra in [
-        "  protocol: http\n  sensitivity: restricted\n  replicas: 2\n",
-        "  protocol: http\n  tls: {mode: self-signed}\n",
+    // The message says where the certificate came from: the default of the sensitivity, or
+    // the spec's own tls.mode.
+    for (extra, why) in [
+        (
+            "  protocol: http\n  sensitivity: restricted\n  replicas: 2\n",
+            "tls.mode is `self-signed`, the default at sensitivity restricted:",
+        ),
+        (
+            "  protocol: http\n  tls: {mode: self-signed}\n",
+            "tls.mode is `self-signed`: if",
+        ),
     ] {
         let run = render_plus(extra);
         assert_eq!(run.code, Some(2), "{extra}: {}", run.describe());
         assert!(
             run.stderr
-                .contains("spec.protocol: `http` is clear text, but tls.mode is `self-signed`")
+                .contains(&format!("spec.protocol: `http` is clear text, but {why}"))
                 && run.stderr.contains("set protocol `https`"),
             "{extra}: {}",
             run.describe()

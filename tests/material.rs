@@ -117,6 +117,8 @@ fn check_tls_secret(secret: &Value, ca_pem: Option<&[u8]>, host: &str) -> BTreeS
     dns_names(&leaf)
 }
 
+/// The service's certificate names it in the cluster, and the names the spec adds; the public
+/// host is on the Ingress's own certificate, which is the one clients see.
 #[test]
 fn self_signed_leaf_chains_to_the_namespace_ca_with_every_name() {
     let project = Project::new(
@@ -134,7 +136,6 @@ fn self_signed_leaf_chains_to_the_namespace_ca_with_every_name() {
         "api.shop",
         "api.shop.svc",
         "api.shop.svc.cluster.local",
-        "shop.example.com",
         "api.internal.example",
     ]
     .map(String::from)
@@ -923,6 +924,35 @@ fn render_warns_when_the_given_ca_nears_its_end_and_deny_warnings_writes_nothing
         .clone();
     assert!(String::from_utf8_lossy(&denied.stderr).contains("certificate-renewal"));
     assert!(!project.path("out").exists(), "nothing written");
+}
+
+#[test]
+fn a_leaf_never_outlives_its_ca_and_is_not_reissued_for_it_on_every_render() {
+    let spec =
+        "  protocol: https\n  tls:\n    mode: ca\n    ca: { cert: ./ca.pem, key: ./ca-key.pem }\n";
+    let project = Project::new(spec);
+    // The given CA ends in 12 days, well inside the leaf's 90 and its 30-day renewal window.
+    user_ca(&project, 12);
+    let ca_end =
+        kubeward::material::pki::not_after(&fs::read(project.path("ca.pem")).unwrap()).unwrap();
+    let objects = project.render(&[]);
+    let secret = find(&objects, "Secret", "api-tls");
+    let crt = data(secret, "tls.crt");
+    let leaf_end = kubeward::material::pki::not_after(&crt).unwrap();
+    assert_eq!(leaf_end, ca_end, "the leaf ends with its CA");
+    let stamped = secret["metadata"]["annotations"]["kubeward.dev/not-after"]
+        .as_str()
+        .unwrap();
+    let shown =
+        time::OffsetDateTime::parse(stamped, &time::format_description::well_known::Rfc3339)
+            .unwrap();
+    assert_eq!(shown, ca_end, "the annotation says when the chain ends");
+    // A new leaf could end no later: the next render keeps this one.
+    let again = project.render(&[]);
+    assert!(
+        data(find(&again, "Secret", "api-tls"), "tls.crt") == crt,
+        "the second render issued a new leaf"
+    );
 }
 
 /// The keys of the Secret `secret` that the pod's projected volume requires, and those it

@@ -14,7 +14,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use common::bundle::{find, parse_stream};
 use common::crds::crd_errors;
-use common::run::{Run, run_in};
+use common::run::{Run, rule_ids, run_in};
 use common::spec::api_spec;
 use common::tls::Check;
 use serde_json::Value;
@@ -313,6 +313,29 @@ fn routes_match_the_upstream_crd_with_the_tls_each_service_needs() {
             "{body}"
         );
         assert!(from[0]["podSelector"].is_null(), "{body}");
+        // Clients see the service's own certificate only through a passthrough Route: it
+        // names the public host then, and only then.
+        let host = route["spec"]["host"].as_str().unwrap();
+        let service_names: Vec<String> = match docs
+            .iter()
+            .find(|d| d["kind"] == "Certificate" && d["metadata"]["name"] == "api-tls")
+        {
+            Some(cert) => serde_json::from_value(cert["spec"]["dnsNames"].clone()).unwrap(),
+            None if body.contains("tls:") || body.contains("https") => {
+                let secret = find(&docs, "Secret", "api-tls");
+                let pem = STANDARD
+                    .decode(secret["data"]["tls.crt"].as_str().unwrap())
+                    .unwrap();
+                let first = &common::tls::pem_blocks(&String::from_utf8(pem).unwrap())[0];
+                common::tls::names(&common::tls::der(first)).0
+            }
+            None => vec![],
+        };
+        assert_eq!(
+            service_names.iter().any(|n| n == host),
+            termination == "passthrough",
+            "{body}: {service_names:?}"
+        );
     }
 }
 
@@ -515,24 +538,6 @@ fn routes_the_router_cannot_serve_safely_are_refused_with_the_field_named() {
         );
         assert_eq!(common::entries(dir.path()), ["kubeward.yaml"], "{body}");
     }
-}
-
-/// The rule ids `kubeward check ARGS FILE` reports, and its exit code.
-fn rule_ids(file: &std::path::Path, args: &[&str]) -> (BTreeSet<String>, Option<i32>) {
-    let run = Run::of(
-        common::run::kubeward()
-            .args(["check", "--format", "json"])
-            .args(args)
-            .arg(file),
-    );
-    let report: Value = serde_json::from_str(&run.stdout).unwrap();
-    let ids = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["ruleId"].as_str().unwrap().to_string())
-        .collect();
-    (ids, run.code)
 }
 
 /// Every failing fixture of `tests/fixtures/check/openshift/` beside its fixed twin

@@ -790,6 +790,66 @@ fn every_server_and_client_certificate_verifies_against_the_trust_the_other_end_
 }
 
 #[test]
+fn payments_api_and_the_ledger_complete_a_real_mutual_tls_handshake_and_strangers_do_not() {
+    let ws = Workspace::with_examples();
+    ws.render_ok(&["-f", "specs", "-o", "k8s"]);
+    let ledger_dir = service_dir("finance", "ledger");
+    let ledger_secret = format!("{ledger_dir}/secret-ledger-tls.yaml");
+    let (ledger_chain, ledger_key) = (
+        pem(&ws, &ledger_secret, "tls.crt"),
+        pem(&ws, &ledger_secret, "tls.key"),
+    );
+    let ledger_client_ca = pem(
+        &ws,
+        &format!("{ledger_dir}/configmap-ledger-client-ca.yaml"),
+        "ca.crt",
+    );
+    let ledger = tls::End {
+        chain: Some((&ledger_chain, &ledger_key)),
+        anchors: &ledger_client_ca,
+    };
+    // payments-api, with what its pod mounts: its client certificate and the trust bundle.
+    let client_secret = "k8s/payments/payments-api/secret-payments-api-client-tls.yaml";
+    let (client_chain, client_key) = (
+        pem(&ws, client_secret, "tls.crt"),
+        pem(&ws, client_secret, "tls.key"),
+    );
+    let bundle = pem(&ws, "k8s/payments/configmap-kubeward-trust.yaml", "ca.crt");
+    let payments = tls::End {
+        chain: Some((&client_chain, &client_key)),
+        anchors: &bundle,
+    };
+    let host = "ledger.finance.svc";
+    tls::mutual_handshake(&ledger, &payments, host).unwrap_or_else(|e| panic!("{e}"));
+    // The same caller, for a name the ledger's certificate does not hold.
+    assert!(tls::mutual_handshake(&ledger, &payments, "ledger.payments.svc").is_err());
+    // Without a client certificate, the ledger refuses the connection.
+    let anonymous = tls::End {
+        chain: None,
+        anchors: &bundle,
+    };
+    assert!(tls::mutual_handshake(&ledger, &anonymous, host).is_err());
+    // A client certificate of another system's trust (its own state folder) is refused, and so
+    // is the ledger's own server certificate presented as a client's.
+    let other = Workspace::with_examples();
+    other.render_ok(&["-f", "specs", "-o", "k8s"]);
+    let (stranger_chain, stranger_key) = (
+        pem(&other, client_secret, "tls.crt"),
+        pem(&other, client_secret, "tls.key"),
+    );
+    let stranger = tls::End {
+        chain: Some((&stranger_chain, &stranger_key)),
+        anchors: &bundle,
+    };
+    assert!(tls::mutual_handshake(&ledger, &stranger, host).is_err());
+    let server_as_client = tls::End {
+        chain: Some((&ledger_chain, &ledger_key)),
+        anchors: &bundle,
+    };
+    assert!(tls::mutual_handshake(&ledger, &server_as_client, host).is_err());
+}
+
+#[test]
 fn callers_outside_a_client_auth_service_are_named_with_the_field_that_admits_them() {
     let ws = Workspace::with_examples();
     let output = ws.render(&["-f", "specs", "-o", "k8s"]);

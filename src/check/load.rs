@@ -559,6 +559,8 @@ pub fn prune(object: &mut Object) {
             }
         }
         Kind::Role | Kind::ClusterRole | Kind::PodDisruptionBudget | Kind::Secret => {}
+        // compared whole by KW-AVAIL-017
+        Kind::ResourceQuota | Kind::LimitRange => {}
         Kind::RoleBinding | Kind::ClusterRoleBinding => {}
         kind if kind.carries_pods() => {
             if let Some((keys, ..)) = kind.pod_paths() {

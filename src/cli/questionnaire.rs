@@ -1000,7 +1000,7 @@ impl<'a> Questionnaire<'a> {
             default,
             |m| {
                 validate::tls_mode_allowed(m, sensitivity)
-                    .and_then(|()| validate::protocol_matches_tls(protocol, m))
+                    .and_then(|()| validate::protocol_matches_tls(protocol, m, None))
             },
         )?;
         let mut tls = TlsSpec {

@@ -9,7 +9,7 @@ use crate::output::ui::Ui;
 use crate::output::{self, git};
 use crate::pipeline::system;
 use crate::pipeline::{self, Input};
-use crate::plan::Plan;
+use crate::plan::{NamespaceMarks, Plan};
 use crate::render;
 use crate::spec::flags::SpecFlags;
 use crate::validate::Overrides;
@@ -101,6 +101,9 @@ pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
     warnings.extend(exposed);
     warnings.extend(rendered.warnings.iter().cloned());
     ui.warnings(&warnings)?;
+    if let Some(marks) = &rendered.plan.platform_namespace {
+        ui.note(platform_namespace_note(&rendered.plan.namespace, marks));
+    }
     match &args.output {
         None => print_stdout(&render::stream(&rendered.manifests)),
         Some(dir) => {
@@ -146,6 +149,7 @@ fn render_system(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
             api_server_cidrs: &args.customise.api_server_cidr,
         },
         |warnings| ui.warnings(warnings),
+        |namespace, marks| ui.note(platform_namespace_note(namespace, marks)),
         print_stdout,
     )?;
     if let Some(dir) = &args.output {
@@ -156,4 +160,14 @@ fn render_system(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
         ));
     }
     Ok(())
+}
+
+/// What the platform must put on namespace `namespace`, which it owns, for the bundle to be
+/// enforced as planned: a note, not a warning (the choice is the user's, and `--deny-warnings`
+/// does not refuse it).
+fn platform_namespace_note(namespace: &str, marks: &NamespaceMarks) -> String {
+    format!(
+        "namespace `{namespace}` is the platform's (namespace.manage: false): the bundle has no Namespace, ResourceQuota or LimitRange; for it to be enforced as planned the namespace must carry: {}",
+        marks.commands(namespace)
+    )
 }

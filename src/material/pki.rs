@@ -91,6 +91,12 @@ pub fn leaf(
     service: &str,
     now: OffsetDateTime,
 ) -> Result<CertFiles, Error> {
+    let ca_end = not_after(ca.cert_pem.as_bytes()).map_err(|why| {
+        Error::Material(format!(
+            "the CA of {}: its certificate {why}",
+            cert.secret_name
+        ))
+    })?;
     let base = format!("{namespace}/{service}/certs/{}", cert.secret_name);
     let (crt_path, key_path, ca_path) = (
         format!("{base}.crt"),
@@ -105,7 +111,8 @@ pub fn leaf(
     if let (Some(crt), Some(key), Some(signer)) = stored {
         KeyPair::from_pem(&key)
             .map_err(|_| state.corrupt(&key_path, "is not a PEM private key"))?;
-        let reusable = still_good(&crt, cert, now).map_err(|why| state.corrupt(&crt_path, why))?;
+        let reusable =
+            still_good(&crt, cert, now, ca_end).map_err(|why| state.corrupt(&crt_path, why))?;
         if reusable && signer == ca.cert_pem {
             return Ok(files(&crt, &key, ca));
         }
@@ -133,7 +140,8 @@ pub fn leaf(
     }];
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
     params.not_before = now - Duration::hours(1);
-    params.not_after = now + Duration::days(i64::from(cert.validity_days));
+    // Never past the CA's own end: a chain is valid only while every certificate of it is.
+    params.not_after = (now + Duration::days(i64::from(cert.validity_days))).min(ca_end);
     params.serial_number = Some(random_serial()?);
     params.use_authority_key_identifier_extension = true;
     let signed = params
@@ -159,8 +167,13 @@ fn files(crt: &str, key: &str, ca: &Signer) -> CertFiles {
 }
 
 /// Whether a stored leaf names exactly the wanted hosts and URIs and is outside its renewal
-/// window.
-fn still_good(pem_text: &str, cert: &CertPlan, now: OffsetDateTime) -> Result<bool, &'static str> {
+/// window, or ends with its CA (`ca_end`), when a new one could end no later.
+fn still_good(
+    pem_text: &str,
+    cert: &CertPlan,
+    now: OffsetDateTime,
+    ca_end: OffsetDateTime,
+) -> Result<bool, &'static str> {
     let (_, pem) = parse_x509_pem(pem_text.as_bytes()).map_err(|_| "is not a PEM certificate")?;
     let (_, x509) =
         X509Certificate::from_der(&pem.contents).map_err(|_| "is not an X.509 certificate")?;
@@ -189,5 +202,6 @@ fn still_good(pem_text: &str, cert: &CertPlan, now: OffsetDateTime) -> Result<bo
     names.sort();
     wanted.sort();
     let not_after = x509.validity().not_after.to_datetime();
-    Ok(names == wanted && not_after - now > Duration::days(i64::from(cert.renew_before_days)))
+    let renewal_due = not_after - now <= Duration::days(i64::from(cert.renew_before_days));
+    Ok(names == wanted && (!renewal_due || not_after >= ca_end))
 }

@@ -10,7 +10,7 @@
 //! gather material and render, then write. Presets, CAs and the objects a namespace's services
 //! share are obtained once for the whole run; the system keeps one state folder.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Failure, Warning};
@@ -18,7 +18,7 @@ use crate::material::{Material, state};
 use crate::output::{self, git};
 use crate::pipeline::parallel::parallel_map;
 use crate::pipeline::{self, Input};
-use crate::plan::{self, Placement, Plan};
+use crate::plan::{self, NamespaceMarks, Placement, Plan};
 use crate::preset;
 use crate::render::Manifest;
 use crate::render::layout::{self, Layout, ServiceFiles};
@@ -104,11 +104,13 @@ const WARNED: &[&str] = &["outside-peer", "unverified-server", "client-auth-outs
 /// `keep_going`; when the services do not fit together, nothing is written at all. The
 /// warnings (what pods outside the system need, what cannot be verified, the services' own,
 /// the secret values git would commit) go to `warn` before the state folder is touched; those
-/// of the material (a kept CA near its end), once each, before anything is written.
+/// of the material (a kept CA near its end), once each, before anything is written. What the
+/// platform must put on each namespace it owns goes to `note`, once a namespace.
 pub fn run(
     paths: &[PathBuf],
     options: &Options,
     warn: impl Fn(&[Warning]) -> Result<(), Error>,
+    note: impl Fn(&str, &NamespaceMarks),
     print: impl Fn(&str) -> Result<(), Error>,
 ) -> Result<(), Error> {
     let (system, mut failures, total) = load(paths, options)?;
@@ -131,12 +133,19 @@ pub fn run(
             plan.namespace.clone(),
             plan.ca_names.clone(),
             exposed.map(|exposed| [warnings(&plan), exposed].concat()),
+            plan.platform_namespace.clone(),
         )
     });
     let mut ca_names = CaNames::default();
     let mut warned = Vec::new();
     let mut exposed = Vec::new();
-    for (namespace, names, warnings) in firsts {
+    let mut platform_namespaces = BTreeMap::new();
+    for (namespace, names, warnings, marks) in firsts {
+        if let Some(marks) = marks {
+            platform_namespaces
+                .entry(namespace.clone())
+                .or_insert(marks);
+        }
         ca_names.add(&namespace, names);
         match warnings {
             Ok(warnings) => {
@@ -152,6 +161,9 @@ pub fn run(
     let kept: Vec<bool> = exposed.iter().map(Result::is_ok).collect();
     failures.extend(exposed.into_iter().filter_map(Result::err));
     warn(&warned)?;
+    for (namespace, marks) in &platform_namespaces {
+        note(namespace, marks);
+    }
     let run = pipeline::Run::default();
     let flags = SpecFlags::default();
     let surroundings: Vec<_> = (0..system.members.len())

@@ -38,7 +38,7 @@ pub use decisions::{Decision, headline, note};
 pub use gateway::{BackendTls, Gateway, ParentRef, RateRule, ReferenceGrant, TrafficPolicy};
 pub use ingress::{Ingress, NGINX_CLASS};
 pub use mesh::{MeshIdentity, MeshPlan, istio_principal, linkerd_identity};
-pub use namespace::{QUOTA_NAME, Quota};
+pub use namespace::{NamespaceMarks, QUOTA_NAME, Quota};
 pub use network::{
     Admitted, AdmittedRange, Dns, EgressRule, Network, PeerPolicy, PodPeer, PortRule, ServicePort,
     service_port,
@@ -99,6 +99,9 @@ pub struct Plan {
     pub ca_names: Vec<String>,
     /// ResourceQuota and LimitRange for the namespace (sensitive data).
     pub quota: Option<Quota>,
+    /// Where the platform owns the namespace (`spec.namespace.manage: false`): what it must
+    /// carry. `None`: the bundle writes the Namespace.
+    pub platform_namespace: Option<NamespaceMarks>,
     /// The trust bundle, client certificates and client CAs the pods mount.
     pub trust: TrustPlan,
     /// The mesh's identities and objects, with a mesh.
@@ -166,6 +169,8 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
             .any(|c| c.source != CertSource::CertManager);
     let sealing = secrets::sealing(service, writes_secrets, &mut decisions);
     let quota = namespace::quota(service, preset, &mut decisions);
+    let platform_namespace =
+        namespace::platform_owned(&mut decisions, service, preset, mesh.as_ref());
     let trust = trust::trust(service, preset, around, &mut decisions);
     let ca_names = tls::ca_names(&ns, &preset.cluster_domain, tls.iter().chain(public_cert));
     let own_certificate = tls.as_ref().filter(|c| c.source != CertSource::CertManager);
@@ -207,13 +212,16 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         object.placement = Placement::Namespace;
         object
     };
-    let mut objects = vec![shared(object(
-        "v1",
-        "Namespace",
-        &ns,
-        None,
-        "namespace.yaml",
-    ))];
+    let mut objects = Vec::new();
+    if service.manage_namespace {
+        objects.push(shared(object(
+            "v1",
+            "Namespace",
+            &ns,
+            None,
+            "namespace.yaml",
+        )));
+    }
     if quota.is_some() {
         for (kind, template) in [
             ("ResourceQuota", "resourcequota.yaml"),
@@ -432,6 +440,7 @@ pub fn plan_in(service: &Service, preset: &Preset, around: &Surroundings) -> Pla
         renew_before_days: preset.tls.renew_before_days,
         ca_names,
         quota,
+        platform_namespace,
         trust,
         mesh,
         objects: objects

@@ -6,8 +6,8 @@ use serde::Serialize;
 use super::decisions::Decisions;
 use super::workload::port_name;
 use crate::preset::Preset;
-use crate::spec::{Sensitivity, TlsMode};
-use crate::validate::Service;
+use crate::spec::{RouteTermination, Sensitivity, TlsMode};
+use crate::validate::{Entry, PublicIngress, Service};
 
 /// How a certificate is obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -151,7 +151,22 @@ pub(super) fn service_cert(
         format!("{name}.{ns}.svc"),
         format!("{name}.{ns}.svc.{domain}"),
     ];
-    dns_names.extend(service.ingress.iter().map(|i| i.host.clone()));
+    // The public host only where clients see this certificate: a Route that passes TLS
+    // through. Every other entry ends TLS with a certificate of its own (the Ingress's, the
+    // Gateway listener's, the router's) and verifies the service by its cluster name.
+    let passthrough = |i: &&PublicIngress| {
+        i.entry
+            == Entry::Route {
+                termination: RouteTermination::Passthrough,
+            }
+    };
+    dns_names.extend(
+        service
+            .ingress
+            .iter()
+            .filter(passthrough)
+            .map(|i| i.host.clone()),
+    );
     dns_names.extend(service.tls.dns_names.iter().cloned());
     dns_names.dedup();
     let cert = cert_plan(service, preset, format!("{name}-tls"), dns_names);

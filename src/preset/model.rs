@@ -99,6 +99,8 @@ pub struct Preset {
     pub cluster_ranges: ClusterRanges,
     /// ResourceQuota and LimitRange for the namespace of a service with sensitive data.
     pub namespace_quota: NamespaceQuota,
+    /// Who owns the services' Namespace objects, when a spec does not say.
+    pub namespace: NamespaceDefaults,
     /// The PriorityClass of the pods; it must exist in the cluster. Unset: the cluster's
     /// default priority.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -460,6 +462,16 @@ impl ClusterRanges {
                 .map(move |(i, r)| (format!("spec.clusterRanges.{key}[{i}]"), r))
         })
     }
+}
+
+/// Who owns the Namespace object of a service's namespace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NamespaceDefaults {
+    /// `spec.namespace.manage` when the spec does not say: `true`, the bundle writes the
+    /// Namespace (and its quota and LimitRange); `false`, the platform creates it and they
+    /// are its.
+    pub manage: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]

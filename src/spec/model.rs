@@ -186,6 +186,24 @@ pub struct ServiceSpec {
     /// Default from the preset (none: plain Secrets).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sealing: Option<SealingSpec>,
+    /// Who owns the Namespace object (`metadata.namespace` stays its name). Default from the
+    /// preset (`manage: true`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub namespace: Option<NamespaceSpec>,
+}
+
+/// Whether the bundle carries the namespace's own objects.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct NamespaceSpec {
+    /// `true`: the bundle writes the Namespace (Pod Security labels, the mesh's injection
+    /// labels) and, at the preset's `namespaceQuota.fromSensitivity`, its ResourceQuota and
+    /// LimitRange. `false`: the platform owns the Namespace object and those two; the bundle
+    /// writes none of them, and `render` notes (on a terminal) the labels and annotations the
+    /// platform must put on the namespace; in a system, the services of one namespace agree.
+    /// Default from the preset (`namespace.manage`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manage: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -574,7 +592,8 @@ pub struct TlsSpec {
     pub issuer: Option<TlsIssuer>,
     /// Extra names for the certificate (DNS names; `*.` wildcards allowed), besides
     /// `<name>`, `<name>.<namespace>`, `<name>.<namespace>.svc`,
-    /// `<name>.<namespace>.svc.cluster.local` and the public host.
+    /// `<name>.<namespace>.svc.cluster.local`, and the public host where clients see this
+    /// certificate (a Route with termination passthrough).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dns_names: Vec<String>,
     /// Mutual TLS: `required` makes every caller present a client certificate. Callers

@@ -2,9 +2,9 @@
 //! services ([`Member`]s) and finds the connections between them from both ends (`edges`):
 //! a connection must be declared by the caller's `spec.egress` and by the callee's
 //! `spec.callers`, or it is a problem at the line that declares it; the services of a
-//! namespace must fit its one quota together (`quota`). It decides the one trust
-//! of the system (`trust`: the anchors every caller verifies servers with, the names each
-//! namespace's CA may sign) and hands each service's plan its [`Surroundings`]: which of its
+//! namespace must fit its one quota together (`quota`) and agree on who owns it
+//! (`ownership`). It decides the one trust of the system (`trust`: the anchors every caller
+//! verifies servers with, the names each namespace's CA may sign) and hands each service's plan its [`Surroundings`]: which of its
 //! peers are services of the system, and what they are; `mesh` keeps the meshes of a namespace
 //! and of each connection's ends the same; `overview` describes the whole for `explain` and
 //! `graph`. No I/O.
@@ -12,6 +12,7 @@
 mod edges;
 mod mesh;
 pub mod overview;
+mod ownership;
 mod quota;
 mod trust;
 
@@ -39,7 +40,27 @@ pub struct Member {
     pub lines: Locator,
 }
 
+/// The members of each namespace, in their order.
+fn by_namespace(members: &[Member]) -> BTreeMap<&str, Vec<&Member>> {
+    let mut by_namespace: BTreeMap<&str, Vec<&Member>> = BTreeMap::new();
+    for member in members {
+        by_namespace
+            .entry(member.service.namespace.as_str())
+            .or_default()
+            .push(member);
+    }
+    by_namespace
+}
+
 impl Member {
+    /// How the member is named in messages: its spec file, or its name.
+    pub fn origin(&self) -> String {
+        match &self.spec {
+            Some(path) => path.display().to_string(),
+            None => self.service.name.clone(),
+        }
+    }
+
     /// A problem with `field` of this member's spec, at its line.
     pub fn problem(&self, field: &str, message: String) -> Problem {
         Problem {
@@ -97,6 +118,7 @@ impl System {
         let (edges, mut problems) = edges::edges(&members, &index);
         problems.extend(mesh::problems(&members, &edges));
         problems.extend(quota::problems(&members));
+        problems.extend(ownership::problems(&members));
         problems.sort_by(|a, b| (&a.spec, a.line).cmp(&(&b.spec, b.line)));
         let anchors = trust::anchors(&members, &edges);
         let namespaces = Arc::new(

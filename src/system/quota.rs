@@ -3,26 +3,18 @@
 //! every one of them counts against it, so their largest rollouts must fit it together. Each
 //! service was checked alone when it was validated.
 
-use std::collections::BTreeMap;
-
-use super::{Member, Problem};
+use super::{Member, Problem, by_namespace};
 use crate::validate::quota::shared_overflows;
 
 /// A problem for each amount of a shared quota that the namespace's services exceed, at the
 /// spec of the service whose preset sets the quota.
 pub(super) fn problems(members: &[Member]) -> Vec<Problem> {
-    let mut by_namespace: BTreeMap<&str, Vec<&Member>> = BTreeMap::new();
-    for member in members {
-        by_namespace
-            .entry(member.service.namespace.as_str())
-            .or_default()
-            .push(member);
-    }
     let mut problems = Vec::new();
-    for (namespace, sharing) in by_namespace {
-        let owner = sharing
-            .iter()
-            .find(|m| m.service.sensitivity >= m.preset.preset.namespace_quota.from_sensitivity);
+    for (namespace, sharing) in by_namespace(members) {
+        let owner = sharing.iter().find(|m| {
+            m.service.manage_namespace
+                && m.service.sensitivity >= m.preset.preset.namespace_quota.from_sensitivity
+        });
         let Some(owner) = owner.filter(|_| sharing.len() > 1) else {
             continue;
         };
@@ -30,13 +22,7 @@ pub(super) fn problems(members: &[Member]) -> Vec<Problem> {
             .iter()
             .map(|m| (&m.service, &m.preset.preset))
             .collect();
-        let files: Vec<String> = sharing
-            .iter()
-            .map(|m| match &m.spec {
-                Some(path) => path.display().to_string(),
-                None => m.service.name.clone(),
-            })
-            .collect();
+        let files: Vec<String> = sharing.iter().map(|m| m.origin()).collect();
         for overflow in shared_overflows(&owner.preset.preset.namespace_quota, &services) {
             problems.push(owner.problem(
                 "spec.replicas",

@@ -167,7 +167,11 @@ pub fn validate(
     if !worker {
         p.check("spec.tls.mode", tls_mode_allowed(tls.mode, sensitivity));
     }
-    p.check("spec.protocol", protocol_matches_tls(protocol, tls.mode));
+    let tls_defaulted = s.tls.as_ref().and_then(|t| t.mode).is_none();
+    p.check(
+        "spec.protocol",
+        protocol_matches_tls(protocol, tls.mode, tls_defaulted.then_some(sensitivity)),
+    );
     validate_resources(&mut p, s.resources.as_ref());
     let writable_paths = paths::validate_writable_paths(&mut p, s, preset);
     let peak = match &autoscaling {
@@ -188,7 +192,13 @@ pub fn validate(
             field: "spec.replicas",
         },
     };
-    if p.0.is_empty() {
+    // The platform's own quota, when it owns the namespace, is not kubeward's to know.
+    let manage_namespace = s
+        .namespace
+        .as_ref()
+        .and_then(|n| n.manage)
+        .unwrap_or(preset.namespace.manage);
+    if p.0.is_empty() && manage_namespace {
         quota::check_quota_fit(
             &mut p,
             sensitivity,
@@ -283,6 +293,7 @@ pub fn validate(
         liveness_command: probes.liveness_command,
         mesh,
         sealing,
+        manage_namespace,
     })
 }
 

@@ -67,12 +67,24 @@ pub fn default_tls_mode(sensitivity: Sensitivity, protocol: Protocol) -> TlsMode
 }
 
 /// A port that serves TLS is declared as such: `http` with a certificate would mount the
-/// certificate while the probes and the Service still speak clear text.
-pub fn protocol_matches_tls(protocol: Protocol, mode: TlsMode) -> Result<(), String> {
+/// certificate while the probes and the Service still speak clear text. `defaulted_at` is the
+/// sensitivity that turned TLS on when the spec did not set tls.mode.
+pub fn protocol_matches_tls(
+    protocol: Protocol,
+    mode: TlsMode,
+    defaulted_at: Option<Sensitivity>,
+) -> Result<(), String> {
     if protocol == Protocol::Http && mode != TlsMode::None {
+        let why = match defaulted_at {
+            Some(sensitivity) => format!(
+                "tls.mode is `{}`, the default at sensitivity {}",
+                mode.as_str(),
+                sensitivity.as_str()
+            ),
+            None => format!("tls.mode is `{}`", mode.as_str()),
+        };
         return Err(format!(
-            "`http` is clear text, but tls.mode is `{}` (on by default at sensitivity restricted): if the app serves TLS with the mounted certificate, set protocol `https`; if it does not, set tls.mode `none` (refused at sensitivity restricted)",
-            mode.as_str()
+            "`http` is clear text, but {why}: if the app serves TLS with the mounted certificate, set protocol `https`; if it does not, set tls.mode `none` (refused at sensitivity restricted)"
         ));
     }
     Ok(())

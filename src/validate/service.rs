@@ -55,6 +55,9 @@ pub struct Service {
     pub mesh: Mesh,
     /// Every Secret written as a SealedSecret for this controller certificate.
     pub sealing: Option<Sealing>,
+    /// Whether the bundle writes the Namespace, its quota and LimitRange (`false`: the
+    /// platform owns them).
+    pub manage_namespace: bool,
 }
 
 impl Service {

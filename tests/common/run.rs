@@ -1,5 +1,6 @@
 //! Running the `kubeward` binary: the command, and the outcome of a run as text.
 
+use std::collections::BTreeSet;
 use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Output;
@@ -88,4 +89,22 @@ pub fn stderr(output: &Output) -> String {
 pub fn success_stdout(command: &mut Command) -> String {
     let out = command.assert().success().get_output().stdout.clone();
     String::from_utf8(out).unwrap()
+}
+
+/// The rule ids `kubeward check ARGS FILE` reports, and its exit code.
+pub fn rule_ids(file: &Path, args: &[&str]) -> (BTreeSet<String>, Option<i32>) {
+    let run = Run::of(
+        kubeward()
+            .args(["check", "--format", "json"])
+            .args(args)
+            .arg(file),
+    );
+    let report: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let ids = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["ruleId"].as_str().unwrap().to_string())
+        .collect();
+    (ids, run.code)
 }

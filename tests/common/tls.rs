@@ -105,3 +105,114 @@ pub fn names(der: &[u8]) -> (Vec<String>, Vec<String>) {
 pub fn uris(pem_text: &str) -> Vec<String> {
     names(&der(pem_text)).1
 }
+
+/// One end of a TLS connection, as PEM text: its certificate chain (leaf first) and key, if
+/// it presents one, and the anchors it verifies the other end with.
+pub struct End<'a> {
+    pub chain: Option<(&'a str, &'a str)>,
+    pub anchors: &'a str,
+}
+
+/// A real TLS handshake on 127.0.0.1: `openssl s_server` with the server's chain and key
+/// requiring a client certificate verified against its anchors (`-Verify`), and
+/// `openssl s_client` verifying the server against its anchors for `host`, presenting its
+/// own chain if it has one. `Ok` when the handshake succeeds both ways and an HTTP request
+/// goes through; the error holds what the two printed.
+pub fn mutual_handshake(server: &End, client: &End, host: &str) -> Result<(), String> {
+    use std::io::Write;
+    use std::process::Stdio;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = |name: &str, text: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).expect("write a PEM file");
+        path
+    };
+    let (server_chain, server_key) = server.chain.expect("the server presents a certificate");
+    let blocks = pem_blocks(server_chain);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut s_server = Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-verify_return_error"])
+        .args(["-accept", &format!("127.0.0.1:{port}")])
+        .arg("-cert")
+        .arg(write("server.pem", &blocks[0]))
+        .arg("-cert_chain")
+        .arg(write("server-chain.pem", &blocks[1..].concat()))
+        .arg("-key")
+        .arg(write("server.key", server_key))
+        .args(["-Verify", "4", "-CAfile"])
+        .arg(write("server-anchors.pem", server.anchors))
+        .args(["-no-CApath", "-no-CAstore"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("openssl s_server starts");
+    let started = std::time::Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "s_server never listened"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut command = Command::new("openssl");
+    command
+        .args([
+            "s_client",
+            "-quiet",
+            "-verify_return_error",
+            "-no-CApath",
+            "-no-CAstore",
+        ])
+        .args(["-connect", &format!("127.0.0.1:{port}")])
+        .args([
+            "-servername",
+            host,
+            "-verify_hostname",
+            host,
+            "-verify",
+            "4",
+        ])
+        .arg("-CAfile")
+        .arg(write("client-anchors.pem", client.anchors));
+    if let Some((chain, key)) = client.chain {
+        let blocks = pem_blocks(chain);
+        command
+            .arg("-cert")
+            .arg(write("client.pem", &blocks[0]))
+            .arg("-cert_chain")
+            .arg(write("client-chain.pem", &blocks[1..].concat()))
+            .arg("-key")
+            .arg(write("client.key", key));
+    }
+    let mut s_client = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("openssl s_client starts");
+    s_client
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"GET / HTTP/1.0\r\n\r\n")
+        .unwrap();
+    let client_out = s_client.wait_with_output().expect("s_client ends");
+    let _ = s_server.kill();
+    let server_out = s_server.wait_with_output().expect("s_server ends");
+    let response = String::from_utf8_lossy(&client_out.stdout);
+    if client_out.status.success() && response.starts_with("HTTP/1.0 200 ok") {
+        Ok(())
+    } else {
+        Err(format!(
+            "the handshake failed:\ns_client: {}{}\ns_server: {}{}",
+            response,
+            String::from_utf8_lossy(&client_out.stderr),
+            String::from_utf8_lossy(&server_out.stdout),
+            String::from_utf8_lossy(&server_out.stderr)
+        ))
+    }
+}

@@ -5,7 +5,8 @@
 //! under load, which read their targets, Gateways and traffic policies (`entry`); and the
 //! floors of the presets a check applies, which read the whole pod and its ServiceAccount and
 //! autoscaler (`floors`); Linkerd Servers no AuthorizationPolicy targets (`mesh`); fixed uids
-//! in OpenShift's namespaces (`openshift`). They run once every object is read, on the
+//! in OpenShift's namespaces (`openshift`); several LimitRanges, disagreeing quotas and two
+//! objects under one name in a namespace (`quota`). They run once every object is read, on the
 //! [`Index`](super::index) of all of them; `kubeward check` then sees each object pruned to
 //! what these rules read (`super::load::prune`; nothing is pruned when the check has floors):
 //! a field a joined rule reads must be kept there.
@@ -17,6 +18,7 @@ mod floors;
 mod mesh;
 mod network;
 mod openshift;
+mod quota;
 
 pub use openshift::ids_assigned;
 
@@ -32,6 +34,7 @@ pub fn all() -> impl Iterator<Item = &'static Rule> {
         .chain(floors::RULES)
         .chain(mesh::RULES)
         .chain(openshift::RULES)
+        .chain(quota::RULES)
 }
 
 /// Whether `rule` judges a preset floor: its findings stand whatever suppresses others.
