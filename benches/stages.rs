@@ -57,6 +57,7 @@ fn input<'a>(spec: &'a Path, flags: &'a SpecFlags) -> Input<'a> {
         templates: None,
         allow_template_override: &[],
         annotate: false,
+        api_server_cidrs: &[],
     }
 }
 

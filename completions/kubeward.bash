@@ -285,7 +285,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__diff__subcmd__presets)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --mesh --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --api-server-cidr --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --mesh --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -317,6 +317,10 @@ _kubeward() {
                     ;;
                 --allow-template-override)
                     COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
+                    return 0
+                    ;;
+                --api-server-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -495,7 +499,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__explain)
-            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --mesh --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --rule --threat --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --api-server-cidr --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --mesh --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -535,6 +539,10 @@ _kubeward() {
                     ;;
                 --allow-template-override)
                     COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
+                    return 0
+                    ;;
+                --api-server-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -713,7 +721,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__graph)
-            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --mesh --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -n -q -h --format --file --allow-unpinned-image --presets-dir --require-preset --templates --allow-template-override --api-server-cidr --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --mesh --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -745,6 +753,10 @@ _kubeward() {
                     ;;
                 --allow-template-override)
                     COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
+                    return 0
+                    ;;
+                --api-server-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --name)
@@ -1175,7 +1187,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__init)
-            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --presets-dir --require-preset --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --mesh --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -o -y -n -q -h --file --output --spec-only --force --yes --allow-unpinned-image --api-server-cidr --presets-dir --require-preset --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --mesh --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1194,6 +1206,10 @@ _kubeward() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-server-cidr)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1553,7 +1569,7 @@ _kubeward() {
             return 0
             ;;
         kubeward__subcmd__render)
-            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --gitops --presets-dir --require-preset --templates --allow-template-override --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --mesh --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
+            opts="-f -o -n -q -h --file --output --keep-going --force --state --rotate --allow-unpinned-image --annotate --gitops --presets-dir --require-preset --templates --allow-template-override --api-server-cidr --name --namespace --image --port --protocol --replicas --autoscaling --min-replicas --max-replicas --target-cpu --preset --exposure --sensitivity --mesh --caller --caller-cidr --egress --egress-cidr --host --ingress-api --gateway --gateway-listener --ingress-class --rate-limit --connection-limit --max-body-size --request-timeout --backend-timeout --source-range --ingress-issuer --api --secret --seal-cert --seal-scope --tls --tls-ca-cert --tls-ca-key --tls-issuer --client-auth --probe-port --color --quiet --deny-warnings --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1597,6 +1613,10 @@ _kubeward() {
                     ;;
                 --allow-template-override)
                     COMPREPLY=($(compgen -W "run-as-non-root high-ids no-privilege-escalation drop-all-capabilities read-only-root-filesystem not-privileged no-host-namespaces seccomp-profile volume-types no-token-automount no-secret-env pod-security-restricted default-deny cluster-ip ingress-tls least-privilege-role autoscaler-bounds route-on-https-listener" -- "${cur}"))
+                    return 0
+                    ;;
+                --api-server-cidr)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --name)

@@ -69,6 +69,7 @@ ingress-tls\t''
 least-privilege-role\t''
 autoscaler-bounds\t''
 route-on-https-listener\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l api-server-cidr -d 'The API server\'s endpoint addresses, for apiAccess egress, in place of the preset\'s apiServer.cidrs (repeatable; on the preset\'s apiServer.ports): those of `kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`, never the Service address 10.96.0.1' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand render" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -164,6 +165,7 @@ ingress-tls\t''
 least-privilege-role\t''
 autoscaler-bounds\t''
 route-on-https-listener\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l api-server-cidr -d 'The API server\'s endpoint addresses, for apiAccess egress, in place of the preset\'s apiServer.cidrs (repeatable; on the preset\'s apiServer.ports): those of `kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`, never the Service address 10.96.0.1' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand explain" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -253,6 +255,7 @@ ingress-tls\t''
 least-privilege-role\t''
 autoscaler-bounds\t''
 route-on-https-listener\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l api-server-cidr -d 'The API server\'s endpoint addresses, for apiAccess egress, in place of the preset\'s apiServer.cidrs (repeatable; on the preset\'s apiServer.ports): those of `kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`, never the Service address 10.96.0.1' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand graph" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -342,6 +345,7 @@ ingress-tls\t''
 least-privilege-role\t''
 autoscaler-bounds\t''
 route-on-https-listener\t''"
+complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l api-server-cidr -d 'The API server\'s endpoint addresses, for apiAccess egress, in place of the preset\'s apiServer.cidrs (repeatable; on the preset\'s apiServer.ports): those of `kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`, never the Service address 10.96.0.1' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l name -d 'The app name (DNS-1123 label); metadata.name' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s n -l namespace -d 'The namespace (not `default`); metadata.namespace' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l image -d 'Container image, e.g. ghcr.io/acme/api:1.2@sha256:...' -r
@@ -409,6 +413,7 @@ complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -l deny-
 complete -c kubeward -n "__fish_kubeward_using_subcommand diff-presets" -s h -l help -d 'Print help'
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s f -l file -d 'Where to write the spec' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -s o -l output -d 'The folder to render the bundle into' -r -F
+complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l api-server-cidr -d 'The API server\'s endpoint addresses, for apiAccess egress, in place of the preset\'s apiServer.cidrs (repeatable); asked when the spec has apiAccess and the preset names none' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l presets-dir -d 'A folder of presets, each found by name as NAME.yaml (shipped names are reserved)' -r -F
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l require-preset -d 'Refuse a preset chain that does not include the preset NAME (shipped or from the presets folder); KUBEWARD_REQUIRED_PRESET and requirePreset in the presets folder\'s kubeward-presets.yaml require one too, and every requirement holds' -r
 complete -c kubeward -n "__fish_kubeward_using_subcommand init" -l name -d 'The app name (DNS-1123 label); metadata.name' -r

@@ -79,7 +79,8 @@ init walkthrough --name payments-api -n payments --image "ghcr.io/acme/payments-
 printf 'signing key\n' >"$work/signing.pem"
 STRIPE_KEY=sk_test init public --name shop -n storefront --image "ghcr.io/acme/shop:2.0@$digest" \
     --port 8443 --protocol https --exposure public --host shop.example.com --sensitivity restricted \
-    --api configmaps:get,list,watch:shop-config --api apps/deployments:get --secret session=generate:64 \
+    --api configmaps:get,list,watch:shop-config --api apps/deployments:get --api-server-cidr 192.0.2.10/32 \
+    --secret session=generate:64 \
     --secret stripe=env:STRIPE_KEY --secret "signing=file:$work/signing.pem" --tls self-signed
 
 step "kubeward check: every rendered bundle, no finding of any severity"
@@ -134,7 +135,7 @@ render_preset hardened restricted payments-api
 render_preset hardened public-web storefront
 render_preset hardened internal-grpc inventory
 render_preset hardened worker report-worker --image "$worker_image"
-render_preset hardened api-client config-watcher
+render_preset hardened api-client config-watcher --api-server-cidr 192.0.2.10/32  # api-client names no API server
 render_preset relaxed baseline storefront
 render_preset relaxed openshift openshift-shop
 # and a Route whose certificate cert-manager issues, with the Role that lets the router read it

@@ -135,6 +135,8 @@ fn blocks() -> Vec<Block> {
 struct Workspace {
     dir: tempfile::TempDir,
     env: Vec<(String, String)>,
+    /// The preset file the spec names, written beside it.
+    preset_file: Option<String>,
 }
 
 impl Workspace {
@@ -168,12 +170,18 @@ impl Workspace {
             std::fs::create_dir_all(cert.parent().unwrap()).unwrap();
             common::sealing::key_pair(2048, &dir.path().join("controller-key.pem"), &cert);
         }
+        let mut preset_file = None;
         if let (Some(path), Some(preset)) = (spec["spec"]["preset"].as_str(), preset)
             && path.contains('/')
         {
             write(path, preset);
+            preset_file = Some(path.to_string());
         }
-        Workspace { dir, env }
+        Workspace {
+            dir,
+            env,
+            preset_file,
+        }
     }
 
     fn kubeward(&self, args: &[&str]) -> Command {
@@ -197,6 +205,13 @@ impl Workspace {
                 specs.join("kubeward.yaml"),
             )
             .unwrap();
+            // The evaluator reads the preset the spec names (where the API server is).
+            if let Some(path) = &self.preset_file {
+                common::write(
+                    &specs.join(path),
+                    std::fs::read_to_string(self.dir.path().join(path)).unwrap(),
+                );
+            }
             let rendered = export.join("rendered").join(id);
             let rendered = rendered.to_str().unwrap();
             self.kubeward(&["-o", rendered, "--force"])

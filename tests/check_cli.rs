@@ -466,6 +466,7 @@ fn the_self_check_fails_a_render_naming_the_object_and_rule() {
         templates: None,
         allow_template_override: &[],
         annotate: false,
+        api_server_cidrs: &[],
     };
     let mut manifests = kubeward::pipeline::render(&input).unwrap().manifests;
     kubeward::pipeline::self_check(&manifests, &[]).unwrap();

@@ -402,6 +402,8 @@ fn bad_input_exits_2_naming_field_and_line_and_writes_nothing() {
             api("resources: [pods/exec]\n      verbs: [create]"), "spec.apiAccess[0].resources", Some(11)),
         bad("creating pods",
             api("resources: [configmaps, pods]\n      verbs: [get, create]"), "spec.apiAccess[0].resources", Some(11)),
+        bad("apiAccess with a preset that names no API server endpoint (restricted)",
+            api("resources: [configmaps]\n      verbs: [get]"), "spec.apiAccess", Some(10)),
         // Probes.
         bad("probe port is the service's port",
             base_plus("  probes:\n    port: 8080\n"), "spec.probes.port", Some(11)),
@@ -1568,4 +1570,204 @@ fn init_warns_before_it_writes_and_deny_warnings_keeps_the_spec_unwritten() {
         run.describe()
     );
     assert!(kw.entries("").is_empty(), "{:?}", kw.entries(""));
+}
+
+/// [`BASE`] with API access to one ConfigMap (`apiAccess` on line 10), and `preset` first
+/// when given.
+fn api_client(preset: Option<&str>) -> String {
+    let spec = base_plus(
+        "  apiAccess:\n    - {resources: [configmaps], verbs: [get], resourceNames: [api-config]}\n",
+    );
+    match preset {
+        Some(preset) => spec.replacen("spec:\n", &format!("spec:\n  preset: {preset}\n"), 1),
+        None => spec,
+    }
+}
+
+/// The `(cidr, ports)` of the service's egress rules to address ranges.
+fn range_egress(docs: &[Value]) -> Vec<(String, Value)> {
+    let egress = &find(docs, "NetworkPolicy", "api")["spec"]["egress"];
+    egress
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|rule| {
+            let cidr = rule["to"][0]["ipBlock"]["cidr"].as_str()?;
+            Some((cidr.to_string(), rule["ports"].clone()))
+        })
+        .collect()
+}
+
+/// The address ranges the service's NetworkPolicy lets it reach, of a render that succeeded.
+fn range_cidrs(run: Run) -> Vec<String> {
+    range_egress(&run.success().documents())
+        .into_iter()
+        .map(|(cidr, _)| cidr)
+        .collect()
+}
+
+#[test]
+fn api_access_without_the_api_servers_endpoints_is_refused_saying_what_to_set() {
+    let kw = Kubeward::new()
+        .file("kubeward.yaml", &api_client(None))
+        .args(["render", "-f", "kubeward.yaml", "-o", "out"]);
+    let run = kw.run();
+    assert_eq!(run.code, Some(2), "{}", run.describe());
+    assert!(run.stdout.is_empty(), "{}", run.describe());
+    assert_eq!(kw.entries(""), ["kubeward.yaml"], "nothing is written");
+    let problem = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("spec.apiAccess"))
+        .unwrap_or_else(|| panic!("no problem at spec.apiAccess: {}", run.describe()));
+    assert!(
+        problem.starts_with("  - line 10: spec.apiAccess: "),
+        "{problem}"
+    );
+    for needed in [
+        "apiServer.cidrs",
+        "endpoint",
+        "apiServer.ports (443, 6443)",
+        "--api-server-cidr CIDR",
+        "10.96.0.1",
+        "toEntities: [kube-apiserver]",
+    ] {
+        assert!(problem.contains(needed), "lacks {needed:?}: {problem}");
+    }
+    assert!(
+        run.stderr.contains("(1 problem)"),
+        "only that problem: {}",
+        run.describe()
+    );
+}
+
+#[test]
+fn api_server_cidr_gives_the_endpoints_on_the_presets_ports() {
+    // The flag replaces the preset's addresses (openshift names 10.0.0.0/16 on 6443).
+    for (preset, ports) in [
+        (None, json!([443, 6443])),
+        (Some("openshift"), json!([6443])),
+    ] {
+        let run = Kubeward::new()
+            .file("kubeward.yaml", &api_client(preset))
+            .args([
+                "render",
+                "-f",
+                "kubeward.yaml",
+                "--api-server-cidr",
+                "192.0.2.10",
+            ])
+            .run();
+        let docs = run.success().documents();
+        let tcp: Vec<Value> = ports
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| json!({"protocol": "TCP", "port": p}))
+            .collect();
+        assert_eq!(
+            range_egress(&docs),
+            [("192.0.2.10/32".to_string(), json!(tcp))],
+            "{preset:?}: exactly the endpoint, on the preset's ports"
+        );
+    }
+    // Repeated: each endpoint, in the order given.
+    let run = Kubeward::new()
+        .file("kubeward.yaml", &api_client(None))
+        .args(["render", "-f", "kubeward.yaml"])
+        .args([
+            "--api-server-cidr",
+            "192.0.2.10/32",
+            "--api-server-cidr",
+            "2001:db8::10",
+        ])
+        .run();
+    assert_eq!(range_cidrs(run), ["192.0.2.10/32", "2001:db8::10/128"]);
+    // A system: every service gets them.
+    let run = Kubeward::new()
+        .file("specs/kubeward.yaml", &api_client(None))
+        .args([
+            "render",
+            "-f",
+            "specs",
+            "--api-server-cidr",
+            "192.0.2.10/32",
+        ])
+        .run();
+    assert_eq!(range_cidrs(run), ["192.0.2.10/32"]);
+}
+
+#[test]
+fn an_api_server_address_that_is_not_a_cidr_or_is_a_service_address_is_refused() {
+    let services = "apiVersion: kubeward.dev/v1alpha1\nkind: Preset\nmetadata: { name: kubeadm }\nextends: restricted\nspec:\n  clusterRanges: { services: [10.96.0.0/12] }\n";
+    let cases = [
+        ("10.96.0.1/33", None, "not a prefix length"),
+        ("10.0.0.1/8", None, "host bits"),
+        ("api.example.com", None, "is not an IPv4 or IPv6 address"),
+        (
+            "10.96.0.1/32",
+            Some("./preset.yaml"),
+            "lies in the Service range 10.96.0.0/12",
+        ),
+        (
+            "10.96.0.0/12",
+            Some("./preset.yaml"),
+            "lies in the Service range 10.96.0.0/12",
+        ),
+    ];
+    for (cidr, preset, why) in cases {
+        let kw = Kubeward::new()
+            .file("preset.yaml", services)
+            .file("kubeward.yaml", &api_client(preset))
+            .args([
+                "render",
+                "-f",
+                "kubeward.yaml",
+                "-o",
+                "out",
+                "--api-server-cidr",
+                cidr,
+            ]);
+        let run = kw.run();
+        assert_eq!(run.code, Some(2), "{cidr}: {}", run.describe());
+        assert!(
+            run.stderr.contains("  - --api-server-cidr: ") && run.stderr.contains(why),
+            "{cidr}: {}",
+            run.describe()
+        );
+        assert_eq!(
+            kw.entries(""),
+            ["kubeward.yaml", "preset.yaml"],
+            "{cidr}: nothing written"
+        );
+    }
+    // Just outside the Service range: an endpoint.
+    let run = Kubeward::new()
+        .file("preset.yaml", services)
+        .file("kubeward.yaml", &api_client(Some("./preset.yaml")))
+        .args([
+            "render",
+            "-f",
+            "kubeward.yaml",
+            "--api-server-cidr",
+            "10.112.0.1",
+        ])
+        .run();
+    run.success();
+    // In the preset itself: refused at its field and line.
+    let vip = format!("{services}  apiServer: {{ cidrs: [10.96.0.1/32] }}\n");
+    let kw = Kubeward::new()
+        .file("preset.yaml", &vip)
+        .file("kubeward.yaml", &api_client(Some("./preset.yaml")))
+        .args(["render", "-f", "kubeward.yaml", "-o", "out"]);
+    let run = kw.run();
+    assert_eq!(run.code, Some(2), "{}", run.describe());
+    assert!(
+        run.stderr.contains(
+            "line 7: spec.apiServer.cidrs[0]: `10.96.0.1/32` lies in the Service range 10.96.0.0/12"
+        ),
+        "{}",
+        run.describe()
+    );
+    assert_eq!(kw.entries(""), ["kubeward.yaml", "preset.yaml"]);
 }

@@ -103,6 +103,9 @@ fn flags_alone_write_a_spec_whose_render_is_the_written_bundle() {
         "configmaps:get,list,watch:api-config",
         "--api",
         "apps/deployments:get",
+        // restricted does not know where the API server is
+        "--api-server-cidr",
+        "192.0.2.10/32",
         "--secret",
         "db-password=generate",
         "--secret",
@@ -151,7 +154,13 @@ fn flags_alone_write_a_spec_whose_render_is_the_written_bundle() {
     assert_eq!(s.api_access[1].api_groups, ["apps"]);
     assert_eq!(s.secrets[1].generate.as_ref().unwrap().length, Some(48));
 
-    let rendered = success_stdout(&mut folder.cmd(&["render", "-f", "kubeward.yaml"]));
+    let rendered = success_stdout(&mut folder.cmd(&[
+        "render",
+        "-f",
+        "kubeward.yaml",
+        "--api-server-cidr",
+        "192.0.2.10/32",
+    ]));
     assert_eq!(
         rendered,
         bundle_stream(&folder.path("k8s")),
@@ -353,6 +362,8 @@ fn render_takes_the_api_secret_issuer_and_probe_flags_too() {
         "8080",
         "--api",
         "configmaps:get",
+        "--api-server-cidr",
+        "192.0.2.10/32",
         "--secret",
         "pw=generate",
         "--exposure",

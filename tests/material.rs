@@ -567,7 +567,7 @@ fn api_access_grants_exactly_the_declared_rules_through_a_projected_token() {
     let project = Project::new(
         "  apiAccess:\n    - apiGroups: [\"\"]\n      resources: [configmaps]\n      verbs: [get, list, watch]\n      resourceNames: [api-config]\n",
     );
-    let objects = project.render(&[]);
+    let objects = project.render(&["--api-server-cidr", "192.0.2.10/32"]);
     let role = find(&objects, "Role", "api");
     assert_eq!(
         role["rules"],
@@ -784,6 +784,7 @@ impl Timeline {
             templates: None,
             allow_template_override: &[],
             annotate: false,
+            api_server_cidrs: &[],
         };
         let member = kubeward::pipeline::load_service(&input).unwrap();
         let plan = kubeward::plan::plan(&member.service, &member.preset.preset);

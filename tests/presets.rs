@@ -88,17 +88,17 @@ fn find<'a>(objects: &'a [Value], kind: &str) -> &'a Value {
 
 /// Renders an example with a shipped preset (the state folder in a temporary directory).
 fn render_example(example_name: &str, preset: &str) -> Vec<Value> {
+    render_example_with(example_name, preset, &[])
+}
+
+/// [`render_example`], with more flags.
+fn render_example_with(example_name: &str, preset: &str, flags: &[&str]) -> Vec<Value> {
     let dir = Dir::new(&[]);
-    dir.run(&[
-        "render",
-        "-f",
-        &common::spec::example(example_name).display().to_string(),
-        "--preset",
-        preset,
-        "--state",
-        dir.path("state").to_str().unwrap(),
-    ])
-    .objects()
+    let spec = common::spec::example(example_name).display().to_string();
+    let state = dir.path("state").display().to_string();
+    let mut args = vec!["render", "-f", &spec, "--preset", preset, "--state", &state];
+    args.extend(flags);
+    dir.run(&args).objects()
 }
 
 fn pod(objects: &[Value]) -> &Value {
@@ -203,7 +203,12 @@ fn restricted_based_presets_render_their_shape_without_exemptions() {
     );
     assert!(pod(&worker)["containers"][0]["livenessProbe"]["tcpSocket"].is_object());
 
-    let client = render_example("config-watcher", "api-client");
+    // api-client does not know where the API server is.
+    let client = render_example_with(
+        "config-watcher",
+        "api-client",
+        &["--api-server-cidr", "192.0.2.10/32"],
+    );
     let token = &pod(&client)["volumes"]
         .as_array()
         .unwrap()

@@ -673,3 +673,39 @@ fn one_address_is_taken_where_a_range_is() {
         "{body}"
     );
 }
+
+#[test]
+fn api_access_on_a_preset_without_the_api_servers_endpoints_asks_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = HTTP_SERVICE.to_vec();
+    args.extend(["--api", "configmaps:get:app-config"]);
+    let mut t = Terminal::start(dir.path(), &args);
+    t.defaults(&[
+        "App that calls it",
+        "Does it call anything?",
+        "Secret name",
+        "TLS on its own port",
+    ]);
+    t.expect("`kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes`");
+    t.answer(
+        "API server endpoint addresses",
+        &format!("api.example.com{ENTER}"),
+    );
+    t.expect("`api.example.com` is not an IPv4 or IPv6 address");
+    t.answer(
+        "API server endpoint addresses",
+        &format!("192.0.2.10, 192.0.2.11/32{ENTER}"),
+    );
+    t.answer("Write kubeward.yaml and render the bundle into k8s?", ENTER);
+    assert_eq!(t.finish("kubectl apply -k k8s"), 0, "{}", t.screen());
+    let printed = String::from_utf8_lossy(&t.output).replace("\r\n", " ");
+    assert!(
+        printed.contains("--api-server-cidr 192.0.2.10 --api-server-cidr 192.0.2.11/32`"),
+        "how to render it again:\n{}",
+        t.screen()
+    );
+    let policy = fs::read_to_string(dir.path().join("k8s/networkpolicy-api.yaml")).unwrap();
+    for endpoint in ["192.0.2.10/32", "192.0.2.11/32"] {
+        assert!(policy.contains(endpoint), "{endpoint}: {policy}");
+    }
+}

@@ -182,6 +182,8 @@ fn render(path: &Path) -> Result<(), Error> {
         templates: None,
         allow_template_override: &[],
         annotate: false,
+        // The API server's endpoints, which a spec with apiAccess needs (restricted has none).
+        api_server_cidrs: &["192.0.2.10/32".to_string()],
     })
     .map(drop)
 }

@@ -76,7 +76,10 @@ fn system_shapes(
     dir: &Path,
     service: &ServiceArgs,
 ) -> Result<(Vec<Manifest>, diagram::Marks), Error> {
-    let options = system::Options::reading(service.overrides(), service.customise.presets.lookup());
+    let options = system::Options {
+        api_server_cidrs: &service.customise.api_server_cidr,
+        ..system::Options::reading(service.overrides(), service.customise.presets.lookup())
+    };
     let (system, _, _) = system::load(&[dir.to_path_buf()], &options)?;
     let plans = system::plans(&system);
     let overview = Overview::new(&system, &plans);

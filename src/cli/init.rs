@@ -13,6 +13,7 @@ use super::shared::{CustomiseArgs, PresetsDirArg, RequirePresetArg};
 use crate::error::{Error, FieldError, SpecError};
 use crate::output;
 use crate::output::ui::Ui;
+use crate::pipeline::API_SERVER_CIDR_FLAG;
 use crate::plan;
 use crate::preset::{self, Platform, Preset, floors, required};
 use crate::spec::flags::SpecFlags;
@@ -47,6 +48,10 @@ pub struct InitArgs {
     /// Accept a tag-only image at sensitivity confidential or restricted (recorded on the Deployment)
     #[arg(long)]
     pub allow_unpinned_image: bool,
+    /// The API server's endpoint addresses, for apiAccess egress, in place of the preset's
+    /// apiServer.cidrs (repeatable); asked when the spec has apiAccess and the preset names none
+    #[arg(long, value_name = "CIDR")]
+    pub api_server_cidr: Vec<String>,
     #[command(flatten)]
     pub presets: PresetsDirArg,
     #[command(flatten)]
@@ -144,6 +149,24 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
         }
     }
     let mut breaches = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    // Where the API server is: the flag, else asked when the spec needs it and the preset
+    // names none; the spec and the render use them in place of the preset's.
+    let api_server_cidrs = match &questionnaire {
+        Some(q) if !file.spec.api_access.is_empty() && preset.api_server.cidrs.is_empty() => {
+            q.api_server_cidrs(args.api_server_cidr.clone())?
+        }
+        _ => args.api_server_cidr.clone(),
+    };
+    for cidr in &api_server_cidrs {
+        if let Err(why) = preset::api_server_cidr(cidr, &preset.cluster_ranges.services) {
+            breaches.push(FieldError::new(API_SERVER_CIDR_FLAG, why));
+        }
+    }
+    let mut preset = preset.clone();
+    if !api_server_cidrs.is_empty() {
+        preset.api_server.cidrs = api_server_cidrs.clone();
+    }
+    let preset = &preset;
     if !args.spec_only {
         // Read at the render right after: reported now, before the spec is written.
         for (i, secret) in file.spec.secrets.iter().enumerate() {
@@ -186,6 +209,17 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
         )?;
     }
     ui.note(format!("wrote {}", args.file.display()));
+    if !api_server_cidrs.is_empty() {
+        let flags: String = api_server_cidrs
+            .iter()
+            .map(|c| format!(" {API_SERVER_CIDR_FLAG} {c}"))
+            .collect();
+        ui.note(format!(
+            "the API server's endpoints are not in the spec: render it with `kubeward render -f {} -o {}{flags}`, or set apiServer.cidrs in a preset of yours",
+            args.file.display(),
+            args.output.display()
+        ));
+    }
     if args.spec_only {
         return Ok(());
     }
@@ -198,6 +232,7 @@ pub fn run(args: &InitArgs, ui: &Ui) -> Result<(), Error> {
             customise: CustomiseArgs {
                 presets: args.presets.clone(),
                 required: args.required.clone(),
+                api_server_cidr: api_server_cidrs.clone(),
                 ..CustomiseArgs::default()
             },
             ..RenderArgs::default()

@@ -15,7 +15,7 @@ use dialoguer::{Confirm, Input, MultiSelect, Select};
 
 use crate::error::Error;
 use crate::plan::Plan;
-use crate::preset::{Platform, Preset};
+use crate::preset::{self, Platform, Preset};
 use crate::spec::cidr::Cidr;
 use crate::spec::flags::{comma_list, split_group};
 use crate::spec::names;
@@ -835,6 +835,27 @@ impl<'a> Questionnaire<'a> {
         Ok(())
     }
 
+    /// The API server's endpoint addresses, for a service with `apiAccess` whose preset names
+    /// none: `given` (`--api-server-cidr`) when every one is good, else asked.
+    pub fn api_server_cidrs(&self, given: Vec<String>) -> Result<Vec<String>, Error> {
+        let services = &self.preset.cluster_ranges.services;
+        let check = |c: &str| preset::api_server_cidr(c, services).map(drop);
+        let problems: Vec<String> = given.iter().filter_map(|c| check(c).err()).collect();
+        for why in &problems {
+            self.error(&format!("--api-server-cidr: {why}"));
+        }
+        if !given.is_empty() && problems.is_empty() {
+            return Ok(given);
+        }
+        self.say("The pod reaches the API server at its endpoints (policies never see the Service address 10.96.0.1): `kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes` lists them.");
+        let answer = self.input(
+            "API server endpoint addresses (comma-separated; e.g. 192.0.2.10,192.0.2.11)",
+            None,
+            |v| endpoint_list(v).iter().try_for_each(|c| check(c)),
+        )?;
+        Ok(endpoint_list(&answer))
+    }
+
     fn api_rule(&self) -> Result<ApiRuleSpec, Error> {
         let target = self.input(
             "Resources (plural, comma-separated; e.g. configmaps or apps/deployments)",
@@ -1337,6 +1358,11 @@ pub fn env_var_set(var: &str) -> Result<(), String> {
             "environment variable {var} is not set, and the bundle is rendered right after the spec is written: set it first (export {var}=...), or pass --spec-only to render later"
         )),
     }
+}
+
+/// The addresses of a comma-separated answer, blanks around each dropped.
+fn endpoint_list(text: &str) -> Vec<String> {
+    text.split(',').map(|c| c.trim().to_string()).collect()
 }
 
 fn not_empty(text: &str) -> Result<(), String> {

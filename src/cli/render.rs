@@ -75,6 +75,7 @@ pub fn run(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
         templates: args.customise.templates.as_deref(),
         allow_template_override: &args.customise.allow_template_override,
         annotate: args.annotate,
+        api_server_cidrs: &args.customise.api_server_cidr,
     };
     // What git would receive of the output's secret values: a warning, or under --gitops an
     // error. It is asked of the plan first when a warning or that error must stop the render
@@ -145,6 +146,7 @@ fn render_system(args: &RenderArgs, ui: &Ui) -> Result<(), Error> {
             force: args.force,
             keep_going: args.keep_going,
             gitops: args.gitops,
+            api_server_cidrs: &args.customise.api_server_cidr,
         },
         |warnings| ui.warnings(warnings),
         |namespace, marks| ui.note(platform_namespace_note(namespace, marks)),

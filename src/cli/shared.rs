@@ -49,8 +49,8 @@ impl RequirePresetArg {
     }
 }
 
-/// Where presets come from and which templates replace the shipped ones (shared by the
-/// commands that render).
+/// Where presets come from, which templates replace the shipped ones and where the API
+/// server is (shared by the commands that render).
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct CustomiseArgs {
     #[command(flatten)]
@@ -63,6 +63,12 @@ pub struct CustomiseArgs {
     /// Accept an override template that drops this control, recorded on the object (repeatable)
     #[arg(long, value_name = "CONTROL", value_parser = clap::builder::PossibleValuesParser::new(invariants::control_ids()))]
     pub allow_template_override: Vec<String>,
+    /// The API server's endpoint addresses, for apiAccess egress, in place of the preset's
+    /// apiServer.cidrs (repeatable; on the preset's apiServer.ports): those of `kubectl get
+    /// endpointslices -n default -l kubernetes.io/service-name=kubernetes`, never the Service
+    /// address 10.96.0.1
+    #[arg(long, value_name = "CIDR")]
+    pub api_server_cidr: Vec<String>,
 }
 
 impl CustomiseArgs {
@@ -123,6 +129,7 @@ impl ServiceArgs {
             templates: self.customise.templates.as_deref(),
             allow_template_override: &self.customise.allow_template_override,
             annotate: false,
+            api_server_cidrs: &self.customise.api_server_cidr,
         }
     }
 }

@@ -41,7 +41,13 @@ pub struct Input<'a> {
     pub allow_template_override: &'a [String],
     /// Comment the manifests with the decisions behind their fields.
     pub annotate: bool,
+    /// The API server's endpoints (`--api-server-cidr`), in place of the preset's
+    /// `apiServer.cidrs` when any is given.
+    pub api_server_cidrs: &'a [String],
 }
+
+/// The flag that gives the API server's endpoints for one run.
+pub const API_SERVER_CIDR_FLAG: &str = "--api-server-cidr";
 
 /// A validated service, its plan and its rendered manifests.
 pub struct Rendered {
@@ -98,7 +104,7 @@ pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Membe
             e.at_line(line)
         }
     };
-    let resolved = presets
+    let mut resolved = presets
         .resolve(&preset_name, &base_dir, input.presets)
         .map_err(|err| {
             // A preset that cannot be found is a problem of spec.preset; problems inside a
@@ -114,6 +120,15 @@ pub fn load_service_with(input: &Input, presets: &preset::Cache) -> Result<Membe
             }
         })?;
     let mut errors = floors::check_spec(&resolved.floors, &resolved.set_by, &file);
+    if !input.api_server_cidrs.is_empty() {
+        let services = &resolved.preset.cluster_ranges.services;
+        for text in input.api_server_cidrs {
+            if let Err(why) = preset::api_server_cidr(text, services) {
+                errors.push(FieldError::new(API_SERVER_CIDR_FLAG, why));
+            }
+        }
+        resolved.preset.api_server.cidrs = input.api_server_cidrs.to_vec();
+    }
     let requirements = preset::required::in_force(input.presets)?;
     for message in preset::required::unmet(&resolved, &requirements, input.presets) {
         errors.push(FieldError::new("spec.preset", message));

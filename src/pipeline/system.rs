@@ -52,6 +52,8 @@ pub struct Options<'a> {
     pub keep_going: bool,
     /// Refuse every secret value in base64 that git would commit (or cannot tell about).
     pub gitops: bool,
+    /// The API server's endpoints (`--api-server-cidr`), for every service of the system.
+    pub api_server_cidrs: &'a [String],
 }
 
 impl Options<'_> {
@@ -68,6 +70,7 @@ impl Options<'_> {
             force: false,
             keep_going: false,
             gitops: false,
+            api_server_cidrs: &[],
         }
     }
 }
@@ -357,6 +360,7 @@ fn input<'a>(spec: &'a Path, flags: &'a SpecFlags, options: &'a Options) -> Inpu
         templates: options.templates,
         allow_template_override: options.allow_template_override,
         annotate: options.annotate,
+        api_server_cidrs: options.api_server_cidrs,
     }
 }
 

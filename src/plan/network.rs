@@ -604,11 +604,18 @@ pub(super) fn network(
     }
     if !service.api_access.is_empty() {
         let api = &preset.api_server;
+        // Canonical (`192.0.2.10/32`): an ipBlock takes no bare address.
+        let cidrs: Vec<String> = (api.cidrs.iter())
+            .map(|c| {
+                c.parse::<Cidr>()
+                    .map_or_else(|_| c.clone(), |c| c.to_string())
+            })
+            .collect();
         let decision = d.add(
             "api-server-egress",
             format!(
                 "allow egress to the API server at {} on port(s) {}",
-                api.cidrs.join(", "),
+                cidrs.join(", "),
                 api.ports
                     .iter()
                     .map(u16::to_string)
@@ -617,10 +624,10 @@ pub(super) fn network(
             ),
             "spec.apiAccess",
         );
-        for cidr in &api.cidrs {
+        for cidr in cidrs {
             egress.push(EgressRule {
                 pod: None,
-                cidr: Some(cidr.clone()),
+                cidr: Some(cidr),
                 except: vec![],
                 ports: api
                     .ports

@@ -100,7 +100,7 @@ pub const KINDS: &[DecisionKind] = &[
         "an address range reaches the outside world only; cluster-internal and cloud-metadata ranges it happens to contain stay denied unless declared exactly",
         &[24]),
     entry("api-server-egress", Network, ApiServerAttack,
-        "the service needs the API; only the API server's own addresses are opened, from the preset",
+        "the service needs the API; only the API server's endpoints are opened, from the preset's apiServer.cidrs (or --api-server-cidr)",
         &[24]),
     entry("outside-peer", Network, UnauthorisedAccess,
         "a connection needs both ends: the namespace of a pod outside the system must let it out (or in) too, or the connection fails; this policy opens exactly that flow, and DNS for a caller, and nothing else",

@@ -19,3 +19,4 @@ pub use model::*;
 pub use resolve::{
     Cache, Link, Listed, Lookup, Origin, PresetFile, Resolved, list, resolve, source_text,
 };
+pub use settings::api_server_cidr;

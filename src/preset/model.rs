@@ -417,8 +417,9 @@ pub struct TlsDefaults {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ApiServer {
-    /// The API server's addresses as NetworkPolicies see them (its endpoints, not the
-    /// `kubernetes` Service address).
+    /// The API server's addresses as NetworkPolicies see them: its endpoints, never the
+    /// `kubernetes` Service address (nor any inside `clusterRanges.services`). Empty: unknown,
+    /// and a spec with `apiAccess` is refused until a preset or `--api-server-cidr` names them.
     pub cidrs: Vec<String>,
     /// The API server's ports.
     pub ports: Vec<u16>,

@@ -6,6 +6,23 @@ use crate::error::FieldError;
 use crate::spec::cidr::Cidr;
 use crate::spec::names;
 
+/// One of the API server's addresses as NetworkPolicies see them: a range of its endpoints,
+/// never inside the cluster's Service ranges (`services`): a Service address such as
+/// `kubernetes.default`'s is translated to an endpoint before any policy sees the packet.
+pub fn api_server_cidr(text: &str, services: &[String]) -> Result<Cidr, String> {
+    let cidr = text.parse::<Cidr>()?;
+    let vip = services
+        .iter()
+        .filter_map(|range| range.parse::<Cidr>().ok())
+        .find(|range| *range == cidr || range.strictly_contains(&cidr));
+    match vip {
+        Some(range) => Err(format!(
+            "`{text}` lies in the Service range {range} (clusterRanges.services): it is a Service address, which NetworkPolicies never see (they see the endpoints, after the Service address is translated); give the API server's endpoints (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes)"
+        )),
+        None => Ok(cidr),
+    }
+}
+
 /// The values of resolved settings that no preset may use, each with its field path.
 pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
     let mut errors = Vec::new();
@@ -345,16 +362,12 @@ pub(super) fn settings_problems(p: &Preset) -> Vec<FieldError> {
         check(&field, cidr.parse::<Cidr>().map(|_| ()));
     }
     let api = &p.api_server;
-    if api.cidrs.is_empty() {
-        check(
-            "spec.apiServer.cidrs",
-            Err("list the API server's addresses".into()),
-        );
-    }
+    // Empty is allowed: the endpoints are unknown, and a spec with apiAccess is refused
+    // until they are given (validate).
     for (i, cidr) in api.cidrs.iter().enumerate() {
         check(
             &format!("spec.apiServer.cidrs[{i}]"),
-            cidr.parse::<Cidr>().map(|_| ()),
+            api_server_cidr(cidr, &p.cluster_ranges.services).map(|_| ()),
         );
     }
     if api.ports.is_empty() {

@@ -1,8 +1,10 @@
 //! The service's Kubernetes API permissions: exact rules, no wildcards, no escalation, no
-//! exec into pods and no way to run a pod as another account.
+//! exec into pods and no way to run a pod as another account; and the API server's
+//! addresses, which its egress needs.
 
 use super::problems::Problems;
 use super::service::ApiRule;
+use crate::preset::ApiServer;
 use crate::spec;
 use crate::spec::names::{role_entry, role_runs_no_pods, role_secret_names, role_verb};
 
@@ -60,4 +62,17 @@ pub(super) fn validate_api_access(p: &mut Problems, rules: &[spec::ApiRuleSpec])
         }
     }
     out
+}
+
+/// A service with `apiAccess` reaches the API server at the preset's `apiServer.cidrs` (or
+/// `--api-server-cidr`): an egress rule to no address would let nothing through.
+pub(super) fn api_server_known(api: &ApiServer) -> Result<(), String> {
+    if !api.cidrs.is_empty() {
+        return Ok(());
+    }
+    let ports: Vec<String> = api.ports.iter().map(u16::to_string).collect();
+    Err(format!(
+        "the pod needs egress to the API server, and the preset does not say where it is (apiServer.cidrs is empty): set apiServer.cidrs in your preset to the API server's endpoint addresses (kubectl get endpointslices -n default -l kubernetes.io/service-name=kubernetes), reached on apiServer.ports ({}), or pass --api-server-cidr CIDR (repeatable). Not the Service address 10.96.0.1: NetworkPolicies see the endpoints, after the Service address is translated. On Cilium no ipBlock matches the API server: allow it with a CiliumNetworkPolicy (toEntities: [kube-apiserver])",
+        ports.join(", ")
+    ))
 }

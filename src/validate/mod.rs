@@ -118,6 +118,12 @@ pub fn validate(
     let (callers, caller_ranges) = network::validate_callers(&mut p, &s.callers, exposure, &own_ns);
     let egress = network::validate_egress(&mut p, &s.egress, &own_ns);
     let api_access = access::validate_api_access(&mut p, &s.api_access);
+    if !s.api_access.is_empty() {
+        p.check(
+            "spec.apiAccess",
+            access::api_server_known(&preset.api_server),
+        );
+    }
     let secrets = secrets::validate_secrets(&mut p, &s.secrets);
     let sealing = secrets::validate_sealing(&mut p, s.sealing.as_ref(), preset.sealing.as_ref());
     let protocol = s.protocol.unwrap_or(preset.defaults.protocol);

@@ -28,8 +28,11 @@ lives under that namespace's default deny too, so the flow as a whole is only ad
 bundle also opens that pod's side (egress to the service, resp. ingress from it). The probes
 check the whole flow, so such a bundle must do that.
 
-With ``apiAccess`` the bundle also admits traffic to the API server, whose address this suite
-does not know: private-range addresses on 443 are then not probed (169.254.169.254 still is).
+With ``apiAccess`` the bundle also admits traffic to the API server, at the endpoints its
+preset names (``apiServer.cidrs`` on ``apiServer.ports``, read from the spec's preset file and
+the shipped presets it extends, ``api_server``): each endpoint on each port is allowed; the
+``kubernetes.default`` Service address (10.96.0.1:443, which policies never see), the address
+next to an endpoint, another port and IPv6 are denied.
 """
 
 from __future__ import annotations
@@ -85,8 +88,10 @@ FIXED_EXTERNALS = [
     ("2001:4860:4860::8888", 53, "UDP"),
     ("2001:4860:4860::8888", 443, "TCP"),
 ]
-PRIVATE_RANGES = [ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12",
-                                                    "192.168.0.0/16")]
+# The shipped presets, where a preset named by name (not by path) is found.
+SHIPPED_PRESETS = Path(__file__).resolve().parents[2] / "presets"
+# The kubernetes.default Service address of kubeadm (and most clusters) and of OpenShift.
+SERVICE_VIPS = ("10.96.0.1", "172.30.0.1")
 # --------------------------------------------------------------------------------------------
 # The spec, as the contract (spec-contract.md) defines it
 # --------------------------------------------------------------------------------------------
@@ -104,6 +109,8 @@ class Spec:
     egress_cidrs: list[tuple[Any, int, str]]  # (network, port, protocol)
     controller: tuple[str, dict[str, str]]  # (namespace, labels) of the public path's pods
     api_access: bool
+    # where the API server is (its endpoints' networks, its ports), from the preset
+    api_server: tuple[list[Any], list[int]] = ([], [])
     dns: tuple[str, dict[str, str], int] = (DNS_NS, DNS_LABELS, 53)  # (namespace, labels, port)
     # the public path is every pod of the namespaces with these labels (OpenShift's router)
     controller_ns_labels: dict[str, str] | None = None
@@ -144,8 +151,27 @@ class Spec:
         else:
             controller = (str(ctl.get("namespace") or DEFAULT_CONTROLLER[0]),
                           {APP: str(ctl.get("app") or DEFAULT_CONTROLLER[1])})
+        api_access = bool(spec.get("apiAccess"))
+        api = api_server(path.parent, str(spec.get("preset") or "restricted")) if api_access else ([], [])
         return cls(name, ns, port, str(spec.get("exposure", "")), callers, caller_cidrs, apps,
-                   cidrs, controller, bool(spec.get("apiAccess")), dns, ns_labels)
+                   cidrs, controller, api_access, api, dns, ns_labels)
+
+
+def api_server(folder: Path, reference: str) -> tuple[list[Any], list[int]]:
+    """``apiServer.cidrs`` and ``apiServer.ports`` of the preset ``reference`` (a file beside
+    the spec, or a shipped name), each from the nearest preset of its chain that sets it."""
+    cidrs = ports = None
+    while reference and (cidrs is None or ports is None):
+        is_path = "/" in reference or reference.endswith((".yaml", ".yml"))
+        path = folder / reference if is_path else SHIPPED_PRESETS / f"{reference}.yaml"
+        assert path.is_file(), f"preset {reference}: no file {path}"
+        doc = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        api = (doc.get("spec") or {}).get("apiServer") or {}
+        cidrs = api["cidrs"] if cidrs is None and "cidrs" in api else cidrs
+        ports = api["ports"] if ports is None and "ports" in api else ports
+        folder, reference = path.parent, doc.get("extends")
+    return ([ipaddress.ip_network(str(c), strict=False) for c in cidrs or []],
+            [int(p) for p in ports or []])
 
 
 class Oracle:
@@ -184,8 +210,11 @@ class Oracle:
     def _egress_target(self, dst: Any, port: int, proto: str) -> bool:
         if isinstance(dst, External):
             ip = ipaddress.ip_address(dst.ip)
-            return any(cidr_admits(net, ip) and (port, proto) == (p, pr)
-                       for net, p, pr in self.spec.egress_cidrs)
+            nets, api_ports = self.spec.api_server
+            api = self.spec.api_access and proto == "TCP" and port in api_ports and \
+                any(cidr_admits(net, ip) for net in nets)
+            return api or any(cidr_admits(net, ip) and (port, proto) == (p, pr)
+                              for net, p, pr in self.spec.egress_cidrs)
         dns_ns, dns_labels, dns_port = self.spec.dns
         if dst.namespace == dns_ns and all(dst.labels.get(k) == v for k, v in dns_labels.items()):
             return port == dns_port and proto in ("UDP", "TCP")
@@ -446,16 +475,42 @@ def build_probes(example: str, spec_path: Path, rendered: Path) -> list[Probe]:
         for addr in sorted(outside):
             probe(svc, External(str(addr)), e_port, e_proto, f"just outside declared {net}")
     for addr, port, proto in FIXED_EXTERNALS:
-        ip = ipaddress.ip_address(addr)
-        if spec.api_access and port == 443 and any(ip in n for n in PRIVATE_RANGES):
-            continue  # may be the API server, whose address this suite does not know
         probe(svc, External(addr), port, proto, "external address")
+    if spec.api_access:
+        nets, api_ports = spec.api_server
+        assert nets and api_ports, f"{spec_path}: apiAccess, and its preset names no API server endpoint"
+        for vip in SERVICE_VIPS:
+            probe(svc, External(vip), 443, "TCP", "the kubernetes.default Service address, never seen by policies")
+            for api_port in api_ports:
+                probe(svc, External(vip), api_port, "TCP", "the kubernetes.default Service address")
+        for net in nets:
+            for addr in sorted({net[0], net[-1]}):
+                for api_port in api_ports:
+                    probe(svc, External(str(addr)), api_port, "TCP", f"the API server's endpoint in {net}")
+                    probe(External(str(addr)), svc, P, "TCP", f"the API server {net} is not a caller")
+                probe(svc, External(str(addr)), 80, "TCP", f"the API server's endpoint in {net}, another port")
+        for net in nets:  # after every endpoint, so that an endpoint is never called a neighbour
+            address = ipaddress.IPv4Address if net.version == 4 else ipaddress.IPv6Address
+            for candidate in (int(net[0]) - 1, int(net[-1]) + 1):
+                try:
+                    for api_port in api_ports:
+                        probe(svc, External(str(address(candidate))), api_port, "TCP",
+                              f"next to the API server's endpoints {net}")
+                except ValueError:  # past either end of the address space
+                    pass
+            other_family = "2001:db8:ffff::1" if net.version == 4 else "198.51.100.200"
+            for api_port in api_ports:
+                probe(svc, External(other_family), api_port, "TCP",
+                      f"the API server's port at the other address family than {net}")
 
     # each allowed destination on each other allowed port: rules must not be merged into one
     destinations = [(dns, "DNS")] + [(pod(n, app=a), "declared egress app") for n, a, _, _ in spec.egress_apps] \
         + [(External(str(net[0])), f"inside declared {net}") for net, _, _ in spec.egress_cidrs]
     ports = [(dns_port, "UDP"), (dns_port, "TCP")] + [(p, pr) for _, _, p, pr in spec.egress_apps] \
         + [(p, pr) for _, p, pr in spec.egress_cidrs]
+    if spec.api_access:
+        destinations += [(External(str(net[0])), f"the API server's endpoint in {net}") for net in spec.api_server[0]]
+        ports += [(p, "TCP") for p in spec.api_server[1]]
     for dst, why in destinations:
         for port, proto in ports:
             probe(svc, dst, port, proto, f"{why}, on another destination's port")

@@ -93,10 +93,13 @@ pub fn run(args: &ExplainArgs) -> Result<(), Error> {
 /// `explain -f DIR`: the system, then each of its services (or, with `--rule`, the rule and
 /// where each service's plan applies it).
 fn explain_folder(dir: &Path, args: &ExplainArgs) -> Result<(), Error> {
-    let options = pipeline::system::Options::reading(
-        args.service.overrides(),
-        args.service.customise.presets.lookup(),
-    );
+    let options = pipeline::system::Options {
+        api_server_cidrs: &args.service.customise.api_server_cidr,
+        ..pipeline::system::Options::reading(
+            args.service.overrides(),
+            args.service.customise.presets.lookup(),
+        )
+    };
     let (system, _, _) = pipeline::system::load(&[dir.to_path_buf()], &options)?;
     let plans = pipeline::system::plans(&system);
     let text = match rule_asked(args)? {
