@@ -366,7 +366,7 @@ fn an_external_secret_writes_the_very_secret_the_pods_mount() {
         json!([{"key": "value", "path": "stripe-key"}])
     );
     // Nothing of it reaches the state folder.
-    let kept = walk(&project.path("state"));
+    let kept = common::files_under(&project.path("state"));
     assert!(
         kept.iter().all(|p| !p.to_string_lossy().contains("stripe")),
         "{kept:?}"
@@ -409,20 +409,6 @@ fn a_store_reference_is_checked_field_by_field() {
         "{}",
         run.stderr
     );
-}
-
-/// Every file under `dir`, recursively.
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
 }
 
 /// The forms in which `value` could leak into a file: itself, each of its lines that is long
@@ -481,7 +467,7 @@ fn no_secret_value_is_anywhere_in_a_sealed_output() {
         ("namespace ca.key", state("trust/shop/ca.key")),
         ("root ca.key", state("trust/ca.key")),
     ];
-    let files = walk(&project.path("out"));
+    let files = common::files_under(&project.path("out"));
     assert!(files.len() > 10, "{files:?}");
     for file in &files {
         let bytes = fs::read(file).unwrap();
@@ -498,7 +484,7 @@ fn no_secret_value_is_anywhere_in_a_sealed_output() {
     }
     // The same check finds every value in a plain render, so it can fail.
     project.render_into("plain", "state", &[]);
-    let plain: Vec<Vec<u8>> = walk(&project.path("plain"))
+    let plain: Vec<Vec<u8>> = common::files_under(&project.path("plain"))
         .iter()
         .map(|f| fs::read(f).unwrap())
         .collect();
@@ -524,7 +510,7 @@ fn a_re_render_is_byte_identical_and_reseals_only_what_changed() {
     let record = fs::read(project.path("state/shop/sealed/api-db-url.json")).unwrap();
     project.render_into("b", "state", &["--seal-cert", cert]);
     let read = |out: &str| -> BTreeMap<String, Vec<u8>> {
-        walk(&project.path(out))
+        common::files_under(&project.path(out))
             .into_iter()
             .map(|p| {
                 (
@@ -737,7 +723,7 @@ fn a_gateway_entry_is_sealed_too_and_its_ca_config_map_holds_no_secret() {
         decoded(&unsealed["shop/api-tls"]["data"]["ca.crt"]),
         state("trust/ca.crt")
     );
-    for file in walk(&project.path("k8s")) {
+    for file in common::files_under(&project.path("k8s")) {
         let bytes = fs::read(&file).unwrap();
         for (name, value) in [
             ("ca.key", state("trust/shop/ca.key")),

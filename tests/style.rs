@@ -13,22 +13,6 @@ use common::run::{kubeward, success_stdout};
 use kubeward::yaml::block;
 use serde_json::Value;
 
-/// Every `.yaml` file under `dir`, sorted.
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml") {
-            out.push(path);
-        }
-    }
-}
-
 /// Where `text` first differs from how `block::document` writes its value, if it does.
 fn off_style(text: &str) -> Option<String> {
     let value: Value =
@@ -54,8 +38,10 @@ fn off_style(text: &str) -> Option<String> {
 
 /// Every document of every YAML file under `dir` that is not in the one style.
 fn files_off_style(dir: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    yaml_files(dir, &mut files);
+    let files: Vec<PathBuf> = common::files_under(dir)
+        .into_iter()
+        .filter(|path| path.extension().is_some_and(|e| e == "yaml"))
+        .collect();
     assert!(!files.is_empty(), "{} holds YAML files", dir.display());
     let mut found = Vec::new();
     for file in files {

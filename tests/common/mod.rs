@@ -58,6 +58,21 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names
 }
 
+/// Every file under `dir`, in its sub-folders too, sorted by path.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display())) {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
 /// A manifest of `tests/fixtures/check`, the files `kubeward check` is tested on.
 pub fn check_fixture(name: &str) -> PathBuf {
     repo("tests/fixtures/check").join(name)
